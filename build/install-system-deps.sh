@@ -1,0 +1,28 @@
+#!/bin/sh
+# The system libraries Qt needs on Debian/Ubuntu (and fonts for every language the kiosk
+# speaks). Installs the missing ones when run as root with apt-get; otherwise prints the
+# exact command to run.
+PACKAGES="libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libglib2.0-0 \
+libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 \
+libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-dejavu-core fonts-noto-core"
+
+command -v dpkg-query >/dev/null 2>&1 || exit 0   # not a Debian-family system: nothing to do
+
+missing=""
+for package in $PACKAGES; do
+    status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null)
+    case "$status" in
+        *"install ok installed"*) ;;
+        *) missing="$missing $package" ;;
+    esac
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing the system libraries Qt needs:$missing"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+else
+    echo "Qt needs these system libraries. Install them with:"
+    echo "  sudo apt-get install -y$missing"
+    exit 1
+fi

@@ -1,0 +1,252 @@
+"""Turn what a person entered into a typed answer, or the reason it cannot be one.
+
+Forgiving where people are: digits in any script, stray spaces and hyphens in numbers,
+`,` or `.` as decimal mark. Errors are message keys under `validation.` in assets/i18n.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, time
+from typing import Any
+
+from stdnum import damm, luhn, verhoeff
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.iso7064 import mod_11_2, mod_11_10, mod_97_10
+
+TEXT_LIMIT = 2000
+SIGNATURE_LIMIT = 200_000
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
+_GROUPED = re.compile(r"^-?\d{1,3}([,.'\u066c]\d{3})+$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
+_ALPHANUMERIC = re.compile(r"^[0-9A-Z]+$")
+_CHECKS = {
+    "luhn": luhn.validate,
+    "verhoeff": verhoeff.validate,
+    "damm": damm.validate,
+    "mod_11_10": mod_11_10.validate,
+    "mod_11_2": mod_11_2.validate,
+    "mod_97_10": mod_97_10.validate,
+}
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """Why an entry is not an answer: a message key and its parameters."""
+
+    key: str
+    params: tuple[tuple[str, Any], ...] = ()
+
+
+class AnswerError(Exception):
+    def __init__(self, key: str, **params):
+        super().__init__(key)
+        self.invalid = Invalid(key, tuple(params.items()))
+
+
+def ascii_digits(text: str) -> str:
+    """'٣٤' and '३४' become '34'; everything else is left alone."""
+    return "".join(
+        str(unicodedata.digit(char)) if not char.isascii() and unicodedata.digit(char, None) is not None
+        else char
+        for char in text
+    )
+
+
+def _clean(raw: Any) -> str:
+    return ascii_digits(str(raw)).strip()
+
+
+def parse_integer(raw: Any) -> int:
+    if isinstance(raw, bool):
+        raise AnswerError("integer_format")
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, float) and raw.is_integer():
+        return int(raw)
+    text = _SPACES.sub("", _clean(raw))
+    if _GROUPED.match(text):
+        text = re.sub(r"[,.'\u066c]", "", text)
+    if not re.fullmatch(r"[-+]?\d+", text):
+        raise AnswerError("integer_format")
+    return int(text)
+
+
+def parse_decimal(raw: Any, decimal_comma: bool = True) -> float:
+    if isinstance(raw, bool):
+        raise AnswerError("decimal_format")
+    if isinstance(raw, int | float):
+        return float(raw)
+    text = _SPACES.sub("", _clean(raw)).replace("\u066b", ".").replace("\u066c", ",")
+    if "," in text and "." in text:
+        decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
+        text = text.replace("." if decimal_mark == "," else ",", "").replace(",", ".")
+    elif _GROUPED.match(text) and not (decimal_comma and text.count(",") == 1):
+        text = re.sub(r"[,.'\u066c]", "", text)
+    elif text.count(",") == 1:
+        text = text.replace(",", ".")
+    if not re.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)", text):
+        raise AnswerError("decimal_format")
+    return float(text)
+
+
+def _date_parts(raw: Any) -> tuple[str, str, str]:
+    if isinstance(raw, dict):
+        return tuple(_clean(raw.get(part, "") or "") for part in ("day", "month", "year"))
+    if isinstance(raw, list | tuple) and len(raw) == 3:
+        return tuple(_clean(part if part is not None else "") for part in raw)
+    text = _clean(raw)
+    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    if iso:
+        return iso[3], iso[2], iso[1]
+    parts = re.split(r"[\s/.\-]+", text)
+    if len(parts) == 3:
+        return parts[0], parts[1], parts[2]
+    raise AnswerError("date_not_real")
+
+
+def parse_date(raw: Any) -> date:
+    if isinstance(raw, date):
+        return raw
+    day, month, year = _date_parts(raw)
+    for part, key in ((day, "date_missing_day"), (month, "date_missing_month"),
+                      (year, "date_missing_year")):
+        if not part:
+            raise AnswerError(key)
+    if not (day.isdigit() and month.isdigit() and year.isdigit()):
+        raise AnswerError("date_not_real")
+    if len(year) != 4:
+        raise AnswerError("date_year_digits")
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        raise AnswerError("date_not_real") from None
+
+
+def parse_time(raw: Any) -> time:
+    if isinstance(raw, time):
+        return raw
+    if isinstance(raw, dict):
+        hours, minutes = _clean(raw.get("hour", "")), _clean(raw.get("minute", ""))
+    else:
+        match = re.fullmatch(r"(\d{1,2})[:.h ](\d{2})(?::\d{2})?", _clean(raw))
+        if not match:
+            raise AnswerError("time_not_real")
+        hours, minutes = match[1], match[2]
+    if not (hours.isdigit() and minutes.isdigit()):
+        raise AnswerError("time_not_real")
+    try:
+        return time(int(hours), int(minutes))
+    except ValueError:
+        raise AnswerError("time_not_real") from None
+
+
+def parse_phone(raw: Any) -> str:
+    text = re.sub(r"[\s\u00a0\-().]", "", _clean(raw))
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    digits = text[1:] if text.startswith("+") else text
+    if not digits.isdigit() or not 7 <= len(digits) <= 15:
+        raise AnswerError("phone_format")
+    return text
+
+
+def parse_email(raw: Any) -> str:
+    text = _clean(raw)
+    if len(text) > 254 or not _EMAIL.match(text):
+        raise AnswerError("email_format")
+    return text
+
+
+def parse_id_number(raw: Any, check_digit: str | None) -> str:
+    text = re.sub(r"[\s\u00a0\-/.]", "", _clean(raw)).upper()
+    if not _ALPHANUMERIC.match(text):
+        raise AnswerError("id_number_format")
+    check = _CHECKS.get(check_digit or "none")
+    if check is not None:
+        try:
+            check(text)
+        except StdnumError:
+            raise AnswerError("id_number_check") from None
+    return text
+
+
+def parse_text(raw: Any) -> str:
+    text = str(raw).strip()
+    if len(text) > TEXT_LIMIT:
+        raise AnswerError("text_too_long", max=TEXT_LIMIT)
+    return text
+
+
+def parse_select_one(raw: Any, allowed: list[str]) -> str:
+    text = str(raw).strip()
+    if text not in allowed:
+        raise AnswerError("choice_unknown")
+    return text
+
+
+def parse_select_multiple(raw: Any, allowed: list[str]) -> list[str]:
+    items = raw.split() if isinstance(raw, str) else [str(item).strip() for item in raw]
+    chosen = list(dict.fromkeys(item for item in items if item))
+    if any(item not in allowed for item in chosen):
+        raise AnswerError("choice_unknown")
+    return chosen
+
+
+def parse_acknowledge(raw: Any) -> bool | None:
+    if raw is True or str(raw).strip().lower() in ("ok", "yes", "true", "1"):
+        return True
+    return None
+
+
+def parse_signature(raw: Any) -> str:
+    text = str(raw).strip()
+    if len(text) > SIGNATURE_LIMIT:
+        raise AnswerError("text_too_long", max=SIGNATURE_LIMIT)
+    return text
+
+
+def is_blank(raw: Any) -> bool:
+    if raw is None or raw is False:
+        return True
+    if isinstance(raw, str):
+        return not raw.strip()
+    if isinstance(raw, dict):
+        return all(is_blank(value) for value in raw.values())
+    if isinstance(raw, list | tuple):
+        return all(is_blank(value) for value in raw)
+    return False
+
+
+def parse_answer(kind: str, raw: Any, *, allowed: list[str] | None = None,
+                 check_digit: str | None = None, decimal_comma: bool = True) -> Any:
+    """The typed answer for `raw`, None for a blank entry; AnswerError when it is not one."""
+    if is_blank(raw):
+        return None
+    match kind:
+        case "integer":
+            return parse_integer(raw)
+        case "decimal":
+            return parse_decimal(raw, decimal_comma)
+        case "date":
+            return parse_date(raw)
+        case "time":
+            return parse_time(raw)
+        case "select_one":
+            return parse_select_one(raw, allowed or [])
+        case "select_multiple":
+            return parse_select_multiple(raw, allowed or []) or None
+        case "acknowledge":
+            return parse_acknowledge(raw)
+        case "phone":
+            return parse_phone(raw)
+        case "email":
+            return parse_email(raw)
+        case "id_number":
+            return parse_id_number(raw, check_digit)
+        case "signature":
+            return parse_signature(raw)
+        case _:
+            return parse_text(raw)

@@ -1,0 +1,52 @@
+"""How answers read back to a person: option labels, '27 March 2007', '1,5' in French."""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, time
+from typing import Any
+
+from .. import i18n
+from .form import Field, Form
+from .xpath import to_string
+
+_TEMPLATE_REF = re.compile(r"\$\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}")
+
+
+def show_number(value: float | int, language: str) -> str:
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return ""
+        text = str(int(value)) if value.is_integer() else f"{value:.10g}"
+    else:
+        text = str(value)
+    return text.replace(".", ",") if i18n.uses_decimal_comma(language) else text
+
+
+def show_answer(form: Form, field: Field, value: Any, language: str) -> str:
+    """An answer as the check-answers page and the receipt show it; '' when there is none."""
+    if value is None or value == "" or value == []:
+        return ""
+    if field.type in ("select_one", "select_multiple"):
+        labels = {c.name: form.text(c.label, language) for c in form.choices(field)}
+        chosen = value if isinstance(value, list) else [value]
+        return ", ".join(labels.get(str(name), str(name)) for name in chosen)
+    if isinstance(value, bool):
+        return i18n.text(language, "ui.confirm") if value else ""
+    if isinstance(value, date):
+        return i18n.format_date(value, language)
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    if isinstance(value, int | float):
+        return show_number(value, language)
+    if field.type == "signature":
+        return "✓"
+    return to_string(value)
+
+
+def fill_template(text: str, lookup) -> str:
+    """Replace ${name} in a label with what `lookup(name)` shows for that answer."""
+    if "${" not in text:
+        return text
+    return _TEMPLATE_REF.sub(lambda match: lookup(match.group(1)), text)

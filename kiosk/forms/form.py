@@ -1,0 +1,101 @@
+"""A loaded, checked form: questions with compiled expressions, ready for a session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..i18n import pick
+from .model import Choice, FormDefinition, Question
+from .problems import Problem
+from .xpath import Expression
+
+INPUT_TYPES = frozenset({
+    "text", "integer", "decimal", "date", "time", "select_one", "select_multiple",
+    "acknowledge", "phone", "email", "id_number", "signature",
+})
+
+
+@dataclass(eq=False)
+class Field:
+    spec: Question
+    parent: Field | None = None
+    repeat: Field | None = None  # the nearest repeat around this question
+    children: list[Field] = field(default_factory=list)
+    relevant: Expression | None = None
+    required: bool | Expression = False
+    constraint: Expression | None = None
+    calculation: Expression | None = None
+    choice_filter: Expression | None = None
+    repeat_count: Expression | None = None
+    default: Any = None
+    line: int | None = None
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def type(self) -> str:
+        return self.spec.type
+
+    @property
+    def is_field_list(self) -> bool:
+        return self.type == "group" and self.spec.appearance == "field-list"
+
+    @property
+    def takes_input(self) -> bool:
+        return self.type in INPUT_TYPES and not self.spec.read_only and self.calculation is None
+
+    @property
+    def has_value(self) -> bool:
+        """Whether the question puts an answer in the submission."""
+        return self.type in INPUT_TYPES or self.type == "calculate"
+
+    def ancestors(self):
+        node = self.parent
+        while node is not None:
+            yield node
+            node = node.parent
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass(eq=False)
+class Form:
+    definition: FormDefinition
+    path: Path
+    top: list[Field]
+    fields: dict[str, Field]
+    calculation_order: list[Field]
+    instance_name: Expression | None = None
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def form_id(self) -> str:
+        return self.definition.form_id
+
+    @property
+    def version(self) -> str:
+        return self.definition.version
+
+    @property
+    def languages(self) -> list[str]:
+        return self.definition.languages
+
+    @property
+    def default_language(self) -> str:
+        return self.definition.default_language
+
+    def text(self, value, language: str) -> str:
+        return pick(value, language, self.default_language)
+
+    def title(self, language: str) -> str:
+        return self.text(self.definition.title, language)
+
+    def choices(self, field_: Field) -> list[Choice]:
+        return self.definition.choices.get(field_.spec.choices or "", [])

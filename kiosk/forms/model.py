@@ -1,0 +1,114 @@
+"""The form file's shape, validated with pydantic. Meaning (names, expressions, languages)
+is checked afterwards in kiosk.forms.compile, which needs the whole form at once."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+LocalText = str | dict[str, str]
+
+QUESTION_TYPES = (
+    "text", "integer", "decimal", "date", "time", "select_one", "select_multiple", "note",
+    "calculate", "acknowledge", "phone", "email", "id_number", "signature", "group", "repeat",
+)
+QuestionType = Literal[
+    "text", "integer", "decimal", "date", "time", "select_one", "select_multiple", "note",
+    "calculate", "acknowledge", "phone", "email", "id_number", "signature", "group", "repeat",
+]
+CheckDigit = Literal["luhn", "verhoeff", "damm", "mod_11_10", "mod_11_2", "mod_97_10", "none"]
+NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"
+
+
+def _text_from_scalar(value: Any) -> Any:
+    # YAML reads `version: 3` or `required: yes` as numbers and booleans; keep them as text.
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        return str(value)
+    return value
+
+
+class Choice(BaseModel):
+    """One option of a choice list; extra keys are columns a choice_filter can read."""
+
+    model_config = ConfigDict(extra="allow")
+
+    name: str
+    label: LocalText
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name_as_text(cls, value: Any) -> Any:
+        return _text_from_scalar(value)
+
+
+class Question(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    type: QuestionType
+    name: str = Field(pattern=NAME_PATTERN)
+    label: LocalText | None = None
+    hint: LocalText | None = None
+    required: bool | str = False
+    required_message: LocalText | None = None
+    relevant: str | None = None
+    constraint: str | None = None
+    constraint_message: LocalText | None = None
+    calculation: str | None = None
+    choice_filter: str | None = None
+    appearance: str | None = None
+    default: Any = None
+    read_only: bool = False
+    choices: str | None = None
+    children: list[Question] | None = None
+    check_digit: CheckDigit | None = None
+    receipt: bool = False
+    repeat_count: str | None = None
+    add_label: LocalText | None = None
+
+    @field_validator("repeat_count", mode="before")
+    @classmethod
+    def _count_as_text(cls, value: Any) -> Any:
+        return _text_from_scalar(value)
+
+    @field_validator("required", mode="before")
+    @classmethod
+    def _required_words(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.strip().lower() in ("yes", "true", "true()"):
+            return True
+        if isinstance(value, str) and value.strip().lower() in ("no", "false", "false()", ""):
+            return False
+        return value
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    destination: str = "central"
+    instance_name: str | None = None
+    description: LocalText | None = None
+    icon: str | None = None
+    next_steps: LocalText | None = None
+    submit_label: LocalText | None = None
+    public_key: str | None = None
+    submission_url: str | None = None
+
+
+class FormDefinition(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    form_id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+    version: str
+    title: LocalText
+    default_language: str
+    languages: list[str] = Field(min_length=1)
+    settings: Settings = Field(default_factory=Settings)
+    survey: list[Question] = Field(min_length=1)
+    choices: dict[str, list[Choice]] = Field(default_factory=dict)
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_as_text(cls, value: Any) -> Any:
+        return _text_from_scalar(value)

@@ -1,0 +1,84 @@
+"""What a screen needs to draw a page: plain data, no behaviour."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, order=True)
+class PageKey:
+    kind: str  # "question", "group" (one page of questions), "summary" (of a repeat), "check"
+    name: str = ""
+    item: int | None = None  # the repeat item this page belongs to
+
+
+CHECK = PageKey("check")
+
+
+@dataclass(frozen=True)
+class ChoiceView:
+    name: str
+    label: str
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    key: tuple[str, int | None]
+    name: str
+    type: str
+    label: str
+    hint: str
+    required: bool
+    read_only: bool
+    appearance: str
+    choices: list[ChoiceView]
+    value: Any  # the typed answer kept so far
+    entry: Any  # what the input shows: the person's own entry, kept even when it is wrong
+    shown: str  # the answer as words ("27 March 2007")
+    error: str | None
+
+
+@dataclass(frozen=True)
+class ProblemView:
+    key: tuple[str, int | None]
+    name: str
+    message: str
+    page: PageKey
+
+
+@dataclass(frozen=True)
+class ItemView:
+    index: int
+    title: str
+    details: list[str]
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    key: PageKey
+    name: str
+    item: int | None
+    section: str
+    label: str
+    answer: str
+    provided: bool
+    changeable: bool
+
+
+@dataclass(frozen=True)
+class PageView:
+    key: PageKey
+    title: str
+    questions: list[QuestionView] = field(default_factory=list)
+    problems: list[ProblemView] = field(default_factory=list)
+    items: list[ItemView] = field(default_factory=list)
+    rows: list[AnswerRow] = field(default_factory=list)
+    number: int = 0
+    total: int = 0
+    can_go_back: bool = False
+    hint: str = ""
+
+    @property
+    def kind(self) -> str:
+        return self.key.kind

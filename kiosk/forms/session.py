@@ -1,0 +1,619 @@
+"""One citizen's way through one form: pages, answers, validation, navigation, submission.
+
+The screens only render what `page()` returns and pass on what the person did:
+`answer(name, raw)`, `continue_()`, `back()`, `change(key)`, `add_item()`... Every rule lives
+here, so it is tested without Qt.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from .. import i18n
+from .answers import AnswerError, parse_answer
+from .display import fill_template, show_answer
+from .form import Field, Form
+from .messages import answer_message, default_constraint_message, required_message
+from .pages import (
+    CHECK,
+    AnswerRow,
+    ChoiceView,
+    ItemView,
+    PageKey,
+    PageView,
+    ProblemView,
+    QuestionView,
+)
+from .xpath import EvalContext, Nodeset, to_boolean, to_string
+
+MAX_REPEAT_ITEMS = 100
+ItemKey = tuple[str, int | None]  # (question name, repeat item or None)
+
+
+class SessionError(Exception):
+    """The screen asked for something the current page does not offer (a programming error)."""
+
+
+class IncompleteError(Exception):
+    """The visit cannot be submitted yet: `problems` says which answers need attention."""
+
+    def __init__(self, problems: list[ProblemView]):
+        super().__init__(f"{len(problems)} answer(s) need attention")
+        self.problems = problems
+
+
+class _Context(EvalContext):
+    """What an expression sees from one place in the form: its repeat item, and `.`."""
+
+    def __init__(self, session: Session, repeat: str | None, item: int | None, current: Any = ""):
+        self.session, self.repeat, self.item, self.current = session, repeat, item, current
+        self.column_values = {}
+        self.now = session.now()
+        self.today = self.now.date()
+
+    def value(self, name: str):
+        session = self.session
+        field = session.form.fields[name]
+        if field.repeat is None:
+            return session._values.get(name, "")
+        items = session._items.get(field.repeat.name, [])
+        if field.repeat.name == self.repeat and self.item is not None:
+            return items[self.item].get(name, "") if self.item < len(items) else ""
+        return Nodeset(item.get(name, "") for item in items)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    if isinstance(value, Nodeset):
+        return [_json_value(item) for item in value]
+    return value
+
+
+class Session:
+    def __init__(self, form: Form, language: str | None = None,
+                 clock: Callable[[], datetime] = _utc_now):
+        self.form = form
+        self.language = language if language in form.languages else form.default_language
+        self.clock = clock
+        self.instance_id = f"uuid:{uuid.uuid4()}"
+        self.started_at = clock()
+        self._values: dict[str, Any] = {}
+        self._items: dict[str, list[dict[str, Any]]] = {}
+        self._raw: dict[ItemKey, Any] = {}
+        self._errors: dict[ItemKey, str] = {}
+        self._relevant: dict[ItemKey, bool] = {}
+        self._visited: set[PageKey] = set()
+        self._history: list[PageKey] = []
+        self._opened_repeats: set[str] = set()
+        self._slots: list[PageKey] | None = None
+        self._changing = False
+        self._history_before_change: list[PageKey] = []
+        for field in form.fields.values():
+            if field.repeat is None and field.default is not None:
+                self._values[field.name] = field.default
+        self._refresh()
+        first = self._next_slot(-1)
+        self._page = first if first is not None else CHECK
+        self._enter_repeat_if_needed()
+
+    # -- time --------------------------------------------------------------------------------
+    def now(self) -> datetime:
+        """The kiosk's local time (today() in expressions is the local date)."""
+        return self.clock().astimezone()
+
+    # -- what the screen asks -----------------------------------------------------------------
+    @property
+    def key(self) -> PageKey:
+        return self._page
+
+    def page(self) -> PageView:
+        key = self._page
+        if key.kind == "check":
+            return PageView(key=key, title=i18n.text(self.language, "ui.check_answers"),
+                            rows=self.check_answers(), can_go_back=bool(self._history))
+        field = self.form.fields[key.name]
+        title = self._text(field, field.spec.label, key.item)
+        questions = [self._question_view(f, key.item) for f in self._page_fields(key)]
+        problems = [ProblemView(q.key, q.name, q.error, key) for q in questions if q.error]
+        items: list[ItemView] = []
+        if key.kind == "summary":
+            items = self._item_views(field)
+        number, total = self._progress(key)
+        return PageView(key=key, title=title, questions=questions, problems=problems,
+                        items=items, number=number, total=total,
+                        can_go_back=bool(self._history),
+                        hint=self._text(field, field.spec.hint, key.item) if key.kind == "group" else "")
+
+    def answer(self, name: str, raw: Any) -> None:
+        """Keep what the person entered on this page; it is checked on Continue."""
+        field = self._field_on_page(name)
+        if not field.takes_input:
+            raise SessionError(f"'{name}' cannot be answered: it is read-only")
+        self._raw[(name, self._page.item)] = raw
+
+    def continue_(self) -> PageView:
+        """Check this page's answers; move on when they are right, else show what is wrong."""
+        key = self._page
+        if key.kind == "check":
+            return self.page()
+        if key.kind != "summary" and not self._accept_page(key):
+            return self.page()
+        self._visited.add(key)
+        self._refresh()
+        self._history.append(key)
+        self._page = self._following(key)
+        self._enter_repeat_if_needed()
+        return self.page()
+
+    def back(self) -> PageView:
+        self._forget_entries(self._page)
+        if self._changing:
+            self._changing = False
+            self._history = self._history_before_change
+            self._page = CHECK
+            return self.page()
+        while self._history:
+            key = self._history.pop()
+            if key.kind == "check" or self._slot_relevant(key):
+                self._page = key
+                break
+        return self.page()
+
+    def change(self, key: PageKey) -> PageView:
+        """From check answers: open a page, and come back to check answers after Continue."""
+        if self._page.kind != "check" or key not in self._all_slots() or not self._slot_relevant(key):
+            raise SessionError(f"page {key} cannot be changed from here")
+        self._history_before_change = list(self._history)
+        self._history.append(CHECK)
+        self._changing = True
+        self._page = key
+        return self.page()
+
+    # -- repeats ("add another") ------------------------------------------------------------
+    def add_item(self) -> PageView:
+        repeat = self._summary_field()
+        items = self._items.setdefault(repeat.name, [])
+        if len(items) >= MAX_REPEAT_ITEMS:
+            return self.page()
+        items.append({f.name: f.default for f in repeat.walk()
+                      if f is not repeat and f.default is not None})
+        self._slots = None
+        self._refresh()
+        return self._open_item(repeat, len(items) - 1)
+
+    def edit_item(self, index: int) -> PageView:
+        repeat = self._summary_field()
+        if not 0 <= index < len(self._items.get(repeat.name, [])):
+            raise SessionError(f"there is no item {index} in {repeat.name}")
+        return self._open_item(repeat, index)
+
+    def remove_item(self, index: int) -> PageView:
+        repeat = self._summary_field()
+        items = self._items.get(repeat.name, [])
+        if not 0 <= index < len(items):
+            raise SessionError(f"there is no item {index} in {repeat.name}")
+        del items[index]
+        # Entries and pages of later items move down by one.
+        self._raw = {k: v for k, v in self._raw.items() if self.form.fields[k[0]].repeat is not repeat}
+        self._history = [k for k in self._history if not self._in_repeat(k, repeat)]
+        self._visited = {k for k in self._visited if not self._in_repeat(k, repeat)}
+        self._slots = None
+        self._refresh()
+        return self.page()
+
+    # -- check answers and submission ---------------------------------------------------------
+    def check_answers(self) -> list[AnswerRow]:
+        rows: list[AnswerRow] = []
+        for key in self._all_slots():
+            if key.kind == "summary" or not self._slot_relevant(key):
+                continue
+            for field in self._page_fields(key):
+                if not field.has_value:
+                    continue
+                value = self._stored(field, key.item)
+                shown = show_answer(self.form, field, value, self.language)
+                rows.append(AnswerRow(
+                    key=key, name=field.name, item=key.item,
+                    section=self._item_title(field.repeat, key.item) if field.repeat else "",
+                    label=self._text(field, field.spec.label, key.item),
+                    answer=shown or i18n.text(self.language, "ui.not_provided"),
+                    provided=bool(shown), changeable=field.takes_input))
+        return rows
+
+    def problems(self) -> list[ProblemView]:
+        """Every relevant answer that is missing or wrong, in page order."""
+        found: list[ProblemView] = []
+        for key in self._all_slots():
+            if key.kind == "summary" or not self._slot_relevant(key):
+                continue
+            for field in self._page_fields(key):
+                if field.takes_input:
+                    message = self._check(field, key.item, self._stored(field, key.item))
+                    if message:
+                        found.append(ProblemView((field.name, key.item), field.name, message, key))
+        return found
+
+    def submission(self) -> dict:
+        """The finished visit, as it is stored and sent. IncompleteError if it is not finished."""
+        self._refresh()
+        problems = self.problems()
+        if problems:
+            raise IncompleteError(problems)
+        completed = self.clock()
+        name = ""
+        if self.form.instance_name is not None:
+            name = to_string(self.form.instance_name.evaluate(_Context(self, None, None)))
+        return {
+            "instance_id": self.instance_id,
+            "form_id": self.form.form_id,
+            "form_version": self.form.version,
+            "language": self.language,
+            "started_at": self.started_at.isoformat(timespec="seconds"),
+            "completed_at": completed.isoformat(timespec="seconds"),
+            "instance_name": name,
+            "answers": self._answers_json(self.form.top, None),
+            "receipt": self._receipt_answers(),
+        }
+
+    # -- validation --------------------------------------------------------------------------
+    def _accept_page(self, key: PageKey) -> bool:
+        fields = [f for f in self._page_fields(key) if f.takes_input]
+        self._errors = {}
+        for field in fields:  # store what parses, so it is kept even if another field is wrong
+            item_key = (field.name, key.item)
+            if item_key not in self._raw:
+                continue
+            try:
+                value = parse_answer(field.type, self._raw[item_key], allowed=self._allowed(field, key.item),
+                                     check_digit=field.spec.check_digit,
+                                     decimal_comma=i18n.uses_decimal_comma(self.language))
+            except AnswerError as problem:
+                self._errors[item_key] = answer_message(problem.invalid.key,
+                                                        dict(problem.invalid.params), self.language)
+                continue
+            self._store(field, key.item, value)
+        for field in fields:  # constraints may compare answers on the same page
+            item_key = (field.name, key.item)
+            if item_key not in self._errors:
+                message = self._check(field, key.item, self._stored(field, key.item))
+                if message:
+                    self._errors[item_key] = message
+        if self._errors:
+            return False
+        for field in fields:
+            self._raw.pop((field.name, key.item), None)
+        return True
+
+    def _check(self, field: Field, item: int | None, value: Any) -> str | None:
+        spec = field.spec
+        if value is None or value == "" or value == []:
+            required = field.required
+            if not isinstance(required, bool):
+                required = required.is_true(self._context(field, item))
+            if not required:
+                return None
+            if spec.required_message is not None:
+                return self._text(field, spec.required_message, item)
+            return required_message(field.type, self.language)
+        if field.type in ("select_one", "select_multiple"):
+            allowed = self._allowed(field, item)
+            chosen = value if isinstance(value, list) else [value]
+            if any(name not in allowed for name in chosen):
+                return answer_message("choice_unknown", {}, self.language)
+        if field.constraint is not None and not field.constraint.is_true(
+                self._context(field, item, value)):
+            if spec.constraint_message is not None:
+                return self._text(field, spec.constraint_message, item)
+            return default_constraint_message(field.constraint, self.language)
+        return None
+
+    # -- answers and relevance ---------------------------------------------------------------
+    def _context(self, field: Field, item: int | None, current: Any = "") -> _Context:
+        repeat = field.repeat.name if field.repeat else None
+        return _Context(self, repeat, item if repeat else None, current)
+
+    def _stored(self, field: Field, item: int | None) -> Any:
+        if field.repeat is None:
+            return self._values.get(field.name)
+        items = self._items.get(field.repeat.name, [])
+        return items[item].get(field.name) if item is not None and item < len(items) else None
+
+    def _store(self, field: Field, item: int | None, value: Any) -> None:
+        if field.repeat is None:
+            target = self._values
+        else:
+            target = self._items[field.repeat.name][item]
+        if value is None or value == "" or value == []:
+            target.pop(field.name, None)
+        else:
+            target[field.name] = value
+
+    def _refresh(self) -> None:
+        """Recompute calculations and relevance; drop answers that stopped being relevant."""
+        for _ in range(len(self.form.fields) + 1):
+            self._calculate()
+            if not self._apply_relevance():
+                break
+
+    def _calculate(self) -> None:
+        for field in self.form.calculation_order:
+            items = [None] if field.repeat is None else range(len(self._items.get(field.repeat.name, [])))
+            for item in items:
+                if not self._relevant.get((field.name, item), True):
+                    continue
+                value = field.calculation.evaluate(self._context(field, item))
+                if isinstance(value, Nodeset):
+                    value = to_string(value)
+                if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+                    value = ""
+                self._store(field, item, value)
+
+    def _apply_relevance(self) -> bool:
+        """Walk the form in order; True when an answer was dropped (so calculations rerun)."""
+        dropped = False
+        relevant: dict[ItemKey, bool] = {}
+
+        def walk(fields: list[Field], item: int | None, parent_ok: bool) -> None:
+            nonlocal dropped
+            for field in fields:
+                ok = parent_ok and (field.relevant is None
+                                    or field.relevant.is_true(self._context(field, item)))
+                relevant[(field.name, item)] = ok
+                if field.type == "repeat":
+                    items = self._items.setdefault(field.name, [])
+                    if not ok and items:
+                        items.clear()
+                        self._slots, dropped = None, True
+                    if ok and field.repeat_count is not None:
+                        self._resize(field)
+                    for index in range(len(items)):
+                        walk(field.children, index, ok)
+                elif field.children:
+                    walk(field.children, item, ok)
+                elif not ok:
+                    self._raw.pop((field.name, item), None)
+                    if self._stored(field, item) is not None:
+                        self._store(field, item, None)
+                        dropped = dropped or field.type != "calculate"
+
+        walk(self.form.top, None, True)
+        self._relevant = relevant
+        return dropped
+
+    def _resize(self, repeat: Field) -> None:
+        count = to_string(repeat.repeat_count.evaluate(self._context(repeat, None)))
+        try:
+            wanted = max(0, min(MAX_REPEAT_ITEMS, int(float(count))))
+        except ValueError:
+            wanted = 0
+        items = self._items[repeat.name]
+        if len(items) != wanted:
+            del items[wanted:]
+            items.extend({} for _ in range(wanted - len(items)))
+            self._slots = None
+
+    def _allowed(self, field: Field, item: int | None) -> list[str]:
+        return [c.name for c in self._choices(field, item)]
+
+    def _choices(self, field: Field, item: int | None):
+        options = self.form.choices(field)
+        if field.choice_filter is None:
+            return options
+        context = self._context(field, item)
+        kept = []
+        for option in options:
+            context.column_values = {**(option.model_extra or {}), "name": option.name,
+                                     "label": self.form.text(option.label, self.language)}
+            if to_boolean(field.choice_filter.evaluate(context)):
+                kept.append(option)
+        return kept
+
+    # -- pages -------------------------------------------------------------------------------
+    def _all_slots(self) -> list[PageKey]:
+        if self._slots is None:
+            slots: list[PageKey] = []
+
+            def walk(fields: list[Field], item: int | None) -> None:
+                for field in fields:
+                    if field.type == "calculate":
+                        continue
+                    if field.type == "repeat":
+                        for index in range(len(self._items.get(field.name, []))):
+                            walk(field.children, index)
+                        if field.repeat_count is None:
+                            slots.append(PageKey("summary", field.name))
+                    elif field.type == "group" and not field.is_field_list:
+                        walk(field.children, item)
+                    else:
+                        kind = "group" if field.type == "group" else "question"
+                        slots.append(PageKey(kind, field.name, item))
+
+            walk(self.form.top, None)
+            self._slots = slots
+        return self._slots
+
+    def _slot_relevant(self, key: PageKey) -> bool:
+        if key.kind == "check":
+            return True
+        if not self._relevant.get((key.name, key.item), True):
+            return False
+        if key.kind == "group":
+            return any(self._relevant.get((f.name, key.item), True) for f in self._page_fields(key))
+        return True
+
+    def _page_fields(self, key: PageKey) -> list[Field]:
+        field = self.form.fields[key.name]
+        if key.kind == "question":
+            return [field]
+        if key.kind == "group":
+            return [f for f in field.children if f.type != "calculate"
+                    and self._relevant.get((f.name, key.item), True)]
+        return []
+
+    def _field_on_page(self, name: str) -> Field:
+        for field in self._page_fields(self._page) if self._page.kind != "check" else []:
+            if field.name == name:
+                return field
+        raise SessionError(f"'{name}' is not a question on this page")
+
+    def _next_slot(self, after: int) -> PageKey | None:
+        slots = self._all_slots()
+        for key in slots[after + 1:]:
+            if self._slot_relevant(key):
+                return key
+        return None
+
+    def _following(self, key: PageKey) -> PageKey:
+        slots = self._all_slots()
+        index = slots.index(key) if key in slots else -1
+        nxt = self._next_slot(index)
+        field = self.form.fields[key.name]
+        repeat = field if key.kind == "summary" else field.repeat
+        if (repeat is not None and key.kind != "summary" and nxt is not None
+                and self._in_repeat(nxt, repeat) and nxt.item != key.item):
+            nxt = PageKey("summary", repeat.name) if repeat.repeat_count is None else nxt
+        if self._changing:
+            if nxt is not None and nxt not in self._visited and nxt.kind != "summary":
+                return nxt
+            self._changing = False
+            self._history = self._history_before_change
+            return CHECK
+        return nxt if nxt is not None else CHECK
+
+    def _in_repeat(self, key: PageKey, repeat: Field) -> bool:
+        if key.kind in ("check", "summary"):
+            return False
+        return self.form.fields[key.name].repeat is repeat
+
+    def _enter_repeat_if_needed(self) -> None:
+        """Arriving at an empty "add another" repeat for the first time starts its first item."""
+        key = self._page
+        if key.kind != "summary" or key.name in self._opened_repeats:
+            return
+        repeat = self.form.fields[key.name]
+        self._opened_repeats.add(key.name)
+        if not self._items.get(repeat.name):
+            self.add_item()
+            # add_item pushed the summary on the history; Back from the first item goes
+            # to the page before the repeat instead.
+            if self._history and self._history[-1] == key:
+                self._history.pop()
+
+    def _open_item(self, repeat: Field, index: int) -> PageView:
+        first = next((k for k in self._all_slots()
+                      if self._in_repeat(k, repeat) and k.item == index and self._slot_relevant(k)), None)
+        if first is None:
+            return self.page()
+        self._history.append(self._page)
+        self._page = first
+        return self.page()
+
+    def _summary_field(self) -> Field:
+        if self._page.kind != "summary":
+            raise SessionError("items can only be added or removed on a repeat's summary page")
+        return self.form.fields[self._page.name]
+
+    def _forget_entries(self, key: PageKey) -> None:
+        if key.kind in ("question", "group"):
+            for field in self._page_fields(key):
+                self._raw.pop((field.name, key.item), None)
+        self._errors = {}
+
+    def _progress(self, key: PageKey) -> tuple[int, int]:
+        numbered = [k for k in self._all_slots() if k.kind != "summary" and self._slot_relevant(k)]
+        if key not in numbered:
+            return 0, len(numbered)
+        return numbered.index(key) + 1, len(numbered)
+
+    # -- views -------------------------------------------------------------------------------
+    def _text(self, field: Field | None, value, item: int | None) -> str:
+        text = self.form.text(value, self.language)
+        if "${" not in text:
+            return text
+
+        def lookup(name: str) -> str:
+            target = self.form.fields.get(name)
+            if target is None:
+                return ""
+            if target.repeat is not None and field is not None and field.repeat is target.repeat:
+                return show_answer(self.form, target, self._stored(target, item), self.language)
+            if target.repeat is None:
+                return show_answer(self.form, target, self._values.get(name), self.language)
+            return to_string(self._context(target, None).value(name))
+
+        return fill_template(text, lookup)
+
+    def _question_view(self, field: Field, item: int | None) -> QuestionView:
+        item_key = (field.name, item)
+        stored = self._stored(field, item)
+        required = field.required
+        if not isinstance(required, bool):
+            required = required.is_true(self._context(field, item))
+        choices = []
+        if field.type in ("select_one", "select_multiple"):
+            choices = [ChoiceView(c.name, self.form.text(c.label, self.language))
+                       for c in self._choices(field, item)]
+        return QuestionView(
+            key=item_key, name=field.name, type=field.type,
+            label=self._text(field, field.spec.label, item),
+            hint=self._text(field, field.spec.hint, item),
+            required=required and field.takes_input,
+            read_only=not field.takes_input and field.type != "note",
+            appearance=field.spec.appearance or "",
+            choices=choices,
+            value=stored,
+            entry=self._raw.get(item_key, stored),
+            shown=show_answer(self.form, field, stored, self.language),
+            error=self._errors.get(item_key),
+        )
+
+    def _item_title(self, repeat: Field, item: int | None) -> str:
+        return f"{self._text(repeat, repeat.spec.label, item)} {(item or 0) + 1}"
+
+    def _item_views(self, repeat: Field) -> list[ItemView]:
+        views = []
+        for index, values in enumerate(self._items.get(repeat.name, [])):
+            shown = [show_answer(self.form, f, values.get(f.name), self.language)
+                     for f in repeat.walk() if f.takes_input and f.name in values]
+            views.append(ItemView(index=index, title=shown[0] if shown else self._item_title(repeat, index),
+                                  details=[s for s in shown[1:] if s]))
+        return views
+
+    def _answers_json(self, fields: list[Field], item_values: dict | None) -> dict:
+        answers: dict[str, Any] = {}
+        for field in fields:
+            if field.type == "repeat":
+                answers[field.name] = [self._answers_json(field.children, values)
+                                       for values in self._items.get(field.name, [])]
+            elif field.children:
+                answers.update(self._answers_json(field.children, item_values))
+            elif field.has_value:
+                source = self._values if item_values is None else item_values
+                if field.name in source:
+                    answers[field.name] = _json_value(source[field.name])
+        return answers
+
+    def _receipt_answers(self) -> list[dict]:
+        """Only what the form marks `receipt: true`, as shown to the citizen."""
+        return [{"name": f.name, "label": self.form.text(f.spec.label, self.language),
+                 "answer": show_answer(self.form, f, self._values[f.name], self.language)}
+                for f in self.form.fields.values()
+                if f.spec.receipt and f.repeat is None and f.name in self._values]

@@ -1,0 +1,93 @@
+"""Run a set of answers through a form the way a citizen would, page by page (`forms try`)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .form import Form
+from .session import IncompleteError, Session
+
+MAX_STEPS = 5000
+
+
+@dataclass
+class TrialResult:
+    submission: dict | None = None
+    errors: list[str] = field(default_factory=list)  # "name: message", in page order
+    unused: list[str] = field(default_factory=list)  # answers given for questions never asked
+
+
+class AnswerFileError(ValueError):
+    """The answers file cannot be read as JSON or JSON Lines."""
+
+
+def read_answer_sets(path: Path) -> list[dict]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise AnswerFileError(f"{path}: cannot read the answers file ({error.strerror})") from None
+    try:
+        whole = json.loads(text)
+    except json.JSONDecodeError:
+        whole = None
+    if isinstance(whole, dict):
+        return [whole]
+    sets = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            answers = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise AnswerFileError(f"{path}:{number}: this line is not JSON ({error.msg})") from None
+        if not isinstance(answers, dict):
+            raise AnswerFileError(f"{path}:{number}: each line must be one JSON object of answers")
+        sets.append(answers)
+    if not sets:
+        raise AnswerFileError(f"{path}: the answers file holds no answers")
+    return sets
+
+
+def run_trial(form: Form, answers: dict[str, Any], language: str | None = None,
+              clock: Callable[[], datetime] | None = None) -> TrialResult:
+    session = Session(form, language, **({"clock": clock} if clock else {}))
+    used: set[str] = set()
+    result = TrialResult()
+    for _ in range(MAX_STEPS):
+        page = session.page()
+        if page.kind == "check":
+            break
+        if page.kind == "summary":
+            repeat = page.key.name
+            given = answers.get(repeat) or []
+            used.add(repeat)
+            if len(page.items) < len(given):
+                session.add_item()
+            else:
+                session.continue_()
+            continue
+        for question in page.questions:
+            source, item = answers, page.key.item
+            if item is not None:
+                repeat = session.form.fields[question.name].repeat.name
+                items = answers.get(repeat) or []
+                source = items[item] if item < len(items) and isinstance(items[item], dict) else {}
+            if question.name in source and not question.read_only and question.type != "note":
+                session.answer(question.name, source[question.name])
+                used.add(question.name)
+        after = session.continue_()
+        if after.key == page.key and after.problems:
+            result.errors = [f"{p.name}: {p.message}" for p in after.problems]
+            return result
+    try:
+        result.submission = session.submission()
+    except IncompleteError as incomplete:
+        result.errors = [f"{p.name}: {p.message}" for p in incomplete.problems]
+        return result
+    result.unused = sorted(name for name in answers if name not in used)
+    return result

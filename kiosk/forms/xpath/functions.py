@@ -1,0 +1,226 @@
+"""The XLSForm functions the kiosk supports. Each never raises on answers: odd input gives
+NaN, false or the empty string, as XPath does."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
+
+from .values import (
+    NAN,
+    Nodeset,
+    flatten,
+    is_empty,
+    to_boolean,
+    to_date,
+    to_number,
+    to_string,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Function:
+    impl: Callable  # impl(ctx, *argument values)
+    min_args: int
+    max_args: int | None  # None: any number
+
+
+def _items(value) -> list[str]:
+    if isinstance(value, list):
+        return [to_string(item) for item in value]
+    text = to_string(value)
+    return text.split() if text else []
+
+
+def _selected(ctx, value, option):
+    return to_string(option).strip() in _items(value)
+
+
+def _selected_at(ctx, value, index):
+    number = to_number(index)
+    items = _items(value)
+    if math.isnan(number) or not 0 <= number < len(items):
+        return ""
+    return items[int(number)]
+
+
+def _string_length(ctx, *value):
+    return float(len(to_string(value[0] if value else ctx.current)))
+
+
+@lru_cache(maxsize=256)
+def _pattern(text: str) -> re.Pattern | None:
+    try:
+        return re.compile(text)
+    except re.error:
+        return None
+
+
+def _regex(ctx, value, pattern):
+    compiled = _pattern(to_string(pattern))
+    return bool(compiled and compiled.search(to_string(value)))
+
+
+def _concat(ctx, *values):
+    return "".join(to_string(item) for item in flatten(values))
+
+
+def _coalesce(ctx, first, second):
+    return second if is_empty(first) else first
+
+
+def _int(ctx, value):
+    number = to_number(value)
+    return number if math.isnan(number) or math.isinf(number) else float(math.trunc(number))
+
+
+def _round(ctx, value, digits=0.0):
+    number, places = to_number(value), to_number(digits)
+    if math.isnan(number) or math.isinf(number) or math.isnan(places):
+        return number
+    try:
+        quantum = Decimal(1).scaleb(-int(places))
+        rounded = Decimal(repr(number)).quantize(quantum, rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        return number
+    return float(rounded)
+
+
+def _date(ctx, value):
+    found = to_date(value)
+    return found if found is not None else ""
+
+
+def _substr(ctx, value, start, end=None):
+    text = to_string(value)
+    first = to_number(start)
+    if math.isnan(first):
+        return ""
+    last = len(text) if end is None else to_number(end)
+    if math.isnan(last):
+        return ""
+    return text[max(int(first), 0): max(int(last), 0)]
+
+
+def _count(ctx, value):
+    if isinstance(value, Nodeset | list):
+        return float(len(value))
+    return 0.0 if is_empty(value) else 1.0
+
+
+def _numbers(values) -> list[float]:
+    return [to_number(item) for item in flatten(values) if not is_empty(item)]
+
+
+def _sum(ctx, *values):
+    numbers = _numbers(values)
+    return float(sum(numbers)) if numbers else 0.0
+
+
+def _extreme(pick):
+    def impl(ctx, *values):
+        numbers = _numbers(values)
+        if not numbers or any(math.isnan(n) for n in numbers):
+            return NAN
+        return pick(numbers)
+
+    return impl
+
+
+def _pow(ctx, base, exponent):
+    try:
+        return float(math.pow(to_number(base), to_number(exponent)))
+    except (OverflowError, ValueError):
+        return NAN
+
+
+def _unary(fn):
+    def impl(ctx, value):
+        number = to_number(value)
+        if math.isnan(number) or math.isinf(number):
+            return number
+        return float(fn(number))
+
+    return impl
+
+
+def _join(ctx, separator, *values):
+    return to_string(separator).join(to_string(item) for item in flatten(values))
+
+
+_DATE_PARTS = {
+    "%Y": lambda d: f"{d.year:04d}",
+    "%y": lambda d: f"{d.year % 100:02d}",
+    "%m": lambda d: f"{d.month:02d}",
+    "%n": lambda d: str(d.month),
+    "%d": lambda d: f"{d.day:02d}",
+    "%e": lambda d: str(d.day),
+}
+
+
+def _format_date(ctx, value, pattern):
+    found = to_date(value)
+    if found is None:
+        return ""
+    return re.sub(r"%[Yymnde]", lambda m: _DATE_PARTS[m.group()](found), to_string(pattern))
+
+
+def _decimal_date_time(ctx, value):
+    if isinstance(value, datetime | date):
+        return to_number(value)
+    found = to_date(value)
+    return to_number(found) if found else NAN
+
+
+FUNCTIONS: dict[str, Function] = {
+    "selected": Function(_selected, 2, 2),
+    "count-selected": Function(lambda ctx, v: float(len(_items(v))), 1, 1),
+    "selected-at": Function(_selected_at, 2, 2),
+    "string-length": Function(_string_length, 0, 1),
+    "regex": Function(_regex, 2, 2),
+    "concat": Function(_concat, 0, None),
+    "coalesce": Function(_coalesce, 2, 2),
+    "today": Function(lambda ctx: ctx.today, 0, 0),
+    "now": Function(lambda ctx: ctx.now, 0, 0),
+    "int": Function(_int, 1, 1),
+    "number": Function(lambda ctx, v: to_number(v), 1, 1),
+    "string": Function(lambda ctx, v: to_string(v), 1, 1),
+    "boolean": Function(lambda ctx, v: to_boolean(v), 1, 1),
+    "not": Function(lambda ctx, v: not to_boolean(v), 1, 1),
+    "true": Function(lambda ctx: True, 0, 0),
+    "false": Function(lambda ctx: False, 0, 0),
+    "round": Function(_round, 1, 2),
+    "date": Function(_date, 1, 1),
+    "decimal-date-time": Function(_decimal_date_time, 1, 1),
+    "format-date": Function(_format_date, 2, 2),
+    "contains": Function(lambda ctx, s, t: to_string(t) in to_string(s), 2, 2),
+    "starts-with": Function(lambda ctx, s, t: to_string(s).startswith(to_string(t)), 2, 2),
+    "ends-with": Function(lambda ctx, s, t: to_string(s).endswith(to_string(t)), 2, 2),
+    "substr": Function(_substr, 2, 3),
+    "normalize-space": Function(lambda ctx, s: " ".join(to_string(s).split()), 1, 1),
+    "count": Function(_count, 1, 1),
+    "sum": Function(_sum, 1, None),
+    "max": Function(_extreme(max), 1, None),
+    "min": Function(_extreme(min), 1, None),
+    "abs": Function(_unary(abs), 1, 1),
+    "floor": Function(_unary(math.floor), 1, 1),
+    "ceiling": Function(_unary(math.ceil), 1, 1),
+    "pow": Function(_pow, 2, 2),
+    "join": Function(_join, 2, None),
+}
+# if() evaluates only the branch it needs, so the compiler handles it itself.
+LAZY_FUNCTIONS = {"if": (3, 3)}
+
+
+def check_pattern(pattern: str) -> str | None:
+    """Why a literal regex pattern does not compile, or None when it does."""
+    try:
+        re.compile(pattern)
+    except re.error as error:
+        return str(error)
+    return None

@@ -1,0 +1,153 @@
+"""Parse XPath text into a small syntax tree (precedence climbing, XPath 1.0 precedence)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import ExpressionError
+from .lexer import OPERATOR_NAMES, Token, tokenize
+
+
+@dataclass(frozen=True, slots=True)
+class Literal:
+    value: str | float
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    name: str
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class Current:
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A bare name: a column of the option being filtered by a choice_filter."""
+
+    name: str
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class Negate:
+    operand: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Binary:
+    op: str
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    name: str
+    args: tuple[Node, ...]
+    position: int
+
+
+Node = Literal | Ref | Current | Column | Negate | Binary | Call
+
+# Binding power of each binary operator: higher binds tighter.
+_PRECEDENCE = {
+    "or": 1,
+    "and": 2,
+    "=": 3, "!=": 3,
+    "<": 4, "<=": 4, ">": 4, ">=": 4,
+    "+": 5, "-": 5,
+    "*": 6, "div": 6, "mod": 6,
+    "|": 8,
+}
+_UNARY_POWER = 7
+
+
+class _Parser:
+    def __init__(self, text: str):
+        self.tokens = tokenize(text)
+        self.index = 0
+
+    @property
+    def token(self) -> Token:
+        return self.tokens[self.index]
+
+    def advance(self) -> Token:
+        token = self.tokens[self.index]
+        self.index += 1
+        return token
+
+    def binary_operator(self) -> str | None:
+        token = self.token
+        if token.kind == "op" and token.text in _PRECEDENCE:
+            return token.text
+        if token.kind == "name" and token.text in OPERATOR_NAMES:
+            return token.text
+        return None
+
+    def expression(self, min_power: int = 1) -> Node:
+        left = self.operand()
+        while (op := self.binary_operator()) is not None and _PRECEDENCE[op] >= min_power:
+            self.advance()
+            right = self.expression(_PRECEDENCE[op] + 1)
+            left = Binary(op, left, right)
+        return left
+
+    def operand(self) -> Node:
+        token = self.advance()
+        if token.kind == "number":
+            return Literal(float(token.text))
+        if token.kind == "string":
+            return Literal(token.text)
+        if token.kind == "ref":
+            return Ref(token.text, token.position)
+        if token.kind == "dot":
+            return Current(token.position)
+        if token.kind == "op" and token.text == "-":
+            return Negate(self.expression(_UNARY_POWER))
+        if token.kind == "op" and token.text == "(":
+            inner = self.expression()
+            self.expect(")", "a bracket ( is not closed")
+            return inner
+        if token.kind == "name":
+            if self.token.kind == "op" and self.token.text == "(":
+                return self.call(token)
+            if token.text in OPERATOR_NAMES:
+                raise ExpressionError(f"'{token.text}' needs something before it", token.position)
+            return Column(token.text, token.position)
+        if token.kind == "end":
+            raise ExpressionError("the expression ends too early", token.position)
+        raise ExpressionError(f"unexpected '{token.text}'", token.position)
+
+    def call(self, name: Token) -> Call:
+        self.advance()  # (
+        args: list[Node] = []
+        if not (self.token.kind == "op" and self.token.text == ")"):
+            while True:
+                args.append(self.expression())
+                if self.token.kind == "op" and self.token.text == ",":
+                    self.advance()
+                    continue
+                break
+        self.expect(")", f"the brackets of {name.text}( are not closed")
+        return Call(name.text, tuple(args), name.position)
+
+    def expect(self, text: str, message: str) -> None:
+        if self.token.kind == "op" and self.token.text == text:
+            self.advance()
+            return
+        raise ExpressionError(message, self.token.position)
+
+
+def parse(text: str) -> Node:
+    if not text or not text.strip():
+        raise ExpressionError("the expression is empty")
+    parser = _Parser(text)
+    node = parser.expression()
+    if parser.token.kind != "end":
+        token = parser.token
+        raise ExpressionError(f"unexpected '{token.text}' after a complete expression", token.position)
+    return node

@@ -1,0 +1,178 @@
+"""XPath value rules: how answers turn into numbers, strings, booleans and dates.
+
+Answers arrive typed (str, int, float, bool, date, time, list for select_multiple); an
+unanswered question is the empty string. The rules follow XPath 1.0 as ODK applies them,
+with dates counting as days since 1970-01-01 in arithmetic.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime, time
+from decimal import Decimal
+
+EPOCH = date(1970, 1, 1)
+NAN = float("nan")
+_NUMBER = re.compile(r"^\s*-?(\d+(\.\d*)?|\.\d+)\s*$")
+_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.+\-Z]*)?\s*$")
+
+
+class Nodeset(tuple):
+    """The answers to one question across every item of a repeat, seen from outside it."""
+
+
+def to_string(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return _number_text(value)
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    if isinstance(value, Nodeset):
+        return to_string(value[0]) if value else ""
+    if isinstance(value, list | tuple):
+        return " ".join(to_string(item) for item in value)
+    return str(value)
+
+
+def _number_text(value: float) -> str:
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    text = format(value, ".15g")
+    if "e" in text:  # XPath never writes exponents
+        text = format(Decimal(text), "f")
+    return text
+
+
+def to_number(value) -> float:
+    if isinstance(value, bool):
+        return 1.0 if value else 0.0
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        return float(value) if _NUMBER.match(value) else NAN
+    if isinstance(value, datetime):
+        delta = value.replace(tzinfo=None) - datetime(1970, 1, 1)
+        return delta.total_seconds() / 86400
+    if isinstance(value, date):
+        return float((value - EPOCH).days)
+    if isinstance(value, Nodeset):
+        return to_number(value[0]) if value else NAN
+    if isinstance(value, list | tuple):
+        return to_number(to_string(value))
+    return NAN
+
+
+def to_boolean(value) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return value != 0 and not math.isnan(value)
+    if isinstance(value, str | list | tuple):
+        return len(value) > 0
+    return True  # dates and times
+
+
+def to_date(value) -> date | None:
+    """A date from a date, a 'YYYY-MM-DD' string or a number of days; None when there is none."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, Nodeset):
+        return to_date(value[0]) if value else None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        if math.isnan(value) or math.isinf(value) or abs(value) > 2_000_000:
+            return None
+        return date.fromordinal(EPOCH.toordinal() + math.floor(value))
+    if isinstance(value, str):
+        match = _DATE.match(value)
+        if not match:
+            return None
+        try:
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            return None
+    return None
+
+
+def is_empty(value) -> bool:
+    return value is None or value == "" or (isinstance(value, list | tuple) and not value)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _is_date(value) -> bool:
+    return isinstance(value, date)
+
+
+def compare(op: str, left, right) -> bool:
+    """XPath comparison; a repeat's answers compare true when any one of them does."""
+    if isinstance(left, Nodeset):
+        return any(compare(op, item, right) for item in left)
+    if isinstance(right, Nodeset):
+        return any(compare(op, left, item) for item in right)
+    if op in ("=", "!="):
+        equal = _equal(left, right)
+        return equal if op == "=" else not equal
+    if _is_date(left) or _is_date(right):
+        left_date, right_date = to_date(left), to_date(right)
+        if left_date is not None and right_date is not None:
+            return _ORDER[op](left_date, right_date)
+    a, b = to_number(left), to_number(right)
+    if math.isnan(a) or math.isnan(b):
+        return False
+    return _ORDER[op](a, b)
+
+
+def _equal(left, right) -> bool:
+    if isinstance(left, bool) or isinstance(right, bool):
+        return to_boolean(left) == to_boolean(right)
+    if _is_number(left) or _is_number(right):
+        a, b = to_number(left), to_number(right)
+        return a == b  # NaN equals nothing, as in XPath
+    if _is_date(left) or _is_date(right):
+        left_date, right_date = to_date(left), to_date(right)
+        if left_date is not None and right_date is not None:
+            return left_date == right_date
+    return to_string(left) == to_string(right)
+
+
+_ORDER = {
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+}
+
+
+def flatten(values) -> list:
+    """Arguments of sum(), max(), join(): a repeat's answers spread into single values."""
+    flat: list = []
+    for value in values:
+        if isinstance(value, Nodeset):
+            flat.extend(value)
+        else:
+            flat.append(value)
+    return flat

@@ -1,0 +1,89 @@
+"""Interface text and default messages per language, read from assets/i18n/<code>.yaml.
+
+Adding a language is adding a file there; a missing key falls back to English so a partial
+translation never shows a blank or a key name.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import yaml
+
+from .paths import assets_dir
+
+FALLBACK = "en"
+LocalText = str | dict[str, str]
+
+
+@cache
+def _catalogue(language: str) -> dict:
+    path = assets_dir() / "i18n" / f"{language}.yaml"
+    if not path.is_file():
+        return {}
+    with path.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or {}
+
+
+def available_languages() -> list[str]:
+    return sorted(path.stem for path in (assets_dir() / "i18n").glob("*.yaml"))
+
+
+def _lookup(tree: dict, key: str):
+    node = tree
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def text(language: str, key: str, **params) -> str:
+    """The interface text for a dotted key, e.g. text("fr", "ui.continue")."""
+    found = _lookup(_catalogue(language), key)
+    if not isinstance(found, str):
+        found = _lookup(_catalogue(FALLBACK), key)
+    if not isinstance(found, str):
+        raise KeyError(f"no interface text for {key!r}")
+    return found.format(**params) if params else found
+
+
+def has_text(language: str, key: str) -> bool:
+    return isinstance(_lookup(_catalogue(language), key), str)
+
+
+def direction(language: str) -> str:
+    return "rtl" if _lookup(_catalogue(language), "language.direction") == "rtl" else "ltr"
+
+
+def language_name(language: str) -> str:
+    found = _lookup(_catalogue(language), "language.name")
+    return found if isinstance(found, str) else language
+
+
+def pick(value: LocalText | None, language: str, default_language: str = FALLBACK) -> str:
+    """One language's version of a form text that is a plain string or a language map."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    for code in (language, default_language):
+        if value.get(code):
+            return value[code]
+    return next(iter(value.values()), "")
+
+
+def _language_setting(language: str, key: str):
+    found = _lookup(_catalogue(language), f"language.{key}")
+    return found if found is not None else _lookup(_catalogue(FALLBACK), f"language.{key}")
+
+
+def uses_decimal_comma(language: str) -> bool:
+    return _language_setting(language, "decimal_mark") == ","
+
+
+def format_date(value, language: str) -> str:
+    """A date as people read it: '27 March 2007', '27 de marzo de 2007'."""
+    months = _language_setting(language, "months")
+    pattern = _language_setting(language, "date_format") or "{day} {month} {year}"
+    return pattern.format(day=value.day, month=months[value.month - 1], year=value.year)

@@ -1,0 +1,42 @@
+"""Start the Qt kiosk: one QApplication, one main window over the forms folder."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+
+def has_display() -> bool:
+    """Whether Qt has somewhere to draw: a screen, or a platform chosen on purpose."""
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    if sys.platform.startswith("linux"):
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True
+
+
+def run_app(forms_dir: Path, windowed: bool = False, language: str | None = None,
+            quit_after: float | None = None) -> int:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.forms.catalogue import load_catalogue
+
+    from .main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("Public service kiosk")
+    catalogue = load_catalogue(forms_dir)
+    for failure in catalogue.failures:
+        # A broken form is reported and skipped; the others are still served.
+        print(f"form not served: {failure}", file=sys.stderr)
+    window = MainWindow(catalogue, language=language)
+    if windowed:
+        window.resize(1024, 768)
+        window.show()
+    else:
+        window.showFullScreen()
+    if quit_after:
+        QTimer.singleShot(int(quit_after * 1000), app.quit)
+    return app.exec()

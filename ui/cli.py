@@ -1,0 +1,139 @@
+"""The `kiosk` command: the touchscreen app and the tools IT staff and form authors use.
+
+Errors a person can fix are one sentence on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from kiosk.forms.catalogue import FORM_SUFFIXES, form_files
+from kiosk.forms.loader import load_form
+from kiosk.forms.problems import FormError
+from kiosk.forms.trial import AnswerFileError, read_answer_sets, run_trial
+from kiosk.paths import sample_forms_dir
+
+
+def _forms_dir(given: str | None) -> Path:
+    return Path(given or os.environ.get("KIOSK_FORMS_DIR") or sample_forms_dir())
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def cmd_forms_check(args: argparse.Namespace) -> int:
+    paths: list[Path] = []
+    for given in args.paths:
+        path = Path(given)
+        if path.is_dir():
+            paths.extend(form_files(path))
+        elif path.suffix in FORM_SUFFIXES or path.exists():
+            paths.append(path)
+        else:
+            _say(f"{path}: the file does not exist")
+            return 2
+    failed = 0
+    for path in paths:
+        try:
+            form = load_form(path)
+        except FormError as failure:
+            failed += 1
+            for problem in failure.problems:
+                print(problem)
+            continue
+        for warning in form.warnings:
+            print(warning)
+        print(f"{path}: OK ({form.form_id}, version {form.version}, "
+              f"{sum(1 for f in form.fields.values() if f.has_value)} answers, "
+              f"{', '.join(form.languages)})")
+    total = len(paths)
+    print(f"{total} form{'s' if total != 1 else ''} checked, "
+          f"{total - failed} fine, {failed} with errors")
+    return 1 if failed else 0
+
+
+def cmd_forms_try(args: argparse.Namespace) -> int:
+    try:
+        form = load_form(args.form)
+    except FormError as failure:
+        for problem in failure.problems:
+            _say(str(problem))
+        return 1
+    try:
+        answer_sets = read_answer_sets(Path(args.answers))
+    except AnswerFileError as error:
+        _say(str(error))
+        return 2
+    if args.submit:
+        _say("--submit needs the kiosk's store, which this version does not have yet")
+        return 2
+    failed = False
+    for number, answers in enumerate(answer_sets, start=1):
+        where = f"answer set {number}" if len(answer_sets) > 1 else "the answers"
+        result = run_trial(form, answers, language=args.language)
+        if result.errors:
+            failed = True
+            for error in result.errors:
+                _say(f"{where}: {error}")
+            continue
+        for name in result.unused:
+            _say(f"{where}: note: '{name}' was not asked (not relevant, or not a question)")
+        indent = 2 if len(answer_sets) == 1 else None
+        print(json.dumps(result.submission, ensure_ascii=False, indent=indent))
+    return 1 if failed else 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from ui.app import has_display, run_app  # Qt is imported only for the app itself
+
+    if not has_display():
+        _say("No display found: start the kiosk on a machine with a screen, or for testing "
+             "under xvfb-run (or with QT_QPA_PLATFORM=offscreen to run it invisibly).")
+        return 2
+    return run_app(forms_dir=_forms_dir(args.forms), windowed=args.windowed,
+                   language=args.language, quit_after=args.quit_after)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kiosk", description="Public-service touchscreen kiosk.")
+    commands = parser.add_subparsers(dest="command")
+
+    run = commands.add_parser("run", help="start the touchscreen app (the default)")
+    run.add_argument("--windowed", action="store_true", help="a normal window, for development")
+    run.add_argument("--forms", help="folder of form files (default: the sample forms)")
+    run.add_argument("--language", help="start in this language (en, fr, es, ar)")
+    run.add_argument("--quit-after", type=float, help=argparse.SUPPRESS)
+    run.set_defaults(handler=cmd_run)
+
+    forms = commands.add_parser("forms", help="check and try form files")
+    form_commands = forms.add_subparsers(dest="forms_command", required=True)
+    check = form_commands.add_parser("check", help="report every problem in form files")
+    check.add_argument("paths", nargs="+", help="form files or folders")
+    check.set_defaults(handler=cmd_forms_check)
+    trial = form_commands.add_parser("try", help="run answers through a form, headless")
+    trial.add_argument("form", help="the form file")
+    trial.add_argument("--answers", required=True, help="JSON object or JSON Lines of answers")
+    trial.add_argument("--language", help="the visit's language (default: the form's)")
+    trial.add_argument("--submit", action="store_true", help="store each as a real submission")
+    trial.set_defaults(handler=cmd_forms_try)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["run", *(argv or sys.argv[1:])])
+    try:
+        return args.handler(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,183 @@
+"""One input per question type, built for fingers. Each gives back what the person entered
+(`entry()`), unparsed: the session checks it on Continue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk import i18n
+from kiosk.forms.pages import QuestionView
+
+_NUMERIC = {"integer", "decimal", "phone"}
+
+
+class QuestionInput(QWidget):
+    def __init__(self, question: QuestionView, language: str):
+        super().__init__()
+        self.question, self.language = question, language
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(0, 0, 0, 0)
+
+    def entry(self) -> Any:
+        return None
+
+
+class LineInput(QuestionInput):
+    def __init__(self, question, language):
+        super().__init__(question, language)
+        multiline = question.appearance == "multiline"
+        self.box = QPlainTextEdit() if multiline else QLineEdit()
+        self.box.setAccessibleName(question.label)
+        if question.type in _NUMERIC:
+            self.box.setInputMethodHints(Qt.InputMethodHint.ImhFormattedNumbersOnly)
+        entry = question.entry
+        if entry is not None:
+            text = question.shown if not isinstance(entry, str) and question.type != "integer" else str(entry)
+            self.box.setPlainText(text) if multiline else self.box.setText(text)
+        self.layout_.addWidget(self.box)
+
+    def entry(self):
+        return self.box.toPlainText() if isinstance(self.box, QPlainTextEdit) else self.box.text()
+
+
+class PartsInput(QuestionInput):
+    """Dates as day, month and year boxes; times as hours and minutes (GOV.UK pattern)."""
+
+    def __init__(self, question, language):
+        super().__init__(question, language)
+        row = QHBoxLayout()
+        self.layout_.addLayout(row)
+        if question.type == "date":
+            parts = (("day", 2), ("month", 2), ("year", 4))
+        else:
+            parts = (("hour", 2), ("minute", 2))
+        values = self._initial(question.entry)
+        self.boxes: dict[str, QLineEdit] = {}
+        for name, width in parts:
+            column = QVBoxLayout()
+            caption = QLabel(i18n.text(language, f"ui.{'hours' if name == 'hour' else 'minutes' if name == 'minute' else name}"))
+            box = QLineEdit(str(values.get(name, "")))
+            box.setAccessibleName(f"{question.label} {caption.text()}")
+            box.setMaxLength(width)
+            box.setFixedWidth(60 + 24 * width)
+            box.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
+            column.addWidget(caption)
+            column.addWidget(box)
+            row.addLayout(column)
+            self.boxes[name] = box
+        row.addStretch(1)
+
+    @staticmethod
+    def _initial(entry) -> dict:
+        if isinstance(entry, dict):
+            return entry
+        if hasattr(entry, "year"):
+            return {"day": entry.day, "month": entry.month, "year": entry.year}
+        if hasattr(entry, "hour"):
+            return {"hour": f"{entry.hour:02d}", "minute": f"{entry.minute:02d}"}
+        return {}
+
+    def entry(self):
+        return {name: box.text() for name, box in self.boxes.items()}
+
+
+class TilesInput(QuestionInput):
+    """Options as large tiles, not small radio buttons."""
+
+    def __init__(self, question, language):
+        super().__init__(question, language)
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(question.type != "select_multiple")
+        chosen = question.entry if isinstance(question.entry, list) else [question.entry]
+        options = question.choices or []
+        if question.type == "acknowledge":
+            options = [type("Option", (), {"name": "yes", "label": i18n.text(language, "ui.confirm")})]
+            chosen = ["yes"] if question.entry else []
+        self.names: dict[QPushButton, str] = {}
+        for option in options:
+            tile = QPushButton(option.label)
+            tile.setObjectName("tile")
+            tile.setCheckable(True)
+            tile.setChecked(option.name in chosen)
+            tile.setAccessibleName(option.label)
+            self.group.addButton(tile)
+            self.names[tile] = option.name
+            self.layout_.addWidget(tile)
+
+    def entry(self):
+        picked = [name for tile, name in self.names.items() if tile.isChecked()]
+        if self.question.type == "select_multiple":
+            return picked
+        if self.question.type == "acknowledge":
+            return bool(picked)
+        return picked[0] if picked else None
+
+
+class SignaturePad(QuestionInput):
+    """Drawn with a finger; kept as SVG path data."""
+
+    def __init__(self, question, language):
+        super().__init__(question, language)
+        self.paths: list[list[QPointF]] = []
+        self.setMinimumHeight(220)
+        self.setAccessibleName(question.label)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet("border: 2px solid #0b0c0c;")
+
+    def mousePressEvent(self, event):
+        self.paths.append([event.position()])
+
+    def mouseMoveEvent(self, event):
+        if self.paths:
+            self.paths[-1].append(event.position())
+            self.update()
+
+    def paintEvent(self, event):
+        super().paintEvent(event)
+        painter = QPainter(self)
+        painter.setPen(QPen(Qt.GlobalColor.black, 3))
+        for points in self.paths:
+            path = QPainterPath(points[0])
+            for point in points[1:]:
+                path.lineTo(point)
+            painter.drawPath(path)
+
+    def entry(self):
+        return " ".join(
+            "M" + " L".join(f"{p.x():.0f},{p.y():.0f}" for p in points) for points in self.paths
+        )
+
+
+class ReadOnly(QuestionInput):
+    def __init__(self, question, language):
+        super().__init__(question, language)
+        shown = QLabel(question.shown or i18n.text(language, "ui.not_provided"))
+        shown.setWordWrap(True)
+        self.layout_.addWidget(shown)
+
+
+def make_input(question: QuestionView, language: str) -> QuestionInput:
+    if question.type == "note":
+        return QuestionInput(question, language)
+    if question.read_only:
+        return ReadOnly(question, language)
+    if question.type in ("date", "time"):
+        return PartsInput(question, language)
+    if question.type in ("select_one", "select_multiple", "acknowledge"):
+        return TilesInput(question, language)
+    if question.type == "signature":
+        return SignaturePad(question, language)
+    return LineInput(question, language)

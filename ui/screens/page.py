@@ -1,0 +1,141 @@
+"""Draws whatever page the session is on: a question, a page of questions, a repeat's
+summary or check-your-answers. It only renders the PageView and passes actions on."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
+
+from kiosk import i18n
+from kiosk.forms.pages import PageView
+from kiosk.forms.session import Session
+
+from ..inputs import QuestionInput, make_input
+from .common import button, label, scrolling
+
+
+class PageScreen(QWidget):
+    finished = Signal()  # the citizen pressed Send on check-your-answers
+    left = Signal()  # Back from the first page
+
+    def __init__(self):
+        super().__init__()
+        self.session: Session | None = None
+        self.inputs: dict[str, QuestionInput] = {}
+        self.outer = QVBoxLayout(self)
+        self.body: QWidget | None = None
+
+    def start(self, session: Session) -> None:
+        self.session = session
+        self.render(session.page())
+
+    def render(self, page: PageView) -> None:
+        language = self.session.language
+        if self.body is not None:
+            self.outer.removeWidget(self.body)
+            self.body.deleteLater()
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        self.inputs = {}
+        if page.number:
+            layout.addWidget(label(i18n.text(language, "ui.question_of", number=page.number,
+                                              total=page.total), "caption"))
+        if page.problems:
+            layout.addWidget(self._error_summary(page, language))
+        layout.addWidget(label(page.title, "heading"))
+        if page.hint:
+            layout.addWidget(label(page.hint, "hint"))
+        if page.kind == "check":
+            self._check_rows(page, layout, language)
+        elif page.kind == "summary":
+            self._summary(page, layout, language)
+        else:
+            self._questions(page, layout, language)
+        layout.addStretch(1)
+        layout.addLayout(self._actions(page, language))
+        self.body = scrolling(content)
+        self.outer.addWidget(self.body)
+
+    def _error_summary(self, page: PageView, language: str) -> QFrame:
+        frame = QFrame()
+        frame.setObjectName("errorSummary")
+        box = QVBoxLayout(frame)
+        box.addWidget(label(i18n.text(language, "ui.there_is_a_problem"), "heading"))
+        for problem in page.problems:
+            box.addWidget(label(problem.message, "error"))
+        return frame
+
+    def _questions(self, page: PageView, layout: QVBoxLayout, language: str) -> None:
+        single = len(page.questions) == 1 and page.kind == "question"
+        for question in page.questions:
+            if not single:
+                text = question.label
+                if not question.required and not question.read_only and question.type != "note":
+                    text += " " + i18n.text(language, "ui.optional")
+                layout.addWidget(label(text))
+            elif not question.required and not question.read_only and question.type != "note":
+                layout.addWidget(label(i18n.text(language, "ui.optional"), "hint"))
+            if question.hint:
+                layout.addWidget(label(question.hint, "hint"))
+            if question.error:
+                layout.addWidget(label(question.error, "error"))
+            widget = make_input(question, language)
+            self.inputs[question.name] = widget
+            layout.addWidget(widget)
+
+    def _summary(self, page: PageView, layout: QVBoxLayout, language: str) -> None:
+        if not page.items:
+            layout.addWidget(label(i18n.text(language, "ui.none_added")))
+        for item in page.items:
+            row = QHBoxLayout()
+            row.addWidget(label(" · ".join([item.title, *item.details])), 1)
+            row.addWidget(button(i18n.text(language, "ui.change"),
+                                 on_click=lambda _=False, i=item.index: self.render(self.session.edit_item(i))))
+            row.addWidget(button(i18n.text(language, "ui.remove"),
+                                 on_click=lambda _=False, i=item.index: self.render(self.session.remove_item(i))))
+            layout.addLayout(row)
+        layout.addWidget(button(i18n.text(language, "ui.add_another"), "add_another",
+                                lambda: self.render(self.session.add_item())))
+
+    def _check_rows(self, page: PageView, layout: QVBoxLayout, language: str) -> None:
+        section = ""
+        for row in page.rows:
+            if row.section and row.section != section:
+                section = row.section
+                layout.addWidget(label(section, "heading"))
+            line = QHBoxLayout()
+            texts = QVBoxLayout()
+            texts.addWidget(label(row.label, "caption"))
+            texts.addWidget(label(row.answer))
+            line.addLayout(texts, 1)
+            if row.changeable:
+                change = button(i18n.text(language, "ui.change"),
+                                on_click=lambda _=False, k=row.key: self.render(self.session.change(k)))
+                change.setAccessibleName(f"{i18n.text(language, 'ui.change')} {row.label}")
+                line.addWidget(change)
+            layout.addLayout(line)
+
+    def _actions(self, page: PageView, language: str) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.addWidget(button(i18n.text(language, "ui.back"), "back", self._back))
+        row.addStretch(1)
+        if page.kind == "check":
+            settings = self.session.form.definition.settings
+            words = self.session.form.text(settings.submit_label, language) or i18n.text(language, "ui.send")
+            row.addWidget(button(words, "primary", self.finished.emit))
+        else:
+            row.addWidget(button(i18n.text(language, "ui.continue"), "primary", self._continue))
+        return row
+
+    def _continue(self) -> None:
+        for name, widget in self.inputs.items():
+            question = widget.question
+            if question.type != "note" and not question.read_only:
+                self.session.answer(name, widget.entry())
+        self.render(self.session.continue_())
+
+    def _back(self) -> None:
+        if not self.session.page().can_go_back:
+            self.left.emit()
+            return
+        self.render(self.session.back())

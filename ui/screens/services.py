@@ -1,0 +1,50 @@
+"""The service list: a language row and one large tile per form."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+
+from kiosk import i18n
+from kiosk.forms.catalogue import Catalogue
+
+from .common import button, label, scrolling
+
+
+class ServicesScreen(QWidget):
+    service_chosen = Signal(str)
+    language_chosen = Signal(str)
+
+    def __init__(self, catalogue: Catalogue, languages: list[str]):
+        super().__init__()
+        self.catalogue, self.languages = catalogue, languages
+        self.outer = QVBoxLayout(self)
+        self.body: QWidget | None = None
+
+    def show_in(self, language: str) -> None:
+        if self.body is not None:
+            self.outer.removeWidget(self.body)
+            self.body.deleteLater()
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        languages = QHBoxLayout()
+        languages.addStretch(1)
+        for code in self.languages:
+            choice = button(i18n.language_name(code), on_click=lambda _=False, c=code: self.language_chosen.emit(c))
+            choice.setObjectName(f"language_{code}")
+            languages.addWidget(choice)
+        layout.addLayout(languages)
+        layout.addWidget(label(i18n.text(language, "ui.choose_service"), "heading"))
+        if not self.catalogue.forms:
+            layout.addWidget(label(i18n.text(language, "ui.no_forms")))
+        for form in self.catalogue.forms.values():
+            title = form.title(language)
+            description = form.text(form.definition.settings.description, language)
+            tile = button(f"{title}\n{description}" if description else title, "tile",
+                          lambda _=False, f=form.form_id: self.service_chosen.emit(f))
+            tile.setAccessibleName(title)
+            tile.setProperty("form_id", form.form_id)
+            layout.addWidget(tile)
+        layout.addStretch(1)
+        self.body = scrolling(content)
+        self.outer.addWidget(self.body)
