@@ -65,7 +65,8 @@ class MainWindow(QMainWindow):
 
     def end_visit(self) -> None:
         """Drop the visit: the next person starts from a clean service list."""
-        self.page.session = None
+        self.page.wipe()
+        self.done.set_body(None)
         QApplication.clipboard().clear()
         self.set_language(self.language)
         self.stack.setCurrentWidget(self.services)

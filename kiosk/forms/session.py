@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -53,8 +52,15 @@ class _Context(EvalContext):
     def __init__(self, session: Session, repeat: str | None, item: int | None, current: Any = ""):
         self.session, self.repeat, self.item, self.current = session, repeat, item, current
         self.column_values = {}
-        self.now = session.now()
-        self.today = self.now.date()
+
+    # Read only by today() and now(): most expressions never ask for the clock.
+    @property
+    def now(self) -> datetime:
+        return self.session.now()
+
+    @property
+    def today(self) -> date:
+        return self.session.now().date()
 
     def value(self, name: str):
         session = self.session
@@ -211,10 +217,8 @@ class Session:
         if not 0 <= index < len(items):
             raise SessionError(f"there is no item {index} in {repeat.name}")
         del items[index]
-        # Entries and pages of later items move down by one.
-        self._raw = {k: v for k, v in self._raw.items() if self.form.fields[k[0]].repeat is not repeat}
-        self._history = [k for k in self._history if not self._in_repeat(k, repeat)]
-        self._visited = {k for k in self._visited if not self._in_repeat(k, repeat)}
+        self._forget_repeat(repeat)  # later items moved down by one
+        self._opened_repeats.add(repeat.name)
         self._slots = None
         self._refresh()
         return self.page()
@@ -337,10 +341,7 @@ class Session:
         return items[item].get(field.name) if item is not None and item < len(items) else None
 
     def _store(self, field: Field, item: int | None, value: Any) -> None:
-        if field.repeat is None:
-            target = self._values
-        else:
-            target = self._items[field.repeat.name][item]
+        target = self._values if field.repeat is None else self._items[field.repeat.name][item]
         if value is None or value == "" or value == []:
             target.pop(field.name, None)
         else:
@@ -373,13 +374,14 @@ class Session:
 
         def walk(fields: list[Field], item: int | None, parent_ok: bool) -> None:
             nonlocal dropped
+            context = self._context(fields[0], item)  # siblings share their repeat item
             for field in fields:
-                ok = parent_ok and (field.relevant is None
-                                    or field.relevant.is_true(self._context(field, item)))
+                ok = parent_ok and (field.relevant is None or field.relevant.is_true(context))
                 relevant[(field.name, item)] = ok
                 if field.type == "repeat":
                     items = self._items.setdefault(field.name, [])
                     if not ok and items:
+                        self._forget_repeat(field)
                         items.clear()
                         self._slots, dropped = None, True
                     if ok and field.repeat_count is not None:
@@ -491,7 +493,8 @@ class Session:
                 and self._in_repeat(nxt, repeat) and nxt.item != key.item):
             nxt = PageKey("summary", repeat.name) if repeat.repeat_count is None else nxt
         if self._changing:
-            if nxt is not None and nxt not in self._visited and nxt.kind != "summary":
+            if nxt is not None and nxt not in self._visited and (
+                    nxt.kind != "summary" or nxt.name not in self._opened_repeats):
                 return nxt
             self._changing = False
             self._history = self._history_before_change
@@ -525,6 +528,14 @@ class Session:
         self._history.append(self._page)
         self._page = first
         return self.page()
+
+    def _forget_repeat(self, repeat: Field) -> None:
+        """Forget entries and pages of a repeat's items whose positions changed or went."""
+        self._raw = {k: v for k, v in self._raw.items() if self.form.fields[k[0]].repeat is not repeat}
+        self._history = [k for k in self._history if not self._in_repeat(k, repeat)]
+        summary = PageKey("summary", repeat.name)
+        self._visited = {k for k in self._visited if not self._in_repeat(k, repeat) and k != summary}
+        self._opened_repeats.discard(repeat.name)
 
     def _summary_field(self) -> Field:
         if self._page.kind != "summary":

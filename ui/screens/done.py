@@ -7,24 +7,19 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk import i18n
 
-from .common import button, label
+from .common import Screen, button, label
 
 
-class DoneScreen(QWidget):
+class DoneScreen(Screen):
     closed = Signal()
 
-    def __init__(self):
-        super().__init__()
-        self.layout_ = QVBoxLayout(self)
-
     def show_for(self, title: str, next_steps: str, language: str) -> None:
-        while self.layout_.count():
-            item = self.layout_.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
-        self.layout_.addWidget(label(i18n.text(language, "ui.sent_title"), "heading"))
-        self.layout_.addWidget(label(title, "caption"))
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.addWidget(label(i18n.text(language, "ui.sent_title"), "heading"))
+        layout.addWidget(label(title, "caption"))
         if next_steps:
-            self.layout_.addWidget(label(next_steps))
-        self.layout_.addStretch(1)
-        self.layout_.addWidget(button(i18n.text(language, "ui.finish"), "primary", self.closed.emit))
+            layout.addWidget(label(next_steps))
+        layout.addStretch(1)
+        layout.addWidget(button(i18n.text(language, "ui.finish"), "primary", self.closed.emit))
+        self.set_body(content)

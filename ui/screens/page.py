@@ -11,10 +11,10 @@ from kiosk.forms.pages import PageView
 from kiosk.forms.session import Session
 
 from ..inputs import QuestionInput, make_input
-from .common import button, label, scrolling
+from .common import Screen, button, label, scrolling
 
 
-class PageScreen(QWidget):
+class PageScreen(Screen):
     finished = Signal()  # the citizen pressed Send on check-your-answers
     left = Signal()  # Back from the first page
 
@@ -22,8 +22,6 @@ class PageScreen(QWidget):
         super().__init__()
         self.session: Session | None = None
         self.inputs: dict[str, QuestionInput] = {}
-        self.outer = QVBoxLayout(self)
-        self.body: QWidget | None = None
 
     def start(self, session: Session) -> None:
         self.session = session
@@ -31,9 +29,6 @@ class PageScreen(QWidget):
 
     def render(self, page: PageView) -> None:
         language = self.session.language
-        if self.body is not None:
-            self.outer.removeWidget(self.body)
-            self.body.deleteLater()
         content = QWidget()
         layout = QVBoxLayout(content)
         self.inputs = {}
@@ -53,8 +48,13 @@ class PageScreen(QWidget):
             self._questions(page, layout, language)
         layout.addStretch(1)
         layout.addLayout(self._actions(page, language))
-        self.body = scrolling(content)
-        self.outer.addWidget(self.body)
+        self.set_body(scrolling(content))
+
+    def wipe(self) -> None:
+        """Forget the visit: its session and every widget that showed its answers."""
+        self.session = None
+        self.inputs = {}
+        self.set_body(None)
 
     def _error_summary(self, page: PageView, language: str) -> QFrame:
         frame = QFrame()

@@ -8,23 +8,18 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 from kiosk import i18n
 from kiosk.forms.catalogue import Catalogue
 
-from .common import button, label, scrolling
+from .common import Screen, button, label, scrolling
 
 
-class ServicesScreen(QWidget):
+class ServicesScreen(Screen):
     service_chosen = Signal(str)
     language_chosen = Signal(str)
 
     def __init__(self, catalogue: Catalogue, languages: list[str]):
         super().__init__()
         self.catalogue, self.languages = catalogue, languages
-        self.outer = QVBoxLayout(self)
-        self.body: QWidget | None = None
 
     def show_in(self, language: str) -> None:
-        if self.body is not None:
-            self.outer.removeWidget(self.body)
-            self.body.deleteLater()
         content = QWidget()
         layout = QVBoxLayout(content)
         languages = QHBoxLayout()
@@ -46,5 +41,4 @@ class ServicesScreen(QWidget):
             tile.setProperty("form_id", form.form_id)
             layout.addWidget(tile)
         layout.addStretch(1)
-        self.body = scrolling(content)
-        self.outer.addWidget(self.body)
+        self.set_body(scrolling(content))

@@ -127,8 +127,18 @@ def _is_date(value) -> bool:
     return isinstance(value, date)
 
 
+_PLAIN_NUMBERS = (int, float)
+
+
 def compare(op: str, left, right) -> bool:
     """XPath comparison; a repeat's answers compare true when any one of them does."""
+    left_type, right_type = type(left), type(right)
+    if left_type is right_type is str and op in ("=", "!="):  # the common case, made quick
+        return (left == right) == (op == "=")
+    if left_type in _PLAIN_NUMBERS and right_type in _PLAIN_NUMBERS:
+        if op == "=":
+            return left == right
+        return left != right if op == "!=" else _ORDER[op](left, right)
     if isinstance(left, Nodeset):
         return any(compare(op, item, right) for item in left)
     if isinstance(right, Nodeset):

@@ -1,0 +1,37 @@
+"""kiosk/ and sync/ are the Qt-free layers: importing every module in them loads no Qt."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _modules(package: str) -> list[str]:
+    return sorted(
+        ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        for path in (ROOT / package).rglob("*.py")
+    )
+
+
+def test_domain_and_sync_never_import_qt():
+    modules = _modules("kiosk") + _modules("sync")
+    assert "kiosk.forms.session" in modules
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        "qt = sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6')))\n"
+        "print(','.join(qt))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "", f"Qt loaded by the domain: {result.stdout}"
+
+
+def test_the_check_would_notice_qt():
+    # The same probe on ui/ must see Qt, or the test above proves nothing.
+    code = "import sys, ui.main_window; print('PySide6' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                            env={"QT_QPA_PLATFORM": "offscreen", "PATH": ""})
+    assert result.stdout.strip() == "True", result.stderr

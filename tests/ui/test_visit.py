@@ -1,0 +1,94 @@
+"""A whole visit through the real widgets: service list, questions, check answers, finish."""
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton
+
+from kiosk.forms.catalogue import load_catalogue
+from ui.main_window import MainWindow
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def window(qtbot):
+    window = MainWindow(load_catalogue(ROOT / "assets" / "forms"), language="en")
+    qtbot.addWidget(window)
+    window.resize(1024, 768)
+    window.show()
+    return window
+
+
+def visible_texts(window) -> list[str]:
+    texts = [w.text() for w in window.findChildren(QLabel) if w.isVisible()]
+    texts += [w.text() for w in window.findChildren(QLineEdit) if w.isVisible()]
+    return texts
+
+
+def click(qtbot, window, text: str) -> None:
+    buttons = [b for b in window.findChildren(QPushButton) if b.isVisible() and b.text() == text]
+    assert buttons, f"no button '{text}' on screen: {[b.text() for b in window.findChildren(QPushButton) if b.isVisible()]}"
+    qtbot.mouseClick(buttons[0], Qt.MouseButton.LeftButton)
+
+
+def click_tile_containing(qtbot, window, text: str) -> None:
+    tiles = [b for b in window.findChildren(QPushButton) if b.isVisible() and text in b.text()]
+    assert tiles, f"no tile with '{text}'"
+    qtbot.mouseClick(tiles[0], Qt.MouseButton.LeftButton)
+
+
+def heading(window) -> str:
+    return next(w.text() for w in window.findChildren(QLabel)
+                if w.isVisible() and w.objectName() == "heading")
+
+
+def type_into_first_box(qtbot, window, text: str) -> None:
+    box = next(w for w in window.findChildren(QLineEdit) if w.isVisible())
+    qtbot.keyClicks(box, text)
+
+
+def test_a_citizen_reports_a_problem_and_the_next_person_sees_nothing(qtbot, window):
+    click_tile_containing(qtbot, window, "Report a problem")
+    assert heading(window) == "What do you want to report?"
+    click(qtbot, window, "Continue")  # nothing chosen yet
+    assert "There is a problem" in visible_texts(window)
+    click_tile_containing(qtbot, window, "Graffiti")
+    click(qtbot, window, "Continue")
+    click_tile_containing(qtbot, window, "public")
+    click(qtbot, window, "Continue")
+    type_into_first_box(qtbot, window, "Bus shelter by the library")
+    click(qtbot, window, "Continue")
+    click_tile_containing(qtbot, window, "not urgent")
+    click(qtbot, window, "Continue")
+    while heading(window) != "Check your answers before sending":
+        click(qtbot, window, "Continue")  # the optional questions
+    assert "Bus shelter by the library" in visible_texts(window)
+    assert "Not provided" in visible_texts(window)
+    submit = next(b for b in window.findChildren(QPushButton) if b.isVisible() and b.objectName() == "primary")
+    qtbot.mouseClick(submit, Qt.MouseButton.LeftButton)
+    assert heading(window) == "Your answers have been saved"
+    QApplication.clipboard().setText("Bus shelter by the library")
+    click(qtbot, window, "Finish")
+    assert heading(window) == "What do you want to do?"
+    assert window.page.session is None
+    assert QApplication.clipboard().text() == ""
+    everywhere = [w.text() for w in window.findChildren(QLabel)]
+    everywhere += [w.text() for w in window.findChildren(QLineEdit)]
+    assert not any("Bus shelter" in text for text in everywhere)
+
+
+def test_the_service_list_follows_the_language_and_arabic_flips_the_layout(qtbot, window):
+    click(qtbot, window, "Français")
+    assert heading(window) == "Que voulez-vous faire\u00a0?"
+    click(qtbot, window, "العربية")
+    assert QApplication.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    click(qtbot, window, "English")
+    assert QApplication.layoutDirection() == Qt.LayoutDirection.LeftToRight
+
+
+def test_back_from_the_first_question_returns_to_the_services(qtbot, window):
+    click_tile_containing(qtbot, window, "Report a problem")
+    click(qtbot, window, "Back")
+    assert heading(window) == "What do you want to do?"
