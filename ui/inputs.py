@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
 from kiosk import i18n
 from kiosk.forms.pages import QuestionView
 
+from .screens.common import Tile
+
 _NUMERIC = {"integer", "decimal", "phone"}
 
 
@@ -108,11 +110,9 @@ class TilesInput(QuestionInput):
             chosen = ["yes"] if question.entry else []
         self.names: dict[QPushButton, str] = {}
         for option in options:
-            tile = QPushButton(option.label)
-            tile.setObjectName("tile")
+            tile = Tile(option.label)
             tile.setCheckable(True)
             tile.setChecked(option.name in chosen)
-            tile.setAccessibleName(option.label)
             self.group.addButton(tile)
             self.names[tile] = option.name
             self.layout_.addWidget(tile)

@@ -12,8 +12,9 @@ QPushButton { min-height: 56px; padding: 8px 24px; border: 2px solid #0b0c0c;
 QPushButton:focus { border: 4px solid #ffdd00; }
 QPushButton#primary { background: #00703c; color: #ffffff; border-color: #002d18;
                       font-weight: bold; }
-QPushButton#tile { text-align: left; padding: 16px 24px; min-height: 72px; }
-QPushButton#tile:checked { background: #1d70b8; color: #ffffff; border-color: #003078; }
+QPushButton#tile { min-height: 72px; }
+QPushButton#tile:checked { background: #1d70b8; border-color: #003078; }
+QLabel#tileTitle { font-weight: bold; }
 QLineEdit, QPlainTextEdit { min-height: 56px; border: 2px solid #0b0c0c; padding: 4px 10px; }
 QLineEdit:focus, QPlainTextEdit:focus { border: 4px solid #ffdd00; }
 """

@@ -34,7 +34,8 @@ def click(qtbot, window, text: str) -> None:
 
 
 def click_tile_containing(qtbot, window, text: str) -> None:
-    tiles = [b for b in window.findChildren(QPushButton) if b.isVisible() and text in b.text()]
+    tiles = [b for b in window.findChildren(QPushButton)
+             if b.isVisible() and b.objectName() == "tile" and text in b.accessibleName()]
     assert tiles, f"no tile with '{text}'"
     qtbot.mouseClick(tiles[0], Qt.MouseButton.LeftButton)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QScroller, QVBoxLayout, QWidget
 
 
@@ -57,7 +57,54 @@ def scrolling(content: QWidget) -> QScrollArea:
     becomes a drag, which delays taps on buttons."""
     area = QScrollArea()
     area.setWidgetResizable(True)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     area.setWidget(content)
     area.setFrameShape(QScrollArea.Shape.NoFrame)
     QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.TouchGesture)
     return area
+
+
+TILE_HEIGHT = 72
+
+
+class Tile(QPushButton):
+    """A large button whose words wrap onto more lines instead of running off the screen."""
+
+    def __init__(self, title: str, description: str = ""):
+        super().__init__()
+        self.setObjectName("tile")
+        self.setAccessibleName(title)
+        if description:
+            self.setAccessibleDescription(description)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(24, 14, 24, 14)
+        self.words: list[QLabel] = []
+        for text, name in ((title, "tileTitle"), (description, "tileText")):
+            if text:
+                words = label(text, name)
+                # Taps on the words are taps on the tile.
+                words.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+                box.addWidget(words)
+                self.words.append(words)
+        self.toggled.connect(self._show_state)
+        self._show_state(False)
+
+    def _show_state(self, checked: bool) -> None:
+        # Style sheets cannot colour a child by its parent's state, so the words are told.
+        colour = "color: #ffffff;" if checked else ""
+        for words in self.words:
+            words.setStyleSheet(f"background: transparent; {colour}")
+
+    # The height follows the wrapped words, so nothing is cut off at large text sizes.
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return max(TILE_HEIGHT, self.layout().totalHeightForWidth(width))
+
+    def sizeHint(self) -> QSize:
+        hint = self.layout().totalSizeHint()
+        return QSize(hint.width(), max(TILE_HEIGHT, hint.height()))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(TILE_HEIGHT, TILE_HEIGHT)

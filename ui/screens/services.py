@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 from kiosk import i18n
 from kiosk.forms.catalogue import Catalogue
 
-from .common import Screen, button, label, scrolling
+from .common import Screen, Tile, button, label, scrolling
 
 
 class ServicesScreen(Screen):
@@ -35,9 +35,8 @@ class ServicesScreen(Screen):
         for form in self.catalogue.forms.values():
             title = form.title(language)
             description = form.text(form.definition.settings.description, language)
-            tile = button(f"{title}\n{description}" if description else title, "tile",
-                          lambda _=False, f=form.form_id: self.service_chosen.emit(f))
-            tile.setAccessibleName(title)
+            tile = Tile(title, description)
+            tile.clicked.connect(lambda _=False, f=form.form_id: self.service_chosen.emit(f))
             tile.setProperty("form_id", form.form_id)
             layout.addWidget(tile)
         layout.addStretch(1)
