@@ -188,7 +188,12 @@ def parse_select_one(raw: Any, allowed: list[str]) -> str:
 
 
 def parse_select_multiple(raw: Any, allowed: list[str]) -> list[str]:
-    items = raw.split() if isinstance(raw, str) else [str(item).strip() for item in raw]
+    if isinstance(raw, str):
+        items = raw.split()
+    elif isinstance(raw, list | tuple | set):
+        items = [str(item).strip() for item in raw]
+    else:
+        raise AnswerError("choice_unknown")
     chosen = list(dict.fromkeys(item for item in items if item))
     if any(item not in allowed for item in chosen):
         raise AnswerError("choice_unknown")

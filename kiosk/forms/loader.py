@@ -6,6 +6,7 @@ the column, so an author can fix a form in one pass.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
 from pathlib import Path
@@ -17,7 +18,7 @@ from ..i18n import available_languages
 from .answers import AnswerError, parse_answer
 from .form import Field, Form
 from .messages import constraint_hint
-from .model import QUESTION_TYPES, FormDefinition, Question
+from .model import QUESTION_TYPES, Choice, FormDefinition, Question, Settings
 from .problems import FormError, Problem
 from .source import read_form_file
 from .xpath import Expression, ExpressionError, compile_expression
@@ -52,19 +53,43 @@ def _find_question(data: Any, loc: tuple) -> tuple[str | None, int | None]:
             break
         if isinstance(node, dict):
             line = getattr(node, "line", line)
-            if "type" in node and "name" in node:
+            if "name" in node and loc[0] == "survey":
                 name = str(node["name"])
     return name, line
 
 
+def _model_at(loc: tuple) -> type:
+    """Which part of the file an error's path is in: a question, an option, the settings."""
+    if loc and loc[0] == "survey":
+        return Question
+    if loc and loc[0] == "choices":
+        return Choice
+    if loc and loc[0] == "settings":
+        return Settings
+    return FormDefinition
+
+
+def _column(loc: tuple) -> str | None:
+    # A union type adds its branch names ('str', 'dict[str,str]') to the path: skip them.
+    known = set(_model_at(loc).model_fields)
+    names = [step for step in loc if isinstance(step, str)]
+    fields = [step for step in names if step in known]
+    if fields:
+        return fields[-1]
+    return names[-1] if names else None
+
+
 def _shape_message(error: dict) -> str:
-    kind, column = error["type"], next((s for s in reversed(error["loc"]) if isinstance(s, str)), None)
+    kind, column = error["type"], _column(error["loc"])
     given = error.get("input")
     if kind == "missing":
         return f"'{column}' is missing"
     if kind == "extra_forbidden":
-        known = list(Question.model_fields) if "survey" in error["loc"] else list(FormDefinition.model_fields)
+        known = list(_model_at(error["loc"]).model_fields)
         return f"'{column}' is not a column the kiosk knows{_suggest(str(column), known)}"
+    if column in _TEXT_COLUMNS + ("title", "description", "next_steps", "submit_label") \
+            and kind in ("string_type", "dict_type"):
+        return f"'{column}' must be text, or a map from language code to text (found {given!r})"
     if kind == "literal_error" and column == "type":
         return (f"'{given}' is not a question type{_suggest(str(given), QUESTION_TYPES)}; "
                 f"use one of: {', '.join(QUESTION_TYPES)}")
@@ -73,6 +98,20 @@ def _shape_message(error: dict) -> str:
     if kind == "string_pattern_mismatch" and column == "form_id":
         return f"'{given}' is not a usable form_id: use letters, digits, _ and -"
     return f"{error['msg'].rstrip('.')} (found {given!r})" if given is not None else error["msg"]
+
+
+def _without_unknown_columns(data: dict, errors: list[dict]) -> Any:
+    """A copy of the form without the columns pydantic did not know; None if other errors."""
+    if any(error["type"] != "extra_forbidden" for error in errors):
+        return None
+    trimmed = copy.deepcopy(data)
+    for error in errors:
+        *path, key = error["loc"]
+        node = trimmed
+        for step in path:
+            node = node[step]
+        node.pop(key, None)
+    return trimmed
 
 
 class _FormCompiler:
@@ -99,10 +138,17 @@ class _FormCompiler:
         except ValidationError as invalid:
             for error in invalid.errors():
                 question, line = _find_question(self.data, error["loc"])
-                column = next((s for s in reversed(error["loc"]) if isinstance(s, str)), None)
-                self.problems.append(Problem(self.file, _shape_message(error), question=question,
-                                             column=column, line=line))
-            raise FormError(self.path, self.problems) from None
+                problem = Problem(self.file, _shape_message(error), question=question,
+                                  column=_column(error["loc"]), line=line)
+                if problem not in self.problems:  # a union reports once per branch
+                    self.problems.append(problem)
+            # An unknown column (a typo) does not hide the form's other problems: check the
+            # rest without it, so the author can fix everything in one pass.
+            self.data = _without_unknown_columns(self.data, invalid.errors())
+            try:
+                definition = FormDefinition.model_validate(self.data)
+            except ValidationError:
+                raise FormError(self.path, self.problems) from None
         self.definition = definition
         self._check_languages()
         raw_questions = self.data.get("survey", [])
@@ -123,7 +169,8 @@ class _FormCompiler:
             self.error("a language is listed twice", column="languages")
         if self.definition.default_language not in languages:
             self.error(f"'{self.definition.default_language}' is not one of the form's "
-                       f"languages ({', '.join(languages)})", column="default_language")
+                       f"languages ({', '.join(languages)})", column="default_language",
+                       line=getattr(self.data, "line", None))
         missing = [code for code in languages if code not in available_languages()]
         if missing:
             self.warn(f"the kiosk has no interface text for {', '.join(missing)}; "

@@ -16,23 +16,36 @@ class LineDict(dict):
     line: int | None = None
 
 
-class _DuplicateKey(Exception):
-    def __init__(self, key, line: int):
-        self.key, self.line = key, line
+class _BadKey(Exception):
+    def __init__(self, message: str, line: int):
+        self.message, self.line = message, line
 
 
 class _FormLoader(yaml.SafeLoader):
-    pass
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.duplicates: list[tuple[str, int, LineDict]] = []
 
 
 def _construct_mapping(loader: _FormLoader, node: yaml.MappingNode) -> LineDict:
+    own = sum(1 for key, _ in node.value if key.tag != "tag:yaml.org,2002:merge")
     loader.flatten_mapping(node)
+    merged = len(node.value) - own  # `<<: *anchor` entries come first; own keys override them
     mapping = LineDict()
     mapping.line = node.start_mark.line + 1
-    for key_node, value_node in node.value:
+    own_keys: set = set()
+    for index, (key_node, value_node) in enumerate(node.value):
         key = loader.construct_object(key_node, deep=True)
-        if key in mapping:
-            raise _DuplicateKey(key, key_node.start_mark.line + 1)
+        try:
+            hash(key)
+        except TypeError:
+            raise _BadKey("a key must be a plain word, not a list or a mapping",
+                          key_node.start_mark.line + 1) from None
+        if index >= merged:
+            if key in own_keys:
+                loader.duplicates.append((str(key), key_node.start_mark.line + 1, mapping))
+                continue  # keep the first, report the second
+            own_keys.add(key)
         mapping[key] = loader.construct_object(value_node, deep=True)
     return mapping
 
@@ -56,16 +69,25 @@ def read_form_file(path: Path) -> tuple[dict | None, list[Problem]]:
         return None, [Problem(name, "the file is not UTF-8 text; save it as UTF-8")]
     except OSError as error:
         return None, [Problem(name, f"the file cannot be read ({error.strerror})")]
+    loader = _FormLoader(text)
     try:
-        data = yaml.load(text, Loader=_FormLoader)  # noqa: S506 - a SafeLoader subclass
-    except _DuplicateKey as duplicate:
-        return None, [Problem(name, f"the key '{duplicate.key}' appears twice in one place",
-                              line=duplicate.line)]
+        data = loader.get_single_data()
+    except _BadKey as bad:
+        return None, [Problem(name, bad.message, line=bad.line)]
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         reason = getattr(error, "problem", None) or str(error)
         return None, [Problem(name, f"this is not valid YAML: {reason}",
                               line=mark.line + 1 if mark else None)]
+    finally:
+        loader.dispose()
+    if loader.duplicates:
+        return None, [
+            Problem(name, f"the key '{key}' appears twice in one place; keep one",
+                    question=str(within["name"]) if "name" in within else None,
+                    column=key, line=line)
+            for key, line, within in loader.duplicates
+        ]
     if not isinstance(data, dict):
         return None, [Problem(name, "a form file must be a mapping with form_id, title, "
                                     "languages and survey at the top")]
