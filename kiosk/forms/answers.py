@@ -6,6 +6,7 @@ Forgiving where people are: digits in any script, stray spaces and hyphens in nu
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 _GROUPED = re.compile(r"^-?\d{1,3}([,.'\u066c]\d{3})+$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 _ALPHANUMERIC = re.compile(r"^[0-9A-Z]+$")
+_DIGITS = re.compile(r"[0-9]{1,9}")
 _CHECKS = {
     "luhn": luhn.validate,
     "verhoeff": verhoeff.validate,
@@ -63,13 +65,15 @@ def parse_integer(raw: Any) -> int:
     if isinstance(raw, bool):
         raise AnswerError("integer_format")
     if isinstance(raw, int):
+        if abs(raw) >= 10**18:
+            raise AnswerError("integer_format")
         return raw
     if isinstance(raw, float) and raw.is_integer():
-        return int(raw)
+        return parse_integer(int(raw))
     text = _SPACES.sub("", _clean(raw))
     if _GROUPED.match(text):
         text = re.sub(r"[,.'\u066c]", "", text)
-    if not re.fullmatch(r"[-+]?\d+", text):
+    if not re.fullmatch(r"[-+]?\d{1,18}", text):  # beyond 18 digits is never a count
         raise AnswerError("integer_format")
     return int(text)
 
@@ -78,7 +82,7 @@ def parse_decimal(raw: Any, decimal_comma: bool = True) -> float:
     if isinstance(raw, bool):
         raise AnswerError("decimal_format")
     if isinstance(raw, int | float):
-        return float(raw)
+        return _finite(raw)
     text = _SPACES.sub("", _clean(raw)).replace("\u066b", ".").replace("\u066c", ",")
     if "," in text and "." in text:
         decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
@@ -89,7 +93,17 @@ def parse_decimal(raw: Any, decimal_comma: bool = True) -> float:
         text = text.replace(",", ".")
     if not re.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)", text):
         raise AnswerError("decimal_format")
-    return float(text)
+    return _finite(text)
+
+
+def _finite(raw: Any) -> float:
+    try:
+        number = float(raw)
+    except OverflowError:
+        raise AnswerError("decimal_format") from None
+    if not math.isfinite(number):
+        raise AnswerError("decimal_format")
+    return number
 
 
 def _date_parts(raw: Any) -> tuple[str, str, str]:
@@ -115,13 +129,13 @@ def parse_date(raw: Any) -> date:
                       (year, "date_missing_year")):
         if not part:
             raise AnswerError(key)
-    if not (day.isdigit() and month.isdigit() and year.isdigit()):
+    if not all(_DIGITS.fullmatch(part) for part in (day, month, year)):
         raise AnswerError("date_not_real")
     if len(year) != 4:
         raise AnswerError("date_year_digits")
     try:
         return date(int(year), int(month), int(day))
-    except ValueError:
+    except (ValueError, OverflowError):
         raise AnswerError("date_not_real") from None
 
 
@@ -135,11 +149,11 @@ def parse_time(raw: Any) -> time:
         if not match:
             raise AnswerError("time_not_real")
         hours, minutes = match[1], match[2]
-    if not (hours.isdigit() and minutes.isdigit()):
+    if not (_DIGITS.fullmatch(hours) and _DIGITS.fullmatch(minutes)):
         raise AnswerError("time_not_real")
     try:
         return time(int(hours), int(minutes))
-    except ValueError:
+    except (ValueError, OverflowError):
         raise AnswerError("time_not_real") from None
 
 

@@ -83,7 +83,10 @@ def _round(ctx, value, digits=0.0):
     number, places = to_number(value), to_number(digits)
     if math.isnan(number) or math.isinf(number) or math.isnan(places):
         return number
+    if math.isinf(places) or abs(places) > 300:
+        return number
     try:
+        # Halves away from zero, as ODK Collect (JavaRosa's HALF_UP) rounds: round(-2.5) = -3.
         quantum = Decimal(1).scaleb(-int(places))
         rounded = Decimal(repr(number)).quantize(quantum, rounding=ROUND_HALF_UP)
     except InvalidOperation:
@@ -99,12 +102,11 @@ def _date(ctx, value):
 def _substr(ctx, value, start, end=None):
     text = to_string(value)
     first = to_number(start)
-    if math.isnan(first):
+    last = float(len(text)) if end is None else to_number(end)
+    if math.isnan(first) or math.isnan(last):
         return ""
-    last = len(text) if end is None else to_number(end)
-    if math.isnan(last):
-        return ""
-    return text[max(int(first), 0): max(int(last), 0)]
+    first, last = (min(max(n, 0.0), float(len(text))) for n in (first, last))
+    return text[int(first):int(last)]
 
 
 def _count(ctx, value):
@@ -133,10 +135,14 @@ def _extreme(pick):
 
 
 def _pow(ctx, base, exponent):
+    x, y = to_number(base), to_number(exponent)
     try:
-        return float(math.pow(to_number(base), to_number(exponent)))
-    except (OverflowError, ValueError):
-        return NAN
+        return math.pow(x, y)
+    except OverflowError:  # IEEE 754: too large is infinite, with the sign of an odd power
+        odd = y.is_integer() and y % 2 == 1
+        return math.copysign(math.inf, x) if odd else math.inf
+    except ValueError:
+        return math.inf if x == 0 else NAN  # pow(0, -1) is +Infinity; pow(-8, 0.5) is NaN
 
 
 def _unary(fn):
@@ -153,7 +159,11 @@ def _join(ctx, separator, *values):
     return to_string(separator).join(to_string(item) for item in flatten(values))
 
 
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _DATE_PARTS = {
+    "%a": lambda d: _DAYS[d.weekday()],
+    "%b": lambda d: _MONTHS[d.month - 1],
     "%Y": lambda d: f"{d.year:04d}",
     "%y": lambda d: f"{d.year % 100:02d}",
     "%m": lambda d: f"{d.month:02d}",
@@ -167,7 +177,7 @@ def _format_date(ctx, value, pattern):
     found = to_date(value)
     if found is None:
         return ""
-    return re.sub(r"%[Yymnde]", lambda m: _DATE_PARTS[m.group()](found), to_string(pattern))
+    return re.sub(r"%[Yymndeab]", lambda m: _DATE_PARTS[m.group()](found), to_string(pattern))
 
 
 def _decimal_date_time(ctx, value):
@@ -175,6 +185,13 @@ def _decimal_date_time(ctx, value):
         return to_number(value)
     found = to_date(value)
     return to_number(found) if found else NAN
+
+
+_XML_SPACE = re.compile(r"[ \t\r\n]+")
+
+
+def _normalize_space(ctx, value):
+    return " ".join(_XML_SPACE.split(to_string(value).strip(" \t\r\n")))
 
 
 FUNCTIONS: dict[str, Function] = {
@@ -202,7 +219,7 @@ FUNCTIONS: dict[str, Function] = {
     "starts-with": Function(lambda ctx, s, t: to_string(s).startswith(to_string(t)), 2, 2),
     "ends-with": Function(lambda ctx, s, t: to_string(s).endswith(to_string(t)), 2, 2),
     "substr": Function(_substr, 2, 3),
-    "normalize-space": Function(lambda ctx, s: " ".join(to_string(s).split()), 1, 1),
+    "normalize-space": Function(_normalize_space, 1, 1),
     "count": Function(_count, 1, 1),
     "sum": Function(_sum, 1, None),
     "max": Function(_extreme(max), 1, None),

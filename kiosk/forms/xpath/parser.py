@@ -142,12 +142,37 @@ class _Parser:
         raise ExpressionError(message, self.token.position)
 
 
+MAX_DEPTH = 400
+TOO_DEEP = ("the expression is nested too deeply; split it over calculate questions "
+            f"(at most {MAX_DEPTH} levels)")
+
+
+def depth(node: Node) -> int:
+    """How deep the tree goes, counted without recursion (the tree may be very deep)."""
+    deepest, stack = 0, [(node, 1)]
+    while stack:
+        current, level = stack.pop()
+        deepest = max(deepest, level)
+        if isinstance(current, Negate):
+            stack.append((current.operand, level + 1))
+        elif isinstance(current, Binary):
+            stack.extend(((current.left, level + 1), (current.right, level + 1)))
+        elif isinstance(current, Call):
+            stack.extend((arg, level + 1) for arg in current.args)
+    return deepest
+
+
 def parse(text: str) -> Node:
     if not text or not text.strip():
         raise ExpressionError("the expression is empty")
     parser = _Parser(text)
-    node = parser.expression()
+    try:
+        node = parser.expression()
+    except RecursionError:
+        raise ExpressionError(TOO_DEEP) from None
     if parser.token.kind != "end":
         token = parser.token
         raise ExpressionError(f"unexpected '{token.text}' after a complete expression", token.position)
+    if depth(node) > MAX_DEPTH:  # evaluating it would run out of Python's stack
+        raise ExpressionError(TOO_DEEP)
     return node

@@ -14,8 +14,10 @@ from decimal import Decimal
 
 EPOCH = date(1970, 1, 1)
 NAN = float("nan")
-_NUMBER = re.compile(r"^\s*-?(\d+(\.\d*)?|\.\d+)\s*$")
-_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.+\-Z]*)?\s*$")
+# XPath's whitespace is only space, tab, CR and LF (float() refuses other control characters).
+_NUMBER = re.compile(r"^[ \t\r\n]*-?(\d+(\.\d*)?|\.\d+)[ \t\r\n]*$")
+_DATE = re.compile(r"^[ \t\r\n]*(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.+\-Z]*)?[ \t\r\n]*$")
+_FIRST_DAY, _LAST_DAY = date.min.toordinal(), date.max.toordinal()
 
 
 class Nodeset(tuple):
@@ -53,19 +55,28 @@ def _number_text(value: float) -> str:
         return "Infinity" if value > 0 else "-Infinity"
     if value.is_integer() and abs(value) < 1e15:
         return str(int(value))
-    text = format(value, ".15g")
+    text = repr(value)  # the shortest text that reads back as the same number, as XPath asks
     if "e" in text:  # XPath never writes exponents
         text = format(Decimal(text), "f")
+        text = text.rstrip("0").rstrip(".") if "." in text else text
     return text
 
 
 def to_number(value) -> float:
     if isinstance(value, bool):
         return 1.0 if value else 0.0
-    if isinstance(value, int | float):
-        return float(value)
+    if isinstance(value, float):
+        return value
+    if isinstance(value, int):
+        try:
+            return float(value)
+        except OverflowError:  # an integer beyond a double is as far as a double goes
+            return math.inf if value > 0 else -math.inf
     if isinstance(value, str):
-        return float(value) if _NUMBER.match(value) else NAN
+        if _NUMBER.match(value):
+            return float(value)
+        found = to_date(value) if _DATE.match(value) else None  # ODK: a date string is its days
+        return float((found - EPOCH).days) if found else NAN
     if isinstance(value, datetime):
         delta = value.replace(tzinfo=None) - datetime(1970, 1, 1)
         return delta.total_seconds() / 86400
@@ -83,8 +94,10 @@ def to_boolean(value) -> bool:
         return False
     if isinstance(value, bool):
         return value
-    if isinstance(value, int | float):
+    if isinstance(value, float):
         return value != 0 and not math.isnan(value)
+    if isinstance(value, int):
+        return value != 0
     if isinstance(value, str | list | tuple):
         return len(value) > 0
     return True  # dates and times
@@ -101,9 +114,11 @@ def to_date(value) -> date | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        if math.isnan(value) or math.isinf(value) or abs(value) > 2_000_000:
+        number = to_number(value)
+        if math.isnan(number) or math.isinf(number):
             return None
-        return date.fromordinal(EPOCH.toordinal() + math.floor(value))
+        ordinal = EPOCH.toordinal() + math.floor(number)
+        return date.fromordinal(ordinal) if _FIRST_DAY <= ordinal <= _LAST_DAY else None
     if isinstance(value, str):
         match = _DATE.match(value)
         if not match:
@@ -139,6 +154,11 @@ def compare(op: str, left, right) -> bool:
         if op == "=":
             return left == right
         return left != right if op == "!=" else _ORDER[op](left, right)
+    if isinstance(left, bool) or isinstance(right, bool):
+        # XPath 1.0 section 3.4: a node-set beside a boolean is compared as a boolean.
+        if op in ("=", "!="):
+            return (to_boolean(left) == to_boolean(right)) == (op == "=")
+        left, right = float(to_boolean(left)), float(to_boolean(right))
     if isinstance(left, Nodeset):
         return any(compare(op, item, right) for item in left)
     if isinstance(right, Nodeset):
@@ -146,20 +166,15 @@ def compare(op: str, left, right) -> bool:
     if op in ("=", "!="):
         equal = _equal(left, right)
         return equal if op == "=" else not equal
-    if _is_date(left) or _is_date(right):
-        left_date, right_date = to_date(left), to_date(right)
-        if left_date is not None and right_date is not None:
-            return _ORDER[op](left_date, right_date)
-    a, b = to_number(left), to_number(right)
+    a, b = to_number(left), to_number(right)  # dates count in days, so they order too
     if math.isnan(a) or math.isnan(b):
         return False
     return _ORDER[op](a, b)
 
 
 def _equal(left, right) -> bool:
-    if isinstance(left, bool) or isinstance(right, bool):
-        return to_boolean(left) == to_boolean(right)
-    if _is_number(left) or _is_number(right):
+    if _is_number(left) or _is_number(right) or isinstance(left, datetime) \
+            or isinstance(right, datetime):
         a, b = to_number(left), to_number(right)
         return a == b  # NaN equals nothing, as in XPath
     if _is_date(left) or _is_date(right):
