@@ -110,6 +110,7 @@ class Session:
         self._history: list[PageKey] = []
         self._opened_repeats: set[str] = set()
         self._slots: list[PageKey] | None = None
+        self._slot_index: dict[PageKey, int] = {}
         self._changing = False
         self._history_before_change: list[PageKey] = []
         for field in form.fields.values():
@@ -450,6 +451,7 @@ class Session:
 
             walk(self.form.top, None)
             self._slots = slots
+            self._slot_index = {key: index for index, key in enumerate(slots)}
         return self._slots
 
     def _slot_relevant(self, key: PageKey) -> bool:
@@ -484,9 +486,8 @@ class Session:
         return None
 
     def _following(self, key: PageKey) -> PageKey:
-        slots = self._all_slots()
-        index = slots.index(key) if key in slots else -1
-        nxt = self._next_slot(index)
+        self._all_slots()
+        nxt = self._next_slot(self._slot_index.get(key, -1))
         field = self.form.fields[key.name]
         repeat = field if key.kind == "summary" else field.repeat
         if (repeat is not None and key.kind != "summary" and nxt is not None
@@ -549,10 +550,14 @@ class Session:
         self._errors = {}
 
     def _progress(self, key: PageKey) -> tuple[int, int]:
-        numbered = [k for k in self._all_slots() if k.kind != "summary" and self._slot_relevant(k)]
-        if key not in numbered:
-            return 0, len(numbered)
-        return numbered.index(key) + 1, len(numbered)
+        """("Question 3 of 12"): this page's place among the relevant pages, and their count."""
+        number = total = 0
+        for slot in self._all_slots():
+            if slot.kind != "summary" and self._slot_relevant(slot):
+                total += 1
+                if slot == key:
+                    number = total
+        return number, total
 
     # -- views -------------------------------------------------------------------------------
     def _text(self, field: Field | None, value, item: int | None) -> str:
