@@ -1,0 +1,70 @@
+"""The audit log: append-only, each entry covering the one before by its hash.
+
+Who, when, what; never form contents, PINs, keys or identity numbers (OWASP logging rules).
+Changing or removing an old entry breaks the chain from there on, which `verify` finds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from dataclasses import dataclass
+
+GENESIS = "0" * 64
+EVENTS = frozenset({
+    "integrity_problem", "draft_saved", "draft_resumed",
+    "draft_deleted", "purge", "sync_run", "sync_result", "helper_unlock", "helper_lock",
+    "helper_unlock_failed", "helper_lockout", "helper_action", "config_changed",
+})
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    ok: bool
+    entries: int
+    broken_at: int | None = None  # the first entry whose hash does not match
+
+    def describe(self) -> str:
+        if self.ok:
+            return f"intact ({self.entries} entries)"
+        return f"BROKEN at entry {self.broken_at} of {self.entries}: the log was altered"
+
+
+def entry_hash(prev_hash: str, seq: int, at: str, actor: str, event: str, detail: str) -> str:
+    body = json.dumps([prev_hash, seq, at, actor, event, detail], ensure_ascii=False,
+                      separators=(",", ":"))
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def append(conn: sqlite3.Connection, at: str, actor: str, event: str, detail: dict) -> None:
+    """Add one entry; call inside the writer's transaction so it commits with its cause."""
+    if event not in EVENTS:
+        raise ValueError(f"unknown audit event {event!r}")
+    row = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+    seq, prev_hash = (row[0] + 1, row[1]) if row else (1, GENESIS)
+    detail_text = json.dumps(detail, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    digest = entry_hash(prev_hash, seq, at, actor, event, detail_text)
+    conn.execute(
+        "INSERT INTO audit (seq, at, actor, event, detail, prev_hash, hash) VALUES (?,?,?,?,?,?,?)",
+        (seq, at, actor, event, detail_text, prev_hash, digest))
+
+
+def verify(conn: sqlite3.Connection) -> ChainCheck:
+    prev_hash, count, expected_seq = GENESIS, 0, 1
+    for seq, at, actor, event, detail, stored_prev, stored_hash in conn.execute(
+            "SELECT seq, at, actor, event, detail, prev_hash, hash FROM audit ORDER BY seq"):
+        count += 1
+        if seq != expected_seq or stored_prev != prev_hash or \
+                entry_hash(prev_hash, seq, at, actor, event, detail) != stored_hash:
+            total = conn.execute("SELECT count(*) FROM audit").fetchone()[0]
+            return ChainCheck(False, total, seq)
+        prev_hash, expected_seq = stored_hash, seq + 1
+    return ChainCheck(True, count)
+
+
+def recent(conn: sqlite3.Connection, limit: int = 50) -> list[dict]:
+    rows = conn.execute("SELECT seq, at, actor, event, detail FROM audit ORDER BY seq DESC LIMIT ?",
+                        (limit,)).fetchall()
+    return [{"seq": r[0], "at": r[1], "actor": r[2], "event": r[3], "detail": json.loads(r[4])}
+            for r in rows]

@@ -1,0 +1,81 @@
+"""Reference numbers and resume codes: made offline, read aloud and typed back by people.
+
+Crockford base32 (no I, L, O, U), so nothing looks like anything else; the last character is
+a Luhn mod 32 check (python-stdnum), which catches every single mistyped character and most
+swapped neighbours. Reading back forgives case, spaces, hyphens, and I/L for 1, O for 0.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from stdnum import luhn
+from stdnum.exceptions import ValidationError
+
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+REFERENCE_RANDOM = 9  # 32**9 = 3.5e13 per site: a kiosk would need millions to risk a clash
+RESUME_RANDOM = 7
+_SITE = re.compile(r"^[A-Z0-9]{1,8}$")
+_LOOKALIKES = str.maketrans({"I": "1", "L": "1", "O": "0"})
+
+
+def _random(length: int) -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(length))
+
+
+def _with_check(body: str) -> str:
+    return body + luhn.calc_check_digit(body, alphabet=ALPHABET)
+
+
+def _group(code: str, size: int) -> str:
+    return "-".join(code[i:i + size] for i in range(0, len(code), size))
+
+
+def site_code(site_id: str) -> str:
+    """The site part of a reference: letters and digits only, upper case, at most 8."""
+    cleaned = re.sub(r"[^A-Za-z0-9]", "", site_id).upper()[:8]
+    return cleaned or "KIOSK"
+
+
+def new_reference(site_id: str) -> str:
+    """e.g. LIB01-K7QFM-2XD9H: the site, nine random characters and a check character."""
+    return f"{site_code(site_id)}-{_group(_with_check(_random(REFERENCE_RANDOM)), 5)}"
+
+
+def new_resume_code() -> str:
+    """e.g. K7QF-M2XD: seven random characters and a check character."""
+    return _group(_with_check(_random(RESUME_RANDOM)), 4)
+
+
+def normalise(typed: str) -> str:
+    """What a person typed, as the characters of a code: 'k7qf m2xd' -> 'K7QFM2XD'."""
+    return re.sub(r"[\s\-._]", "", typed.upper()).translate(_LOOKALIKES)
+
+
+def is_valid(code_chars: str) -> bool:
+    if not code_chars or any(char not in ALPHABET for char in code_chars):
+        return False
+    try:
+        luhn.validate(code_chars, alphabet=ALPHABET)
+    except ValidationError:
+        return False
+    return True
+
+
+def read_resume_code(typed: str) -> str | None:
+    """The resume code in its printed form, or None when it cannot be one (a typo)."""
+    chars = normalise(typed)
+    if len(chars) != RESUME_RANDOM + 1 or not is_valid(chars):
+        return None
+    return _group(chars, 4)
+
+
+def read_reference(typed: str) -> str | None:
+    """The reference in its printed form, or None when its check character does not match."""
+    cleaned = typed.strip().upper()
+    site, _, rest = cleaned.partition("-")
+    chars = normalise(rest)
+    if not _SITE.match(site) or len(chars) != REFERENCE_RANDOM + 1 or not is_valid(chars):
+        return None
+    return f"{site}-{_group(chars, 5)}"

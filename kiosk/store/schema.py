@@ -1,0 +1,94 @@
+"""The kiosk database's tables, created and changed only through these migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("kiosk")
+
+
+def _run(db: Database, script: str) -> None:
+    """Run statements one by one: executescript() would commit the migration's transaction."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    _run(db, """
+    CREATE TABLE submissions (
+        id TEXT PRIMARY KEY,              -- the instance id, uuid:...; the idempotency key
+        reference TEXT NOT NULL UNIQUE,   -- what the citizen is given
+        form_id TEXT NOT NULL,
+        form_version TEXT NOT NULL,
+        language TEXT NOT NULL,
+        destination TEXT NOT NULL,
+        assisted_by TEXT,                 -- a helper's name when staff helped (never a PIN)
+        created_at TEXT NOT NULL,         -- UTC, ISO 8601 with offset
+        payload BLOB,                     -- encrypted; NULL once delivered and past retention
+        payload_bytes INTEGER NOT NULL,
+        receipt TEXT NOT NULL,            -- JSON: only the answers the form marks receipt: true
+        payload_deleted_at TEXT
+    );
+    CREATE TABLE outbox (
+        submission_id TEXT PRIMARY KEY REFERENCES submissions(id),
+        destination TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'delivered', 'rejected')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        last_attempt_at TEXT,
+        last_error TEXT,
+        server_receipt TEXT,
+        delivered_at TEXT,
+        updated_at TEXT NOT NULL
+    );
+    -- "What is due" reads only queued rows, in the order they fall due.
+    CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE state = 'queued';
+    CREATE INDEX outbox_state ON outbox(state);
+    CREATE INDEX outbox_delivered ON outbox(delivered_at) WHERE state = 'delivered';
+
+    CREATE TABLE drafts (
+        id TEXT PRIMARY KEY,
+        form_id TEXT NOT NULL,
+        form_version TEXT NOT NULL,
+        resume_hash TEXT UNIQUE,          -- sha256 of the resume code; NULL for an autosave
+        saved INTEGER NOT NULL DEFAULT 0, -- 1 when the citizen chose "finish later"
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        payload BLOB NOT NULL             -- encrypted session state
+    );
+    CREATE INDEX drafts_expiry ON drafts(expires_at);
+
+    CREATE TABLE audit (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        event TEXT NOT NULL,
+        detail TEXT NOT NULL,             -- JSON; never citizen data
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+    );
+    -- Append-only: the database itself refuses to change or remove an entry.
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+    CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    """)
+
+
+def migrate(db: Database) -> None:
+    migrations.apply(db)

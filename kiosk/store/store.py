@@ -1,0 +1,371 @@
+"""The kiosk's durable store: submissions and their outbox entries, drafts, the audit log.
+
+One writer connection (guarded by a lock); readers open their own connections (WAL). Every
+write is one transaction: a submission and its outbox entry commit together, with
+synchronous=FULL, and the reference is returned only after the commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from . import audit, codes
+from .errors import CANNOT_OPEN, StoreError, explain
+from .keys import Box, InstallKeyError, load_or_create_key
+from .schema import migrate
+
+STATES = ("queued", "sending", "delivered", "rejected")
+SYSTEM = "kiosk"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+@dataclass(frozen=True)
+class DueItem:
+    submission_id: str
+    reference: str
+    destination: str
+    attempts: int
+    next_attempt_at: str
+
+
+@dataclass(frozen=True)
+class DraftLookup:
+    status: str  # "found", "typo" (the check character is wrong), "unknown", "expired"
+    draft_id: str | None = None
+    form_id: str | None = None
+    form_version: str | None = None
+    expires_at: str | None = None
+
+
+def _resume_hash(code_chars: str) -> str:
+    return hashlib.sha256(code_chars.encode()).hexdigest()
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=10, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")  # a commit survives a power cut
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA secure_delete=ON")  # deleted answers are overwritten, not just unlinked
+    return conn
+
+
+class Store:
+    def __init__(self, path: Path | str, *, site_id: str = "KIOSK",
+                 clock: Callable[[], datetime] = utc_now, draft_expiry_days: int = 30,
+                 delivered_retention_days: int = 7, autosave_grace_minutes: int = 15):
+        self.path = Path(path)
+        self.site_id = site_id
+        self.clock = clock
+        self.draft_expiry = timedelta(days=draft_expiry_days)
+        self.retention = timedelta(days=delivered_retention_days)
+        self.autosave_grace = timedelta(minutes=autosave_grace_minutes)
+        self.warnings: list[str] = []
+        self._damage: dict | None = None  # what was wrong with a database set aside at start
+        self._lock = threading.RLock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            self._box = Box(load_or_create_key(self.path.parent))
+        except PermissionError as error:
+            raise StoreError(CANNOT_OPEN.format(path=self.path.parent, reason=error.strerror)) from None
+        except InstallKeyError as error:
+            raise StoreError(str(error)) from None
+        except OSError as error:
+            if error.errno == 28:  # ENOSPC
+                raise explain(sqlite3.OperationalError("database or disk is full")) from None
+            raise StoreError(CANNOT_OPEN.format(path=self.path.parent, reason=error.strerror)) from None
+        self._conn = self._open_checked()
+        self._db = Database(self._conn)
+        try:
+            with self._lock:
+                migrate(self._db)
+        except sqlite3.Error as error:
+            raise explain(error) from None
+        if self._damage is not None:
+            self.record("integrity_problem", self._damage)
+
+    @classmethod
+    def from_config(cls, config) -> Store:
+        return cls(config.database_path, site_id=config.site_id,
+                   draft_expiry_days=config.draft_expiry_days,
+                   delivered_retention_days=config.delivered_retention_days,
+                   autosave_grace_minutes=config.autosave_grace_minutes)
+
+    # -- opening ------------------------------------------------------------------------------
+    def _open_checked(self) -> sqlite3.Connection:
+        """Open the database; a damaged one is moved aside (kept for IT) and a fresh one made."""
+        problem = None
+        try:
+            conn = _connect(self.path)
+            result = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+            if result != ["ok"]:
+                problem = "; ".join(result[:3])
+        except sqlite3.DatabaseError as error:
+            conn, problem = None, str(error)
+        if problem is None:
+            return conn
+        if conn is not None:
+            conn.close()
+        if "readonly" in problem or "unable to open" in problem:
+            raise explain(sqlite3.OperationalError(problem))
+        moved = self._move_aside()
+        conn = _connect(self.path)
+        self.warnings.append(
+            f"The kiosk's database was damaged and has been set aside as {moved.name}; "
+            "the kiosk started with an empty one. Ask IT to look at the old file.")
+        self._damage = {"moved_to": moved.name, "problem": problem[:200]}
+        return conn
+
+    def _move_aside(self) -> Path:
+        stamp = self.clock().strftime("%Y%m%dT%H%M%SZ")
+        target = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
+        for suffix in ("", "-wal", "-shm"):
+            source = Path(f"{self.path}{suffix}")
+            if source.exists():
+                os.replace(source, Path(f"{target}{suffix}"))
+        return target
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- writing ------------------------------------------------------------------------------
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """One transaction on the one writer; any SQLite failure becomes a clear StoreError and
+        leaves nothing half-written (the transaction is rolled back)."""
+        with self._lock:
+            try:
+                with self._db.atomic():
+                    yield self._conn
+            except sqlite3.Error as error:
+                raise explain(error) from None
+
+    def reader(self) -> sqlite3.Connection:
+        """A separate read-only connection (WAL lets it read while the writer writes)."""
+        conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=10)
+        conn.execute("PRAGMA query_only=ON")
+        return conn
+
+    def record(self, event: str, detail: dict | None = None, actor: str = SYSTEM) -> None:
+        """Add an entry to the audit log (no citizen data in `detail`)."""
+        with self._writing() as conn:
+            audit.append(conn, iso(self.clock()), actor, event, detail or {})
+
+    # -- submissions --------------------------------------------------------------------------
+    def submit(self, submission: dict, destination: str = "central",
+               assisted_by: str | None = None) -> str:
+        """Store a finished visit durably and queue it; its reference, after the commit.
+
+        Submitting the same visit twice (a double tap on Send) stores it once and returns the
+        same reference."""
+        instance_id = submission["instance_id"]
+        payload = json.dumps(submission, ensure_ascii=False, separators=(",", ":")).encode()
+        sealed = self._box.seal(payload, f"submission:{instance_id}")
+        receipt = json.dumps(submission.get("receipt", []), ensure_ascii=False)
+        now = iso(self.clock())
+        with self._writing() as conn:
+            for _ in range(10):  # a clash of references is astronomically rare; try again
+                reference = codes.new_reference(self.site_id)
+                try:
+                    inserted = conn.execute(
+                        "INSERT INTO submissions (id, reference, form_id, form_version, language,"
+                        " destination, assisted_by, created_at, payload, payload_bytes, receipt)"
+                        " VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING",
+                        (instance_id, reference, submission["form_id"], submission["form_version"],
+                         submission["language"], destination, assisted_by, now, sealed,
+                         len(payload), receipt)).rowcount
+                except sqlite3.IntegrityError:
+                    continue
+                break
+            else:
+                raise StoreError("The kiosk could not make a unique reference number.")
+            if not inserted:
+                return conn.execute("SELECT reference FROM submissions WHERE id = ?",
+                                    (instance_id,)).fetchone()[0]
+            conn.execute(
+                "INSERT INTO outbox (submission_id, destination, state, next_attempt_at, updated_at)"
+                " VALUES (?, ?, 'queued', ?, ?)", (instance_id, destination, now, now))
+        return reference
+
+    def submission(self, reference: str) -> dict | None:
+        """The stored visit in full (for sending); None when unknown or already purged."""
+        row = self._conn.execute("SELECT id, payload FROM submissions WHERE reference = ?",
+                                 (reference,)).fetchone()
+        if row is None or row[1] is None:
+            return None
+        return json.loads(self._box.open(row[1], f"submission:{row[0]}"))
+
+    def receipt(self, reference: str) -> dict | None:
+        """What a reprinted receipt may show: never more than the form marks for it."""
+        row = self._conn.execute(
+            "SELECT s.reference, s.form_id, s.language, s.created_at, s.receipt, o.state"
+            " FROM submissions s JOIN outbox o ON o.submission_id = s.id WHERE s.reference = ?",
+            (reference,)).fetchone()
+        if row is None:
+            return None
+        return {"reference": row[0], "form_id": row[1], "language": row[2], "created_at": row[3],
+                "answers": json.loads(row[4]), "state": row[5]}
+
+    def due(self, limit: int = 20, now: datetime | None = None,
+            conn: sqlite3.Connection | None = None) -> list[DueItem]:
+        """Queued submissions whose next attempt has come, oldest first."""
+        rows = (conn or self._conn).execute(
+            "SELECT o.submission_id, s.reference, o.destination, o.attempts, o.next_attempt_at"
+            " FROM outbox o JOIN submissions s ON s.id = o.submission_id"
+            " WHERE o.state = 'queued' AND o.next_attempt_at <= ?"
+            " ORDER BY o.next_attempt_at LIMIT ?", (iso(now or self.clock()), limit)).fetchall()
+        return [DueItem(*row) for row in rows]
+
+    # -- drafts -------------------------------------------------------------------------------
+    def autosave(self, draft_id: str, state: dict) -> None:
+        """Keep the visit so far (encrypted). Replaced after every page; gone at the wipe."""
+        blob = self._box.seal(json.dumps(state).encode(), f"draft:{draft_id}")
+        now = self.clock()
+        with self._writing() as conn:
+            conn.execute(
+                "INSERT INTO drafts (id, form_id, form_version, saved, created_at, updated_at,"
+                " expires_at, payload) VALUES (?,?,?,0,?,?,?,?) ON CONFLICT(id) DO UPDATE SET"
+                " form_version = excluded.form_version, updated_at = excluded.updated_at,"
+                " payload = excluded.payload,"
+                " expires_at = CASE WHEN saved = 1 THEN expires_at ELSE excluded.expires_at END",
+                (draft_id, state["form_id"], state["form_version"], iso(now), iso(now),
+                 iso(now + self.autosave_grace), blob))
+
+    def save_for_later(self, draft_id: str, state: dict, actor: str = SYSTEM) -> tuple[str, datetime]:
+        """The citizen chose "finish later": a resume code, and the day the draft expires."""
+        self.autosave(draft_id, state)
+        expires = self.clock() + self.draft_expiry
+        with self._writing() as conn:
+            for _ in range(10):
+                code = codes.new_resume_code()
+                try:
+                    conn.execute("UPDATE drafts SET saved = 1, resume_hash = ?, expires_at = ?"
+                                 " WHERE id = ?", (_resume_hash(codes.normalise(code)),
+                                                   iso(expires), draft_id))
+                except sqlite3.IntegrityError:
+                    continue
+                break
+            audit.append(conn, iso(self.clock()), actor, "draft_saved",
+                         {"form_id": state["form_id"], "expires_at": iso(expires)})
+        return code, expires
+
+    def find_draft(self, typed_code: str) -> DraftLookup:
+        code = codes.read_resume_code(typed_code)
+        if code is None:
+            return DraftLookup("typo")
+        row = self._conn.execute(
+            "SELECT id, form_id, form_version, expires_at FROM drafts"
+            " WHERE resume_hash = ? AND saved = 1", (_resume_hash(codes.normalise(code)),)).fetchone()
+        if row is None:
+            return DraftLookup("unknown")
+        if row[3] <= iso(self.clock()):
+            return DraftLookup("expired", *row)
+        return DraftLookup("found", *row)
+
+    def load_draft(self, draft_id: str, actor: str = SYSTEM) -> dict | None:
+        row = self._conn.execute("SELECT payload, form_id FROM drafts WHERE id = ?",
+                                 (draft_id,)).fetchone()
+        if row is None:
+            return None
+        state = json.loads(self._box.open(row[0], f"draft:{draft_id}"))
+        self.record("draft_resumed", {"form_id": row[1]}, actor)
+        return state
+
+    def delete_draft(self, draft_id: str, actor: str = SYSTEM) -> bool:
+        with self._writing() as conn:
+            gone = conn.execute("DELETE FROM drafts WHERE id = ?", (draft_id,)).rowcount
+            if gone:
+                audit.append(conn, iso(self.clock()), actor, "draft_deleted", {})
+        return bool(gone)
+
+    def discard_autosave(self, draft_id: str) -> None:
+        """The wipe: an autosave the citizen did not choose to keep is deleted."""
+        with self._writing() as conn:
+            conn.execute("DELETE FROM drafts WHERE id = ? AND saved = 0", (draft_id,))
+
+    @staticmethod
+    def new_draft_id() -> str:
+        return str(uuid.uuid4())
+
+    # -- retention ----------------------------------------------------------------------------
+    def purge(self) -> dict[str, int]:
+        """Delete expired drafts, stale autosaves and delivered payloads past retention."""
+        now = self.clock()
+        with self._writing() as conn:
+            expired = conn.execute("DELETE FROM drafts WHERE saved = 1 AND expires_at <= ?",
+                                   (iso(now),)).rowcount
+            stale = conn.execute("DELETE FROM drafts WHERE saved = 0 AND expires_at <= ?",
+                                 (iso(now),)).rowcount
+            payloads = conn.execute(
+                "UPDATE submissions SET payload = NULL, payload_deleted_at = ?"
+                " WHERE payload IS NOT NULL AND id IN (SELECT submission_id FROM outbox"
+                " WHERE state = 'delivered' AND delivered_at <= ?)",
+                (iso(now), iso(now - self.retention))).rowcount
+            counts = {"expired_drafts": expired, "abandoned_autosaves": stale,
+                      "delivered_payloads": payloads}
+            if any(counts.values()):
+                audit.append(conn, iso(now), SYSTEM, "purge", counts)
+        if any(counts.values()):
+            with self._lock:  # deleted pages may still sit in the WAL file until a checkpoint
+                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return counts
+
+    # -- looking after it ---------------------------------------------------------------------
+    def verify_audit(self) -> audit.ChainCheck:
+        return audit.verify(self._conn)
+
+    def status(self) -> dict:
+        conn = self.reader()
+        try:
+            counts = dict.fromkeys(STATES, 0)
+            counts.update(conn.execute("SELECT state, count(*) FROM outbox GROUP BY state").fetchall())
+            oldest = conn.execute("SELECT min(s.created_at) FROM outbox o JOIN submissions s"
+                                  " ON s.id = o.submission_id WHERE o.state IN ('queued', 'sending')"
+                                  ).fetchone()[0]
+            last_sync = conn.execute("SELECT value FROM settings WHERE key = 'last_sync_at'").fetchone()
+            drafts = dict(conn.execute("SELECT saved, count(*) FROM drafts GROUP BY saved").fetchall())
+            integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+            chain = audit.verify(conn)
+        finally:
+            conn.close()
+        size = sum(Path(f"{self.path}{s}").stat().st_size
+                   for s in ("", "-wal") if Path(f"{self.path}{s}").exists())
+        return {
+            "database": str(self.path),
+            "database_bytes": size,
+            "integrity": "ok" if integrity == ["ok"] else "; ".join(integrity[:3]),
+            "audit_chain": chain.describe(),
+            "audit_chain_ok": chain.ok,
+            "submissions": counts,
+            "oldest_waiting": oldest,
+            "last_sync": last_sync[0] if last_sync else None,
+            "drafts_saved": drafts.get(1, 0),
+            "drafts_in_progress": drafts.get(0, 0),
+            "warnings": list(self.warnings),
+        }
