@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
+
+from kiosk.config import Config
 
 
 def has_display() -> bool:
@@ -16,22 +17,27 @@ def has_display() -> bool:
     return True
 
 
-def run_app(forms_dir: Path, windowed: bool = False, language: str | None = None,
+def run_app(config: Config, windowed: bool = False, language: str | None = None,
             quit_after: float | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from kiosk.forms.catalogue import load_catalogue
+    from kiosk.store import Store
 
     from .main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Public service kiosk")
-    catalogue = load_catalogue(forms_dir)
+    catalogue = load_catalogue(config.forms_dir)
     for failure in catalogue.failures:
         # A broken form is reported and skipped; the others are still served.
         print(f"form not served: {failure}", file=sys.stderr)
-    window = MainWindow(catalogue, language=language)
+    store = Store.from_config(config)
+    for warning in store.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    store.purge()
+    window = MainWindow(catalogue, store, language=language or config.default_language)
     if windowed:
         window.resize(1024, 768)
         window.show()
@@ -39,4 +45,8 @@ def run_app(forms_dir: Path, windowed: bool = False, language: str | None = None
         window.showFullScreen()
     if quit_after:
         QTimer.singleShot(int(quit_after * 1000), app.quit)
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        window.end_visit()
+        store.close()

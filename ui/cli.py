@@ -7,19 +7,27 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
+from kiosk.config import Config, ConfigError, load_config
 from kiosk.forms.catalogue import FORM_SUFFIXES, form_files
 from kiosk.forms.loader import load_form
 from kiosk.forms.problems import FormError
 from kiosk.forms.trial import AnswerFileError, read_answer_sets, run_trial
-from kiosk.paths import sample_forms_dir
+from kiosk.store import Store, StoreError
 
 
-def _forms_dir(given: str | None) -> Path:
-    return Path(given or os.environ.get("KIOSK_FORMS_DIR") or sample_forms_dir())
+def _config(args: argparse.Namespace) -> Config:
+    return load_config(getattr(args, "config", None))
+
+
+def _open_store(config: Config) -> Store:
+    store = Store.from_config(config)
+    for warning in store.warnings:
+        _say(warning)
+    store.purge()
+    return store
 
 
 def _say(message: str) -> None:
@@ -69,9 +77,7 @@ def cmd_forms_try(args: argparse.Namespace) -> int:
     except AnswerFileError as error:
         _say(str(error))
         return 2
-    if args.submit:
-        _say("--submit needs the kiosk's store, which this version does not have yet")
-        return 2
+    store = _open_store(_config(args)) if args.submit else None
     failed = False
     for number, answers in enumerate(answer_sets, start=1):
         where = f"answer set {number}" if len(answer_sets) > 1 else "the answers"
@@ -83,9 +89,44 @@ def cmd_forms_try(args: argparse.Namespace) -> int:
             continue
         for name in result.unused:
             _say(f"{where}: note: '{name}' was not asked (not relevant, or not a question)")
+        if store is not None:
+            reference = store.submit(result.submission, form.definition.settings.destination)
+            print(f"{where}: stored as {reference}" if len(answer_sets) > 1 else reference)
+            continue
         indent = 2 if len(answer_sets) == 1 else None
         print(json.dumps(result.submission, ensure_ascii=False, indent=indent))
+    if store is not None:
+        store.close()
     return 1 if failed else 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    config = _config(args)
+    with _open_store(config) as store:
+        status = store.status()
+    healthy = status["integrity"] == "ok" and status["audit_chain_ok"]
+    if args.json:
+        print(json.dumps({"healthy": healthy, "site_id": config.site_id, **status}, indent=2))
+        return 0 if healthy else 1
+    counts = status["submissions"]
+    rows = [
+        ("site", config.site_id),
+        ("database", f"{status['database']} ({status['database_bytes'] / 1_000_000:.1f} MB)"),
+        ("integrity", status["integrity"]),
+        ("audit log", status["audit_chain"]),
+        ("waiting to send", f"{counts['queued'] + counts['sending']}"
+                            + (f", oldest from {status['oldest_waiting']}" if status["oldest_waiting"] else "")),
+        ("delivered", str(counts["delivered"])),
+        ("rejected (need staff)", str(counts["rejected"])),
+        ("last sync", status["last_sync"] or "never"),
+        ("saved drafts", str(status["drafts_saved"])),
+    ]
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        print(f"{name:<{width}}  {value}")
+    for warning in status["warnings"]:
+        print(f"warning: {warning}")
+    return 0 if healthy else 1
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -95,15 +136,21 @@ def cmd_run(args: argparse.Namespace) -> int:
         _say("No display found: start the kiosk on a machine with a screen, or for testing "
              "under xvfb-run (or with QT_QPA_PLATFORM=offscreen to run it invisibly).")
         return 2
-    return run_app(forms_dir=_forms_dir(args.forms), windowed=args.windowed,
-                   language=args.language, quit_after=args.quit_after)
+    config = _config(args)
+    if args.forms:
+        config.forms_dir = Path(args.forms)
+    return run_app(config, windowed=args.windowed, language=args.language,
+                   quit_after=args.quit_after)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiosk", description="Public-service touchscreen kiosk.")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", help="the configuration file (default: $KIOSK_CONFIG, "
+                                         "then kiosk.toml in the platform's config folder)")
     commands = parser.add_subparsers(dest="command")
 
-    run = commands.add_parser("run", help="start the touchscreen app (the default)")
+    run = commands.add_parser("run", parents=[common], help="start the touchscreen app (the default)")
     run.add_argument("--windowed", action="store_true", help="a normal window, for development")
     run.add_argument("--forms", help="folder of form files (default: the sample forms)")
     run.add_argument("--language", help="start in this language (en, fr, es, ar)")
@@ -115,12 +162,17 @@ def build_parser() -> argparse.ArgumentParser:
     check = form_commands.add_parser("check", help="report every problem in form files")
     check.add_argument("paths", nargs="+", help="form files or folders")
     check.set_defaults(handler=cmd_forms_check)
-    trial = form_commands.add_parser("try", help="run answers through a form, headless")
+    trial = form_commands.add_parser("try", parents=[common], help="run answers through a form, headless")
     trial.add_argument("form", help="the form file")
     trial.add_argument("--answers", required=True, help="JSON object or JSON Lines of answers")
     trial.add_argument("--language", help="the visit's language (default: the form's)")
     trial.add_argument("--submit", action="store_true", help="store each as a real submission")
     trial.set_defaults(handler=cmd_forms_try)
+
+    status = commands.add_parser("status", parents=[common],
+                                 help="the queue, the database's health and the audit chain")
+    status.add_argument("--json", action="store_true", help="machine-readable")
+    status.set_defaults(handler=cmd_status)
     return parser
 
 
@@ -131,6 +183,9 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(["run", *(argv or sys.argv[1:])])
     try:
         return args.handler(args)
+    except (ConfigError, StoreError) as error:
+        _say(str(error))
+        return 2
     except KeyboardInterrupt:
         return 130
 

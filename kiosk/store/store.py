@@ -242,6 +242,35 @@ class Store:
             " ORDER BY o.next_attempt_at LIMIT ?", (iso(now or self.clock()), limit)).fetchall()
         return [DueItem(*row) for row in rows]
 
+    def mark_sending(self, submission_id: str) -> None:
+        self._set_state(submission_id, "sending", ("queued", "sending"), attempts=1)
+
+    def mark_delivered(self, submission_id: str, server_receipt: dict) -> None:
+        self._set_state(submission_id, "delivered", ("queued", "sending", "delivered"),
+                        server_receipt=json.dumps(server_receipt), delivered_at=iso(self.clock()))
+
+    def mark_retry(self, submission_id: str, error: str, next_attempt_at: datetime) -> None:
+        self._set_state(submission_id, "queued", ("queued", "sending"), last_error=error[:500],
+                        next_attempt_at=iso(next_attempt_at))
+
+    def mark_rejected(self, submission_id: str, reason: str) -> None:
+        """The server refused it: it waits for staff, and is never retried blindly."""
+        self._set_state(submission_id, "rejected", ("queued", "sending"), last_error=reason[:500])
+
+    def _set_state(self, submission_id: str, state: str, allowed_from: tuple[str, ...],
+                   attempts: int = 0, **columns) -> None:
+        now = iso(self.clock())
+        assignments = "".join(f", {name} = ?" for name in columns)
+        with self._writing() as conn:
+            changed = conn.execute(
+                f"UPDATE outbox SET state = ?, updated_at = ?, attempts = attempts + ?"  # noqa: S608
+                f"{', last_attempt_at = ?' if attempts else ''}{assignments}"
+                f" WHERE submission_id = ? AND state IN ({','.join('?' * len(allowed_from))})",
+                (state, now, attempts, *((now,) if attempts else ()), *columns.values(),
+                 submission_id, *allowed_from)).rowcount
+        if not changed:
+            raise StoreError(f"submission {submission_id} cannot become {state} from its state")
+
     # -- drafts -------------------------------------------------------------------------------
     def autosave(self, draft_id: str, state: dict) -> None:
         """Keep the visit so far (encrypted). Replaced after every page; gone at the wipe."""

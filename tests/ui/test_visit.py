@@ -7,14 +7,21 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton
 
 from kiosk.forms.catalogue import load_catalogue
+from kiosk.store import Store
 from ui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def window(qtbot):
-    window = MainWindow(load_catalogue(ROOT / "assets" / "forms"), language="en")
+def store(tmp_path):
+    with Store(tmp_path / "kiosk.db", site_id="TEST") as store:
+        yield store
+
+
+@pytest.fixture
+def window(qtbot, store):
+    window = MainWindow(load_catalogue(ROOT / "assets" / "forms"), store, language="en")
     qtbot.addWidget(window)
     window.resize(1024, 768)
     window.show()
@@ -50,7 +57,7 @@ def type_into_first_box(qtbot, window, text: str) -> None:
     qtbot.keyClicks(box, text)
 
 
-def test_a_citizen_reports_a_problem_and_the_next_person_sees_nothing(qtbot, window):
+def test_a_citizen_reports_a_problem_and_the_next_person_sees_nothing(qtbot, window, store):
     click_tile_containing(qtbot, window, "Report a problem")
     assert heading(window) == "What do you want to report?"
     click(qtbot, window, "Continue")  # nothing chosen yet
@@ -67,9 +74,16 @@ def test_a_citizen_reports_a_problem_and_the_next_person_sees_nothing(qtbot, win
         click(qtbot, window, "Continue")  # the optional questions
     assert "Bus shelter by the library" in visible_texts(window)
     assert "Not provided" in visible_texts(window)
+    assert drafts(store) == 1  # autosaved after every page, encrypted
     submit = next(b for b in window.findChildren(QPushButton) if b.isVisible() and b.objectName() == "primary")
     qtbot.mouseClick(submit, Qt.MouseButton.LeftButton)
     assert heading(window) == "Your answers have been saved"
+    reference = next(w.text() for w in window.findChildren(QLabel)
+                     if w.isVisible() and w.objectName() == "reference")
+    stored = store.receipt(reference)
+    assert stored["state"] == "queued" and stored["form_id"] == "report_problem"
+    assert store.submission(reference)["answers"]["location"] == "Bus shelter by the library"
+    assert drafts(store) == 0  # sent: the autosave has gone
     QApplication.clipboard().setText("Bus shelter by the library")
     click(qtbot, window, "Finish")
     assert heading(window) == "What do you want to do?"
@@ -93,3 +107,17 @@ def test_back_from_the_first_question_returns_to_the_services(qtbot, window):
     click_tile_containing(qtbot, window, "Report a problem")
     click(qtbot, window, "Back")
     assert heading(window) == "What do you want to do?"
+
+
+def test_walking_away_mid_visit_leaves_no_draft(qtbot, window, store):
+    click_tile_containing(qtbot, window, "Report a problem")
+    click_tile_containing(qtbot, window, "Graffiti")
+    click(qtbot, window, "Continue")
+    assert drafts(store) == 1
+    window.end_visit()  # what the idle timeout will call
+    assert drafts(store) == 0
+    assert heading(window) == "What do you want to do?"
+
+
+def drafts(store) -> int:
+    return store.status()["drafts_in_progress"]

@@ -13,11 +13,13 @@ from .common import Screen, button, label
 class DoneScreen(Screen):
     closed = Signal()
 
-    def show_for(self, title: str, next_steps: str, language: str) -> None:
+    def show_for(self, title: str, reference: str, next_steps: str, language: str) -> None:
         content = QWidget()
         layout = QVBoxLayout(content)
         layout.addWidget(label(i18n.text(language, "ui.sent_title"), "heading"))
         layout.addWidget(label(title, "caption"))
+        layout.addWidget(label(i18n.text(language, "ui.reference")))
+        layout.addWidget(label(reference, "reference"))
         if next_steps:
             layout.addWidget(label(next_steps))
         layout.addStretch(1)

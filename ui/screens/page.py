@@ -17,6 +17,7 @@ from .common import Screen, button, label, scrolling
 class PageScreen(Screen):
     finished = Signal()  # the citizen pressed Send on check-your-answers
     left = Signal()  # Back from the first page
+    advanced = Signal()  # Continue accepted a page
 
     def __init__(self):
         super().__init__()
@@ -132,7 +133,17 @@ class PageScreen(Screen):
             question = widget.question
             if question.type != "note" and not question.read_only:
                 self.session.answer(name, widget.entry())
-        self.render(self.session.continue_())
+        before = self.session.key
+        page = self.session.continue_()
+        self.render(page)
+        if page.key != before:
+            self.advanced.emit()
+
+    def show_problem(self, message: str) -> None:
+        """A problem that is not the citizen's (the disk is full): said plainly, on top."""
+        banner = label(message, "error")
+        banner.setObjectName("error")
+        self.body.widget().layout().insertWidget(0, banner)
 
     def _back(self) -> None:
         if not self.session.page().can_go_back:

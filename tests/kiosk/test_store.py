@@ -1,0 +1,280 @@
+"""The durable store against a real SQLite file: what a citizen, a helper and IT rely on."""
+
+import json
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from kiosk.forms.loader import load_form
+from kiosk.forms.session import Session
+from kiosk.forms.snapshot import restore_session, session_state
+from kiosk.store import Store, StoreError
+from kiosk.store.errors import DISK_FULL, READ_ONLY, explain
+from tests.kiosk.store_helpers import fake_submission
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class Clock:
+    def __init__(self):
+        self.now = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, **delta):
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def store(tmp_path, clock):
+    with Store(tmp_path / "data" / "kiosk.db", site_id="lib-01", clock=clock) as store:
+        yield store
+
+
+def rows(store, sql, *args):
+    return store._conn.execute(sql, args).fetchall()
+
+
+def test_a_submission_and_its_outbox_entry_are_stored_together(store):
+    reference = store.submit(fake_submission())
+    assert reference.startswith("LIB01-")
+    assert rows(store, "SELECT count(*) FROM submissions") == [(1,)]
+    assert rows(store, "SELECT state FROM outbox") == [("queued",)]
+    assert store.status()["submissions"]["queued"] == 1
+
+
+def test_submitting_the_same_visit_twice_stores_it_once(store):
+    submission = fake_submission()
+    assert store.submit(submission) == store.submit(submission)
+    assert rows(store, "SELECT count(*) FROM submissions") == [(1,)]
+    assert rows(store, "SELECT count(*) FROM outbox") == [(1,)]
+
+
+def test_answers_are_not_readable_in_the_database_file(store):
+    submission = fake_submission()
+    submission["answers"]["description"] = "A very distinctive sentence 4242"
+    store.submit(submission)
+    raw = b"".join(Path(f"{store.path}{s}").read_bytes()
+                   for s in ("", "-wal") if Path(f"{store.path}{s}").exists())
+    assert b"distinctive sentence" not in raw
+    assert (store.path.parent / "install.key").stat().st_mode & 0o777 == 0o600
+
+
+def test_the_receipt_keeps_only_what_the_form_marks(store):
+    reference = store.submit(fake_submission(7))
+    receipt = store.receipt(reference)
+    assert receipt["answers"] == [{"name": "location", "label": "Where is the problem?",
+                                   "answer": "Test Street 7"}]
+    assert store.submission(reference)["answers"]["urgency"] == "not_urgent"
+
+
+def test_what_is_due_comes_oldest_first_and_respects_backoff(store, clock):
+    first = store.submit(fake_submission(1))
+    clock.advance(seconds=1)
+    second = store.submit(fake_submission(2))
+    assert [d.reference for d in store.due()] == [first, second]
+    store.mark_sending(store.due()[0].submission_id)
+    due = store.due()
+    assert [d.reference for d in due] == [second]
+    store.mark_retry(due[0].submission_id, "timeout", clock() + timedelta(minutes=5))
+    assert store.due() == []
+    clock.advance(minutes=6)
+    assert [d.reference for d in store.due()] == [second]
+
+
+def test_delivered_payloads_go_after_retention_but_the_reference_stays(store, clock):
+    reference = store.submit(fake_submission())
+    item = store.due()[0]
+    store.mark_sending(item.submission_id)
+    store.mark_delivered(item.submission_id, {"receipt": "server-1"})
+    clock.advance(days=6)
+    assert store.purge()["delivered_payloads"] == 0
+    clock.advance(days=2)
+    assert store.purge()["delivered_payloads"] == 1
+    assert store.submission(reference) is None
+    assert store.receipt(reference)["state"] == "delivered"
+    assert store.verify_audit().ok
+    assert [e["event"] for e in _audit(store)] == ["purge"]
+
+
+def test_a_rejected_submission_is_never_due_again(store):
+    store.submit(fake_submission())
+    item = store.due()[0]
+    store.mark_rejected(item.submission_id, "form closed")
+    assert store.due() == []
+    assert store.status()["submissions"]["rejected"] == 1
+    with pytest.raises(StoreError):
+        store.mark_sending(item.submission_id)
+
+
+def _audit(store):
+    return [{"event": e, "detail": json.loads(d)} for e, d in
+            rows(store, "SELECT event, detail FROM audit ORDER BY seq")]
+
+
+# -- drafts ---------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def form():
+    return load_form(ROOT / "tests" / "kiosk" / "data" / "forms" / "navigation.yaml")
+
+
+def started_session(form, clock):
+    session = Session(form, "en", clock=clock)
+    session.answer("first_name", "Sam")
+    session.continue_()
+    session.answer("age", "41")
+    session.continue_()
+    return session
+
+
+def test_a_saved_draft_resumes_where_it_stopped(store, form, clock):
+    session = started_session(form, clock)
+    draft_id = store.new_draft_id()
+    store.autosave(draft_id, session_state(session))
+    code, expires = store.save_for_later(draft_id, session_state(session))
+    assert expires == clock() + timedelta(days=30)
+    lookup = store.find_draft(code.lower().replace("-", " "))
+    assert lookup.status == "found" and lookup.form_id == "navigation"
+    restored = restore_session(form, store.load_draft(lookup.draft_id), clock=clock)
+    assert restored.dropped == []
+    page = restored.session.page()
+    assert page.key.name == "has_children"
+    assert restored.session.instance_id == session.instance_id
+    assert restored.session.back().questions[0].value == 41
+    events = [e["event"] for e in _audit(store)]
+    assert events == ["draft_saved", "draft_resumed"]
+
+
+def test_resume_codes_catch_typos_and_expire(store, form, clock):
+    session = started_session(form, clock)
+    draft_id = store.new_draft_id()
+    code, _ = store.save_for_later(draft_id, session_state(session))
+    wrong = code[:-1] + ("A" if code[-1] != "A" else "B")
+    assert store.find_draft(wrong).status == "typo"
+    assert store.find_draft("ZZZZ-ZZZZ").status in ("typo", "unknown")
+    clock.advance(days=31)
+    assert store.find_draft(code).status == "expired"
+    assert store.purge()["expired_drafts"] == 1
+    assert store.find_draft(code).status == "unknown"
+
+
+def test_an_autosave_is_gone_at_the_wipe_and_a_crash_leftover_is_purged(store, form, clock):
+    session = started_session(form, clock)
+    first, second = store.new_draft_id(), store.new_draft_id()
+    store.autosave(first, session_state(session))
+    store.autosave(second, session_state(session))
+    store.discard_autosave(first)
+    assert store.status()["drafts_in_progress"] == 1
+    clock.advance(minutes=16)  # the kiosk lost power; the leftover outlives its grace period
+    assert store.purge()["abandoned_autosaves"] == 1
+    assert store.status()["drafts_in_progress"] == 0
+
+
+def test_a_draft_survives_a_new_form_version(tmp_path, store, form, clock):
+    session = started_session(form, clock)
+    state = session_state(session)
+    text = (ROOT / "tests" / "kiosk" / "data" / "forms" / "navigation.yaml").read_text()
+    newer = tmp_path / "navigation.yaml"
+    newer.write_text(text.replace('version: "1"', 'version: "2"').replace(
+        "type: integer\n    name: age", "type: date\n    name: age"))  # now a date of birth
+    restored = restore_session(load_form(newer), state, clock=clock)
+    assert restored.dropped == ["age"]
+    assert restored.session.page().key.name == "first_name"  # walked through from the start
+    assert restored.session.page().questions[0].value == "Sam"
+
+
+def test_a_helper_can_delete_a_draft_on_request(store, form, clock):
+    session = started_session(form, clock)
+    draft_id = store.new_draft_id()
+    code, _ = store.save_for_later(draft_id, session_state(session))
+    assert store.delete_draft(draft_id, actor="helper:Ana")
+    assert store.find_draft(code).status == "unknown"
+    assert _audit(store)[-1] == {"event": "draft_deleted", "detail": {}}
+
+
+# -- integrity and failures -----------------------------------------------------------------
+
+def test_a_damaged_database_is_set_aside_and_the_kiosk_starts_clean(tmp_path, clock):
+    path = tmp_path / "kiosk.db"
+    with Store(path, clock=clock) as store:
+        for number in range(50):
+            store.submit(fake_submission(number))
+    with path.open("r+b") as handle:  # scribble over the middle of the file
+        handle.seek(4096)
+        handle.write(b"\x00garbage" * 2000)
+    with Store(path, clock=clock) as store:
+        assert "damaged" in store.warnings[0]
+        assert store.status()["submissions"]["queued"] == 0
+        events = _audit(store)
+        assert events[0]["event"] == "integrity_problem"
+        moved = tmp_path / events[0]["detail"]["moved_to"]
+        assert moved.exists()
+        assert store.verify_audit().ok
+
+
+def test_a_file_that_is_not_a_database_is_set_aside_too(tmp_path, clock):
+    path = tmp_path / "kiosk.db"
+    path.write_bytes(b"this is not sqlite at all" * 100)
+    with Store(path, clock=clock) as store:
+        assert store.warnings and store.status()["integrity"] == "ok"
+
+
+def test_a_full_disk_says_so_and_writes_nothing(store):
+    store.submit(fake_submission(1))
+    pages = rows(store, "PRAGMA page_count")[0][0]
+    store._conn.execute(f"PRAGMA max_page_count = {pages}")
+    big = fake_submission(2)
+    big["answers"]["description"] = "x" * 200_000
+    with pytest.raises(StoreError) as error:
+        store.submit(big)
+    assert str(error.value) == DISK_FULL
+    assert rows(store, "SELECT count(*) FROM submissions") == [(1,)]
+    assert rows(store, "SELECT count(*) FROM outbox") == [(1,)]
+
+
+def test_a_read_only_database_is_explained(tmp_path):
+    path = tmp_path / "ro.db"
+    sqlite3.connect(path).execute("CREATE TABLE t (x)").connection.commit()
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    with pytest.raises(sqlite3.OperationalError) as error:
+        conn.execute("INSERT INTO t VALUES (1)")
+    assert str(explain(error.value)) == READ_ONLY
+
+
+def test_a_data_folder_that_cannot_be_made_is_explained(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(StoreError) as error:
+        Store(blocker / "data" / "kiosk.db")
+    assert "cannot open its data folder" in str(error.value)
+
+
+# -- the audit log --------------------------------------------------------------------------
+
+def test_the_audit_chain_detects_a_changed_entry(store):
+    for actor in ("helper:Ana", "helper:Ben", "helper:Ana"):
+        store.record("helper_unlock", {"helper": actor}, actor=actor)
+    assert store.verify_audit().ok and store.verify_audit().entries == 3
+    with pytest.raises(StoreError):  # the database itself refuses
+        with store._writing() as conn:
+            conn.execute("UPDATE audit SET actor = 'someone' WHERE seq = 2")
+    store._conn.execute("DROP TRIGGER audit_no_update")  # someone with the file and a tool
+    store._conn.execute("UPDATE audit SET actor = 'someone' WHERE seq = 2")
+    store._conn.commit()
+    check = store.verify_audit()
+    assert not check.ok and check.broken_at == 2
+    assert store.status()["audit_chain_ok"] is False
+
+
+def test_unknown_audit_events_are_refused(store):
+    with pytest.raises(ValueError):
+        store.record("citizen_answered", {"answer": "secret"})
