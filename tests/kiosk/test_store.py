@@ -264,9 +264,8 @@ def test_the_audit_chain_detects_a_changed_entry(store):
     for actor in ("helper:Ana", "helper:Ben", "helper:Ana"):
         store.record("helper_unlock", {"helper": actor}, actor=actor)
     assert store.verify_audit().ok and store.verify_audit().entries == 3
-    with pytest.raises(StoreError):  # the database itself refuses
-        with store._writing() as conn:
-            conn.execute("UPDATE audit SET actor = 'someone' WHERE seq = 2")
+    with pytest.raises(StoreError), store._writing() as conn:  # the database itself refuses
+        conn.execute("UPDATE audit SET actor = 'someone' WHERE seq = 2")
     store._conn.execute("DROP TRIGGER audit_no_update")  # someone with the file and a tool
     store._conn.execute("UPDATE audit SET actor = 'someone' WHERE seq = 2")
     store._conn.commit()
