@@ -200,8 +200,7 @@ class Session:
         items = self._items.setdefault(repeat.name, [])
         if len(items) >= MAX_REPEAT_ITEMS:
             return self.page()
-        items.append({f.name: f.default for f in repeat.walk()
-                      if f is not repeat and f.default is not None})
+        items.append(self._new_item(repeat))
         self._slots = None
         self._refresh()
         return self._open_item(repeat, len(items) - 1)
@@ -282,7 +281,10 @@ class Session:
     def _accept_page(self, key: PageKey) -> bool:
         fields = [f for f in self._page_fields(key) if f.takes_input]
         self._errors = {}
-        for field in fields:  # store what parses, so it is kept even if another field is wrong
+        # The page's answers as they were: put back if the page is refused, so Back after a
+        # wrong entry (or a cancelled change) keeps the earlier, valid answer.
+        before = {f.name: self._stored(f, key.item) for f in fields}
+        for field in fields:  # constraints may compare answers on the same page: store first
             item_key = (field.name, key.item)
             if item_key not in self._raw:
                 continue
@@ -302,6 +304,8 @@ class Session:
                 if message:
                     self._errors[item_key] = message
         if self._errors:
+            for field in fields:
+                self._store(field, key.item, before[field.name])
             return False
         for field in fields:
             self._raw.pop((field.name, key.item), None)
@@ -390,12 +394,15 @@ class Session:
                     for index in range(len(items)):
                         walk(field.children, index, ok)
                 elif field.children:
+                    if not ok:
+                        self._visited.discard(PageKey("group", field.name, item))
                     walk(field.children, item, ok)
                 elif not ok:
+                    self._visited.discard(PageKey("question", field.name, item))
                     self._raw.pop((field.name, item), None)
                     if self._stored(field, item) is not None:
                         self._store(field, item, None)
-                        dropped = dropped or field.type != "calculate"
+                        dropped = True  # calculations that read it must run again
 
         walk(self.form.top, None, True)
         self._relevant = relevant
@@ -405,12 +412,14 @@ class Session:
         count = to_string(repeat.repeat_count.evaluate(self._context(repeat, None)))
         try:
             wanted = max(0, min(MAX_REPEAT_ITEMS, int(float(count))))
-        except ValueError:
+        except (ValueError, OverflowError):  # not a number, or infinite (a division by 0)
             wanted = 0
         items = self._items[repeat.name]
         if len(items) != wanted:
+            if wanted < len(items):
+                self._forget_items_from(repeat, wanted)
             del items[wanted:]
-            items.extend({} for _ in range(wanted - len(items)))
+            items.extend(self._new_item(repeat) for _ in range(wanted - len(items)))
             self._slots = None
 
     def _allowed(self, field: Field, item: int | None) -> list[str]:
@@ -457,6 +466,9 @@ class Session:
     def _slot_relevant(self, key: PageKey) -> bool:
         if key.kind == "check":
             return True
+        self._all_slots()
+        if key not in self._slot_index:  # a page of an item that is gone, say
+            return False
         if not self._relevant.get((key.name, key.item), True):
             return False
         if key.kind == "group":
@@ -494,13 +506,20 @@ class Session:
                 and self._in_repeat(nxt, repeat) and nxt.item != key.item):
             nxt = PageKey("summary", repeat.name) if repeat.repeat_count is None else nxt
         if self._changing:
-            if nxt is not None and nxt not in self._visited and (
-                    nxt.kind != "summary" or nxt.name not in self._opened_repeats):
-                return nxt
+            fresh = self._first_unvisited(self._slot_index.get(key, -1))
+            if fresh is not None:
+                return fresh
             self._changing = False
             self._history = self._history_before_change
             return CHECK
         return nxt if nxt is not None else CHECK
+
+    def _first_unvisited(self, after: int) -> PageKey | None:
+        """The first page after `after` that is relevant now and was never answered."""
+        for key in self._all_slots()[after + 1:]:
+            if key not in self._visited and self._slot_relevant(key):
+                return key
+        return None
 
     def _in_repeat(self, key: PageKey, repeat: Field) -> bool:
         if key.kind in ("check", "summary"):
@@ -530,10 +549,26 @@ class Session:
         self._page = first
         return self.page()
 
+    @staticmethod
+    def _new_item(repeat: Field) -> dict[str, Any]:
+        return {f.name: f.default for f in repeat.walk() if f is not repeat and f.default is not None}
+
+    def _forget_items_from(self, repeat: Field, first: int) -> None:
+        """Pages, entries and history of items from `first` on, which are about to go."""
+        def gone(key) -> bool:
+            return self._in_repeat(key, repeat) and key.item is not None and key.item >= first
+        self._history = [k for k in self._history if not gone(k)]
+        self._history_before_change = [k for k in self._history_before_change if not gone(k)]
+        self._visited = {k for k in self._visited if not gone(k)}
+        self._raw = {k: v for k, v in self._raw.items()
+                     if not (self.form.fields[k[0]].repeat is repeat and k[1] is not None and k[1] >= first)}
+
     def _forget_repeat(self, repeat: Field) -> None:
         """Forget entries and pages of a repeat's items whose positions changed or went."""
         self._raw = {k: v for k, v in self._raw.items() if self.form.fields[k[0]].repeat is not repeat}
         self._history = [k for k in self._history if not self._in_repeat(k, repeat)]
+        self._history_before_change = [k for k in self._history_before_change
+                                       if not self._in_repeat(k, repeat)]
         summary = PageKey("summary", repeat.name)
         self._visited = {k for k in self._visited if not self._in_repeat(k, repeat) and k != summary}
         self._opened_repeats.discard(repeat.name)
