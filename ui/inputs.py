@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk import i18n
+from kiosk.forms.display import entry_text
 from kiosk.forms.pages import QuestionView
 
 from .screens.common import Tile
@@ -45,10 +46,8 @@ class LineInput(QuestionInput):
         self.box.setAccessibleName(question.label)
         if question.type in _NUMERIC:
             self.box.setInputMethodHints(Qt.InputMethodHint.ImhFormattedNumbersOnly)
-        entry = question.entry
-        if entry is not None:
-            text = question.shown if not isinstance(entry, str) and question.type != "integer" else str(entry)
-            self.box.setPlainText(text) if multiline else self.box.setText(text)
+        text = entry_text(question.entry, language)
+        self.box.setPlainText(text) if multiline else self.box.setText(text)
         self.layout_.addWidget(self.box)
 
     def entry(self):
@@ -127,11 +126,11 @@ class TilesInput(QuestionInput):
 
 
 class SignaturePad(QuestionInput):
-    """Drawn with a finger; kept as SVG path data."""
+    """Drawn with a finger; kept as SVG path data ("M x,y L x,y ..." a stroke)."""
 
     def __init__(self, question, language):
         super().__init__(question, language)
-        self.paths: list[list[QPointF]] = []
+        self.paths: list[list[QPointF]] = self._strokes(question.entry)
         self.setMinimumHeight(220)
         self.setAccessibleName(question.label)
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -154,6 +153,22 @@ class SignaturePad(QuestionInput):
             for point in points[1:]:
                 path.lineTo(point)
             painter.drawPath(path)
+
+    @staticmethod
+    def _strokes(entry) -> list[list[QPointF]]:
+        """The signature given before, so coming back to this page shows (and keeps) it."""
+        strokes = []
+        for stroke in str(entry or "").split("M")[1:]:
+            points = []
+            for pair in stroke.replace("L", " ").split():
+                x, _, y = pair.partition(",")
+                try:
+                    points.append(QPointF(float(x), float(y)))
+                except ValueError:
+                    continue
+            if points:
+                strokes.append(points)
+        return strokes
 
     def entry(self):
         return " ".join(

@@ -27,7 +27,8 @@ class MainWindow(QMainWindow):
         self.catalogue = catalogue
         self.store = store
         self.draft_id: str | None = None
-        self.language = language if language in LANGUAGES else "en"
+        self.default_language = language if language in LANGUAGES else "en"
+        self.language = self.default_language
         self.setWindowTitle("Public service kiosk")
         self.setStyleSheet(STYLE)
         self.stack = QStackedWidget()
@@ -73,7 +74,7 @@ class MainWindow(QMainWindow):
         try:
             submission = session.submission()
         except IncompleteError as incomplete:
-            self.page.render(session.change(incomplete.problems[0].page))
+            self.page.render(session.show_problem(incomplete.problems[0]))
             return
         form = session.form
         try:
@@ -99,5 +100,5 @@ class MainWindow(QMainWindow):
         self.page.wipe()
         self.done.set_body(None)
         QApplication.clipboard().clear()
-        self.set_language(self.language)
+        self.set_language(self.default_language)  # the next person starts in the kiosk's own
         self.stack.setCurrentWidget(self.services)

@@ -15,13 +15,22 @@ _TEMPLATE_REF = re.compile(r"\$\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}")
 
 
 def show_number(value: float | int, language: str) -> str:
-    if isinstance(value, float):
-        if math.isnan(value) or math.isinf(value):
-            return ""
-        text = str(int(value)) if value.is_integer() else f"{value:.10g}"
-    else:
-        text = str(value)
+    """Every digit the person gave (never 1.23e+10), with the language's decimal mark."""
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return ""
+    text = to_string(value)
     return text.replace(".", ",") if i18n.uses_decimal_comma(language) else text
+
+
+def entry_text(entry: Any, language: str) -> str:
+    """What an input box shows again: the person's own entry, or the stored answer."""
+    if entry is None:
+        return ""
+    if isinstance(entry, str):
+        return entry
+    if isinstance(entry, int | float) and not isinstance(entry, bool):
+        return show_number(entry, language)
+    return to_string(entry)
 
 
 def show_answer(form: Form, field: Field, value: Any, language: str) -> str:

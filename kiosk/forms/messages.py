@@ -96,6 +96,8 @@ def default_constraint_message(expression: Expression, language: str) -> str:
     if hint is None:
         return i18n.text(language, "validation.constraint.default")
     key, params = hint
+    if i18n.uses_decimal_comma(language):  # "entre 0,5 et 2,5"
+        params = {name: value.replace(".", ",") for name, value in params.items()}
     return i18n.text(language, f"validation.constraint.{key}", **params)
 
 

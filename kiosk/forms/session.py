@@ -28,7 +28,7 @@ from .pages import (
     ProblemView,
     QuestionView,
 )
-from .xpath import EvalContext, Nodeset, to_boolean, to_string
+from .xpath import EvalContext, Nodeset, to_boolean, to_date, to_number, to_string
 
 MAX_REPEAT_ITEMS = 100
 ItemKey = tuple[str, int | None]  # (question name, repeat item or None)
@@ -71,6 +71,23 @@ class _Context(EvalContext):
         if field.repeat.name == self.repeat and self.item is not None:
             return items[self.item].get(name, "") if self.item < len(items) else ""
         return Nodeset(item.get(name, "") for item in items)
+
+
+def _calculated(field: Field, value: Any) -> Any:
+    """A calculation's result in its question's type; a calculate is text or a number."""
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return ""
+    kind = field.type
+    if kind == "date":
+        return to_date(value) or ""
+    if kind in ("integer", "decimal"):
+        number = to_number(value)
+        if math.isnan(number) or math.isinf(number):
+            return ""
+        return int(number) if kind == "integer" else number
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return to_string(value)
 
 
 def _utc_now() -> datetime:
@@ -161,10 +178,15 @@ class Session:
         key = self._page
         if key.kind == "check":
             return self.page()
+        shown = {f.name for f in self._page_fields(key)}
         if key.kind != "summary" and not self._accept_page(key):
             return self.page()
-        self._visited.add(key)
         self._refresh()
+        if key.kind == "group" and any(f.takes_input and f.name not in shown
+                                       for f in self._page_fields(key)):
+            # An answer on this page opened another question on it: stay and ask it.
+            return self.page()
+        self._visited.add(key)
         self._history.append(key)
         self._page = self._following(key)
         self._enter_repeat_if_needed()
@@ -211,6 +233,22 @@ class Session:
             raise SessionError(f"there is no item {index} in {repeat.name}")
         return self._open_item(repeat, index)
 
+    def cancel_item(self) -> PageView:
+        """On a page of an "add another" item: drop this item and go to the summary."""
+        key = self._page
+        field = self.form.fields.get(key.name)
+        repeat = field.repeat if field is not None else None
+        if key.item is None or repeat is None or repeat.repeat_count is not None:
+            raise SessionError("only an item of an 'add another' repeat can be cancelled")
+        del self._items[repeat.name][key.item]
+        self._forget_repeat(repeat)
+        self._opened_repeats.add(repeat.name)
+        self._errors = {}
+        self._slots = None
+        self._refresh()
+        self._page = PageKey("summary", repeat.name)
+        return self.page()
+
     def remove_item(self, index: int) -> PageView:
         repeat = self._summary_field()
         items = self._items.get(repeat.name, [])
@@ -241,6 +279,12 @@ class Session:
                     answer=shown or i18n.text(self.language, "ui.not_provided"),
                     provided=bool(shown), changeable=field.takes_input))
         return rows
+
+    def show_problem(self, problem: ProblemView) -> PageView:
+        """From check answers: open the page that needs attention, with its message."""
+        view = self.change(problem.page)
+        self._errors = {p.key: p.message for p in self.problems() if p.page == problem.page}
+        return self.page() if self._errors else view
 
     def problems(self) -> list[ProblemView]:
         """Every relevant answer that is missing or wrong, in page order."""
@@ -293,8 +337,8 @@ class Session:
                                      check_digit=field.spec.check_digit,
                                      decimal_comma=i18n.uses_decimal_comma(self.language))
             except AnswerError as problem:
-                self._errors[item_key] = answer_message(problem.invalid.key,
-                                                        dict(problem.invalid.params), self.language)
+                self._errors[item_key] = self._which(field, key.item, answer_message(
+                    problem.invalid.key, dict(problem.invalid.params), self.language))
                 continue
             self._store(field, key.item, value)
         for field in fields:  # constraints may compare answers on the same page
@@ -321,7 +365,7 @@ class Session:
                 return None
             if spec.required_message is not None:
                 return self._text(field, spec.required_message, item)
-            return required_message(field.type, self.language)
+            return self._which(field, item, required_message(field.type, self.language))
         if field.type in ("select_one", "select_multiple"):
             allowed = self._allowed(field, item)
             chosen = value if isinstance(value, list) else [value]
@@ -331,8 +375,17 @@ class Session:
                 self._context(field, item, value)):
             if spec.constraint_message is not None:
                 return self._text(field, spec.constraint_message, item)
-            return default_constraint_message(field.constraint, self.language)
+            return self._which(field, item,
+                               default_constraint_message(field.constraint, self.language))
         return None
+
+    def _which(self, field: Field, item: int | None, message: str) -> str:
+        """A default message on a page of several questions names its question."""
+        if field.parent is not None and field.parent.is_field_list:
+            label = self._text(field, field.spec.label, item).strip()
+            joiner = " " if label.endswith(("?", ".", "!", ":", "؟")) else ": "
+            return f"{label}{joiner}{message}"
+        return message
 
     # -- answers and relevance ---------------------------------------------------------------
     def _context(self, field: Field, item: int | None, current: Any = "") -> _Context:
@@ -365,11 +418,7 @@ class Session:
             for item in items:
                 if not self._relevant.get((field.name, item), True):
                     continue
-                value = field.calculation.evaluate(self._context(field, item))
-                if isinstance(value, Nodeset):
-                    value = to_string(value)
-                if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-                    value = ""
+                value = _calculated(field, field.calculation.evaluate(self._context(field, item)))
                 self._store(field, item, value)
 
     def _apply_relevance(self) -> bool:

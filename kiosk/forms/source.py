@@ -3,6 +3,7 @@ otherwise drop silently (a second `label:` must not quietly win)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -51,11 +52,19 @@ def _construct_mapping(loader: _FormLoader, node: yaml.MappingNode) -> LineDict:
 
 
 _FormLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-# Dates in a form (defaults) stay text: the form engine parses them by the question's type.
+# YAML 1.1 reads too much into plain words: 10:30 as the base-60 number 630, 0123 as octal 83,
+# 2026-01-02 as a date. In a form only plain decimal numbers are numbers; everything else stays
+# text, and the form engine reads it by the question's type.
+_KEEP_AS_TEXT = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
 _FormLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _KEEP_AS_TEXT]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_FormLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
+_FormLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float", re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)$"),
+    list("-+0123456789."))
 
 
 def read_form_file(path: Path) -> tuple[dict | None, list[Problem]]:

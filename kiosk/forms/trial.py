@@ -71,11 +71,18 @@ def run_trial(form: Form, answers: dict[str, Any], language: str | None = None,
             else:
                 session.continue_()
             continue
+        item = page.key.item
+        if item is not None:
+            repeat = session.form.fields[page.key.name].repeat
+            given = answers.get(repeat.name) or []
+            used.add(repeat.name)
+            if item >= len(given) and repeat.repeat_count is None:
+                session.cancel_item()  # the answers have fewer items than were started
+                continue
         for question in page.questions:
-            source, item = answers, page.key.item
+            source = answers
             if item is not None:
-                repeat = session.form.fields[question.name].repeat.name
-                items = answers.get(repeat) or []
+                items = answers.get(session.form.fields[question.name].repeat.name) or []
                 source = items[item] if item < len(items) and isinstance(items[item], dict) else {}
             if question.name in source and not question.read_only and question.type != "note":
                 session.answer(question.name, source[question.name])

@@ -135,12 +135,15 @@ def test_field_list_page_checks_each_answer_and_keeps_them_all(session):
     through_to_children(session, has_children="no")
     page = answer(session, street="", town="Leeds", moved_in={"day": "31", "month": "2", "year": "2020"})
     assert page.key.name == "address"
-    assert [p.message for p in page.problems] == ["Enter an answer", "Enter a real date, like 27 3 2007"]
+    # Several questions on one page: each default message names its question.
+    assert [p.message for p in page.problems] == [
+        "Street: Enter an answer", "When did you move in? Enter a real date, like 27 3 2007"]
     town = next(q for q in page.questions if q.name == "town")
     assert town.entry == "Leeds"  # shown again as entered; stored once the page passes
     assert town.value is None
     page = answer(session, street="1 High St", moved_in={"day": "1", "month": "1", "year": "2030"})
-    assert [p.message for p in page.problems] == ["The date must be today or in the past"]
+    assert [p.message for p in page.problems] == [
+        "When did you move in? The date must be today or in the past"]
 
 
 def test_choice_filter_depends_on_answers(form):
@@ -260,5 +263,5 @@ def test_today_follows_the_clock(form):
     late = Session(form, "en", clock=lambda: datetime(2019, 1, 1, tzinfo=UTC))
     through_to_children(late, has_children="no")
     page = answer(late, street="1 High St", moved_in={"day": "1", "month": "1", "year": "2020"})
-    assert page.problems[0].message == "The date must be today or in the past"
+    assert page.problems[0].message == "When did you move in? The date must be today or in the past"
     assert late.now().date() == date(2019, 1, 1)

@@ -1,6 +1,4 @@
-"""Review findings in the Qt screens: each test shows a bug and is expected to fail (xfail).
-
-Remove the xfail marker once the bug is fixed."""
+"""Edge cases in the Qt screens that a review found broken, now fixed."""
 
 from pathlib import Path
 from textwrap import dedent
@@ -74,8 +72,6 @@ def type_into_first_box(qtbot, window, text: str) -> None:
     qtbot.keyClicks(box, text)
 
 
-@pytest.mark.xfail(strict=True, reason="end_visit() re-shows the service list in the previous "
-                   "citizen's language (and right-to-left layout) instead of the kiosk's own")
 def test_the_next_person_does_not_inherit_the_last_persons_language(qtbot, store):
     window = open_window(qtbot, store, ROOT / "assets" / "forms")
     try:
@@ -88,8 +84,6 @@ def test_the_next_person_does_not_inherit_the_last_persons_language(qtbot, store
         window.set_language("en")
 
 
-@pytest.mark.xfail(strict=True, reason="SignaturePad never shows the signature already given and "
-                   "returns '' for an untouched pad, so Change (or Back) then Continue erases the signature")
 def test_revisiting_a_signature_page_keeps_the_signature(qtbot, store, tmp_path):
     folder = one_form(tmp_path, """\
         - {type: signature, name: signed, label: Sign here}
@@ -111,8 +105,6 @@ def test_revisiting_a_signature_page_keeps_the_signature(qtbot, store, tmp_path)
     assert "\u2713" in visible_texts(window)
 
 
-@pytest.mark.xfail(strict=True, reason="LineInput re-fills a decimal from the display text "
-                   "('%.10g'), so Back then Continue rounds or rejects the citizen's own number")
 def test_revisiting_a_decimal_page_keeps_the_number(qtbot, store, tmp_path):
     folder = one_form(tmp_path, """\
         - {type: decimal, name: amount, label: How much, required: true}
@@ -128,8 +120,6 @@ def test_revisiting_a_decimal_page_keeps_the_number(qtbot, store, tmp_path):
     assert window.page.session._values["amount"] == 12345678901.25
 
 
-@pytest.mark.xfail(strict=True, reason="Send with an incomplete visit opens the page that needs an "
-                   "answer but shows no error: the citizen is not told what is wrong")
 def test_send_with_a_missing_answer_says_what_is_wrong(qtbot, store, tmp_path):
     folder = one_form(tmp_path, """\
         - {type: text, name: reason, label: Why, required: "${urgent} = 'yes'"}

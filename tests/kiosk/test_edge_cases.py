@@ -1,6 +1,6 @@
-"""Review findings for the form engine: each test shows a bug and is expected to fail (xfail).
+"""Edge cases of navigation, calculations and messages that a review found broken, now fixed.
 
-Remove the xfail marker once the bug is fixed."""
+Each test shows what a citizen or form author would have hit."""
 
 from datetime import UTC, datetime
 from pathlib import Path
@@ -224,8 +224,6 @@ def test_a_repeat_opened_by_a_change_shows_its_summary(nav_form):
 
 # -- field-list groups -------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="a question on a field-list page that an answer on the same "
-                   "page makes relevant is never shown: Continue moves on and it is never asked")
 def test_field_list_question_opened_on_the_same_page_is_asked(tmp_path):
     form = make_form(tmp_path, """\
         - type: group
@@ -279,8 +277,6 @@ def test_check_answers_matches_the_submission_after_a_calculation_is_dropped(tmp
     assert shown == ("Not provided" if submitted is None else str(submitted))
 
 
-@pytest.mark.xfail(strict=True, reason="a calculation on a date question is stored as whatever the "
-                   "expression gives (a day number), not converted to the question's type")
 def test_calculated_date_question_is_submitted_as_a_date(tmp_path):
     form = make_form(tmp_path, """\
         - {type: date, name: start, label: Start date, required: true}
@@ -292,8 +288,6 @@ def test_calculated_date_question_is_submitted_as_a_date(tmp_path):
     assert session.submission()["answers"]["review"] == "2026-01-31"
 
 
-@pytest.mark.xfail(strict=True, reason="a comparison in a calculate goes into the submission as a "
-                   "JSON boolean; docs say a calculate is stored as a string or number")
 def test_calculate_of_a_comparison_is_a_string_or_number(tmp_path):
     form = make_form(tmp_path, """\
         - {type: integer, name: age, label: Age, required: true}
@@ -307,8 +301,6 @@ def test_calculate_of_a_comparison_is_a_string_or_number(tmp_path):
 
 # -- loader ------------------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="PyYAML reads an unquoted 10:30 as the base-60 integer 630, "
-                   "so a valid time default is refused with a confusing message")
 def test_unquoted_time_default_loads(tmp_path):
     form = make_form(tmp_path, """\
         - {type: time, name: opens, label: "When do you open?", default: 10:30}
@@ -318,8 +310,6 @@ def test_unquoted_time_default_loads(tmp_path):
 
 # -- forms try ---------------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="run_trial marks a repeat as used only on a summary page; a "
-                   "repeat_count repeat has none, so its answers are reported as unused")
 def test_trial_does_not_call_a_repeat_count_repeat_unused(tmp_path):
     form = make_form(tmp_path, COUNTED, YES_NO)
     result = run_trial(form, {"people": 1, "person": [{"person_name": "Ann"}]},
@@ -328,8 +318,6 @@ def test_trial_does_not_call_a_repeat_count_repeat_unused(tmp_path):
     assert result.unused == []
 
 
-@pytest.mark.xfail(strict=True, reason="an 'add another' repeat always starts one item; an answers "
-                   "file with an empty list submits one empty item instead of []")
 def test_trial_with_no_items_submits_an_empty_repeat(tmp_path):
     form = make_form(tmp_path, """\
         - type: repeat
@@ -344,8 +332,6 @@ def test_trial_with_no_items_submits_an_empty_repeat(tmp_path):
 
 # -- messages ----------------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="default constraint messages print bounds with '.', not the "
-                   "language's decimal mark, while the same page shows answers as '0,5'")
 def test_default_between_message_uses_the_languages_decimal_mark(tmp_path):
     path = tmp_path / "fr.yaml"
     path.write_text(dedent("""\
@@ -362,9 +348,6 @@ def test_default_between_message_uses_the_languages_decimal_mark(tmp_path):
     assert page.problems[0].message == "Écrivez un nombre entre 0,5 et 2,5"
 
 
-@pytest.mark.xfail(strict=True, reason="on a field-list page two required questions without their "
-                   "own required_message get the same words ('Enter an answer') in the error summary, "
-                   "so the citizen cannot tell which is meant; and forms check does not warn")
 def test_field_list_error_summary_says_which_question(tmp_path):
     form = make_form(tmp_path, """\
         - type: group
