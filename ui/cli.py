@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from kiosk.config import Config, ConfigError, load_config
@@ -100,6 +101,11 @@ def cmd_forms_try(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _local(stamp: str) -> str:
+    """A stored UTC time as the kiosk's local time (stored UTC, shown local)."""
+    return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     config = _config(args)
     with _open_store(config) as store:
@@ -115,10 +121,11 @@ def cmd_status(args: argparse.Namespace) -> int:
         ("integrity", status["integrity"]),
         ("audit log", status["audit_chain"]),
         ("waiting to send", f"{counts['queued'] + counts['sending']}"
-                            + (f", oldest from {status['oldest_waiting']}" if status["oldest_waiting"] else "")),
+                            + (f", oldest from {_local(status['oldest_waiting'])}"
+                               if status["oldest_waiting"] else "")),
         ("delivered", str(counts["delivered"])),
         ("rejected (need staff)", str(counts["rejected"])),
-        ("last sync", status["last_sync"] or "never"),
+        ("last sync", _local(status["last_sync"]) if status["last_sync"] else "never"),
         ("saved drafts", str(status["drafts_saved"])),
     ]
     width = max(len(name) for name, _ in rows)

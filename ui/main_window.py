@@ -33,7 +33,7 @@ class MainWindow(QMainWindow):
         self.setStyleSheet(STYLE)
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
-        self.services = ServicesScreen(catalogue, LANGUAGES)
+        self.services = ServicesScreen(catalogue, LANGUAGES, store.warnings)
         self.page = PageScreen()
         self.done = DoneScreen()
         for screen in (self.services, self.page, self.done):

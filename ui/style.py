@@ -7,6 +7,7 @@ QLabel#caption { font-size: 20px; color: #484949; }
 QLabel#hint { color: #484949; }
 QLabel#reference { font-size: 44px; font-weight: bold; letter-spacing: 2px; }
 QLabel#error { color: #b10e1e; font-weight: bold; }
+QLabel#notice { border: 4px solid #b10e1e; padding: 12px; font-size: 18px; }
 QFrame#errorSummary { border: 4px solid #b10e1e; padding: 12px; }
 QPushButton { min-height: 56px; padding: 8px 24px; border: 2px solid #0b0c0c;
               border-radius: 6px; background: #f3f2f1; }

@@ -49,9 +49,9 @@ def m001_initial(db: Database) -> None:
         delivered_at TEXT,
         updated_at TEXT NOT NULL
     );
-    -- "What is due" reads only queued rows, in the order they fall due.
-    CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE state = 'queued';
-    CREATE INDEX outbox_state ON outbox(state);
+    -- "What is due" walks the queued rows in the order they fall due; counts per state
+    -- read the same index.
+    CREATE INDEX outbox_state_due ON outbox(state, next_attempt_at);
     CREATE INDEX outbox_delivered ON outbox(delivered_at) WHERE state = 'delivered';
 
     CREATE TABLE drafts (

@@ -6,6 +6,7 @@ Goals: Continue p95 under 2 ms on a 300-question form, so a screen keeps its 16 
 from __future__ import annotations
 
 import json
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -86,6 +87,67 @@ def _one_visit(form) -> list[float]:
     return steps
 
 
+def bench_durable_submit(folder: Path, rounds: int = 400) -> tuple[list[float], list[float]]:
+    """Store.submit against a bare sqlite3 INSERT + COMMIT of the same bytes, same pragmas,
+    interleaved so both see the same disk and the same noise."""
+    from kiosk.store import Store
+    from tests.kiosk.store_helpers import fake_submission
+
+    store = Store(folder / "bench.db", site_id="BENCH")
+    raw = sqlite3.connect(folder / "raw.db")
+    for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", "secure_delete=ON"):
+        raw.execute(f"PRAGMA {pragma}")
+    raw.execute("CREATE TABLE t (id TEXT PRIMARY KEY, payload BLOB)")
+    raw.commit()
+    ours, bare = [], []
+    for number in range(rounds):
+        submission = fake_submission(number)
+        payload = json.dumps(submission).encode()
+        start = time.perf_counter()
+        store.submit(submission)
+        ours.append((time.perf_counter() - start) * 1000)
+        start = time.perf_counter()
+        raw.execute("INSERT INTO t VALUES (?, ?)", (submission["instance_id"], payload))
+        raw.commit()
+        bare.append((time.perf_counter() - start) * 1000)
+    store.close()
+    raw.close()
+    return ours, bare
+
+
+def bench_due_query(folder: Path, rows: int = 1_000_000, queries: int = 200) -> list[float]:
+    """"What is due" on an outbox of a million rows, most of them long delivered."""
+    from kiosk.store import Store
+
+    store = Store(folder / "due.db", site_id="BENCH")
+    conn = store._conn
+    now = store.clock()
+    with store._lock:
+        conn.execute("BEGIN")
+        conn.executemany(
+            "INSERT INTO submissions (id, reference, form_id, form_version, language, destination,"
+            " created_at, payload, payload_bytes, receipt) VALUES (?,?,?,?,?,?,?,NULL,0,'[]')",
+            ((f"uuid:{n}", f"BENCH-{n}", "f", "1", "en", "central", f"2026-01-01T00:00:{n % 60:02d}")
+             for n in range(rows)))
+        # 1% still waiting (spread over the next hours), the rest delivered.
+        conn.executemany(
+            "INSERT INTO outbox (submission_id, destination, state, next_attempt_at, updated_at)"
+            " VALUES (?, 'central', ?, ?, '')",
+            ((f"uuid:{n}", "queued" if n % 100 == 0 else "delivered",
+              f"2026-11-27T{n % 24:02d}:00:00+00:00") for n in range(rows)))
+        conn.execute("COMMIT")
+    reader = store.reader()
+    times = []
+    for _ in range(queries):
+        start = time.perf_counter()
+        due = store.due(limit=20, now=now, conn=reader)
+        times.append((time.perf_counter() - start) * 1000)
+    assert due, "the benchmark's outbox should have due rows"
+    reader.close()
+    store.close()
+    return times
+
+
 def main() -> int:
     results = []
     loads = bench_load_samples()
@@ -96,6 +158,14 @@ def main() -> int:
     results.append({"name": f"Continue p50 ({QUESTIONS} questions)", "value": percentile(steps, 0.5), "unit": "ms"})
     results.append({"name": f"Continue p95 ({QUESTIONS} questions)", "value": percentile(steps, 0.95), "unit": "ms", "goal": "< 2"})
     results.append({"name": f"Continue max ({QUESTIONS} questions)", "value": max(steps), "unit": "ms"})
+    with tempfile.TemporaryDirectory() as folder:
+        ours, bare = bench_durable_submit(Path(folder))
+        due = bench_due_query(Path(folder))
+    ratio = statistics.median(ours) / statistics.median(bare)
+    results.append({"name": "durable submit p50 (Store.submit)", "value": statistics.median(ours), "unit": "ms"})
+    results.append({"name": "raw INSERT+COMMIT p50 (same bytes, pragmas)", "value": statistics.median(bare), "unit": "ms"})
+    results.append({"name": "durable submit / raw, p50 ratio", "value": ratio, "unit": "x", "goal": "<= 1.5"})
+    results.append({"name": "outbox due query p95 (1,000,000 rows)", "value": percentile(due, 0.95), "unit": "ms", "goal": "< 5"})
     width = max(len(r["name"]) for r in results)
     print(f"{'benchmark':<{width}}  {'value':>10}  unit  goal")
     for row in results:

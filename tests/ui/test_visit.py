@@ -121,3 +121,15 @@ def test_walking_away_mid_visit_leaves_no_draft(qtbot, window, store):
 
 def drafts(store) -> int:
     return store.status()["drafts_in_progress"]
+
+
+def test_staff_see_that_a_damaged_database_was_set_aside(qtbot, tmp_path):
+    path = tmp_path / "kiosk.db"
+    path.write_bytes(b"not a database" * 500)
+    with Store(path) as store:
+        window = MainWindow(load_catalogue(ROOT / "assets" / "forms"), store, language="en")
+        qtbot.addWidget(window)
+        window.show()
+        notices = [w.text() for w in window.findChildren(QLabel)
+                   if w.isVisible() and w.objectName() == "notice"]
+        assert len(notices) == 1 and "damaged" in notices[0] and "IT" in notices[0]

@@ -15,9 +15,10 @@ class ServicesScreen(Screen):
     service_chosen = Signal(str)
     language_chosen = Signal(str)
 
-    def __init__(self, catalogue: Catalogue, languages: list[str]):
+    def __init__(self, catalogue: Catalogue, languages: list[str], notices: list[str] | None = None):
         super().__init__()
         self.catalogue, self.languages = catalogue, languages
+        self.notices = notices or []  # for staff: a damaged database set aside, say
 
     def show_in(self, language: str) -> None:
         content = QWidget()
@@ -40,4 +41,6 @@ class ServicesScreen(Screen):
             tile.setProperty("form_id", form.form_id)
             layout.addWidget(tile)
         layout.addStretch(1)
+        for notice in self.notices:
+            layout.addWidget(label(notice, "notice"))
         self.set_body(scrolling(content))

@@ -1,0 +1,80 @@
+"""`kiosk forms try --submit` and `kiosk status` against a real data folder."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from kiosk.store import Store
+from ui.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+ANSWERS = ROOT / "tests" / "kiosk" / "data" / "answers"
+FORMS = ROOT / "assets" / "forms"
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("KIOSK_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("KIOSK_SITE_ID", "hall7")
+    monkeypatch.delenv("KIOSK_CONFIG", raising=False)
+    return tmp_path / "data"
+
+
+def test_submit_stores_each_answer_set_and_prints_its_reference(data_dir, capsys):
+    code = main(["forms", "try", str(FORMS / "housing_assistance.yaml"),
+                 "--answers", str(ANSWERS / "housing_assistance.valid.jsonl"), "--submit"])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 0
+    references = [line.rsplit(" ", 1)[-1] for line in out]
+    assert len(references) == 3 and all(r.startswith("HALL7-") for r in references)
+    with Store(data_dir / "kiosk.db") as store:
+        stored = [store.submission(r) for r in references]
+    assert [s["form_id"] for s in stored] == ["housing_assistance"] * 3
+    assert stored[0]["answers"]["full_name"] == "Sam Example"
+
+
+def test_a_wrong_answer_set_is_not_stored(data_dir, capsys):
+    code = main(["forms", "try", str(FORMS / "report_problem.yaml"),
+                 "--answers", str(ANSWERS / "report_problem.invalid.json"), "--submit"])
+    assert code == 1
+    with Store(data_dir / "kiosk.db") as store:
+        assert store.status()["submissions"]["queued"] == 0
+
+
+def test_status_shows_the_queue_health_and_audit(data_dir, capsys):
+    main(["forms", "try", str(FORMS / "report_problem.yaml"),
+          "--answers", str(ANSWERS / "report_problem.valid.jsonl"), "--submit"])
+    capsys.readouterr()
+    assert main(["status", "--json"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert status["healthy"] is True
+    assert status["site_id"] == "hall7"
+    assert status["submissions"]["queued"] == 3
+    assert status["oldest_waiting"] is not None
+    assert status["integrity"] == "ok" and status["audit_chain_ok"] is True
+    assert status["database_bytes"] > 0
+    assert main(["status"]) == 0
+    text = capsys.readouterr().out
+    assert re.search(r"waiting to send\s+3, oldest from \d{4}-\d\d-\d\d \d\d:\d\d", text)
+    assert re.search(r"audit log\s+intact", text)
+
+
+def test_status_fails_when_the_audit_log_was_altered(data_dir, capsys):
+    with Store(data_dir / "kiosk.db") as store:
+        store.record("helper_unlock", {"helper": "Ana"}, actor="helper:Ana")
+        store._conn.execute("DROP TRIGGER audit_no_update")
+        store._conn.execute("UPDATE audit SET actor = 'nobody'")
+        store._conn.commit()
+    assert main(["status", "--json"]) == 1
+    assert json.loads(capsys.readouterr().out)["audit_chain_ok"] is False
+
+
+def test_a_bad_config_is_one_clear_line(tmp_path, capsys):
+    config = tmp_path / "kiosk.toml"
+    config.write_text('data_dri = "/tmp/x"\n')
+    assert main(["status", "--config", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert "unknown key 'data_dri' (did you mean 'data_dir'?)" in err
+    assert "Traceback" not in err
