@@ -43,6 +43,14 @@ class Config(BaseModel):
     def database_path(self) -> Path:
         return self.data_dir / "kiosk.db"
 
+    def open_store(self):
+        """The store this configuration describes, with configuration changes audited."""
+        from .store import Store  # here, so reading a config never needs the store
+
+        store = Store.from_config(self)
+        store.note_config(self.model_dump(mode="json"), str(self.source) if self.source else None)
+        return store
+
 
 def default_config_path() -> Path:
     return Path(platformdirs.user_config_dir(APP)) / "kiosk.toml"

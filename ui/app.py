@@ -23,7 +23,6 @@ def run_app(config: Config, windowed: bool = False, language: str | None = None,
     from PySide6.QtWidgets import QApplication
 
     from kiosk.forms.catalogue import load_catalogue
-    from kiosk.store import Store
 
     from .main_window import MainWindow
 
@@ -33,7 +32,7 @@ def run_app(config: Config, windowed: bool = False, language: str | None = None,
     for failure in catalogue.failures:
         # A broken form is reported and skipped; the others are still served.
         print(f"form not served: {failure}", file=sys.stderr)
-    store = Store.from_config(config)
+    store = config.open_store()
     for warning in store.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     store.purge()

@@ -24,7 +24,7 @@ def _config(args: argparse.Namespace) -> Config:
 
 
 def _open_store(config: Config) -> Store:
-    store = Store.from_config(config)
+    store = config.open_store()
     for warning in store.warnings:
         _say(warning)
     store.purge()

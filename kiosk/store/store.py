@@ -365,6 +365,26 @@ class Store:
                 self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return counts
 
+    def note_config(self, settings: dict[str, object], source: str | None) -> list[str]:
+        """Audit which configuration keys changed since the last start (names only: values
+        may be secrets such as tokens). Returns the changed key names."""
+        digests = {key: hashlib.sha256(repr(value).encode()).hexdigest()
+                   for key, value in sorted(settings.items())}
+        row = self._conn.execute("SELECT value FROM settings WHERE key = 'config'").fetchone()
+        before = json.loads(row[0]) if row else None
+        changed = sorted(k for k in digests.keys() | (before or {}).keys()
+                         if (before or {}).get(k) != digests.get(k))
+        if before is not None and not changed:
+            return []
+        with self._writing() as conn:
+            conn.execute("INSERT INTO settings (key, value, updated_at) VALUES ('config', ?, ?)"
+                         " ON CONFLICT(key) DO UPDATE SET value = excluded.value,"
+                         " updated_at = excluded.updated_at", (json.dumps(digests), iso(self.clock())))
+            audit.append(conn, iso(self.clock()), SYSTEM, "config_changed",
+                         {"keys": changed if before is not None else ["(first start)"],
+                          "file": source})
+        return changed
+
     # -- looking after it ---------------------------------------------------------------------
     def verify_audit(self) -> audit.ChainCheck:
         return audit.verify(self._conn)

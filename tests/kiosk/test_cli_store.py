@@ -78,3 +78,16 @@ def test_a_bad_config_is_one_clear_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "unknown key 'data_dri' (did you mean 'data_dir'?)" in err
     assert "Traceback" not in err
+
+
+def test_configuration_changes_are_audited_by_key_name(data_dir, tmp_path, monkeypatch, capsys):
+    assert main(["status"]) == 0
+    monkeypatch.setenv("KIOSK_DRAFT_EXPIRY_DAYS", "10")
+    assert main(["status"]) == 0
+    assert main(["status"]) == 0  # nothing changed this time
+    with Store(data_dir / "kiosk.db") as store:
+        rows = store._conn.execute(
+            "SELECT detail FROM audit WHERE event = 'config_changed' ORDER BY seq").fetchall()
+    details = [json.loads(row[0]) for row in rows]
+    assert [d["keys"] for d in details] == [["(first start)"], ["draft_expiry_days"]]
+    assert "10" not in rows[1][0]  # names only, never values
