@@ -37,6 +37,10 @@ class Config(BaseModel):
         7, ge=0, le=3650, description="delivered payloads are deleted after")
     autosave_grace_minutes: int = Field(
         15, ge=0, le=1440, description="an unsaved autosave left by a crash is kept this long")
+    idle_seconds: int = Field(90, ge=10, le=3600,
+                              description="inactivity before the 'do you need more time?' warning")
+    idle_warning_seconds: int = Field(30, ge=20, le=600,
+                                      description="the warning's countdown before the wipe")
     source: Path | None = Field(None, exclude=True)  # the file it was read from, if any
 
     @property

@@ -19,7 +19,7 @@ def has_display() -> bool:
 
 def run_app(config: Config, windowed: bool = False, language: str | None = None,
             quit_after: float | None = None) -> int:
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
     from kiosk.forms.catalogue import load_catalogue
@@ -36,11 +36,15 @@ def run_app(config: Config, windowed: bool = False, language: str | None = None,
     for warning in store.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     store.purge()
-    window = MainWindow(catalogue, store, language=language or config.default_language)
+    window = MainWindow(catalogue, store, language=language or config.default_language,
+                        idle_seconds=config.idle_seconds,
+                        idle_warning_seconds=config.idle_warning_seconds, locked=not windowed)
     if windowed:
         window.resize(1024, 768)
         window.show()
     else:
+        window.setWindowFlag(Qt.WindowType.FramelessWindowHint)
+        window.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint)
         window.showFullScreen()
     if quit_after:
         QTimer.singleShot(int(quit_after * 1000), app.quit)
@@ -48,4 +52,5 @@ def run_app(config: Config, windowed: bool = False, language: str | None = None,
         return app.exec()
     finally:
         window.end_visit()
+        window.shutdown()
         store.close()

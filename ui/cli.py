@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from kiosk.forms.catalogue import FORM_SUFFIXES, form_files
 from kiosk.forms.loader import load_form
 from kiosk.forms.problems import FormError
 from kiosk.forms.trial import AnswerFileError, read_answer_sets, run_trial
+from kiosk.paths import sample_forms_dir
 from kiosk.store import Store, StoreError
 
 
@@ -146,8 +148,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     config = _config(args)
     if args.forms:
         config.forms_dir = Path(args.forms)
+    if args.demo:
+        # The sample forms and a data folder of its own, so a demo never mixes with real data.
+        config.forms_dir = sample_forms_dir()
+        config.data_dir = Path(tempfile.gettempdir()) / "kiosk-demo"
+        config.site_id = "DEMO"
     return run_app(config, windowed=args.windowed, language=args.language,
                    quit_after=args.quit_after)
+
+
+def cmd_self_test(args: argparse.Namespace) -> int:
+    from ui.selftest import run_self_test  # Qt is imported only here
+
+    return run_self_test()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -161,6 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--windowed", action="store_true", help="a normal window, for development")
     run.add_argument("--forms", help="folder of form files (default: the sample forms)")
     run.add_argument("--language", help="start in this language (en, fr, es, ar)")
+    run.add_argument("--demo", action="store_true",
+                     help="the sample forms and a throwaway data folder")
     run.add_argument("--quit-after", type=float, help=argparse.SUPPRESS)
     run.set_defaults(handler=cmd_run)
 
@@ -175,6 +190,10 @@ def build_parser() -> argparse.ArgumentParser:
     trial.add_argument("--language", help="the visit's language (default: the form's)")
     trial.add_argument("--submit", action="store_true", help="store each as a real submission")
     trial.set_defaults(handler=cmd_forms_try)
+
+    self_test = commands.add_parser(
+        "self-test", help="one complete visit through the real screens, offscreen")
+    self_test.set_defaults(handler=cmd_self_test)
 
     status = commands.add_parser("status", parents=[common],
                                  help="the queue, the database's health and the audit chain")

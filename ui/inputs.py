@@ -23,8 +23,11 @@ from kiosk.forms.display import entry_text
 from kiosk.forms.pages import QuestionView
 
 from .screens.common import Tile
+from .style import text_scale
 
 _NUMERIC = {"integer", "decimal", "phone"}
+_KEYBOARDS = {"integer": "integer", "decimal": "decimal", "phone": "phone", "id_number": "id",
+              "email": "email"}
 
 
 class QuestionInput(QWidget):
@@ -44,6 +47,8 @@ class LineInput(QuestionInput):
         multiline = question.appearance == "multiline"
         self.box = QPlainTextEdit() if multiline else QLineEdit()
         self.box.setAccessibleName(question.label)
+        # Which on-screen keyboard the window docks under this box.
+        self.box.setProperty("keyboard", _KEYBOARDS.get(question.type, "text"))
         if question.type in _NUMERIC:
             self.box.setInputMethodHints(Qt.InputMethodHint.ImhFormattedNumbersOnly)
         text = entry_text(question.entry, language)
@@ -73,8 +78,9 @@ class PartsInput(QuestionInput):
             box = QLineEdit(str(values.get(name, "")))
             box.setAccessibleName(f"{question.label} {caption.text()}")
             box.setMaxLength(width)
-            box.setFixedWidth(60 + 24 * width)
+            box.setFixedWidth(round((60 + 24 * width) * text_scale()))
             box.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
+            box.setProperty("keyboard", "integer")
             column.addWidget(caption)
             column.addWidget(box)
             row.addLayout(column)
@@ -110,6 +116,7 @@ class TilesInput(QuestionInput):
         self.names: dict[QPushButton, str] = {}
         for option in options:
             tile = Tile(option.label)
+            tile.setProperty("option", option.name)
             tile.setCheckable(True)
             tile.setChecked(option.name in chosen)
             self.group.addButton(tile)

@@ -1,11 +1,20 @@
-"""The kiosk window: a stack of screens, and the one place a visit starts and ends."""
+"""The kiosk window: a header, a stack of screens, the docked keyboard, and the one place a
+visit starts and ends. Storage runs on the task runner, so the screen never freezes."""
 
 from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QLineEdit,
+    QMainWindow,
+    QPlainTextEdit,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk import i18n
 from kiosk.forms.catalogue import Catalogue
@@ -13,61 +22,127 @@ from kiosk.forms.session import IncompleteError, Session
 from kiosk.forms.snapshot import session_state
 from kiosk.store import Store, StoreError
 
+from .idle import IdleWatcher
+from .keyboard import OnScreenKeyboard
+from .screens.attract import AttractScreen
+from .screens.common import Screen
 from .screens.done import DoneScreen
+from .screens.header import Header
+from .screens.idle_warning import IdleWarning
 from .screens.page import PageScreen
 from .screens.services import ServicesScreen
-from .style import STYLE
+from .style import stylesheet
+from .tasks import TaskRunner
 
 LANGUAGES = ["en", "fr", "es", "ar"]
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, catalogue: Catalogue, store: Store, language: str | None = None):
+    def __init__(self, catalogue: Catalogue, store: Store, language: str | None = None, *,
+                 idle_seconds: int = 90, idle_warning_seconds: int = 30, locked: bool = True):
         super().__init__()
-        self.catalogue = catalogue
-        self.store = store
-        self.draft_id: str | None = None
+        self.catalogue, self.store, self.locked = catalogue, store, locked
         self.default_language = language if language in LANGUAGES else "en"
         self.language = self.default_language
+        self.text_size = 100
+        self.draft_id: str | None = None
+        self.tasks = TaskRunner()
         self.setWindowTitle("Public service kiosk")
-        self.setStyleSheet(STYLE)
+
+        self.header = Header()
         self.stack = QStackedWidget()
-        self.setCentralWidget(self.stack)
+        self.keyboard = OnScreenKeyboard(self.language)
+        self.keyboard.hide()
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.header)
+        column.addWidget(self.stack, 1)
+        column.addWidget(self.keyboard)
+        self.setCentralWidget(central)
+
+        self.attract = AttractScreen(LANGUAGES, self.default_language)
         self.services = ServicesScreen(catalogue, LANGUAGES, store.warnings)
         self.page = PageScreen()
         self.done = DoneScreen()
-        for screen in (self.services, self.page, self.done):
+        for screen in (self.attract, self.services, self.page, self.done):
             self.stack.addWidget(screen)
+        self.warning = IdleWarning(central)
+        self.idle = IdleWatcher(idle_seconds, idle_warning_seconds)
+
+        self.header.text_size_chosen.connect(self.set_text_size)
+        self.attract.start.connect(self.begin)
         self.services.language_chosen.connect(self.set_language)
         self.services.service_chosen.connect(self.start_visit)
-        self.page.left.connect(self.end_visit)
+        self.page.left.connect(self.back_to_services)
         self.page.finished.connect(self.finish_visit)
         self.page.advanced.connect(self.autosave)
         self.done.closed.connect(self.end_visit)
+        self.keyboard.done.connect(self.page.press_continue)
+        self.idle.warn.connect(lambda: self.warning.show_for(self.language, self.idle.warning_seconds))
+        self.idle.tick.connect(self.warning.count)
+        self.idle.expired.connect(self.end_visit)
+        self.warning.more_time.connect(self._more_time)
+        QApplication.instance().focusChanged.connect(self._focus_changed)
         self.end_visit()
 
+    # -- screens ------------------------------------------------------------------------------
+    def show_screen(self, screen: Screen) -> None:
+        current = self.stack.currentWidget()
+        if current is not screen and isinstance(current, Screen):
+            current.leave()
+        if screen is not self.page:
+            screen.enter()
+        self.stack.setCurrentWidget(screen)
+        self.header.show_in(self.language, self.text_size)
+
     def set_language(self, language: str) -> None:
-        self.language = language
+        self.language = language if language in LANGUAGES else self.default_language
         QApplication.setLayoutDirection(
-            Qt.LayoutDirection.RightToLeft if i18n.direction(language) == "rtl"
+            Qt.LayoutDirection.RightToLeft if i18n.direction(self.language) == "rtl"
             else Qt.LayoutDirection.LeftToRight)
-        self.services.show_in(language)
+        self.keyboard.set_language(self.language)
+        self.header.show_in(self.language, self.text_size)
+        self.services.language = self.language
+        if self.stack.currentWidget() is self.services:
+            self.services.show_in(self.language)
+
+    def set_text_size(self, percent: int) -> None:
+        self.text_size = percent
+        self.setStyleSheet(stylesheet(percent))
+        current = self.stack.currentWidget()
+        if current is self.page and self.page.session is not None:
+            self.page.render(self.page.session.page())  # sizes set in code follow too
+        elif isinstance(current, Screen) and current is not self.done:
+            current.enter()
+        self.header.show_in(self.language, percent)
+
+    # -- a visit ------------------------------------------------------------------------------
+    def begin(self, language: str) -> None:
+        """From the attract screen: the visit starts, in the language touched."""
+        self.set_language(language)
+        self.idle.start()
+        self.show_screen(self.services)
 
     def start_visit(self, form_id: str) -> None:
         session = Session(self.catalogue.get(form_id), self.language)
         self.draft_id = self.store.new_draft_id()
         self.page.start(session)
-        self.stack.setCurrentWidget(self.page)
+        self.show_screen(self.page)
+
+    def back_to_services(self) -> None:
+        self._discard_draft()
+        self.page.wipe()
+        self.show_screen(self.services)
 
     def autosave(self) -> None:
         """After every page: a power cut or crash loses at most the page being answered."""
         session = self.page.session
         if session is None or self.draft_id is None:
             return
-        try:
-            self.store.autosave(self.draft_id, session_state(session))
-        except StoreError as error:
-            self.page.show_problem(str(error))
+        self.tasks.run("db", self.store.autosave, self.draft_id, session_state(session),
+                       on_error=self._store_failed)
 
     def finish_visit(self) -> None:
         session = self.page.session
@@ -77,28 +152,82 @@ class MainWindow(QMainWindow):
             self.page.render(session.show_problem(incomplete.problems[0]))
             return
         form = session.form
-        try:
-            reference = self.store.submit(submission, form.definition.settings.destination)
-        except StoreError as error:
-            self.page.show_problem(str(error))  # the answers stay on screen: nothing is lost
-            return
-        self.store.discard_autosave(self.draft_id)
-        self.draft_id = None
-        self.done.show_for(form.title(session.language), reference,
-                           form.text(form.definition.settings.next_steps, session.language),
-                           session.language)
-        self.stack.setCurrentWidget(self.done)
+        self.page.set_busy(i18n.text(self.language, "ui.saving"))
+
+        def stored(reference: str) -> None:
+            self._discard_draft()
+            self.done.show_for(form.title(session.language), reference,
+                               form.text(form.definition.settings.next_steps, session.language),
+                               session.language)
+            self.page.wipe()
+            self.show_screen(self.done)
+
+        self.tasks.run("db", self.store.submit, submission, form.definition.settings.destination,
+                       on_done=stored, on_error=self._store_failed)
+
+    def _store_failed(self, error: BaseException) -> None:
+        if not isinstance(error, StoreError):
+            raise error
+        self.page.set_busy(None)
+        self.page.show_problem(str(error))  # the answers stay on screen: nothing is lost
+
+    def _discard_draft(self) -> None:
+        if self.draft_id is not None:
+            self.tasks.run("db", self.store.discard_autosave, self.draft_id,
+                           on_error=lambda error: print(f"warning: {error}", file=sys.stderr))
+            self.draft_id = None
 
     def end_visit(self) -> None:
-        """Drop the visit: the next person starts from a clean service list."""
-        if self.draft_id is not None:
-            try:
-                self.store.discard_autosave(self.draft_id)
-            except StoreError as error:
-                print(f"warning: {error}", file=sys.stderr)
-            self.draft_id = None
+        """The wipe: nothing of this person is visible or reachable to the next one."""
+        self._discard_draft()
+        self.idle.stop()
+        self.warning.hide()
         self.page.wipe()
         self.done.set_body(None)
+        self.services.set_body(None)
+        for box in self.findChildren(QLineEdit) + self.findChildren(QPlainTextEdit):
+            box.clear()  # and their undo history
         QApplication.clipboard().clear()
-        self.set_language(self.default_language)  # the next person starts in the kiosk's own
-        self.stack.setCurrentWidget(self.services)
+        self.keyboard.hide()
+        self.text_size = 100
+        self.setStyleSheet(stylesheet(100))
+        self.set_language(self.default_language)
+        self.show_screen(self.attract)
+
+    def _more_time(self) -> None:
+        self.warning.hide()
+        self.idle.more_time()
+
+    # -- the keyboard -------------------------------------------------------------------------
+    def _focus_changed(self, old, new) -> None:
+        if isinstance(new, QLineEdit | QPlainTextEdit) and self.isAncestorOf(new):
+            self.keyboard.set_mode(new.property("keyboard") or "text")
+            self.keyboard.show()
+        elif new is None or (self.isAncestorOf(new) and not self.keyboard.isAncestorOf(new)):
+            self.keyboard.hide()
+
+    # -- staying in kiosk mode ----------------------------------------------------------------
+    def closeEvent(self, event) -> None:
+        if self.locked:
+            event.ignore()  # Alt+F4 and the window manager's close do not leave kiosk mode
+            return
+        self.shutdown()
+        super().closeEvent(event)
+
+    def event(self, event) -> bool:
+        if self.locked and event.type() == QEvent.Type.ShortcutOverride \
+                and event.key() == Qt.Key.Key_Escape:
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event) -> None:
+        if self.locked and event.key() == Qt.Key.Key_Escape:
+            return  # Escape leaves nothing
+        super().keyPressEvent(event)
+
+    def shutdown(self) -> None:
+        """Finish queued writes, then stop watching: for closing the app or a test."""
+        self.tasks.shutdown()
+        QApplication.instance().processEvents()
+        self.idle.close()

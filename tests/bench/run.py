@@ -161,11 +161,21 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         ours, bare = bench_durable_submit(Path(folder))
         due = bench_due_query(Path(folder))
+    from tests.bench.ui_bench import bench_pages_and_memory, bench_startup
+
+    bare_start, kiosk_start = bench_startup()
+    with tempfile.TemporaryDirectory() as folder:
+        pages, growth = bench_pages_and_memory(generated_form(Path(folder) / "generated.yaml"))
     ratio = statistics.median(ours) / statistics.median(bare)
     results.append({"name": "durable submit p50 (Store.submit)", "value": statistics.median(ours), "unit": "ms"})
     results.append({"name": "raw INSERT+COMMIT p50 (same bytes, pragmas)", "value": statistics.median(bare), "unit": "ms"})
     results.append({"name": "durable submit / raw, p50 ratio", "value": ratio, "unit": "x", "goal": "<= 1.5"})
     results.append({"name": "outbox due query p95 (1,000,000 rows)", "value": percentile(due, 0.95), "unit": "ms", "goal": "< 5"})
+    results.append({"name": "start to first paint: bare PySide6 window", "value": bare_start, "unit": "ms"})
+    results.append({"name": "start to first paint: kiosk attract screen", "value": kiosk_start, "unit": "ms"})
+    results.append({"name": "start to first paint, kiosk / bare", "value": kiosk_start / bare_start, "unit": "x", "goal": "<= 1.5"})
+    results.append({"name": f"page to page p95 ({QUESTIONS} questions, widgets)", "value": percentile(pages, 0.95), "unit": "ms", "goal": "< 16"})
+    results.append({"name": "memory growth over 200 visits", "value": growth, "unit": "MB", "goal": "< 10"})
     width = max(len(r["name"]) for r in results)
     print(f"{'benchmark':<{width}}  {'value':>10}  unit  goal")
     for row in results:

@@ -23,9 +23,10 @@ def store(tmp_path):
 
 def open_window(qtbot, store, folder):
     window = MainWindow(load_catalogue(folder), store, language="en")
-    qtbot.addWidget(window)
+    qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
     window.resize(1024, 768)
     window.show()
+    window.begin("en")  # past the attract screen, to the service list
     return window
 
 
@@ -64,7 +65,7 @@ def click_tile(qtbot, window, text: str) -> None:
 
 def heading(window) -> str:
     return next(w.text() for w in window.findChildren(QLabel)
-                if w.isVisible() and w.objectName() == "heading")
+                if w.isVisible() and w.objectName() in ("heading", "title"))
 
 
 def type_into_first_box(qtbot, window, text: str) -> None:
@@ -79,6 +80,8 @@ def test_the_next_person_does_not_inherit_the_last_persons_language(qtbot, store
         click_tile(qtbot, window, "")  # any service
         window.end_visit()  # what Finish and the idle timeout call
         assert QApplication.layoutDirection() == Qt.LayoutDirection.LeftToRight
+        assert heading(window) == "Public services"
+        window.begin("en")
         assert heading(window) == "What do you want to do?"
     finally:
         window.set_language("en")

@@ -2,18 +2,37 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QScroller, QVBoxLayout, QWidget
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QScroller,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 class Screen(QWidget):
-    """A screen whose whole content is rebuilt for each page, and can be wiped at once."""
+    """A screen whose whole content is rebuilt for each page, and can be wiped at once.
+
+    The window calls enter() when it shows the screen and leave() when it moves on."""
 
     def __init__(self):
         super().__init__()
         self.outer = QVBoxLayout(self)
         self.body: QWidget | None = None
         self._retired: QWidget | None = None
+
+    def enter(self) -> None:
+        """Build what the screen shows now."""
+
+    def leave(self) -> None:
+        """Let go of what it showed (the default keeps nothing of a visit)."""
 
     def set_body(self, body: QWidget | None) -> None:
         if self.body is not None:
@@ -70,14 +89,22 @@ TILE_HEIGHT = 72
 class Tile(QPushButton):
     """A large button whose words wrap onto more lines instead of running off the screen."""
 
-    def __init__(self, title: str, description: str = ""):
+    def __init__(self, title: str, description: str = "", icon: Path | None = None):
         super().__init__()
         self.setObjectName("tile")
         self.setAccessibleName(title)
         if description:
             self.setAccessibleDescription(description)
-        box = QVBoxLayout(self)
-        box.setContentsMargins(24, 14, 24, 14)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(24, 14, 24, 14)
+        if icon is not None and icon.is_file():
+            picture = QLabel()
+            picture.setPixmap(QIcon(str(icon)).pixmap(QSize(56, 56)))
+            picture.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            picture.setStyleSheet("background: transparent;")
+            row.addWidget(picture)
+        box = QVBoxLayout()
+        row.addLayout(box, 1)
         self.words: list[QLabel] = []
         for text, name in ((title, "tileTitle"), (description, "tileText")):
             if text:

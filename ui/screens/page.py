@@ -4,7 +4,7 @@ summary or check-your-answers. It only renders the PageView and passes actions o
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from kiosk import i18n
 from kiosk.forms.pages import PageView
@@ -128,6 +128,20 @@ class PageScreen(Screen):
             row.addWidget(button(i18n.text(language, "ui.continue"), "primary", self._continue))
         return row
 
+    def press_continue(self) -> None:
+        """The keyboard's Done key: Continue, as if the button were pressed."""
+        if self.session is not None and self.session.key.kind in ("question", "group"):
+            self._continue()
+
+    def set_busy(self, message: str | None) -> None:
+        """While the answers are being saved: say so, and take no second press."""
+        if self.body is None:
+            return
+        for child in self.body.findChildren(QPushButton):
+            child.setEnabled(message is None)
+        if message:
+            self.show_problem(message, name="caption")
+
     def _continue(self) -> None:
         for name, widget in self.inputs.items():
             question = widget.question
@@ -139,11 +153,10 @@ class PageScreen(Screen):
         if page.key != before:
             self.advanced.emit()
 
-    def show_problem(self, message: str) -> None:
+    def show_problem(self, message: str, name: str = "error") -> None:
         """A problem that is not the citizen's (the disk is full): said plainly, on top."""
-        banner = label(message, "error")
-        banner.setObjectName("error")
-        self.body.widget().layout().insertWidget(0, banner)
+        if self.body is not None:
+            self.body.widget().layout().insertWidget(0, label(message, name))
 
     def _back(self) -> None:
         if not self.session.page().can_go_back:

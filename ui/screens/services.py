@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk import i18n
 from kiosk.forms.catalogue import Catalogue
+from kiosk.paths import assets_dir
 
 from .common import Screen, Tile, button, label, scrolling
 
@@ -19,8 +20,13 @@ class ServicesScreen(Screen):
         super().__init__()
         self.catalogue, self.languages = catalogue, languages
         self.notices = notices or []  # for staff: a damaged database set aside, say
+        self.language = languages[0]
+
+    def enter(self) -> None:
+        self.show_in(self.language)
 
     def show_in(self, language: str) -> None:
+        self.language = language
         content = QWidget()
         layout = QVBoxLayout(content)
         languages = QHBoxLayout()
@@ -36,7 +42,8 @@ class ServicesScreen(Screen):
         for form in self.catalogue.forms.values():
             title = form.title(language)
             description = form.text(form.definition.settings.description, language)
-            tile = Tile(title, description)
+            icon = assets_dir() / "icons" / f"{form.definition.settings.icon or 'service'}.svg"
+            tile = Tile(title, description, icon if icon.is_file() else assets_dir() / "icons" / "service.svg")
             tile.clicked.connect(lambda _=False, f=form.form_id: self.service_chosen.emit(f))
             tile.setProperty("form_id", form.form_id)
             layout.addWidget(tile)

@@ -1,0 +1,46 @@
+"""Started by the UI benchmark: paints either a bare PySide6 window or the kiosk's attract
+screen, prints 'painted' at the first paint, and exits."""
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from PySide6.QtCore import QEvent, QObject, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+
+class FirstPaint(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint:
+            print("painted", flush=True)
+            QTimer.singleShot(0, QApplication.instance().quit)
+            QApplication.instance().removeEventFilter(self)
+        return False
+
+
+def main() -> None:
+    app = QApplication(sys.argv[:1])
+    probe = FirstPaint()
+    if sys.argv[1] == "bare":
+        window = QWidget()
+    else:
+        from kiosk.config import Config
+        from kiosk.forms.catalogue import load_catalogue
+        from ui.main_window import MainWindow
+
+        config = Config(data_dir=Path(tempfile.mkdtemp(prefix="kiosk-bench-")))
+        window = MainWindow(load_catalogue(config.forms_dir), config.open_store(), locked=False)
+    window.resize(1024, 768)
+    app.installEventFilter(probe)
+    window.show()
+    app.exec()
+    if sys.argv[1] != "bare":
+        window.shutdown()
+
+
+if __name__ == "__main__":
+    main()

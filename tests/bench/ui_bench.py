@@ -1,0 +1,103 @@
+"""UI benchmarks: start to first paint against a bare window, page-to-page time on a
+300-question form, memory over 200 visits."""
+
+from __future__ import annotations
+
+import gc
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[2]
+PROBE = Path(__file__).with_name("startup_probe.py")
+
+
+def start_to_paint(kind: str) -> float:
+    start = time.perf_counter()
+    child = subprocess.Popen([sys.executable, str(PROBE), kind], stdout=subprocess.PIPE, text=True)
+    line = child.stdout.readline()
+    elapsed = (time.perf_counter() - start) * 1000
+    child.wait(timeout=60)
+    assert line.strip() == "painted", f"{kind} never painted"
+    return elapsed
+
+
+def bench_startup(rounds: int = 5) -> tuple[float, float]:
+    bare, kiosk = [], []
+    for _ in range(rounds):  # side by side, alternating, so both see the same machine
+        bare.append(start_to_paint("bare"))
+        kiosk.append(start_to_paint("kiosk"))
+    return statistics.median(bare), statistics.median(kiosk)
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as handle:
+        pages = int(handle.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1_000_000
+
+
+def bench_pages_and_memory(generated_form: Path, visits: int = 200) -> tuple[list[float], float]:
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.config import Config
+    from kiosk.forms.catalogue import Catalogue, load_catalogue
+    from kiosk.forms.loader import load_form
+    from ui.driver import Driver
+    from ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    folder = Path(tempfile.mkdtemp(prefix="kiosk-bench-"))
+    store = Config(data_dir=folder).open_store()
+
+    # Page to page on the generated form: Continue, render, paint.
+    big = Catalogue(forms={"generated": load_form(generated_form)})
+    window = MainWindow(big, store, locked=False)
+    window.resize(1024, 768)
+    window.show()
+    driver = Driver(window)
+    driver.start("generated")
+    steps = []
+    while window.page.session.page().kind != "check":
+        page = window.page.session.page()
+        question = page.questions[0]
+        value = {"integer": "7", "text": "words", "select_one": "yes"}[question.type]
+        driver.enter(window.page.inputs[question.name], value)
+        start = time.perf_counter()
+        window.page.press_continue()
+        app.processEvents()  # layout and paint of the new page
+        steps.append((time.perf_counter() - start) * 1000)
+    window.end_visit()
+    window.shutdown()
+    window.deleteLater()
+    app.processEvents()
+
+    # Memory over many visits on the sample forms.
+    window = MainWindow(load_catalogue(ROOT / "assets" / "forms"), store, locked=False)
+    window.resize(1024, 768)
+    window.show()
+    driver = Driver(window)
+    answers = {"category": "graffiti", "problem_detail": "graffiti_public_property",
+               "location": "Benchmark Street", "urgency": "not_urgent"}
+
+    def visit() -> None:
+        driver.start("report_problem")
+        driver.complete(answers)
+        driver.tap_named("primary")  # Finish: the wipe
+
+    for _ in range(20):  # warm up caches and Qt's own pools
+        visit()
+    gc.collect()
+    before = rss_mb()
+    for _ in range(visits):
+        visit()
+    gc.collect()
+    app.processEvents()
+    growth = rss_mb() - before
+    window.shutdown()
+    store.close()
+    return steps, growth

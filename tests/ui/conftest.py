@@ -1,0 +1,51 @@
+"""A real kiosk window over the sample forms and a real store in a temporary folder."""
+
+from pathlib import Path
+
+import pytest
+
+from kiosk.forms.catalogue import load_catalogue
+from kiosk.store import Store
+from ui.driver import Driver
+from ui.main_window import MainWindow
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def catalogue():
+    return load_catalogue(ROOT / "assets" / "forms")
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store(tmp_path / "kiosk.db", site_id="TEST") as store:
+        yield store
+
+
+@pytest.fixture
+def make_window(qtbot, catalogue, store):
+    made = []
+
+    def make(**options):
+        window = MainWindow(catalogue, store, language="en", **options)
+        qtbot.addWidget(window)
+        window.resize(1024, 768)
+        window.show()
+        made.append(window)
+        return window
+
+    yield make
+    for window in made:  # no background task may outlive its test
+        window.shutdown()
+        assert not window.tasks.busy()
+
+
+@pytest.fixture
+def window(make_window):
+    return make_window()
+
+
+@pytest.fixture
+def driver(window, qtbot):
+    return Driver(window, wait=lambda predicate: qtbot.waitUntil(predicate, timeout=10_000))

@@ -1,0 +1,293 @@
+"""The on-screen keyboard docked at the bottom of the kiosk window (our own widget, not Qt
+Virtual Keyboard): a layout per language and a number pad for numeric questions.
+
+Keys never take the focus. Each sends a real key press and release to the focused text box,
+so the box's own validator, input mask, cursor and undo behave as with a hardware keyboard.
+Shift lasts for one letter; there is no long press, no double tap and nothing on hover.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QGridLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .keyboard_layouts import (
+    MODES,
+    Key,
+    layers_for,
+    letters_source,
+    load_layout,
+    pad_cells,
+    page_rows,
+    row_count,
+    units,
+)
+
+KEY = 64  # smallest key, in logical px (the rule is 44; keys stay bigger)
+GAP = 6
+MAX_KEY = {"pad": 150}  # widest a key grows on a large screen, per layer
+MAX_KEY_DEFAULT = 120
+_TEXT_BOXES = (QLineEdit, QPlainTextEdit, QTextEdit, QAbstractSpinBox)
+_SINGLE_LINE = (QLineEdit, QAbstractSpinBox)  # Return there submits; in a multi-line box it
+# would add a line break to the answer, so Done does not send it there
+_LAYER_KEYS = {"symbols", "accents", "letters", "numbers"}
+
+# Dark text on light keys, a strong border (3:1 against the panel) and an inverted pressed state.
+STYLE = f"""
+QWidget {{ background: #dee0e2; color: #0b0c0c; }}
+QPushButton {{ min-width: {KEY - 4}px; min-height: {KEY - 4}px; padding: 0px 4px; margin: 0px;
+              border: 2px solid #0b0c0c; border-radius: 8px; background: #ffffff;
+              color: #0b0c0c; font-size: 28px; }}
+QPushButton[script="arabic"] {{ font-size: 32px; }}
+QPushButton[punct="true"] {{ font-size: 34px; font-weight: bold; }}
+QPushButton[role="action"] {{ background: #c3c6c9; font-size: 22px; }}
+QPushButton[role="icon"] {{ background: #c3c6c9; font-size: 30px; }}
+QPushButton[role="enter"] {{ background: #00703c; color: #ffffff; border-color: #002d18;
+                            font-size: 22px; font-weight: bold; }}
+QPushButton:checked {{ background: #1d70b8; color: #ffffff; border: 4px solid #003078; }}
+QPushButton:pressed {{ background: #0b0c0c; color: #ffffff; border-color: #0b0c0c; }}
+QPushButton[role="enter"]:pressed {{ background: #002d18; }}
+"""
+
+
+class OnScreenKeyboard(QWidget):
+    done = Signal()  # the Done key: the page treats it as Continue
+    key_pressed = Signal(str)  # the text typed, or the special key's name ("backspace", ...)
+
+    def __init__(self, language: str = "en", parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("onScreenKeyboard")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setStyleSheet(STYLE)
+        self._stack = QStackedWidget()
+        column = QVBoxLayout(self)
+        column.setContentsMargins(GAP, GAP, GAP, GAP)
+        column.addWidget(self._stack)
+        self._pages: dict[str, QWidget] = {}
+        self._retired: list[QWidget] = []
+        self._shift = False
+        self.mode, self.layer = "text", "letters"
+        self.language = ""
+        self.set_language(language)
+
+    # -- what the page asks for -----------------------------------------------------------------
+    def set_language(self, language: str) -> None:
+        self.layout_def = load_layout(language)
+        self.language = self.layout_def.language  # English when the language has no layout
+        rtl = self.layout_def.direction == "rtl"
+        self.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl
+                                else Qt.LayoutDirection.LeftToRight)
+        self._rebuild()
+
+    def set_mode(self, mode: str) -> None:
+        """text, email, integer, decimal, phone or id (anything else: text)."""
+        mode = mode if mode in MODES else "text"
+        if mode != self.mode or not self._pages:
+            self.mode = mode
+            self._rebuild()
+        else:  # the same kind of box again: start from its first layer, no Shift left on
+            self._shift = False
+            self.show_layer(layers_for(self.layout_def, mode)[0])
+
+    def layers(self) -> list[str]:
+        return list(self._pages)
+
+    def show_layer(self, layer: str) -> None:
+        self.layer = layer
+        self._stack.setCurrentWidget(self._pages[layer])
+        self._relabel()
+
+    def current_keys(self) -> list[QPushButton]:
+        """The keys of the layer on screen."""
+        return self._pages[self.layer].findChildren(QPushButton)
+
+    def key(self, name: str) -> QPushButton | None:
+        """A key of the layer on screen, by its accessible name."""
+        return next((key for key in self.current_keys() if key.accessibleName() == name), None)
+
+    # -- building -------------------------------------------------------------------------------
+    def _rebuild(self) -> None:
+        for page in self._pages.values():  # no longer a child: gone at the next event loop pass
+            self._stack.removeWidget(page)
+            page.hide()
+            page.setParent(None)
+            page.deleteLater()
+            self._retired.append(page)
+        self._retired = self._retired[-20:]
+        self._pages, self._shift = {}, False
+        # One height per mode (4 or 5 rows), so changing layer never moves the page above.
+        rows = row_count(self.layout_def, self.mode)
+        self.setFixedHeight(rows * KEY + (rows - 1) * GAP + 2 * GAP)
+        for layer in layers_for(self.layout_def, self.mode):
+            self._pages[layer] = self._build_page(layer)
+            self._stack.addWidget(self._pages[layer])
+        self.show_layer(next(iter(self._pages)))
+
+    def _build_page(self, layer: str) -> QWidget:
+        page, grid = QWidget(), QWidget()
+        # Digits read left to right in every language; letters follow their layout.
+        rtl = layer != "pad" and letters_source(self.layout_def, self.mode).direction == "rtl"
+        page.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl
+                                else Qt.LayoutDirection.LeftToRight)
+        grid.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        centre = QHBoxLayout(page)
+        centre.setContentsMargins(0, 0, 0, 0)
+        centre.addStretch(1)
+        centre.addWidget(grid, 100)
+        centre.addStretch(1)
+        if layer == "pad":
+            self._fill_pad(grid)
+        else:
+            self._fill_rows(grid, layer, rtl)
+        return page
+
+    def _fill_pad(self, grid: QWidget) -> None:
+        cells = QGridLayout(grid)
+        cells.setContentsMargins(0, 0, 0, 0)
+        cells.setSpacing(GAP)
+        placed = pad_cells(self.mode)
+        columns = max(column + span for _, _, column, _, span in placed)
+        for key, row, column, rows, span in placed:
+            cells.addWidget(self._make_key(key, "pad", False), row, column, rows, span)
+        for column in range(columns):
+            cells.setColumnStretch(column, 1)
+        for row in range(max(row + rows for _, row, _, rows, _ in placed)):
+            cells.setRowStretch(row, 1)
+        grid.setMaximumWidth(columns * MAX_KEY["pad"])
+
+    def _fill_rows(self, grid: QWidget, layer: str, rtl: bool) -> None:
+        rows = page_rows(self.layout_def, self.mode, layer)
+        widest = max(units(row) for row in rows)
+        grid.setMaximumWidth(int(widest * MAX_KEY_DEFAULT))
+        column = QVBoxLayout(grid)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(GAP)
+        for row in rows:
+            line = QHBoxLayout()
+            line.setSpacing(GAP)
+            spare = round((widest - units(row)) * 2)  # half the room left on each side
+            if spare:
+                line.addStretch(spare)
+            for key in row:
+                line.addWidget(self._make_key(key, layer, rtl), round(key.width * 4))
+            if spare:
+                line.addStretch(spare)
+            column.addLayout(line, 1)
+
+    def _make_key(self, key: Key, layer: str, rtl: bool) -> QWidget:
+        grow = (QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
+        if key.kind == "gap":
+            blank = QWidget()
+            blank.setMinimumSize(KEY, KEY)
+            blank.setSizePolicy(*grow)
+            return blank
+        button = QPushButton()
+        button.setObjectName(f"key_{key.kind}")
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the text box keeps the focus
+        button.setMinimumSize(KEY, KEY)
+        button.setSizePolicy(*grow)
+        words, labels = self.layout_def.names, dict(self.layout_def.labels)
+        source = letters_source(self.layout_def, self.mode)
+        labels["letters"] = source.labels["letters"]  # "ABC" when the letters are Latin
+        if key.kind == "char":
+            button.setProperty("role", "char")
+            button.setProperty("char", key.text)  # relabelled when Shift is on
+            button.setProperty("punct", not key.text.isalnum())  # , . ' - are small glyphs
+            if any("\u0600" <= c <= "\u06ff" for c in key.text):
+                button.setProperty("script", "arabic")  # Arabic glyphs look smaller at a size
+        elif key.kind == "backspace":
+            button.setProperty("role", "icon")
+            button.setText("⌦" if rtl else "⌫")  # points the way text is erased
+            button.setAccessibleName(words["backspace"])
+            button.setAutoRepeat(True)  # hold to erase more; the only key that repeats
+            button.setAutoRepeatDelay(500)
+            button.setAutoRepeatInterval(120)
+        elif key.kind in ("decimal", "space", "enter", "shift"):
+            role = {"enter": "enter", "shift": "icon"}.get(key.kind, "action")
+            button.setProperty("role", "char" if key.kind == "decimal" else role)
+            button.setProperty("punct", key.kind == "decimal")
+            mark = self.layout_def.decimal_mark
+            button.setText(mark if key.kind == "decimal" else labels[key.kind])
+            button.setAccessibleName(words[key.kind])
+            button.setCheckable(key.kind == "shift")
+        else:  # a key to another layer; the same key comes back ("?123" then "ABC")
+            back = key.kind != "numbers" and layer == key.kind
+            target = "letters" if back else key.kind
+            button.setProperty("role", "action")
+            button.setText(labels[target])
+            button.setAccessibleName(words[target])
+        button.clicked.connect(lambda _checked=False, key=key: self._press(key))
+        return button
+
+    def _relabel(self) -> None:
+        for button in self.current_keys():
+            char = button.property("char")
+            if char:
+                text = self._shifted(char)
+                button.setText(text.replace("&", "&&"))  # a lone & is a mnemonic marker
+                button.setAccessibleName(self.layout_def.name(Key("char", char), text))
+            elif button.isCheckable():
+                button.setChecked(self._shift)
+
+    def _shifted(self, text: str) -> str:
+        upper = text.upper()
+        return upper if self._shift and len(upper) == len(text) else text
+
+    # -- typing ---------------------------------------------------------------------------------
+    def _press(self, key: Key) -> None:
+        if key.kind in ("char", "space", "decimal"):
+            text = {"space": " ", "decimal": self.layout_def.decimal_mark}.get(
+                key.kind, self._shifted(key.text))
+            self._type(text)
+            self.key_pressed.emit(text)
+            if self._shift:
+                self._shift = False
+                self._relabel()
+        elif key.kind == "backspace":
+            self._send(Qt.Key.Key_Backspace, "")
+            self.key_pressed.emit("backspace")
+        elif key.kind == "enter":
+            if isinstance(QApplication.focusWidget(), _SINGLE_LINE):
+                self._send(Qt.Key.Key_Return, "\r")
+            self.key_pressed.emit("enter")
+            self.done.emit()
+        elif key.kind == "shift":
+            self._shift = not self._shift
+            self._relabel()
+            self.key_pressed.emit("shift")
+        elif key.kind in _LAYER_KEYS:
+            back = key.kind != "numbers" and self.layer == key.kind
+            self.show_layer("letters" if back else "pad" if key.kind == "numbers" else key.kind)
+            self.key_pressed.emit(key.kind)
+
+    def _type(self, text: str) -> None:
+        single = len(text) == 1
+        code = ord(text.upper()) if single and len(text.upper()) == 1 else (
+            ord(text) if single else Qt.Key.Key_unknown)  # Qt's key codes for characters
+        shifted = text != text.lower()
+        self._send(code, text, Qt.KeyboardModifier.ShiftModifier if shifted
+                   else Qt.KeyboardModifier.NoModifier)
+
+    def _send(self, code, text: str, modifiers=Qt.KeyboardModifier.NoModifier) -> bool:
+        target = QApplication.focusWidget()
+        if not isinstance(target, _TEXT_BOXES):
+            return False
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(target, QKeyEvent(kind, code, modifiers, text))
+        return True

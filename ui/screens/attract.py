@@ -1,0 +1,53 @@
+"""The attract screen: what a passer-by sees. Touch anywhere, or touch your language."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+
+from kiosk import i18n
+
+from .common import Screen, button, label
+
+
+class AttractScreen(Screen):
+    start = Signal(str)  # the language chosen
+
+    def __init__(self, languages: list[str], default_language: str):
+        super().__init__()
+        self.languages, self.default_language = languages, default_language
+
+    def enter(self) -> None:
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.addStretch(1)
+        title = label(i18n.text(self.default_language, "ui.welcome"), "title")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(title)
+        for code in self.languages:  # the welcome in every language, each in its own direction
+            line = label(i18n.text(code, "ui.welcome_line"))
+            line.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            line.setLayoutDirection(Qt.LayoutDirection.RightToLeft if i18n.direction(code) == "rtl"
+                                    else Qt.LayoutDirection.LeftToRight)
+            layout.addWidget(line)
+        layout.addStretch(1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        for code in self.languages:
+            choice = button(i18n.language_name(code), "primary",
+                            lambda _=False, c=code: self.start.emit(c))
+            choice.setObjectName("primary")
+            choice.setProperty("language", code)
+            choice.setAccessibleName(f"{i18n.language_name(code)}: {i18n.text(code, 'ui.start')}")
+            row.addWidget(choice)
+        row.addStretch(1)
+        layout.addLayout(row)
+        start = label(i18n.text(self.default_language, "ui.start"), "caption")
+        start.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(start)
+        layout.addStretch(1)
+        self.set_body(content)
+
+    def mousePressEvent(self, event) -> None:
+        # A touch anywhere starts, in the kiosk's own language.
+        self.start.emit(self.default_language)

@@ -1,0 +1,40 @@
+"""The bar at the top of every screen: the text size, always in the same place."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QButtonGroup, QFrame, QHBoxLayout
+
+from kiosk import i18n
+
+from ..style import TEXT_SIZES
+from .common import button, label
+
+
+class Header(QFrame):
+    text_size_chosen = Signal(int)
+
+    def __init__(self):
+        super().__init__()
+        self.setObjectName("header")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(12, 4, 12, 4)
+        row.addStretch(1)
+        self.caption = label("", "caption")
+        row.addWidget(self.caption)
+        self.sizes = QButtonGroup(self)
+        for percent, glyph_size in zip(TEXT_SIZES, (20, 28, 36), strict=True):
+            choice = button("A", "textSize", lambda _=False, p=percent: self.text_size_chosen.emit(p))
+            choice.setCheckable(True)
+            choice.setProperty("percent", percent)
+            # The letter grows with the size it stands for, whatever size the text is now.
+            choice.setStyleSheet(f"font-size: {glyph_size}px; font-weight: bold;")
+            self.sizes.addButton(choice)
+            row.addWidget(choice)
+
+    def show_in(self, language: str, percent: int) -> None:
+        self.caption.setText(i18n.text(language, "ui.text_size"))
+        for choice in self.sizes.buttons():
+            size = choice.property("percent")
+            choice.setChecked(size == percent)
+            choice.setAccessibleName(i18n.text(language, "ui.text_size_option", percent=size))
