@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint system-deps clean
+.PHONY: run test bench lint screenshots system-deps clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,9 @@ test: $(STAMP) system-deps
 
 bench: $(STAMP)
 	$(BIN)/python tests/bench/run.py
+
+screenshots: $(STAMP) system-deps
+	xvfb-run -a -s "-screen 0 1280x1024x24" $(BIN)/python tests/e2e/screenshots.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

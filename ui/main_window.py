@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
         self.page.left.connect(self.back_to_services)
         self.page.finished.connect(self.finish_visit)
         self.page.advanced.connect(self.autosave)
+        self.page.wants_keyboard.connect(self._offer_keyboard)
         self.done.closed.connect(self.end_visit)
         self.keyboard.done.connect(self.page.press_continue)
         self.idle.warn.connect(lambda: self.warning.show_for(self.language, self.idle.warning_seconds))
@@ -199,12 +200,21 @@ class MainWindow(QMainWindow):
         self.idle.more_time()
 
     # -- the keyboard -------------------------------------------------------------------------
+    def _offer_keyboard(self, box) -> None:
+        """A page with a box to type in shows its keyboard at once, focused on the box."""
+        if box is None:
+            self.keyboard.hide()
+            return
+        self.keyboard.set_mode(box.property("keyboard") or "text")
+        self.keyboard.show()
+        box.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def _focus_changed(self, old, new) -> None:
+        # Moving to another box (a date's month, say) switches to its keyboard. Tapping a
+        # button does not hide it: the page decides whether a keyboard belongs on it.
         if isinstance(new, QLineEdit | QPlainTextEdit) and self.isAncestorOf(new):
             self.keyboard.set_mode(new.property("keyboard") or "text")
             self.keyboard.show()
-        elif new is None or (self.isAncestorOf(new) and not self.keyboard.isAncestorOf(new)):
-            self.keyboard.hide()
 
     # -- staying in kiosk mode ----------------------------------------------------------------
     def closeEvent(self, event) -> None:

@@ -4,7 +4,15 @@ summary or check-your-answers. It only renders the PageView and passes actions o
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk import i18n
 from kiosk.forms.pages import PageView
@@ -18,11 +26,13 @@ class PageScreen(Screen):
     finished = Signal()  # the citizen pressed Send on check-your-answers
     left = Signal()  # Back from the first page
     advanced = Signal()  # Continue accepted a page
+    wants_keyboard = Signal(object)  # the box to type into, or None: no keyboard on this page
 
     def __init__(self):
         super().__init__()
         self.session: Session | None = None
         self.inputs: dict[str, QuestionInput] = {}
+        self.content: QWidget | None = None
 
     def start(self, session: Session) -> None:
         self.session = session
@@ -48,14 +58,30 @@ class PageScreen(Screen):
         else:
             self._questions(page, layout, language)
         layout.addStretch(1)
-        layout.addLayout(self._actions(page, language))
-        self.set_body(scrolling(content))
+        # Back and Continue stay on screen below the page however long it is, and whatever
+        # the text size: the page scrolls, they do not.
+        whole = QWidget()
+        column = QVBoxLayout(whole)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(scrolling(content), 1)
+        column.addLayout(self._actions(page, language))
+        self.set_body(whole)
+        self.content = content
+        self._offer_keyboard()
+
+    def _offer_keyboard(self) -> None:
+        """The first box on the page gets the focus, so its keyboard is there without a tap."""
+        boxes = [w for widget in self.inputs.values()
+                 for w in widget.findChildren(QLineEdit) + widget.findChildren(QPlainTextEdit)]
+        self.wants_keyboard.emit(boxes[0] if boxes else None)
 
     def wipe(self) -> None:
         """Forget the visit: its session and every widget that showed its answers."""
         self.session = None
         self.inputs = {}
+        self.content = None
         self.set_body(None)
+        self.wants_keyboard.emit(None)
 
     def _error_summary(self, page: PageView, language: str) -> QFrame:
         frame = QFrame()
@@ -99,6 +125,7 @@ class PageScreen(Screen):
                                 lambda: self.render(self.session.add_item())))
 
     def _check_rows(self, page: PageView, layout: QVBoxLayout, language: str) -> None:
+        layout.setSpacing(14)
         section = ""
         for row in page.rows:
             if row.section and row.section != section:
@@ -156,7 +183,7 @@ class PageScreen(Screen):
     def show_problem(self, message: str, name: str = "error") -> None:
         """A problem that is not the citizen's (the disk is full): said plainly, on top."""
         if self.body is not None:
-            self.body.widget().layout().insertWidget(0, label(message, name))
+            self.content.layout().insertWidget(0, label(message, name))
 
     def _back(self) -> None:
         if not self.session.page().can_go_back:

@@ -1,0 +1,82 @@
+"""`make screenshots`: the kiosk as a citizen sees it, into docs/screenshots/.
+
+Run under Xvfb (a real X server, real fonts); made-up answers only."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from kiosk.config import Config  # noqa: E402
+from kiosk.forms.catalogue import load_catalogue  # noqa: E402
+from ui.driver import Driver, wait_until  # noqa: E402
+from ui.main_window import MainWindow  # noqa: E402
+
+OUT = ROOT / "docs" / "screenshots"
+
+
+def shoot(window, name: str) -> None:
+    QApplication.processEvents()
+    window.grab().save(str(OUT / f"{name}.png"))
+    print(f"docs/screenshots/{name}.png")
+
+
+def main() -> int:
+    app = QApplication(sys.argv[:1])
+    OUT.mkdir(parents=True, exist_ok=True)
+    config = Config(data_dir=Path(tempfile.mkdtemp(prefix="kiosk-shots-")), site_id="LIB01")
+    window = MainWindow(load_catalogue(config.forms_dir), config.open_store(), locked=False)
+    window.resize(1024, 768)
+    window.show()
+    driver = Driver(window)
+    shoot(window, "01-attract")
+    driver.tap_named("primary", language="en")
+    shoot(window, "02-services")
+    driver.tap_named("tile", form_id="report_problem")
+    shoot(window, "03-question-tiles")
+    driver.tap_named("primary")
+    shoot(window, "04-error-summary")
+    driver.enter(window.page.inputs["category"], "pothole")
+    driver.tap_named("primary")
+    driver.enter(window.page.inputs["problem_detail"], "pothole_road")
+    driver.tap_named("primary")
+    box = window.page.inputs["location"].box
+    driver.tap(box)
+    box.setText("Example Road, by the school")
+    shoot(window, "05-keyboard")
+    driver.tap_named("primary")
+    driver.enter(window.page.inputs["urgency"], "needs_fixing_soon")
+    driver.tap_named("primary")
+    date_boxes = window.page.inputs["noticed_date"].boxes
+    driver.tap(date_boxes["day"])
+    shoot(window, "06-date-number-pad")
+    while window.page.session.page().kind != "check":
+        driver.tap_named("primary")
+    shoot(window, "07-check-answers")
+    driver.tap_named("primary")
+    wait_until(lambda: window.stack.currentWidget() is window.done)
+    shoot(window, "08-confirmation")
+    driver.tap_named("primary")
+    driver.start("housing_assistance", "ar")
+    shoot(window, "09-question-arabic")
+    driver.tap(window.page.inputs["full_name"].box)
+    shoot(window, "10-keyboard-arabic")
+    window.end_visit()
+    window.begin("en")
+    window.set_text_size(200)
+    driver.tap_named("tile", form_id="renew_driving_licence")
+    driver.tap_named("primary")
+    shoot(window, "11-text-200-percent")
+    window.end_visit()
+    window.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
