@@ -28,7 +28,7 @@ def shoot(window, name: str) -> None:
 
 
 def main() -> int:
-    app = QApplication(sys.argv[:1])
+    _app = QApplication(sys.argv[:1])  # must outlive the window
     OUT.mkdir(parents=True, exist_ok=True)
     config = Config(data_dir=Path(tempfile.mkdtemp(prefix="kiosk-shots-")), site_id="LIB01")
     window = MainWindow(load_catalogue(config.forms_dir), config.open_store(), locked=False)
