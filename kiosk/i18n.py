@@ -22,7 +22,8 @@ def _catalogue(language: str) -> dict:
     if not path.is_file():
         return {}
     with path.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle) or {}
+        # libyaml's loader when PyYAML has it: the attract screen reads four of these first.
+        return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
 
 
 def available_languages() -> list[str]:

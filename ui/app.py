@@ -1,11 +1,13 @@
-"""Start the Qt kiosk: one QApplication, one main window over the forms folder."""
+"""Start the Qt kiosk: paint the attract screen first, then read the configuration, load
+the forms and open the store (the heavy part), so a kiosk shows something at once."""
 
 from __future__ import annotations
 
 import os
 import sys
-
-from kiosk.config import Config
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
 
 
 def has_display() -> bool:
@@ -17,28 +19,65 @@ def has_display() -> bool:
     return True
 
 
-def run_app(config: Config, windowed: bool = False, language: str | None = None,
-            quit_after: float | None = None) -> int:
+def after_first_paint(widget, action: Callable[[], None]) -> None:
+    """Run `action` once `widget` has been painted on screen for the first time."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class Watcher(QObject):
+        def eventFilter(self, watched, event) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                widget.removeEventFilter(self)
+                QTimer.singleShot(0, action)
+            return False
+
+    watcher = Watcher(widget)
+    widget.installEventFilter(watcher)
+
+
+def run_app(config_path: str | None, *, windowed: bool = False, language: str | None = None,
+            demo: bool = False, forms: str | None = None, quit_after: float | None = None) -> int:
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from kiosk.forms.catalogue import load_catalogue
-
     from .main_window import MainWindow
 
-    app = QApplication.instance() or QApplication(sys.argv)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Public service kiosk")
-    catalogue = load_catalogue(config.forms_dir)
-    for failure in catalogue.failures:
-        # A broken form is reported and skipped; the others are still served.
-        print(f"form not served: {failure}", file=sys.stderr)
-    store = config.open_store()
-    for warning in store.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    store.purge()
-    window = MainWindow(catalogue, store, language=language or config.default_language,
-                        idle_seconds=config.idle_seconds,
-                        idle_warning_seconds=config.idle_warning_seconds, locked=not windowed)
+    window = MainWindow(language=language, locked=not windowed)
+    outcome = {"code": 0, "store": None}
+
+    def finish_starting() -> None:
+        from kiosk.config import ConfigError, load_config
+        from kiosk.forms.catalogue import load_catalogue
+        from kiosk.store import StoreError
+
+        try:
+            config = load_config(config_path)
+            if demo:  # the sample forms and a data folder of its own, apart from real data
+                from kiosk.paths import sample_forms_dir
+
+                config.forms_dir, config.site_id = sample_forms_dir(), "DEMO"
+                config.data_dir = Path(tempfile.gettempdir()) / "kiosk-demo"
+            if forms:
+                config.forms_dir = Path(forms)
+            catalogue = load_catalogue(config.forms_dir)
+            store = config.open_store()
+        except (ConfigError, StoreError) as error:
+            print(error, file=sys.stderr)
+            outcome["code"] = 2
+            window.locked = False
+            app.exit(2)
+            return
+        for failure in catalogue.failures:
+            # A broken form is reported and skipped; the others are still served.
+            print(f"form not served: {failure}", file=sys.stderr)
+        for warning in store.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        store.purge()
+        outcome["store"] = store
+        window.default_language = language or config.default_language
+        window.attach(catalogue, store, config.idle_seconds, config.idle_warning_seconds)
+
     if windowed:
         window.resize(1024, 768)
         window.show()
@@ -46,11 +85,13 @@ def run_app(config: Config, windowed: bool = False, language: str | None = None,
         window.setWindowFlag(Qt.WindowType.FramelessWindowHint)
         window.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint)
         window.showFullScreen()
+    after_first_paint(window, finish_starting)
     if quit_after:
         QTimer.singleShot(int(quit_after * 1000), app.quit)
-    try:
-        return app.exec()
-    finally:
+    code = app.exec()
+    if window.ready:
         window.end_visit()
-        window.shutdown()
-        store.close()
+    window.shutdown()
+    if outcome["store"] is not None:
+        outcome["store"].close()
+    return outcome["code"] or code

@@ -8,20 +8,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kiosk.config import Config, ConfigError, load_config
-from kiosk.forms.catalogue import FORM_SUFFIXES, form_files
-from kiosk.forms.loader import load_form
-from kiosk.forms.problems import FormError
-from kiosk.forms.trial import AnswerFileError, read_answer_sets, run_trial
-from kiosk.paths import sample_forms_dir
-from kiosk.store import Store, StoreError
+if TYPE_CHECKING:  # imported where used: `kiosk run` paints before these load
+    from kiosk.config import Config
+    from kiosk.store import Store
 
 
 def _config(args: argparse.Namespace) -> Config:
+    from kiosk.config import load_config
+
     return load_config(getattr(args, "config", None))
 
 
@@ -38,6 +36,10 @@ def _say(message: str) -> None:
 
 
 def cmd_forms_check(args: argparse.Namespace) -> int:
+    from kiosk.forms.catalogue import FORM_SUFFIXES, form_files
+    from kiosk.forms.loader import load_form
+    from kiosk.forms.problems import FormError
+
     paths: list[Path] = []
     for given in args.paths:
         path = Path(given)
@@ -69,6 +71,10 @@ def cmd_forms_check(args: argparse.Namespace) -> int:
 
 
 def cmd_forms_try(args: argparse.Namespace) -> int:
+    from kiosk.forms.loader import load_form
+    from kiosk.forms.problems import FormError
+    from kiosk.forms.trial import AnswerFileError, read_answer_sets, run_trial
+
     try:
         form = load_form(args.form)
     except FormError as failure:
@@ -145,16 +151,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         _say("No display found: start the kiosk on a machine with a screen, or for testing "
              "under xvfb-run (or with QT_QPA_PLATFORM=offscreen to run it invisibly).")
         return 2
-    config = _config(args)
-    if args.forms:
-        config.forms_dir = Path(args.forms)
-    if args.demo:
-        # The sample forms and a data folder of its own, so a demo never mixes with real data.
-        config.forms_dir = sample_forms_dir()
-        config.data_dir = Path(tempfile.gettempdir()) / "kiosk-demo"
-        config.site_id = "DEMO"
-    return run_app(config, windowed=args.windowed, language=args.language,
-                   quit_after=args.quit_after)
+    return run_app(args.config, windowed=args.windowed, language=args.language, demo=args.demo,
+                   forms=args.forms, quit_after=args.quit_after)
 
 
 def cmd_self_test(args: argparse.Namespace) -> int:
@@ -209,7 +207,12 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(["run", *(argv or sys.argv[1:])])
     try:
         return args.handler(args)
-    except (ConfigError, StoreError) as error:
+    except Exception as error:  # only the kiosk's own errors become a one-line message
+        from kiosk.config import ConfigError
+        from kiosk.store import StoreError
+
+        if not isinstance(error, ConfigError | StoreError):
+            raise
         _say(str(error))
         return 2
     except KeyboardInterrupt:

@@ -26,6 +26,7 @@ class IdleWatcher(QObject):
         self._countdown.timeout.connect(self._count)
         self._left = 0
         self.active = False
+        self._watching = False  # active and not counting down: what the filter checks
         QApplication.instance().installEventFilter(self)
 
     @property
@@ -34,13 +35,13 @@ class IdleWatcher(QObject):
 
     def start(self) -> None:
         """A visit began: watch for inactivity."""
-        self.active = True
+        self.active = self._watching = True
         self._countdown.stop()
         self._quiet.start()
 
     def stop(self) -> None:
         """No visit (the attract screen): nothing to protect."""
-        self.active = False
+        self.active = self._watching = False
         self._quiet.stop()
         self._countdown.stop()
 
@@ -49,12 +50,14 @@ class IdleWatcher(QObject):
             self.start()
 
     def eventFilter(self, watched, event) -> bool:
-        # During the countdown only "I need more time" extends; a stray touch does not.
-        if self.active and not self.warning and event.type() in _ACTIVITY:
+        # Sees every event of the application, so it does as little as it can. During the
+        # countdown only "I need more time" extends; a stray touch does not.
+        if self._watching and event.type() in _ACTIVITY:
             self._quiet.start()
         return False
 
     def _start_warning(self) -> None:
+        self._watching = False
         self._left = self.warning_seconds
         self._countdown.start()
         self.warn.emit()

@@ -80,6 +80,7 @@ class OnScreenKeyboard(QWidget):
         column.setContentsMargins(GAP, GAP, GAP, GAP)
         column.addWidget(self._stack)
         self._pages: dict[str, QWidget] = {}
+        self._built: dict[tuple[str, str], dict[str, QWidget]] = {}
         self._retired: list[QWidget] = []
         self._shift = False
         self.mode, self.layer = "text", "letters"
@@ -123,21 +124,31 @@ class OnScreenKeyboard(QWidget):
 
     # -- building -------------------------------------------------------------------------------
     def _rebuild(self) -> None:
-        for page in self._pages.values():  # no longer a child: gone at the next event loop pass
+        # Built once per language and mode, then reused: moving between a name and a date
+        # on the next page must not rebuild forty keys (it cost 12 ms a page).
+        wanted = (self.language, self.mode)
+        if wanted not in self._built:
+            for key in [k for k in self._built if k[0] != self.language]:
+                self._retire(self._built.pop(key))  # another language's keys: let them go
+            pages = {layer: self._build_page(layer)
+                     for layer in layers_for(self.layout_def, self.mode)}
+            for page in pages.values():
+                self._stack.addWidget(page)
+            self._built[wanted] = pages
+        self._pages, self._shift = self._built[wanted], False
+        # One height per mode (4 or 5 rows), so changing layer never moves the page above.
+        rows = row_count(self.layout_def, self.mode)
+        self.setFixedHeight(rows * KEY + (rows - 1) * GAP + 2 * GAP)
+        self.show_layer(next(iter(self._pages)))
+
+    def _retire(self, pages: dict[str, QWidget]) -> None:
+        for page in pages.values():  # no longer a child: gone at the next event loop pass
             self._stack.removeWidget(page)
             page.hide()
             page.setParent(None)
             page.deleteLater()
             self._retired.append(page)
-        self._retired = self._retired[-20:]
-        self._pages, self._shift = {}, False
-        # One height per mode (4 or 5 rows), so changing layer never moves the page above.
-        rows = row_count(self.layout_def, self.mode)
-        self.setFixedHeight(rows * KEY + (rows - 1) * GAP + 2 * GAP)
-        for layer in layers_for(self.layout_def, self.mode):
-            self._pages[layer] = self._build_page(layer)
-            self._stack.addWidget(self._pages[layer])
-        self.show_layer(next(iter(self._pages)))
+        self._retired = self._retired[-40:]
 
     def _build_page(self, layer: str) -> QWidget:
         page, grid = QWidget(), QWidget()

@@ -4,6 +4,7 @@ visit starts and ends. Storage runs on the task runner, so the screen never free
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
@@ -17,62 +18,81 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk import i18n
-from kiosk.forms.catalogue import Catalogue
-from kiosk.forms.session import IncompleteError, Session
-from kiosk.forms.snapshot import session_state
-from kiosk.store import Store, StoreError
 
 from .idle import IdleWatcher
-from .keyboard import OnScreenKeyboard
 from .screens.attract import AttractScreen
 from .screens.common import Screen
-from .screens.done import DoneScreen
 from .screens.header import Header
 from .screens.idle_warning import IdleWarning
-from .screens.page import PageScreen
-from .screens.services import ServicesScreen
 from .style import stylesheet
-from .tasks import TaskRunner
+
+if TYPE_CHECKING:  # the heavy modules load after the first paint (see attach)
+    from kiosk.forms.catalogue import Catalogue
+    from kiosk.store import Store
 
 LANGUAGES = ["en", "fr", "es", "ar"]
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, catalogue: Catalogue, store: Store, language: str | None = None, *,
-                 idle_seconds: int = 90, idle_warning_seconds: int = 30, locked: bool = True):
+    """Paints the attract screen first; the forms and the store are attached after (so the
+    screen shows at once on a slow kiosk); a touch before that is honoured when they are."""
+
+    def __init__(self, catalogue: Catalogue | None = None, store: Store | None = None,
+                 language: str | None = None, *, idle_seconds: float = 90,
+                 idle_warning_seconds: int = 30, locked: bool = True):
         super().__init__()
-        self.catalogue, self.store, self.locked = catalogue, store, locked
+        self.locked = locked
         self.default_language = language if language in LANGUAGES else "en"
         self.language = self.default_language
         self.text_size = 100
         self.draft_id: str | None = None
+        self.catalogue: Catalogue | None = None
+        self.store: Store | None = None
+        self._waiting_to_begin: str | None = None
+        self._ready = False
+        from .tasks import TaskRunner  # threads are for later: not needed to paint
+
         self.tasks = TaskRunner()
         self.setWindowTitle("Public service kiosk")
+        self.setStyleSheet(stylesheet(100))
 
         self.header = Header()
         self.stack = QStackedWidget()
+        self.central = QWidget()
+        self.column = QVBoxLayout(self.central)
+        self.column.setContentsMargins(0, 0, 0, 0)
+        self.column.setSpacing(0)
+        self.column.addWidget(self.header)
+        self.column.addWidget(self.stack, 1)
+        self.setCentralWidget(self.central)
+        self.attract = AttractScreen(LANGUAGES, self.default_language)
+        self.stack.addWidget(self.attract)
+        self.header.text_size_chosen.connect(self.set_text_size)
+        self.attract.start.connect(self.begin)
+        self.show_screen(self.attract)
+        if catalogue is not None and store is not None:
+            self.attach(catalogue, store, idle_seconds, idle_warning_seconds)
+
+    def attach(self, catalogue: Catalogue, store: Store, idle_seconds: float = 90,
+               idle_warning_seconds: int = 30) -> None:
+        """The forms and the store are ready: build the rest of the kiosk."""
+        from .keyboard import OnScreenKeyboard
+        from .screens.done import DoneScreen
+        from .screens.page import PageScreen
+        from .screens.services import ServicesScreen
+
+        self.catalogue, self.store = catalogue, store
         self.keyboard = OnScreenKeyboard(self.language)
         self.keyboard.hide()
-        central = QWidget()
-        column = QVBoxLayout(central)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(0)
-        column.addWidget(self.header)
-        column.addWidget(self.stack, 1)
-        column.addWidget(self.keyboard)
-        self.setCentralWidget(central)
-
-        self.attract = AttractScreen(LANGUAGES, self.default_language)
+        self.column.addWidget(self.keyboard)
         self.services = ServicesScreen(catalogue, LANGUAGES, store.warnings)
         self.page = PageScreen()
         self.done = DoneScreen()
-        for screen in (self.attract, self.services, self.page, self.done):
+        for screen in (self.services, self.page, self.done):
             self.stack.addWidget(screen)
-        self.warning = IdleWarning(central)
+        self.warning = IdleWarning(self.central)
         self.idle = IdleWatcher(idle_seconds, idle_warning_seconds)
 
-        self.header.text_size_chosen.connect(self.set_text_size)
-        self.attract.start.connect(self.begin)
         self.services.language_chosen.connect(self.set_language)
         self.services.service_chosen.connect(self.start_visit)
         self.page.left.connect(self.back_to_services)
@@ -86,15 +106,22 @@ class MainWindow(QMainWindow):
         self.idle.expired.connect(self.end_visit)
         self.warning.more_time.connect(self._more_time)
         QApplication.instance().focusChanged.connect(self._focus_changed)
+        waiting, self._waiting_to_begin = self._waiting_to_begin, None
+        self._ready = True
         self.end_visit()
+        if waiting:
+            self.begin(waiting)
+
+    @property
+    def ready(self) -> bool:
+        return self._ready
 
     # -- screens ------------------------------------------------------------------------------
     def show_screen(self, screen: Screen) -> None:
         current = self.stack.currentWidget()
         if current is not screen and isinstance(current, Screen):
             current.leave()
-        if screen is not self.page:
-            screen.enter()
+        screen.enter()
         self.stack.setCurrentWidget(screen)
         self.header.show_in(self.language, self.text_size)
 
@@ -103,8 +130,10 @@ class MainWindow(QMainWindow):
         QApplication.setLayoutDirection(
             Qt.LayoutDirection.RightToLeft if i18n.direction(self.language) == "rtl"
             else Qt.LayoutDirection.LeftToRight)
-        self.keyboard.set_language(self.language)
         self.header.show_in(self.language, self.text_size)
+        if not self.ready:
+            return
+        self.keyboard.set_language(self.language)
         self.services.language = self.language
         if self.stack.currentWidget() is self.services:
             self.services.show_in(self.language)
@@ -113,20 +142,25 @@ class MainWindow(QMainWindow):
         self.text_size = percent
         self.setStyleSheet(stylesheet(percent))
         current = self.stack.currentWidget()
-        if current is self.page and self.page.session is not None:
+        if self.ready and current is self.page and self.page.session is not None:
             self.page.render(self.page.session.page())  # sizes set in code follow too
-        elif isinstance(current, Screen) and current is not self.done:
+        elif isinstance(current, Screen) and (not self.ready or current is not self.done):
             current.enter()
         self.header.show_in(self.language, percent)
 
     # -- a visit ------------------------------------------------------------------------------
     def begin(self, language: str) -> None:
         """From the attract screen: the visit starts, in the language touched."""
+        if not self.ready:
+            self._waiting_to_begin = language  # still loading the forms: start when ready
+            return
         self.set_language(language)
         self.idle.start()
         self.show_screen(self.services)
 
     def start_visit(self, form_id: str) -> None:
+        from kiosk.forms.session import Session
+
         session = Session(self.catalogue.get(form_id), self.language)
         self.draft_id = self.store.new_draft_id()
         self.page.start(session)
@@ -142,10 +176,14 @@ class MainWindow(QMainWindow):
         session = self.page.session
         if session is None or self.draft_id is None:
             return
+        from kiosk.forms.snapshot import session_state
+
         self.tasks.run("db", self.store.autosave, self.draft_id, session_state(session),
                        on_error=self._store_failed)
 
     def finish_visit(self) -> None:
+        from kiosk.forms.session import IncompleteError
+
         session = self.page.session
         try:
             submission = session.submission()
@@ -167,6 +205,8 @@ class MainWindow(QMainWindow):
                        on_done=stored, on_error=self._store_failed)
 
     def _store_failed(self, error: BaseException) -> None:
+        from kiosk.store import StoreError
+
         if not isinstance(error, StoreError):
             raise error
         self.page.set_busy(None)
@@ -180,6 +220,8 @@ class MainWindow(QMainWindow):
 
     def end_visit(self) -> None:
         """The wipe: nothing of this person is visible or reachable to the next one."""
+        if not self.ready:
+            return
         self._discard_draft()
         self.idle.stop()
         self.warning.hide()
@@ -240,4 +282,5 @@ class MainWindow(QMainWindow):
         """Finish queued writes, then stop watching: for closing the app or a test."""
         self.tasks.shutdown()
         QApplication.instance().processEvents()
-        self.idle.close()
+        if self.ready:
+            self.idle.close()

@@ -27,19 +27,17 @@ def main() -> None:
     probe = FirstPaint()
     if sys.argv[1] == "bare":
         window = QWidget()
-    else:
-        from kiosk.config import Config
-        from kiosk.forms.catalogue import load_catalogue
-        from ui.main_window import MainWindow
+        window.resize(1024, 768)
+        app.installEventFilter(probe)
+        window.show()
+        app.exec()
+        return
+    # The kiosk exactly as `kiosk run --windowed` starts it, with a throwaway data folder.
+    from ui.app import run_app
 
-        config = Config(data_dir=Path(tempfile.mkdtemp(prefix="kiosk-bench-")))
-        window = MainWindow(load_catalogue(config.forms_dir), config.open_store(), locked=False)
-    window.resize(1024, 768)
+    os.environ["KIOSK_DATA_DIR"] = tempfile.mkdtemp(prefix="kiosk-bench-")
     app.installEventFilter(probe)
-    window.show()
-    app.exec()
-    if sys.argv[1] != "bare":
-        window.shutdown()
+    run_app(None, windowed=True)
 
 
 if __name__ == "__main__":

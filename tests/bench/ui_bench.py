@@ -42,6 +42,7 @@ def rss_mb() -> float:
 
 
 def bench_pages_and_memory(generated_form: Path, visits: int = 200) -> tuple[list[float], float]:
+    from PySide6.QtCore import QCoreApplication, QEvent, QTimer
     from PySide6.QtWidgets import QApplication
 
     from kiosk.config import Config
@@ -71,6 +72,7 @@ def bench_pages_and_memory(generated_form: Path, visits: int = 200) -> tuple[lis
         window.page.press_continue()
         app.processEvents()  # layout and paint of the new page
         steps.append((time.perf_counter() - start) * 1000)
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # as the loop would
     window.end_visit()
     window.shutdown()
     window.deleteLater()
@@ -89,14 +91,27 @@ def bench_pages_and_memory(generated_form: Path, visits: int = 200) -> tuple[lis
         driver.complete(answers)
         driver.tap_named("primary")  # Finish: the wipe
 
-    for _ in range(20):  # warm up caches and Qt's own pools
-        visit()
+    def visits_in_the_event_loop(count: int) -> None:
+        """One visit per turn of the event loop, as on a kiosk: between taps Qt runs its
+        loop, which is when deleteLater() really deletes."""
+        left = [count]
+
+        def next_visit() -> None:
+            if left[0] == 0:
+                app.quit()
+                return
+            left[0] -= 1
+            visit()
+            QTimer.singleShot(0, next_visit)
+
+        QTimer.singleShot(0, next_visit)
+        app.exec()
+
+    visits_in_the_event_loop(20)  # warm up caches and Qt's own pools
     gc.collect()
     before = rss_mb()
-    for _ in range(visits):
-        visit()
+    visits_in_the_event_loop(visits)
     gc.collect()
-    app.processEvents()
     growth = rss_mb() - before
     window.shutdown()
     store.close()

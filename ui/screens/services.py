@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk import i18n
-from kiosk.forms.catalogue import Catalogue
 from kiosk.paths import assets_dir
 
 from .common import Screen, Tile, button, label, scrolling
+
+if TYPE_CHECKING:
+    from kiosk.forms.catalogue import Catalogue
 
 
 class ServicesScreen(Screen):
