@@ -48,7 +48,8 @@ class Driver:
                     candidate.property(k) == v for k, v in properties.items()):
                 self.tap(candidate)
                 return
-        raise DriveError(f"no {object_name} button {properties or ''} on screen")
+        shown = [(b.objectName(), b.text()) for b in self.buttons()]
+        raise DriveError(f"no {object_name} button {properties or ''} on screen; there are {shown}")
 
     def heading(self) -> str:
         return next((w.text() for w in self.window.findChildren(QLabel)

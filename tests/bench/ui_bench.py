@@ -94,18 +94,25 @@ def bench_pages_and_memory(generated_form: Path, visits: int = 200) -> tuple[lis
     def visits_in_the_event_loop(count: int) -> None:
         """One visit per turn of the event loop, as on a kiosk: between taps Qt runs its
         loop, which is when deleteLater() really deletes."""
-        left = [count]
+        left, failed = [count], []
 
         def next_visit() -> None:
             if left[0] == 0:
-                app.quit()
+                app.exit(0)  # quit() would close the window too (Qt 6)
                 return
             left[0] -= 1
-            visit()
+            try:
+                visit()
+            except Exception as error:  # stop the loop, and say why after it
+                failed.append(error)
+                app.exit(0)  # quit() would close the window too (Qt 6)
+                return
             QTimer.singleShot(0, next_visit)
 
         QTimer.singleShot(0, next_visit)
         app.exec()
+        if failed:
+            raise failed[0]
 
     visits_in_the_event_loop(20)  # warm up caches and Qt's own pools
     gc.collect()
