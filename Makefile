@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint screenshots system-deps clean
+.PHONY: run test bench lint screenshots i18n system-deps clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,9 @@ bench: $(STAMP)
 
 screenshots: $(STAMP) system-deps
 	xvfb-run -a -s "-screen 0 1280x1024x24" $(BIN)/python tests/e2e/screenshots.py
+
+i18n: $(STAMP)
+	$(BIN)/python -m kiosk.i18n
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

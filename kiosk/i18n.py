@@ -6,24 +6,61 @@ translation never shows a blank or a key name.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from functools import cache
-
-import yaml
+from pathlib import Path
 
 from .paths import assets_dir
 
 FALLBACK = "en"
 LocalText = str | dict[str, str]
+COMPILED = "compiled.json"  # the YAML files, parsed: the attract screen paints before PyYAML loads
+
+
+def _source(language: str) -> Path:
+    return assets_dir() / "i18n" / f"{language}.yaml"
+
+
+@cache
+def _compiled() -> dict:
+    try:
+        return json.loads((assets_dir() / "i18n" / COMPILED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _parse(text: str) -> dict:
+    import yaml  # only when the compiled copy is missing or out of date
+
+    # libyaml's loader when PyYAML has it.
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
 
 
 @cache
 def _catalogue(language: str) -> dict:
-    path = assets_dir() / "i18n" / f"{language}.yaml"
+    path = _source(language)
     if not path.is_file():
         return {}
-    with path.open(encoding="utf-8") as handle:
-        # libyaml's loader when PyYAML has it: the attract screen reads four of these first.
-        return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    raw = path.read_bytes()
+    compiled = _compiled().get(language)
+    if compiled and compiled.get("sha256") == hashlib.sha256(raw).hexdigest():
+        return compiled["text"]
+    return _parse(raw.decode("utf-8"))  # a new or edited file counts at once, compiled or not
+
+
+def compile_catalogues() -> Path:
+    """Write compiled.json from the YAML files (`make i18n`; a test checks it is current)."""
+    folder = assets_dir() / "i18n"
+    data = {}
+    for path in sorted(folder.glob("*.yaml")):
+        raw = path.read_bytes()
+        data[path.stem] = {"sha256": hashlib.sha256(raw).hexdigest(),
+                           "text": _parse(raw.decode("utf-8"))}
+    target = folder / COMPILED
+    target.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                      encoding="utf-8")
+    return target
 
 
 def available_languages() -> list[str]:
@@ -88,3 +125,7 @@ def format_date(value, language: str) -> str:
     months = _language_setting(language, "months")
     pattern = _language_setting(language, "date_format") or "{day} {month} {year}"
     return pattern.format(day=value.day, month=months[value.month - 1], year=value.year)
+
+
+if __name__ == "__main__":
+    print(compile_catalogues())

@@ -50,9 +50,7 @@ class MainWindow(QMainWindow):
         self.store: Store | None = None
         self._waiting_to_begin: str | None = None
         self._ready = False
-        from .tasks import TaskRunner  # threads are for later: not needed to paint
-
-        self.tasks = TaskRunner()
+        self.tasks = None  # threads are for later (attach): not needed to paint
         self.setWindowTitle("Public service kiosk")
         self.setStyleSheet(stylesheet(100))
 
@@ -80,8 +78,10 @@ class MainWindow(QMainWindow):
         from .screens.done import DoneScreen
         from .screens.page import PageScreen
         from .screens.services import ServicesScreen
+        from .tasks import TaskRunner
 
         self.catalogue, self.store = catalogue, store
+        self.tasks = TaskRunner()
         self.keyboard = OnScreenKeyboard(self.language)
         self.keyboard.hide()
         self.column.addWidget(self.keyboard)
@@ -280,7 +280,8 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Finish queued writes, then stop watching: for closing the app or a test."""
-        self.tasks.shutdown()
+        if self.tasks is not None:
+            self.tasks.shutdown()
         QApplication.instance().processEvents()
         if self.ready:
             self.idle.close()

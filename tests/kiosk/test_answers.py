@@ -113,3 +113,18 @@ def test_default_messages_come_in_the_visit_language():
     assert required_message("unknown_type", "en") == "Answer this question"
     assert i18n.direction("ar") == "rtl" and i18n.direction("fr") == "ltr"
     assert i18n.format_date(date(2007, 3, 27), "es") == "27 de marzo de 2007"
+
+
+def test_the_compiled_interface_text_is_current():
+    """assets/i18n/compiled.json lets the first screen paint before PyYAML loads; an edited
+    YAML file still counts at once, but then the kiosk starts slower: run `make i18n`."""
+    import hashlib
+    import json
+
+    from kiosk.paths import assets_dir
+
+    folder = assets_dir() / "i18n"
+    compiled = json.loads((folder / "compiled.json").read_text(encoding="utf-8"))
+    sources = {p.stem: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.glob("*.yaml")}
+    assert {lang: entry["sha256"] for lang, entry in compiled.items()} == sources, \
+        "assets/i18n/compiled.json is out of date: run `make i18n`"
