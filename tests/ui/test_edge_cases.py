@@ -5,12 +5,14 @@ from textwrap import dedent
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from kiosk.forms.catalogue import load_catalogue
 from kiosk.store import Store
 from ui.inputs import SignaturePad
 from ui.main_window import MainWindow
+
+from .helpers import click, click_tile_containing, heading, type_into_first_box, visible_texts
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,40 +46,11 @@ def one_form(tmp_path, survey: str, extra: str = "") -> Path:
     return folder
 
 
-def visible_texts(window) -> list[str]:
-    texts = [w.text() for w in window.findChildren(QLabel) if w.isVisible()]
-    texts += [w.text() for w in window.findChildren(QLineEdit) if w.isVisible()]
-    return texts
-
-
-def click(qtbot, window, text: str) -> None:
-    buttons = [b for b in window.findChildren(QPushButton) if b.isVisible() and b.text() == text]
-    assert buttons, f"no button '{text}': {[b.text() for b in window.findChildren(QPushButton) if b.isVisible()]}"
-    qtbot.mouseClick(buttons[0], Qt.MouseButton.LeftButton)
-
-
-def click_tile(qtbot, window, text: str) -> None:
-    tiles = [b for b in window.findChildren(QPushButton)
-             if b.isVisible() and b.objectName() == "tile" and text in b.accessibleName()]
-    assert tiles, f"no tile with '{text}'"
-    qtbot.mouseClick(tiles[0], Qt.MouseButton.LeftButton)
-
-
-def heading(window) -> str:
-    return next(w.text() for w in window.findChildren(QLabel)
-                if w.isVisible() and w.objectName() in ("heading", "title"))
-
-
-def type_into_first_box(qtbot, window, text: str) -> None:
-    box = next(w for w in window.findChildren(QLineEdit) if w.isVisible())
-    qtbot.keyClicks(box, text)
-
-
 def test_the_next_person_does_not_inherit_the_last_persons_language(qtbot, store):
     window = open_window(qtbot, store, ROOT / "assets" / "forms")
     try:
         click(qtbot, window, "العربية")
-        click_tile(qtbot, window, "")  # any service
+        click_tile_containing(qtbot, window, "")  # any service
         window.end_visit()  # what Finish and the idle timeout call
         assert QApplication.layoutDirection() == Qt.LayoutDirection.LeftToRight
         assert heading(window) == "Public services"
@@ -93,7 +66,7 @@ def test_revisiting_a_signature_page_keeps_the_signature(qtbot, store, tmp_path)
         - {type: text, name: remarks, label: Any remarks}
         """)
     window = open_window(qtbot, store, folder)
-    click_tile(qtbot, window, "Review form")
+    click_tile_containing(qtbot, window, "Review form")
     pad = next(w for w in window.findChildren(SignaturePad) if w.isVisible())
     qtbot.mousePress(pad, Qt.MouseButton.LeftButton, pos=QPoint(20, 20))
     qtbot.mouseRelease(pad, Qt.MouseButton.LeftButton, pos=QPoint(20, 20))
@@ -114,7 +87,7 @@ def test_revisiting_a_decimal_page_keeps_the_number(qtbot, store, tmp_path):
         - {type: text, name: remarks, label: Any remarks}
         """)
     window = open_window(qtbot, store, folder)
-    click_tile(qtbot, window, "Review form")
+    click_tile_containing(qtbot, window, "Review form")
     type_into_first_box(qtbot, window, "12345678901.25")
     click(qtbot, window, "Continue")
     click(qtbot, window, "Back")
@@ -134,9 +107,9 @@ def test_send_with_a_missing_answer_says_what_is_wrong(qtbot, store, tmp_path):
             - {name: "no", label: "No"}
         """)
     window = open_window(qtbot, store, folder)
-    click_tile(qtbot, window, "Review form")
+    click_tile_containing(qtbot, window, "Review form")
     click(qtbot, window, "Continue")  # optional at this point
-    click_tile(qtbot, window, "Yes")
+    click_tile_containing(qtbot, window, "Yes")
     click(qtbot, window, "Continue")
     assert heading(window) == "Check your answers before sending"
     send = next(b for b in window.findChildren(QPushButton)

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 from kiosk.forms.pages import PageKey
 
 from .conftest import ROOT
-from .test_visit import everything_shown_or_kept, heading
+from .helpers import everything_shown_or_kept, heading
 
 ANSWERS = ROOT / "tests" / "kiosk" / "data" / "answers"
 FORMS = ["renew_driving_licence", "housing_assistance", "feedback_services", "report_problem"]

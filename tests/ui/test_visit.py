@@ -1,43 +1,18 @@
 """A whole visit through the real widgets: attract, services, questions, check, send, wipe."""
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPlainTextEdit, QPushButton
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
 
 from kiosk.store import Store
 from ui.main_window import MainWindow
 
-
-def visible_texts(window) -> list[str]:
-    texts = [w.text() for w in window.findChildren(QLabel) if w.isVisible()]
-    texts += [w.text() for w in window.findChildren(QLineEdit) if w.isVisible()]
-    return texts
-
-
-def everything_shown_or_kept(window) -> list[str]:
-    """Every text any widget of the window holds, visible or not."""
-    texts = [w.text() for w in window.findChildren(QLabel)]
-    texts += [w.text() for w in window.findChildren(QLineEdit)]
-    texts += [w.toPlainText() for w in window.findChildren(QPlainTextEdit)]
-    texts += [w.text() + w.accessibleName() for w in window.findChildren(QPushButton)]
-    return texts
-
-
-def click(qtbot, window, text: str) -> None:
-    buttons = [b for b in window.findChildren(QPushButton) if b.isVisible() and b.text() == text]
-    assert buttons, f"no button '{text}' on screen"
-    qtbot.mouseClick(buttons[0], Qt.MouseButton.LeftButton)
-
-
-def click_tile_containing(qtbot, window, text: str) -> None:
-    tiles = [b for b in window.findChildren(QPushButton)
-             if b.isVisible() and b.objectName() == "tile" and text in b.accessibleName()]
-    assert tiles, f"no tile with '{text}'"
-    qtbot.mouseClick(tiles[0], Qt.MouseButton.LeftButton)
-
-
-def heading(window) -> str:
-    return next(w.text() for w in window.findChildren(QLabel)
-                if w.isVisible() and w.objectName() in ("heading", "title"))
+from .helpers import (
+    click,
+    click_tile_containing,
+    everything_shown_or_kept,
+    heading,
+    visible_texts,
+)
 
 
 def drafts(store) -> int:
