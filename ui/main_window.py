@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # the heavy modules load after the first paint (see attach)
     from kiosk.store import Store
 
 LANGUAGES = ["en", "fr", "es", "ar"]
+MAX_CODE_TRIES = 5  # wrong resume codes in one visit before it is wiped
 
 
 class MainWindow(QMainWindow):
@@ -50,6 +51,7 @@ class MainWindow(QMainWindow):
         self.store: Store | None = None
         self._waiting_to_begin: str | None = None
         self._ready = False
+        self.resumed, self._failed_codes = False, 0
         self.tasks = None  # threads are for later (attach): not needed to paint
         self.setWindowTitle("Public service kiosk")
         self.setStyleSheet(stylesheet(100))
@@ -77,6 +79,7 @@ class MainWindow(QMainWindow):
         from .keyboard import OnScreenKeyboard
         from .screens.done import DoneScreen
         from .screens.page import PageScreen
+        from .screens.resume import ResumeScreen
         from .screens.services import ServicesScreen
         from .tasks import TaskRunner
 
@@ -88,7 +91,8 @@ class MainWindow(QMainWindow):
         self.services = ServicesScreen(catalogue, LANGUAGES, store.warnings)
         self.page = PageScreen()
         self.done = DoneScreen()
-        for screen in (self.services, self.page, self.done):
+        self.resume = ResumeScreen()
+        for screen in (self.services, self.page, self.done, self.resume):
             self.stack.addWidget(screen)
         self.warning = IdleWarning(self.central)
         self.idle = IdleWatcher(idle_seconds, idle_warning_seconds)
@@ -99,6 +103,11 @@ class MainWindow(QMainWindow):
         self.page.finished.connect(self.finish_visit)
         self.page.advanced.connect(self.autosave)
         self.page.wants_keyboard.connect(self._offer_keyboard)
+        self.page.save_requested.connect(self.save_for_later)
+        self.services.resume_chosen.connect(self.open_resume)
+        self.resume.wants_keyboard.connect(self._offer_keyboard)
+        self.resume.code_entered.connect(self.resume_with)
+        self.resume.left.connect(lambda: self.show_screen(self.services))
         self.done.closed.connect(self.end_visit)
         self.keyboard.done.connect(self.page.press_continue)
         self.idle.warn.connect(lambda: self.warning.show_for(self.language, self.idle.warning_seconds))
@@ -166,6 +175,54 @@ class MainWindow(QMainWindow):
         self.page.start(session)
         self.show_screen(self.page)
 
+    def save_for_later(self) -> None:
+        """The citizen will finish later: keep the visit under a code they take away."""
+        from kiosk.forms.snapshot import session_state
+
+        session = self.page.session
+        if session is None or self.draft_id is None:
+            return
+        self.page.set_busy(i18n.text(self.language, "ui.saving"))
+
+        def saved(result) -> None:
+            code, expires = result
+            self.draft_id = None  # kept on purpose: the wipe must not delete it
+            self.page.wipe()
+            self.done.show_saved(code, i18n.format_date(expires.astimezone().date(), self.language),
+                                 self.language)
+            self.show_screen(self.done)
+
+        self.tasks.run("db", self.store.save_for_later, self.draft_id, session_state(session),
+                       on_done=saved, on_error=self._store_failed)
+
+    def open_resume(self) -> None:
+        self.resume.language = self.language
+        self.show_screen(self.resume)
+
+    def resume_with(self, typed: str) -> None:
+        from kiosk.forms.snapshot import restore_session
+
+        lookup = self.store.find_draft(typed)
+        problem = {"typo": "ui.code_typo", "unknown": "ui.code_unknown",
+                   "expired": "ui.code_expired"}.get(lookup.status)
+        form = self.catalogue.forms.get(lookup.form_id or "")
+        if problem is None and form is None:
+            problem = "ui.form_gone"
+        if problem is not None:
+            self._failed_codes += 1
+            if self._failed_codes >= MAX_CODE_TRIES:  # guessing codes: start again, with staff
+                self.end_visit()
+                return
+            days = self.store.draft_expiry.days
+            self.resume.show_in(self.language, i18n.text(self.language, problem, days=days)
+                                if problem == "ui.code_expired" else i18n.text(self.language, problem))
+            return
+        restored = restore_session(form, self.store.load_draft(lookup.draft_id))
+        self.draft_id, self.resumed = lookup.draft_id, True
+        self.set_language(restored.session.language)
+        self.page.start(restored.session)
+        self.show_screen(self.page)
+
     def back_to_services(self) -> None:
         self._discard_draft()
         self.page.wipe()
@@ -194,6 +251,9 @@ class MainWindow(QMainWindow):
         self.page.set_busy(i18n.text(self.language, "ui.saving"))
 
         def stored(reference: str) -> None:
+            if self.resumed:  # sent: the saved draft it came from is not needed any more
+                self.tasks.run("db", self.store.delete_draft, self.draft_id)
+                self.draft_id = None
             self._discard_draft()
             self.done.show_for(form.title(session.language), reference,
                                form.text(form.definition.settings.next_steps, session.language),
@@ -223,6 +283,7 @@ class MainWindow(QMainWindow):
         if not self.ready:
             return
         self._discard_draft()
+        self.resumed, self._failed_codes = False, 0
         self.idle.stop()
         self.warning.hide()
         self.page.wipe()

@@ -202,3 +202,35 @@ def test_self_test_command_completes_a_visit_into_a_real_store():
                             env={"PATH": "", "HOME": str(ROOT)})
     assert result.returncode == 0, result.stderr
     assert "self-test passed" in result.stdout and "SELFTEST-" in result.stdout
+
+
+def test_save_and_finish_later_then_continue_with_the_code(window, store, driver, qtbot):
+    driver.start("housing_assistance")
+    driver.enter(window.page.inputs["full_name"], "Sam Later")
+    driver.tap_named("primary")
+    driver.tap_named("save_later")
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.done)
+    code = next(w.text() for w in window.findChildren(QLabel)
+                if w.isVisible() and w.objectName() == "reference")
+    assert len(code) == 9 and code[4] == "-"
+    driver.tap_named("primary")  # Finish: the wipe keeps a saved draft
+    qtbot.waitUntil(lambda: not window.tasks.busy())
+    assert store.status()["drafts_saved"] == 1
+    assert not any("Sam Later" in t for t in everything_shown_or_kept(window))
+
+    driver.tap_named("primary", language="en")
+    driver.tap_named("tile", resume=True)
+    box = window.resume.box
+    QTest.keyClicks(box, code[:-1] + ("A" if code[-1] != "A" else "B"))  # one wrong character
+    driver.tap_named("primary")
+    assert any("one of its characters is not right" in t for t in everything_shown_or_kept(window))
+    QTest.keyClicks(window.resume.box, code.lower().replace("-", " "))
+    driver.tap_named("primary")
+    session = window.page.session
+    assert session is not None and session.key.name == "date_of_birth"
+    driver.tap_named("back")
+    assert window.page.inputs["full_name"].entry() == "Sam Later"
+    answers = dict(answer_sets("housing_assistance")[1], full_name="Sam Later")
+    reference = driver.complete(answers)
+    assert store.submission(reference)["answers"]["full_name"] == "Sam Later"
+    qtbot.waitUntil(lambda: store.status()["drafts_saved"] == 0)  # sent: the draft is gone

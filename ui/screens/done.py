@@ -25,3 +25,15 @@ class DoneScreen(Screen):
         layout.addStretch(1)
         layout.addWidget(button(i18n.text(language, "ui.finish"), "primary", self.closed.emit))
         self.set_body(content)
+
+    def show_saved(self, code: str, until: str, language: str) -> None:
+        """After "Save and finish later": the code to come back with, large."""
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.addWidget(label(i18n.text(language, "ui.saved_title"), "heading"))
+        layout.addWidget(label(i18n.text(language, "ui.resume_code")))
+        layout.addWidget(label(code, "reference"))
+        layout.addWidget(label(i18n.text(language, "ui.resume_until", date=until)))
+        layout.addStretch(1)
+        layout.addWidget(button(i18n.text(language, "ui.finish"), "primary", self.closed.emit))
+        self.set_body(content)

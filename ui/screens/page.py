@@ -27,6 +27,7 @@ class PageScreen(Screen):
     left = Signal()  # Back from the first page
     advanced = Signal()  # Continue accepted a page
     wants_keyboard = Signal(object)  # the box to type into, or None: no keyboard on this page
+    save_requested = Signal()  # "Save and finish later"
 
     def __init__(self):
         super().__init__()
@@ -152,6 +153,9 @@ class PageScreen(Screen):
             words = self.session.form.text(settings.submit_label, language) or i18n.text(language, "ui.send")
             row.addWidget(button(words, "primary", self.finished.emit))
         else:
+            row.addWidget(button(i18n.text(language, "ui.save_later"), "save_later",
+                                 self.save_requested.emit))
+            row.addStretch(1)
             row.addWidget(button(i18n.text(language, "ui.continue"), "primary", self._continue))
         return row
 

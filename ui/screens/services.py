@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 class ServicesScreen(Screen):
     service_chosen = Signal(str)
+    resume_chosen = Signal()
     language_chosen = Signal(str)
 
     def __init__(self, catalogue: Catalogue, languages: list[str], notices: list[str] | None = None):
@@ -51,6 +52,11 @@ class ServicesScreen(Screen):
             tile.clicked.connect(lambda _=False, f=form.form_id: self.service_chosen.emit(f))
             tile.setProperty("form_id", form.form_id)
             layout.addWidget(tile)
+        resume = Tile(i18n.text(language, "ui.continue_saved"),
+                      i18n.text(language, "ui.continue_saved_line"))
+        resume.setProperty("resume", True)
+        resume.clicked.connect(self.resume_chosen.emit)
+        layout.addWidget(resume)
         layout.addStretch(1)
         for notice in self.notices:
             layout.addWidget(label(notice, "notice"))

@@ -1,0 +1,56 @@
+"""'Continue a saved form': the citizen types the code they were given."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+
+from kiosk import i18n
+
+from .common import Screen, button, label
+
+
+class ResumeScreen(Screen):
+    code_entered = Signal(str)
+    left = Signal()
+    wants_keyboard = Signal(object)
+
+    def __init__(self):
+        super().__init__()
+        self.language = "en"
+        self.box: QLineEdit | None = None
+
+    def enter(self) -> None:
+        self.show_in(self.language, "")
+
+    def show_in(self, language: str, problem: str) -> None:
+        self.language = language
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        if problem:
+            layout.addWidget(label(problem, "error"))
+        layout.addWidget(label(i18n.text(language, "ui.enter_code"), "heading"))
+        layout.addWidget(label(i18n.text(language, "ui.code_hint"), "hint"))
+        self.box = QLineEdit()
+        self.box.setObjectName("resumeCode")
+        self.box.setAccessibleName(i18n.text(language, "ui.enter_code"))
+        self.box.setProperty("keyboard", "id")
+        self.box.setMaxLength(12)
+        self.box.returnPressed.connect(self._submit)
+        layout.addWidget(self.box)
+        layout.addStretch(1)
+        row = QHBoxLayout()
+        row.addWidget(button(i18n.text(language, "ui.back"), "back", self.left.emit))
+        row.addStretch(1)
+        row.addWidget(button(i18n.text(language, "ui.continue"), "primary", self._submit))
+        layout.addLayout(row)
+        self.set_body(content)
+        self.wants_keyboard.emit(self.box)
+
+    def _submit(self) -> None:
+        if self.box is not None:
+            self.code_entered.emit(self.box.text())
+
+    def leave(self) -> None:
+        self.box = None
+        self.set_body(None)
