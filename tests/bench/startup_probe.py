@@ -25,8 +25,12 @@ class FirstPaint(QObject):
 def main() -> None:
     app = QApplication(sys.argv[:1])
     probe = FirstPaint()
-    if sys.argv[1] == "bare":
+    if sys.argv[1] in ("bare", "label"):
         window = QWidget()
+        if sys.argv[1] == "label":  # the same, with one line of text: fonts must load
+            from PySide6.QtWidgets import QLabel
+
+            QLabel("Public services", window)
         window.resize(1024, 768)
         app.installEventFilter(probe)
         window.show()
