@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
     QLineEdit,
@@ -326,13 +326,6 @@ class MainWindow(QMainWindow):
             return
         self.shutdown()
         super().closeEvent(event)
-
-    def event(self, event) -> bool:
-        if self.locked and event.type() == QEvent.Type.ShortcutOverride \
-                and event.key() == Qt.Key.Key_Escape:
-            event.accept()
-            return True
-        return super().event(event)
 
     def keyPressEvent(self, event) -> None:
         if self.locked and event.key() == Qt.Key.Key_Escape:
