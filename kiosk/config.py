@@ -47,11 +47,11 @@ class Config(BaseModel):
     def database_path(self) -> Path:
         return self.data_dir / "kiosk.db"
 
-    def open_store(self):
+    def open_store(self, set_aside_damage: bool = True):
         """The store this configuration describes, with configuration changes audited."""
         from .store import Store  # here, so reading a config never needs the store
 
-        store = Store.from_config(self)
+        store = Store.from_config(self, set_aside_damage=set_aside_damage)
         store.note_config(self.model_dump(mode="json"), str(self.source) if self.source else None)
         return store
 
@@ -75,10 +75,12 @@ def load_config(path: str | Path | None = None, environ: dict[str, str] | None =
         except tomllib.TOMLDecodeError as error:
             raise ConfigError(f"{file}: this is not valid TOML ({error})") from None
     known = set(Config.model_fields) - {"source"}
+    from_environment = set()
     for key in known:
         override = environ.get(f"KIOSK_{key.upper()}")
         if override is not None:
             values[key] = override
+            from_environment.add(key)
     unknown = sorted(set(values) - known)
     if unknown:
         hints = [f"'{key}'" + (f" (did you mean '{close[0]}'?)" if (close := difflib.get_close_matches(
@@ -87,7 +89,11 @@ def load_config(path: str | Path | None = None, environ: dict[str, str] | None =
     try:
         config = Config.model_validate(values)
     except ValidationError as invalid:
-        problems = "; ".join(f"'{'.'.join(map(str, e['loc']))}': {e['msg']}" for e in invalid.errors())
-        raise ConfigError(f"{file}: {problems}") from None
+        problems = []
+        for error in invalid.errors():
+            key = ".".join(map(str, error["loc"]))
+            where = f"KIOSK_{key.upper()} (environment)" if key in from_environment else f"{file}: '{key}'"
+            problems.append(f"{where}: {error['msg']}")
+        raise ConfigError("; ".join(problems)) from None
     config.source = file if file.is_file() else None
     return config

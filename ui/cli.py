@@ -115,8 +115,20 @@ def _local(stamp: str) -> str:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from kiosk.store import StoreError
+
     config = _config(args)
-    with _open_store(config) as store:
+    if not config.database_path.exists():
+        _say(f"There is no kiosk database at {config.database_path}: the kiosk has not run "
+             "with this data folder (check data_dir).")
+        return 1
+    try:
+        # A look only: a damaged database is reported, never set aside from here.
+        store = config.open_store(set_aside_damage=False)
+    except StoreError as error:
+        _say(str(error))
+        return 1
+    with store:
         status = store.status()
     healthy = status["integrity"] == "ok" and status["audit_chain_ok"]
     if args.json:

@@ -1,12 +1,15 @@
 """The audit log: append-only, each entry covering the one before by its hash.
 
 Who, when, what; never form contents, PINs, keys or identity numbers (OWASP logging rules).
-Changing or removing an old entry breaks the chain from there on, which `verify` finds.
+Changing or removing an old entry breaks the chain from there on, which `verify` finds. The
+hashes are keyed (HMAC with a key derived from the install key), so rewriting the log and
+recomputing every later hash needs the key file, not just a tool that opens SQLite.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import sqlite3
 from dataclasses import dataclass
@@ -31,32 +34,39 @@ class ChainCheck:
         return f"BROKEN at entry {self.broken_at} of {self.entries}: the log was altered"
 
 
-def entry_hash(prev_hash: str, seq: int, at: str, actor: str, event: str, detail: str) -> str:
+def chain_key(install_key: bytes) -> bytes:
+    return hashlib.sha256(b"kiosk audit chain\0" + install_key).digest()
+
+
+def entry_hash(key: bytes, prev_hash: str, seq: int, at: str, actor: str, event: str,
+               detail: str) -> str:
     body = json.dumps([prev_hash, seq, at, actor, event, detail], ensure_ascii=False,
                       separators=(",", ":"))
-    return hashlib.sha256(body.encode()).hexdigest()
+    return hmac.new(key, body.encode(), hashlib.sha256).hexdigest()
 
 
-def append(conn: sqlite3.Connection, at: str, actor: str, event: str, detail: dict) -> None:
+def append(conn: sqlite3.Connection, key: bytes, at: str, actor: str, event: str,
+           detail: dict) -> None:
     """Add one entry; call inside the writer's transaction so it commits with its cause."""
     if event not in EVENTS:
         raise ValueError(f"unknown audit event {event!r}")
     row = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
     seq, prev_hash = (row[0] + 1, row[1]) if row else (1, GENESIS)
     detail_text = json.dumps(detail, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    digest = entry_hash(prev_hash, seq, at, actor, event, detail_text)
+    digest = entry_hash(key, prev_hash, seq, at, actor, event, detail_text)
     conn.execute(
         "INSERT INTO audit (seq, at, actor, event, detail, prev_hash, hash) VALUES (?,?,?,?,?,?,?)",
         (seq, at, actor, event, detail_text, prev_hash, digest))
 
 
-def verify(conn: sqlite3.Connection) -> ChainCheck:
+def verify(conn: sqlite3.Connection, key: bytes) -> ChainCheck:
     prev_hash, count, expected_seq = GENESIS, 0, 1
     for seq, at, actor, event, detail, stored_prev, stored_hash in conn.execute(
             "SELECT seq, at, actor, event, detail, prev_hash, hash FROM audit ORDER BY seq"):
         count += 1
         if seq != expected_seq or stored_prev != prev_hash or \
-                entry_hash(prev_hash, seq, at, actor, event, detail) != stored_hash:
+                not hmac.compare_digest(entry_hash(key, prev_hash, seq, at, actor, event, detail),
+                                        stored_hash):
             total = conn.execute("SELECT count(*) FROM audit").fetchone()[0]
             return ChainCheck(False, total, seq)
         prev_hash, expected_seq = stored_hash, seq + 1

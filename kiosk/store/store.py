@@ -27,6 +27,7 @@ from .keys import Box, InstallKeyError, load_or_create_key
 from .schema import migrate
 
 STATES = ("queued", "sending", "delivered", "rejected")
+_DAMAGE_CODES = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}  # what "damaged" means
 SYSTEM = "kiosk"
 
 
@@ -72,7 +73,8 @@ def _connect(path: Path) -> sqlite3.Connection:
 class Store:
     def __init__(self, path: Path | str, *, site_id: str = "KIOSK",
                  clock: Callable[[], datetime] = utc_now, draft_expiry_days: int = 30,
-                 delivered_retention_days: int = 7, autosave_grace_minutes: int = 15):
+                 delivered_retention_days: int = 7, autosave_grace_minutes: int = 15,
+                 set_aside_damage: bool = True):
         self.path = Path(path)
         self.site_id = site_id
         self.clock = clock
@@ -81,10 +83,13 @@ class Store:
         self.autosave_grace = timedelta(minutes=autosave_grace_minutes)
         self.warnings: list[str] = []
         self._damage: dict | None = None  # what was wrong with a database set aside at start
+        self.set_aside_damage = set_aside_damage  # False for a look only (kiosk status)
         self._lock = threading.RLock()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            self._box = Box(load_or_create_key(self.path.parent))
+            install_key = load_or_create_key(self.path.parent)
+            self._box = Box(install_key)
+            self._audit_key = audit.chain_key(install_key)
         except PermissionError as error:
             raise StoreError(CANNOT_OPEN.format(path=self.path.parent, reason=error.strerror)) from None
         except InstallKeyError as error:
@@ -104,29 +109,38 @@ class Store:
             self.record("integrity_problem", self._damage)
 
     @classmethod
-    def from_config(cls, config) -> Store:
+    def from_config(cls, config, set_aside_damage: bool = True) -> Store:
         return cls(config.database_path, site_id=config.site_id,
                    draft_expiry_days=config.draft_expiry_days,
                    delivered_retention_days=config.delivered_retention_days,
-                   autosave_grace_minutes=config.autosave_grace_minutes)
+                   autosave_grace_minutes=config.autosave_grace_minutes,
+                   set_aside_damage=set_aside_damage)
 
     # -- opening ------------------------------------------------------------------------------
     def _open_checked(self) -> sqlite3.Connection:
         """Open the database; a damaged one is moved aside (kept for IT) and a fresh one made."""
         problem = None
+        conn = None
         try:
             conn = _connect(self.path)
             result = [row[0] for row in conn.execute("PRAGMA integrity_check")]
             if result != ["ok"]:
                 problem = "; ".join(result[:3])
         except sqlite3.DatabaseError as error:
+            if conn is not None:
+                conn.close()
+            if getattr(error, "sqlite_errorcode", None) not in _DAMAGE_CODES:
+                # Locked, busy, an I/O error, no space: the file may be fine. Say so, and
+                # never set a queue of submissions aside for it.
+                raise explain(error) from None
             conn, problem = None, str(error)
         if problem is None:
             return conn
         if conn is not None:
             conn.close()
-        if "readonly" in problem or "unable to open" in problem:
-            raise explain(sqlite3.OperationalError(problem))
+        if not self.set_aside_damage:
+            raise StoreError(f"The kiosk's database {self.path} is damaged ({problem[:200]}). "
+                             "Starting the kiosk sets it aside and begins a new one; ask IT first.")
         moved = self._move_aside()
         conn = _connect(self.path)
         self.warnings.append(
@@ -138,6 +152,10 @@ class Store:
     def _move_aside(self) -> Path:
         stamp = self.clock().strftime("%Y%m%dT%H%M%SZ")
         target = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
+        number = 1
+        while target.exists():  # never over an earlier copy kept for IT
+            number += 1
+            target = self.path.with_name(f"{self.path.name}.damaged-{stamp}-{number}")
         for suffix in ("", "-wal", "-shm"):
             source = Path(f"{self.path}{suffix}")
             if source.exists():
@@ -175,15 +193,15 @@ class Store:
     def record(self, event: str, detail: dict | None = None, actor: str = SYSTEM) -> None:
         """Add an entry to the audit log (no citizen data in `detail`)."""
         with self._writing() as conn:
-            audit.append(conn, iso(self.clock()), actor, event, detail or {})
+            audit.append(conn, self._audit_key, iso(self.clock()), actor, event, detail or {})
 
     # -- submissions --------------------------------------------------------------------------
     def submit(self, submission: dict, destination: str = "central",
-               assisted_by: str | None = None) -> str:
+               assisted_by: str | None = None, draft_id: str | None = None) -> str:
         """Store a finished visit durably and queue it; its reference, after the commit.
 
         Submitting the same visit twice (a double tap on Send) stores it once and returns the
-        same reference."""
+        same reference. The draft it came from (`draft_id`) is deleted in the same commit."""
         instance_id = submission["instance_id"]
         payload = json.dumps(submission, ensure_ascii=False, separators=(",", ":")).encode()
         sealed = self._box.seal(payload, f"submission:{instance_id}")
@@ -205,6 +223,8 @@ class Store:
                 break
             else:
                 raise StoreError("The kiosk could not make a unique reference number.")
+            if draft_id is not None:
+                conn.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
             if not inserted:
                 return conn.execute("SELECT reference FROM submissions WHERE id = ?",
                                     (instance_id,)).fetchone()[0]
@@ -215,18 +235,20 @@ class Store:
 
     def submission(self, reference: str) -> dict | None:
         """The stored visit in full (for sending); None when unknown or already purged."""
-        row = self._conn.execute("SELECT id, payload FROM submissions WHERE reference = ?",
-                                 (reference,)).fetchone()
+        with self._lock:  # never mid-way through another thread's transaction
+            row = self._conn.execute("SELECT id, payload FROM submissions WHERE reference = ?",
+                                     (reference,)).fetchone()
         if row is None or row[1] is None:
             return None
         return json.loads(self._box.open(row[1], f"submission:{row[0]}"))
 
     def receipt(self, reference: str) -> dict | None:
         """What a reprinted receipt may show: never more than the form marks for it."""
-        row = self._conn.execute(
-            "SELECT s.reference, s.form_id, s.language, s.created_at, s.receipt, o.state"
-            " FROM submissions s JOIN outbox o ON o.submission_id = s.id WHERE s.reference = ?",
-            (reference,)).fetchone()
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT s.reference, s.form_id, s.language, s.created_at, s.receipt, o.state"
+                " FROM submissions s JOIN outbox o ON o.submission_id = s.id WHERE s.reference = ?",
+                (reference,)).fetchone()
         if row is None:
             return None
         return {"reference": row[0], "form_id": row[1], "language": row[2], "created_at": row[3],
@@ -235,11 +257,12 @@ class Store:
     def due(self, limit: int = 20, now: datetime | None = None,
             conn: sqlite3.Connection | None = None) -> list[DueItem]:
         """Queued submissions whose next attempt has come, oldest first."""
-        rows = (conn or self._conn).execute(
-            "SELECT o.submission_id, s.reference, o.destination, o.attempts, o.next_attempt_at"
-            " FROM outbox o JOIN submissions s ON s.id = o.submission_id"
-            " WHERE o.state = 'queued' AND o.next_attempt_at <= ?"
-            " ORDER BY o.next_attempt_at LIMIT ?", (iso(now or self.clock()), limit)).fetchall()
+        with self._lock:
+            rows = (conn or self._conn).execute(
+                "SELECT o.submission_id, s.reference, o.destination, o.attempts, o.next_attempt_at"
+                " FROM outbox o JOIN submissions s ON s.id = o.submission_id"
+                " WHERE o.state = 'queued' AND o.next_attempt_at <= ?"
+                " ORDER BY o.next_attempt_at LIMIT ?", (iso(now or self.clock()), limit)).fetchall()
         return [DueItem(*row) for row in rows]
 
     def mark_sending(self, submission_id: str) -> None:
@@ -300,7 +323,9 @@ class Store:
                 except sqlite3.IntegrityError:
                     continue
                 break
-            audit.append(conn, iso(self.clock()), actor, "draft_saved",
+            else:
+                raise StoreError("The kiosk could not make a unique resume code.")
+            audit.append(conn, self._audit_key, iso(self.clock()), actor, "draft_saved",
                          {"form_id": state["form_id"], "expires_at": iso(expires)})
         return code, expires
 
@@ -308,9 +333,11 @@ class Store:
         code = codes.read_resume_code(typed_code)
         if code is None:
             return DraftLookup("typo")
-        row = self._conn.execute(
-            "SELECT id, form_id, form_version, expires_at FROM drafts"
-            " WHERE resume_hash = ? AND saved = 1", (_resume_hash(codes.normalise(code)),)).fetchone()
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT id, form_id, form_version, expires_at FROM drafts"
+                " WHERE resume_hash = ? AND saved = 1",
+                (_resume_hash(codes.normalise(code)),)).fetchone()
         if row is None:
             return DraftLookup("unknown")
         if row[3] <= iso(self.clock()):
@@ -318,11 +345,15 @@ class Store:
         return DraftLookup("found", *row)
 
     def load_draft(self, draft_id: str, actor: str = SYSTEM) -> dict | None:
-        row = self._conn.execute("SELECT payload, form_id FROM drafts WHERE id = ?",
-                                 (draft_id,)).fetchone()
+        with self._lock:
+            row = self._conn.execute("SELECT payload, form_id FROM drafts WHERE id = ?",
+                                     (draft_id,)).fetchone()
         if row is None:
             return None
-        state = json.loads(self._box.open(row[0], f"draft:{draft_id}"))
+        try:
+            state = json.loads(self._box.open(row[0], f"draft:{draft_id}"))
+        except (InstallKeyError, ValueError):
+            raise StoreError("This saved form cannot be opened on this kiosk.") from None
         self.record("draft_resumed", {"form_id": row[1]}, actor)
         return state
 
@@ -330,7 +361,7 @@ class Store:
         with self._writing() as conn:
             gone = conn.execute("DELETE FROM drafts WHERE id = ?", (draft_id,)).rowcount
             if gone:
-                audit.append(conn, iso(self.clock()), actor, "draft_deleted", {})
+                audit.append(conn, self._audit_key, iso(self.clock()), actor, "draft_deleted", {})
         return bool(gone)
 
     def discard_autosave(self, draft_id: str) -> None:
@@ -359,7 +390,7 @@ class Store:
             counts = {"expired_drafts": expired, "abandoned_autosaves": stale,
                       "delivered_payloads": payloads}
             if any(counts.values()):
-                audit.append(conn, iso(now), SYSTEM, "purge", counts)
+                audit.append(conn, self._audit_key, iso(now), SYSTEM, "purge", counts)
         if any(counts.values()):
             with self._lock:  # deleted pages may still sit in the WAL file until a checkpoint
                 self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -380,14 +411,14 @@ class Store:
             conn.execute("INSERT INTO settings (key, value, updated_at) VALUES ('config', ?, ?)"
                          " ON CONFLICT(key) DO UPDATE SET value = excluded.value,"
                          " updated_at = excluded.updated_at", (json.dumps(digests), iso(self.clock())))
-            audit.append(conn, iso(self.clock()), SYSTEM, "config_changed",
+            audit.append(conn, self._audit_key, iso(self.clock()), SYSTEM, "config_changed",
                          {"keys": changed if before is not None else ["(first start)"],
                           "file": source})
         return changed
 
     # -- looking after it ---------------------------------------------------------------------
     def verify_audit(self) -> audit.ChainCheck:
-        return audit.verify(self._conn)
+        return audit.verify(self._conn, self._audit_key)
 
     def status(self) -> dict:
         conn = self.reader()
@@ -400,7 +431,7 @@ class Store:
             last_sync = conn.execute("SELECT value FROM settings WHERE key = 'last_sync_at'").fetchone()
             drafts = dict(conn.execute("SELECT saved, count(*) FROM drafts GROUP BY saved").fetchall())
             integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
-            chain = audit.verify(conn)
+            chain = audit.verify(conn, self._audit_key)
         finally:
             conn.close()
         size = sum(Path(f"{self.path}{s}").stat().st_size

@@ -81,6 +81,7 @@ def test_a_bad_config_is_one_clear_line(tmp_path, capsys):
 
 
 def test_configuration_changes_are_audited_by_key_name(data_dir, tmp_path, monkeypatch, capsys):
+    Store(data_dir / "kiosk.db").close()  # the kiosk has run once
     assert main(["status"]) == 0
     monkeypatch.setenv("KIOSK_DRAFT_EXPIRY_DAYS", "10")
     assert main(["status"]) == 0
@@ -91,3 +92,9 @@ def test_configuration_changes_are_audited_by_key_name(data_dir, tmp_path, monke
     details = [json.loads(row[0]) for row in rows]
     assert [d["keys"] for d in details] == [["(first start)"], ["draft_expiry_days"]]
     assert "10" not in rows[1][0]  # names only, never values
+
+
+def test_status_without_a_database_says_where_it_looked(data_dir, capsys):
+    assert main(["status"]) == 1
+    assert "no kiosk database at" in capsys.readouterr().err
+    assert not (data_dir / "kiosk.db").exists()
