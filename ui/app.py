@@ -62,6 +62,7 @@ def run_app(config_path: str | None, *, windowed: bool = False, language: str | 
                 config.forms_dir = Path(forms)
             catalogue = load_catalogue(config.forms_dir)
             store = config.open_store()
+            store.purge()
         except (ConfigError, StoreError) as error:
             print(error, file=sys.stderr)
             outcome["code"] = 2
@@ -73,7 +74,6 @@ def run_app(config_path: str | None, *, windowed: bool = False, language: str | 
             print(f"form not served: {failure}", file=sys.stderr)
         for warning in store.warnings:
             print(f"warning: {warning}", file=sys.stderr)
-        store.purge()
         outcome["store"] = store
         window.default_language = language or config.default_language
         window.attach(catalogue, store, config.idle_seconds, config.idle_warning_seconds)

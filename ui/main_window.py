@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
     QLineEdit,
@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # the heavy modules load after the first paint (see attach)
 
 LANGUAGES = ["en", "fr", "es", "ar"]
 MAX_CODE_TRIES = 5  # wrong resume codes in one visit before it is wiped
+PURGE_EVERY_MS = 60 * 60 * 1000
 
 
 class MainWindow(QMainWindow):
@@ -52,6 +53,7 @@ class MainWindow(QMainWindow):
         self._waiting_to_begin: str | None = None
         self._ready = False
         self.resumed, self._failed_codes = False, 0
+        self.visit = 0  # changes at every wipe: a late result of an earlier visit is ignored
         self.tasks = None  # threads are for later (attach): not needed to paint
         self.setWindowTitle("Public service kiosk")
         self.setStyleSheet(stylesheet(100))
@@ -115,6 +117,11 @@ class MainWindow(QMainWindow):
         self.idle.expired.connect(self.end_visit)
         self.warning.more_time.connect(self._more_time)
         QApplication.instance().focusChanged.connect(self._focus_changed)
+        # Retention runs all day, not only at start: a kiosk may run for months.
+        self._purge = QTimer(self, interval=PURGE_EVERY_MS)
+        self._purge.timeout.connect(lambda: self.tasks.run(
+            "db", store.purge, on_error=lambda error: print(f"warning: {error}", file=sys.stderr)))
+        self._purge.start()
         waiting, self._waiting_to_begin = self._waiting_to_begin, None
         self._ready = True
         self.end_visit()
@@ -184,16 +191,18 @@ class MainWindow(QMainWindow):
             return
         self.page.set_busy(i18n.text(self.language, "ui.saving"))
 
+        draft_id, self.draft_id = self.draft_id, None  # kept on purpose: not for the wipe
+
         def saved(result) -> None:
             code, expires = result
-            self.draft_id = None  # kept on purpose: the wipe must not delete it
             self.page.wipe()
             self.done.show_saved(code, i18n.format_date(expires.astimezone().date(), self.language),
                                  self.language)
             self.show_screen(self.done)
 
-        self.tasks.run("db", self.store.save_for_later, self.draft_id, session_state(session),
-                       on_done=saved, on_error=self._store_failed)
+        self.tasks.run("db", self.store.save_for_later, draft_id, session_state(session),
+                       on_done=self._for_this_visit(saved),
+                       on_error=self._for_this_visit(self._keep_draft_and_fail(draft_id)))
 
     def open_resume(self) -> None:
         self.resume.language = self.language
@@ -201,6 +210,7 @@ class MainWindow(QMainWindow):
 
     def resume_with(self, typed: str) -> None:
         from kiosk.forms.snapshot import restore_session
+        from kiosk.store import StoreError
 
         lookup = self.store.find_draft(typed)
         problem = {"typo": "ui.code_typo", "unknown": "ui.code_unknown",
@@ -217,7 +227,12 @@ class MainWindow(QMainWindow):
             self.resume.show_in(self.language, i18n.text(self.language, problem, days=days)
                                 if problem == "ui.code_expired" else i18n.text(self.language, problem))
             return
-        restored = restore_session(form, self.store.load_draft(lookup.draft_id))
+        try:
+            restored = restore_session(form, self.store.load_draft(lookup.draft_id))
+        except (StoreError, KeyError, ValueError, TypeError):
+            # A new install key, or a damaged draft: say so, and do not pretend it is gone.
+            self.resume.show_in(self.language, i18n.text(self.language, "ui.draft_unreadable"))
+            return
         self.draft_id, self.resumed = lookup.draft_id, True
         self.set_language(restored.session.language)
         self.page.start(restored.session)
@@ -250,11 +265,11 @@ class MainWindow(QMainWindow):
         form = session.form
         self.page.set_busy(i18n.text(self.language, "ui.saving"))
 
+        # The draft (an autosave, or the saved form it was resumed from) goes in the same
+        # commit as the submission, whatever happens to this screen meanwhile.
+        draft_id, self.draft_id = self.draft_id, None
+
         def stored(reference: str) -> None:
-            if self.resumed:  # sent: the saved draft it came from is not needed any more
-                self.tasks.run("db", self.store.delete_draft, self.draft_id)
-                self.draft_id = None
-            self._discard_draft()
             self.done.show_for(form.title(session.language), reference,
                                form.text(form.definition.settings.next_steps, session.language),
                                session.language)
@@ -262,7 +277,25 @@ class MainWindow(QMainWindow):
             self.show_screen(self.done)
 
         self.tasks.run("db", self.store.submit, submission, form.definition.settings.destination,
-                       on_done=stored, on_error=self._store_failed)
+                       None, draft_id, on_done=self._for_this_visit(stored),
+                       on_error=self._for_this_visit(self._keep_draft_and_fail(draft_id)))
+
+    def _keep_draft_and_fail(self, draft_id):
+        def failed(error: BaseException) -> None:
+            self.draft_id = draft_id  # nothing was stored: the draft is still this visit's
+            self._store_failed(error)
+        return failed
+
+    def _for_this_visit(self, callback):
+        """Wrap a task's callback so it does nothing if the visit has been wiped meanwhile:
+        the next person must never see the last one's reference or lose their own page."""
+        visit = self.visit
+
+        def guarded(result) -> None:
+            if self.visit == visit:
+                callback(result)
+
+        return guarded
 
     def _store_failed(self, error: BaseException) -> None:
         from kiosk.store import StoreError
@@ -283,6 +316,7 @@ class MainWindow(QMainWindow):
         if not self.ready:
             return
         self._discard_draft()
+        self.visit += 1
         self.resumed, self._failed_codes = False, 0
         self.idle.stop()
         self.warning.hide()
@@ -295,7 +329,8 @@ class MainWindow(QMainWindow):
         self.keyboard.hide()
         self.text_size = 100
         self.setStyleSheet(stylesheet(100))
-        self.set_language(self.default_language)
+        self.attract.default_language = self.default_language
+        self.set_language(self.default_language)  # the next person starts in the kiosk's own
         self.show_screen(self.attract)
 
     def _more_time(self) -> None:

@@ -34,6 +34,7 @@ class PageScreen(Screen):
         self.session: Session | None = None
         self.inputs: dict[str, QuestionInput] = {}
         self.content: QWidget | None = None
+        self.busy_message: str | None = None
 
     def start(self, session: Session) -> None:
         self.session = session
@@ -69,6 +70,8 @@ class PageScreen(Screen):
         self.set_body(whole)
         self.content = content
         self._offer_keyboard()
+        if self.busy_message:  # redrawn while saving (a new text size): still saving
+            self.set_busy(self.busy_message)
 
     def _offer_keyboard(self) -> None:
         """The first box on the page gets the focus, so its keyboard is there without a tap."""
@@ -81,6 +84,7 @@ class PageScreen(Screen):
         self.session = None
         self.inputs = {}
         self.content = None
+        self.busy_message = None
         self.set_body(None)
         self.wants_keyboard.emit(None)
 
@@ -166,6 +170,7 @@ class PageScreen(Screen):
 
     def set_busy(self, message: str | None) -> None:
         """While the answers are being saved: say so, and take no second press."""
+        self.busy_message = message
         if self.body is None:
             return
         for child in self.body.findChildren(QPushButton):

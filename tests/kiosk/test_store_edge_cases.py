@@ -1,8 +1,5 @@
-"""Review findings for the durable store, its config and the IT command line.
-
-Each test shows a bug that is still there; it is marked xfail(strict=True) so the suite stays
-green, and will start failing (XPASS) the day the bug is fixed, so the mark can be removed.
-"""
+"""Edge cases of the durable store, its config and the IT command line that a review found
+broken, now fixed: each test shows what would have gone wrong."""
 
 import json
 import sqlite3
