@@ -4,22 +4,12 @@ import json
 import re
 from pathlib import Path
 
-import pytest
-
 from kiosk.store import Store
 from ui.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 ANSWERS = ROOT / "tests" / "kiosk" / "data" / "answers"
 FORMS = ROOT / "assets" / "forms"
-
-
-@pytest.fixture
-def data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("KIOSK_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("KIOSK_SITE_ID", "hall7")
-    monkeypatch.delenv("KIOSK_CONFIG", raising=False)
-    return tmp_path / "data"
 
 
 def test_submit_stores_each_answer_set_and_prints_its_reference(data_dir, capsys):

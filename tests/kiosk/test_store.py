@@ -2,7 +2,7 @@
 
 import json
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,28 +15,6 @@ from kiosk.store.errors import DISK_FULL, READ_ONLY, explain
 from tests.kiosk.store_helpers import fake_submission
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-class Clock:
-    def __init__(self):
-        self.now = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
-
-    def __call__(self):
-        return self.now
-
-    def advance(self, **delta):
-        self.now += timedelta(**delta)
-
-
-@pytest.fixture
-def clock():
-    return Clock()
-
-
-@pytest.fixture
-def store(tmp_path, clock):
-    with Store(tmp_path / "data" / "kiosk.db", site_id="lib-01", clock=clock) as store:
-        yield store
 
 
 def rows(store, sql, *args):

@@ -4,7 +4,6 @@ broken, now fixed: each test shows what would have gone wrong."""
 import json
 import sqlite3
 import threading
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,28 +16,6 @@ from tests.kiosk.store_helpers import fake_submission
 from ui.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-class Clock:
-    def __init__(self):
-        self.now = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
-
-    def __call__(self):
-        return self.now
-
-    def advance(self, **delta):
-        self.now += timedelta(**delta)
-
-
-@pytest.fixture
-def clock():
-    return Clock()
-
-
-@pytest.fixture
-def store(tmp_path, clock):
-    with Store(tmp_path / "data" / "kiosk.db", site_id="lib-01", clock=clock) as store:
-        yield store
 
 
 def _scribble(path: Path) -> None:
@@ -179,14 +156,6 @@ def test_a_bad_environment_override_names_the_variable(tmp_path):
 
 
 # -- the command line -------------------------------------------------------------------------
-
-@pytest.fixture
-def data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("KIOSK_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("KIOSK_SITE_ID", "hall7")
-    monkeypatch.delenv("KIOSK_CONFIG", raising=False)
-    return tmp_path / "data"
-
 
 def test_status_on_a_damaged_database_is_not_healthy(data_dir, capsys):
     with Store(data_dir / "kiosk.db", site_id="hall7") as store:
