@@ -1,0 +1,46 @@
+"""Every control a finger can touch is at least 44 x 44 px (WCAG 2.5.5), on every screen of a
+visit, at every text size."""
+
+import pytest
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QPushButton
+
+from .test_journey import answer_sets
+
+MINIMUM = 44
+
+
+def too_small(window) -> list[str]:
+    controls = [w for w in window.findChildren(QPushButton) + window.findChildren(QLineEdit)
+                + window.findChildren(QPlainTextEdit) if w.isVisible()]
+    assert controls
+    return [f"{type(w).__name__} '{getattr(w, 'text', lambda: '')() or w.accessibleName()}' "
+            f"{w.width()}x{w.height()}"
+            for w in controls if w.width() < MINIMUM or w.height() < MINIMUM]
+
+
+@pytest.mark.parametrize("percent", [100, 200])
+def test_every_control_on_every_screen_is_big_enough(window, driver, qtbot, percent):
+    seen = 0
+    window.set_text_size(percent)
+    assert too_small(window) == [], "attract"
+    driver.tap_named("primary", language="en")
+    window.set_text_size(percent)
+    assert too_small(window) == [], "services"
+    driver.tap_named("tile", form_id="housing_assistance")
+    answers = answer_sets("housing_assistance")[0]
+    session = window.page.session
+    while session.page().kind != "check":
+        page = session.page()
+        qtbot.wait(1)  # let layouts settle before measuring
+        assert too_small(window) == [], page.key
+        seen += 1
+        if page.kind == "summary":
+            driver.tap_named("primary")
+            continue
+        for name, widget in window.page.inputs.items():
+            value = driver._value_for(session, page, name, answers)
+            if value is not None:
+                driver.enter(widget, value)
+        driver.tap_named("primary")
+    assert too_small(window) == [], "check your answers"
+    assert seen >= 8
