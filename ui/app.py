@@ -4,6 +4,7 @@ the forms and open the store (the heavy part), so a kiosk shows something at onc
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import tempfile
 from collections.abc import Callable
@@ -84,10 +85,19 @@ def run_app(config_path: str | None, *, windowed: bool = False, language: str | 
     else:
         window.setWindowFlag(Qt.WindowType.FramelessWindowHint)
         window.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint)
+        # The whole screen even with no window manager to honour "fullscreen" (a bare X
+        # server, some kiosk sessions).
+        window.setGeometry(app.primaryScreen().geometry())
         window.showFullScreen()
     after_first_paint(window, finish_starting)
-    if quit_after:
-        QTimer.singleShot(int(quit_after * 1000), app.quit)
+    if quit_after:  # exit(), not quit(): in Qt 6 quit() asks the (locked) window to close
+        QTimer.singleShot(int(quit_after * 1000), lambda: app.exit(0))
+    # systemd stops the kiosk with SIGTERM: finish queued writes and close the store first.
+    # Python runs signal handlers only between bytecodes, so a timer gives it the chance.
+    signal.signal(signal.SIGTERM, lambda *_: app.exit(0))
+    heartbeat = QTimer(interval=500)
+    heartbeat.timeout.connect(lambda: None)
+    heartbeat.start()
     code = app.exec()
     if window.ready:
         window.end_visit()

@@ -220,3 +220,38 @@ def test_the_configured_default_language_is_the_attract_screens(tmp_path):
     outcome, _ = run_app_in_a_process(tmp_path, 'default_language = "fr"\n')
     assert outcome["code"] == 0 and outcome["attached"]
     assert outcome["titles"] == [i18n.text("fr", "ui.welcome")]
+
+
+def _kiosk_process(tmp_path, *args):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "KIOSK_DATA_DIR": str(tmp_path / "data")}
+    env.pop("KIOSK_CONFIG", None)
+    return subprocess.Popen([sys.executable, "-m", "ui.cli", "run", *args], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_the_locked_kiosk_still_stops_on_sigterm_and_closes_its_store(tmp_path):
+    import signal
+    import time
+
+    from kiosk.store import Store
+
+    child = _kiosk_process(tmp_path)
+    deadline = time.monotonic() + 60
+    while not (tmp_path / "data" / "kiosk.db").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    child.send_signal(signal.SIGTERM)  # how systemd stops it
+    _, err = child.communicate(timeout=30)
+    assert child.returncode == 0, err
+    with Store(tmp_path / "data" / "kiosk.db") as store:
+        assert store.status()["integrity"] == "ok"
+
+
+def test_quit_after_works_in_kiosk_mode(tmp_path):
+    child = _kiosk_process(tmp_path, "--quit-after", "1")
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == 0, err
