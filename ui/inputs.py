@@ -86,6 +86,12 @@ class PartsInput(QuestionInput):
             row.addLayout(column)
             self.boxes[name] = box
         row.addStretch(1)
+        boxes = list(self.boxes.values())
+        for box, following in zip(boxes, boxes[1:], strict=False):
+            # A full day box moves on to the month, and the month to the year: no need to
+            # find and tap the next box (the GOV.UK pattern, made for touch).
+            box.textEdited.connect(
+                lambda text, b=box, n=following: n.setFocus() if len(text) == b.maxLength() else None)
 
     @staticmethod
     def _initial(entry) -> dict:

@@ -234,3 +234,18 @@ def test_save_and_finish_later_then_continue_with_the_code(window, store, driver
     reference = driver.complete(answers)
     assert store.submission(reference)["answers"]["full_name"] == "Sam Later"
     qtbot.waitUntil(lambda: store.status()["drafts_saved"] == 0)  # sent: the draft is gone
+
+
+def test_a_full_day_box_moves_on_to_the_month_and_then_the_year(window, driver, qtbot):
+    driver.start("housing_assistance")
+    driver.enter(window.page.inputs["full_name"], "Sam Example")
+    driver.tap_named("primary")
+    boxes = window.page.inputs["date_of_birth"].boxes
+    boxes["day"].setFocus()
+    qtbot.waitUntil(lambda: boxes["day"].hasFocus())
+    QTest.keyClicks(QApplication.focusWidget(), "07")
+    assert boxes["month"].hasFocus()
+    QTest.keyClicks(QApplication.focusWidget(), "03")
+    assert boxes["year"].hasFocus()
+    QTest.keyClicks(QApplication.focusWidget(), "1985")
+    assert [boxes[p].text() for p in ("day", "month", "year")] == ["07", "03", "1985"]
