@@ -52,7 +52,7 @@ class MainWindow(QMainWindow):
         self.store: Store | None = None
         self._waiting_to_begin: str | None = None
         self._ready = False
-        self.resumed, self._failed_codes = False, 0
+        self._failed_codes = 0
         self.visit = 0  # changes at every wipe: a late result of an earlier visit is ignored
         self.tasks = None  # threads are for later (attach): not needed to paint
         self.setWindowTitle("Public service kiosk")
@@ -233,7 +233,7 @@ class MainWindow(QMainWindow):
             # A new install key, or a damaged draft: say so, and do not pretend it is gone.
             self.resume.show_in(self.language, i18n.text(self.language, "ui.draft_unreadable"))
             return
-        self.draft_id, self.resumed = lookup.draft_id, True
+        self.draft_id = lookup.draft_id  # autosaves now update the saved draft itself
         self.set_language(restored.session.language)
         self.page.start(restored.session)
         self.show_screen(self.page)
@@ -317,7 +317,7 @@ class MainWindow(QMainWindow):
             return
         self._discard_draft()
         self.visit += 1
-        self.resumed, self._failed_codes = False, 0
+        self._failed_codes = 0
         self.idle.stop()
         self.warning.hide()
         self.page.wipe()

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from .answers import AnswerError, parse_answer
 from .form import Form
@@ -108,7 +107,3 @@ def restore_session(form: Form, state: dict,
         session._history, session._visited = [], set()
     return Restored(session, dropped)
 
-
-def answered(state: dict) -> Any:
-    """How many answers a saved state holds (for staff screens; never the answers)."""
-    return len(state.get("values", {})) + sum(len(i) for i in state.get("items", {}).values())

@@ -72,9 +72,3 @@ def verify(conn: sqlite3.Connection, key: bytes) -> ChainCheck:
         prev_hash, expected_seq = stored_hash, seq + 1
     return ChainCheck(True, count)
 
-
-def recent(conn: sqlite3.Connection, limit: int = 50) -> list[dict]:
-    rows = conn.execute("SELECT seq, at, actor, event, detail FROM audit ORDER BY seq DESC LIMIT ?",
-                        (limit,)).fetchall()
-    return [{"seq": r[0], "at": r[1], "actor": r[2], "event": r[3], "detail": json.loads(r[4])}
-            for r in rows]
