@@ -80,15 +80,21 @@ class Driver:
                 given = answers.get(page.key.name) or []
                 self.tap_named("add_another" if len(page.items) < len(given) else "primary")
                 continue
-            for name, widget in window.page.inputs.items():
-                value = self._value_for(session, page, name, answers)
-                if value is not None:
-                    self.enter(widget, value)
+            self.fill_page(answers)
             self.tap_named("primary")
             after = window.page.session.page() if window.page.session else None
             if after is not None and after.key == page.key and after.problems:
                 raise DriveError("; ".join(f"{p.name}: {p.message}" for p in after.problems))
         raise DriveError("the visit never reached check your answers")
+
+    def fill_page(self, answers: dict[str, Any]) -> None:
+        """Enter on the page on screen what `answers` holds for its questions."""
+        session = self.window.page.session
+        page = session.page()
+        for name, widget in self.window.page.inputs.items():
+            value = self._value_for(session, page, name, answers)
+            if value is not None:
+                self.enter(widget, value)
 
     @staticmethod
     def _value_for(session, page, name: str, answers: dict) -> Any:

@@ -90,10 +90,7 @@ def test_add_another_and_remove_in_a_repeat(window, driver):
         page = session.page()
         if page.kind == "summary":
             break
-        for name, widget in window.page.inputs.items():
-            value = driver._value_for(session, page, name, answers)
-            if value is not None:
-                driver.enter(widget, value)
+        driver.fill_page(answers)
         driver.tap_named("primary")
     assert [item.title for item in session.page().items] == [members[0]["member_name"]]
     driver.tap_named("add_another")

@@ -37,10 +37,7 @@ def test_every_control_on_every_screen_is_big_enough(window, driver, qtbot, perc
         if page.kind == "summary":
             driver.tap_named("primary")
             continue
-        for name, widget in window.page.inputs.items():
-            value = driver._value_for(session, page, name, answers)
-            if value is not None:
-                driver.enter(widget, value)
+        driver.fill_page(answers)
         driver.tap_named("primary")
     assert too_small(window) == [], "check your answers"
     assert seen >= 8
