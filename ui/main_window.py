@@ -31,6 +31,12 @@ if TYPE_CHECKING:  # the heavy modules load after the first paint (see attach)
     from kiosk.store import Store
 
 LANGUAGES = ["en", "fr", "es", "ar"]
+
+
+def _warn(error: BaseException) -> None:
+    """Housekeeping that failed (a purge, deleting an autosave): for IT's log, not the screen."""
+    print(f"warning: {error}", file=sys.stderr)
+
 MAX_CODE_TRIES = 5  # wrong resume codes in one visit before it is wiped
 PURGE_EVERY_MS = 60 * 60 * 1000
 
@@ -51,7 +57,7 @@ class MainWindow(QMainWindow):
         self.catalogue: Catalogue | None = None
         self.store: Store | None = None
         self._waiting_to_begin: str | None = None
-        self._ready = False
+        self.ready = False  # True once the forms and the store are attached
         self._failed_codes = 0
         self.visit = 0  # changes at every wipe: a late result of an earlier visit is ignored
         self.tasks = None  # threads are for later (attach): not needed to paint
@@ -119,18 +125,13 @@ class MainWindow(QMainWindow):
         QApplication.instance().focusChanged.connect(self._focus_changed)
         # Retention runs all day, not only at start: a kiosk may run for months.
         self._purge = QTimer(self, interval=PURGE_EVERY_MS)
-        self._purge.timeout.connect(lambda: self.tasks.run(
-            "db", store.purge, on_error=lambda error: print(f"warning: {error}", file=sys.stderr)))
+        self._purge.timeout.connect(lambda: self.tasks.run("db", store.purge, on_error=_warn))
         self._purge.start()
         waiting, self._waiting_to_begin = self._waiting_to_begin, None
-        self._ready = True
+        self.ready = True
         self.end_visit()
         if waiting:
             self.begin(waiting)
-
-    @property
-    def ready(self) -> bool:
-        return self._ready
 
     # -- screens ------------------------------------------------------------------------------
     def show_screen(self, screen: Screen) -> None:
@@ -308,7 +309,7 @@ class MainWindow(QMainWindow):
     def _discard_draft(self) -> None:
         if self.draft_id is not None:
             self.tasks.run("db", self.store.discard_autosave, self.draft_id,
-                           on_error=lambda error: print(f"warning: {error}", file=sys.stderr))
+                           on_error=_warn)
             self.draft_id = None
 
     def end_visit(self) -> None:

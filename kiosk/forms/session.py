@@ -240,12 +240,8 @@ class Session:
         repeat = field.repeat if field is not None else None
         if key.item is None or repeat is None or repeat.repeat_count is not None:
             raise SessionError("only an item of an 'add another' repeat can be cancelled")
-        del self._items[repeat.name][key.item]
-        self._forget_repeat(repeat)
-        self._opened_repeats.add(repeat.name)
+        self._drop_item(repeat, key.item)
         self._errors = {}
-        self._slots = None
-        self._refresh()
         self._page = PageKey("summary", repeat.name)
         return self.page()
 
@@ -254,12 +250,15 @@ class Session:
         items = self._items.get(repeat.name, [])
         if not 0 <= index < len(items):
             raise SessionError(f"there is no item {index} in {repeat.name}")
-        del items[index]
+        self._drop_item(repeat, index)
+        return self.page()
+
+    def _drop_item(self, repeat: Field, index: int) -> None:
+        del self._items[repeat.name][index]
         self._forget_repeat(repeat)  # later items moved down by one
-        self._opened_repeats.add(repeat.name)
+        self._opened_repeats.add(repeat.name)  # the summary shows, even with no items left
         self._slots = None
         self._refresh()
-        return self.page()
 
     # -- check answers and submission ---------------------------------------------------------
     def check_answers(self) -> list[AnswerRow]:
@@ -613,13 +612,9 @@ class Session:
                      if not (self.form.fields[k[0]].repeat is repeat and k[1] is not None and k[1] >= first)}
 
     def _forget_repeat(self, repeat: Field) -> None:
-        """Forget entries and pages of a repeat's items whose positions changed or went."""
-        self._raw = {k: v for k, v in self._raw.items() if self.form.fields[k[0]].repeat is not repeat}
-        self._history = [k for k in self._history if not self._in_repeat(k, repeat)]
-        self._history_before_change = [k for k in self._history_before_change
-                                       if not self._in_repeat(k, repeat)]
-        summary = PageKey("summary", repeat.name)
-        self._visited = {k for k in self._visited if not self._in_repeat(k, repeat) and k != summary}
+        """Forget entries and pages of all a repeat's items, and that its summary was seen."""
+        self._forget_items_from(repeat, 0)
+        self._visited.discard(PageKey("summary", repeat.name))
         self._opened_repeats.discard(repeat.name)
 
     def _summary_field(self) -> Field:
