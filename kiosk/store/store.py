@@ -193,7 +193,11 @@ class Store:
     def record(self, event: str, detail: dict | None = None, actor: str = SYSTEM) -> None:
         """Add an entry to the audit log (no citizen data in `detail`)."""
         with self._writing() as conn:
-            audit.append(conn, self._audit_key, iso(self.clock()), actor, event, detail or {})
+            self._audit(conn, actor, event, detail or {})
+
+    def _audit(self, conn: sqlite3.Connection, actor: str, event: str, detail: dict) -> None:
+        """An audit entry inside the caller's transaction, so it commits with its cause."""
+        audit.append(conn, self._audit_key, iso(self.clock()), actor, event, detail)
 
     # -- submissions --------------------------------------------------------------------------
     def submit(self, submission: dict, destination: str = "central",
@@ -325,7 +329,7 @@ class Store:
                 break
             else:
                 raise StoreError("The kiosk could not make a unique resume code.")
-            audit.append(conn, self._audit_key, iso(self.clock()), actor, "draft_saved",
+            self._audit(conn, actor, "draft_saved",
                          {"form_id": state["form_id"], "expires_at": iso(expires)})
         return code, expires
 
@@ -361,7 +365,7 @@ class Store:
         with self._writing() as conn:
             gone = conn.execute("DELETE FROM drafts WHERE id = ?", (draft_id,)).rowcount
             if gone:
-                audit.append(conn, self._audit_key, iso(self.clock()), actor, "draft_deleted", {})
+                self._audit(conn, actor, "draft_deleted", {})
         return bool(gone)
 
     def discard_autosave(self, draft_id: str) -> None:
@@ -390,7 +394,7 @@ class Store:
             counts = {"expired_drafts": expired, "abandoned_autosaves": stale,
                       "delivered_payloads": payloads}
             if any(counts.values()):
-                audit.append(conn, self._audit_key, iso(now), SYSTEM, "purge", counts)
+                self._audit(conn, SYSTEM, "purge", counts)
         if any(counts.values()):
             with self._lock:  # deleted pages may still sit in the WAL file until a checkpoint
                 self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -411,14 +415,15 @@ class Store:
             conn.execute("INSERT INTO settings (key, value, updated_at) VALUES ('config', ?, ?)"
                          " ON CONFLICT(key) DO UPDATE SET value = excluded.value,"
                          " updated_at = excluded.updated_at", (json.dumps(digests), iso(self.clock())))
-            audit.append(conn, self._audit_key, iso(self.clock()), SYSTEM, "config_changed",
+            self._audit(conn, SYSTEM, "config_changed",
                          {"keys": changed if before is not None else ["(first start)"],
                           "file": source})
         return changed
 
     # -- looking after it ---------------------------------------------------------------------
     def verify_audit(self) -> audit.ChainCheck:
-        return audit.verify(self._conn, self._audit_key)
+        with self._lock:
+            return audit.verify(self._conn, self._audit_key)
 
     def status(self) -> dict:
         conn = self.reader()
