@@ -11,9 +11,11 @@ import difflib
 import os
 import tomllib
 from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .paths import sample_forms_dir
 
@@ -22,6 +24,52 @@ APP = "kiosk"
 
 class ConfigError(Exception):
     """The configuration cannot be used; the message names the file and the key."""
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+def is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    return host in LOOPBACK_HOSTS or host.startswith("127.")
+
+
+class Destination(BaseModel):
+    """Where a form's submissions go: `[destinations.NAME]` in the file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["rest"] = Field("rest", description="the transport (the reference REST contract)")
+    url: str = Field(description="the central service's address, https://...")
+    device_id: str | None = Field(None, description="this kiosk's id there (default: site_id)")
+    token: str = Field(description="the device token `kiosk central init` printed")
+    key_fingerprint: str = Field(description="the pinned fingerprint of the sealing key")
+    public_key: str | None = Field(
+        None, description="the sealing key (base64); fetched from the service when absent")
+    allow_http: bool = Field(False, description="allow plain http to a non-loopback address")
+    ca_file: Path | None = Field(None, description="a CA bundle for a private certificate authority")
+    proxy: str | None = Field(None, description="an HTTP proxy, http://host:port (none by default)")
+    connect_timeout_seconds: float = Field(5, gt=0, le=120)
+    timeout_seconds: float = Field(20, gt=0, le=600, description="for each request's answer")
+    retry_first_seconds: float = Field(30, gt=0, le=3600, description="the first retry's delay")
+    retry_max_seconds: float = Field(1800, gt=0, le=86400, description="the longest delay")
+
+    @model_validator(mode="after")
+    def _checked(self) -> Destination:
+        scheme = urlsplit(self.url).scheme
+        if scheme not in ("http", "https"):
+            raise ValueError(f"url must start with https:// (it is '{self.url}')")
+        if scheme == "http" and not self.allow_http and not is_loopback(self.url):
+            raise ValueError("plain http is allowed only to this machine (loopback); use https, "
+                             "or set allow_http = true if IT accepts unencrypted transport")
+        if self.public_key is not None:
+            from .sealing import SealingError, SealingKey
+
+            try:
+                SealingKey.from_text(self.public_key, self.key_fingerprint)
+            except SealingError as error:
+                raise ValueError(str(error)) from None
+        return self
 
 
 class Config(BaseModel):
@@ -41,11 +89,27 @@ class Config(BaseModel):
                               description="inactivity before the 'do you need more time?' warning")
     idle_warning_seconds: int = Field(30, ge=20, le=600,
                                       description="the warning's countdown before the wipe")
+    destinations: dict[str, Destination] = Field(
+        default_factory=dict, description="[destinations.NAME] tables; forms name theirs")
+    sync_interval_seconds: float = Field(30, ge=1, le=3600, description="how often to look for work")
+    heartbeat_minutes: float = Field(5, gt=0, le=1440, description="how often to report to central")
+    forms_pull_minutes: float = Field(15, gt=0, le=1440,
+                                      description="how often to ask central for new form versions")
     source: Path | None = Field(None, exclude=True)  # the file it was read from, if any
 
     @property
     def database_path(self) -> Path:
         return self.data_dir / "kiosk.db"
+
+    @property
+    def central_forms_dir(self) -> Path:
+        """Form versions pulled from the central service (sync/forms_pull.py)."""
+        return self.data_dir / "central-forms"
+
+    def load_catalogue(self):
+        from .forms.catalogue import load_catalogue
+
+        return load_catalogue(self.forms_dir, self.central_forms_dir)
 
     def open_store(self, set_aside_damage: bool = True):
         """The store this configuration describes, with configuration changes audited."""
@@ -93,7 +157,8 @@ def load_config(path: str | Path | None = None, environ: dict[str, str] | None =
         for error in invalid.errors():
             key = ".".join(map(str, error["loc"]))
             where = f"KIOSK_{key.upper()} (environment)" if key in from_environment else f"{file}: '{key}'"
-            problems.append(f"{where}: {error['msg']}")
+            message = "unknown key" if error["type"] == "extra_forbidden" else error["msg"]
+            problems.append(f"{where}: {message.removeprefix('Value error, ')}")
         raise ConfigError("; ".join(problems)) from None
     config.source = file if file.is_file() else None
     return config

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,19 +15,27 @@ FORM_SUFFIXES = (".yaml", ".yml")
 
 @dataclass
 class Catalogue:
-    forms: dict[str, Form] = field(default_factory=dict)
+    forms: dict[str, Form] = field(default_factory=dict)  # what a new visit uses
     failures: list[FormError] = field(default_factory=list)
+    # every version on this kiosk, including older ones that saved drafts began on
+    versions: dict[tuple[str, str], Form] = field(default_factory=dict)
 
     def get(self, form_id: str) -> Form:
         return self.forms[form_id]
+
+    def version(self, form_id: str, version: str | None) -> Form | None:
+        """The exact version a draft began on, else the current one (a draft then moves to it)."""
+        return self.versions.get((form_id, version or "")) or self.forms.get(form_id)
 
 
 def form_files(folder: Path) -> list[Path]:
     return sorted(p for p in Path(folder).iterdir() if p.suffix in FORM_SUFFIXES and p.is_file())
 
 
-def load_catalogue(folder: Path | str) -> Catalogue:
-    """Load every form file in `folder`; one broken form never stops the others."""
+def load_catalogue(folder: Path | str, downloaded: Path | str | None = None) -> Catalogue:
+    """Load every form file in `folder`; one broken form never stops the others. Versions
+    pulled from the central service (`downloaded`, see sync/forms_pull.py) come on top: the
+    service's current version of a form replaces the local file of the same form_id."""
     catalogue = Catalogue()
     folder = Path(folder)
     if not folder.is_dir():
@@ -45,4 +54,23 @@ def load_catalogue(folder: Path | str) -> Catalogue:
                 column="form_id")]))
             continue
         catalogue.forms[form.form_id] = form
+        catalogue.versions[(form.form_id, form.version)] = form
+    if downloaded is not None:
+        _add_downloaded(catalogue, Path(downloaded))
     return catalogue
+
+
+def _add_downloaded(catalogue: Catalogue, root: Path) -> None:
+    try:
+        current = json.loads((root / "current.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return  # nothing pulled yet
+    for path in sorted(root.glob("*/*.yaml")):
+        try:
+            form = load_form(path)
+        except FormError as failure:
+            catalogue.failures.append(failure)
+            continue
+        catalogue.versions[(form.form_id, form.version)] = form
+        if current.get(form.form_id) == form.version:
+            catalogue.forms[form.form_id] = form

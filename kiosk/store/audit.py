@@ -17,8 +17,9 @@ from dataclasses import dataclass
 GENESIS = "0" * 64
 EVENTS = frozenset({
     "integrity_problem", "draft_saved", "draft_resumed",
-    "draft_deleted", "purge", "sync_run", "sync_result", "helper_unlock", "helper_lock",
+    "draft_deleted", "purge", "helper_unlock", "helper_lock",
     "helper_unlock_failed", "helper_lockout", "helper_action", "config_changed",
+    "sealed", "sync_stopped", "forms_updated", "retry_rejected",
 })
 
 

@@ -90,5 +90,15 @@ def m001_initial(db: Database) -> None:
     """)
 
 
+@migrations()
+def m002_sealing_and_forms(db: Database) -> None:
+    _run(db, """
+    -- The fingerprint of the destination key a payload is sealed to; NULL while it waits
+    -- under the install key (the destination's key not yet known).
+    ALTER TABLE submissions ADD COLUMN sealed_to TEXT;
+    CREATE INDEX submissions_unsealed ON submissions(destination) WHERE sealed_to IS NULL;
+    """)
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)

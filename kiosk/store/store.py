@@ -16,36 +16,21 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from . import audit, codes
+from .clock import iso, utc_now
 from .errors import CANNOT_OPEN, StoreError, explain
 from .keys import Box, InstallKeyError, load_or_create_key
+from .outbox import DueItem, Outbox, Outgoing  # noqa: F401 (part of the store's API)
 from .schema import migrate
 
 STATES = ("queued", "sending", "delivered", "rejected")
 _DAMAGE_CODES = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}  # what "damaged" means
 SYSTEM = "kiosk"
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-@dataclass(frozen=True)
-class DueItem:
-    submission_id: str
-    reference: str
-    destination: str
-    attempts: int
-    next_attempt_at: str
 
 
 @dataclass(frozen=True)
@@ -70,12 +55,14 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-class Store:
+class Store(Outbox):
     def __init__(self, path: Path | str, *, site_id: str = "KIOSK",
                  clock: Callable[[], datetime] = utc_now, draft_expiry_days: int = 30,
                  delivered_retention_days: int = 7, autosave_grace_minutes: int = 15,
-                 set_aside_damage: bool = True):
+                 set_aside_damage: bool = True, sealing_keys: dict | None = None):
         self.path = Path(path)
+        # destination name -> SealingKey: submissions to these are sealed as they are stored
+        self.sealing_keys = dict(sealing_keys or {})
         self.site_id = site_id
         self.clock = clock
         self.draft_expiry = timedelta(days=draft_expiry_days)
@@ -110,11 +97,27 @@ class Store:
 
     @classmethod
     def from_config(cls, config, set_aside_damage: bool = True) -> Store:
-        return cls(config.database_path, site_id=config.site_id,
-                   draft_expiry_days=config.draft_expiry_days,
-                   delivered_retention_days=config.delivered_retention_days,
-                   autosave_grace_minutes=config.autosave_grace_minutes,
-                   set_aside_damage=set_aside_damage)
+        store = cls(config.database_path, site_id=config.site_id,
+                    draft_expiry_days=config.draft_expiry_days,
+                    delivered_retention_days=config.delivered_retention_days,
+                    autosave_grace_minutes=config.autosave_grace_minutes,
+                    set_aside_damage=set_aside_damage)
+        store.load_sealing_keys(config.destinations)
+        return store
+
+    def load_sealing_keys(self, destinations: dict) -> None:
+        """Each destination's key: from the config, else the one fetched from the service
+        earlier; either way only if its fingerprint is the pinned one."""
+        from ..sealing import SealingError, SealingKey
+
+        for name, destination in destinations.items():
+            text = destination.public_key or (self.setting(f"sealing_key:{name}") or {}).get("key")
+            if text is None:
+                continue
+            try:
+                self.sealing_keys[name] = SealingKey.from_text(text, destination.key_fingerprint)
+            except SealingError:
+                continue  # a key fetched before the pin changed: fetch again
 
     # -- opening ------------------------------------------------------------------------------
     def _open_checked(self) -> sqlite3.Connection:
@@ -208,7 +211,11 @@ class Store:
         same reference. The draft it came from (`draft_id`) is deleted in the same commit."""
         instance_id = submission["instance_id"]
         payload = json.dumps(submission, ensure_ascii=False, separators=(",", ":")).encode()
-        sealed = self._box.seal(payload, f"submission:{instance_id}")
+        key = self.sealing_keys.get(destination)
+        if key is not None:  # from here on, only the destination can read it
+            sealed, sealed_to = key.seal(payload, instance_id), key.fingerprint
+        else:
+            sealed, sealed_to = self._box.seal(payload, f"submission:{instance_id}"), None
         receipt = json.dumps(submission.get("receipt", []), ensure_ascii=False)
         now = iso(self.clock())
         with self._writing() as conn:
@@ -217,11 +224,11 @@ class Store:
                 try:
                     inserted = conn.execute(
                         "INSERT INTO submissions (id, reference, form_id, form_version, language,"
-                        " destination, assisted_by, created_at, payload, payload_bytes, receipt)"
-                        " VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING",
+                        " destination, assisted_by, created_at, payload, payload_bytes, receipt,"
+                        " sealed_to) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING",
                         (instance_id, reference, submission["form_id"], submission["form_version"],
                          submission["language"], destination, assisted_by, now, sealed,
-                         len(payload), receipt)).rowcount
+                         len(payload), receipt, sealed_to)).rowcount
                 except sqlite3.IntegrityError:
                     continue
                 break
@@ -238,11 +245,12 @@ class Store:
         return reference
 
     def submission(self, reference: str) -> dict | None:
-        """The stored visit in full (for sending); None when unknown or already purged."""
+        """The stored visit in full while the kiosk can still read it; None when unknown,
+        purged, or sealed to its destination (then only the central service can read it)."""
         with self._lock:  # never mid-way through another thread's transaction
-            row = self._conn.execute("SELECT id, payload FROM submissions WHERE reference = ?",
-                                     (reference,)).fetchone()
-        if row is None or row[1] is None:
+            row = self._conn.execute("SELECT id, payload, sealed_to FROM submissions"
+                                     " WHERE reference = ?", (reference,)).fetchone()
+        if row is None or row[1] is None or row[2] is not None:
             return None
         return json.loads(self._box.open(row[1], f"submission:{row[0]}"))
 
@@ -257,46 +265,6 @@ class Store:
             return None
         return {"reference": row[0], "form_id": row[1], "language": row[2], "created_at": row[3],
                 "answers": json.loads(row[4]), "state": row[5]}
-
-    def due(self, limit: int = 20, now: datetime | None = None,
-            conn: sqlite3.Connection | None = None) -> list[DueItem]:
-        """Queued submissions whose next attempt has come, oldest first."""
-        with self._lock:
-            rows = (conn or self._conn).execute(
-                "SELECT o.submission_id, s.reference, o.destination, o.attempts, o.next_attempt_at"
-                " FROM outbox o JOIN submissions s ON s.id = o.submission_id"
-                " WHERE o.state = 'queued' AND o.next_attempt_at <= ?"
-                " ORDER BY o.next_attempt_at LIMIT ?", (iso(now or self.clock()), limit)).fetchall()
-        return [DueItem(*row) for row in rows]
-
-    def mark_sending(self, submission_id: str) -> None:
-        self._set_state(submission_id, "sending", ("queued", "sending"), attempts=1)
-
-    def mark_delivered(self, submission_id: str, server_receipt: dict) -> None:
-        self._set_state(submission_id, "delivered", ("queued", "sending", "delivered"),
-                        server_receipt=json.dumps(server_receipt), delivered_at=iso(self.clock()))
-
-    def mark_retry(self, submission_id: str, error: str, next_attempt_at: datetime) -> None:
-        self._set_state(submission_id, "queued", ("queued", "sending"), last_error=error[:500],
-                        next_attempt_at=iso(next_attempt_at))
-
-    def mark_rejected(self, submission_id: str, reason: str) -> None:
-        """The server refused it: it waits for staff, and is never retried blindly."""
-        self._set_state(submission_id, "rejected", ("queued", "sending"), last_error=reason[:500])
-
-    def _set_state(self, submission_id: str, state: str, allowed_from: tuple[str, ...],
-                   attempts: int = 0, **columns) -> None:
-        now = iso(self.clock())
-        assignments = "".join(f", {name} = ?" for name in columns)
-        with self._writing() as conn:
-            changed = conn.execute(
-                f"UPDATE outbox SET state = ?, updated_at = ?, attempts = attempts + ?"  # noqa: S608
-                f"{', last_attempt_at = ?' if attempts else ''}{assignments}"
-                f" WHERE submission_id = ? AND state IN ({','.join('?' * len(allowed_from))})",
-                (state, now, attempts, *((now,) if attempts else ()), *columns.values(),
-                 submission_id, *allowed_from)).rowcount
-        if not changed:
-            raise StoreError(f"submission {submission_id} cannot become {state} from its state")
 
     # -- drafts -------------------------------------------------------------------------------
     def autosave(self, draft_id: str, state: dict) -> None:
@@ -373,6 +341,11 @@ class Store:
         with self._writing() as conn:
             conn.execute("DELETE FROM drafts WHERE id = ? AND saved = 0", (draft_id,))
 
+    def draft_form_versions(self) -> set[tuple[str, str]]:
+        """The form versions saved drafts began on: they must stay available to resume."""
+        with self._lock:
+            return set(self._conn.execute("SELECT DISTINCT form_id, form_version FROM drafts"))
+
     @staticmethod
     def new_draft_id() -> str:
         return str(uuid.uuid4())
@@ -428,12 +401,12 @@ class Store:
     def status(self) -> dict:
         conn = self.reader()
         try:
-            counts = dict.fromkeys(STATES, 0)
-            counts.update(conn.execute("SELECT state, count(*) FROM outbox GROUP BY state").fetchall())
-            oldest = conn.execute("SELECT min(s.created_at) FROM outbox o JOIN submissions s"
-                                  " ON s.id = o.submission_id WHERE o.state IN ('queued', 'sending')"
-                                  ).fetchone()[0]
+            queue = self.queue_summary(conn)
             last_sync = conn.execute("SELECT value FROM settings WHERE key = 'last_sync_at'").fetchone()
+            unsealed = conn.execute("SELECT count(*) FROM submissions WHERE sealed_to IS NULL"
+                                    " AND payload IS NOT NULL").fetchone()[0]
+            sync = {key.removeprefix("sync:"): json.loads(value) for key, value in conn.execute(
+                "SELECT key, value FROM settings WHERE key LIKE 'sync:%'")}
             drafts = dict(conn.execute("SELECT saved, count(*) FROM drafts GROUP BY saved").fetchall())
             integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
             chain = audit.verify(conn, self._audit_key)
@@ -447,9 +420,11 @@ class Store:
             "integrity": "ok" if integrity == ["ok"] else "; ".join(integrity[:3]),
             "audit_chain": chain.describe(),
             "audit_chain_ok": chain.ok,
-            "submissions": counts,
-            "oldest_waiting": oldest,
-            "last_sync": last_sync[0] if last_sync else None,
+            "submissions": queue["counts"],
+            "oldest_waiting": queue["oldest_waiting"],
+            "last_sync": json.loads(last_sync[0]) if last_sync else None,
+            "not_yet_sealed": unsealed,
+            "sync": sync,
             "drafts_saved": drafts.get(1, 0),
             "drafts_in_progress": drafts.get(0, 0),
             "warnings": list(self.warnings),

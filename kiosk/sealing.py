@@ -1,0 +1,147 @@
+"""Sealing a submission to its destination's public key, so the kiosk cannot read it back.
+
+Envelope encryption: a fresh AES-256-GCM content key per submission encrypts the payload; that
+key is wrapped with the destination's X25519 public key by HPKE (RFC 9180: DHKEM(X25519,
+HKDF-SHA256), HKDF-SHA256, AES-256-GCM) from the `cryptography` package. Only the holder of the
+private key (the central service) can unwrap it. The instance id is bound into both layers, so
+an envelope cannot be passed off as another submission.
+
+The kiosk pins the key's fingerprint in its configuration: a key whose fingerprint differs (a
+wrong file, a tampered config, a server that hands out another key) is refused.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.hpke import AEAD, KDF, KEM, Suite
+
+FORMAT = "kiosk-sealed-v1"
+ALGORITHM = "HPKE(X25519, HKDF-SHA256, AES-256-GCM) key wrap + AES-256-GCM"
+_SUITE = Suite(KEM.X25519, KDF.HKDF_SHA256, AEAD.AES_256_GCM)
+_NONCE_BYTES = 12
+
+
+class SealingError(Exception):
+    """A key or an envelope that cannot be used; the message says which and why."""
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str, what: str) -> bytes:
+    try:
+        return base64.b64decode(text.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError, AttributeError):
+        raise SealingError(f"{what} is not valid base64") from None
+
+
+def fingerprint(raw_public_key: bytes) -> str:
+    return "sha256:" + hashlib.sha256(raw_public_key).hexdigest()
+
+
+def same_fingerprint(a: str, b: str) -> bool:
+    """Fingerprints compared as IT may type them: case and a missing prefix don't matter."""
+    return a.strip().lower().removeprefix("sha256:") == b.strip().lower().removeprefix("sha256:")
+
+
+@dataclass(frozen=True)
+class SealingKey:
+    """A destination's public key, checked against the fingerprint pinned for it."""
+
+    raw: bytes
+
+    @classmethod
+    def from_text(cls, text: str, pinned: str | None = None) -> SealingKey:
+        raw = _unb64(text.strip(), "the public key")
+        if len(raw) != 32:
+            raise SealingError("the public key should be 32 bytes (an X25519 key) "
+                               f"but is {len(raw)}")
+        key = cls(raw)
+        if pinned is not None and not same_fingerprint(key.fingerprint, pinned):
+            raise SealingError(f"the public key's fingerprint {key.fingerprint} is not the pinned "
+                               f"one ({pinned}): refusing to seal to it")
+        return key
+
+    @property
+    def text(self) -> str:
+        return _b64(self.raw)
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.raw)
+
+    def seal(self, payload: bytes, instance_id: str) -> bytes:
+        """The envelope (JSON bytes) that only the private key's holder can open."""
+        content_key = AESGCM.generate_key(bit_length=256)
+        nonce = secrets.token_bytes(_NONCE_BYTES)
+        bound = instance_id.encode()
+        ciphertext = AESGCM(content_key).encrypt(nonce, payload, bound)
+        wrapped = _SUITE.encrypt(content_key, X25519PublicKey.from_public_bytes(self.raw),
+                                 info=FORMAT.encode() + b"|" + bound)
+        return json.dumps({
+            "format": FORMAT, "key": self.fingerprint, "instance_id": instance_id,
+            "wrapped_key": _b64(wrapped), "nonce": _b64(nonce), "ciphertext": _b64(ciphertext),
+        }, separators=(",", ":")).encode()
+
+
+class OpeningKey:
+    """The private half, held by the central service only."""
+
+    def __init__(self, private_key: X25519PrivateKey):
+        self._private = private_key
+        raw = private_key.public_key().public_bytes(serialization.Encoding.Raw,
+                                                    serialization.PublicFormat.Raw)
+        self.public = SealingKey(raw)
+
+    @classmethod
+    def generate(cls) -> OpeningKey:
+        return cls(X25519PrivateKey.generate())
+
+    @classmethod
+    def from_pem(cls, pem: bytes) -> OpeningKey:
+        try:
+            key = serialization.load_pem_private_key(pem, password=None)
+        except (ValueError, TypeError) as error:
+            raise SealingError(f"the private key cannot be read ({error})") from None
+        if not isinstance(key, X25519PrivateKey):
+            raise SealingError("the private key is not an X25519 key")
+        return cls(key)
+
+    def to_pem(self) -> bytes:
+        return self._private.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption())
+
+    def open(self, envelope: bytes | dict, instance_id: str) -> bytes:
+        """The payload; SealingError when the envelope is not for this key or this instance."""
+        try:
+            fields = json.loads(envelope) if isinstance(envelope, bytes | str) else envelope
+        except (ValueError, UnicodeDecodeError):
+            raise SealingError("the envelope is not JSON") from None
+        if not isinstance(fields, dict) or fields.get("format") != FORMAT:
+            raise SealingError(f"the envelope is not in the {FORMAT} format")
+        if not same_fingerprint(str(fields.get("key", "")), self.public.fingerprint):
+            raise SealingError(f"the envelope was sealed to another key ({fields.get('key')})")
+        if fields.get("instance_id") != instance_id:
+            raise SealingError("the envelope belongs to another submission")
+        bound = instance_id.encode()
+        try:
+            content_key = _SUITE.decrypt(_unb64(fields.get("wrapped_key"), "the wrapped key"),
+                                         self._private, info=FORMAT.encode() + b"|" + bound)
+            return AESGCM(content_key).decrypt(_unb64(fields.get("nonce"), "the nonce"),
+                                               _unb64(fields.get("ciphertext"), "the ciphertext"),
+                                               bound)
+        except (InvalidTag, ValueError):
+            raise SealingError("the envelope does not open: it was altered or sealed to "
+                               "another key") from None

@@ -1,0 +1,229 @@
+"""The outbox: what the sync worker reads and writes, and the settings it keeps.
+
+A mixin of Store (it uses the store's one writer and its clock). The worker claims a batch
+(`queued -> sending`), posts each, and records the results for the whole batch in one commit:
+the server is idempotent, so a batch cut short by a crash is simply claimed and sent again.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from .clock import iso
+from .errors import StoreError
+
+if TYPE_CHECKING:
+    from ..sealing import SealingKey
+
+UNSEALED = None  # sealed_to of a payload still under the install key (no destination key yet)
+
+
+@dataclass(frozen=True)
+class DueItem:
+    submission_id: str
+    reference: str
+    destination: str
+    attempts: int
+    next_attempt_at: str
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One submission as it goes on the wire: metadata in the clear, answers sealed."""
+
+    submission_id: str
+    reference: str
+    form_id: str
+    form_version: str
+    created_at: str
+    attempts: int
+    envelope: bytes
+
+
+class Outbox:
+    # -- choosing work ------------------------------------------------------------------------
+    def due(self, limit: int = 20, now: datetime | None = None,
+            conn: sqlite3.Connection | None = None, destination: str | None = None,
+            ignore_backoff: bool = False) -> list[DueItem]:
+        """Queued submissions whose next attempt has come (or all of them, for "Send now"),
+        oldest first."""
+        when = "" if ignore_backoff else " AND o.next_attempt_at <= :now"
+        where = " AND o.destination = :destination" if destination else ""
+        with self._lock:
+            rows = (conn or self._conn).execute(
+                "SELECT o.submission_id, s.reference, o.destination, o.attempts, o.next_attempt_at"
+                " FROM outbox o JOIN submissions s ON s.id = o.submission_id"
+                f" WHERE o.state = 'queued'{when}{where}"  # noqa: S608 (fixed fragments)
+                " ORDER BY o.next_attempt_at LIMIT :limit",
+                {"now": iso(now or self.clock()), "destination": destination, "limit": limit},
+            ).fetchall()
+        return [DueItem(*row) for row in rows]
+
+    def recover_interrupted(self) -> int:
+        """Claims left by a worker that died (`sending`) go back to the queue, due now."""
+        now = iso(self.clock())
+        with self._writing() as conn:
+            return conn.execute("UPDATE outbox SET state = 'queued', next_attempt_at = ?,"
+                                " updated_at = ? WHERE state = 'sending'", (now, now)).rowcount
+
+    def claim(self, submission_ids: list[str]) -> list[Outgoing]:
+        """Mark a batch `sending` and return what to post; rows another worker took are skipped,
+        and so are payloads not yet sealed (seal_waiting comes first)."""
+        if not submission_ids:
+            return []
+        now = iso(self.clock())
+        marks = ",".join("?" * len(submission_ids))
+        with self._writing() as conn:
+            rows = conn.execute(
+                "SELECT s.id, s.reference, s.form_id, s.form_version, s.created_at, o.attempts,"
+                f" s.payload FROM submissions s JOIN outbox o ON o.submission_id = s.id"
+                f" WHERE s.id IN ({marks}) AND o.state = 'queued'"  # noqa: S608
+                " AND s.sealed_to IS NOT NULL AND s.payload IS NOT NULL",
+                submission_ids).fetchall()
+            claimed = [row[0] for row in rows]
+            conn.executemany("UPDATE outbox SET state = 'sending', last_attempt_at = ?,"
+                             " updated_at = ? WHERE submission_id = ?",
+                             [(now, now, sid) for sid in claimed])
+        order = {sid: n for n, sid in enumerate(submission_ids)}
+        return sorted((Outgoing(*row) for row in rows), key=lambda item: order[item.submission_id])
+
+    # -- results ------------------------------------------------------------------------------
+    def mark_sending(self, submission_id: str) -> None:
+        self._set_state(submission_id, "sending", ("queued", "sending"))
+
+    def mark_delivered(self, submission_id: str, server_receipt: dict) -> None:
+        self.mark_delivered_many([(submission_id, server_receipt)])
+
+    def mark_delivered_many(self, results: list[tuple[str, dict]]) -> None:
+        """Record the server's receipts for a batch in one commit (and the time of the sync)."""
+        if not results:
+            return
+        now = iso(self.clock())
+        with self._writing() as conn:
+            changed = sum(conn.execute(
+                "UPDATE outbox SET state = 'delivered', attempts = attempts + 1,"
+                " last_attempt_at = ?, server_receipt = ?, delivered_at = ?, last_error = NULL,"
+                " updated_at = ? WHERE submission_id = ?"
+                " AND state IN ('queued', 'sending', 'delivered')",
+                (now, json.dumps(receipt), now, now, sid)).rowcount for sid, receipt in results)
+            self._put_setting(conn, "last_sync_at", now)
+        if changed != len(results):
+            raise StoreError(f"{len(results) - changed} delivered submission(s) were not in the outbox")
+
+    def mark_retry(self, submission_id: str, error: str, next_attempt_at: datetime) -> None:
+        self._set_state(submission_id, "queued", ("queued", "sending"), attempts=1,
+                        last_error=error[:500], next_attempt_at=iso(next_attempt_at))
+
+    def mark_rejected(self, submission_id: str, reason: str) -> None:
+        """The server refused it: it waits for staff, and is never retried blindly."""
+        self._set_state(submission_id, "rejected", ("queued", "sending"), attempts=1,
+                        last_error=reason[:500])
+
+    def release(self, submission_ids: list[str]) -> None:
+        """Claimed but not tried (the link went down, or the token was refused): back to the
+        queue as they were, without counting an attempt."""
+        now = iso(self.clock())
+        with self._writing() as conn:
+            conn.executemany("UPDATE outbox SET state = 'queued', updated_at = ?"
+                             " WHERE submission_id = ? AND state = 'sending'",
+                             [(now, sid) for sid in submission_ids])
+
+    def retry_rejected(self, submission_id: str, actor: str) -> None:
+        """Staff looked at a rejected submission and send it again (an audited decision)."""
+        now = iso(self.clock())
+        with self._writing() as conn:
+            changed = conn.execute(
+                "UPDATE outbox SET state = 'queued', next_attempt_at = ?, updated_at = ?"
+                " WHERE submission_id = ? AND state = 'rejected'",
+                (now, now, submission_id)).rowcount
+            if not changed:
+                raise StoreError(f"submission {submission_id} is not waiting for staff")
+            self._audit(conn, actor, "retry_rejected", {"submission": submission_id})
+
+    def _set_state(self, submission_id: str, state: str, allowed_from: tuple[str, ...],
+                   attempts: int = 0, **columns) -> None:
+        now = iso(self.clock())
+        assignments = "".join(f", {name} = ?" for name in columns)
+        with self._writing() as conn:
+            changed = conn.execute(
+                f"UPDATE outbox SET state = ?, updated_at = ?, attempts = attempts + ?"  # noqa: S608
+                f"{', last_attempt_at = ?' if attempts else ''}{assignments}"
+                f" WHERE submission_id = ? AND state IN ({','.join('?' * len(allowed_from))})",
+                (state, now, attempts, *((now,) if attempts else ()), *columns.values(),
+                 submission_id, *allowed_from)).rowcount
+        if not changed:
+            raise StoreError(f"submission {submission_id} cannot become {state} from its state")
+
+    # -- sealing ------------------------------------------------------------------------------
+    def set_sealing_key(self, destination: str, key: SealingKey) -> int:
+        """Use `key` for `destination` from now on, and seal what waits under the install key.
+        Returns how many stored submissions were sealed."""
+        self.sealing_keys[destination] = key
+        return self.seal_waiting(destination)
+
+    def seal_waiting(self, destination: str, batch: int = 200) -> int:
+        """Seal payloads stored before the destination's key was known; the readable copy is
+        overwritten (secure_delete) in the same commit."""
+        key = self.sealing_keys.get(destination)
+        if key is None:
+            return 0
+        sealed = 0
+        while True:
+            with self._lock:
+                rows = self._conn.execute(
+                    "SELECT id, payload FROM submissions WHERE sealed_to IS NULL"
+                    " AND payload IS NOT NULL AND destination = ? LIMIT ?",
+                    (destination, batch)).fetchall()
+            if not rows:
+                break
+            updates = [(key.seal(self._box.open(payload, f"submission:{sid}"), sid),
+                        key.fingerprint, sid) for sid, payload in rows]
+            with self._writing() as conn:
+                conn.executemany("UPDATE submissions SET payload = ?, sealed_to = ?"
+                                 " WHERE id = ? AND sealed_to IS NULL", updates)
+                self._audit(conn, "kiosk", "sealed", {"destination": destination,
+                                                      "count": len(updates),
+                                                      "key": key.fingerprint})
+            sealed += len(updates)
+        if sealed:
+            with self._lock:  # the readable pages may still sit in the WAL until a checkpoint
+                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return sealed
+
+    # -- looking at it -----------------------------------------------------------------------
+    def queue_summary(self, conn: sqlite3.Connection | None = None) -> dict:
+        """Counts by state and the oldest waiting: cheap enough for every heartbeat."""
+        with self._lock:
+            conn = conn or self._conn
+            counts = dict.fromkeys(("queued", "sending", "delivered", "rejected"), 0)
+            counts.update(conn.execute("SELECT state, count(*) FROM outbox GROUP BY state"))
+            oldest = conn.execute("SELECT min(s.created_at) FROM outbox o JOIN submissions s"
+                                  " ON s.id = o.submission_id WHERE o.state IN ('queued', 'sending')"
+                                  ).fetchone()[0]
+        return {"counts": counts, "waiting": counts["queued"] + counts["sending"],
+                "oldest_waiting": oldest}
+
+    def waiting_destinations(self) -> set[str]:
+        with self._lock:
+            return {row[0] for row in self._conn.execute(
+                "SELECT DISTINCT destination FROM outbox WHERE state IN ('queued', 'sending')")}
+
+    # -- settings -----------------------------------------------------------------------------
+    def setting(self, key: str, default=None):
+        with self._lock:
+            row = self._conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def put_setting(self, key: str, value) -> None:
+        with self._writing() as conn:
+            self._put_setting(conn, key, value)
+
+    def _put_setting(self, conn: sqlite3.Connection, key: str, value) -> None:
+        conn.execute("INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)"
+                     " ON CONFLICT(key) DO UPDATE SET value = excluded.value,"
+                     " updated_at = excluded.updated_at",
+                     (key, json.dumps(value), iso(self.clock())))
