@@ -1,0 +1,245 @@
+"""The REST contract (openapi.yaml) as plain functions: a Request in, a Response out.
+
+No sockets here, so every rule (auth, validation, idempotency) reads top to bottom. Each route
+declares the statuses it may answer with; tests compare them with openapi.yaml, and a status a
+route did not declare is recorded in `undeclared` so a test fails on it.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.metadata
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote
+
+import yaml
+
+from kiosk.sealing import ALGORITHM, SealingError
+
+from .catalogue import FormCatalogue, etag_matches
+from .errors import CentralError
+from .store import CentralStore, Device, Incoming, utc_now
+from .validation import ApiError, heartbeat_fields, json_object, submission_fields
+
+OPENAPI_FILE = Path(__file__).with_name("openapi.yaml")
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("public-service-kiosk")
+    except importlib.metadata.PackageNotFoundError:
+        return "0.1.0"
+
+
+VERSION = _version()
+
+
+@dataclass
+class Request:
+    method: str
+    path: str  # as sent (still percent-encoded), without the query
+    query: Mapping[str, list[str]]
+    headers: Mapping[str, str]  # looked up case-insensitively (an email.message.Message)
+    body: bytes = b""
+
+
+@dataclass
+class Response:
+    status: int
+    body: dict | bytes | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Operation:
+    handler: str  # the CentralApp method
+    statuses: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Route:
+    template: str  # "/v1/devices/{device_id}/heartbeat"
+    operations: dict[str, Operation]
+
+    def match(self, path: str) -> dict[str, str] | None:
+        found = _pattern(self.template).fullmatch(path)
+        # Matched before decoding, so an encoded "/" in a device id cannot change the route.
+        return {name: unquote(value) for name, value in found.groupdict().items()} \
+            if found else None
+
+
+@functools.cache
+def _pattern(template: str) -> re.Pattern:
+    return re.compile(re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template)))
+
+
+def _op(handler: str, *statuses: int) -> Operation:
+    return Operation(handler, frozenset(statuses))
+
+
+ROUTES = (
+    Route("/health", {"GET": _op("health", 200)}),
+    Route("/openapi.json", {"GET": _op("openapi", 200)}),
+    Route("/v1/key", {"GET": _op("public_key", 200)}),
+    Route("/v1/submissions", {
+        "POST": _op("receive_submission", 200, 201, 400, 401, 403, 409, 411, 413, 422),
+        "GET": _op("list_submissions", 200, 400, 401, 403)}),
+    Route("/v1/forms", {"GET": _op("forms", 200, 304, 401, 403)}),
+    Route("/v1/devices/{device_id}/heartbeat", {
+        "POST": _op("heartbeat", 200, 400, 401, 403, 411, 413)}),
+    Route("/v1/devices", {"GET": _op("devices", 200, 401, 403)}),
+)
+# Answered by the server itself on any path, so not listed per route.
+SERVER_WIDE_STATUSES = frozenset({404, 405, 500})
+
+
+def find_operation(method: str, path: str) -> tuple[Route, Operation, dict] | Response:
+    """The route's operation for a request, or the 404/405 response."""
+    for route in ROUTES:
+        params = route.match(path)
+        if params is None:
+            continue
+        operation = route.operations.get(method)
+        if operation is None:
+            allowed = ", ".join(sorted(route.operations))
+            return Response(405, {"error": f"{path} accepts only {allowed}."}, {"Allow": allowed})
+        return route, operation, params
+    return Response(404, {"error": f"There is nothing at {path}."})
+
+
+class CentralApp:
+    def __init__(self, store: CentralStore, catalogue: FormCatalogue):
+        self.store, self.catalogue = store, catalogue
+        self.undeclared: list[tuple[str, str, int]] = []  # (method, route, status) to fix
+        spec = yaml.safe_load(OPENAPI_FILE.read_text(encoding="utf-8"))
+        self._openapi = json.dumps(spec, ensure_ascii=False).encode()
+
+    def handle(self, request: Request) -> Response:
+        found = find_operation(request.method, request.path)
+        if isinstance(found, Response):
+            return found
+        route, operation, params = found
+        try:
+            response = getattr(self, operation.handler)(request, **params)
+        except ApiError as error:
+            response = Response(error.status, {"error": str(error)}, error.headers)
+        if response.status not in operation.statuses:
+            self.undeclared.append((request.method, route.template, response.status))
+        return response
+
+    # -- who is asking ----------------------------------------------------------------------
+    def _token(self, request: Request) -> str:
+        scheme, _, token = (request.headers.get("Authorization") or "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise ApiError(401, "Send a token: Authorization: Bearer <token>.",
+                           {"WWW-Authenticate": "Bearer"})
+        return token.strip()
+
+    def _device(self, request: Request) -> Device:
+        token = self._token(request)
+        device = self.store.device_for_token(token)
+        if device is None:
+            if self.store.is_admin_token(token):
+                raise ApiError(403, "This needs a device token, not an admin token.")
+            raise ApiError(401, "The token is not known to this service.",
+                           {"WWW-Authenticate": 'Bearer error="invalid_token"'})
+        if device.revoked:
+            raise ApiError(403, f"The device {device.id} has been revoked.")
+        return device
+
+    def _admin(self, request: Request) -> None:
+        token = self._token(request)
+        if self.store.is_admin_token(token):
+            return
+        if self.store.device_for_token(token) is not None:
+            raise ApiError(403, "This needs an admin token; a device token cannot read it.")
+        raise ApiError(401, "The token is not known to this service.",
+                       {"WWW-Authenticate": 'Bearer error="invalid_token"'})
+
+    # -- open routes ------------------------------------------------------------------------
+    def health(self, request: Request) -> Response:
+        return Response(200, {"status": "ok", "version": VERSION, "time": utc_now()})
+
+    def openapi(self, request: Request) -> Response:
+        return Response(200, self._openapi)
+
+    def public_key(self, request: Request) -> Response:
+        key = self.store.key.public
+        return Response(200, {"public_key": key.text, "fingerprint": key.fingerprint,
+                              "algorithm": ALGORITHM})
+
+    # -- kiosks -----------------------------------------------------------------------------
+    def receive_submission(self, request: Request) -> Response:
+        device = self._device(request)
+        body = json_object(request.body)
+        claimed = body.get("device_id")
+        if isinstance(claimed, str) and claimed != device.id:
+            raise ApiError(403, f"This token belongs to device {device.id}, not {claimed}.")
+        incoming, envelope = submission_fields(body, request.headers.get("Idempotency-Key"))
+        try:
+            opened = self.store.key.open(envelope, incoming.instance_id)
+        except SealingError as error:
+            raise ApiError(422, f"The envelope cannot be opened: {error}.") from None
+        _check_payload(opened, incoming)
+        outcome = self.store.receive(incoming, hashlib.sha256(opened).hexdigest(),
+                                     json.dumps(envelope, separators=(",", ":")).encode())
+        if outcome.kind == "conflict":
+            raise ApiError(409, "A different submission with this id was already received "
+                                f"({incoming.instance_id}); the first one is kept.")
+        if outcome.kind == "replayed":
+            return Response(200, outcome.receipt.as_json(), {"Idempotent-Replayed": "true"})
+        return Response(201, outcome.receipt.as_json())
+
+    def forms(self, request: Request) -> Response:
+        self._device(request)
+        listing = self.catalogue.listing()
+        headers = {"ETag": listing.etag, "Cache-Control": "no-cache"}
+        if etag_matches(request.headers.get("If-None-Match"), listing.etag):
+            # The length of what a 200 would carry (RFC 9110 8.6); a 304 has no body.
+            return Response(304, None, {**headers, "Content-Length": str(len(listing.body))})
+        return Response(200, listing.body, headers)
+
+    def heartbeat(self, request: Request, device_id: str) -> Response:
+        device = self._device(request)
+        if device.id != device_id:
+            raise ApiError(403, f"This token belongs to device {device.id}, not {device_id}.")
+        beat = heartbeat_fields(json_object(request.body))
+        return Response(200, {"server_time": self.store.record_heartbeat(device.id, beat)})
+
+    # -- staff ------------------------------------------------------------------------------
+    def devices(self, request: Request) -> Response:
+        self._admin(request)
+        return Response(200, {"devices": self.store.devices()})
+
+    def list_submissions(self, request: Request) -> Response:
+        self._admin(request)
+        query = {name: values[-1] for name, values in request.query.items()}
+        limit_text = query.get("limit", "100")
+        if not limit_text.isdigit() or not 1 <= int(limit_text) <= 1000:
+            raise ApiError(400, "limit must be a whole number from 1 to 1000.")
+        try:
+            page, cursor = self.store.submissions(query.get("form_id") or None,
+                                                  query.get("after") or None, int(limit_text))
+        except CentralError as error:
+            raise ApiError(400, f"{error}.") from None
+        return Response(200, {"submissions": page, "next": cursor})
+
+
+def _check_payload(opened: bytes, incoming: Incoming) -> None:
+    """The sealed payload must be the submission the outer fields describe."""
+    try:
+        payload = json.loads(opened.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise ApiError(422, "The sealed payload is not JSON.") from None
+    if not isinstance(payload, dict):
+        raise ApiError(422, "The sealed payload is not a JSON object.")
+    for name in ("instance_id", "form_id", "form_version"):
+        if payload.get(name) != getattr(incoming, name):
+            raise ApiError(422, f"The sealed payload's {name} is not the request's {name}.")
+    if not isinstance(payload.get("answers"), dict):
+        raise ApiError(422, "The sealed payload has no answers object.")

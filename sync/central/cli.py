@@ -1,0 +1,124 @@
+"""`kiosk central ...`: set up, run and read the reference central service.
+
+Errors a person can fix are one sentence on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from .errors import CentralError
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _friendly(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return command(args)
+        except CentralError as error:
+            _say(str(error))
+            return error.exit_code
+    return run
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from .setup import init_central
+
+    result = init_central(Path(args.data_dir), args.url, args.device)
+    for warning in result.warnings:
+        _say(f"warning: {warning}")
+    print(result.toml_block, end="")
+    _say(f"Admin token (shown once; keep it for staff at the centre): {result.admin_token}")
+    return 0
+
+
+def cmd_add_device(args: argparse.Namespace) -> int:
+    from .setup import add_device, device_toml_block
+
+    token = add_device(Path(args.data_dir), args.device)
+    print(device_toml_block(Path(args.data_dir), args.device, token), end="")
+    _say("The token above is shown once; put the block in that kiosk's config file.")
+    return 0
+
+
+def cmd_revoke_device(args: argparse.Namespace) -> int:
+    from .setup import revoke_device
+
+    revoke_device(Path(args.data_dir), args.device)
+    _say(f"Device {args.device} is revoked: its token no longer works.")
+    return 0
+
+
+class _Stopping(BaseException):
+    """Raised by the SIGTERM/SIGINT handler to leave the wait in serve_forever."""
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .server import CentralServer
+
+    server = CentralServer(Path(args.data_dir), args.host, args.port).start()
+    stop_signals = [signal.SIGINT, signal.SIGTERM]
+
+    def stop(signum, frame) -> None:
+        for number in stop_signals:  # a second signal must not interrupt the clean stop
+            signal.signal(number, signal.SIG_IGN)
+        raise _Stopping
+
+    previous = {number: signal.signal(number, stop) for number in stop_signals}
+    try:
+        _say(f"Central service listening on {server.url} (data in {args.data_dir}); "
+             "stop it with Ctrl+C or SIGTERM.")
+        server.serve_forever()
+    except (_Stopping, KeyboardInterrupt):
+        pass
+    finally:
+        server.stop()
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    _say("Central service stopped.")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .export import export_submissions, write_csv, write_jsonl
+
+    records = export_submissions(Path(args.data_dir), args.form)
+    write = write_csv if args.format == "csv" else write_jsonl
+    count = write(records, sys.stdout)
+    _say(f"{count} submission{'s' if count != 1 else ''} exported.")
+    return 0
+
+
+def add_central_commands(subparsers) -> argparse.ArgumentParser:
+    """Register `central` and its subcommands; each sets `handler(args) -> exit code`."""
+    central = subparsers.add_parser("central", help="the reference central service")
+    commands = central.add_subparsers(dest="central_command", metavar="COMMAND", required=True)
+
+    def command(name: str, handler, help: str) -> argparse.ArgumentParser:
+        parser = commands.add_parser(name, help=help)
+        parser.add_argument("--data-dir", required=True, metavar="DIR",
+                            help="the service's folder: key, database, forms/")
+        parser.set_defaults(handler=_friendly(handler))
+        return parser
+
+    init = command("init", cmd_init, "create the key, database and first tokens")
+    init.add_argument("--url", required=True, help="the URL kiosks will send to")
+    init.add_argument("--device", default="kiosk-01", metavar="ID", help="the first kiosk's id")
+    add = command("add-device", cmd_add_device, "a token and config block for another kiosk")
+    add.add_argument("--device", required=True, metavar="ID")
+    revoke = command("revoke-device", cmd_revoke_device, "stop accepting a kiosk's token")
+    revoke.add_argument("--device", required=True, metavar="ID")
+    serve = command("serve", cmd_serve, "run the service until SIGTERM or Ctrl+C")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765)
+    export = command("export", cmd_export, "print the submissions, decrypted")
+    export.add_argument("--form", metavar="ID", help="only this form's submissions")
+    export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    return central

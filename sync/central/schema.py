@@ -1,0 +1,68 @@
+"""The central database's tables, created and changed only through these migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("central")
+
+
+def _run(db: Database, script: str) -> None:
+    """Run statements one by one: executescript() would commit the migration's transaction."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    _run(db, """
+    CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE devices (
+        id TEXT PRIMARY KEY,
+        token_hash TEXT NOT NULL UNIQUE,  -- sha256 hex of the token; the token is never stored
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+    );
+    CREATE TABLE admin_tokens (
+        token_hash TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE submissions (
+        instance_id TEXT PRIMARY KEY,     -- the idempotency key
+        seq INTEGER NOT NULL UNIQUE,      -- receive order: rowids may change on VACUUM
+        reference TEXT NOT NULL,
+        device_id TEXT NOT NULL REFERENCES devices(id),
+        form_id TEXT NOT NULL,
+        form_version TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        receipt_id TEXT NOT NULL UNIQUE,
+        payload_sha256 TEXT NOT NULL,     -- of the opened payload: tells a resend from a clash
+        envelope BLOB NOT NULL            -- still sealed: at rest the answers stay encrypted
+    );
+    CREATE INDEX submissions_form ON submissions(form_id, seq);
+    CREATE TABLE heartbeats (
+        device_id TEXT PRIMARY KEY REFERENCES devices(id),
+        received_at TEXT NOT NULL,
+        queue_depth INTEGER NOT NULL,
+        rejected INTEGER NOT NULL,
+        oldest_waiting TEXT,
+        last_sync_at TEXT,
+        version TEXT NOT NULL,
+        free_disk_bytes INTEGER NOT NULL
+    );
+    """)
+
+
+def migrate(db: Database) -> None:
+    migrations.apply(db)

@@ -1,0 +1,270 @@
+"""The central service's durable state: its private key and its SQLite database.
+
+One writer connection guarded by a lock, with synchronous=FULL so a receipt is only given for
+a submission that survives a power cut; readers open their own connections (WAL). Tokens are
+kept only as sha256 hashes. Submissions are kept sealed and opened only when staff read them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from kiosk.sealing import OpeningKey, SealingError
+
+from .errors import CentralError, not_initialised
+from .schema import migrate
+
+KEY_FILE = "central.key"
+DB_FILE = "central.db"
+FORMS_DIR = "forms"
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    # Autocommit mode: every transaction is an explicit BEGIN IMMEDIATE ... COMMIT.
+    conn = sqlite3.connect(path, timeout=10, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")  # a receipt is only given for a commit on disk
+    conn.execute("PRAGMA foreign_keys=ON")
+    return conn
+
+
+def read_opening_key(data_dir: Path) -> OpeningKey:
+    path = Path(data_dir) / KEY_FILE
+    try:
+        return OpeningKey.from_pem(path.read_bytes())
+    except FileNotFoundError:
+        raise not_initialised(data_dir) from None
+    except OSError as error:
+        raise CentralError(f"The central key {path} cannot be read: {error.strerror}.") from None
+    except SealingError as error:
+        raise CentralError(f"The central key {path} is not usable: {error}.") from None
+
+
+@dataclass(frozen=True)
+class Device:
+    id: str
+    revoked: bool
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A submission's outer fields, as the kiosk sent them (already checked)."""
+
+    instance_id: str
+    reference: str
+    device_id: str
+    form_id: str
+    form_version: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class Receipt:
+    receipt_id: str
+    instance_id: str
+    received_at: str
+
+    def as_json(self) -> dict:
+        return {"receipt_id": self.receipt_id, "instance_id": self.instance_id,
+                "received_at": self.received_at}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    kind: str  # "created", "replayed" (same payload again) or "conflict" (another payload)
+    receipt: Receipt | None
+
+
+_SUBMISSION_COLUMNS = ("instance_id", "reference", "device_id", "form_id", "form_version",
+                       "created_at", "received_at", "receipt_id")
+_HEARTBEAT_COLUMNS = ("received_at", "queue_depth", "rejected", "oldest_waiting", "last_sync_at",
+                      "version", "free_disk_bytes")
+
+
+class CentralStore:
+    def __init__(self, data_dir: Path | str):
+        self.data_dir = Path(data_dir)
+        self.key = read_opening_key(self.data_dir)
+        self.db_path = self.data_dir / DB_FILE
+        if not self.db_path.exists():
+            raise CentralError(f"The central database {self.db_path} is missing, although the "
+                               "key is there; restore it from a backup.")
+        self._lock = threading.Lock()
+        try:
+            self._conn = connect(self.db_path)
+            migrate(Database(self._conn))
+        except sqlite3.Error as error:
+            raise CentralError(f"The central database {self.db_path} cannot be opened "
+                               f"({error}).") from None
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """One transaction on the one writer connection; committed before the caller answers."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+                self._conn.execute("COMMIT")
+            except BaseException:
+                if self._conn.in_transaction:  # a failed COMMIT (disk full) leaves it open
+                    self._conn.execute("ROLLBACK")
+                raise
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        with closing(sqlite3.connect(self.db_path, timeout=10)) as conn:
+            yield conn
+
+    # -- settings and tokens ----------------------------------------------------------------
+    def setting(self, key: str) -> str | None:
+        with self.reading() as conn:
+            row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self._writing() as conn:
+            conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) "
+                         "DO UPDATE SET value = excluded.value", (key, value))
+
+    def device_for_token(self, token: str) -> Device | None:
+        wanted = hash_token(token)
+        with self.reading() as conn:
+            row = conn.execute("SELECT id, token_hash, revoked_at FROM devices "
+                               "WHERE token_hash = ?", (wanted,)).fetchone()
+        if row is None or not hmac.compare_digest(row[1], wanted):
+            return None
+        return Device(row[0], revoked=row[2] is not None)
+
+    def is_admin_token(self, token: str) -> bool:
+        wanted = hash_token(token)
+        with self.reading() as conn:
+            row = conn.execute("SELECT token_hash FROM admin_tokens WHERE token_hash = ?",
+                               (wanted,)).fetchone()
+        return row is not None and hmac.compare_digest(row[0], wanted)
+
+    def add_admin_token(self) -> str:
+        token = new_token()
+        with self._writing() as conn:
+            conn.execute("INSERT INTO admin_tokens (token_hash, created_at) VALUES (?, ?)",
+                         (hash_token(token), utc_now()))
+        return token
+
+    def add_device(self, device_id: str) -> str:
+        token = new_token()
+        with self._writing() as conn:
+            if conn.execute("SELECT 1 FROM devices WHERE id = ?", (device_id,)).fetchone():
+                raise CentralError(f"A device called {device_id} already exists; choose "
+                                   "another name.")
+            conn.execute("INSERT INTO devices (id, token_hash, created_at) VALUES (?, ?, ?)",
+                         (device_id, hash_token(token), utc_now()))
+        return token
+
+    def revoke_device(self, device_id: str) -> None:
+        with self._writing() as conn:
+            changed = conn.execute("UPDATE devices SET revoked_at = ? WHERE id = ? AND "
+                                   "revoked_at IS NULL", (utc_now(), device_id)).rowcount
+            if not changed and not conn.execute("SELECT 1 FROM devices WHERE id = ?",
+                                                (device_id,)).fetchone():
+                raise CentralError(f"There is no device called {device_id}.")
+
+    # -- submissions ------------------------------------------------------------------------
+    def receive(self, incoming: Incoming, payload_sha256: str, envelope: bytes) -> Outcome:
+        """Store a submission once; the same one again gets the first receipt back."""
+        with self._writing() as conn:
+            row = conn.execute("SELECT receipt_id, received_at, payload_sha256 FROM submissions "
+                               "WHERE instance_id = ?", (incoming.instance_id,)).fetchone()
+            if row is not None:
+                if not hmac.compare_digest(row[2], payload_sha256):
+                    return Outcome("conflict", None)
+                return Outcome("replayed", Receipt(row[0], incoming.instance_id, row[1]))
+            receipt = Receipt("rcpt-" + secrets.token_hex(12), incoming.instance_id, utc_now())
+            conn.execute(
+                "INSERT INTO submissions (instance_id, seq, reference, device_id, form_id, "
+                "form_version, created_at, received_at, receipt_id, payload_sha256, envelope) "
+                "VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM submissions), "
+                "?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (incoming.instance_id, incoming.reference, incoming.device_id, incoming.form_id,
+                 incoming.form_version, incoming.created_at, receipt.received_at,
+                 receipt.receipt_id, payload_sha256, envelope))
+        return Outcome("created", receipt)
+
+    def submissions(self, form_id: str | None = None, after: str | None = None,
+                    limit: int | None = None) -> tuple[list[dict], str | None]:
+        """Opened submissions in receive order, and the cursor for the next page (or None).
+
+        `after` is the receipt id the previous page ended with; an unknown one is CentralError.
+        """
+        with self.reading() as conn:
+            start = 0
+            if after is not None:
+                row = conn.execute("SELECT seq FROM submissions WHERE receipt_id = ?",
+                                   (after,)).fetchone()
+                if row is None:
+                    raise CentralError("after is not a receipt id this service gave out")
+                start = row[0]
+            sql = (f"SELECT {', '.join(_SUBMISSION_COLUMNS)}, envelope FROM submissions "
+                   "WHERE seq > ?" + (" AND form_id = ?" if form_id is not None else "")
+                   + " ORDER BY seq" + (" LIMIT ?" if limit is not None else ""))
+            params: list = [start] + ([form_id] if form_id is not None else [])
+            params += [limit + 1] if limit is not None else []
+            rows = conn.execute(sql, params).fetchall()
+        more = limit is not None and len(rows) > limit
+        page = [self._opened(row) for row in (rows[:limit] if limit is not None else rows)]
+        return page, (page[-1]["receipt_id"] if more else None)
+
+    def _opened(self, row: tuple) -> dict:
+        record = dict(zip(_SUBMISSION_COLUMNS, row[:-1], strict=True))
+        record["payload"] = json.loads(self.key.open(row[-1], record["instance_id"]))
+        return record
+
+    # -- devices and heartbeats -------------------------------------------------------------
+    def record_heartbeat(self, device_id: str, beat: dict) -> str:
+        now = utc_now()
+        values = {**beat, "received_at": now}
+        with self._writing() as conn:
+            conn.execute(
+                f"INSERT INTO heartbeats (device_id, {', '.join(_HEARTBEAT_COLUMNS)}) "
+                f"VALUES (?, {', '.join('?' * len(_HEARTBEAT_COLUMNS))}) "
+                "ON CONFLICT (device_id) DO UPDATE SET "
+                + ", ".join(f"{c} = excluded.{c}" for c in _HEARTBEAT_COLUMNS),
+                (device_id, *(values[c] for c in _HEARTBEAT_COLUMNS)))
+        return now
+
+    def devices(self) -> list[dict]:
+        with self.reading() as conn:
+            rows = conn.execute(
+                f"SELECT d.id, d.created_at, d.revoked_at, h.device_id, "
+                f"{', '.join('h.' + c for c in _HEARTBEAT_COLUMNS)} "
+                "FROM devices d LEFT JOIN heartbeats h ON h.device_id = d.id ORDER BY d.id"
+            ).fetchall()
+        return [{"id": row[0], "created_at": row[1], "revoked": row[2] is not None,
+                 "last_heartbeat": dict(zip(_HEARTBEAT_COLUMNS, row[4:], strict=True))
+                 if row[3] is not None else None} for row in rows]
