@@ -1,0 +1,180 @@
+"""The reference REST contract, client side: what each answer of the central service means.
+
+Every request has a timeout; TLS is verified (a private CA can be named with `ca_file`);
+proxies come from the config only, never from whatever environment the kiosk was started in.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+import requests
+
+from kiosk.sealing import SealingError, SealingKey
+from kiosk.store.outbox import Outgoing
+
+USER_AGENT = "public-service-kiosk/0.1"
+RETRY_STATUSES = {408, 425, 429}  # client-side codes that mean "later", not "never"
+
+
+class LinkDown(Exception):
+    """The service could not be reached or did not answer in time: try again later."""
+
+
+class AuthRefused(Exception):
+    """401/403: this kiosk's token is wrong or revoked. Only IT can fix it; sending stops."""
+
+
+class KeyMismatch(Exception):
+    """The service offers a sealing key whose fingerprint is not the pinned one."""
+
+
+@dataclass(frozen=True)
+class Delivered:
+    receipt: dict
+
+
+@dataclass(frozen=True)
+class Rejected:
+    reason: str
+
+
+@dataclass(frozen=True)
+class Retry:
+    reason: str
+    after_seconds: float | None = None  # the server's Retry-After, when it gave one
+    link_down: bool = False  # no answer at all: the next ones would fail the same way
+
+
+Outcome = Delivered | Rejected | Retry
+
+
+def _reason(response: requests.Response) -> str:
+    """The server's own sentence when it sent one, else the status line."""
+    try:
+        said = response.json().get("error")
+    except (ValueError, AttributeError):
+        said = None
+    return f"{response.status_code}: {said or response.reason or 'no reason given'}"[:500]
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds())
+    except (TypeError, ValueError):
+        return None
+
+
+class RestTransport:
+    def __init__(self, destination, device_id: str, session: requests.Session | None = None):
+        self.destination = destination
+        self.device_id = destination.device_id or device_id
+        self.base = destination.url.rstrip("/")
+        self.timeout = (destination.connect_timeout_seconds, destination.timeout_seconds)
+        self.http = session or requests.Session()
+        self.http.trust_env = False  # no proxy or CA from the environment: only the config's
+        self.http.verify = str(destination.ca_file) if destination.ca_file else True
+        if destination.proxy:
+            self.http.proxies = {"http": destination.proxy, "https": destination.proxy}
+        self.http.headers.update({"User-Agent": USER_AGENT,
+                                  "Authorization": f"Bearer {destination.token}"})
+
+    def close(self) -> None:
+        self.http.close()
+
+    def _request(self, method: str, path: str, **kwargs) -> requests.Response:
+        try:
+            response = self.http.request(method, self.base + path, timeout=self.timeout,
+                                         allow_redirects=False, **kwargs)
+        except requests.exceptions.SSLError as error:
+            raise LinkDown(f"the service's TLS certificate was not accepted ({error.__class__.__name__})") from None
+        except requests.exceptions.Timeout:
+            raise LinkDown("the service did not answer in time") from None
+        except requests.exceptions.RequestException as error:
+            raise LinkDown(f"the service could not be reached ({error.__class__.__name__})") from None
+        if response.status_code in (401, 403):
+            raise AuthRefused(f"the central service refused this kiosk ({_reason(response)}): "
+                              "check the token and device_id in the kiosk's config")
+        return response
+
+    # -- the calls ----------------------------------------------------------------------------
+    def probe(self) -> None:
+        """Cheap connectivity check before a round; LinkDown when the service is not there
+        (or something else, such as a captive portal, answers instead)."""
+        response = self._request("GET", "/health")
+        try:
+            healthy = response.status_code == 200 and response.json().get("status") == "ok"
+        except (ValueError, AttributeError):
+            healthy = False
+        if not healthy:
+            raise LinkDown(f"the service's health check failed ({response.status_code})")
+
+    def fetch_key(self) -> SealingKey:
+        response = self._request("GET", "/v1/key")
+        if response.status_code != 200:
+            raise LinkDown(f"the sealing key could not be fetched ({_reason(response)})")
+        try:
+            return SealingKey.from_text(response.json()["public_key"],
+                                        self.destination.key_fingerprint)
+        except (ValueError, KeyError, TypeError):
+            raise LinkDown("the service's answer for its key was not understood") from None
+        except SealingError as error:
+            raise KeyMismatch(str(error)) from None
+
+    def send(self, item: Outgoing) -> Outcome:
+        try:
+            envelope = json.loads(item.envelope)
+        except ValueError:
+            return Rejected("the stored envelope is damaged")
+        body = {"instance_id": item.submission_id, "reference": item.reference,
+                "form_id": item.form_id, "form_version": item.form_version,
+                "device_id": self.device_id, "created_at": item.created_at, "envelope": envelope}
+        try:
+            response = self._request("POST", "/v1/submissions", json=body,
+                                     headers={"Idempotency-Key": item.submission_id})
+        except LinkDown as error:
+            return Retry(str(error), link_down=True)
+        status = response.status_code
+        if status in (200, 201):
+            try:
+                receipt = response.json()
+                if receipt.get("instance_id") == item.submission_id and receipt.get("receipt_id"):
+                    return Delivered(receipt)
+            except (ValueError, AttributeError):
+                pass
+            # A 200 that is not our receipt: a proxy or captive portal answered. Not delivered.
+            return Retry(f"{status} without a receipt (not the central service?)")
+        if status in RETRY_STATUSES or status >= 500:
+            return Retry(_reason(response), _retry_after(response))
+        if 400 <= status < 500:
+            return Rejected(_reason(response))
+        return Retry(_reason(response))  # 1xx/3xx: nothing we asked for
+
+    def heartbeat(self, report: dict) -> dict:
+        response = self._request("POST", f"/v1/devices/{self.device_id}/heartbeat", json=report)
+        if response.status_code != 200:
+            raise LinkDown(f"the heartbeat was not taken ({_reason(response)})")
+        return response.json()
+
+    def forms(self, etag: str | None) -> tuple[str | None, list[dict]] | None:
+        """The catalogue, or None when it has not changed since `etag`."""
+        headers = {"If-None-Match": etag} if etag else {}
+        response = self._request("GET", "/v1/forms", headers=headers)
+        if response.status_code == 304:
+            return None
+        if response.status_code != 200:
+            raise LinkDown(f"the form catalogue could not be fetched ({_reason(response)})")
+        try:
+            return response.headers.get("ETag"), list(response.json()["forms"])
+        except (ValueError, KeyError, TypeError):
+            raise LinkDown("the form catalogue was not understood") from None

@@ -1,0 +1,226 @@
+"""The outbox worker: gets every stored submission to its destination exactly once.
+
+A round, per destination: probe the service; learn its sealing key (pinned fingerprint) and
+seal what still waits under the install key; then claim due submissions in batches, post each
+with its instance id as the idempotency key, and record the answers batch by batch. The
+service is idempotent, so anything cut short (a crash, SIGKILL, a dropped answer) is simply
+sent again and the same receipt comes back. Headless (`kiosk sync`) and in the kiosk alike.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from kiosk.store import Store
+from kiosk.store.clock import iso
+
+from .forms_pull import pull_forms
+from .transport import AuthRefused, Delivered, KeyMismatch, LinkDown, Rejected, RestTransport
+
+BATCH = 50
+VERSION = "0.1.0"
+
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+def backoff_seconds(attempts: int, first: float, cap: float, rng: random.Random) -> float:
+    """Exponential, capped, with jitter (half fixed, half random) so a site's kiosks coming
+    back online together don't all retry in the same second."""
+    delay = min(cap, first * 2 ** max(0, attempts - 1))
+    return delay / 2 + rng.random() * delay / 2
+
+
+@dataclass
+class DestinationResult:
+    state: str = "ok"  # ok, offline, stopped (IT must act), idle (nothing configured to do)
+    message: str = ""
+    delivered: int = 0
+    retried: int = 0
+    rejected: int = 0
+
+
+@dataclass
+class RoundResult:
+    destinations: dict[str, DestinationResult] = field(default_factory=dict)
+    forms_changed: bool = False
+    waiting: int = 0
+    rejected_total: int = 0
+
+    @property
+    def delivered(self) -> int:
+        return sum(r.delivered for r in self.destinations.values())
+
+    @property
+    def stopped(self) -> bool:
+        return any(r.state == "stopped" for r in self.destinations.values())
+
+
+class SyncWorker:
+    def __init__(self, store: Store, config, *, rng: random.Random | None = None,
+                 clock: Callable[[], datetime] | None = None):
+        self.store = store
+        self.config = config
+        self.rng = rng or random.Random()
+        self.clock = clock or store.clock
+        self.transports = {name: RestTransport(dest, config.site_id)
+                           for name, dest in config.destinations.items()}
+        self.stopped: dict[str, str] = {}  # destination -> why (auth, key): until restarted
+        self._next_heartbeat = self.clock()
+        self._next_forms_pull = self.clock()
+        self._lock = threading.Lock()  # one round at a time, whoever asks
+        store.recover_interrupted()
+
+    def close(self) -> None:
+        for transport in self.transports.values():
+            transport.close()
+
+    # -- a round ------------------------------------------------------------------------------
+    def run_once(self, send_all: bool = False, progress: Progress | None = None) -> RoundResult:
+        """One pass over every destination. `send_all` ignores backoff ("Send now")."""
+        with self._lock:
+            result = RoundResult()
+            for name in self._destinations_in_use():
+                outcome = self._round(name, send_all, progress)
+                result.destinations[name] = outcome
+                now = iso(self.clock())
+                self.store.put_setting(f"sync:{name}", {
+                    "state": outcome.state, "message": outcome.message, "at": now})
+                if outcome.state == "ok":
+                    self.store.put_setting("last_sync_at", now)
+            reachable = result.destinations.get("central", DestinationResult("offline")).state == "ok"
+            now = self.clock()
+            if reachable and now >= self._next_forms_pull:
+                result.forms_changed = self._pull_forms()
+            summary = self.store.queue_summary()
+            result.waiting = summary["waiting"]
+            result.rejected_total = summary["counts"]["rejected"]
+            if reachable and now >= self._next_heartbeat:
+                self._heartbeat(summary)
+            return result
+
+    def _destinations_in_use(self) -> list[str]:
+        return sorted(self.store.waiting_destinations() | set(self.transports))
+
+    def _round(self, name: str, send_all: bool, progress: Progress | None) -> DestinationResult:
+        transport = self.transports.get(name)
+        if transport is None:
+            return DestinationResult("stopped", f"no [destinations.{name}] in the config: "
+                                                "its submissions wait until IT adds it")
+        if name in self.stopped:
+            return DestinationResult("stopped", self.stopped[name])
+        try:
+            transport.probe()
+            if name not in self.store.sealing_keys:
+                key = transport.fetch_key()
+                self.store.put_setting(f"sealing_key:{name}", {"key": key.text})
+                self.store.set_sealing_key(name, key)
+            self.store.seal_waiting(name)
+            return self._send(name, transport, send_all, progress)
+        except LinkDown as error:
+            return DestinationResult("offline", str(error))
+        except (AuthRefused, KeyMismatch) as error:
+            self.stopped[name] = str(error)
+            self.store.record("sync_stopped", {"destination": name, "why": str(error)[:300]})
+            return DestinationResult("stopped", str(error))
+
+    def _send(self, name: str, transport: RestTransport, send_all: bool,
+              progress: Progress | None) -> DestinationResult:
+        result = DestinationResult()
+        # What is due now, fixed at the start: a retry scheduled during this round waits for
+        # the next one, so a round always ends.
+        due = [item.submission_id for item in self.store.due(
+            limit=1_000_000, destination=name, ignore_backoff=send_all)]
+        done = 0
+        for start in range(0, len(due), BATCH):
+            batch = self.store.claim(due[start:start + BATCH])
+            delivered: list[tuple[str, dict]] = []
+            tried = 0
+            try:
+                for item in batch:
+                    outcome = transport.send(item)
+                    tried += 1
+                    if isinstance(outcome, Delivered):
+                        delivered.append((item.submission_id, outcome.receipt))
+                    elif isinstance(outcome, Rejected):
+                        self.store.mark_rejected(item.submission_id, outcome.reason)
+                        result.rejected += 1
+                    else:
+                        self._retry_later(name, item.attempts, item.submission_id, outcome)
+                        result.retried += 1
+                        if outcome.link_down and not self._still_there(transport):
+                            result.state, result.message = "offline", outcome.reason
+                            break  # the rest of the batch waits for the next round
+            finally:  # whatever happened, what was delivered is recorded
+                self.store.mark_delivered_many(delivered)
+                self.store.release([item.submission_id for item in batch[tried:]])
+            result.delivered += len(delivered)
+            done += len(batch)
+            if progress is not None:
+                progress(done, len(due))
+            if result.state == "offline":
+                break
+        return result
+
+    @staticmethod
+    def _still_there(transport: RestTransport) -> bool:
+        """After a request got no answer: a blip (go on with the next) or an outage (stop)?"""
+        try:
+            transport.probe()
+        except LinkDown:
+            return False
+        return True
+
+    def _retry_later(self, name: str, attempts: int, submission_id: str, outcome) -> None:
+        destination = self.config.destinations[name]
+        delay = backoff_seconds(attempts + 1, destination.retry_first_seconds,
+                                destination.retry_max_seconds, self.rng)
+        if outcome.after_seconds is not None:
+            delay = max(delay, min(outcome.after_seconds, destination.retry_max_seconds))
+        self.store.mark_retry(submission_id, outcome.reason,
+                              self.clock() + timedelta(seconds=delay))
+
+    # -- the rest of talking to central -------------------------------------------------------
+    def _heartbeat(self, summary: dict) -> None:
+        transport = self.transports.get("central")
+        if transport is None or "central" in self.stopped:
+            return
+        try:
+            free = shutil.disk_usage(self.store.path.parent).free
+        except OSError:
+            free = -1
+        try:
+            transport.heartbeat({
+                "queue_depth": summary["waiting"], "rejected": summary["counts"]["rejected"],
+                "oldest_waiting": summary["oldest_waiting"],
+                "last_sync_at": self.store.setting("last_sync_at"),
+                "version": VERSION, "free_disk_bytes": free})
+        except (LinkDown, AuthRefused):
+            return  # the round's own status already says why; try at the next round
+        self._next_heartbeat = self.clock() + timedelta(minutes=self.config.heartbeat_minutes)
+
+    def _pull_forms(self) -> bool:
+        try:
+            changed = pull_forms(self.transports["central"], self.store, self.config)
+        except (LinkDown, AuthRefused):
+            return False
+        self._next_forms_pull = self.clock() + timedelta(minutes=self.config.forms_pull_minutes)
+        return changed
+
+    def run_forever(self, stop: threading.Event,
+                    on_round: Callable[[RoundResult], None] | None = None) -> RoundResult:
+        """`kiosk sync` without --once: a round every sync_interval_seconds until `stop` is
+        set, or until every destination is stopped (a token refused: IT must act)."""
+        while True:
+            result = self.run_once()
+            if on_round is not None:
+                on_round(result)
+            if result.destinations and all(
+                    r.state == "stopped" for r in result.destinations.values()):
+                return result
+            if stop.wait(self.config.sync_interval_seconds):
+                return result

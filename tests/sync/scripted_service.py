@@ -1,0 +1,78 @@
+"""A loopback stand-in for the central service whose answers to submissions a test scripts:
+a 422 with a reason, a 401, a 503 with Retry-After, a captive portal's 200 page, silence."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+
+    def log_message(self, *args) -> None:  # quiet: tests read .requests instead
+        pass
+
+    def _reply(self, status: int, body: bytes = b"", headers: dict | None = None) -> None:
+        self.send_response(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self) -> None:
+        service = self.server.service
+        if self.path == "/health":
+            self._reply(200, b'{"status": "ok"}')
+        elif self.path == "/v1/key":
+            self._reply(200, json.dumps({"public_key": service.public_key}).encode())
+        else:
+            self._reply(404, b'{"error": "not here"}')
+
+    def do_POST(self) -> None:
+        service = self.server.service
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        with service.lock:
+            service.requests.append((self.path, dict(self.headers), body))
+            script = service.script.pop(0) if service.script else None
+        if script is None:
+            receipt = {"receipt_id": f"R{len(service.requests)}",
+                       "instance_id": body.get("instance_id"), "received_at": "2026-11-27T10:00:00Z"}
+            self._reply(201 if "submissions" in self.path else 200, json.dumps(receipt).encode())
+            return
+        status, headers, reply = script
+        if status == "silence":
+            time.sleep(headers)  # longer than the kiosk waits for an answer
+            self.close_connection = True
+            return
+        self._reply(status, reply if isinstance(reply, bytes) else json.dumps(reply).encode(),
+                    headers)
+
+
+class ScriptedService:
+    def __init__(self, public_key: str):
+        self.public_key = public_key
+        self.script: list[tuple] = []  # (status, headers, body) for the next submissions
+        self.requests: list[tuple[str, dict, dict]] = []
+        self.lock = threading.Lock()
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self._httpd.daemon_threads = True
+        self._httpd.service = self
+        self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> ScriptedService:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(timeout=5)
+
+    def submissions(self) -> list[dict]:
+        return [body for path, _, body in self.requests if path == "/v1/submissions"]
