@@ -146,6 +146,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         ("delivered", str(counts["delivered"])),
         ("rejected (need staff)", str(counts["rejected"])),
         ("last sync", _local(status["last_sync"]) if status["last_sync"] else "never"),
+        *((f"sending to {name}", f"{state['state']}" + (f": {state['message']}" if state["message"] else ""))
+          for name, state in sorted(status["sync"].items())),
         ("saved drafts", str(status["drafts_saved"])),
     ]
     width = max(len(name) for name, _ in rows)
@@ -154,6 +156,59 @@ def cmd_status(args: argparse.Namespace) -> int:
     for warning in status["warnings"]:
         print(f"warning: {warning}")
     return 0 if healthy else 1
+
+
+def _describe_round(result) -> list[str]:
+    lines = []
+    for name, outcome in result.destinations.items():
+        counts = f"{outcome.delivered} delivered, {outcome.retried} to retry, {outcome.rejected} rejected"
+        lines.append(f"{name}: {counts}" + (f" ({outcome.state}: {outcome.message})"
+                                            if outcome.state != "ok" else ""))
+    return lines
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from sync.worker import SyncWorker
+
+    config = _config(args)
+    if not config.destinations:
+        _say("No destination is configured: add a [destinations.central] table to the config "
+             "(`kiosk central init` prints one).")
+        return 2
+    store = _open_store(config)
+    worker = SyncWorker(store, config)
+    try:
+        if args.once:  # everything waiting, now, ignoring backoff (as "Send now" does)
+            result = worker.run_once(send_all=True)
+            for line in _describe_round(result):
+                print(line)
+            if result.waiting or result.rejected_total or result.stopped:
+                _say(f"Not finished: {result.waiting} waiting to send, {result.rejected_total} "
+                     "rejected (staff must look at those)" + (", and sending is stopped until IT "
+                                                              "fixes the config" if result.stopped else "") + ".")
+                return 1
+            print("Everything has been delivered.")
+            return 0
+        stop = threading.Event()
+        for name in ("SIGTERM", "SIGINT"):
+            signal.signal(getattr(signal, name), lambda *_: stop.set())
+
+        def report(result) -> None:
+            if result.delivered or any(r.state != "ok" for r in result.destinations.values()):
+                for line in _describe_round(result):
+                    print(line, flush=True)
+
+        result = worker.run_forever(stop, on_round=report)
+        if result.stopped and not stop.is_set():
+            _say("Sending stopped: IT must fix the configuration (see above), then restart.")
+            return 1
+        return 0
+    finally:
+        worker.close()
+        store.close()
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -204,6 +259,17 @@ def build_parser() -> argparse.ArgumentParser:
     self_test = commands.add_parser(
         "self-test", help="one complete visit through the real screens, offscreen")
     self_test.set_defaults(handler=cmd_self_test)
+
+    sync = commands.add_parser("sync", parents=[common],
+                               help="send waiting submissions to the central service")
+    sync.add_argument("--once", action="store_true",
+                      help="try everything waiting now (ignoring backoff) and exit; exit 1 if "
+                           "anything is left or rejected")
+    sync.set_defaults(handler=cmd_sync)
+
+    from sync.central.cli import add_central_commands
+
+    add_central_commands(commands)
 
     status = commands.add_parser("status", parents=[common],
                                  help="the queue, the database's health and the audit chain")
