@@ -45,12 +45,12 @@ def run_app(config_path: str | None, *, windowed: bool = False, language: str | 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Public service kiosk")
     window = MainWindow(language=language, locked=not windowed)
-    outcome = {"code": 0, "store": None}
+    outcome = {"code": 0, "store": None, "central": None}
 
     def finish_starting() -> None:
         from kiosk.config import ConfigError, load_config
-        from kiosk.forms.catalogue import load_catalogue
         from kiosk.store import StoreError
+        from sync.central.errors import CentralError
 
         try:
             config = load_config(config_path)
@@ -59,12 +59,18 @@ def run_app(config_path: str | None, *, windowed: bool = False, language: str | 
 
                 config.forms_dir, config.site_id = sample_forms_dir(), "DEMO"
                 config.data_dir = Path(tempfile.gettempdir()) / "kiosk-demo"
+                from sync.demo import start_demo_central
+
+                # The demo's own central service on loopback, so sync can be seen working.
+                outcome["central"], destination = start_demo_central(config.data_dir / "central")
+                config.destinations = {"central": destination}
+                print(f"demo: the central service listens at {destination.url}", file=sys.stderr)
             if forms:
                 config.forms_dir = Path(forms)
-            catalogue = load_catalogue(config.forms_dir)
+            catalogue = config.load_catalogue()
             store = config.open_store()
             store.purge()
-        except (ConfigError, StoreError) as error:
+        except (ConfigError, StoreError, CentralError) as error:
             print(error, file=sys.stderr)
             outcome["code"] = 2
             window.locked = False
@@ -78,6 +84,13 @@ def run_app(config_path: str | None, *, windowed: bool = False, language: str | 
         outcome["store"] = store
         window.default_language = language or config.default_language
         window.attach(catalogue, store, config.idle_seconds, config.idle_warning_seconds)
+        if config.destinations:
+            from sync.worker import SyncWorker
+
+            from .sync_runner import SyncRunner
+
+            window.attach_sync(SyncRunner(window.tasks, lambda: SyncWorker(store, config),
+                                          config.sync_interval_seconds, config.load_catalogue))
 
     if windowed:
         window.resize(1024, 768)
@@ -104,4 +117,6 @@ def run_app(config_path: str | None, *, windowed: bool = False, language: str | 
     window.shutdown()
     if outcome["store"] is not None:
         outcome["store"].close()
+    if outcome["central"] is not None:
+        outcome["central"].stop()
     return outcome["code"] or code

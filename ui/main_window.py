@@ -61,6 +61,8 @@ class MainWindow(QMainWindow):
         self._failed_codes = 0
         self.visit = 0  # changes at every wipe: a late result of an earlier visit is ignored
         self.tasks = None  # threads are for later (attach): not needed to paint
+        self.sync = None  # a SyncRunner when a destination is configured
+        self._done_reference: str | None = None
         self.setWindowTitle("Public service kiosk")
         self.setStyleSheet(stylesheet(100))
 
@@ -132,6 +134,31 @@ class MainWindow(QMainWindow):
         self.end_visit()
         if waiting:
             self.begin(waiting)
+
+    def attach_sync(self, runner) -> None:
+        """Send in the background; show what the queue is doing; take new form versions."""
+        self.sync = runner
+        runner.changed.connect(self._sync_changed)
+        runner.forms_changed.connect(self._use_catalogue)
+        runner.start()
+
+    def _sync_changed(self, view) -> None:
+        self.attract.show_sync(view)
+        reference = self._done_reference
+        if reference is not None and self.stack.currentWidget() is self.done:
+            def delivered(receipt) -> None:
+                if receipt is not None and receipt["state"] == "delivered":
+                    self.done.set_delivered()
+            self.tasks.run("db", self.store.receipt, reference,
+                           on_done=self._for_this_visit(delivered), on_error=_warn)
+
+    def _use_catalogue(self, catalogue) -> None:
+        """New form versions apply to the next visits; a visit in progress keeps its form,
+        and a saved draft resumes on the version it began on."""
+        self.catalogue = catalogue
+        self.services.catalogue = catalogue
+        for failure in catalogue.failures:
+            print(f"form not served: {failure}", file=sys.stderr)
 
     # -- screens ------------------------------------------------------------------------------
     def show_screen(self, screen: Screen) -> None:
@@ -216,7 +243,7 @@ class MainWindow(QMainWindow):
         lookup = self.store.find_draft(typed)
         problem = {"typo": "ui.code_typo", "unknown": "ui.code_unknown",
                    "expired": "ui.code_expired"}.get(lookup.status)
-        form = self.catalogue.forms.get(lookup.form_id or "")
+        form = self.catalogue.version(lookup.form_id or "", lookup.form_version)
         if problem is None and form is None:
             problem = "ui.form_gone"
         if problem is not None:
@@ -275,7 +302,10 @@ class MainWindow(QMainWindow):
                                form.text(form.definition.settings.next_steps, session.language),
                                session.language)
             self.page.wipe()
+            self._done_reference = reference
             self.show_screen(self.done)
+            if self.sync is not None:
+                self.sync.nudge()  # on its way while the citizen reads the reference
 
         self.tasks.run("db", self.store.submit, submission, form.definition.settings.destination,
                        None, draft_id, on_done=self._for_this_visit(stored),
@@ -318,6 +348,7 @@ class MainWindow(QMainWindow):
             return
         self._discard_draft()
         self.visit += 1
+        self._done_reference = None
         self._failed_codes = 0
         self.idle.stop()
         self.warning.hide()
@@ -370,8 +401,12 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Finish queued writes, then stop watching: for closing the app or a test."""
+        if self.sync is not None:
+            self.sync.close()
         if self.tasks is not None:
             self.tasks.shutdown()
+        if self.sync is not None:
+            self.sync.close_worker()
         QApplication.instance().processEvents()
         if self.ready:
             self.idle.close()

@@ -23,7 +23,6 @@ def run_self_test(forms_dir: Path | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from kiosk.config import Config
-    from kiosk.forms.catalogue import load_catalogue
     from kiosk.store import Store
 
     from .driver import DriveError, Driver
@@ -33,7 +32,7 @@ def run_self_test(forms_dir: Path | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="kiosk-self-test-") as folder:
         config = Config(data_dir=Path(folder), site_id="SELFTEST",
                         **({"forms_dir": forms_dir} if forms_dir else {}))
-        catalogue = load_catalogue(config.forms_dir)
+        catalogue = config.load_catalogue()
         if FORM not in catalogue.forms:
             print(f"self-test failed: the sample form '{FORM}' is not in {config.forms_dir}",
                   file=sys.stderr)

@@ -16,6 +16,8 @@ class AttractScreen(Screen):
     def __init__(self, languages: list[str], default_language: str):
         super().__init__()
         self.languages, self.default_language = languages, default_language
+        self.sync_view = None  # what the sync worker last said, shown small at the bottom
+        self.sync_line = None
 
     def enter(self) -> None:
         content = QWidget()
@@ -46,7 +48,26 @@ class AttractScreen(Screen):
         start.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(start)
         layout.addStretch(1)
+        self.sync_line = label("", "caption")
+        self.sync_line.setObjectName("sync_status")
+        self.sync_line.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.sync_line)
         self.set_body(content)
+        self.show_sync(self.sync_view)
+
+    def show_sync(self, view) -> None:
+        """The queue in a sentence, in the kiosk's own language: reassurance, not jargon."""
+        self.sync_view = view
+        if self.sync_line is None:
+            return
+        language = self.default_language
+        text = "" if view is None else {
+            "sent": i18n.text(language, "ui.sync_all_sent"),
+            "waiting": i18n.text(language, "ui.sync_waiting", count=view.waiting),
+            "paused": i18n.text(language, "ui.sync_paused"),
+        }[view.state]
+        self.sync_line.setText(text)
+        self.sync_line.setVisible(bool(text))
 
     def mousePressEvent(self, event) -> None:
         # A touch anywhere starts, in the kiosk's own language.
