@@ -1,4 +1,5 @@
-"""`make bench`: speed of the form engine, printed as a table and saved to bench-results.json.
+"""`make bench`: speed of the form engine, the store, the screens and sync, printed as a table
+and saved to bench-results.json.
 
 Goals: Continue p95 under 2 ms on a 300-question form, so a screen keeps its 16 ms frame.
 """
@@ -168,6 +169,9 @@ def main() -> int:
     bare_start, label_start, kiosk_start = bench_startup()
     with tempfile.TemporaryDirectory() as folder:
         pages, growth = bench_pages_and_memory(generated_form(Path(folder) / "generated.yaml"))
+    from tests.bench.sync_bench import COUNT, bench_drain
+
+    drain = bench_drain()
     ratio = statistics.median(ours) / statistics.median(bare)
     results.append({"name": "durable submit p50 (Store.submit)", "value": statistics.median(ours), "unit": "ms"})
     results.append({"name": "raw INSERT+COMMIT p50 (same bytes, pragmas)", "value": statistics.median(bare), "unit": "ms"})
@@ -179,6 +183,10 @@ def main() -> int:
     results.append({"name": "start to first paint, kiosk / bare", "value": kiosk_start / bare_start, "unit": "x", "goal": "<= 1.5"})
     results.append({"name": f"page to page p95 ({QUESTIONS} questions, widgets)", "value": percentile(pages, 0.95), "unit": "ms", "goal": "< 16"})
     results.append({"name": "memory growth over 200 visits", "value": growth, "unit": "MB", "goal": "< 10"})
+    results.append({"name": f"drain {COUNT:,} to loopback central: plain requests loop", "value": drain["plain"], "unit": "s"})
+    results.append({"name": f"drain {COUNT:,} to loopback central: outbox worker", "value": drain["worker"], "unit": "s"})
+    results.append({"name": "outbox worker / plain loop", "value": drain["worker"] / drain["plain"], "unit": "x", "goal": "<= 1.3"})
+    results.append({"name": "outbox worker throughput", "value": COUNT / drain["worker"], "unit": "/s"})
     width = max(len(r["name"]) for r in results)
     print(f"{'benchmark':<{width}}  {'value':>10}  unit  goal")
     for row in results:
