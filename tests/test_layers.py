@@ -35,3 +35,15 @@ def test_the_check_would_notice_qt():
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                             env={"QT_QPA_PLATFORM": "offscreen", "PATH": ""})
     assert result.stdout.strip() == "True", result.stderr
+
+
+def test_the_command_line_loads_nothing_heavy_before_it_knows_the_command():
+    # `kiosk run` paints its first screen before the heavy imports; building the parser (which
+    # includes `kiosk central ...`) must not pull in crypto, HTTP, SQLite helpers or Qt.
+    code = ("import sys, ui.cli; ui.cli.build_parser()\n"
+            "heavy = ('cryptography', 'requests', 'sqlite_utils', 'pydantic', 'yaml', 'PySide6',"
+            " 'sync.central.server')\n"
+            "print(','.join(m for m in heavy if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "", f"loaded before the command is known: {result.stdout}"

@@ -2,12 +2,6 @@
 
 Qt-free and standard library HTTP only, so it runs anywhere the kiosk's Python does (and in
 the kiosk's demo mode, on loopback). The REST contract is openapi.yaml beside this file.
+Import from the modules (setup, server, export): this package imports nothing itself, because
+the kiosk's command line loads `central.cli` before it paints its first screen.
 """
-
-from .errors import CentralError
-from .export import export_submissions
-from .server import CentralServer
-from .setup import InitResult, add_device, device_toml_block, init_central, revoke_device
-
-__all__ = ["CentralError", "CentralServer", "InitResult", "add_device", "device_toml_block",
-           "export_submissions", "init_central", "revoke_device"]
