@@ -22,7 +22,7 @@ def stylesheet(percent: int = 100) -> str:
 QWidget {{ font-size: {px(22)}; color: #0b0c0c; background: #ffffff; }}
 QLabel#heading {{ font-size: {px(34)}; font-weight: bold; }}
 QLabel#title {{ font-size: {px(48)}; font-weight: bold; }}
-QLabel#caption {{ font-size: {px(20)}; color: #484949; }}
+QLabel#caption, QLabel#sync_status {{ font-size: {px(20)}; color: #484949; }}
 QLabel#hint {{ color: #484949; }}
 QLabel#reference {{ font-size: {px(44)}; font-weight: bold; }}
 QLabel#error {{ color: #b10e1e; font-weight: bold; }}

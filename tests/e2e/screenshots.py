@@ -14,9 +14,12 @@ sys.path.insert(0, str(ROOT))
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from kiosk.config import Config  # noqa: E402
-from kiosk.forms.catalogue import load_catalogue  # noqa: E402
+from sync.demo import start_demo_central  # noqa: E402
+from sync.worker import SyncWorker  # noqa: E402
 from ui.driver import Driver, wait_until  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
+from ui.selftest import ANSWERS, FORM  # noqa: E402
+from ui.sync_runner import SyncRunner  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 
@@ -30,10 +33,17 @@ def shoot(window, name: str) -> None:
 def main() -> int:
     _app = QApplication(sys.argv[:1])  # must outlive the window
     OUT.mkdir(parents=True, exist_ok=True)
-    config = Config(data_dir=Path(tempfile.mkdtemp(prefix="kiosk-shots-")), site_id="LIB01")
-    window = MainWindow(load_catalogue(config.forms_dir), config.open_store(), locked=False)
+    folder = Path(tempfile.mkdtemp(prefix="kiosk-shots-"))
+    central, destination = start_demo_central(folder / "central", log=lambda line: None)
+    config = Config(data_dir=folder / "kiosk", site_id="LIB01",
+                    destinations={"central": destination})
+    store = config.open_store()
+    window = MainWindow(config.load_catalogue(), store, locked=False)
     window.resize(1024, 768)
     window.show()
+    window.attach_sync(SyncRunner(window.tasks, lambda: SyncWorker(store, config), 3600,
+                                  config.load_catalogue))
+    wait_until(lambda: window.sync.view is not None)
     driver = Driver(window)
     shoot(window, "01-attract")
     driver.tap_named("primary", language="en")
@@ -61,6 +71,7 @@ def main() -> int:
     shoot(window, "07-check-answers")
     driver.tap_named("primary")
     wait_until(lambda: window.stack.currentWidget() is window.done)
+    wait_until(lambda: window.done.delivery.text().startswith("It has been sent"))
     shoot(window, "08-confirmation")
     driver.tap_named("primary")
     driver.start("housing_assistance", "ar")
@@ -74,7 +85,16 @@ def main() -> int:
     driver.tap_named("primary")
     shoot(window, "11-text-200-percent")
     window.end_visit()
+    window.resize(1024, 768)  # 200 % text made the (unlocked) window grow
+    central.stop()  # the link goes down: the next form waits, and the kiosk says so
+    driver.start(FORM, "en")
+    driver.complete(ANSWERS)
+    wait_until(lambda: window.sync.view is not None and window.sync.view.waiting == 1)
+    shoot(window, "12-confirmation-offline")
+    window.end_visit()
+    shoot(window, "13-attract-waiting")
     window.shutdown()
+    store.close()
     return 0
 
 
