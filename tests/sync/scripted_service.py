@@ -4,6 +4,7 @@ a 422 with a reason, a 401, a 503 with Retry-After, a captive portal's 200 page,
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -54,7 +55,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class ScriptedService:
-    def __init__(self, public_key: str):
+    def __init__(self, public_key: str, tls: tuple[str, str] | None = None):
         self.public_key = public_key
         self.script: list[tuple] = []  # (status, headers, body) for the next submissions
         self.requests: list[tuple[str, dict, dict]] = []
@@ -62,7 +63,13 @@ class ScriptedService:
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._httpd.daemon_threads = True
         self._httpd.service = self
-        self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        scheme = "http"
+        if tls is not None:  # (certificate file, key file): the service speaks HTTPS
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self._httpd.socket = context.wrap_socket(self._httpd.socket, server_side=True)
+            scheme = "https"
+        self.url = f"{scheme}://127.0.0.1:{self._httpd.server_address[1]}"
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
     def __enter__(self) -> ScriptedService:
