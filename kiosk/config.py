@@ -8,6 +8,7 @@ Unknown keys and wrong types are reported by name: a typo must not be silently i
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import os
 import tomllib
 from pathlib import Path
@@ -26,12 +27,14 @@ class ConfigError(Exception):
     """The configuration cannot be used; the message names the file and the key."""
 
 
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
-
-
 def is_loopback(url: str) -> bool:
     host = urlsplit(url).hostname or ""
-    return host in LOOPBACK_HOSTS or host.startswith("127.")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback  # 127.0.0.1.example.org is not
+    except ValueError:
+        return False
 
 
 class Destination(BaseModel):
@@ -56,9 +59,25 @@ class Destination(BaseModel):
 
     @model_validator(mode="after")
     def _checked(self) -> Destination:
-        scheme = urlsplit(self.url).scheme
-        if scheme not in ("http", "https"):
-            raise ValueError(f"url must start with https:// (it is '{self.url}')")
+        parts = urlsplit(self.url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"url must be like https://central.example.org (it is '{self.url}')")
+        if parts.query or parts.fragment:
+            raise ValueError("url must not have a query (?...) or a fragment (#...)")
+        try:
+            parts.port  # noqa: B018 (raises on a port that is not a number)
+        except ValueError:
+            raise ValueError(f"url has a port that is not a number ('{self.url}')") from None
+        scheme = parts.scheme
+        # A token pasted with a newline or an invisible character would fail on every request
+        # as "could not be reached": name it here instead.
+        if not self.token or not all("!" <= ch <= "~" for ch in self.token):
+            raise ValueError("token must be the printed token exactly: letters, digits and "
+                             "punctuation, with no spaces, line breaks or invisible characters")
+        if self.ca_file is not None and not self.ca_file.is_file():
+            raise ValueError(f"ca_file {self.ca_file} does not exist (or is not a file)")
+        if self.proxy is not None and urlsplit(self.proxy).scheme not in ("http", "https"):
+            raise ValueError("proxy must be like http://proxy.example.org:3128")
         if scheme == "http" and not self.allow_http and not is_loopback(self.url):
             raise ValueError("plain http is allowed only to this machine (loopback); use https, "
                              "or set allow_http = true if IT accepts unencrypted transport")

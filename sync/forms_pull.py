@@ -18,39 +18,43 @@ from kiosk.forms.loader import load_form
 from kiosk.forms.problems import FormError
 
 CURRENT = "current.json"
-_SAFE = re.compile(r"[^A-Za-z0-9._-]")
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")  # a folder or file name, never a path
 
 
-def _safe(name: str) -> str:
-    return _SAFE.sub("_", name)[:80] or "_"
+def _usable_name(name: str) -> bool:
+    return bool(_NAME.fullmatch(name)) and ".." not in name
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")
+def _write_temporary(folder: Path, data: bytes) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".incoming-", suffix=".yaml")
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
-        os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return Path(temporary)
 
 
 def version_path(root: Path, form_id: str, version: str) -> Path:
-    return Path(root) / _safe(form_id) / f"{_safe(version)}.yaml"
+    return Path(root) / form_id / f"{version}.yaml"
 
 
 def pull_forms(transport, store, config) -> bool:
     """Ask for the catalogue (with the last ETag); store new versions. True when the set of
     current forms changed, so the kiosk reloads its catalogue for the next visit."""
-    answer = transport.forms(store.setting("forms_etag"))
+    root = config.central_forms_dir
+    for leftover in root.glob("*/.incoming-*"):  # from a pull cut short by a power cut
+        leftover.unlink(missing_ok=True)
+    previous = _read_current(root)
+    # No listing on disk (a first start, or the folder was cleared): ask for all of it.
+    answer = transport.forms(store.setting("forms_etag") if (root / CURRENT).exists() else None)
     if answer is None:
         return False
     etag, listing = answer
-    root = config.central_forms_dir
     current: dict[str, str] = {}
     problems: list[str] = []
     for entry in listing:
@@ -60,25 +64,21 @@ def pull_forms(transport, store, config) -> bool:
         except (KeyError, TypeError):
             problems.append("an entry without form_id, version or source")
             continue
+        if not (_usable_name(form_id) and _usable_name(version)):
+            problems.append(f"{form_id!r} {version!r}: not a usable form id or version")
+            continue
         if entry.get("sha256") and hashlib.sha256(source).hexdigest() != entry["sha256"]:
             problems.append(f"{form_id} {version}: damaged in transit (checksum differs)")
             continue
-        path = version_path(root, form_id, version)
-        if not path.exists() or path.read_bytes() != source:
-            _write_atomically(path, source)
-        try:
-            form = load_form(path)
-        except FormError as failure:
-            problems.append(f"{form_id} {version}: {failure.problems[0] if failure.problems else 'invalid'}")
-            path.unlink(missing_ok=True)
+        problem = _take_version(root, form_id, version, source)
+        if problem is None:
+            current[form_id] = version
             continue
-        if form.form_id != form_id or form.version != version:
-            problems.append(f"{form_id} {version}: the file says {form.form_id} {form.version}")
-            path.unlink(missing_ok=True)
-            continue
-        current[form_id] = version
-    previous = _read_current(root)
-    _write_atomically(root / CURRENT, json.dumps(current, indent=1).encode())
+        problems.append(problem)
+        kept = previous.get(form_id)  # the last good version goes on being offered
+        if kept and version_path(root, form_id, kept).exists():
+            current[form_id] = kept
+    _write_current(root, current)
     store.put_setting("forms_etag", etag)
     store.put_setting("forms_pull", {"forms": len(current), "problems": problems[:20]})
     if current != previous:
@@ -87,11 +87,36 @@ def pull_forms(transport, store, config) -> bool:
     return current != previous
 
 
+def _take_version(root: Path, form_id: str, version: str, source: bytes) -> str | None:
+    """Check a version in a file of its own first; only a version that loads here replaces
+    anything. None when it is in place, else why not."""
+    path = version_path(root, form_id, version)
+    if path.exists() and path.read_bytes() == source:
+        return None
+    incoming = _write_temporary(path.parent, source)
+    try:
+        form = load_form(incoming)
+    except FormError as failure:
+        incoming.unlink(missing_ok=True)
+        first = failure.problems[0].message if failure.problems else "it does not load"
+        return f"{form_id} {version}: not used, it does not load here ({first})"
+    if form.form_id != form_id or form.version != version:
+        incoming.unlink(missing_ok=True)
+        return f"{form_id} {version}: not used, the file says {form.form_id} {form.version}"
+    os.replace(incoming, path)
+    return None
+
+
 def _read_current(root: Path) -> dict[str, str]:
     try:
         return json.loads((root / CURRENT).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+
+
+def _write_current(root: Path, current: dict[str, str]) -> None:
+    incoming = _write_temporary(root, json.dumps(current, indent=1).encode())
+    os.replace(incoming, root / CURRENT)
 
 
 def _remove_unused(root: Path, current: dict[str, str], store) -> None:

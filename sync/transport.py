@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from urllib.parse import quote
 
 import requests
 
@@ -47,6 +48,7 @@ class Retry:
     reason: str
     after_seconds: float | None = None  # the server's Retry-After, when it gave one
     link_down: bool = False  # no answer at all: the next ones would fail the same way
+    pause_all: bool = False  # the service asked for a pause (429, 503 + Retry-After)
 
 
 Outcome = Delivered | Rejected | Retry
@@ -92,7 +94,8 @@ class RestTransport:
     def close(self) -> None:
         self.http.close()
 
-    def _request(self, method: str, path: str, **kwargs) -> requests.Response:
+    def _request(self, method: str, path: str, authenticated: bool = True,
+                 **kwargs) -> requests.Response:
         try:
             response = self.http.request(method, self.base + path, timeout=self.timeout,
                                          allow_redirects=False, **kwargs)
@@ -102,6 +105,13 @@ class RestTransport:
             raise LinkDown("the service did not answer in time") from None
         except requests.exceptions.RequestException as error:
             raise LinkDown(f"the service could not be reached ({error.__class__.__name__})") from None
+        except (ValueError, OSError) as error:  # a CA file gone, a header that cannot be sent
+            raise LinkDown(f"the request could not be made ({error.__class__.__name__}: "
+                           f"{str(error)[:120]})") from None
+        if not authenticated and response.status_code in (401, 403):
+            # Nothing of ours was checked: a web filter or proxy is in the way, not our token.
+            raise LinkDown(f"something between the kiosk and the service refused the request "
+                           f"({response.status_code}): a web filter or proxy?")
         if response.status_code in (401, 403):
             raise AuthRefused(f"the central service refused this kiosk ({_reason(response)}): "
                               "check the token and device_id in the kiosk's config")
@@ -111,7 +121,7 @@ class RestTransport:
     def probe(self) -> None:
         """Cheap connectivity check before a round; LinkDown when the service is not there
         (or something else, such as a captive portal, answers instead)."""
-        response = self._request("GET", "/health")
+        response = self._request("GET", "/health", authenticated=False)
         try:
             healthy = response.status_code == 200 and response.json().get("status") == "ok"
         except (ValueError, AttributeError):
@@ -120,7 +130,7 @@ class RestTransport:
             raise LinkDown(f"the service's health check failed ({response.status_code})")
 
     def fetch_key(self) -> SealingKey:
-        response = self._request("GET", "/v1/key")
+        response = self._request("GET", "/v1/key", authenticated=False)
         if response.status_code != 200:
             raise LinkDown(f"the sealing key could not be fetched ({_reason(response)})")
         try:
@@ -155,16 +165,22 @@ class RestTransport:
             # A 200 that is not our receipt: a proxy or captive portal answered. Not delivered.
             return Retry(f"{status} without a receipt (not the central service?)")
         if status in RETRY_STATUSES or status >= 500:
-            return Retry(_reason(response), _retry_after(response))
+            after = _retry_after(response)
+            return Retry(_reason(response), after,
+                         pause_all=status == 429 or (status == 503 and after is not None))
         if 400 <= status < 500:
             return Rejected(_reason(response))
         return Retry(_reason(response))  # 1xx/3xx: nothing we asked for
 
     def heartbeat(self, report: dict) -> dict:
-        response = self._request("POST", f"/v1/devices/{self.device_id}/heartbeat", json=report)
+        response = self._request("POST", f"/v1/devices/{quote(self.device_id, safe='')}/heartbeat",
+                                 json=report)
         if response.status_code != 200:
             raise LinkDown(f"the heartbeat was not taken ({_reason(response)})")
-        return response.json()
+        try:
+            return response.json()
+        except ValueError:  # a proxy's page, not the service: the heartbeat did not arrive
+            raise LinkDown("the heartbeat's answer was not the service's") from None
 
     def forms(self, etag: str | None) -> tuple[str | None, list[dict]] | None:
         """The catalogue, or None when it has not changed since `etag`."""

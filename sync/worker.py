@@ -4,7 +4,8 @@ A round, per destination: probe the service; learn its sealing key (pinned finge
 seal what still waits under the install key; then claim due submissions in batches, post each
 with its instance id as the idempotency key, and record the answers batch by batch. The
 service is idempotent, so anything cut short (a crash, SIGKILL, a dropped answer) is simply
-sent again and the same receipt comes back. Headless (`kiosk sync`) and in the kiosk alike.
+sent again and the same receipt comes back. Headless (`kiosk sync`) and in the kiosk alike;
+one worker per database at a time (sync/lock.py).
 """
 
 from __future__ import annotations
@@ -20,10 +21,21 @@ from kiosk.store import Store
 from kiosk.store.clock import iso
 
 from .forms_pull import pull_forms
-from .transport import AuthRefused, Delivered, KeyMismatch, LinkDown, Rejected, RestTransport
+from .lock import WorkerLock
+from .transport import (
+    AuthRefused,
+    Delivered,
+    KeyMismatch,
+    LinkDown,
+    Rejected,
+    RestTransport,
+    Retry,
+)
 
 BATCH = 50
 VERSION = "0.1.0"
+RECHECK_STOPPED = timedelta(minutes=15)  # a refused token is tried again this often
+CATALOGUE_DESTINATION = "central"  # heartbeats and form updates go to this one
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -31,13 +43,13 @@ Progress = Callable[[int, int], None]  # (done, total)
 def backoff_seconds(attempts: int, first: float, cap: float, rng: random.Random) -> float:
     """Exponential, capped, with jitter (half fixed, half random) so a site's kiosks coming
     back online together don't all retry in the same second."""
-    delay = min(cap, first * 2 ** max(0, attempts - 1))
+    delay = min(cap, first * 2 ** min(max(0, attempts - 1), 40))  # no overflow, ever
     return delay / 2 + rng.random() * delay / 2
 
 
 @dataclass
 class DestinationResult:
-    state: str = "ok"  # ok, offline, stopped (IT must act), idle (nothing configured to do)
+    state: str = "ok"  # ok, offline, stopped (IT must act)
     message: str = ""
     delivered: int = 0
     retried: int = 0
@@ -67,22 +79,33 @@ class SyncWorker:
         self.config = config
         self.rng = rng or random.Random()
         self.clock = clock or store.clock
+        self._lock_file = WorkerLock(store.path.parent)
+        self._lock_file.acquire()  # SyncBusy when another process is sending already
         self.transports = {name: RestTransport(dest, config.site_id)
                            for name, dest in config.destinations.items()}
-        self.stopped: dict[str, str] = {}  # destination -> why (auth, key): until restarted
+        self.stopped: dict[str, tuple[str, datetime]] = {}  # why, and when to look again
+        self.paused_until: dict[str, datetime] = {}  # the service asked for a pause
         self._next_heartbeat = self.clock()
         self._next_forms_pull = self.clock()
         self._lock = threading.Lock()  # one round at a time, whoever asks
-        store.recover_interrupted()
+        self._cancel = threading.Event()
 
     def close(self) -> None:
         for transport in self.transports.values():
             transport.close()
+        self._lock_file.release()
+
+    def cancel(self) -> None:
+        """Stop the round in progress after the request on the wire (for shutting down)."""
+        self._cancel.set()
 
     # -- a round ------------------------------------------------------------------------------
     def run_once(self, send_all: bool = False, progress: Progress | None = None) -> RoundResult:
         """One pass over every destination. `send_all` ignores backoff ("Send now")."""
         with self._lock:
+            # Only this worker sends from this database, so any claim left is one it lost
+            # (a crash mid-batch): back in the queue.
+            self.store.recover_interrupted()
             result = RoundResult()
             for name in self._destinations_in_use():
                 outcome = self._round(name, send_all, progress)
@@ -92,7 +115,8 @@ class SyncWorker:
                     "state": outcome.state, "message": outcome.message, "at": now})
                 if outcome.state == "ok":
                     self.store.put_setting("last_sync_at", now)
-            reachable = result.destinations.get("central", DestinationResult("offline")).state == "ok"
+            reachable = result.destinations.get(
+                CATALOGUE_DESTINATION, DestinationResult("offline")).state == "ok"
             now = self.clock()
             if reachable and now >= self._next_forms_pull:
                 result.forms_changed = self._pull_forms()
@@ -111,8 +135,13 @@ class SyncWorker:
         if transport is None:
             return DestinationResult("stopped", f"no [destinations.{name}] in the config: "
                                                 "its submissions wait until IT adds it")
+        now = self.clock()
         if name in self.stopped:
-            return DestinationResult("stopped", self.stopped[name])
+            why, look_again = self.stopped[name]
+            if now < look_again:
+                return DestinationResult("stopped", why)
+        if now < self.paused_until.get(name, now) and not send_all:
+            return DestinationResult("offline", "the service asked the kiosk to wait")
         try:
             transport.probe()
             if name not in self.store.sealing_keys:
@@ -120,13 +149,15 @@ class SyncWorker:
                 self.store.put_setting(f"sealing_key:{name}", {"key": key.text})
                 self.store.set_sealing_key(name, key)
             self.store.seal_waiting(name)
-            return self._send(name, transport, send_all, progress)
+            outcome = self._send(name, transport, send_all, progress)
         except LinkDown as error:
             return DestinationResult("offline", str(error))
         except (AuthRefused, KeyMismatch) as error:
-            self.stopped[name] = str(error)
+            self.stopped[name] = (str(error), now + RECHECK_STOPPED)
             self.store.record("sync_stopped", {"destination": name, "why": str(error)[:300]})
             return DestinationResult("stopped", str(error))
+        self.stopped.pop(name, None)
+        return outcome
 
     def _send(self, name: str, transport: RestTransport, send_all: bool,
               progress: Progress | None) -> DestinationResult:
@@ -142,27 +173,36 @@ class SyncWorker:
             tried = 0
             try:
                 for item in batch:
+                    if self._cancel.is_set():
+                        break
                     outcome = transport.send(item)
                     tried += 1
                     if isinstance(outcome, Delivered):
                         delivered.append((item.submission_id, outcome.receipt))
-                    elif isinstance(outcome, Rejected):
+                        continue
+                    if isinstance(outcome, Rejected):
                         self.store.mark_rejected(item.submission_id, outcome.reason)
                         result.rejected += 1
-                    else:
-                        self._retry_later(name, item.attempts, item.submission_id, outcome)
-                        result.retried += 1
-                        if outcome.link_down and not self._still_there(transport):
-                            result.state, result.message = "offline", outcome.reason
-                            break  # the rest of the batch waits for the next round
-            finally:  # whatever happened, what was delivered is recorded
-                self.store.mark_delivered_many(delivered)
-                self.store.release([item.submission_id for item in batch[tried:]])
+                        continue
+                    self._retry_later(name, item.attempts, item.submission_id, outcome)
+                    result.retried += 1
+                    if outcome.pause_all:
+                        result.state = "offline"
+                        result.message = f"the service asked the kiosk to wait ({outcome.reason})"
+                        break
+                    if outcome.link_down and not self._still_there(transport):
+                        result.state, result.message = "offline", outcome.reason
+                        break  # the rest of the batch waits for the next round
+            finally:  # whatever happened, what was delivered is recorded, the rest released
+                try:
+                    self.store.mark_delivered_many(delivered)
+                finally:
+                    self.store.release([item.submission_id for item in batch[tried:]])
             result.delivered += len(delivered)
             done += len(batch)
             if progress is not None:
                 progress(done, len(due))
-            if result.state == "offline":
+            if result.state == "offline" or self._cancel.is_set():
                 break
         return result
 
@@ -175,19 +215,22 @@ class SyncWorker:
             return False
         return True
 
-    def _retry_later(self, name: str, attempts: int, submission_id: str, outcome) -> None:
+    def _retry_later(self, name: str, attempts: int, submission_id: str, outcome: Retry) -> None:
         destination = self.config.destinations[name]
         delay = backoff_seconds(attempts + 1, destination.retry_first_seconds,
                                 destination.retry_max_seconds, self.rng)
         if outcome.after_seconds is not None:
             delay = max(delay, min(outcome.after_seconds, destination.retry_max_seconds))
+            if outcome.pause_all:
+                self.paused_until[name] = self.clock() + timedelta(
+                    seconds=min(outcome.after_seconds, destination.retry_max_seconds))
         self.store.mark_retry(submission_id, outcome.reason,
                               self.clock() + timedelta(seconds=delay))
 
     # -- the rest of talking to central -------------------------------------------------------
     def _heartbeat(self, summary: dict) -> None:
-        transport = self.transports.get("central")
-        if transport is None or "central" in self.stopped:
+        transport = self.transports.get(CATALOGUE_DESTINATION)
+        if transport is None:
             return
         try:
             free = shutil.disk_usage(self.store.path.parent).free
@@ -205,8 +248,11 @@ class SyncWorker:
 
     def _pull_forms(self) -> bool:
         try:
-            changed = pull_forms(self.transports["central"], self.store, self.config)
+            changed = pull_forms(self.transports[CATALOGUE_DESTINATION], self.store, self.config)
         except (LinkDown, AuthRefused):
+            return False
+        except OSError as error:  # a full disk: the forms already here go on being used
+            self.store.put_setting("forms_pull", {"problems": [f"could not be saved: {error}"]})
             return False
         self._next_forms_pull = self.clock() + timedelta(minutes=self.config.forms_pull_minutes)
         return changed
@@ -214,13 +260,10 @@ class SyncWorker:
     def run_forever(self, stop: threading.Event,
                     on_round: Callable[[RoundResult], None] | None = None) -> RoundResult:
         """`kiosk sync` without --once: a round every sync_interval_seconds until `stop` is
-        set, or until every destination is stopped (a token refused: IT must act)."""
+        set. A destination whose token was refused is looked at again every 15 minutes."""
         while True:
             result = self.run_once()
             if on_round is not None:
                 on_round(result)
-            if result.destinations and all(
-                    r.state == "stopped" for r in result.destinations.values()):
-                return result
             if stop.wait(self.config.sync_interval_seconds):
                 return result

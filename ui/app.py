@@ -89,7 +89,7 @@ def run_app(config_path: str | None, *, windowed: bool = False, language: str | 
 
             from .sync_runner import SyncRunner
 
-            window.attach_sync(SyncRunner(window.tasks, lambda: SyncWorker(store, config),
+            window.attach_sync(SyncRunner(window.tasks, store, lambda: SyncWorker(store, config),
                                           config.sync_interval_seconds, config.load_catalogue))
 
     if windowed:

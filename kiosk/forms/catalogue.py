@@ -66,6 +66,8 @@ def _add_downloaded(catalogue: Catalogue, root: Path) -> None:
     except (OSError, ValueError):
         return  # nothing pulled yet
     for path in sorted(root.glob("*/*.yaml")):
+        if path.name.startswith("."):  # a version still being checked (sync/forms_pull.py)
+            continue
         try:
             form = load_form(path)
         except FormError as failure:

@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING
 
 from .clock import iso
 from .errors import StoreError
+from .keys import InstallKeyError
 
 if TYPE_CHECKING:
     from ..sealing import SealingKey
 
-UNSEALED = None  # sealed_to of a payload still under the install key (no destination key yet)
+UNREADABLE = ("the kiosk cannot open these stored answers with its key (install.key was "
+              "replaced, or the data is damaged): ask IT")
 
 
 @dataclass(frozen=True)
@@ -167,7 +169,8 @@ class Outbox:
 
     def seal_waiting(self, destination: str, batch: int = 200) -> int:
         """Seal payloads stored before the destination's key was known; the readable copy is
-        overwritten (secure_delete) in the same commit."""
+        overwritten (secure_delete) in the same commit. A payload the install key cannot open
+        (the key file replaced, the data damaged) is set aside for staff, never a blocker."""
         key = self.sealing_keys.get(destination)
         if key is None:
             return 0
@@ -175,23 +178,38 @@ class Outbox:
         while True:
             with self._lock:
                 rows = self._conn.execute(
-                    "SELECT id, payload FROM submissions WHERE sealed_to IS NULL"
-                    " AND payload IS NOT NULL AND destination = ? LIMIT ?",
+                    "SELECT s.id, s.payload FROM submissions s JOIN outbox o"
+                    " ON o.submission_id = s.id WHERE s.sealed_to IS NULL"
+                    " AND s.payload IS NOT NULL AND s.destination = ?"
+                    " AND o.state IN ('queued', 'sending') LIMIT ?",
                     (destination, batch)).fetchall()
             if not rows:
                 break
-            updates = [(key.seal(self._box.open(payload, f"submission:{sid}"), sid),
-                        key.fingerprint, sid) for sid, payload in rows]
+            updates, unreadable = [], []
+            for sid, payload in rows:
+                try:
+                    updates.append((key.seal(self._box.open(payload, f"submission:{sid}"), sid),
+                                    key.fingerprint, sid))
+                except InstallKeyError:
+                    unreadable.append(sid)
+            now = iso(self.clock())
             with self._writing() as conn:
                 conn.executemany("UPDATE submissions SET payload = ?, sealed_to = ?"
                                  " WHERE id = ? AND sealed_to IS NULL", updates)
-                self._audit(conn, "kiosk", "sealed", {"destination": destination,
-                                                      "count": len(updates),
-                                                      "key": key.fingerprint})
+                conn.executemany(
+                    "UPDATE outbox SET state = 'rejected', last_error = ?, updated_at = ?"
+                    " WHERE submission_id = ?",
+                    [(UNREADABLE, now, sid) for sid in unreadable])
+                if updates:
+                    self._audit(conn, "kiosk", "sealed", {"destination": destination,
+                                                          "count": len(updates),
+                                                          "key": key.fingerprint})
+                if unreadable:
+                    self._audit(conn, "kiosk", "integrity_problem",
+                                {"unreadable_submissions": unreadable})
             sealed += len(updates)
         if sealed:
-            with self._lock:  # the readable pages may still sit in the WAL until a checkpoint
-                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self.forget_wal()  # the readable pages may still sit in the WAL
         return sealed
 
     # -- looking at it -----------------------------------------------------------------------
@@ -206,6 +224,29 @@ class Outbox:
                                   ).fetchone()[0]
         return {"counts": counts, "waiting": counts["queued"] + counts["sending"],
                 "oldest_waiting": oldest}
+
+    def rejected_submissions(self, limit: int = 50) -> list[dict]:
+        """What the services refused, newest first, with their reasons: for staff to act on."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT s.id, s.reference, s.form_id, s.created_at, o.last_error, o.updated_at"
+                " FROM outbox o JOIN submissions s ON s.id = o.submission_id"
+                " WHERE o.state = 'rejected' ORDER BY o.updated_at DESC LIMIT ?", (limit,)).fetchall()
+        keys = ("submission_id", "reference", "form_id", "created_at", "reason", "rejected_at")
+        return [dict(zip(keys, row, strict=True)) for row in rows]
+
+    def find_submissions(self, contains: str = "", limit: int = 20) -> list[dict]:
+        """The latest submissions whose reference contains `contains` (case and dashes
+        ignored): how staff find a receipt to show again."""
+        wanted = "".join(ch for ch in contains.upper() if ch.isalnum())
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT s.reference, s.form_id, s.created_at, o.state"
+                " FROM submissions s JOIN outbox o ON o.submission_id = s.id"
+                " WHERE replace(s.reference, '-', '') LIKE ?"  # only letters and digits: nothing to escape
+                " ORDER BY s.created_at DESC LIMIT ?", (f"%{wanted}%", limit)).fetchall()
+        return [dict(zip(("reference", "form_id", "created_at", "state"), row, strict=True))
+                for row in rows]
 
     def waiting_destinations(self) -> set[str]:
         with self._lock:

@@ -27,6 +27,7 @@ from .errors import CANNOT_OPEN, StoreError, explain
 from .keys import Box, InstallKeyError, load_or_create_key
 from .outbox import DueItem, Outbox, Outgoing  # noqa: F401 (part of the store's API)
 from .schema import migrate
+from .staff import Staff
 
 STATES = ("queued", "sending", "delivered", "rejected")
 _DAMAGE_CODES = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}  # what "damaged" means
@@ -40,6 +41,7 @@ class DraftLookup:
     form_id: str | None = None
     form_version: str | None = None
     expires_at: str | None = None
+    saved_at: str | None = None
 
 
 def _resume_hash(code_chars: str) -> str:
@@ -55,7 +57,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-class Store(Outbox):
+class Store(Outbox, Staff):
     def __init__(self, path: Path | str, *, site_id: str = "KIOSK",
                  clock: Callable[[], datetime] = utc_now, draft_expiry_days: int = 30,
                  delivered_retention_days: int = 7, autosave_grace_minutes: int = 15,
@@ -234,14 +236,18 @@ class Store(Outbox):
                 break
             else:
                 raise StoreError("The kiosk could not make a unique reference number.")
-            if draft_id is not None:
-                conn.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
-            if not inserted:
-                return conn.execute("SELECT reference FROM submissions WHERE id = ?",
-                                    (instance_id,)).fetchone()[0]
-            conn.execute(
-                "INSERT INTO outbox (submission_id, destination, state, next_attempt_at, updated_at)"
-                " VALUES (?, ?, 'queued', ?, ?)", (instance_id, destination, now, now))
+            dropped_draft = draft_id is not None and conn.execute(
+                "DELETE FROM drafts WHERE id = ?", (draft_id,)).rowcount
+            if inserted:
+                conn.execute(
+                    "INSERT INTO outbox (submission_id, destination, state, next_attempt_at,"
+                    " updated_at) VALUES (?, ?, 'queued', ?, ?)",
+                    (instance_id, destination, now, now))
+            else:
+                reference = conn.execute("SELECT reference FROM submissions WHERE id = ?",
+                                         (instance_id,)).fetchone()[0]
+        if dropped_draft:
+            self.forget_wal()  # the visit's autosaves, readable with the install key, go too
         return reference
 
     def submission(self, reference: str) -> dict | None:
@@ -307,7 +313,7 @@ class Store(Outbox):
             return DraftLookup("typo")
         with self._lock:
             row = self._conn.execute(
-                "SELECT id, form_id, form_version, expires_at FROM drafts"
+                "SELECT id, form_id, form_version, expires_at, updated_at FROM drafts"
                 " WHERE resume_hash = ? AND saved = 1",
                 (_resume_hash(codes.normalise(code)),)).fetchone()
         if row is None:
@@ -334,12 +340,23 @@ class Store(Outbox):
             gone = conn.execute("DELETE FROM drafts WHERE id = ?", (draft_id,)).rowcount
             if gone:
                 self._audit(conn, actor, "draft_deleted", {})
+        if gone:
+            self.forget_wal()
         return bool(gone)
 
     def discard_autosave(self, draft_id: str) -> None:
         """The wipe: an autosave the citizen did not choose to keep is deleted."""
         with self._writing() as conn:
-            conn.execute("DELETE FROM drafts WHERE id = ? AND saved = 0", (draft_id,))
+            gone = conn.execute("DELETE FROM drafts WHERE id = ? AND saved = 0",
+                                (draft_id,)).rowcount
+        if gone:
+            self.forget_wal()
+
+    def forget_wal(self) -> None:
+        """Deleted answers may still sit in the write-ahead log (earlier autosaves, say): copy
+        the log into the database, whose deleted pages secure_delete overwrote, and empty it."""
+        with self._lock:
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def draft_form_versions(self) -> set[tuple[str, str]]:
         """The form versions saved drafts began on: they must stay available to resume."""
@@ -369,8 +386,7 @@ class Store(Outbox):
             if any(counts.values()):
                 self._audit(conn, SYSTEM, "purge", counts)
         if any(counts.values()):
-            with self._lock:  # deleted pages may still sit in the WAL file until a checkpoint
-                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self.forget_wal()
         return counts
 
     def note_config(self, settings: dict[str, object], source: str | None) -> list[str]:

@@ -41,7 +41,7 @@ def main() -> int:
     window = MainWindow(config.load_catalogue(), store, locked=False)
     window.resize(1024, 768)
     window.show()
-    window.attach_sync(SyncRunner(window.tasks, lambda: SyncWorker(store, config), 3600,
+    window.attach_sync(SyncRunner(window.tasks, store, lambda: SyncWorker(store, config), 3600,
                                   config.load_catalogue))
     wait_until(lambda: window.sync.view is not None)
     driver = Driver(window)

@@ -87,6 +87,7 @@ def test_a_receipt_lost_on_the_way_back_is_recovered_by_sending_again(central, s
     # The kiosk died after the service committed, before it recorded the receipt.
     with store._writing() as conn:
         conn.execute("UPDATE outbox SET state = 'sending', server_receipt = NULL")
+    worker.close()  # the one that "died"
     again = SyncWorker(store, worker.config)
     try:
         assert again.run_once().delivered == 1
@@ -153,8 +154,8 @@ def test_a_refused_token_stops_sending_with_a_status_for_it(tmp_path, central, s
 def test_server_trouble_is_retried_later_honouring_retry_after(tmp_path, central, store):
     with ScriptedService(central.init.public_key) as service:
         config = kiosk_config(tmp_path, central, url=service.url, retry_max_seconds=3600)
-        service.script = [(503, {"Retry-After": "120"}, {"error": "maintenance"}),
-                          (200, {"Content-Type": "text/html"}, b"<html>Welcome to the wifi</html>")]
+        service.script = [(200, {"Content-Type": "text/html"}, b"<html>Welcome to the wifi</html>"),
+                          (503, {"Retry-After": "120"}, {"error": "maintenance"})]
         store.submit(_visit(1))
         store.submit(_visit(2))
         worker = SyncWorker(store, config)
@@ -167,7 +168,8 @@ def test_server_trouble_is_retried_later_honouring_retry_after(tmp_path, central
             waits = [(datetime.fromisoformat(row[2]) - before).total_seconds() for row in rows]
             assert 0 < waits[0] < 60 and waits[1] >= 119  # jittered backoff; Retry-After
             assert "without a receipt" in rows[0][3] and "503: maintenance" in rows[1][3]
-            assert worker.run_once().delivered == 0  # not due yet, and the schedule is stored
+            assert worker.run_once().delivered == 0  # not due yet, and the service asked to wait
+            assert len(service.submissions()) == 2
             assert worker.run_once(send_all=True).delivered == 2  # "Send now" ignores backoff
         finally:
             worker.close()

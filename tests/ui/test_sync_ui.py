@@ -31,7 +31,7 @@ def kiosk(qtbot, tmp_path, catalogue):
         qtbot.addWidget(window)
         window.resize(1024, 768)
         window.show()
-        runner = SyncRunner(window.tasks, lambda: SyncWorker(store, config), 3600,
+        runner = SyncRunner(window.tasks, store, lambda: SyncWorker(store, config), 3600,
                             config.load_catalogue)
         window.attach_sync(runner)
         made.append((window, store))

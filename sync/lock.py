@@ -1,0 +1,58 @@
+"""One sync worker per kiosk database: the kiosk app and `kiosk sync` never send side by side.
+
+An exclusive lock on a file beside the database; the operating system releases it when the
+process ends however it ends (SIGKILL included), so a crash never leaves it held.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+LOCK_FILE = "sync.lock"
+
+
+class SyncBusy(Exception):
+    """Another process is already sending from this kiosk's database."""
+
+
+class WorkerLock:
+    def __init__(self, data_dir: Path):
+        self.path = Path(data_dir) / LOCK_FILE
+        self._handle = None
+
+    def acquire(self) -> None:
+        handle = open(self.path, "a+b")  # noqa: SIM115 (held open for as long as the lock)
+        try:
+            _lock(handle)
+        except OSError:
+            handle.close()
+            raise SyncBusy("Another sync is already running for this kiosk (the kiosk app, or "
+                           "another `kiosk sync`); it is sending already.") from None
+        self._handle = handle
+
+    def release(self) -> None:
+        if self._handle is not None:
+            _unlock(self._handle)
+            self._handle.close()
+            self._handle = None
+
+
+if os.name == "nt":  # pragma: no cover (Windows kiosks)
+    import msvcrt
+
+    def _lock(handle) -> None:
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+
+    def _unlock(handle) -> None:
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+else:
+    import fcntl
+
+    def _lock(handle) -> None:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+    def _unlock(handle) -> None:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
