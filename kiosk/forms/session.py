@@ -118,6 +118,9 @@ class Session:
         self.clock = clock
         self.instance_id = f"uuid:{uuid.uuid4()}"
         self.started_at = clock()
+        # Staff helped: who (by name, never a PIN), and that the citizen agreed. Goes with
+        # the submission, so the service knows the answers were given with help.
+        self.assistance: list[dict[str, str]] = []
         self._values: dict[str, Any] = {}
         self._items: dict[str, list[dict[str, Any]]] = {}
         self._raw: dict[ItemKey, Any] = {}
@@ -318,7 +321,18 @@ class Session:
             "instance_name": name,
             "answers": self._answers_json(self.form.top, None),
             "receipt": self._receipt_answers(),
+            **({"assistance": list(self.assistance)} if self.assistance else {}),
         }
+
+    def record_assistance(self, helper: str, at: datetime | None = None) -> None:
+        """A helper joined this visit, with the citizen's consent (asked on screen first)."""
+        if not any(entry["helper"] == helper for entry in self.assistance):
+            self.assistance.append({"helper": helper, "consent": "given",
+                                    "at": (at or self.clock()).isoformat(timespec="seconds")})
+
+    @property
+    def assisted_by(self) -> str | None:
+        return ", ".join(entry["helper"] for entry in self.assistance) or None
 
     # -- validation --------------------------------------------------------------------------
     def _accept_page(self, key: PageKey) -> bool:

@@ -40,6 +40,7 @@ def session_state(session: Session) -> dict:
         "language": session.language,
         "instance_id": session.instance_id,
         "started_at": session.started_at.isoformat(),
+        "assistance": session.assistance,
         "values": answers(session._values),
         "items": {name: [answers(item) for item in items] for name, items in session._items.items()},
         "page": _key(session._page),
@@ -60,6 +61,7 @@ def restore_session(form: Form, state: dict,
     session = Session(form, state.get("language"), clock=clock)
     session.instance_id = state["instance_id"]
     session.started_at = datetime.fromisoformat(state["started_at"])
+    session.assistance = list(state.get("assistance", []))
     dropped: list[str] = []
 
     def take(values: dict, repeat: str | None) -> dict:

@@ -100,5 +100,17 @@ def m002_sealing_and_forms(db: Database) -> None:
     """)
 
 
+@migrations()
+def m003_helpers(db: Database) -> None:
+    _run(db, """
+    CREATE TABLE helpers (
+        name TEXT PRIMARY KEY,            -- as staff know each other; in the audit log
+        pin_hash TEXT NOT NULL,           -- scrypt, salted: never the PIN
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    """)
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)

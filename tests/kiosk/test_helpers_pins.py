@@ -1,0 +1,79 @@
+"""Helper PINs: the rules, the scrypt hash, the growing lock kept across restarts, the audit."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.pins import PinRuleError, check_new_pin, hash_pin, lock_seconds, pin_matches
+from kiosk.store import Store, StoreError
+
+
+@pytest.mark.parametrize(("pin", "why"), [
+    ("12345", "6 to 12 digits"), ("12ab56", "digits only"), ("111111", "one digit repeated"),
+    ("123456", "in order"), ("987654", "in order"), ("123123", "most common"),
+    ("454545", "most common"), ("１２３４５７", "digits only"),
+])
+def test_easy_pins_are_refused_with_the_reason(pin, why):
+    with pytest.raises(PinRuleError, match=why):
+        check_new_pin(pin)
+
+
+def test_a_pin_is_kept_only_as_a_salted_scrypt_hash():
+    stored = hash_pin("481516")
+    assert stored.startswith("scrypt$") and "481516" not in stored
+    assert stored != hash_pin("481516")  # salted
+    assert pin_matches("481516", stored) and not pin_matches("481517", stored)
+    assert not pin_matches("481516", "md5$whatever")
+
+
+def test_the_lock_grows_from_30_seconds_to_an_hour():
+    assert [lock_seconds(n) for n in range(1, 7)] == [30, 120, 480, 1920, 3600, 3600]
+
+
+def test_helpers_unlock_with_their_own_pin_and_never_share_one(store):
+    assert store.set_helper_pin("Amina", "481516") is True
+    assert store.set_helper_pin("Bo", "270918") is True
+    with pytest.raises(StoreError, match="Another helper already has that PIN"):
+        store.set_helper_pin("Chris", "481516")
+    assert store.try_unlock("270918").helper == "Bo"
+    assert store.try_unlock("481516").helper == "Amina"
+    assert store.set_helper_pin("Amina", "592735") is False  # a new PIN for the same helper
+    assert store.try_unlock("481516").status == "wrong"
+    assert store.helper_names() == ["Amina", "Bo"]
+
+
+def test_five_wrong_pins_lock_the_pad_and_the_lock_survives_a_restart(tmp_path, clock):
+    path = tmp_path / "data" / "kiosk.db"
+    with Store(path, clock=clock) as store:
+        store.set_helper_pin("Amina", "481516")
+        tries = [store.try_unlock("000001") for _ in range(4)]
+        assert [t.tries_left for t in tries] == [4, 3, 2, 1]
+        fifth = store.try_unlock("000001")
+        assert fifth.status == "locked" and fifth.locked_for_seconds == 30
+    with Store(path, clock=clock) as store:  # switched off and on again: still locked
+        locked = store.try_unlock("481516")  # even the right PIN is not looked at
+        assert locked.status == "locked" and 0 < locked.locked_for_seconds <= 30
+        clock.advance(seconds=31)
+        for _ in range(5):
+            result = store.try_unlock("000002")
+        assert result.status == "locked" and result.locked_for_seconds == 120  # longer now
+        clock.advance(seconds=121)
+        assert store.try_unlock("481516").status == "ok"  # and a right PIN resets it all
+        for _ in range(5):
+            result = store.try_unlock("000003")
+        assert result.locked_for_seconds == 30
+        events = [(e["actor"], e["event"]) for e in store.recent_audit(100)]
+    assert ("Amina", "helper_unlock") in events
+    assert ("unknown", "helper_lockout") in events
+    assert sum(1 for _, event in events if event == "helper_unlock_failed") == 15
+    assert not any("481516" in str(e) or "000001" in str(e) for e in events)
+
+
+def test_no_helpers_yet_is_said_plainly(store):
+    assert store.try_unlock("481516").status == "no_helpers"
+
+
+def test_a_helper_can_be_removed(store):
+    store.set_helper_pin("Amina", "481516")
+    assert store.remove_helper("Amina") and not store.remove_helper("Amina")
+    assert store.try_unlock("481516").status == "no_helpers"
