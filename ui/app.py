@@ -35,6 +35,17 @@ def after_first_paint(widget, action: Callable[[], None]) -> None:
     widget.installEventFilter(watcher)
 
 
+def it_settings(config) -> dict[str, str]:
+    """What staff may see but only IT may change (never a token)."""
+    shown = {"configuration file": str(config.source or "none (the defaults)"),
+             "site": config.site_id, "data folder": str(config.data_dir),
+             "forms folder": str(config.forms_dir),
+             "idle time": f"{config.idle_seconds} s + {config.idle_warning_seconds} s warning"}
+    for name, destination in config.destinations.items():
+        shown[f"sends to {name}"] = destination.url
+    return shown
+
+
 def run_app(config_path: str | None, *, windowed: bool = False, language: str | None = None,
             demo: bool = False, forms: str | None = None, quit_after: float | None = None) -> int:
     from PySide6.QtCore import Qt, QTimer
@@ -84,6 +95,7 @@ def run_app(config_path: str | None, *, windowed: bool = False, language: str | 
         outcome["store"] = store
         window.default_language = language or config.default_language
         window.attach(catalogue, store, config.idle_seconds, config.idle_warning_seconds)
+        window.it_settings = it_settings(config)
         if config.destinations:
             from sync.worker import SyncWorker
 

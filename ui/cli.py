@@ -178,8 +178,15 @@ def cmd_sync(args: argparse.Namespace) -> int:
         _say("No destination is configured: add a [destinations.central] table to the config "
              "(`kiosk central init` prints one).")
         return 2
+    from sync.lock import SyncBusy
+
     store = _open_store(config)
-    worker = SyncWorker(store, config)
+    try:
+        worker = SyncWorker(store, config)
+    except SyncBusy as busy:
+        store.close()
+        _say(str(busy))
+        return 1
     try:
         if args.once:  # everything waiting, now, ignoring backoff (as "Send now" does)
             result = worker.run_once(send_all=True)
@@ -195,20 +202,68 @@ def cmd_sync(args: argparse.Namespace) -> int:
         stop = threading.Event()
         for name in ("SIGTERM", "SIGINT"):
             signal.signal(getattr(signal, name), lambda *_: stop.set())
+        said: list[str] = []
 
         def report(result) -> None:
-            if result.delivered or any(r.state != "ok" for r in result.destinations.values()):
-                for line in _describe_round(result):
+            # A line when something was sent or the situation changed, not every 30 seconds.
+            lines = _describe_round(result)
+            states = [f"{n}:{r.state}:{r.message}" for n, r in result.destinations.items()]
+            if result.delivered or states != said:
+                said[:] = states
+                for line in lines:
                     print(line, flush=True)
 
-        result = worker.run_forever(stop, on_round=report)
-        if result.stopped and not stop.is_set():
-            _say("Sending stopped: IT must fix the configuration (see above), then restart.")
-            return 1
+        worker.run_forever(stop, on_round=report)
         return 0
     finally:
         worker.close()
         store.close()
+
+
+def cmd_helper_set_pin(args: argparse.Namespace) -> int:
+    import getpass
+
+    from kiosk.store import StoreError
+
+    store = _open_store(_config(args))
+    with store:
+        name = args.name or input("Helper's name (as colleagues know them): ").strip()
+        # Asked twice, never echoed: a PIN typed wrong once would lock its helper out.
+        first = getpass.getpass("New PIN (6 to 12 digits): ")
+        second = getpass.getpass("The same PIN again: ")
+        if first != second:
+            _say("The two PINs are not the same; nothing was changed.")
+            return 1
+        try:
+            added = store.set_helper_pin(name, first)
+        except StoreError as error:
+            _say(f"{error} Nothing was changed.")
+            return 1
+    print(f"{'Added' if added else 'Changed the PIN of'} helper {name}.")
+    return 0
+
+
+def cmd_helper_list(args: argparse.Namespace) -> int:
+    with _open_store(_config(args)) as store:
+        names = store.helper_names()
+        lock = store.unlock_state()
+    for name in names:
+        print(name)
+    if not names:
+        _say("No helpers yet: add one with `kiosk helper set-pin`.")
+    if lock.locked_until:
+        _say(f"The PIN pad is locked until {_local(lock.locked_until)} after wrong PINs.")
+    return 0
+
+
+def cmd_helper_remove(args: argparse.Namespace) -> int:
+    with _open_store(_config(args)) as store:
+        removed = store.remove_helper(args.name)
+    if not removed:
+        _say(f"There is no helper called {args.name!r}.")
+        return 1
+    print(f"Removed helper {args.name}: their PIN no longer unlocks this kiosk.")
+    return 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -266,6 +321,18 @@ def build_parser() -> argparse.ArgumentParser:
                       help="try everything waiting now (ignoring backoff) and exit; exit 1 if "
                            "anything is left or rejected")
     sync.set_defaults(handler=cmd_sync)
+
+    helper = commands.add_parser("helper", help="the staff who may unlock helper mode")
+    helper_commands = helper.add_subparsers(dest="helper_command", required=True)
+    set_pin = helper_commands.add_parser("set-pin", parents=[common],
+                                         help="add a helper, or change a helper's PIN")
+    set_pin.add_argument("--name", help="the helper's name (asked when not given)")
+    set_pin.set_defaults(handler=cmd_helper_set_pin)
+    listing = helper_commands.add_parser("list", parents=[common], help="the helpers' names")
+    listing.set_defaults(handler=cmd_helper_list)
+    remove = helper_commands.add_parser("remove", parents=[common], help="remove a helper")
+    remove.add_argument("name")
+    remove.set_defaults(handler=cmd_helper_remove)
 
     from sync.central.cli import add_central_commands
 

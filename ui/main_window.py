@@ -24,7 +24,7 @@ from .screens.attract import AttractScreen
 from .screens.common import Screen
 from .screens.header import Header
 from .screens.idle_warning import IdleWarning
-from .style import stylesheet
+from .style import TEXT_SIZES, stylesheet
 
 if TYPE_CHECKING:  # the heavy modules load after the first paint (see attach)
     from kiosk.forms.catalogue import Catalogue
@@ -37,6 +37,7 @@ def _warn(error: BaseException) -> None:
     """Housekeeping that failed (a purge, deleting an autosave): for IT's log, not the screen."""
     print(f"warning: {error}", file=sys.stderr)
 
+SETTINGS_KEY = "kiosk_settings"  # what staff changed in helper mode
 MAX_CODE_TRIES = 5  # wrong resume codes in one visit before it is wiped
 PURGE_EVERY_MS = 60 * 60 * 1000
 
@@ -53,6 +54,11 @@ class MainWindow(QMainWindow):
         self.default_language = language if language in LANGUAGES else "en"
         self.language = self.default_language
         self.text_size = 100
+        self.default_text_size = 100  # what each visit starts with (staff may change it)
+        self.volume = 80  # read-aloud volume each visit starts with (staff may change it)
+        self.languages = LANGUAGES
+        self.it_settings: dict[str, str] = {}  # shown to staff, changed only in the config file
+        self.helper = None  # HelperMode, once attached
         self.draft_id: str | None = None
         self.catalogue: Catalogue | None = None
         self.store: Store | None = None
@@ -119,7 +125,7 @@ class MainWindow(QMainWindow):
         self.resume.code_entered.connect(self.resume_with)
         self.resume.left.connect(lambda: self.show_screen(self.services))
         self.done.closed.connect(self.end_visit)
-        self.keyboard.done.connect(self.page.press_continue)
+        self.keyboard.done.connect(self._keyboard_done)
         self.idle.warn.connect(lambda: self.warning.show_for(self.language, self.idle.warning_seconds))
         self.idle.tick.connect(self.warning.count)
         self.idle.expired.connect(self.end_visit)
@@ -129,6 +135,10 @@ class MainWindow(QMainWindow):
         self._purge = QTimer(self, interval=PURGE_EVERY_MS)
         self._purge.timeout.connect(lambda: self.tasks.run("db", store.purge, on_error=_warn))
         self._purge.start()
+        from .helper.mode import HelperMode
+
+        self._apply_settings(store.setting(SETTINGS_KEY) or {})
+        self.helper = HelperMode(self)
         waiting, self._waiting_to_begin = self._waiting_to_begin, None
         self.ready = True
         self.end_visit()
@@ -159,6 +169,32 @@ class MainWindow(QMainWindow):
         self.services.catalogue = catalogue
         for failure in catalogue.failures:
             print(f"form not served: {failure}", file=sys.stderr)
+
+    # -- what staff may change ----------------------------------------------------------------
+    def _apply_settings(self, settings: dict) -> None:
+        if settings.get("default_language") in LANGUAGES:
+            self.default_language = settings["default_language"]
+        if settings.get("default_text_size") in TEXT_SIZES:
+            self.default_text_size = settings["default_text_size"]
+        if isinstance(settings.get("volume"), int) and 0 <= settings["volume"] <= 100:
+            self.volume = settings["volume"]
+
+    def change_setting(self, key: str, value) -> None:
+        """A helper changed a kiosk setting: it applies from the next visit and is kept."""
+        self._apply_settings({key: value})
+        self.attract.default_language = self.default_language
+        settings = {"default_language": self.default_language,
+                    "default_text_size": self.default_text_size, "volume": self.volume}
+        self.tasks.run("db", self.store.put_setting, SETTINGS_KEY, settings, on_error=_warn)
+
+    def visit_in_progress(self) -> bool:
+        return self.ready and self.stack.currentWidget() is not self.attract
+
+    def open_session(self):
+        """The citizen's form on screen now, if there is one."""
+        if self.ready and self.stack.currentWidget() is self.page:
+            return self.page.session
+        return None
 
     # -- screens ------------------------------------------------------------------------------
     def show_screen(self, screen: Screen) -> None:
@@ -199,7 +235,8 @@ class MainWindow(QMainWindow):
             self._waiting_to_begin = language  # still loading the forms: start when ready
             return
         self.set_language(language)
-        self.idle.start()
+        if self.helper is None or not self.helper.unlocked:
+            self.idle.start()
         self.show_screen(self.services)
 
     def start_visit(self, form_id: str) -> None:
@@ -237,9 +274,6 @@ class MainWindow(QMainWindow):
         self.show_screen(self.resume)
 
     def resume_with(self, typed: str) -> None:
-        from kiosk.forms.snapshot import restore_session
-        from kiosk.store import StoreError
-
         lookup = self.store.find_draft(typed)
         problem = {"typo": "ui.code_typo", "unknown": "ui.code_unknown",
                    "expired": "ui.code_expired"}.get(lookup.status)
@@ -255,16 +289,29 @@ class MainWindow(QMainWindow):
             self.resume.show_in(self.language, i18n.text(self.language, problem, days=days)
                                 if problem == "ui.code_expired" else i18n.text(self.language, problem))
             return
+        if not self.open_draft(lookup, form):
+            self.resume.show_in(self.language, i18n.text(self.language, "ui.draft_unreadable"))
+
+    def open_draft(self, lookup, form=None) -> bool:
+        """Continue a saved form on the version it began on; False when it cannot be read."""
+        from kiosk.forms.snapshot import restore_session
+        from kiosk.store import StoreError
+
+        form = form or self.catalogue.version(lookup.form_id or "", lookup.form_version)
+        if form is None:
+            return False
         try:
             restored = restore_session(form, self.store.load_draft(lookup.draft_id))
         except (StoreError, KeyError, ValueError, TypeError):
             # A new install key, or a damaged draft: say so, and do not pretend it is gone.
-            self.resume.show_in(self.language, i18n.text(self.language, "ui.draft_unreadable"))
-            return
+            return False
+        if not self.visit_in_progress():
+            self.idle.start()
         self.draft_id = lookup.draft_id  # autosaves now update the saved draft itself
         self.set_language(restored.session.language)
         self.page.start(restored.session)
         self.show_screen(self.page)
+        return True
 
     def back_to_services(self) -> None:
         self._discard_draft()
@@ -308,7 +355,7 @@ class MainWindow(QMainWindow):
                 self.sync.nudge()  # on its way while the citizen reads the reference
 
         self.tasks.run("db", self.store.submit, submission, form.definition.settings.destination,
-                       None, draft_id, on_done=self._for_this_visit(stored),
+                       session.assisted_by, draft_id, on_done=self._for_this_visit(stored),
                        on_error=self._for_this_visit(self._keep_draft_and_fail(draft_id)))
 
     def _keep_draft_and_fail(self, draft_id):
@@ -346,6 +393,7 @@ class MainWindow(QMainWindow):
         """The wipe: nothing of this person is visible or reachable to the next one."""
         if not self.ready:
             return
+        self.helper.lock("visit ended")  # never left unlocked for the next person
         self._discard_draft()
         self.visit += 1
         self._done_reference = None
@@ -359,8 +407,8 @@ class MainWindow(QMainWindow):
             box.clear()  # and their undo history
         QApplication.clipboard().clear()
         self.keyboard.hide()
-        self.text_size = 100
-        self.setStyleSheet(stylesheet(100))
+        self.text_size = self.default_text_size
+        self.setStyleSheet(stylesheet(self.default_text_size))
         self.attract.default_language = self.default_language
         self.set_language(self.default_language)  # the next person starts in the kiosk's own
         self.show_screen(self.attract)
@@ -378,6 +426,18 @@ class MainWindow(QMainWindow):
         self.keyboard.set_mode(box.property("keyboard") or "text")
         self.keyboard.show()
         box.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _keyboard_done(self) -> None:
+        """Done: in a box of the helper panel it is that box's Enter, never the visit's
+        Continue underneath; on a page it is Continue."""
+        focused = QApplication.focusWidget()
+        panel = self.helper.panel if self.helper is not None else None
+        if panel is not None and panel.isVisible():
+            if isinstance(focused, QLineEdit) and panel.isAncestorOf(focused):
+                focused.returnPressed.emit()
+            return
+        if self.stack.currentWidget() is self.page:
+            self.page.press_continue()
 
     def _focus_changed(self, old, new) -> None:
         # Moving to another box (a date's month, say) switches to its keyboard. Tapping a

@@ -18,8 +18,8 @@ from kiosk.store import Store
 from kiosk.store.keys import NONCE_BYTES, Box, load_or_create_key
 from sync.central.export import export_submissions
 from sync.forms_pull import pull_forms, version_path
-from sync.transport import Retry
 from sync.lock import SyncBusy
+from sync.transport import Retry
 from sync.worker import SyncWorker
 from tests.kiosk.store_helpers import fake_submission
 from tests.sync.conftest import kiosk_config

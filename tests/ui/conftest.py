@@ -6,8 +6,11 @@ import pytest
 
 from kiosk.forms.catalogue import load_catalogue
 from kiosk.store import Store
+from sync.worker import SyncWorker
+from tests.sync.conftest import central as central  # noqa: F401 (a fixture, for sync tests)
 from ui.driver import Driver
 from ui.main_window import MainWindow
+from ui.sync_runner import SyncRunner
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,3 +52,27 @@ def window(make_window):
 @pytest.fixture
 def driver(window, qtbot):
     return Driver(window, wait=lambda predicate: qtbot.waitUntil(predicate, timeout=10_000))
+
+
+@pytest.fixture
+def kiosk(qtbot, tmp_path, catalogue):
+    """A kiosk window sending to the configured service, as `kiosk run` builds it."""
+    made = []
+
+    def make(config):
+        store = config.open_store()
+        window = MainWindow(catalogue, store, language="en", locked=False)
+        qtbot.addWidget(window)
+        window.resize(1024, 768)
+        window.show()
+        runner = SyncRunner(window.tasks, store, lambda: SyncWorker(store, config), 3600,
+                            config.load_catalogue)
+        window.attach_sync(runner)
+        made.append((window, store))
+        return window, Driver(window, wait=lambda p: qtbot.waitUntil(p, timeout=10_000))
+
+    yield make
+    for window, store in made:
+        window.shutdown()
+        assert not window.tasks.busy()
+        store.close()

@@ -3,45 +3,15 @@ and a slow or absent service never holds the screen up."""
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtWidgets import QLabel
 
-from sync.worker import SyncWorker
-from tests.sync.conftest import central as central  # noqa: F401 (the fixture)
 from tests.sync.conftest import kiosk_config
 from tests.sync.scripted_service import ScriptedService
-from ui.driver import Driver
-from ui.main_window import MainWindow
 from ui.selftest import ANSWERS, FORM
-from ui.sync_runner import SyncRunner
 
 
 def _text(window, name: str) -> str:
     return next((w.text() for w in window.findChildren(QLabel) if w.objectName() == name), "")
-
-
-@pytest.fixture
-def kiosk(qtbot, tmp_path, catalogue):
-    """A kiosk window sending to the configured service, as `kiosk run` builds it."""
-    made = []
-
-    def make(config):
-        store = config.open_store()
-        window = MainWindow(catalogue, store, language="en", locked=False)
-        qtbot.addWidget(window)
-        window.resize(1024, 768)
-        window.show()
-        runner = SyncRunner(window.tasks, store, lambda: SyncWorker(store, config), 3600,
-                            config.load_catalogue)
-        window.attach_sync(runner)
-        made.append((window, store))
-        return window, Driver(window, wait=lambda p: qtbot.waitUntil(p, timeout=10_000))
-
-    yield make
-    for window, store in made:
-        window.shutdown()
-        assert not window.tasks.busy()
-        store.close()
 
 
 def test_the_citizen_sees_their_form_sent_and_the_kiosk_says_all_is_sent(tmp_path, central, kiosk, qtbot):

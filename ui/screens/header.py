@@ -1,4 +1,4 @@
-"""The bar at the top of every screen: the text size, always in the same place."""
+"""The bar at the top of every screen: the crest, and the text size, always in the same place."""
 
 from __future__ import annotations
 
@@ -16,9 +16,15 @@ class Header(QFrame):
 
     def __init__(self):
         super().__init__()
+        from ..helper.hold import HoldArea
+
         self.setObjectName("header")
         row = QHBoxLayout(self)
         row.setContentsMargins(12, 4, 12, 4)
+        self.crest = HoldArea()  # held for 3 s: the staff PIN pad
+        row.addWidget(self.crest)
+        self.helper_bar = QHBoxLayout()  # filled while a helper is signed in
+        row.addLayout(self.helper_bar)
         row.addStretch(1)
         self.caption = label("", "caption")
         row.addWidget(self.caption)

@@ -1,0 +1,130 @@
+"""Helper mode: who is signed in, the PIN check, the 10-minute fall-back, and locking.
+
+Unlocking over a citizen's visit lays the helper panel over it; the visit stays exactly as it
+was underneath, and locking returns to it. While a helper is signed in the citizen's idle
+wipe waits (they are being helped); helper mode's own 10 minutes without a touch lock it.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QApplication
+
+from kiosk import i18n
+
+from ..idle import _ACTIVITY
+from ..screens.common import button, label
+from .pin_pad import PinPad
+
+INACTIVE_MS = 10 * 60 * 1000
+
+
+class HelperMode(QObject):
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.helper: str | None = None
+        self.panel = None  # built at the first unlock: citizens never load it
+        self.pad = PinPad(window.central)
+        self.pad.entered.connect(self._check)
+        window.header.crest.held.connect(self.ask_pin)
+        self._quiet = QTimer(self, singleShot=True, interval=INACTIVE_MS)
+        self._quiet.timeout.connect(lambda: self.lock("inactivity"))
+        self._banner: list = []
+        QApplication.instance().installEventFilter(self)
+
+    @property
+    def unlocked(self) -> bool:
+        return self.helper is not None
+
+    def eventFilter(self, watched, event) -> bool:
+        if self.helper is not None and event.type() in _ACTIVITY:
+            self._quiet.start()
+        return False
+
+    def text(self, key: str, **params) -> str:
+        """Helper screens speak the kiosk's own language, whatever the visit's is."""
+        return i18n.text(self.window.default_language, f"helper.{key}", **params)
+
+    # -- unlocking ----------------------------------------------------------------------------
+    def ask_pin(self) -> None:
+        if not self.window.ready:
+            return
+        if self.helper is not None:
+            self.open_panel()
+            return
+        self.window.keyboard.hide()
+        self.pad.open(self.window.default_language)
+
+    def _check(self, pin: str) -> None:
+        # scrypt takes a moment per helper: never on the screen's thread.
+        self.window.tasks.run("db", self.window.store.try_unlock, pin, on_done=self._checked)
+
+    def _checked(self, result) -> None:
+        if result.status == "ok":
+            self.pad.hide()
+            self._signed_in(result.helper)
+        elif result.status == "locked":
+            self.pad.locked(result.locked_for_seconds)
+        elif result.status == "no_helpers":
+            self.pad.no_helpers()
+        else:
+            self.pad.wrong(result.tries_left)
+
+    def _signed_in(self, helper: str) -> None:
+        self.helper = helper
+        self.window.idle.stop()  # the citizen is being helped: no wipe behind the helper's back
+        self._quiet.start()
+        self._show_banner()
+        self.open_panel()
+
+    def _show_banner(self) -> None:
+        bar = self.window.header.helper_bar
+        self._banner = [label(self.text("banner", name=self.helper), "helperBanner"),
+                        button(self.text("open_panel"), "helperOpen", self.open_panel),
+                        button(self.text("lock"), "helperLock", lambda: self.lock("by hand"))]
+        for widget in self._banner:
+            bar.addWidget(widget)
+
+    def open_panel(self, page: str | None = None) -> None:
+        if self.helper is None:
+            return  # only ever after the PIN
+        if self.panel is None:
+            from .panel import HelperPanel
+
+            self.panel = HelperPanel(self)
+        self.window.keyboard.hide()
+        self.panel.open(page)
+
+    def close_panel(self) -> None:
+        if self.panel is not None and self.panel.isVisible():
+            self.panel.hide()
+            self.window.keyboard.hide()
+
+    # -- locking ------------------------------------------------------------------------------
+    def lock(self, reason: str) -> None:
+        """Back to citizen mode, on the same page as before."""
+        if self.helper is None:
+            return
+        helper, self.helper = self.helper, None
+        self._quiet.stop()
+        self.close_panel()
+        for widget in self._banner:
+            widget.hide()
+            widget.setParent(None)
+            widget.deleteLater()
+        self._banner = []
+        self.window.tasks.run("db", partial(self.window.store.record, "helper_lock",
+                                            {"reason": reason}, actor=helper))
+        if self.window.visit_in_progress():
+            self.window.idle.start()
+        else:
+            self.window.end_visit()  # the attract screen afresh, with any new settings
+
+    def did(self, action: str, **detail) -> None:
+        """Every helper action goes in the audit log: who, what; never citizen answers."""
+        if self.helper is not None:
+            self.window.tasks.run("db", partial(self.window.store.helper_did, self.helper,
+                                                action, **detail))

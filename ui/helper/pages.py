@@ -1,0 +1,220 @@
+"""The helper panel's smaller pages: this visit, saved forms, receipts, settings."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSlider
+
+from kiosk import i18n
+
+from ..screens.common import button, label
+from ..style import TEXT_SIZES
+from .common import HelperPage, local_time
+
+
+class AssistPage(HelperPage):
+    """Helping inside the citizen's visit, only once the citizen has said yes."""
+
+    def refresh(self) -> None:
+        content, layout = self.column()
+        session = self.window.open_session()
+        if session is None:
+            layout.addWidget(label(self.t("assist_none")))
+        else:
+            page_heading = next((w.text() for w in self.window.page.findChildren(QLabel)
+                                 if w.objectName() == "heading" and w.text()), "")
+            layout.addWidget(label(self.t("assist_visit", form=session.form.title(
+                self.window.default_language), page=page_heading), "heading"))
+            if any(entry["helper"] == self.mode.helper for entry in session.assistance):
+                layout.addWidget(label(self.t("assist_recorded", name=self.mode.helper)))
+                layout.addWidget(button(self.t("assist_return"), "primary",
+                                        self.mode.close_panel))
+            else:
+                layout.addWidget(label(self.t("assist_ask")))
+                agreed = button(self.t("assist_agreed"), "primary", self._agreed)
+                agreed.setProperty("action", "assist_agreed")
+                layout.addWidget(agreed)
+        layout.addStretch(1)
+        self.show_content(content)
+
+    def _agreed(self) -> None:
+        session = self.window.open_session()
+        if session is None:
+            return
+        session.record_assistance(self.mode.helper)
+        self.mode.did("assist", form=session.form.form_id)
+        self.window.autosave()  # the consent is part of the visit, even if it is saved for later
+        self.refresh()
+
+
+class SavedPage(HelperPage):
+    """A citizen's saved form, found by its code: continue it with them, or delete it."""
+
+    def refresh(self, message: str = "") -> None:
+        content, layout = self.column()
+        layout.addWidget(label(self.t("saved_title"), "heading"))
+        if message:
+            layout.addWidget(label(message, "notice"))
+        row = QHBoxLayout()
+        self.box = QLineEdit()
+        self.box.setObjectName("helperCode")
+        self.box.setAccessibleName(self.t("saved_title"))
+        self.box.setProperty("keyboard", "id")
+        self.box.setMaxLength(12)
+        self.box.returnPressed.connect(self._find)
+        row.addWidget(self.box, 1)
+        row.addWidget(button(self.t("saved_find"), "primary", self._find))
+        layout.addLayout(row)
+        layout.addStretch(1)
+        self.results = layout
+        self.show_content(content)
+        self.window._offer_keyboard(self.box)
+
+    def _find(self) -> None:
+        self.window.tasks.run("db", self.window.store.find_draft, self.box.text(),
+                              on_done=self._found)
+
+    def _found(self, lookup) -> None:
+        language = self.window.default_language
+        if lookup.status != "found":
+            key = {"typo": "ui.code_typo", "unknown": "ui.code_unknown",
+                   "expired": "ui.code_expired"}[lookup.status]
+            self.refresh(i18n.text(language, key, days=self.window.store.draft_expiry.days))
+            return
+        form = self.window.catalogue.version(lookup.form_id, lookup.form_version)
+        title = form.title(language) if form else lookup.form_id
+        self.refresh()
+        at = self.results.count() - 1  # above the stretch
+        self.results.insertWidget(at, label(self.t("saved_found", form=title,
+                                                   saved=local_time(lookup.saved_at),
+                                                   until=local_time(lookup.expires_at))))
+        resume = button(self.t("saved_continue"), "primary", partial(self._continue, lookup))
+        resume.setProperty("action", "saved_continue")
+        self.results.insertWidget(at + 1, resume)
+        self.results.insertWidget(at + 2, button(self.t("saved_delete"), "savedDelete",
+                                                 partial(self._confirm, lookup)))
+
+    def _continue(self, lookup) -> None:
+        if self.window.open_draft(lookup):
+            self.mode.did("resume_draft")
+            self.mode.open_panel("assist")  # ask the citizen before helping
+
+    def _confirm(self, lookup) -> None:
+        self.refresh()
+        at = self.results.count() - 1
+        self.results.insertWidget(at, button(self.t("saved_confirm_delete"), "savedConfirmDelete",
+                                             partial(self._delete, lookup)))
+
+    def _delete(self, lookup) -> None:
+        self.window.tasks.run("db", partial(self.window.store.delete_draft, lookup.draft_id,
+                                            actor=self.mode.helper),
+                              on_done=lambda _: self.refresh(self.t("saved_deleted")))
+
+
+class ReceiptsPage(HelperPage):
+    """A submission's reference, shown again large (printing comes with the receipts)."""
+
+    def refresh(self, contains: str = "") -> None:
+        content, layout = self.column()
+        layout.addWidget(label(self.t("receipts_title"), "heading"))
+        layout.addWidget(label(self.t("receipts_filter")))
+        row = QHBoxLayout()
+        self.box = QLineEdit(contains)
+        self.box.setObjectName("helperReference")
+        self.box.setAccessibleName(self.t("receipts_filter"))
+        self.box.setProperty("keyboard", "id")
+        self.box.returnPressed.connect(lambda: self.refresh(self.box.text()))
+        row.addWidget(self.box, 1)
+        row.addWidget(button(self.t("receipts_show"), "primary",
+                             lambda: self.refresh(self.box.text())))
+        layout.addLayout(row)
+        self.list = layout
+        layout.addStretch(1)
+        self.show_content(content)
+        self.window._offer_keyboard(self.box)
+        self.window.tasks.run("db", self.window.store.find_submissions, contains,
+                              on_done=self._listed)
+
+    def _describe(self, found: dict) -> str:
+        form = self.window.catalogue.forms.get(found["form_id"])
+        title = form.title(self.window.default_language) if form else found["form_id"]
+        return self.t("receipts_reference", form=title, when=local_time(found["created_at"]),
+                      state=self.t(f"state_{found['state']}"))
+
+    def _listed(self, rows: list[dict]) -> None:
+        at = self.list.count() - 1
+        if not rows:
+            self.list.insertWidget(at, label(self.t("receipts_none")))
+        for number, found in enumerate(rows):
+            choice = button(f"{found['reference']} · {self._describe(found)}", "receiptChoice",
+                            partial(self._show, found))
+            choice.setProperty("reference", found["reference"])
+            self.list.insertWidget(at + number, choice)
+
+    def _show(self, found: dict) -> None:
+        content, layout = self.column()
+        layout.addWidget(label(self.t("receipts_reprint"), "heading"))
+        layout.addWidget(label(found["reference"], "reference"))
+        layout.addWidget(label(self._describe(found)))
+        layout.addWidget(button(self.t("receipts_title"), "", lambda: self.refresh()))
+        layout.addStretch(1)
+        self.show_content(content)
+        self.mode.did("reprint", reference=found["reference"])
+
+
+class SettingsPage(HelperPage):
+    """What a helper may change here; what only IT may change, shown but not editable."""
+
+    def refresh(self, message: str = "") -> None:
+        window = self.window
+        content, layout = self.column()
+        if message:
+            layout.addWidget(label(message, "notice"))
+        layout.addWidget(label(self.t("settings_language"), "heading"))
+        row = QHBoxLayout()
+        for code in window.languages:
+            choice = button(i18n.language_name(code), "settingLanguage",
+                            partial(self._set, "default_language", code))
+            choice.setCheckable(True)
+            choice.setChecked(code == window.default_language)
+            choice.setProperty("language", code)
+            row.addWidget(choice)
+        layout.addLayout(row)
+        layout.addWidget(label(self.t("settings_text_size"), "heading"))
+        row = QHBoxLayout()
+        for percent in TEXT_SIZES:
+            choice = button(f"{percent} %", "settingTextSize",
+                            partial(self._set, "default_text_size", percent))
+            choice.setCheckable(True)
+            choice.setChecked(percent == window.default_text_size)
+            choice.setProperty("percent", percent)
+            row.addWidget(choice)
+        layout.addLayout(row)
+        layout.addWidget(label(self.t("settings_volume"), "heading"))
+        row = QHBoxLayout()
+        slider = QSlider(Qt.Orientation.Horizontal)
+        slider.setObjectName("settingVolume")
+        slider.setAccessibleName(self.t("settings_volume"))
+        slider.setRange(0, 100)
+        slider.setSingleStep(10)
+        slider.setPageStep(10)
+        slider.setMinimumHeight(56)
+        slider.setValue(window.volume)
+        shown = label(f"{window.volume} %")
+        slider.valueChanged.connect(lambda value: shown.setText(f"{value} %"))
+        slider.sliderReleased.connect(lambda: self._set("volume", slider.value()))
+        row.addWidget(slider, 1)
+        row.addWidget(shown)
+        layout.addLayout(row)
+        layout.addWidget(label(self.t("settings_it_only"), "heading"))
+        for name, value in window.it_settings.items():
+            layout.addWidget(label(f"{name}: {value}", "caption"))
+        layout.addStretch(1)
+        self.show_content(content)
+
+    def _set(self, key: str, value) -> None:
+        self.window.change_setting(key, value)
+        self.mode.did("settings_changed", setting=key)
+        self.refresh(self.t("settings_saved"))

@@ -1,0 +1,119 @@
+"""The queue, for staff: what waits, what was refused and why, and "Send now"."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from PySide6.QtWidgets import QGridLayout, QProgressBar
+
+from ..screens.common import button, label
+from .common import HelperPage, local_time
+
+
+def _snapshot(store) -> dict:
+    """Everything the page shows, read in one go on the database lane."""
+    return {"queue": store.queue_summary(), "last_sync": store.setting("last_sync_at"),
+            "rejected": store.rejected_submissions()}
+
+
+class QueuePage(HelperPage):
+    def __init__(self, mode):
+        super().__init__(mode)
+        self.bar: QProgressBar | None = None
+        self.note = ""
+        sync = self.window.sync
+        if sync is not None:
+            sync.progress.connect(self._progress)
+            sync.finished.connect(self._finished)
+
+    def refresh(self) -> None:
+        self.window.tasks.run("db", _snapshot, self.window.store, on_done=self._show)
+
+    def _connection(self) -> str:
+        sync = self.window.sync
+        if sync is None:
+            return self.t("queue_conn_none")
+        view = sync.view
+        if view is None:
+            return self.t("queue_conn_unknown")
+        if view.state == "paused":
+            return self.t("queue_conn_paused", detail=view.detail)
+        if view.state == "waiting" and view.detail:
+            return self.t("queue_conn_offline", detail=view.detail)
+        return self.t("queue_conn_ok")
+
+    def _show(self, data: dict) -> None:
+        if not self.isVisible():
+            return
+        counts = data["queue"]["counts"]
+        content, layout = self.column()
+        if self.note:
+            layout.addWidget(label(self.note, "notice"))
+        grid = QGridLayout()
+        rows = [
+            ("queue_waiting", str(data["queue"]["waiting"])),
+            ("queue_delivered", str(counts["delivered"])),
+            ("queue_rejected", str(counts["rejected"])),
+            ("queue_oldest", local_time(data["queue"]["oldest_waiting"]) or self.t("queue_none")),
+            ("queue_last_sync", local_time(data["last_sync"]) or self.t("queue_never")),
+            ("queue_connection", self._connection()),
+        ]
+        for number, (key, value) in enumerate(rows):
+            grid.addWidget(label(self.t(key), "tileTitle"), number, 0)
+            shown = label(value)
+            shown.setObjectName(f"queue_{key.removeprefix('queue_')}")
+            grid.addWidget(shown, number, 1)
+        layout.addLayout(grid)
+        if self.window.sync is not None:
+            send = button(self.t("queue_send_now"), "primary", self._send_now)
+            send.setObjectName("sendNow")
+            layout.addWidget(send)
+            self.bar = QProgressBar()
+            self.bar.setObjectName("sendProgress")
+            self.bar.setMinimumHeight(44)
+            self.bar.hide()
+            layout.addWidget(self.bar)
+        layout.addWidget(label(self.t("queue_rejected_title"), "heading"))
+        if not data["rejected"]:
+            layout.addWidget(label(self.t("queue_rejected_none")))
+        for item in data["rejected"]:
+            layout.addWidget(label(f"{item['reference']} · {local_time(item['created_at'])}",
+                                   "tileTitle"))
+            layout.addWidget(label(item["reason"] or ""))
+            retry = button(self.t("queue_retry"), "retryRejected", partial(self._retry, item))
+            retry.setProperty("reference", item["reference"])
+            layout.addWidget(retry)
+        layout.addStretch(1)
+        self.show_content(content)
+
+    def _send_now(self) -> None:
+        self.note = ""
+        self.mode.did("send_now")
+        if self.bar is not None:
+            self.bar.setRange(0, 0)  # busy until the first batch reports
+            self.bar.show()
+        self.window.sync.send_now()
+
+    def _progress(self, done: int, total: int) -> None:
+        if self.bar is not None and self.isVisible():
+            self.bar.setRange(0, max(1, total))
+            self.bar.setValue(done)
+            self.bar.setFormat(self.t("queue_sending", done=done, total=total))
+
+    def _finished(self, result) -> None:
+        if self.bar is not None and self.bar.isVisible():
+            self.note = self.t("queue_sent", delivered=result.delivered, waiting=result.waiting,
+                               rejected=result.rejected_total)
+        if self.isVisible():
+            self.refresh()
+
+    def _retry(self, item: dict) -> None:
+        def retried(_) -> None:
+            self.note = self.t("queue_retried", reference=item["reference"])
+            if self.window.sync is not None:
+                self.window.sync.nudge()
+            self.refresh()
+
+        self.window.tasks.run("db", partial(self.window.store.retry_rejected,
+                                            item["submission_id"], self.mode.helper),
+                              on_done=retried)
