@@ -33,6 +33,7 @@ QFrame#overlay {{ background: rgba(11, 12, 12, 170); }}
 QFrame#dialog {{ background: #ffffff; border: 4px solid #0b0c0c; }}
 QFrame#helperPanel {{ background: #ffffff; border-top: 6px solid #1d70b8; }}
 QLabel#helperBanner {{ font-weight: bold; color: #1d70b8; }}
+QPushButton#helperNav {{ padding: 8px 10px; }}
 QPushButton#helperNav:checked {{ background: #1d70b8; color: #ffffff; border-color: #003078; }}
 QPushButton#settingLanguage:checked, QPushButton#settingTextSize:checked {{
     background: #1d70b8; color: #ffffff; border-color: #003078; font-weight: bold; }}

@@ -11,7 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton  # noqa: E402
 
 from kiosk.config import Config  # noqa: E402
 from sync.demo import start_demo_central  # noqa: E402
@@ -93,9 +93,60 @@ def main() -> int:
     shoot(window, "12-confirmation-offline")
     window.end_visit()
     shoot(window, "13-attract-waiting")
+    helper_screens(window, driver, store)
     window.shutdown()
     store.close()
     return 0
+
+
+def helper_screens(window, driver, store) -> None:
+    """Helper mode, over a citizen's visit: the PIN pad, the panel's pages."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QLineEdit
+
+    from kiosk.forms.session import Session
+    from kiosk.forms.snapshot import session_state
+
+    store.set_helper_pin("Amina", "481516")  # made up, like every answer here
+    session = Session(window.catalogue.get("housing_assistance"), "en")
+    code, _ = store.save_for_later(store.new_draft_id(), session_state(session))
+    with store._writing() as conn:  # one submission the service refused, to show the queue
+        conn.execute("UPDATE outbox SET state = 'rejected', last_error = ? WHERE rowid ="
+                     " (SELECT max(rowid) FROM outbox)",
+                     ("422: the form 'report_problem' is closed for maintenance",))
+    driver.start(FORM, "en")
+    driver.enter(window.page.inputs["category"], "pothole")
+    driver.tap_named("primary")
+    window.header.crest._timer.setInterval(10)
+    QTest.mousePress(window.header.crest, Qt.MouseButton.LeftButton)
+    wait_until(window.helper.pad.isVisible)
+    for digit in "481":
+        window.helper.pad.press(digit)
+    shoot(window, "14-helper-pin")
+    for digit in "516":
+        window.helper.pad.press(digit)
+    window.helper.pad._submit()
+    wait_until(lambda: window.helper.unlocked)
+    shoot(window, "15-helper-assist")
+    window.helper.panel.show_page("queue")
+    wait_until(lambda: any(w.objectName() == "retryRejected" and w.isVisible()
+                           for w in window.helper.panel.findChildren(QPushButton)))
+    shoot(window, "16-helper-queue")
+    window.helper.panel.show_page("saved")
+    box = next(w for w in window.findChildren(QLineEdit) if w.objectName() == "helperCode")
+    box.setText(code)
+    box.returnPressed.emit()
+    wait_until(lambda: any(w.property("action") == "saved_continue" and w.isVisible()
+                           for w in window.helper.panel.findChildren(QPushButton)))
+    shoot(window, "17-helper-saved-form")
+    window.helper.panel.show_page("settings")
+    shoot(window, "18-helper-settings")
+    window.helper.panel.show_page("audit")
+    wait_until(lambda: any(w.objectName() == "auditEntry" for w in window.findChildren(QLabel)))
+    shoot(window, "19-helper-activity-log")
+    window.helper.lock("by hand")
+    window.end_visit()
 
 
 if __name__ == "__main__":

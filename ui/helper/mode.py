@@ -87,6 +87,7 @@ class HelperMode(QObject):
                         button(self.text("lock"), "helperLock", lambda: self.lock("by hand"))]
         for widget in self._banner:
             bar.addWidget(widget)
+        self.window.header.caption.hide()  # room for the banner; the size buttons stay
 
     def open_panel(self, page: str | None = None) -> None:
         if self.helper is None:
@@ -116,6 +117,7 @@ class HelperMode(QObject):
             widget.setParent(None)
             widget.deleteLater()
         self._banner = []
+        self.window.header.caption.show()
         self.window.tasks.run("db", partial(self.window.store.record, "helper_lock",
                                             {"reason": reason}, actor=helper))
         if self.window.visit_in_progress():

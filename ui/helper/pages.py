@@ -52,7 +52,7 @@ class AssistPage(HelperPage):
 class SavedPage(HelperPage):
     """A citizen's saved form, found by its code: continue it with them, or delete it."""
 
-    def refresh(self, message: str = "") -> None:
+    def refresh(self, message: str = "", keyboard: bool = True) -> None:
         content, layout = self.column()
         layout.addWidget(label(self.t("saved_title"), "heading"))
         if message:
@@ -70,7 +70,7 @@ class SavedPage(HelperPage):
         layout.addStretch(1)
         self.results = layout
         self.show_content(content)
-        self.window._offer_keyboard(self.box)
+        self.window._offer_keyboard(self.box if keyboard else None)
 
     def _find(self) -> None:
         self.window.tasks.run("db", self.window.store.find_draft, self.box.text(),
@@ -85,7 +85,7 @@ class SavedPage(HelperPage):
             return
         form = self.window.catalogue.version(lookup.form_id, lookup.form_version)
         title = form.title(language) if form else lookup.form_id
-        self.refresh()
+        self.refresh(keyboard=False)  # found: what to do with it matters now, not typing
         at = self.results.count() - 1  # above the stretch
         self.results.insertWidget(at, label(self.t("saved_found", form=title,
                                                    saved=local_time(lookup.saved_at),
@@ -102,7 +102,7 @@ class SavedPage(HelperPage):
             self.mode.open_panel("assist")  # ask the citizen before helping
 
     def _confirm(self, lookup) -> None:
-        self.refresh()
+        self.refresh(keyboard=False)
         at = self.results.count() - 1
         self.results.insertWidget(at, button(self.t("saved_confirm_delete"), "savedConfirmDelete",
                                              partial(self._delete, lookup)))
@@ -110,7 +110,7 @@ class SavedPage(HelperPage):
     def _delete(self, lookup) -> None:
         self.window.tasks.run("db", partial(self.window.store.delete_draft, lookup.draft_id,
                                             actor=self.mode.helper),
-                              on_done=lambda _: self.refresh(self.t("saved_deleted")))
+                              on_done=lambda _: self.refresh(self.t("saved_deleted"), False))
 
 
 class ReceiptsPage(HelperPage):

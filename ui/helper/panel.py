@@ -30,8 +30,7 @@ class HelperPanel(QFrame):
         self.back = button("", "helperBack", mode.close_panel)
         top.addWidget(self.back)
         outer.addLayout(top)
-        body = QHBoxLayout()
-        nav = QVBoxLayout()
+        nav = QHBoxLayout()  # a row: the page below keeps its height when the keyboard is up
         self.nav = QButtonGroup(self)
         self.pages = QStackedWidget()
         builders = {"assist": AssistPage, "queue": QueuePage, "saved": SavedPage,
@@ -46,10 +45,8 @@ class HelperPanel(QFrame):
             page = builders[name](mode)
             self.by_name[name] = page
             self.pages.addWidget(page)
-        nav.addStretch(1)
-        body.addLayout(nav)
-        body.addWidget(self.pages, 1)
-        outer.addLayout(body, 1)
+        outer.addLayout(nav)
+        outer.addWidget(self.pages, 1)
         stack.installEventFilter(self)  # follow the screen area as the keyboard comes and goes
         self.hide()
 
