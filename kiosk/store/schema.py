@@ -10,7 +10,7 @@ from sqlite_utils.migrations import Migrations
 migrations = Migrations("kiosk")
 
 
-def _run(db: Database, script: str) -> None:
+def run_script(db: Database, script: str) -> None:
     """Run statements one by one: executescript() would commit the migration's transaction."""
     statement = ""
     for line in script.splitlines(keepends=True):
@@ -22,7 +22,7 @@ def _run(db: Database, script: str) -> None:
 
 @migrations()
 def m001_initial(db: Database) -> None:
-    _run(db, """
+    run_script(db, """
     CREATE TABLE submissions (
         id TEXT PRIMARY KEY,              -- the instance id, uuid:...; the idempotency key
         reference TEXT NOT NULL UNIQUE,   -- what the citizen is given
@@ -92,7 +92,7 @@ def m001_initial(db: Database) -> None:
 
 @migrations()
 def m002_sealing_and_forms(db: Database) -> None:
-    _run(db, """
+    run_script(db, """
     -- The fingerprint of the destination key a payload is sealed to; NULL while it waits
     -- under the install key (the destination's key not yet known).
     ALTER TABLE submissions ADD COLUMN sealed_to TEXT;
@@ -102,7 +102,7 @@ def m002_sealing_and_forms(db: Database) -> None:
 
 @migrations()
 def m003_helpers(db: Database) -> None:
-    _run(db, """
+    run_script(db, """
     CREATE TABLE helpers (
         name TEXT PRIMARY KEY,            -- as staff know each other; in the audit log
         pin_hash TEXT NOT NULL,           -- scrypt, salted: never the PIN

@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
+
+from kiosk.store.schema import run_script  # statement by statement, inside the migration
 
 migrations = Migrations("central")
 
 
-def _run(db: Database, script: str) -> None:
-    """Run statements one by one: executescript() would commit the migration's transaction."""
-    statement = ""
-    for line in script.splitlines(keepends=True):
-        statement += line
-        if sqlite3.complete_statement(statement):
-            db.execute(statement)
-            statement = ""
-
-
 @migrations()
 def m001_initial(db: Database) -> None:
-    _run(db, """
+    run_script(db, """
     CREATE TABLE settings (
         key TEXT PRIMARY KEY,
         value TEXT NOT NULL

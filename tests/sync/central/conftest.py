@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -14,25 +13,18 @@ import requests
 from kiosk.sealing import SealingKey
 from sync.central.server import CentralServer
 from sync.central.setup import InitResult, init_central
+from tests.sync.conftest import Central
 
 FORMS = Path(__file__).resolve().parents[3] / "assets" / "forms"
 SAMPLE_FORM = FORMS / "feedback_services.yaml"
 
 
-@dataclass
-class Service:
-    data_dir: Path
-    init: InitResult
-    server: CentralServer
-    log: list[str]
-
-    @property
-    def url(self) -> str:
-        return self.server.url
+class Service(Central):
+    """The shared test service, with what the API tests send as a kiosk or as staff."""
 
     @property
     def key(self) -> SealingKey:
-        return SealingKey.from_text(self.init.public_key, self.init.key_fingerprint)
+        return self.public_key
 
     def device_headers(self, instance_id: str | None = None, token: str | None = None) -> dict:
         headers = {"Authorization": f"Bearer {token or self.init.device_token}"}
