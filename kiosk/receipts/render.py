@@ -1,0 +1,158 @@
+"""Receipts and draft slips as PDF bytes, on A4 or on an 80 mm thermal roll.
+
+A4 is laid out by reportlab's platypus (it breaks pages if a receipt carries many answers).
+The roll has no pages: every piece is measured first at the printable width, and the page is
+made exactly as tall as their sum, so the printer feeds no blank paper.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate
+
+from .. import i18n
+from . import fonts
+from .content import DraftSlipContent, ReceiptContent, check_layout, qr_payload
+from .layout import LAYOUT_SPECS, BigCode, Layout, QrBlock, Rule, TextBlock
+
+
+class _Writer:
+    """Builds the flowables of one document in one language and layout."""
+
+    def __init__(self, language: str, spec: Layout):
+        self.language, self.spec = language, spec
+        self.rtl = i18n.direction(language) == "rtl"
+        self.story: list[Flowable] = []
+
+    def t(self, key: str, **params) -> str:
+        return i18n.text(self.language, f"receipt.{key}", **params)
+
+    def text(self, value: str, size: float, **options) -> TextBlock:
+        return TextBlock(value, size, rtl=self.rtl, **options)
+
+    def title(self, value: str) -> None:
+        self.story.append(self.text(value, self.spec.title, bold=True,
+                                    space_after=self.spec.gap * 0.6))
+
+    def field(self, label: str, value: str) -> None:
+        gap = self.spec.gap * 0.45
+        self.story.append(KeepTogether([
+            self.text(label, self.spec.label, bold=True, space_before=gap),
+            self.text(value, self.spec.body, space_before=self.spec.label * 0.15)]))
+
+    def heading(self, value: str) -> TextBlock:
+        return self.text(value, self.spec.heading, bold=True, space_before=self.spec.gap * 0.2,
+                         space_after=self.spec.gap * 0.1)
+
+    def rule(self) -> None:
+        self.story.append(Rule(self.spec.gap * 0.5))
+
+    def when(self, moment: datetime, with_time: bool = True) -> str:
+        local = moment.astimezone()  # stored in UTC, shown in the kiosk's local time
+        # No-break spaces: a date is never cut between two lines.
+        day = i18n.format_date(local.date(), self.language).replace(" ", "\u00a0")
+        return self.t("date_time", date=day, time=f"{local:%H:%M}") if with_time else day
+
+    def footer(self, value: str) -> None:
+        self.story.append(self.text(value, self.spec.small, bold=True, centre=True,
+                                    space_before=self.spec.gap * 0.5))
+
+
+def _receipt_story(content: ReceiptContent, spec: Layout) -> list[Flowable]:
+    w = _Writer(content.language, spec)
+    w.title(w.t("title"))
+    w.story.append(BigCode(w.t("reference"), content.reference, spec, rtl=w.rtl))
+    w.field(w.t("service"), content.service)
+    w.field(w.t("date"), w.when(content.created_at))
+    w.field(w.t("site"), content.site)
+    if content.next_steps.strip():
+        w.rule()
+        w.story.append(KeepTogether([w.heading(w.t("next_steps")),
+                                     w.text(content.next_steps.strip(), spec.body)]))
+    if content.answers:
+        w.rule()
+        w.story.append(w.heading(w.t("your_answers")))
+        for label, answer in content.answers:
+            w.field(label, answer)
+    w.rule()
+    caption = w.t("scan_status") if content.status_url else w.t("scan_reference")
+    w.story.append(QrBlock(qr_payload(content), caption, spec, rtl=w.rtl))
+    w.footer(w.t("footer"))
+    return w.story
+
+
+def _slip_story(content: DraftSlipContent, spec: Layout) -> list[Flowable]:
+    w = _Writer(content.language, spec)
+    w.title(w.t("slip_title"))
+    w.story.append(BigCode(w.t("resume_code"), content.code, spec, rtl=w.rtl))
+    w.story.append(w.text(w.t("expires", date=w.when(content.expires_at, with_time=False)),
+                          spec.body, bold=True, space_before=spec.gap * 0.6))
+    w.story.append(w.text(w.t("how_to_continue"), spec.body, space_before=spec.gap * 0.4))
+    w.rule()
+    w.field(w.t("service"), content.service)
+    w.field(w.t("site"), content.site)
+    w.rule()
+    w.story.append(QrBlock(content.code, w.t("scan_code"), spec, rtl=w.rtl))
+    w.footer(w.t("slip_footer"))
+    return w.story
+
+
+def _a4(story: list[Flowable], spec: Layout, title: str, language: str) -> bytes:
+    buffer = io.BytesIO()
+    frame = Frame(spec.margin_x, spec.margin_bottom, spec.content_width,
+                  spec.page_height - spec.margin_top - spec.margin_bottom,
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    doc = BaseDocTemplate(buffer, pagesize=(spec.page_width, spec.page_height), title=title,
+                          author="", subject="", creator="Public service kiosk", lang=language,
+                          invariant=True, pageTemplates=[PageTemplate("page", [frame])])
+    doc.build(story)
+    return buffer.getvalue()
+
+
+def _roll(story: list[Flowable], spec: Layout, title: str, language: str) -> bytes:
+    pieces = _flatten(story)
+    heights = [piece.wrap(spec.content_width, 1e6)[1] for piece in pieces]
+    page_height = spec.margin_top + sum(heights) + spec.margin_bottom
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(spec.page_width, page_height), invariant=True,
+                    lang=language)
+    canvas.setTitle(title)
+    canvas.setCreator("Public service kiosk")
+    y = page_height - spec.margin_top
+    for piece, height in zip(pieces, heights, strict=True):
+        y -= height
+        piece.drawOn(canvas, spec.margin_x, y)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _flatten(story: list[Flowable]) -> list[Flowable]:
+    """KeepTogether only matters between pages; a roll has one."""
+    flat: list[Flowable] = []
+    for piece in story:
+        flat.extend(_flatten(piece._content) if isinstance(piece, KeepTogether) else [piece])
+    return flat
+
+
+def _render(story_of, content, layout: str, title: str) -> bytes:
+    spec = LAYOUT_SPECS[check_layout(layout)]
+    fonts.register()
+    story = story_of(content, spec)
+    make = _roll if spec.page_height is None else _a4
+    return make(story, spec, title, content.language)
+
+
+def render_receipt(content: ReceiptContent, layout: str = "a4") -> bytes:
+    """The receipt as PDF bytes; layout "a4" or "roll80"."""
+    return _render(_receipt_story, content, layout,
+                   i18n.text(content.language, "receipt.title"))
+
+
+def render_draft_slip(content: DraftSlipContent, layout: str = "a4") -> bytes:
+    """The slip for a form saved to finish later, as PDF bytes; layout "a4" or "roll80"."""
+    return _render(_slip_story, content, layout,
+                   i18n.text(content.language, "receipt.slip_title"))
