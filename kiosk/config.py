@@ -94,6 +94,15 @@ class Destination(BaseModel):
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    @model_validator(mode="after")
+    def _receipt_url(self) -> Config:
+        url = self.receipt_status_url
+        if url is not None and ("{reference}" not in url
+                                or urlsplit(url).scheme not in ("http", "https")):
+            raise ValueError("receipt_status_url must be an https:// address with {reference} "
+                             "where the reference number goes")
+        return self
+
     site_id: str = Field("KIOSK", description="this kiosk's site, the first part of references")
     data_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir(APP)),
                            description="where the database, key and logs live")
@@ -110,6 +119,13 @@ class Config(BaseModel):
                                       description="the warning's countdown before the wipe")
     destinations: dict[str, Destination] = Field(
         default_factory=dict, description="[destinations.NAME] tables; forms name theirs")
+    site_name: str = Field("", description="the place, as printed on receipts (default: site_id)")
+    receipt_layout: Literal["a4", "roll80"] = Field(
+        "a4", description="a4, or roll80 for an 80 mm thermal receipt printer")
+    printer: str = Field("", description="the printer's name; empty: the system's default; "
+                                         "'none': never print (the QR is shown on screen)")
+    receipt_status_url: str | None = Field(
+        None, description="where a citizen checks progress, with {reference}; in the QR code")
     sync_interval_seconds: float = Field(30, ge=1, le=3600, description="how often to look for work")
     heartbeat_minutes: float = Field(5, gt=0, le=1440, description="how often to report to central")
     forms_pull_minutes: float = Field(15, gt=0, le=1440,

@@ -96,6 +96,7 @@ def run_app(config_path: str | None, *, windowed: bool = False, language: str | 
         window.default_language = language or config.default_language
         window.attach(catalogue, store, config.idle_seconds, config.idle_warning_seconds)
         window.it_settings = it_settings(config)
+        window.config = config
         if config.destinations:
             from sync.worker import SyncWorker
 

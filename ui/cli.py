@@ -220,6 +220,32 @@ def cmd_sync(args: argparse.Namespace) -> int:
         store.close()
 
 
+def cmd_receipt(args: argparse.Namespace) -> int:
+    from kiosk.receipts import ReceiptError, receipt_content, render_receipt
+
+    config = _config(args)
+    with _open_store(config) as store:
+        stored = store.receipt(args.reference.strip().upper())
+    if stored is None:
+        _say(f"There is no submission with the reference {args.reference} on this kiosk.")
+        return 1
+    catalogue = config.load_catalogue()
+    form = catalogue.version(stored["form_id"], stored["form_version"])
+    try:
+        pdf = render_receipt(receipt_content(stored, form, config),
+                             args.layout or config.receipt_layout)
+    except ReceiptError as error:
+        _say(str(error))
+        return 2
+    try:
+        Path(args.output).write_bytes(pdf)
+    except OSError as error:
+        _say(f"{args.output} cannot be written: {error.strerror}.")
+        return 2
+    print(f"{args.output}: the receipt for {stored['reference']} ({len(pdf) // 1024} KB)")
+    return 0
+
+
 def cmd_helper_set_pin(args: argparse.Namespace) -> int:
     import getpass
 
@@ -321,6 +347,14 @@ def build_parser() -> argparse.ArgumentParser:
                       help="try everything waiting now (ignoring backoff) and exit; exit 1 if "
                            "anything is left or rejected")
     sync.set_defaults(handler=cmd_sync)
+
+    receipt = commands.add_parser("receipt", parents=[common],
+                                  help="a submission's receipt as a PDF file, for staff and IT")
+    receipt.add_argument("reference", help="the reference number, e.g. LIB01-K7QFM-2XD9H")
+    receipt.add_argument("-o", "--output", required=True, help="the PDF file to write")
+    receipt.add_argument("--layout", choices=("a4", "roll80"),
+                         help="the paper (default: receipt_layout in the config)")
+    receipt.set_defaults(handler=cmd_receipt)
 
     helper = commands.add_parser("helper", help="the staff who may unlock helper mode")
     helper_commands = helper.add_subparsers(dest="helper_command", required=True)

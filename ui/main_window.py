@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         self.languages = LANGUAGES
         self.it_settings: dict[str, str] = {}  # shown to staff, changed only in the config file
         self.helper = None  # HelperMode, once attached
+        self.config = None  # the kiosk's Config (receipts: layout, printer, site); app sets it
         self.draft_id: str | None = None
         self.catalogue: Catalogue | None = None
         self.store: Store | None = None
@@ -264,6 +265,7 @@ class MainWindow(QMainWindow):
             self.done.show_saved(code, i18n.format_date(expires.astimezone().date(), self.language),
                                  self.language)
             self.show_screen(self.done)
+            self._print_slip(session.form, code, expires, session.language)
 
         self.tasks.run("db", self.store.save_for_later, draft_id, session_state(session),
                        on_done=self._for_this_visit(saved),
@@ -351,12 +353,65 @@ class MainWindow(QMainWindow):
             self.page.wipe()
             self._done_reference = reference
             self.show_screen(self.done)
+            self.print_receipt(reference, form)
             if self.sync is not None:
                 self.sync.nudge()  # on its way while the citizen reads the reference
 
         self.tasks.run("db", self.store.submit, submission, form.definition.settings.destination,
                        session.assisted_by, draft_id, on_done=self._for_this_visit(stored),
                        on_error=self._for_this_visit(self._keep_draft_and_fail(draft_id)))
+
+    # -- receipts -----------------------------------------------------------------------------
+    def _receipt_config(self):
+        from kiosk.config import Config
+
+        return self.config or Config(site_id=self.store.site_id)
+
+    def print_receipt(self, reference: str, form=None, on_printed=None) -> None:
+        """Make the receipt off the screen's thread, then print it (or show its QR code)."""
+        from kiosk.receipts import qr_modules, qr_payload, receipt_content, render_receipt
+
+        config = self._receipt_config()
+
+        def make():
+            stored = self.store.receipt(reference)
+            content = receipt_content(stored, form or self.catalogue.version(
+                stored["form_id"], stored["form_version"]), config)
+            payload = qr_payload(content)
+            return render_receipt(content, config.receipt_layout), payload, qr_modules(payload)
+
+        self.tasks.run("db", make, on_done=self._for_this_visit(
+            lambda made: self._print(made, on_printed)), on_error=self._receipt_failed)
+
+    def _print_slip(self, form, code: str, expires, language: str) -> None:
+        from kiosk.receipts import qr_modules, render_draft_slip, slip_content
+
+        config = self._receipt_config()
+
+        def make():
+            pdf = render_draft_slip(slip_content(form, code, expires, language, config),
+                                    config.receipt_layout)
+            return pdf, code, qr_modules(code)
+
+        self.tasks.run("db", make, on_done=self._for_this_visit(
+            lambda made: self._print(made, slip=True)), on_error=self._receipt_failed)
+
+    def _print(self, made, on_printed=None, slip: bool = False) -> None:
+        from .printing import print_pdf
+
+        pdf, payload, modules = made
+        printed = print_pdf(pdf, self._receipt_config().printer)
+        if on_printed is not None:
+            on_printed(printed)
+        elif self.stack.currentWidget() is self.done:
+            self.done.show_print_result(printed.ok, printed.reason, modules, payload, slip)
+        if not printed.ok and printed.reason != "no_printer":
+            print(f"receipt not printed: {printed.reason}", file=sys.stderr)
+
+    def _receipt_failed(self, error: BaseException) -> None:
+        # The reference is on screen already: a receipt that cannot be made is reported, and
+        # the visit goes on (never a crash at the very end of someone's form).
+        print(f"receipt not made: {error.__class__.__name__}: {error}", file=sys.stderr)
 
     def _keep_draft_and_fail(self, draft_id):
         def failed(error: BaseException) -> None:

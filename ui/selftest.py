@@ -39,6 +39,7 @@ def run_self_test(forms_dir: Path | None = None) -> int:
             return 1
         store = Store.from_config(config)
         window = MainWindow(catalogue, store, locked=False)
+        window.config = config.model_copy(update={"printer": "none"})  # a test prints nothing
         window.resize(1024, 768)
         window.show()
         try:

@@ -26,6 +26,7 @@ QLabel#caption, QLabel#sync_status, QLabel#auditEntry {{ font-size: {px(20)}; co
 QLabel#hint {{ color: #484949; }}
 QLabel#reference {{ font-size: {px(44)}; font-weight: bold; }}
 QLabel#error {{ color: #b10e1e; font-weight: bold; }}
+QLabel#printFailed {{ font-weight: bold; }}
 QLabel#notice {{ border: 4px solid #b10e1e; padding: 12px; font-size: {px(18)}; }}
 QFrame#errorSummary {{ border: 4px solid #b10e1e; padding: 12px; }}
 QFrame#header {{ border-bottom: 1px solid #b1b4b6; }}

@@ -4,14 +4,16 @@ PDF bytes from reportlab, on A4 or an 80 mm thermal roll, in every language the 
 (Arabic shaped and right to left), with a QR code. Qt-free: the UI and the command line call it.
 """
 
+from .assemble import receipt_content, slip_content
 from .content import (
     LAYOUTS,
     DraftSlipContent,
     ReceiptContent,
     ReceiptError,
+    qr_modules,
     qr_payload,
 )
 from .render import render_draft_slip, render_receipt
 
-__all__ = ["LAYOUTS", "DraftSlipContent", "ReceiptContent", "ReceiptError", "qr_payload",
-           "render_draft_slip", "render_receipt"]
+__all__ = ["LAYOUTS", "DraftSlipContent", "ReceiptContent", "ReceiptError", "qr_modules", "qr_payload",
+           "receipt_content", "render_draft_slip", "render_receipt", "slip_content"]

@@ -57,3 +57,15 @@ def check_layout(layout: str) -> str:
         raise ReceiptError(f"Unknown receipt layout {layout!r}: use one of "
                            f"{', '.join(LAYOUTS)}.")
     return layout
+
+
+def qr_modules(payload: str) -> list[list[bool]]:
+    """The QR code's dark and light modules (no quiet zone), for drawing it on a screen the
+    same way the receipt prints it: same encoder, same error correction (M)."""
+    from reportlab.graphics.barcode import qrencoder
+
+    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    code.addData(payload)
+    code.make()
+    size = code.getModuleCount()
+    return [[bool(code.isDark(row, column)) for column in range(size)] for row in range(size)]

@@ -264,13 +264,13 @@ class Store(Outbox, Staff):
         """What a reprinted receipt may show: never more than the form marks for it."""
         with self._lock:
             row = self._conn.execute(
-                "SELECT s.reference, s.form_id, s.language, s.created_at, s.receipt, o.state"
-                " FROM submissions s JOIN outbox o ON o.submission_id = s.id WHERE s.reference = ?",
-                (reference,)).fetchone()
+                "SELECT s.reference, s.form_id, s.language, s.created_at, s.receipt, o.state,"
+                " s.form_version FROM submissions s JOIN outbox o ON o.submission_id = s.id"
+                " WHERE s.reference = ?", (reference,)).fetchone()
         if row is None:
             return None
         return {"reference": row[0], "form_id": row[1], "language": row[2], "created_at": row[3],
-                "answers": json.loads(row[4]), "state": row[5]}
+                "answers": json.loads(row[4]), "state": row[5], "form_version": row[6]}
 
     # -- drafts -------------------------------------------------------------------------------
     def autosave(self, draft_id: str, state: dict) -> None:

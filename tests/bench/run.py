@@ -169,7 +169,10 @@ def main() -> int:
     bare_start, label_start, kiosk_start = bench_startup()
     with tempfile.TemporaryDirectory() as folder:
         pages, growth = bench_pages_and_memory(generated_form(Path(folder) / "generated.yaml"))
+    from tests.bench.receipt_bench import bench_receipts
     from tests.bench.sync_bench import COUNT, bench_drain
+
+    receipts = bench_receipts()
 
     drain = bench_drain()
     ratio = statistics.median(ours) / statistics.median(bare)
@@ -187,6 +190,10 @@ def main() -> int:
     results.append({"name": f"drain {COUNT:,} to loopback central: outbox worker", "value": drain["worker"], "unit": "s"})
     results.append({"name": "outbox worker / plain loop", "value": drain["worker"] / drain["plain"], "unit": "x", "goal": "<= 1.3"})
     results.append({"name": "outbox worker throughput", "value": COUNT / drain["worker"], "unit": "/s"})
+    for name, value in receipts.items():
+        label = name.removesuffix("_ms").replace("_", " ")
+        results.append({"name": f"receipt PDF {label}", "value": value, "unit": "ms",
+                        **({"goal": "< 100"} if "p95" in name else {})})
     width = max(len(r["name"]) for r in results)
     print(f"{'benchmark':<{width}}  {'value':>10}  unit  goal")
     for row in results:

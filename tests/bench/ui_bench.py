@@ -60,6 +60,7 @@ def bench_pages_and_memory(generated_form: Path, visits: int = 200) -> tuple[lis
     # Page to page on the generated form: Continue, render, paint.
     big = Catalogue(forms={"generated": load_form(generated_form)})
     window = MainWindow(big, store, locked=False)
+    window.config = Config(site_id=store.site_id, printer="none")
     window.resize(1024, 768)
     window.show()
     driver = Driver(window)
@@ -82,6 +83,7 @@ def bench_pages_and_memory(generated_form: Path, visits: int = 200) -> tuple[lis
 
     # Memory over many visits on the sample forms.
     window = MainWindow(load_catalogue(ROOT / "assets" / "forms"), store, locked=False)
+    window.config = Config(site_id=store.site_id, printer="none")
     window.resize(1024, 768)
     window.show()
     driver = Driver(window)

@@ -18,6 +18,7 @@ from sync.demo import start_demo_central  # noqa: E402
 from sync.worker import SyncWorker  # noqa: E402
 from ui.driver import Driver, wait_until  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
+from ui.qr import QrView  # noqa: E402
 from ui.selftest import ANSWERS, FORM  # noqa: E402
 from ui.sync_runner import SyncRunner  # noqa: E402
 
@@ -25,7 +26,8 @@ OUT = ROOT / "docs" / "screenshots"
 
 
 def shoot(window, name: str) -> None:
-    QApplication.processEvents()
+    for _ in range(3):  # widgets shown this turn are laid out on the next
+        QApplication.processEvents()
     window.grab().save(str(OUT / f"{name}.png"))
     print(f"docs/screenshots/{name}.png")
 
@@ -39,6 +41,7 @@ def main() -> int:
                     destinations={"central": destination})
     store = config.open_store()
     window = MainWindow(config.load_catalogue(), store, locked=False)
+    window.config = config.model_copy(update={"printer": "none"})  # shows the QR on screen
     window.resize(1024, 768)
     window.show()
     window.attach_sync(SyncRunner(window.tasks, store, lambda: SyncWorker(store, config), 3600,
@@ -72,6 +75,7 @@ def main() -> int:
     driver.tap_named("primary")
     wait_until(lambda: window.stack.currentWidget() is window.done)
     wait_until(lambda: window.done.delivery.text().startswith("It has been sent"))
+    wait_until(lambda: any(w.isVisible() for w in window.done.findChildren(QrView)))
     shoot(window, "08-confirmation")
     driver.tap_named("primary")
     driver.start("housing_assistance", "ar")
@@ -90,6 +94,7 @@ def main() -> int:
     driver.start(FORM, "en")
     driver.complete(ANSWERS)
     wait_until(lambda: window.sync.view is not None and window.sync.view.waiting == 1)
+    wait_until(lambda: any(w.isVisible() for w in window.done.findChildren(QrView)))
     shoot(window, "12-confirmation-offline")
     window.end_visit()
     shoot(window, "13-attract-waiting")

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.config import Config
 from kiosk.forms.catalogue import load_catalogue
 from kiosk.store import Store
 from sync.worker import SyncWorker
@@ -32,6 +33,7 @@ def make_window(qtbot, catalogue, store):
 
     def make(**options):
         window = MainWindow(catalogue, store, language="en", **options)
+        window.config = Config(site_id=store.site_id, printer="none")  # never a real printer
         qtbot.addWidget(window)
         window.resize(1024, 768)
         window.show()
@@ -62,6 +64,7 @@ def kiosk(qtbot, tmp_path, catalogue):
     def make(config):
         store = config.open_store()
         window = MainWindow(catalogue, store, language="en", locked=False)
+        window.config = config.model_copy(update={"printer": "none"})
         qtbot.addWidget(window)
         window.resize(1024, 768)
         window.show()

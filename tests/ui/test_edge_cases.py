@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QPushButton
 
+from kiosk.config import Config
 from kiosk.forms.catalogue import load_catalogue
 from kiosk.store import Store
 from ui.inputs import SignaturePad
@@ -25,6 +26,7 @@ def store(tmp_path):
 
 def open_window(qtbot, store, folder):
     window = MainWindow(load_catalogue(folder), store, language="en")
+    window.config = Config(site_id=store.site_id, printer="none")
     qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
     window.resize(1024, 768)
     window.show()

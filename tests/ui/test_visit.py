@@ -3,6 +3,7 @@
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
 
+from kiosk.config import Config
 from kiosk.store import Store
 from ui.main_window import MainWindow
 
@@ -88,6 +89,7 @@ def test_staff_see_that_a_damaged_database_was_set_aside(qtbot, tmp_path, catalo
     path.write_bytes(b"not a database" * 500)
     with Store(path) as store:
         window = MainWindow(catalogue, store, language="en")
+        window.config = Config(site_id=store.site_id, printer="none")
         qtbot.addWidget(window)
         window.show()
         window.begin("en")

@@ -158,9 +158,23 @@ class ReceiptsPage(HelperPage):
         layout.addWidget(label(self.t("receipts_reprint"), "heading"))
         layout.addWidget(label(found["reference"], "reference"))
         layout.addWidget(label(self._describe(found)))
+        self.print_result = label("")
+        self.print_result.setObjectName("reprintResult")
+        layout.addWidget(self.print_result)
+        reprint = button(self.t("receipts_print"), "primary", partial(self._reprint, found))
+        reprint.setProperty("action", "reprint")
+        layout.addWidget(reprint)
         layout.addWidget(button(self.t("receipts_title"), "", lambda: self.refresh()))
         layout.addStretch(1)
         self.show_content(content)
+        self.mode.did("show_receipt", reference=found["reference"])
+
+    def _reprint(self, found: dict) -> None:
+        def printed(result) -> None:
+            self.print_result.setText(self.t("receipts_printed") if result.ok
+                                      else self.t("receipts_not_printed"))
+
+        self.window.print_receipt(found["reference"], on_printed=printed)
         self.mode.did("reprint", reference=found["reference"])
 
 

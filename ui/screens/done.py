@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk import i18n
 
-from .common import Screen, button, label
+from .common import Screen, button, label, scrolling
 
 
 class DoneScreen(Screen):
@@ -25,23 +25,61 @@ class DoneScreen(Screen):
         self.delivery.setObjectName("delivery")
         self.delivery_language = language
         layout.addWidget(self.delivery)
+        self._receipt_area(layout, language)
         if next_steps:
             layout.addWidget(label(next_steps))
         layout.addStretch(1)
-        layout.addWidget(button(i18n.text(language, "ui.finish"), "primary", self.closed.emit))
-        self.set_body(content)
+        self._show_with_finish(content, language)
+
+    def _show_with_finish(self, content: QWidget, language: str) -> None:
+        """The words scroll (a QR code on screen needs the room); Finish stays in sight."""
+        frame = QWidget()
+        column = QVBoxLayout(frame)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(scrolling(content), 1)
+        column.addWidget(button(i18n.text(language, "ui.finish"), "primary", self.closed.emit))
+        self.set_body(frame)
+
+    def _receipt_area(self, layout: QVBoxLayout, language: str) -> None:
+        self.printing = label(i18n.text(language, "ui.receipt_printing"))
+        self.printing.setObjectName("printing")
+        layout.addWidget(self.printing)
+        self.qr_row = QHBoxLayout()
+        layout.addLayout(self.qr_row)
+
+    def show_print_result(self, printed: bool, reason: str, modules, payload: str,
+                          slip: bool = False) -> None:
+        """Printed: where to take it. Not printed: say so plainly, and show the QR code large
+        (with the reference or code above it) to photograph instead."""
+        language = self.delivery_language
+        if printed:
+            self.printing.setText(i18n.text(language, "ui.receipt_printed"))
+            return
+        kind = "slip" if slip else "receipt"
+        why = "no_printer" if reason == "no_printer" else "failed"
+        self.printing.setText(i18n.text(language, f"ui.{kind}_{why}"))
+        self.printing.setObjectName("printFailed")
+        self.printing.style().unpolish(self.printing)  # restyled for its new name
+        self.printing.style().polish(self.printing)
+        self.printing.updateGeometry()
+        from ..qr import QrView
+
+        self.qr_row.addStretch(1)
+        self.qr_row.addWidget(QrView(modules, payload))
+        self.qr_row.addStretch(1)
 
     def set_delivered(self) -> None:
         self.delivery.setText(i18n.text(self.delivery_language, "ui.delivery_sent"))
 
     def show_saved(self, code: str, until: str, language: str) -> None:
         """After "Save and finish later": the code to come back with, large."""
+        self.delivery_language = language
         content = QWidget()
         layout = QVBoxLayout(content)
         layout.addWidget(label(i18n.text(language, "ui.saved_title"), "heading"))
         layout.addWidget(label(i18n.text(language, "ui.resume_code")))
         layout.addWidget(label(code, "reference"))
         layout.addWidget(label(i18n.text(language, "ui.resume_until", date=until)))
+        self._receipt_area(layout, language)
         layout.addStretch(1)
-        layout.addWidget(button(i18n.text(language, "ui.finish"), "primary", self.closed.emit))
-        self.set_body(content)
+        self._show_with_finish(content, language)
