@@ -81,7 +81,10 @@ class LockState:
     def remaining(self, now: datetime) -> float:
         if self.locked_until is None:
             return 0.0
-        return max(0.0, (datetime.fromisoformat(self.locked_until) - now).total_seconds())
+        left = (datetime.fromisoformat(self.locked_until) - now).total_seconds()
+        # A clock set back (a flat battery, a wrong time zone) never locks longer than the
+        # lock that was given.
+        return max(0.0, min(left, float(lock_seconds(self.lockouts))))
 
     def after_failure(self, now: datetime) -> LockState:
         failures = self.failures + 1

@@ -292,6 +292,13 @@ def cmd_helper_remove(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_helper_reset_lock(args: argparse.Namespace) -> int:
+    with _open_store(_config(args)) as store:
+        store.reset_unlock_lock()
+    print("The PIN pad's lock after wrong PINs is cleared.")
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from ui.app import has_display, run_app  # Qt is imported only for the app itself
 
@@ -367,6 +374,9 @@ def build_parser() -> argparse.ArgumentParser:
     remove = helper_commands.add_parser("remove", parents=[common], help="remove a helper")
     remove.add_argument("name")
     remove.set_defaults(handler=cmd_helper_remove)
+    reset = helper_commands.add_parser("reset-lock", parents=[common],
+                                       help="clear the PIN pad's lock after wrong PINs")
+    reset.set_defaults(handler=cmd_helper_reset_lock)
 
     from sync.central.cli import add_central_commands
 

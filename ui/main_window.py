@@ -307,8 +307,11 @@ class MainWindow(QMainWindow):
         except (StoreError, KeyError, ValueError, TypeError):
             # A new install key, or a damaged draft: say so, and do not pretend it is gone.
             return False
-        if not self.visit_in_progress():
-            self.idle.start()
+        if self.visit_in_progress():
+            self._discard_draft()  # the visit on screen gives way: its autosave goes too
+            self.visit += 1  # and its late results are ignored
+        if self.helper is None or not self.helper.unlocked:
+            self.idle.start()  # (a helper signed in holds the idle wipe back)
         self.draft_id = lookup.draft_id  # autosaves now update the saved draft itself
         self.set_language(restored.session.language)
         self.page.start(restored.session)
@@ -449,6 +452,7 @@ class MainWindow(QMainWindow):
         if not self.ready:
             return
         self.helper.lock("visit ended")  # never left unlocked for the next person
+        self.helper.close_pad()
         self._discard_draft()
         self.visit += 1
         self._done_reference = None
@@ -485,12 +489,9 @@ class MainWindow(QMainWindow):
     def _keyboard_done(self) -> None:
         """Done: in a box of the helper panel it is that box's Enter, never the visit's
         Continue underneath; on a page it is Continue."""
-        focused = QApplication.focusWidget()
         panel = self.helper.panel if self.helper is not None else None
         if panel is not None and panel.isVisible():
-            if isinstance(focused, QLineEdit) and panel.isAncestorOf(focused):
-                focused.returnPressed.emit()
-            return
+            return  # the box already had its Return key: that is its action
         if self.stack.currentWidget() is self.page:
             self.page.press_continue()
 

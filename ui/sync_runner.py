@@ -34,7 +34,7 @@ def view_of(result) -> SyncView:
 class SyncRunner(QObject):
     changed = Signal(object)  # SyncView
     forms_changed = Signal(object)  # the new Catalogue, loaded off the screen's thread
-    finished = Signal(object)  # the RoundResult, for the helper's queue page
+    finished = Signal(object, bool)  # the RoundResult, and whether it was "Send now"
     progress = Signal(int, int)  # done, total: during "Send now"
 
     def __init__(self, tasks, store, make_worker: Callable[[], object], interval_seconds: float,
@@ -86,6 +86,7 @@ class SyncRunner(QObject):
                                    rejected_total=summary["counts"]["rejected"]), None
         result = self._worker.run_once(
             send_all=send_all, progress=self.progress.emit if send_all else None)
+        result.send_all = send_all
         catalogue = None
         if result.forms_changed and self._load_catalogue is not None:
             catalogue = self._load_catalogue()
@@ -96,7 +97,7 @@ class SyncRunner(QObject):
         self._running = False
         self.view = view_of(result)
         self.changed.emit(self.view)
-        self.finished.emit(result)
+        self.finished.emit(result, getattr(result, "send_all", False))
         if catalogue is not None:
             self.forms_changed.emit(catalogue)
         if self._again:

@@ -61,12 +61,19 @@ class Staff:
         return new
 
     def remove_helper(self, name: str, actor: str = "it") -> bool:
+        name = check_helper_name(name)
         with self._writing() as conn:
             removed = conn.execute("DELETE FROM helpers WHERE name = ?", (name,)).rowcount
             if removed:
                 self._audit(conn, actor, "helper_action", {"action": "helper_removed",
                                                            "helper": name})
         return bool(removed)
+
+    def reset_unlock_lock(self, actor: str = "it") -> None:
+        """IT clears the wrong-PIN lock (a helper who mistyped, a clock that jumped)."""
+        with self._writing() as conn:
+            self._put_setting(conn, LOCK_SETTING, {})
+            self._audit(conn, actor, "helper_action", {"action": "lock_reset"})
 
     def unlock_state(self) -> pins.LockState:
         return pins.LockState.from_json(self.setting(LOCK_SETTING))

@@ -77,3 +77,13 @@ def test_a_helper_can_be_removed(store):
     store.set_helper_pin("Amina", "481516")
     assert store.remove_helper("Amina") and not store.remove_helper("Amina")
     assert store.try_unlock("481516").status == "no_helpers"
+
+
+def test_it_can_clear_the_lock_and_it_is_audited(store):
+    store.set_helper_pin("Amina", "481516")
+    for _ in range(5):
+        store.try_unlock("000001")
+    assert store.try_unlock("481516").status == "locked"
+    store.reset_unlock_lock()
+    assert store.try_unlock("481516").status == "ok"
+    assert {"action": "lock_reset"} in [e["detail"] for e in store.recent_audit(20)]

@@ -10,7 +10,7 @@ from .common import HelperPage, local_time
 
 class AuditPage(HelperPage):
     def refresh(self) -> None:
-        self.window.tasks.run("db", self.window.store.recent_audit, 50, on_done=self._show)
+        self.run(self.window.store.recent_audit, 50, on_done=self._show)
 
     def _show(self, entries: list[dict]) -> None:
         content, layout = self.column()

@@ -21,6 +21,14 @@ from .pin_pad import PinPad
 INACTIVE_MS = 10 * 60 * 1000
 
 
+def _logged(error: BaseException) -> None:
+    """An audit entry that could not be written (a full disk, say): told to IT in the log,
+    never a crash in front of a citizen."""
+    import sys
+
+    print(f"helper mode: {error.__class__.__name__}: {error}", file=sys.stderr)
+
+
 class HelperMode(QObject):
     def __init__(self, window):
         super().__init__(window)
@@ -29,6 +37,8 @@ class HelperMode(QObject):
         self.panel = None  # built at the first unlock: citizens never load it
         self.pad = PinPad(window.central)
         self.pad.entered.connect(self._check)
+        self.pad.cancelled.connect(self._forget_check)
+        self._check_number = 0  # a check's answer counts only if nothing happened meanwhile
         window.header.crest.held.connect(self.ask_pin)
         self._quiet = QTimer(self, singleShot=True, interval=INACTIVE_MS)
         self._quiet.timeout.connect(lambda: self.lock("inactivity"))
@@ -60,7 +70,32 @@ class HelperMode(QObject):
 
     def _check(self, pin: str) -> None:
         # scrypt takes a moment per helper: never on the screen's thread.
-        self.window.tasks.run("db", self.window.store.try_unlock, pin, on_done=self._checked)
+        self._check_number += 1
+        number = self._check_number
+
+        def checked(result) -> None:
+            # Cancelled, wiped or closed while it was checked: the answer opens nothing.
+            if number == self._check_number and self.pad.isVisible():
+                self._checked(result)
+
+        self.window.tasks.run("db", self.window.store.try_unlock, pin, on_done=checked,
+                              on_error=self._check_failed)
+
+    def _forget_check(self) -> None:
+        self._check_number += 1
+
+    def close_pad(self) -> None:
+        """The wipe: the pad closes, and digits typed on it are forgotten."""
+        self._forget_check()
+        self.pad.clear()
+        self.pad.hide()
+
+    def _check_failed(self, error: BaseException) -> None:
+        from kiosk.store import StoreError
+
+        if not isinstance(error, StoreError):
+            raise error
+        self.pad.message.setText(str(error))  # the database could not be read: say so
 
     def _checked(self, result) -> None:
         if result.status == "ok":
@@ -119,7 +154,7 @@ class HelperMode(QObject):
         self._banner = []
         self.window.header.caption.show()
         self.window.tasks.run("db", partial(self.window.store.record, "helper_lock",
-                                            {"reason": reason}, actor=helper))
+                                            {"reason": reason}, actor=helper), on_error=_logged)
         if self.window.visit_in_progress():
             self.window.idle.start()
         else:
@@ -129,4 +164,4 @@ class HelperMode(QObject):
         """Every helper action goes in the audit log: who, what; never citizen answers."""
         if self.helper is not None:
             self.window.tasks.run("db", partial(self.window.store.helper_did, self.helper,
-                                                action, **detail))
+                                                action, **detail), on_error=_logged)

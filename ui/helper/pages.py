@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSlider
 
 from kiosk import i18n
@@ -73,8 +73,7 @@ class SavedPage(HelperPage):
         self.window._offer_keyboard(self.box if keyboard else None)
 
     def _find(self) -> None:
-        self.window.tasks.run("db", self.window.store.find_draft, self.box.text(),
-                              on_done=self._found)
+        self.run(self.window.store.find_draft, self.box.text(), on_done=self._found)
 
     def _found(self, lookup) -> None:
         language = self.window.default_language
@@ -108,9 +107,8 @@ class SavedPage(HelperPage):
                                              partial(self._delete, lookup)))
 
     def _delete(self, lookup) -> None:
-        self.window.tasks.run("db", partial(self.window.store.delete_draft, lookup.draft_id,
-                                            actor=self.mode.helper),
-                              on_done=lambda _: self.refresh(self.t("saved_deleted"), False))
+        self.run(self.window.store.delete_draft, lookup.draft_id, actor=self.mode.helper,
+                 on_done=lambda _: self.refresh(self.t("saved_deleted"), False))
 
 
 class ReceiptsPage(HelperPage):
@@ -134,8 +132,7 @@ class ReceiptsPage(HelperPage):
         layout.addStretch(1)
         self.show_content(content)
         self.window._offer_keyboard(self.box)
-        self.window.tasks.run("db", self.window.store.find_submissions, contains,
-                              on_done=self._listed)
+        self.run(self.window.store.find_submissions, contains, on_done=self._listed)
 
     def _describe(self, found: dict) -> str:
         form = self.window.catalogue.forms.get(found["form_id"])
@@ -170,9 +167,13 @@ class ReceiptsPage(HelperPage):
         self.mode.did("show_receipt", reference=found["reference"])
 
     def _reprint(self, found: dict) -> None:
+        generation, shown = self.generation, self.print_result
+
         def printed(result) -> None:
-            self.print_result.setText(self.t("receipts_printed") if result.ok
-                                      else self.t("receipts_not_printed"))
+            if generation != self.generation or self.mode.helper is None:
+                return  # the helper moved on: this receipt is no longer on screen
+            shown.setText(self.t("receipts_printed") if result.ok
+                          else self.t("receipts_not_printed"))
 
         self.window.print_receipt(found["reference"], on_printed=printed)
         self.mode.did("reprint", reference=found["reference"])
@@ -218,7 +219,10 @@ class SettingsPage(HelperPage):
         slider.setValue(window.volume)
         shown = label(f"{window.volume} %")
         slider.valueChanged.connect(lambda value: shown.setText(f"{value} %"))
-        slider.sliderReleased.connect(lambda: self._set("volume", slider.value()))
+        # A tap on the track or a drag: kept once the finger has settled, not at every step.
+        self._volume_settled = QTimer(self, singleShot=True, interval=400)
+        self._volume_settled.timeout.connect(lambda: self._set("volume", slider.value()))
+        slider.valueChanged.connect(lambda _: self._volume_settled.start())
         row.addWidget(slider, 1)
         row.addWidget(shown)
         layout.addLayout(row)

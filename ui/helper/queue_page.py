@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtWidgets import QGridLayout, QProgressBar
+from PySide6.QtWidgets import QGridLayout, QProgressBar, QPushButton
 
 from ..screens.common import button, label
 from .common import HelperPage, local_time
@@ -21,13 +21,14 @@ class QueuePage(HelperPage):
         super().__init__(mode)
         self.bar: QProgressBar | None = None
         self.note = ""
+        self._awaiting_send_all = False
         sync = self.window.sync
         if sync is not None:
             sync.progress.connect(self._progress)
             sync.finished.connect(self._finished)
 
     def refresh(self) -> None:
-        self.window.tasks.run("db", _snapshot, self.window.store, on_done=self._show)
+        self.run(_snapshot, self.window.store, on_done=self._show)
 
     def _connection(self) -> str:
         sync = self.window.sync
@@ -43,8 +44,6 @@ class QueuePage(HelperPage):
         return self.t("queue_conn_ok")
 
     def _show(self, data: dict) -> None:
-        if not self.isVisible():
-            return
         counts = data["queue"]["counts"]
         content, layout = self.column()
         if self.note:
@@ -88,6 +87,7 @@ class QueuePage(HelperPage):
 
     def _send_now(self) -> None:
         self.note = ""
+        self._awaiting_send_all = True
         self.mode.did("send_now")
         if self.bar is not None:
             self.bar.setRange(0, 0)  # busy until the first batch reports
@@ -100,20 +100,24 @@ class QueuePage(HelperPage):
             self.bar.setValue(done)
             self.bar.setFormat(self.t("queue_sending", done=done, total=total))
 
-    def _finished(self, result) -> None:
-        if self.bar is not None and self.bar.isVisible():
+    def _finished(self, result, send_all: bool) -> None:
+        if send_all and self._awaiting_send_all:  # Send now's own round, not another
+            self._awaiting_send_all = False
             self.note = self.t("queue_sent", delivered=result.delivered, waiting=result.waiting,
                                rejected=result.rejected_total)
-        if self.isVisible():
+        if self.isVisible() and not self._awaiting_send_all:
             self.refresh()
 
     def _retry(self, item: dict) -> None:
+        for retry in self.findChildren(QPushButton):
+            if retry.property("reference") == item["reference"]:
+                retry.setEnabled(False)  # one tap is one retry
+
         def retried(_) -> None:
             self.note = self.t("queue_retried", reference=item["reference"])
             if self.window.sync is not None:
                 self.window.sync.nudge()
             self.refresh()
 
-        self.window.tasks.run("db", partial(self.window.store.retry_rejected,
-                                            item["submission_id"], self.mode.helper),
-                              on_done=retried)
+        self.run(self.window.store.retry_rejected, item["submission_id"], self.mode.helper,
+                 on_done=retried)
