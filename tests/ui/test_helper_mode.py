@@ -5,61 +5,18 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton
 
-from kiosk.forms.session import Session
-from kiosk.forms.snapshot import session_state
 from ui.selftest import ANSWERS, FORM
 
+from .helper_steps import PIN, box, helpers_ready, press_crest, saved_code, tap, type_pin, unlock
 from .helpers import heading, visible_texts
-
-PIN = "481516"
 
 
 @pytest.fixture
 def helper_window(window, store, qtbot):
-    store.set_helper_pin("Amina", PIN)
-    window.header.crest._timer.setInterval(30)  # the real 3 s hold has a test of its own
-    return window
+    return helpers_ready(window, store)
 
-
-def _press_crest(qtbot, window) -> None:
-    qtbot.mousePress(window.header.crest, Qt.MouseButton.LeftButton)
-
-
-def _type_pin(qtbot, window, pin: str) -> None:
-    pad = window.helper.pad
-    for digit in pin:
-        key = next(k for k in pad.keys if k.text() == digit)
-        qtbot.mouseClick(key, Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(pad.unlock_button, Qt.MouseButton.LeftButton)
-
-
-def _unlock(qtbot, window, pin: str = PIN) -> None:
-    _press_crest(qtbot, window)
-    qtbot.waitUntil(window.helper.pad.isVisible)
-    _type_pin(qtbot, window, pin)
-    qtbot.waitUntil(lambda: window.helper.unlocked)
-
-
-def _visible_buttons(window, object_name: str, **properties) -> list[QPushButton]:
-    # On the panel when it is open: the screen underneath still has its own (covered) buttons.
-    panel = window.helper.panel
-    where = panel if panel is not None and panel.isVisible() else window
-    return [b for b in where.findChildren(QPushButton) if b.isVisible()
-            and b.objectName() == object_name
-            and all(b.property(k) == v for k, v in properties.items())]
-
-
-def _tap(qtbot, window, object_name: str, **properties) -> None:
-    qtbot.waitUntil(lambda: bool(_visible_buttons(window, object_name, **properties)))
-    qtbot.mouseClick(_visible_buttons(window, object_name, **properties)[0],
-                     Qt.MouseButton.LeftButton)
-
-
-def _box(window, object_name: str) -> QLineEdit:
-    return next(w for w in window.findChildren(QLineEdit)
-                if w.objectName() == object_name and w.isVisible())
 
 
 def _audit_events(store) -> list[tuple[str, str]]:
@@ -81,11 +38,11 @@ def test_a_tap_on_the_crest_does_nothing_and_a_3_second_hold_opens_the_pin_pad(w
 
 def test_the_right_pin_opens_the_panel_and_lock_closes_it(helper_window, store, qtbot):
     window = helper_window
-    _unlock(qtbot, window)
+    unlock(qtbot, window)
     assert window.helper.helper == "Amina"
     assert window.helper.panel.isVisible() and not window.helper.pad.isVisible()
     assert "Helper mode: Amina" in visible_texts(window)
-    _tap(qtbot, window, "helperBack")  # on the attract screen, the panel's way out is Lock
+    tap(qtbot, window, "helperBack")  # on the attract screen, the panel's way out is Lock
     assert not window.helper.unlocked and not window.helper.panel.isVisible()
     qtbot.waitUntil(lambda: ("Amina", "helper_lock") in _audit_events(store))
     assert ("Amina", "helper_unlock") in _audit_events(store)
@@ -93,13 +50,13 @@ def test_the_right_pin_opens_the_panel_and_lock_closes_it(helper_window, store, 
 
 def test_wrong_pins_are_counted_then_the_pad_locks_and_counts_down(helper_window, store, qtbot):
     window = helper_window
-    _press_crest(qtbot, window)
+    press_crest(qtbot, window)
     qtbot.waitUntil(window.helper.pad.isVisible)
     message = window.helper.pad.message
     for tries_left in (4, 3, 2, 1):
-        _type_pin(qtbot, window, "000001")
+        type_pin(qtbot, window, "000001")
         qtbot.waitUntil(lambda t=tries_left: f"locks: {t}." in message.text())
-    _type_pin(qtbot, window, "000001")
+    type_pin(qtbot, window, "000001")
     qtbot.waitUntil(lambda: "Try again in 0:30" in message.text())
     assert not any(key.isEnabled() for key in window.helper.pad.keys)
     qtbot.waitUntil(lambda: "Try again in 0:29" in message.text(), timeout=3000)
@@ -112,7 +69,7 @@ def test_ten_quiet_minutes_lock_helper_mode_and_the_visit_goes_on(helper_window,
     window = helper_window
     driver.start(FORM, "en")
     question = heading(window)
-    _unlock(qtbot, window)
+    unlock(qtbot, window)
     assert not window.idle.active  # no wipe behind the helper's back
     window.helper._quiet.setInterval(50)  # as if ten minutes had passed without a touch
     window.helper._quiet.start()
@@ -129,15 +86,15 @@ def test_helping_inside_a_visit_records_consent_and_returns_to_the_same_page(
     driver.fill_page(ANSWERS)
     driver.tap_named("primary")
     question = heading(window)
-    _unlock(qtbot, window)
+    unlock(qtbot, window)
     assert window.helper.panel.by_name["assist"].isVisible()
     assert "Would you like me to help you with this form?" in " ".join(visible_texts(window))
     assert window.page.session.assistance == []  # nothing recorded before the citizen agrees
-    _tap(qtbot, window, "primary", action="assist_agreed")
+    tap(qtbot, window, "primary", action="assist_agreed")
     assert window.page.session.assisted_by == "Amina"
-    _tap(qtbot, window, "helperBack")  # back to the visit, still signed in
+    tap(qtbot, window, "helperBack")  # back to the visit, still signed in
     assert window.helper.unlocked and heading(window) == question
-    _tap(qtbot, window, "helperLock")
+    tap(qtbot, window, "helperLock")
     assert not window.helper.unlocked and heading(window) == question
     reference = driver.complete(ANSWERS)
     stored = store.submission(reference)
@@ -148,31 +105,22 @@ def test_helping_inside_a_visit_records_consent_and_returns_to_the_same_page(
     assert ("Amina", "helper_action") in _audit_events(store)
 
 
-def _saved_draft(window, store, catalogue) -> str:
-    session = Session(catalogue.get(FORM), "en")
-    session.answer("category", ANSWERS["category"])
-    session.continue_()
-    draft = store.new_draft_id()
-    code, _ = store.save_for_later(draft, session_state(session))
-    return code
-
-
 def test_a_helper_finds_a_saved_form_by_its_code_and_continues_it(
         helper_window, store, catalogue, qtbot):
     window = helper_window
-    code = _saved_draft(window, store, catalogue)
-    _unlock(qtbot, window)
-    _tap(qtbot, window, "helperNav", page="saved")
+    code = saved_code(store, catalogue)
+    unlock(qtbot, window)
+    tap(qtbot, window, "helperNav", page="saved")
     qtbot.waitUntil(window.keyboard.isVisible)  # the kiosk's own keyboard, beside the panel
-    qtbot.keyClicks(_box(window, "helperCode"), "ZZZZ-ZZZZ")
-    _tap(qtbot, window, "primary")
+    qtbot.keyClicks(box(window, "helperCode"), "ZZZZ-ZZZZ")
+    tap(qtbot, window, "primary")
     qtbot.waitUntil(lambda: any(w.objectName() == "notice" and w.isVisible()
                                 for w in window.findChildren(QLabel)))
     assert window.stack.currentWidget() is window.attract  # nothing opened for a wrong code
-    qtbot.keyClicks(_box(window, "helperCode"), code.lower())
-    _tap(qtbot, window, "primary")
+    qtbot.keyClicks(box(window, "helperCode"), code.lower())
+    tap(qtbot, window, "primary")
     qtbot.waitUntil(lambda: any("kept until" in t for t in visible_texts(window)))
-    _tap(qtbot, window, "primary", action="saved_continue")
+    tap(qtbot, window, "primary", action="saved_continue")
     assert window.stack.currentWidget() is window.page
     assert window.page.session.page().key.name == "problem_detail"  # where it was left
     assert window.helper.panel.by_name["assist"].isVisible()  # and the consent comes first
@@ -181,15 +129,15 @@ def test_a_helper_finds_a_saved_form_by_its_code_and_continues_it(
 def test_a_helper_deletes_a_saved_form_when_the_citizen_asks(
         helper_window, store, catalogue, qtbot):
     window = helper_window
-    code = _saved_draft(window, store, catalogue)
-    _unlock(qtbot, window)
-    _tap(qtbot, window, "helperNav", page="saved")
-    qtbot.keyClicks(_box(window, "helperCode"), code)
-    _tap(qtbot, window, "primary")
+    code = saved_code(store, catalogue)
+    unlock(qtbot, window)
+    tap(qtbot, window, "helperNav", page="saved")
+    qtbot.keyClicks(box(window, "helperCode"), code)
+    tap(qtbot, window, "primary")
     qtbot.waitUntil(lambda: any(b.objectName() == "savedDelete" and b.isVisible()
                                 for b in window.findChildren(QPushButton)))
-    _tap(qtbot, window, "savedDelete")
-    _tap(qtbot, window, "savedConfirmDelete")
+    tap(qtbot, window, "savedDelete")
+    tap(qtbot, window, "savedConfirmDelete")
     qtbot.waitUntil(lambda: "The saved form has been deleted." in visible_texts(window))
     assert store.find_draft(code).status == "unknown"
     assert ("Amina", "draft_deleted") in _audit_events(store)
@@ -200,19 +148,19 @@ def test_a_helper_shows_a_receipt_again_by_reference(helper_window, store, drive
     driver.start(FORM, "en")
     reference = driver.complete(ANSWERS)
     window.end_visit()
-    _unlock(qtbot, window)
-    _tap(qtbot, window, "helperNav", page="receipts")
+    unlock(qtbot, window)
+    tap(qtbot, window, "helperNav", page="receipts")
     qtbot.waitUntil(lambda: any(b.property("reference") == reference
                                 for b in window.findChildren(QPushButton) if b.isVisible()))
-    qtbot.keyClicks(_box(window, "helperReference"), reference[-5:].lower())
-    _tap(qtbot, window, "primary")
+    qtbot.keyClicks(box(window, "helperReference"), reference[-5:].lower())
+    tap(qtbot, window, "primary")
     qtbot.waitUntil(lambda: any(b.property("reference") == reference
                                 for b in window.findChildren(QPushButton) if b.isVisible()))
-    _tap(qtbot, window, "receiptChoice", reference=reference)
+    tap(qtbot, window, "receiptChoice", reference=reference)
     shown = [w.text() for w in window.findChildren(QLabel)
              if w.isVisible() and w.objectName() == "reference"]
     assert shown == [reference]
-    _tap(qtbot, window, "primary", action="reprint")  # this kiosk has no printer (config)
+    tap(qtbot, window, "primary", action="reprint")  # this kiosk has no printer (config)
     qtbot.waitUntil(lambda: "It could not be printed" in " ".join(visible_texts(window)))
     actions = [e["detail"] for e in store.recent_audit(50) if e["event"] == "helper_action"]
     assert {"action": "show_receipt", "reference": reference} in actions
@@ -223,12 +171,12 @@ def test_a_helper_shows_a_receipt_again_by_reference(helper_window, store, drive
 def test_settings_a_helper_changes_apply_to_the_next_visit_and_are_kept(
         helper_window, store, qtbot, make_window):
     window = helper_window
-    _unlock(qtbot, window)
-    _tap(qtbot, window, "helperNav", page="settings")
-    _tap(qtbot, window, "settingLanguage", language="fr")
-    _tap(qtbot, window, "settingTextSize", percent=150)
+    unlock(qtbot, window)
+    tap(qtbot, window, "helperNav", page="settings")
+    tap(qtbot, window, "settingLanguage", language="fr")
+    tap(qtbot, window, "settingTextSize", percent=150)
     assert "Enregistré." in visible_texts(window)  # staff screens speak the kiosk's language
-    _tap(qtbot, window, "helperBack")  # Lock
+    tap(qtbot, window, "helperBack")  # Lock
     assert window.text_size == 150 and window.language == "fr"  # the attract screen now
     qtbot.waitUntil(lambda: (store.setting("kiosk_settings") or {}).get("default_text_size") == 150)
     again = make_window()  # a restart keeps them
@@ -240,15 +188,15 @@ def test_settings_a_helper_changes_apply_to_the_next_visit_and_are_kept(
 
 def test_the_activity_log_shows_who_did_what(helper_window, store, qtbot):
     window = helper_window
-    _unlock(qtbot, window)
-    _tap(qtbot, window, "helperNav", page="audit")
+    unlock(qtbot, window)
+    tap(qtbot, window, "helperNav", page="audit")
     qtbot.waitUntil(lambda: any(w.objectName() == "auditEntry" and "helper_unlock" in w.text()
                                 and "Amina" in w.text() for w in window.findChildren(QLabel)))
 
 
 def test_no_helpers_yet_is_said_on_the_pad(window, qtbot):
     window.header.crest._timer.setInterval(30)
-    _press_crest(qtbot, window)
+    press_crest(qtbot, window)
     qtbot.waitUntil(window.helper.pad.isVisible)
-    _type_pin(qtbot, window, PIN)
+    type_pin(qtbot, window, PIN)
     qtbot.waitUntil(lambda: "kiosk helper set-pin" in window.helper.pad.message.text())

@@ -7,59 +7,24 @@ from contextlib import contextmanager
 
 import shiboken6
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QSlider
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QSlider
 
-from kiosk.forms.session import Session
-from kiosk.forms.snapshot import session_state
 from sync.worker import DestinationResult, RoundResult
 from tests.kiosk.store_helpers import fake_submission
 from ui.selftest import ANSWERS, FORM
 from ui.sync_runner import SyncRunner
 
-PIN = "481516"
-
-
-def _helpers_ready(window, store):
-    store.set_helper_pin("Amina", PIN)
-    window.header.crest._timer.setInterval(30)  # the real 3 s hold has a test of its own
-    return window
-
-
-def _press_crest(qtbot, window) -> None:
-    qtbot.mousePress(window.header.crest, Qt.MouseButton.LeftButton)
-
-
-def _type_digits(qtbot, window, pin: str) -> None:
-    pad = window.helper.pad
-    for digit in pin:
-        qtbot.mouseClick(next(k for k in pad.keys if k.text() == digit), Qt.MouseButton.LeftButton)
-
-
-def _unlock(qtbot, window, pin: str = PIN) -> None:
-    _press_crest(qtbot, window)
-    qtbot.waitUntil(window.helper.pad.isVisible)
-    _type_digits(qtbot, window, pin)
-    qtbot.mouseClick(window.helper.pad.unlock_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.helper.unlocked)
-
-
-def _visible_buttons(window, object_name: str, **properties) -> list[QPushButton]:
-    panel = window.helper.panel
-    where = panel if panel is not None and panel.isVisible() else window
-    return [b for b in where.findChildren(QPushButton) if b.isVisible()
-            and b.objectName() == object_name
-            and all(b.property(k) == v for k, v in properties.items())]
-
-
-def _tap(qtbot, window, object_name: str, **properties) -> None:
-    qtbot.waitUntil(lambda: bool(_visible_buttons(window, object_name, **properties)))
-    qtbot.mouseClick(_visible_buttons(window, object_name, **properties)[0],
-                     Qt.MouseButton.LeftButton)
-
-
-def _box(window, object_name: str) -> QLineEdit:
-    return next(w for w in window.findChildren(QLineEdit)
-                if w.objectName() == object_name and w.isVisible())
+from .helper_steps import (
+    PIN,
+    box,
+    helpers_ready,
+    press_crest,
+    saved_code,
+    tap,
+    type_digits,
+    unlock,
+    visible_buttons,
+)
 
 
 @contextmanager
@@ -80,25 +45,17 @@ def _db_lane_settled(qtbot, window) -> None:
     qtbot.waitUntil(lambda: bool(marker))
 
 
-def _saved_code(store, catalogue) -> str:
-    session = Session(catalogue.get(FORM), "en")
-    session.answer("category", ANSWERS["category"])
-    session.continue_()
-    code, _ = store.save_for_later(store.new_draft_id(), session_state(session))
-    return code
-
-
 def _header_lock(window) -> QPushButton:
     return next(b for b in window.header.findChildren(QPushButton)
                 if b.objectName() == "helperLock" and b.isVisible())
 
 
 def test_the_wipe_closes_the_pin_pad_and_forgets_the_typed_digits(make_window, store, qtbot):
-    window = _helpers_ready(make_window(idle_seconds=0.3, idle_warning_seconds=1), store)
+    window = helpers_ready(make_window(idle_seconds=0.3, idle_warning_seconds=1), store)
     window.begin("en")
-    _press_crest(qtbot, window)
+    press_crest(qtbot, window)
     qtbot.waitUntil(window.helper.pad.isVisible)
-    _type_digits(qtbot, window, PIN)  # ... and the helper is called away before Unlock
+    type_digits(qtbot, window, PIN)  # ... and the helper is called away before Unlock
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.attract, timeout=5000)
     pad = window.helper.pad
     if pad.isVisible() and pad.unlock_button.isEnabled():  # the next person taps Unlock
@@ -108,12 +65,12 @@ def test_the_wipe_closes_the_pin_pad_and_forgets_the_typed_digits(make_window, s
     assert not pad.isVisible()
 
 
-def test_cancel_while_the_pin_is_checked_does_not_unlock(window, store, qtbot):
-    _helpers_ready(window, store)
-    _press_crest(qtbot, window)
+def test_cancel_while_the_pin_is_checked_does_notunlock(window, store, qtbot):
+    helpers_ready(window, store)
+    press_crest(qtbot, window)
     qtbot.waitUntil(window.helper.pad.isVisible)
     with _db_lane_held(window):  # the check takes a moment (scrypt, a busy database)
-        _type_digits(qtbot, window, PIN)
+        type_digits(qtbot, window, PIN)
         qtbot.mouseClick(window.helper.pad.unlock_button, Qt.MouseButton.LeftButton)
         qtbot.mouseClick(window.helper.pad.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.tasks.busy())
@@ -123,34 +80,34 @@ def test_cancel_while_the_pin_is_checked_does_not_unlock(window, store, qtbot):
 
 def test_keyboard_done_in_a_helper_box_runs_its_action_once(
         window, store, driver, qtbot, monkeypatch):
-    _helpers_ready(window, store)
+    helpers_ready(window, store)
     driver.start(FORM, "en")
     reference = driver.complete(ANSWERS)
     window.end_visit()
-    _unlock(qtbot, window)
-    _tap(qtbot, window, "helperNav", page="receipts")
-    qtbot.waitUntil(lambda: bool(_visible_buttons(window, "receiptChoice")))
+    unlock(qtbot, window)
+    tap(qtbot, window, "helperNav", page="receipts")
+    qtbot.waitUntil(lambda: bool(visible_buttons(window, "receiptChoice")))
     searches = []
     real = store.find_submissions
     monkeypatch.setattr(store, "find_submissions", lambda c="": searches.append(c) or real(c))
-    qtbot.keyClicks(_box(window, "helperReference"), reference[-4:])
+    qtbot.keyClicks(box(window, "helperReference"), reference[-4:])
     qtbot.waitUntil(window.keyboard.isVisible)
     qtbot.mouseClick(window.keyboard.key("Done"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.tasks.busy())
-    rows = _visible_buttons(window, "receiptChoice", reference=reference)
+    rows = visible_buttons(window, "receiptChoice", reference=reference)
     assert len(searches) == 1
     assert len(rows) == 1
 
 
 def test_a_receipt_listing_that_arrives_late_does_not_crash(
         window, store, driver, qtbot, monkeypatch):
-    _helpers_ready(window, store)
+    helpers_ready(window, store)
     driver.start(FORM, "en")
     reference = driver.complete(ANSWERS)
     window.end_visit()
-    _unlock(qtbot, window)
-    _tap(qtbot, window, "helperNav", page="receipts")
-    qtbot.waitUntil(lambda: bool(_visible_buttons(window, "receiptChoice")))
+    unlock(qtbot, window)
+    tap(qtbot, window, "helperNav", page="receipts")
+    qtbot.waitUntil(lambda: bool(visible_buttons(window, "receiptChoice")))
     real, gate, searches = store.find_submissions, threading.Event(), []
 
     def second_is_slow(contains: str = "") -> list[dict]:
@@ -163,7 +120,7 @@ def test_a_receipt_listing_that_arrives_late_does_not_crash(
     try:
         qtbot.waitUntil(window.keyboard.isVisible)
         qtbot.mouseClick(window.keyboard.key("Done"), Qt.MouseButton.LeftButton)
-        _tap(qtbot, window, "receiptChoice", reference=reference)  # the first answer's row
+        tap(qtbot, window, "receiptChoice", reference=reference)  # the first answer's row
     finally:
         gate.set()
     qtbot.waitUntil(lambda: not window.tasks.busy())
@@ -173,13 +130,13 @@ def test_a_receipt_listing_that_arrives_late_does_not_crash(
 
 
 def test_a_double_tap_on_retry_does_not_crash(window, store, qtbot):
-    _helpers_ready(window, store)
+    helpers_ready(window, store)
     refused = fake_submission(1)
     store.submit(refused)
     store.mark_rejected(refused["instance_id"], "422: the form is closed")
-    _unlock(qtbot, window)  # on the attract screen the panel opens on the queue
-    qtbot.waitUntil(lambda: bool(_visible_buttons(window, "retryRejected")))
-    (retry,) = _visible_buttons(window, "retryRejected")
+    unlock(qtbot, window)  # on the attract screen the panel opens on the queue
+    qtbot.waitUntil(lambda: bool(visible_buttons(window, "retryRejected")))
+    (retry,) = visible_buttons(window, "retryRejected")
     qtbot.mouseClick(retry, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(retry, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.tasks.busy())
@@ -188,13 +145,13 @@ def test_a_double_tap_on_retry_does_not_crash(window, store, qtbot):
 
 def test_a_late_helper_result_after_lock_leaves_no_way_into_the_panel(
         window, store, driver, qtbot, monkeypatch):
-    _helpers_ready(window, store)
+    helpers_ready(window, store)
     driver.start(FORM, "en")
-    _unlock(qtbot, window)
-    _tap(qtbot, window, "helperNav", page="saved")
-    qtbot.keyClicks(_box(window, "helperCode"), "ZZZZ-ZZZZ")
+    unlock(qtbot, window)
+    tap(qtbot, window, "helperNav", page="saved")
+    qtbot.keyClicks(box(window, "helperCode"), "ZZZZ-ZZZZ")
     with _db_lane_held(window):
-        _tap(qtbot, window, "primary")  # Find ...
+        tap(qtbot, window, "primary")  # Find ...
         qtbot.mouseClick(_header_lock(window), Qt.MouseButton.LeftButton)  # ... and Lock
     qtbot.waitUntil(lambda: not window.tasks.busy())
     assert not window.helper.unlocked
@@ -214,30 +171,30 @@ def test_a_late_helper_result_after_lock_leaves_no_way_into_the_panel(
 
 def test_continuing_a_saved_form_from_the_panel_keeps_the_idle_wipe_waiting(
         window, store, catalogue, qtbot):
-    _helpers_ready(window, store)
-    code = _saved_code(store, catalogue)
-    _unlock(qtbot, window)
-    _tap(qtbot, window, "helperNav", page="saved")
-    qtbot.keyClicks(_box(window, "helperCode"), code)
-    _tap(qtbot, window, "primary")
-    _tap(qtbot, window, "primary", action="saved_continue")
+    helpers_ready(window, store)
+    code = saved_code(store, catalogue)
+    unlock(qtbot, window)
+    tap(qtbot, window, "helperNav", page="saved")
+    qtbot.keyClicks(box(window, "helperCode"), code)
+    tap(qtbot, window, "primary")
+    tap(qtbot, window, "primary", action="saved_continue")
     assert window.stack.currentWidget() is window.page and window.helper.unlocked
     assert not window.idle.active
 
 
 def test_continuing_a_saved_form_over_a_visit_deletes_that_visits_autosave(
         window, store, catalogue, driver, qtbot):
-    _helpers_ready(window, store)
-    code = _saved_code(store, catalogue)
+    helpers_ready(window, store)
+    code = saved_code(store, catalogue)
     driver.start(FORM, "en")
     driver.fill_page(ANSWERS)
     driver.tap_named("primary")  # autosaved
     visit_draft = window.draft_id
-    _unlock(qtbot, window)
-    _tap(qtbot, window, "helperNav", page="saved")
-    qtbot.keyClicks(_box(window, "helperCode"), code)
-    _tap(qtbot, window, "primary")
-    _tap(qtbot, window, "primary", action="saved_continue")
+    unlock(qtbot, window)
+    tap(qtbot, window, "helperNav", page="saved")
+    qtbot.keyClicks(box(window, "helperCode"), code)
+    tap(qtbot, window, "primary")
+    tap(qtbot, window, "primary", action="saved_continue")
     window.end_visit()
     qtbot.waitUntil(lambda: not window.tasks.busy())
     with store.reader() as conn:
@@ -274,11 +231,11 @@ class _RoundsWorker:
 def test_send_now_during_a_background_round_reports_its_own_result(window, store, qtbot):
     worker = _RoundsWorker()
     try:
-        _helpers_ready(window, store)
+        helpers_ready(window, store)
         window.attach_sync(SyncRunner(window.tasks, store, lambda: worker, 3600))
         qtbot.waitUntil(lambda: worker.calls == [False])  # a round is on its way
-        _unlock(qtbot, window)  # on the attract screen the panel opens on the queue
-        _tap(qtbot, window, "sendNow")
+        unlock(qtbot, window)  # on the attract screen the panel opens on the queue
+        tap(qtbot, window, "sendNow")
         worker.background.set()
         qtbot.waitUntil(lambda: worker.calls == [False, True])  # Send now's round has begun
         _db_lane_settled(qtbot, window)
@@ -292,9 +249,9 @@ def test_send_now_during_a_background_round_reports_its_own_result(window, store
 
 
 def test_a_tap_on_the_volume_track_is_applied_and_kept(window, store, qtbot):
-    _helpers_ready(window, store)
-    _unlock(qtbot, window)
-    _tap(qtbot, window, "helperNav", page="settings")
+    helpers_ready(window, store)
+    unlock(qtbot, window)
+    tap(qtbot, window, "helperNav", page="settings")
     slider = next(s for s in window.helper.panel.findChildren(QSlider) if s.isVisible())
     qtbot.mouseClick(slider, Qt.MouseButton.LeftButton,
                      pos=QPoint(slider.width() - 4, slider.height() // 2))
@@ -305,15 +262,15 @@ def test_a_tap_on_the_volume_track_is_applied_and_kept(window, store, qtbot):
 
 
 def test_leaving_a_receipt_while_it_prints_does_not_crash(window, store, driver, qtbot):
-    _helpers_ready(window, store)
+    helpers_ready(window, store)
     driver.start(FORM, "en")
     reference = driver.complete(ANSWERS)
     window.end_visit()
-    _unlock(qtbot, window)
-    _tap(qtbot, window, "helperNav", page="receipts")
-    _tap(qtbot, window, "receiptChoice", reference=reference)
+    unlock(qtbot, window)
+    tap(qtbot, window, "helperNav", page="receipts")
+    tap(qtbot, window, "receiptChoice", reference=reference)
     with _db_lane_held(window):  # the receipt is being made (a PDF, off the screen's thread)
-        _tap(qtbot, window, "primary", action="reprint")
+        tap(qtbot, window, "primary", action="reprint")
         result_line = window.helper.panel.by_name["receipts"].print_result
         back_to_list = next(b for b in window.helper.panel.findChildren(QPushButton)
                             if b.isVisible() and b.text() == "Find a receipt")
