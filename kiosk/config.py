@@ -16,7 +16,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .paths import sample_forms_dir
 
@@ -94,14 +94,16 @@ class Destination(BaseModel):
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    @model_validator(mode="after")
-    def _receipt_url(self) -> Config:
-        url = self.receipt_status_url
-        if url is not None and ("{reference}" not in url
-                                or urlsplit(url).scheme not in ("http", "https")):
-            raise ValueError("receipt_status_url must be an https:// address with {reference} "
-                             "where the reference number goes")
-        return self
+    @field_validator("receipt_status_url", mode="before")
+    @classmethod
+    def _receipt_url(cls, url):
+        if url is None or (isinstance(url, str) and not url.strip()):
+            return None  # blank (KIOSK_RECEIPT_STATUS_URL=) switches it off
+        url = str(url).strip()
+        if "{reference}" not in url or urlsplit(url).scheme not in ("http", "https"):
+            raise ValueError("must be an http(s):// address with {reference} where the "
+                             "reference number goes")
+        return url
 
     site_id: str = Field("KIOSK", description="this kiosk's site, the first part of references")
     data_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir(APP)),

@@ -383,8 +383,10 @@ class MainWindow(QMainWindow):
             payload = qr_payload(content)
             return render_receipt(content, config.receipt_layout), payload, qr_modules(payload)
 
-        self.tasks.run("db", make, on_done=self._for_this_visit(
-            lambda made: self._print(made, on_printed)), on_error=self._receipt_failed)
+        self.tasks.run("db", make,
+                       on_done=self._for_this_visit(lambda made: self._print(made, on_printed)),
+                       on_error=self._for_this_visit(
+                           lambda error: self._not_made(error, reference, on_printed)))
 
     def _print_slip(self, form, code: str, expires, language: str) -> None:
         from kiosk.receipts import qr_modules, render_draft_slip, slip_content
@@ -396,25 +398,45 @@ class MainWindow(QMainWindow):
                                     config.receipt_layout)
             return pdf, code, qr_modules(code)
 
-        self.tasks.run("db", make, on_done=self._for_this_visit(
-            lambda made: self._print(made, slip=True)), on_error=self._receipt_failed)
+        self.tasks.run("db", make,
+                       on_done=self._for_this_visit(lambda made: self._print(made, slip=True)),
+                       on_error=self._for_this_visit(
+                           lambda error: self._not_made(error, code, None, slip=True)))
 
     def _print(self, made, on_printed=None, slip: bool = False) -> None:
-        from .printing import print_pdf
+        from . import printing
 
         pdf, payload, modules = made
-        printed = print_pdf(pdf, self._receipt_config().printer)
-        if on_printed is not None:
-            on_printed(printed)
-        elif self.stack.currentWidget() is self.done:
-            self.done.show_print_result(printed.ok, printed.reason, modules, payload, slip)
-        if not printed.ok and printed.reason != "no_printer":
-            print(f"receipt not printed: {printed.reason}", file=sys.stderr)
 
-    def _receipt_failed(self, error: BaseException) -> None:
-        # The reference is on screen already: a receipt that cannot be made is reported, and
-        # the visit goes on (never a crash at the very end of someone's form).
+        def printed(result) -> None:
+            if not result.ok and result.reason != "no_printer":
+                print(f"receipt not printed: {result.reason}", file=sys.stderr)
+            if on_printed is not None:
+                on_printed(result)
+            elif self.stack.currentWidget() is self.done:
+                self.done.show_print_result(result.ok, result.reason, modules, payload, slip)
+
+        def failed(error: BaseException) -> None:
+            printed(printing.Printed(False, f"failed: {error.__class__.__name__}: {error}"))
+
+        # Its own lane: a slow printer or spooler never freezes the screen.
+        self.tasks.run("print", printing.print_pdf, pdf, self._receipt_config().printer,
+                       on_done=self._for_this_visit(printed),
+                       on_error=self._for_this_visit(failed))
+
+    def _not_made(self, error: BaseException, payload: str, on_printed, slip: bool = False) -> None:
+        """The receipt could not be made (a font missing, the database unreadable): said
+        plainly, with the reference (or code) as a QR code on screen; never a crash at the
+        very end of someone's form."""
+        from kiosk.receipts import qr_modules
+
+        from .printing import Printed
+
         print(f"receipt not made: {error.__class__.__name__}: {error}", file=sys.stderr)
+        if on_printed is not None:
+            on_printed(Printed(False, "failed"))
+        elif self.stack.currentWidget() is self.done:
+            self.done.show_print_result(False, "failed", qr_modules(payload), payload, slip)
 
     def _keep_draft_and_fail(self, draft_id):
         def failed(error: BaseException) -> None:

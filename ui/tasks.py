@@ -1,4 +1,5 @@
-"""Blocking work off the main thread: one lane for the database writer, one for the network.
+"""Blocking work off the main thread: a lane for the database writer, one for the network, one
+for the printer.
 
 Results come back to the main thread through a Qt signal, so callbacks may touch widgets;
 the work itself never does. Each lane runs its tasks in order (an autosave queued before the
@@ -12,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-LANES = ("db", "net")
+LANES = ("db", "net", "print")  # a slow printer holds up neither the database nor sending
 
 
 class TaskRunner(QObject):

@@ -48,8 +48,10 @@ def qr_payload(content: ReceiptContent) -> str:
     if REFERENCE_PLACEHOLDER not in template:
         raise ReceiptError(f"The status URL {template!r} has no {REFERENCE_PLACEHOLDER} "
                            "placeholder for the reference number.")
-    # replace(), not format(): a URL may hold other braces.
-    return template.replace(REFERENCE_PLACEHOLDER, quote(content.reference, safe=""))
+    # replace(), not format(): a URL may hold other braces. Then only ASCII in the code:
+    # accented paths are percent-encoded, as a phone's scanner expects.
+    url = template.replace(REFERENCE_PLACEHOLDER, quote(content.reference, safe=""))
+    return quote(url, safe=":/?#[]@!$&'()*+,;=%~")
 
 
 def check_layout(layout: str) -> str:

@@ -68,6 +68,7 @@ def _register(folder: Path) -> None:
                 raise ReceiptError(f"The receipt font {path} cannot be read ({error}).") from error
             pdfmetrics.registerFont(font)
     _coverage.cache_clear()
+    _drawable_set.cache_clear()
 
 
 @cache
@@ -75,8 +76,24 @@ def _coverage(name: str) -> frozenset[int]:
     return frozenset(pdfmetrics.getFont(name).face.charToGlyph)
 
 
+MISSING = "?"  # drawn for a character no shipped font has (CJK, emoji): visible, never blank
+
+
+@cache
+def _drawable_set(bold: bool) -> frozenset[int]:
+    return _coverage(latin(bold)) | _coverage(arabic(bold))
+
+
+def drawable(line: str, bold: bool) -> str:
+    have = _drawable_set(bold)
+    if all(ord(char) in have for char in line):
+        return line
+    return "".join(char if ord(char) in have else MISSING for char in line)
+
+
 def runs(line: str, bold: bool) -> list[tuple[str, str]]:
     """A visual line cut into (font name, text) runs, each drawable in its font."""
+    line = drawable(line, bold)
     base = latin(bold)
     if not _ARABIC_CHAR.search(line):
         return [(base, line)]

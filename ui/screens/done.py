@@ -40,8 +40,10 @@ class DoneScreen(Screen):
         column.addWidget(button(i18n.text(language, "ui.finish"), "primary", self.closed.emit))
         self.set_body(frame)
 
-    def _receipt_area(self, layout: QVBoxLayout, language: str) -> None:
-        self.printing = label(i18n.text(language, "ui.receipt_printing"))
+    def _receipt_area(self, layout: QVBoxLayout, language: str, slip: bool = False) -> None:
+        # A slip is not a receipt: a citizen who saved for later has not sent anything.
+        self.printing = label(i18n.text(language, "ui.slip_printing" if slip
+                                        else "ui.receipt_printing"))
         self.printing.setObjectName("printing")
         layout.addWidget(self.printing)
         self.qr_row = QHBoxLayout()
@@ -52,10 +54,10 @@ class DoneScreen(Screen):
         """Printed: where to take it. Not printed: say so plainly, and show the QR code large
         (with the reference or code above it) to photograph instead."""
         language = self.delivery_language
-        if printed:
-            self.printing.setText(i18n.text(language, "ui.receipt_printed"))
-            return
         kind = "slip" if slip else "receipt"
+        if printed:
+            self.printing.setText(i18n.text(language, f"ui.{kind}_printed"))
+            return
         why = "no_printer" if reason == "no_printer" else "failed"
         self.printing.setText(i18n.text(language, f"ui.{kind}_{why}"))
         self.printing.setObjectName("printFailed")
@@ -80,6 +82,6 @@ class DoneScreen(Screen):
         layout.addWidget(label(i18n.text(language, "ui.resume_code")))
         layout.addWidget(label(code, "reference"))
         layout.addWidget(label(i18n.text(language, "ui.resume_until", date=until)))
-        self._receipt_area(layout, language)
+        self._receipt_area(layout, language, slip=True)
         layout.addStretch(1)
         self._show_with_finish(content, language)
