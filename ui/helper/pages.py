@@ -188,25 +188,13 @@ class SettingsPage(HelperPage):
         if message:
             layout.addWidget(label(message, "notice"))
         layout.addWidget(label(self.t("settings_language"), "heading"))
-        row = QHBoxLayout()
-        for code in window.languages:
-            choice = button(i18n.language_name(code), "settingLanguage",
-                            partial(self._set, "default_language", code))
-            choice.setCheckable(True)
-            choice.setChecked(code == window.default_language)
-            choice.setProperty("language", code)
-            row.addWidget(choice)
-        layout.addLayout(row)
+        layout.addLayout(self._choices(
+            "settingLanguage", "default_language", window.default_language,
+            {code: i18n.language_name(code) for code in window.languages}, "language"))
         layout.addWidget(label(self.t("settings_text_size"), "heading"))
-        row = QHBoxLayout()
-        for percent in TEXT_SIZES:
-            choice = button(f"{percent} %", "settingTextSize",
-                            partial(self._set, "default_text_size", percent))
-            choice.setCheckable(True)
-            choice.setChecked(percent == window.default_text_size)
-            choice.setProperty("percent", percent)
-            row.addWidget(choice)
-        layout.addLayout(row)
+        layout.addLayout(self._choices(
+            "settingTextSize", "default_text_size", window.default_text_size,
+            {percent: f"{percent} %" for percent in TEXT_SIZES}, "percent"))
         layout.addWidget(label(self.t("settings_volume"), "heading"))
         row = QHBoxLayout()
         slider = QSlider(Qt.Orientation.Horizontal)
@@ -231,6 +219,17 @@ class SettingsPage(HelperPage):
             layout.addWidget(label(f"{name}: {value}", "caption"))
         layout.addStretch(1)
         self.show_content(content)
+
+    def _choices(self, name: str, key: str, current, options: dict, prop: str) -> QHBoxLayout:
+        """A row of buttons, one per option, the current one marked."""
+        row = QHBoxLayout()
+        for value, text in options.items():
+            choice = button(text, name, partial(self._set, key, value))
+            choice.setCheckable(True)
+            choice.setChecked(value == current)
+            choice.setProperty(prop, value)
+            row.addWidget(choice)
+        return row
 
     def _set(self, key: str, value) -> None:
         self.window.change_setting(key, value)
