@@ -140,6 +140,7 @@ class MainWindow(QMainWindow):
 
         self._apply_settings(store.setting(SETTINGS_KEY) or {})
         self.helper = HelperMode(self)
+        self.header.crest.show_crest()
         waiting, self._waiting_to_begin = self._waiting_to_begin, None
         self.ready = True
         self.end_visit()

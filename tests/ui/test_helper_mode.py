@@ -25,6 +25,7 @@ def _audit_events(store) -> list[tuple[str, str]]:
 
 def test_a_tap_on_the_crest_does_nothing_and_a_3_second_hold_opens_the_pin_pad(window, qtbot):
     crest = window.header.crest
+    assert not crest.pixmap().isNull()  # drawn once the kiosk is up
     qtbot.mousePress(crest, Qt.MouseButton.LeftButton)
     qtbot.wait(300)
     qtbot.mouseRelease(crest, Qt.MouseButton.LeftButton)

@@ -17,12 +17,15 @@ class HoldArea(QLabel):
     def __init__(self):
         super().__init__()
         self.setObjectName("crest")
-        self.setPixmap(QIcon(str(assets_dir() / "icons" / "crest.svg")).pixmap(QSize(48, 48)))
         self.setFixedSize(56, 56)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setAccessibleName("Crest")  # says nothing of staff: it is not an invitation
         self._timer = QTimer(self, singleShot=True, interval=HOLD_MS)
         self._timer.timeout.connect(self.held.emit)
+
+    def show_crest(self) -> None:
+        """Drawn once the kiosk is up: the SVG renderer is not needed for the first paint."""
+        self.setPixmap(QIcon(str(assets_dir() / "icons" / "crest.svg")).pixmap(QSize(48, 48)))
 
     def mousePressEvent(self, event) -> None:
         self._timer.start()
