@@ -1,11 +1,11 @@
 #!/bin/sh
-# The system libraries Qt needs on Debian/Ubuntu (and fonts for every language the kiosk
-# speaks). Installs the missing ones when run as root with apt-get; otherwise prints the
+# The system libraries Qt needs on Debian/Ubuntu, fonts for every language the kiosk speaks,
+# the speech engine for read-aloud, and the tools the receipt tests use (zbar, poppler). Installs the missing ones when run as root with apt-get; otherwise prints the
 # exact command to run.
 PACKAGES="libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libglib2.0-0 \
 libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 \
 libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-dejavu-core fonts-noto-core \
-zbar-tools poppler-utils"
+zbar-tools poppler-utils libpulse0 speech-dispatcher speech-dispatcher-espeak-ng espeak-ng"
 
 command -v dpkg-query >/dev/null 2>&1 || exit 0   # not a Debian-family system: nothing to do
 

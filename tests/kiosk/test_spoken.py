@@ -1,0 +1,46 @@
+"""What read-aloud says: the page in reading order, in the visit's language, errors first."""
+
+from pathlib import Path
+
+from kiosk.forms.loader import load_form
+from kiosk.forms.session import Session
+from kiosk.forms.spoken import spoken_page
+
+ROOT = Path(__file__).resolve().parents[2]
+FORM = load_form(ROOT / "assets" / "forms" / "report_problem.yaml")
+
+
+def test_a_question_is_read_with_its_choices():
+    session = Session(FORM, "en")
+    said = spoken_page(session.page(), "en")
+    assert said.startswith("What do you want to report? A pothole. A street light not working.")
+    assert said.endswith("Something else.")
+
+
+def test_an_error_is_read_first_and_only_once():
+    session = Session(FORM, "en")
+    session.continue_()  # nothing chosen
+    said = spoken_page(session.page(), "en")
+    assert said.startswith("There is a problem. Select what you want to report.")
+    assert said.count("Select what you want to report") == 1
+
+
+def test_it_speaks_the_visit_language():
+    session = Session(FORM, "ar")
+    said = spoken_page(session.page(), "ar")
+    assert said.startswith("عمَّ تريد الإبلاغ؟")
+    assert "pothole" not in said.lower()
+
+
+def test_check_your_answers_reads_each_answer():
+    session = Session(FORM, "en")
+    for name, value in (("category", "graffiti"), ("problem_detail", "graffiti_public_property"),
+                        ("location", "Test Street 1"), ("urgency", "not_urgent")):
+        while name not in [q.name for q in session.page().questions]:
+            session.continue_()
+        session.answer(name, value)
+        session.continue_()
+    while session.page().key.kind != "check":
+        session.continue_()
+    said = spoken_page(session.page(), "en")
+    assert "Test Street 1" in said and "Graffiti" in said
