@@ -24,7 +24,7 @@ from .screens.attract import AttractScreen
 from .screens.common import Screen
 from .screens.header import Header
 from .screens.idle_warning import IdleWarning
-from .style import TEXT_SIZES, stylesheet
+from .style import TEXT_SIZES, THEME_NAMES, stylesheet
 
 if TYPE_CHECKING:  # the heavy modules load after the first paint (see attach)
     from kiosk.forms.catalogue import Catalogue
@@ -55,6 +55,7 @@ class MainWindow(QMainWindow):
         self.language = self.default_language
         self.text_size = 100
         self.default_text_size = 100  # what each visit starts with (staff may change it)
+        self.theme = "standard"  # or "high_contrast": the citizen's choice, for this visit only
         self.volume = 80  # read-aloud volume each visit starts with (staff may change it)
         self.languages = LANGUAGES
         self.it_settings: dict[str, str] = {}  # shown to staff, changed only in the config file
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
         self.attract = AttractScreen(LANGUAGES, self.default_language)
         self.stack.addWidget(self.attract)
         self.header.text_size_chosen.connect(self.set_text_size)
+        self.header.theme_chosen.connect(self.set_theme)
         self.attract.start.connect(self.begin)
         self.show_screen(self.attract)
         if catalogue is not None and store is not None:
@@ -205,14 +207,14 @@ class MainWindow(QMainWindow):
             current.leave()
         screen.enter()
         self.stack.setCurrentWidget(screen)
-        self.header.show_in(self.language, self.text_size)
+        self.header.show_in(self.language, self.text_size, self.theme)
 
     def set_language(self, language: str) -> None:
         self.language = language if language in LANGUAGES else self.default_language
         QApplication.setLayoutDirection(
             Qt.LayoutDirection.RightToLeft if i18n.direction(self.language) == "rtl"
             else Qt.LayoutDirection.LeftToRight)
-        self.header.show_in(self.language, self.text_size)
+        self.header.show_in(self.language, self.text_size, self.theme)
         if not self.ready:
             return
         self.keyboard.set_language(self.language)
@@ -222,13 +224,19 @@ class MainWindow(QMainWindow):
 
     def set_text_size(self, percent: int) -> None:
         self.text_size = percent
-        self.setStyleSheet(stylesheet(percent))
+        self.setStyleSheet(stylesheet(percent, self.theme))
         current = self.stack.currentWidget()
         if self.ready and current is self.page and self.page.session is not None:
             self.page.render(self.page.session.page())  # sizes set in code follow too
         elif isinstance(current, Screen) and (not self.ready or current is not self.done):
             current.enter()
-        self.header.show_in(self.language, percent)
+        self.header.show_in(self.language, percent, self.theme)
+
+    def set_theme(self, theme: str) -> None:
+        """Standard or high contrast; the text size stays as it is."""
+        self.theme = theme if theme in THEME_NAMES else "standard"
+        self.setStyleSheet(stylesheet(self.text_size, self.theme))
+        self.header.show_in(self.language, self.text_size, self.theme)
 
     # -- a visit ------------------------------------------------------------------------------
     def begin(self, language: str) -> None:
@@ -490,7 +498,8 @@ class MainWindow(QMainWindow):
         QApplication.clipboard().clear()
         self.keyboard.hide()
         self.text_size = self.default_text_size
-        self.setStyleSheet(stylesheet(self.default_text_size))
+        self.theme = "standard"
+        self.setStyleSheet(stylesheet(self.default_text_size, self.theme))
         self.attract.default_language = self.default_language
         self.set_language(self.default_language)  # the next person starts in the kiosk's own
         self.show_screen(self.attract)

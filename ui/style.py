@@ -1,6 +1,11 @@
 """One stylesheet for the kiosk: large type, large targets (44 px and more), high contrast.
 
-Sizes scale with the citizen's text-size choice (100, 150 or 200 %)."""
+Sizes scale with the citizen's text-size choice (100, 150 or 200 %); colours come from a named
+palette in ui/themes.py (standard or high contrast)."""
+
+from .themes import THEME_NAMES, palette
+
+__all__ = ["TEXT_SIZES", "THEME_NAMES", "stylesheet", "text_scale"]
 
 TEXT_SIZES = (100, 150, 200)
 _scale = 1.0
@@ -11,48 +16,54 @@ def text_scale() -> float:
     return _scale
 
 
-def stylesheet(percent: int = 100) -> str:
+def stylesheet(percent: int = 100, theme: str = "standard") -> str:
     global _scale
+    c = palette(theme)
     _scale = percent / 100
 
     def px(size: float) -> str:
         return f"{round(size * _scale)}px"
 
     return f"""
-QWidget {{ font-size: {px(22)}; color: #0b0c0c; background: #ffffff; }}
+QWidget {{ font-size: {px(22)}; color: {c["text"]}; background: {c["background"]}; }}
 QLabel#heading {{ font-size: {px(34)}; font-weight: bold; }}
 QLabel#title {{ font-size: {px(48)}; font-weight: bold; }}
-QLabel#caption, QLabel#sync_status, QLabel#auditEntry {{ font-size: {px(20)}; color: #484949; }}
-QLabel#hint {{ color: #484949; }}
+QLabel#caption, QLabel#sync_status, QLabel#auditEntry {{ font-size: {px(20)}; color: {c["muted_text"]}; }}
+QLabel#hint {{ color: {c["muted_text"]}; }}
 QLabel#reference {{ font-size: {px(44)}; font-weight: bold; }}
-QLabel#error {{ color: #b10e1e; font-weight: bold; }}
+QLabel#error {{ color: {c["error"]}; font-weight: bold; }}
 QLabel#printFailed {{ font-weight: bold; }}
-QLabel#notice {{ border: 4px solid #b10e1e; padding: 12px; font-size: {px(18)}; }}
-QFrame#errorSummary {{ border: 4px solid #b10e1e; padding: 12px; }}
-QFrame#header {{ border-bottom: 1px solid #b1b4b6; }}
-QFrame#overlay {{ background: rgba(11, 12, 12, 170); }}
-QFrame#dialog {{ background: #ffffff; border: 4px solid #0b0c0c; }}
-QFrame#helperPanel {{ background: #ffffff; border-top: 6px solid #1d70b8; }}
-QLabel#helperBanner {{ font-weight: bold; color: #1d70b8; }}
+QLabel#notice {{ border: 4px solid {c["notice_border"]}; padding: 12px; font-size: {px(18)}; }}
+QFrame#errorSummary {{ border: 4px solid {c["notice_border"]}; padding: 12px; }}
+QFrame#header {{ border-bottom: 1px solid {c["divider"]}; }}
+QFrame#overlay {{ background: {c["overlay"]}; }}
+QFrame#dialog {{ background: {c["background"]}; border: 4px solid {c["border"]}; }}
+QFrame#helperPanel {{ background: {c["background"]}; border-top: 6px solid {c["helper_accent"]}; }}
+QLabel#helperBanner {{ font-weight: bold; color: {c["helper_accent"]}; }}
 QPushButton#helperNav {{ padding: 8px 10px; }}
-QPushButton#helperNav:checked {{ background: #1d70b8; color: #ffffff; border-color: #003078; }}
+QPushButton#helperNav:checked {{ background: {c["selected_bg"]}; color: {c["selected_text"]};
+    border-color: {c["selected_border"]}; }}
 QPushButton#settingLanguage:checked, QPushButton#settingTextSize:checked {{
-    background: #1d70b8; color: #ffffff; border-color: #003078; font-weight: bold; }}
-QSlider::groove:horizontal {{ height: 8px; background: #b1b4b6; border-radius: 4px; }}
-QSlider::sub-page:horizontal {{ background: #1d70b8; border-radius: 4px; }}
+    background: {c["selected_bg"]}; color: {c["selected_text"]}; border-color: {c["selected_border"]};
+    font-weight: bold; }}
+QSlider::groove:horizontal {{ height: 8px; background: {c["slider_groove"]}; border-radius: 4px; }}
+QSlider::sub-page:horizontal {{ background: {c["slider_fill"]}; border-radius: 4px; }}
 QSlider::handle:horizontal {{ width: 48px; height: 48px; margin: -20px 0; border-radius: 24px;
-    background: #1d70b8; border: 3px solid #003078; }}
+    background: {c["slider_handle"]}; border: 3px solid {c["slider_handle_border"]}; }}
 QPushButton#pinKey {{ min-height: {px(64)}; min-width: 96px; font-size: {px(28)}; }}
-QPushButton {{ min-height: {px(56)}; min-width: 56px; padding: 8px 24px; border: 2px solid #0b0c0c;
-              border-radius: 6px; background: #f3f2f1; }}
-QPushButton:focus {{ border: 4px solid #ffdd00; }}
-QPushButton:pressed {{ background: #b1b4b6; }}
-QPushButton#primary {{ background: #00703c; color: #ffffff; border-color: #002d18;
+QPushButton {{ min-height: {px(56)}; min-width: 56px; padding: 8px 24px; border: 2px solid {c["button_border"]};
+              border-radius: 6px; background: {c["button_bg"]}; }}
+QPushButton:focus {{ border: 4px solid {c["focus"]}; }}
+QPushButton:pressed {{ background: {c["pressed_bg"]}; }}
+QPushButton#primary {{ background: {c["primary_bg"]}; color: {c["primary_text"]};
+                      border-color: {c["primary_border"]};
                       font-weight: bold; }}
 QPushButton#tile {{ min-height: {px(72)}; }}
-QPushButton#tile:checked {{ background: #1d70b8; border-color: #003078; }}
-QPushButton#textSize:checked {{ background: #0b0c0c; color: #ffffff; }}
+QPushButton#tile:checked {{ background: {c["tile_checked_bg"]};
+                           border-color: {c["tile_checked_border"]}; }}
+QPushButton#textSize:checked, QPushButton#contrast:checked {{
+    background: {c["toggle_on_bg"]}; color: {c["toggle_on_text"]}; }}
 QLabel#tileTitle {{ font-weight: bold; }}
-QLineEdit, QPlainTextEdit {{ min-height: {px(56)}; border: 2px solid #0b0c0c; padding: 4px 10px; }}
-QLineEdit:focus, QPlainTextEdit:focus {{ border: 4px solid #ffdd00; }}
+QLineEdit, QPlainTextEdit {{ min-height: {px(56)}; border: 2px solid {c["input_border"]}; padding: 4px 10px; }}
+QLineEdit:focus, QPlainTextEdit:focus {{ border: 4px solid {c["focus"]}; }}
 """

@@ -99,6 +99,13 @@ def main() -> int:
     window.end_visit()
     shoot(window, "13-attract-waiting")
     helper_screens(window, driver, store)
+    window.resize(1024, 768)
+    window.begin("en")
+    window.set_text_size(200)
+    window.set_theme("high_contrast")
+    driver.tap_named("tile", form_id="report_problem")
+    shoot(window, "20-high-contrast-200")
+    window.end_visit()
     window.shutdown()
     store.close()
     return 0
