@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
+    QLabel,
     QLineEdit,
     QMainWindow,
     QPlainTextEdit,
+    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -60,6 +62,8 @@ class MainWindow(QMainWindow):
         self.languages = LANGUAGES
         self.it_settings: dict[str, str] = {}  # shown to staff, changed only in the config file
         self.helper = None  # HelperMode, once attached
+        self.speaker = None  # made at the first press of read-aloud
+        self.volume_level = "normal"  # the citizen's choice for this visit
         self.config = None  # the kiosk's Config (receipts: layout, printer, site); app sets it
         self.draft_id: str | None = None
         self.catalogue: Catalogue | None = None
@@ -87,6 +91,8 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.attract)
         self.header.text_size_chosen.connect(self.set_text_size)
         self.header.theme_chosen.connect(self.set_theme)
+        self.header.read_aloud.connect(self.read_aloud)
+        self.header.volume_chosen.connect(self.set_volume_level)
         self.attract.start.connect(self.begin)
         self.show_screen(self.attract)
         if catalogue is not None and store is not None:
@@ -231,6 +237,55 @@ class MainWindow(QMainWindow):
         elif isinstance(current, Screen) and (not self.ready or current is not self.done):
             current.enter()
         self.header.show_in(self.language, percent, self.theme)
+
+    # -- read-aloud ---------------------------------------------------------------------------
+    def read_aloud(self) -> None:
+        """Speak what the screen shows, in the visit's language; or say why it cannot."""
+        if self.speaker is None:
+            from .speech import Speaker
+
+            self.speaker = Speaker()
+        if not self.speaker.available:
+            self._header_notice(i18n.text(self.language, "ui.read_aloud_unavailable"))
+            return
+        self.speaker.say(self.spoken_text(), self.language, self.visit_volume())
+
+    def visit_volume(self) -> int:
+        """Staff set the normal volume; the citizen may make it quieter or louder."""
+        normal = self.volume
+        return {"quiet": normal // 2, "normal": normal, "loud": min(100, normal + 30)}[
+            self.volume_level]
+
+    def set_volume_level(self, level: str) -> None:
+        self.volume_level = level
+        self.header.show_volume(level, self.language)
+        if self.speaker is not None and self.speaker.available:
+            self.speaker.say(self.spoken_text(), self.language, self.visit_volume())
+
+    def spoken_text(self) -> str:
+        from kiosk.forms.spoken import spoken_page
+
+        session = self.open_session()
+        if session is not None:
+            return spoken_page(session.page(), session.language)
+        # Any other screen: its words and its buttons' names, in reading order.
+        screen = self.stack.currentWidget()
+        found = []
+        for widget in screen.findChildren(QLabel) + screen.findChildren(QPushButton):
+            if not widget.isVisible():
+                continue
+            text = widget.text() if isinstance(widget, QLabel) else widget.accessibleName()
+            if text.strip():
+                at = widget.mapTo(screen, widget.rect().topLeft())
+                found.append((at.y(), at.x(), text.strip()))
+        words = [text for _, _, text in sorted(found)]
+        return " ".join(dict.fromkeys(words))  # a label and its tile's name said once
+
+    def _header_notice(self, text: str) -> None:
+        notice = self.header.notice
+        notice.setText(text)
+        notice.show()
+        QTimer.singleShot(6000, notice.hide)
 
     def set_theme(self, theme: str) -> None:
         """Standard or high contrast; the text size stays as it is."""
@@ -500,6 +555,11 @@ class MainWindow(QMainWindow):
         self.text_size = self.default_text_size
         self.theme = "standard"
         self.setStyleSheet(stylesheet(self.default_text_size, self.theme))
+        if self.speaker is not None:
+            self.speaker.stop()  # nothing of this person's page is still being read
+        self.volume_level = "normal"
+        self.header.show_volume("normal", self.default_language)
+        self.header.notice.hide()
         self.attract.default_language = self.default_language
         self.set_language(self.default_language)  # the next person starts in the kiosk's own
         self.show_screen(self.attract)

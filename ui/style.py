@@ -28,7 +28,7 @@ def stylesheet(percent: int = 100, theme: str = "standard") -> str:
 QWidget {{ font-size: {px(22)}; color: {c["text"]}; background: {c["background"]}; }}
 QLabel#heading {{ font-size: {px(34)}; font-weight: bold; }}
 QLabel#title {{ font-size: {px(48)}; font-weight: bold; }}
-QLabel#caption, QLabel#sync_status, QLabel#auditEntry {{ font-size: {px(20)}; color: {c["muted_text"]}; }}
+QLabel#caption, QLabel#sync_status, QLabel#auditEntry, QLabel#headerNotice {{ font-size: {px(20)}; color: {c["muted_text"]}; }}
 QLabel#hint {{ color: {c["muted_text"]}; }}
 QLabel#reference {{ font-size: {px(44)}; font-weight: bold; }}
 QLabel#error {{ color: {c["error"]}; font-weight: bold; }}

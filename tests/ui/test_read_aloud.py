@@ -1,0 +1,60 @@
+"""Read-aloud: the speaker button in the same place on every screen speaks the page in the
+visit's language, at the visit's volume (reset for the next person); with no speech engine
+the button says so instead of doing nothing."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from ui.speech import Speaker
+
+
+def _tap(qtbot, widget) -> None:
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def test_the_question_its_choices_and_errors_are_spoken_in_the_visits_language(
+        window, driver, qtbot):
+    window.speaker = Speaker("mock")  # Qt's stand-in engine: speech is requested, not heard
+    driver.start("report_problem", "ar")
+    _tap(qtbot, window.header.speak)
+    language, said = window.speaker.requests[-1]
+    assert language == "ar" and said.startswith("عمَّ تريد الإبلاغ؟")
+    driver.tap_named("primary")  # nothing chosen: an error
+    _tap(qtbot, window.header.speak)
+    assert window.speaker.requests[-1][1].startswith("هناك مشكلة.")
+
+
+def test_other_screens_are_read_in_reading_order(window, qtbot):
+    window.speaker = Speaker("mock")
+    window.begin("en")  # the service list
+    _tap(qtbot, window.header.speak)
+    said = window.speaker.requests[-1][1]
+    assert said.index("What do you want to do?") < said.index("Report a problem")
+
+
+def test_the_volume_is_the_citizens_for_one_visit(window, driver, qtbot):
+    window.speaker = Speaker("mock")
+    window.volume = 60  # what staff set
+    driver.start("report_problem", "en")
+    _tap(qtbot, window.header.volume)  # normal -> loud: and it says the page again, louder
+    assert window.volume_level == "loud"
+    assert round(window.speaker.tts.volume() * 100) == 90
+    assert window.header.volume.accessibleName() == "Volume: loud"
+    window.end_visit()
+    assert window.volume_level == "normal" and window.speaker.requests == []
+
+
+def test_with_no_speech_engine_the_button_says_so(window, qtbot):
+    window.speaker = Speaker("no-such-engine")  # as on a machine with no speech engine
+    assert not window.speaker.available
+    _tap(qtbot, window.header.speak)
+    assert window.header.notice.isVisible()
+    assert window.header.notice.text() == "Read-aloud is not available on this kiosk."
+
+
+def test_the_speaker_is_named_in_every_language(window):
+    for language, name in (("en", "Read aloud"), ("fr", "Lire à voix haute"),
+                           ("es", "Leer en voz alta"), ("ar", "القراءة بصوت عالٍ")):
+        window.set_language(language)
+        assert window.header.speak.accessibleName() == name
