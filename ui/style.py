@@ -46,7 +46,8 @@ QPushButton#helperNav:checked {{ background: {c["selected_bg"]}; color: {c["sele
 QPushButton#settingLanguage:checked, QPushButton#settingTextSize:checked {{
     background: {c["selected_bg"]}; color: {c["selected_text"]}; border-color: {c["selected_border"]};
     font-weight: bold; }}
-QSlider::groove:horizontal {{ height: 8px; background: {c["slider_groove"]}; border-radius: 4px; }}
+QSlider::groove:horizontal {{ height: 8px; background: {c["slider_groove"]};
+    border: 2px solid {c["slider_groove_border"]}; border-radius: 4px; }}
 QSlider::sub-page:horizontal {{ background: {c["slider_fill"]}; border-radius: 4px; }}
 QSlider::handle:horizontal {{ width: 48px; height: 48px; margin: -20px 0; border-radius: 24px;
     background: {c["slider_handle"]}; border: 3px solid {c["slider_handle_border"]}; }}

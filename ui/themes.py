@@ -23,14 +23,17 @@ THEMES: dict[str, dict[str, str]] = {
         "selected_bg": "#1d70b8",  # a chosen helper page, language or text size (settings)
         "selected_text": "#ffffff",
         "selected_border": "#003078",
-        "slider_groove": "#b1b4b6",
+        "slider_groove": "#ffffff",  # white inside a dark frame: the frame is what shows
+        "slider_groove_border": "#0b0c0c",
         "slider_fill": "#1d70b8",
         "slider_handle": "#1d70b8",
         "slider_handle_border": "#003078",
         "button_bg": "#f3f2f1",
         "button_border": "#0b0c0c",
         "input_border": "#0b0c0c",
-        "focus": "#ffdd00",
+        # A thicker black frame: the ring it adds goes from white to black (WCAG 2.4.13: 3:1
+        # between focused and not); yellow on white would be 1.4:1.
+        "focus": "#0b0c0c",
         "pressed_bg": "#b1b4b6",
         "primary_bg": "#00703c",
         "primary_text": "#ffffff",
@@ -56,7 +59,8 @@ THEMES: dict[str, dict[str, str]] = {
         "selected_bg": "#ffdd00",
         "selected_text": "#000000",
         "selected_border": "#ffffff",
-        "slider_groove": "#767676",  # between black and yellow: 3:1 with each
+        "slider_groove": "#000000",
+        "slider_groove_border": "#ffffff",
         "slider_fill": "#ffdd00",
         "slider_handle": "#ffdd00",
         "slider_handle_border": "#ffffff",
@@ -111,7 +115,7 @@ _PAIRS: list[tuple[str, str, str]] = [
     ("slider_handle", "background", CONTROL),
     ("slider_handle_border", "background", CONTROL),
     ("slider_fill", "background", CONTROL),
-    ("slider_groove", "background", CONTROL),
+    ("slider_groove_border", "background", CONTROL),
     ("slider_fill", "slider_groove", CONTROL),  # how far the slider is set
 ]
 

@@ -117,12 +117,20 @@ class HelperMode(QObject):
 
     def _show_banner(self) -> None:
         bar = self.window.header.helper_bar
-        self._banner = [label(self.text("banner", name=self.helper), "helperBanner"),
+        # The name alone in the bar (the panel's title and its blue edge say "helper mode"):
+        # the buttons keep room for their words beside the text size.
+        name = label(self.helper, "helperBanner")
+        name.setAccessibleName(self.text("banner", name=self.helper))
+        self._banner = [name,
                         button(self.text("open_panel"), "helperOpen", self.open_panel),
                         button(self.text("lock"), "helperLock", lambda: self.lock("by hand"))]
         for widget in self._banner:
+            if not isinstance(widget, type(name)):
+                widget.setMinimumWidth(widget.sizeHint().width())
             bar.addWidget(widget)
-        self.window.header.caption.hide()  # room for the banner; the size buttons stay
+        header = self.window.header
+        for room in (header.caption, header.speak, header.volume):
+            room.hide()  # room for the banner; the text size and contrast buttons stay
 
     def open_panel(self, page: str | None = None) -> None:
         if self.helper is None:
@@ -152,7 +160,9 @@ class HelperMode(QObject):
             widget.setParent(None)
             widget.deleteLater()
         self._banner = []
-        self.window.header.caption.show()
+        for back in (self.window.header.caption, self.window.header.speak,
+                     self.window.header.volume):
+            back.show()
         self.window.tasks.run("db", partial(self.window.store.record, "helper_lock",
                                             {"reason": reason}, actor=helper), on_error=_logged)
         if self.window.visit_in_progress():
