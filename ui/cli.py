@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -109,13 +108,9 @@ def cmd_forms_try(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _local(stamp: str) -> str:
-    """A stored UTC time as the kiosk's local time (stored UTC, shown local)."""
-    return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
-
-
 def cmd_status(args: argparse.Namespace) -> int:
     from kiosk.store import StoreError
+    from kiosk.store.clock import local_time
 
     config = _config(args)
     if not config.database_path.exists():
@@ -141,11 +136,11 @@ def cmd_status(args: argparse.Namespace) -> int:
         ("integrity", status["integrity"]),
         ("audit log", status["audit_chain"]),
         ("waiting to send", f"{counts['queued'] + counts['sending']}"
-                            + (f", oldest from {_local(status['oldest_waiting'])}"
+                            + (f", oldest from {local_time(status['oldest_waiting'])}"
                                if status["oldest_waiting"] else "")),
         ("delivered", str(counts["delivered"])),
         ("rejected (need staff)", str(counts["rejected"])),
-        ("last sync", _local(status["last_sync"]) if status["last_sync"] else "never"),
+        ("last sync", local_time(status["last_sync"]) if status["last_sync"] else "never"),
         *((f"sending to {name}", f"{state['state']}" + (f": {state['message']}" if state["message"] else ""))
           for name, state in sorted(status["sync"].items())),
         ("saved drafts", str(status["drafts_saved"])),
@@ -270,6 +265,8 @@ def cmd_helper_set_pin(args: argparse.Namespace) -> int:
 
 
 def cmd_helper_list(args: argparse.Namespace) -> int:
+    from kiosk.store.clock import local_time
+
     with _open_store(_config(args)) as store:
         names = store.helper_names()
         lock = store.unlock_state()
@@ -278,7 +275,7 @@ def cmd_helper_list(args: argparse.Namespace) -> int:
     if not names:
         _say("No helpers yet: add one with `kiosk helper set-pin`.")
     if lock.locked_until:
-        _say(f"The PIN pad is locked until {_local(lock.locked_until)} after wrong PINs.")
+        _say(f"The PIN pad is locked until {local_time(lock.locked_until)} after wrong PINs.")
     return 0
 
 

@@ -83,26 +83,25 @@ class SyncRunner(QObject):
                 # `kiosk sync` runs beside the app and does the sending: show its progress.
                 summary = self._store.queue_summary()
                 return RoundResult(waiting=summary["waiting"],
-                                   rejected_total=summary["counts"]["rejected"]), None
+                                   rejected_total=summary["counts"]["rejected"]), None, send_all
         result = self._worker.run_once(
             send_all=send_all, progress=self.progress.emit if send_all else None)
-        result.send_all = send_all
         catalogue = None
         if result.forms_changed and self._load_catalogue is not None:
             catalogue = self._load_catalogue()
-        return result, catalogue
+        return result, catalogue, send_all
 
     def _done(self, outcome) -> None:
-        result, catalogue = outcome
+        result, catalogue, send_all = outcome
         self._running = False
         self.view = view_of(result)
         self.changed.emit(self.view)
-        self.finished.emit(result, getattr(result, "send_all", False))
+        self.finished.emit(result, send_all)
         if catalogue is not None:
             self.forms_changed.emit(catalogue)
         if self._again:
-            send_all, self._again, self._send_all_next = self._send_all_next, False, False
-            self.nudge(send_all)
+            again_all, self._again, self._send_all_next = self._send_all_next, False, False
+            self.nudge(again_all)
 
     def _failed(self, error: BaseException) -> None:
         self._running = False

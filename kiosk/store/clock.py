@@ -11,3 +11,10 @@ def utc_now() -> datetime:
 
 def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def local_time(stamp: str | None) -> str:
+    """A stored UTC time as the kiosk's local time, for people to read ("" for none)."""
+    if not stamp:
+        return ""
+    return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")

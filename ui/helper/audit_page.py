@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 
+from kiosk.store.clock import local_time
+
 from ..screens.common import label
-from .common import HelperPage, local_time
+from .common import HelperPage
 
 
 class AuditPage(HelperPage):

@@ -3,19 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from functools import partial
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ..screens.common import Screen, label, scrolling
-
-
-def local_time(stamp: str | None) -> str:
-    """A stored UTC time as the kiosk's local time."""
-    if not stamp:
-        return ""
-    return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 class HelperPage(Screen):

@@ -8,10 +8,11 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSlider
 
 from kiosk import i18n
+from kiosk.store.clock import local_time
 
 from ..screens.common import button, label
 from ..style import TEXT_SIZES
-from .common import HelperPage, local_time
+from .common import HelperPage
 
 
 class AssistPage(HelperPage):

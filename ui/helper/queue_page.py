@@ -6,8 +6,10 @@ from functools import partial
 
 from PySide6.QtWidgets import QGridLayout, QProgressBar, QPushButton
 
+from kiosk.store.clock import local_time
+
 from ..screens.common import button, label
-from .common import HelperPage, local_time
+from .common import HelperPage
 
 
 def _snapshot(store) -> dict:
