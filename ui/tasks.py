@@ -24,11 +24,16 @@ class TaskRunner(QObject):
         self._lanes = {lane: ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"kiosk-{lane}")
                        for lane in LANES}
         self._pending = 0
+        self._closed = False
         self._settled.connect(self._deliver)  # queued: delivered on the main thread
 
     def run(self, lane: str, work: Callable[..., Any], *args: Any,
             on_done: Callable[[Any], None] | None = None,
             on_error: Callable[[BaseException], None] | None = None) -> None:
+        if self._closed:
+            # Shutting down: a result delivered now (a receipt made, say) may ask for more
+            # work; nothing new starts, and nothing is left counted as pending.
+            return
         self._pending += 1
         future = self._lanes[lane].submit(work, *args)
         future.add_done_callback(lambda f: self._settled.emit((on_done, on_error), *_outcome(f)))
@@ -48,6 +53,7 @@ class TaskRunner(QObject):
         return self._pending > 0
 
     def shutdown(self) -> None:
+        self._closed = True
         for pool in self._lanes.values():
             pool.shutdown(wait=True)
 
