@@ -8,7 +8,6 @@ from typing import Any
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -22,7 +21,7 @@ from kiosk import i18n
 from kiosk.forms.display import entry_text
 from kiosk.forms.pages import QuestionView
 
-from .screens.common import Tile
+from .screens.common import OneOf, Tile
 from .style import text_scale
 
 _NUMERIC = {"integer", "decimal", "phone"}
@@ -46,6 +45,8 @@ class LineInput(QuestionInput):
         super().__init__(question, language)
         multiline = question.appearance == "multiline"
         self.box = QPlainTextEdit() if multiline else QLineEdit()
+        if multiline:  # Tab moves on, as everywhere else, instead of typing a tab (a trap)
+            self.box.setTabChangesFocus(True)
         self.box.setAccessibleName(question.label)
         # Which on-screen keyboard the window docks under this box.
         self.box.setProperty("keyboard", _KEYBOARDS.get(question.type, "text"))
@@ -112,8 +113,9 @@ class TilesInput(QuestionInput):
 
     def __init__(self, question, language):
         super().__init__(question, language)
-        self.group = QButtonGroup(self)
-        self.group.setExclusive(question.type != "select_multiple")
+        # Not a QButtonGroup for several either: Tab would stop at one tile of it only.
+        single = question.type not in ("select_multiple", "acknowledge")
+        self.group = OneOf(self) if single else None
         chosen = question.entry if isinstance(question.entry, list) else [question.entry]
         options = question.choices or []
         if question.type == "acknowledge":
@@ -125,7 +127,8 @@ class TilesInput(QuestionInput):
             tile.setProperty("option", option.name)
             tile.setCheckable(True)
             tile.setChecked(option.name in chosen)
-            self.group.addButton(tile)
+            if self.group is not None:
+                self.group.addButton(tile)
             self.names[tile] = option.name
             self.layout_.addWidget(tile)
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from kiosk import i18n
 
 from .idle import IdleWatcher
+from .key_access import KeyAccess
 from .screens.attract import AttractScreen
 from .screens.common import Screen
 from .screens.header import Header
@@ -121,6 +122,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(screen)
         self.warning = IdleWarning(self.central)
         self.idle = IdleWatcher(idle_seconds, idle_warning_seconds)
+        self.keys = KeyAccess(self)
 
         self.services.language_chosen.connect(self.set_language)
         self.services.service_chosen.connect(self.start_visit)
@@ -214,6 +216,8 @@ class MainWindow(QMainWindow):
         screen.enter()
         self.stack.setCurrentWidget(screen)
         self.header.show_in(self.language, self.text_size, self.theme)
+        if self.ready:
+            self.keys.place_focus(screen)
 
     def set_language(self, language: str) -> None:
         self.language = language if language in LANGUAGES else self.default_language
@@ -541,6 +545,7 @@ class MainWindow(QMainWindow):
         self.helper.close_pad()
         self._discard_draft()
         self.visit += 1
+        self.keys.reset()
         self._done_reference = None
         self._failed_codes = 0
         self.idle.stop()
@@ -573,14 +578,18 @@ class MainWindow(QMainWindow):
         """A page with a box to type in shows its keyboard at once, focused on the box."""
         if box is None:
             self.keyboard.hide()
+            self.keys.place_focus(self.stack.currentWidget())
             return
         self.keyboard.set_mode(box.property("keyboard") or "text")
         self.keyboard.show()
         box.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _keyboard_done(self) -> None:
-        """Done: in a box of the helper panel it is that box's Enter, never the visit's
-        Continue underneath; on a page it is Continue."""
+        """Done: in a one-line box it was that box's Enter, which does the box's action (on a
+        page, Continue), as a real keyboard's Enter does; in a box of the helper panel never
+        the visit's Continue underneath; in a many-line box on a page, Continue."""
+        if isinstance(QApplication.focusWidget(), QLineEdit):
+            return
         panel = self.helper.panel if self.helper is not None else None
         if panel is not None and panel.isVisible():
             return  # the box already had its Return key: that is its action
@@ -618,3 +627,4 @@ class MainWindow(QMainWindow):
         QApplication.instance().processEvents()
         if self.ready:
             self.idle.close()
+            self.keys.close()

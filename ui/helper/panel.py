@@ -5,9 +5,9 @@ with a page per job. The citizen's visit underneath is never touched by opening 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QButtonGroup, QFrame, QHBoxLayout, QStackedWidget, QVBoxLayout
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QStackedWidget, QVBoxLayout
 
-from ..screens.common import button, label
+from ..screens.common import OneOf, button, label
 
 PAGES = ("assist", "queue", "saved", "receipts", "audit", "settings")
 
@@ -31,7 +31,7 @@ class HelperPanel(QFrame):
         top.addWidget(self.back)
         outer.addLayout(top)
         nav = QHBoxLayout()  # a row: the page below keeps its height when the keyboard is up
-        self.nav = QButtonGroup(self)
+        self.nav = OneOf(self)
         self.pages = QStackedWidget()
         builders = {"assist": AssistPage, "queue": QueuePage, "saved": SavedPage,
                     "receipts": ReceiptsPage, "audit": AuditPage, "settings": SettingsPage}

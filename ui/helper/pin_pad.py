@@ -5,12 +5,13 @@ Digits show as dots. A locked pad shows its countdown and takes no digits until 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk import i18n
 from kiosk.pins import MAX_DIGITS
 
 from ..screens.common import button, label
+from ..screens.overlay import Overlay
 
 
 def _clock(seconds: float) -> str:
@@ -18,25 +19,16 @@ def _clock(seconds: float) -> str:
     return f"{whole // 60}:{whole % 60:02d}"
 
 
-class PinPad(QFrame):
+class PinPad(Overlay):
     entered = Signal(str)
     cancelled = Signal()
 
     def __init__(self, parent: QWidget):
-        super().__init__(parent)
-        self.setObjectName("overlay")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        super().__init__(parent, width=560)
         self.language = "en"
         self._digits = ""
         self._locked_for = 0.0
-        outer = QVBoxLayout(self)
-        dialog = QFrame()
-        dialog.setObjectName("dialog")
-        dialog.setMaximumWidth(560)
-        outer.addStretch(1)
-        outer.addWidget(dialog, 0, Qt.AlignmentFlag.AlignHCenter)
-        outer.addStretch(1)
-        box = QVBoxLayout(dialog)
+        box = QVBoxLayout(self.dialog)
         self.title = label("", "heading")
         self.message = label("")
         self.message.setObjectName("pinMessage")
@@ -66,7 +58,6 @@ class PinPad(QFrame):
         box.addLayout(actions)
         self._countdown = QTimer(self, interval=1000)
         self._countdown.timeout.connect(self._tick)
-        self.hide()
 
     def open(self, language: str) -> None:
         self.language = language
@@ -82,9 +73,7 @@ class PinPad(QFrame):
         self.clear()
         if self._locked_for <= 0:
             self.message.setText(t("pin_hint"))
-        self.setGeometry(self.parentWidget().rect())
-        self.raise_()
-        self.show()
+        self.cover()
 
     def _t(self, key: str, **params) -> str:
         return i18n.text(self.language, f"helper.{key}", **params)

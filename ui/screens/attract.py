@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk import i18n
 
-from .common import Screen, button, label
+from .button_row import ButtonRow
+from .common import Screen, button, label, scrolling
 
 
 class AttractScreen(Screen):
@@ -33,17 +34,15 @@ class AttractScreen(Screen):
                                     else Qt.LayoutDirection.LeftToRight)
             layout.addWidget(line)
         layout.addStretch(1)
-        row = QHBoxLayout()
-        row.addStretch(1)
+        choices = []
         for code in self.languages:
             choice = button(i18n.language_name(code), "primary",
                             lambda _=False, c=code: self.start.emit(c))
             choice.setObjectName("primary")
             choice.setProperty("language", code)
             choice.setAccessibleName(f"{i18n.language_name(code)}: {i18n.text(code, 'ui.start')}")
-            row.addWidget(choice)
-        row.addStretch(1)
-        layout.addLayout(row)
+            choices.append(choice)
+        layout.addWidget(ButtonRow(choices, align="centre"))
         start = label(i18n.text(self.default_language, "ui.start"), "caption")
         start.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(start)
@@ -52,7 +51,9 @@ class AttractScreen(Screen):
         self.sync_line.setObjectName("sync_status")
         self.sync_line.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.sync_line)
-        self.set_body(content)
+        # At 200 % on a small screen the welcome in four languages is taller than the screen:
+        # it scrolls rather than squeezing the words.
+        self.set_body(scrolling(content))
         self.show_sync(self.sync_view)
 
     def show_sync(self, view) -> None:

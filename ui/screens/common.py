@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QObject, QSize, Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -69,6 +70,32 @@ def button(text: str, name: str = "", on_click=None) -> QPushButton:
     return widget
 
 
+class OneOf(QObject):
+    """Buttons of which one at a time is chosen, like radio buttons, each a stop for Tab.
+
+    Not a QButtonGroup: Qt lets Tab reach only one button of a group (arrow keys move within
+    it), which leaves the other options out of reach of someone using Tab and Space alone (a
+    keypad, switch access). Choosing one here unchecks the others; choosing the chosen one
+    again keeps it chosen."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._buttons: list[QAbstractButton] = []
+
+    def addButton(self, button: QAbstractButton) -> None:
+        self._buttons.append(button)
+        button.clicked.connect(lambda _=False, b=button: self._choose(b))
+
+    def buttons(self) -> list[QAbstractButton]:
+        return list(self._buttons)
+
+    def _choose(self, chosen: QAbstractButton) -> None:
+        for other in self._buttons:
+            if other is not chosen and other.isChecked():
+                other.setChecked(False)
+        chosen.setChecked(True)
+
+
 def scrolling(content: QWidget) -> QScrollArea:
     """A page that scrolls by dragging a finger as well as with the wheel.
 
@@ -79,8 +106,22 @@ def scrolling(content: QWidget) -> QScrollArea:
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     area.setWidget(content)
     area.setFrameShape(QScrollArea.Shape.NoFrame)
+    # Tab goes from control to control (the area scrolls to each); the area itself is not a
+    # stop, or a keyboard user lands on something that shows no focus and does nothing.
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.TouchGesture)
     return area
+
+
+def scrolling_above(content: QWidget, actions: QWidget) -> QWidget:
+    """The page's words scroll; its buttons (Back, Continue, Finish) stay in sight below them,
+    however long the page and whatever the text size."""
+    whole = QWidget()
+    column = QVBoxLayout(whole)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.addWidget(scrolling(content), 1)
+    column.addWidget(actions)
+    return whole
 
 
 TILE_HEIGHT = 72

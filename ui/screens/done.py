@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk import i18n
 
-from .common import Screen, button, label, scrolling
+from .common import Screen, button, label, scrolling_above
 
 
 class DoneScreen(Screen):
@@ -33,12 +33,8 @@ class DoneScreen(Screen):
 
     def _show_with_finish(self, content: QWidget, language: str) -> None:
         """The words scroll (a QR code on screen needs the room); Finish stays in sight."""
-        frame = QWidget()
-        column = QVBoxLayout(frame)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(scrolling(content), 1)
-        column.addWidget(button(i18n.text(language, "ui.finish"), "primary", self.closed.emit))
-        self.set_body(frame)
+        self.set_body(scrolling_above(
+            content, button(i18n.text(language, "ui.finish"), "primary", self.closed.emit)))
 
     def _receipt_area(self, layout: QVBoxLayout, language: str, slip: bool = False) -> None:
         # A slip is not a receipt: a citizen who saved for later has not sent anything.

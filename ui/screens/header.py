@@ -4,12 +4,12 @@ the high-contrast switch, always in the same place."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QButtonGroup, QFrame, QHBoxLayout
+from PySide6.QtWidgets import QFrame, QHBoxLayout
 
 from kiosk import i18n
 
 from ..style import TEXT_SIZES
-from .common import button, label
+from .common import OneOf, button, label
 
 CONTRAST_GLYPH = "\u25d0"  # a half-filled circle; its accessible name says what it does
 SPEAKER_GLYPH = "\U0001f50a"  # a speaker
@@ -48,7 +48,7 @@ class Header(QFrame):
         self.level = "normal"
         self.caption = label("", "caption")
         row.addWidget(self.caption)
-        self.sizes = QButtonGroup(self)
+        self.sizes = OneOf(self)
         for percent, glyph_size in zip(TEXT_SIZES, (20, 28, 36), strict=True):
             choice = button("A", "textSize", lambda _=False, p=percent: self.text_size_chosen.emit(p))
             choice.setCheckable(True)

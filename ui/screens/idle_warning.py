@@ -2,35 +2,26 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk import i18n
 
 from .common import button, label
+from .overlay import Overlay
 
 
-class IdleWarning(QFrame):
+class IdleWarning(Overlay):
     more_time = Signal()
 
     def __init__(self, parent: QWidget):
-        super().__init__(parent)
-        self.setObjectName("overlay")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        outer = QVBoxLayout(self)
-        self.dialog = QFrame()
-        self.dialog.setObjectName("dialog")
-        self.dialog.setMaximumWidth(760)
-        outer.addStretch(1)
-        outer.addWidget(self.dialog, 0, Qt.AlignmentFlag.AlignHCenter)
-        outer.addStretch(1)
+        super().__init__(parent, width=760)
         self.box = QVBoxLayout(self.dialog)
         self.title = label("", "heading")
         self.body = label("")
         self.button = button("", "primary", self.more_time.emit)
         for widget in (self.title, self.body, self.button):
             self.box.addWidget(widget)
-        self.hide()
 
     def show_for(self, language: str, seconds: int) -> None:
         self.language = language
@@ -38,9 +29,7 @@ class IdleWarning(QFrame):
         self.button.setText(i18n.text(language, "ui.more_time"))
         self.button.setAccessibleName(self.button.text())
         self.count(seconds)
-        self.setGeometry(self.parentWidget().rect())
-        self.raise_()
-        self.show()
+        self.cover()
         self.button.setFocus()
 
     def count(self, seconds: int) -> None:

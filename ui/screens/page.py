@@ -19,7 +19,9 @@ from kiosk.forms.pages import PageView
 from kiosk.forms.session import Session
 
 from ..inputs import QuestionInput, make_input
-from .common import Screen, button, label, scrolling
+from ..key_access import first_stop
+from .button_row import ButtonRow
+from .common import Screen, button, label, scrolling_above
 
 
 class PageScreen(Screen):
@@ -60,14 +62,7 @@ class PageScreen(Screen):
         else:
             self._questions(page, layout, language)
         layout.addStretch(1)
-        # Back and Continue stay on screen below the page however long it is, and whatever
-        # the text size: the page scrolls, they do not.
-        whole = QWidget()
-        column = QVBoxLayout(whole)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(scrolling(content), 1)
-        column.addLayout(self._actions(page, language))
-        self.set_body(whole)
+        self.set_body(scrolling_above(content, self._actions(page, language)))
         self.content = content
         self._offer_keyboard()
         if self.busy_message:  # redrawn while saving (a new text size): still saving
@@ -78,6 +73,15 @@ class PageScreen(Screen):
         boxes = [w for widget in self.inputs.values()
                  for w in widget.findChildren(QLineEdit) + widget.findChildren(QPlainTextEdit)]
         self.wants_keyboard.emit(boxes[0] if boxes else None)
+
+    def focus_start(self):
+        """Where the focus goes when keys are in use: the page's first control, or Continue
+        on a page with nothing to answer (a note)."""
+        if self.content is None:
+            return None
+        return first_stop(self.content) or next(
+            (b for b in self.findChildren(QPushButton) if b.objectName() == "primary"
+             and b.isVisible()), None)
 
     def wipe(self) -> None:
         """Forget the visit: its session and every widget that showed its answers."""
@@ -112,6 +116,8 @@ class PageScreen(Screen):
             if question.error:
                 layout.addWidget(label(question.error, "error"))
             widget = make_input(question, language)
+            for box in widget.findChildren(QLineEdit):  # Enter in a box is Continue
+                box.returnPressed.connect(self.press_continue)
             self.inputs[question.name] = widget
             layout.addWidget(widget)
 
@@ -148,20 +154,17 @@ class PageScreen(Screen):
                 line.addWidget(change)
             layout.addLayout(line)
 
-    def _actions(self, page: PageView, language: str) -> QHBoxLayout:
-        row = QHBoxLayout()
-        row.addWidget(button(i18n.text(language, "ui.back"), "back", self._back))
-        row.addStretch(1)
+    def _actions(self, page: PageView, language: str) -> ButtonRow:
+        buttons = [button(i18n.text(language, "ui.back"), "back", self._back)]
         if page.kind == "check":
             settings = self.session.form.definition.settings
             words = self.session.form.text(settings.submit_label, language) or i18n.text(language, "ui.send")
-            row.addWidget(button(words, "primary", self.finished.emit))
+            buttons.append(button(words, "primary", self.finished.emit))
         else:
-            row.addWidget(button(i18n.text(language, "ui.save_later"), "save_later",
-                                 self.save_requested.emit))
-            row.addStretch(1)
-            row.addWidget(button(i18n.text(language, "ui.continue"), "primary", self._continue))
-        return row
+            buttons.append(button(i18n.text(language, "ui.save_later"), "save_later",
+                                  self.save_requested.emit))
+            buttons.append(button(i18n.text(language, "ui.continue"), "primary", self._continue))
+        return ButtonRow(buttons, lead=1)
 
     def press_continue(self) -> None:
         """The keyboard's Done key: Continue, as if the button were pressed."""

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 
 from kiosk import i18n
 
-from .common import Screen, button, label
+from .button_row import ButtonRow
+from .common import Screen, button, label, scrolling_above
 
 
 class ResumeScreen(Screen):
@@ -39,12 +40,10 @@ class ResumeScreen(Screen):
         self.box.returnPressed.connect(self._submit)
         layout.addWidget(self.box)
         layout.addStretch(1)
-        row = QHBoxLayout()
-        row.addWidget(button(i18n.text(language, "ui.back"), "back", self.left.emit))
-        row.addStretch(1)
-        row.addWidget(button(i18n.text(language, "ui.continue"), "primary", self._submit))
-        layout.addLayout(row)
-        self.set_body(content)
+        actions = ButtonRow([button(i18n.text(language, "ui.back"), "back", self.left.emit),
+                             button(i18n.text(language, "ui.continue"), "primary", self._submit)],
+                            lead=1)
+        self.set_body(scrolling_above(content, actions))
         self.wants_keyboard.emit(self.box)
 
     def _submit(self) -> None:

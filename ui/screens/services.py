@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk import i18n
 from kiosk.paths import assets_dir
 
+from .button_row import ButtonRow
 from .common import Screen, Tile, button, label, scrolling
 
 if TYPE_CHECKING:
@@ -34,13 +35,12 @@ class ServicesScreen(Screen):
         self.language = language
         content = QWidget()
         layout = QVBoxLayout(content)
-        languages = QHBoxLayout()
-        languages.addStretch(1)
+        languages = []
         for code in self.languages:
             choice = button(i18n.language_name(code), on_click=lambda _=False, c=code: self.language_chosen.emit(c))
             choice.setObjectName(f"language_{code}")
-            languages.addWidget(choice)
-        layout.addLayout(languages)
+            languages.append(choice)
+        layout.addWidget(ButtonRow(languages))
         layout.addWidget(label(i18n.text(language, "ui.choose_service"), "heading"))
         if not self.catalogue.forms:
             layout.addWidget(label(i18n.text(language, "ui.no_forms")))

@@ -1,0 +1,137 @@
+"""The accessibility audit over every screen of every sample form, in every language, at every
+text size and in both themes: targets, nothing clipped or overlapping, names and roles, and
+a Tab order that follows the reading order (see tests/ui/audit.py for each rule)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from ui.driver import Driver
+
+from . import audit
+from .test_journey import FORMS, answer_sets
+
+LANGUAGES = ["en", "fr", "es", "ar"]
+
+
+class Auditor:
+    def __init__(self, window, qtbot, checks):
+        self.window, self.qtbot, self.checks = window, qtbot, checks
+        self.problems: list[str] = []
+        self.screens = 0
+
+    def __call__(self, where: str) -> None:
+        # Background work (a receipt printing) changes words on screen: let it finish, then
+        # let the layouts settle before measuring.
+        self.qtbot.waitUntil(lambda: not self.window.tasks.busy(), timeout=10_000)
+        self.qtbot.wait(1)
+        QApplication.processEvents()
+        self.screens += 1
+        for check in self.checks:
+            self.problems += [f"[{where}] {problem}" for problem in check(self.window)]
+
+
+def walk_every_screen(window, driver, qtbot, language: str, look) -> None:
+    """Attract, the service list, every page of every sample form (with its errors shown
+    first), repeats, check your answers, the confirmation, saving for later, the resume
+    screen and the idle warning: `look` is called on each."""
+    look("attract")
+    for form_id in FORMS:
+        driver.start(form_id, language)
+        look(f"{form_id}: first page")
+        answers = answer_sets(form_id)[0]
+        session = window.page.session
+        shown_errors = False
+        for _ in range(60):
+            page = session.page()
+            if page.kind == "check":
+                break
+            if page.kind == "summary":
+                look(f"{form_id}: {page.key.name} summary")
+                given = answers.get(page.key.name) or []
+                driver.tap_named("add_another" if len(page.items) < len(given) else "primary")
+                continue
+            if not shown_errors and any(q.required for q in page.questions):
+                driver.tap_named("primary")  # nothing given: the errors
+                if session.page().problems:
+                    look(f"{form_id}: {page.key.name} with errors")
+                    shown_errors = True
+            driver.fill_page(answers)
+            look(f"{form_id}: {page.key.name}")
+            driver.tap_named("primary")
+        look(f"{form_id}: check your answers")
+        driver.tap_named("primary")
+        driver.wait(lambda: window.stack.currentWidget() is window.done)
+        look(f"{form_id}: confirmation")
+        driver.tap_named("primary")  # Finish
+    # Save and finish later, then the screen to continue with a code.
+    driver.start("housing_assistance", language)
+    driver.fill_page(answer_sets("housing_assistance")[0])
+    driver.tap_named("primary")
+    driver.tap_named("save_later")
+    driver.wait(lambda: window.stack.currentWidget() is window.done)
+    look("saved for later")
+    driver.tap_named("primary")
+    driver.tap_named("primary", language=language)
+    driver.tap_named("tile", resume=True)
+    look("continue a saved form")
+    window.idle._start_warning()  # the quiet spell, without waiting 90 s
+    look("do you need more time?")
+    window.warning.button.click()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("percent,theme", [(100, "standard"), (150, "standard"),
+                                           (200, "standard"), (200, "high_contrast")])
+def test_every_screen_passes_the_audit(make_window, qtbot, language, percent, theme):
+    window = make_window()
+    driver = Driver(window, wait=lambda p: qtbot.waitUntil(p, timeout=10_000))
+    window.resize(1024, 768)
+    window.default_text_size = percent
+    window.set_text_size(percent)
+    window.set_theme(theme)
+    look = Auditor(window, qtbot, [audit.too_small, audit.clipped, audit.unnamed,
+                                   audit.focus_order])
+    walk_every_screen(window, driver, qtbot, language, look)
+    assert look.screens >= 40
+    assert look.problems == [], "\n".join(look.problems[:40])
+
+
+def test_the_audit_catches_what_it_is_for(window, qtbot):
+    """Each check fails on the defect it exists for (a check that cannot fail proves nothing)."""
+    from PySide6.QtWidgets import QLabel, QPushButton
+
+    assert audit.clipped(window) == [] and audit.too_small(window) == []
+    cramped = QLabel("A sentence far too long to fit in the little room it has been given")
+    cramped.setWordWrap(True)
+    cramped.setParent(window.attract)
+    cramped.setGeometry(10, 10, 120, 20)
+    cramped.show()
+    tiny = QPushButton("")
+    tiny.setParent(window.attract)
+    tiny.show()
+    tiny.setFixedSize(20, 20)  # after the style sheet's minimum has been applied
+    tiny.move(60, 12)
+    qtbot.wait(1)
+    clipped = audit.clipped(window)
+    assert any("needs" in p and "A sentence" in p for p in clipped), clipped
+    assert any("overlaps" in p for p in clipped), clipped
+    assert any("20x20" in p for p in audit.too_small(window))
+    assert any("no accessible name" in p for p in audit.unnamed(window))
+    # Tab order against reading order: a control placed first but reached last.
+    first = QPushButton("Top left")
+    first.setParent(window.attract)
+    first.setGeometry(0, 0, 60, 60)
+    first.show()
+    qtbot.wait(1)
+    assert any("reading order" in p for p in audit.focus_order(window))
+    first.hide()
+    # Options in a Qt button group: Tab reaches the chosen one only.
+    from PySide6.QtWidgets import QButtonGroup
+
+    group = QButtonGroup(window)
+    for choice in [b for b in window.attract.findChildren(QPushButton) if b.property("language")]:
+        choice.setCheckable(True)
+        group.addButton(choice)
+    assert any("never reaches" in p for p in audit.focus_order(window))

@@ -1,0 +1,77 @@
+"""Using the kiosk with keys alone: Tab and Shift+Tab move, Space or Enter presses (a keypad,
+a keyboard, or switch access that sends those keys). WCAG 2.1.1 and EN 301 549 5.1.6.
+
+Qt presses a focused push button with Space only (Enter only in dialogs), so Enter is added
+here. Once someone has used the keys, each new page puts the focus on its first control, so
+they need not Tab through the header every time; someone who only touches the screen gets no
+focus frame drawn on a control they never chose."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QPlainTextEdit, QWidget
+
+_PRESS = {Qt.Key.Key_Return, Qt.Key.Key_Enter}
+_MOVE = {Qt.Key.Key_Tab, Qt.Key.Key_Backtab, Qt.Key.Key_Space, Qt.Key.Key_Up,
+         Qt.Key.Key_Down, Qt.Key.Key_Left, Qt.Key.Key_Right, *_PRESS}
+
+
+class KeyAccess(QObject):
+    def __init__(self, window: QWidget):
+        super().__init__(window)
+        self.window = window
+        self.used = False  # this visit has been driven by keys
+        QApplication.instance().installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        # Only keys a person pressed: the on-screen keyboard's keys are sent, not spontaneous,
+        # and never take the focus.
+        if (event.type() == QEvent.Type.FocusIn and not self.used
+                and event.reason() == Qt.FocusReason.ActiveWindowFocusReason
+                and isinstance(watched, QAbstractButton) and self.window.isAncestorOf(watched)):
+            # The window became active and Qt chose a button to focus: nobody chose it.
+            self.window.setFocus(Qt.FocusReason.OtherFocusReason)
+            return False
+        if event.type() != QEvent.Type.KeyPress or not event.spontaneous():
+            return False
+        if event.key() in _MOVE:
+            self.used = True
+        focused = QApplication.focusWidget()
+        plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if (event.key() in _PRESS and plain and isinstance(focused, QAbstractButton)
+                and focused.isEnabled() and self.window.isAncestorOf(focused)):
+            focused.click()
+            return True
+        return False
+
+    def place_focus(self, root: QWidget) -> None:
+        """A new page is on screen: focus its first control if keys are in use, else none."""
+        if not self.used:
+            if not isinstance(QApplication.focusWidget(), QLineEdit | QPlainTextEdit):
+                # The window itself holds it (it draws no frame); a box keeps it, as its
+                # keyboard types there. Tab from here goes to the first control.
+                self.window.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        start = getattr(root, "focus_start", lambda: None)()
+        target = start if start is not None else first_stop(root)
+        if target is not None:
+            target.setFocus(Qt.FocusReason.TabFocusReason)
+
+    def reset(self) -> None:
+        self.used = False
+
+    def close(self) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+
+
+def first_stop(root: QWidget) -> QWidget | None:
+    """The first control inside `root` that Tab stops at (in Tab's own order)."""
+    widget = root.nextInFocusChain()
+    while widget is not root and widget is not None:
+        if (root.isAncestorOf(widget) and widget.isVisible() and widget.isEnabled()
+                and widget.focusPolicy() & Qt.FocusPolicy.TabFocus):
+            return widget
+        widget = widget.nextInFocusChain()
+    return None

@@ -1,0 +1,60 @@
+"""A dialog laid over the screen (the idle warning, the helper's PIN pad): the screen stays
+as it was underneath, dimmed, and nothing of it can be reached until the dialog closes."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QApplication, QFrame, QVBoxLayout, QWidget
+
+MARGIN = 24  # px kept clear round the dialog on a narrow screen
+
+
+class Overlay(QFrame):
+    def __init__(self, parent: QWidget, width: int):
+        super().__init__(parent)
+        self.setObjectName("overlay")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.widest = width
+        outer = QVBoxLayout(self)
+        self.dialog = QFrame()
+        self.dialog.setObjectName("dialog")
+        outer.addStretch(1)
+        outer.addWidget(self.dialog, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(1)
+        self.dialog.installEventFilter(self)
+        self.hide()
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.dialog and event.type() == QEvent.Type.LayoutRequest:
+            self._fit()
+        return False
+
+    def _fit(self) -> None:
+        """The dialog is as tall as its words need at its width (new words, a new text size).
+        The layout round it would ask its height at the whole screen's width, and so cut off
+        a line or two of wrapped words."""
+        inner = self.dialog.layout()
+        if inner is not None and self.dialog.minimumWidth() == self.dialog.maximumWidth():
+            self.dialog.setMinimumHeight(inner.totalHeightForWidth(self.dialog.width()))
+
+    def cover(self) -> None:
+        """Show over the whole of the parent. The dialog's width is fixed before it is laid
+        out, so its wrapped words get the height they need at any text size."""
+        parent = self.parentWidget()
+        self.dialog.setFixedWidth(min(self.widest, parent.width() - 2 * MARGIN))
+        self.setGeometry(parent.rect())
+        self.raise_()
+        self.show()
+        self._fit()
+
+    def focusNextPrevChild(self, forward: bool) -> bool:
+        """Tab goes round the dialog's own controls only (a modal dialog keeps the focus)."""
+        stops = [w for w in self.dialog.findChildren(QWidget)
+                 if w.isVisible() and w.isEnabled() and w.focusPolicy() & Qt.FocusPolicy.TabFocus]
+        if not stops:
+            return True
+        current = QApplication.focusWidget()
+        at = stops.index(current) if current in stops else (-1 if forward else 0)
+        stops[(at + (1 if forward else -1)) % len(stops)].setFocus(
+            Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason)
+        return True
