@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from .paths import sample_forms_dir
 
@@ -37,18 +38,41 @@ def is_loopback(url: str) -> bool:
         return False
 
 
+# Keys that belong to one type of destination only, and why, for the message when they are
+# given to the other; and the keys the REST contract cannot do without.
+_ONLY_FOR = {
+    "device_id": ("rest", ""),
+    "token": ("rest", ": an ODK Central app user's token is part of the url "
+                      "(https://host/v1/key/TOKEN/projects/N)"),
+    "key_fingerprint": ("rest", ": an openrosa destination seals to the public key each form "
+                                "carries (settings.public_key)"),
+    "public_key": ("rest", ": an openrosa destination seals to the public key each form "
+                           "carries (settings.public_key)"),
+    "username": ("openrosa", ""), "password": ("openrosa", ""), "auth": ("openrosa", ""),
+}
+_REST_NEEDS = ("token", "key_fingerprint")
+
+
 class Destination(BaseModel):
     """Where a form's submissions go: `[destinations.NAME]` in the file."""
 
     model_config = ConfigDict(extra="forbid")
 
-    type: Literal["rest"] = Field("rest", description="the transport (the reference REST contract)")
-    url: str = Field(description="the central service's address, https://...")
+    type: Literal["rest", "openrosa"] = Field(
+        "rest", description="rest (the reference contract) or openrosa (ODK Central, KoboToolbox)")
+    url: str = Field(description="the central service's address, https://...; for openrosa the "
+                                 "server's OpenRosa base, without /submission")
     device_id: str | None = Field(None, description="this kiosk's id there (default: site_id)")
-    token: str = Field(description="the device token `kiosk central init` printed")
-    key_fingerprint: str = Field(description="the pinned fingerprint of the sealing key")
+    token: str | None = Field(None, description="rest: the device token `kiosk central init` printed")
+    key_fingerprint: str | None = Field(
+        None, description="rest: the pinned fingerprint of the sealing key")
     public_key: str | None = Field(
-        None, description="the sealing key (base64); fetched from the service when absent")
+        None, description="rest: the sealing key (base64); fetched from the service when absent")
+    username: str | None = Field(None, description="openrosa: the account, when the url holds no token")
+    password: str | None = Field(None, description="openrosa: its password")
+    auth: Literal["basic", "digest", "auto"] = Field(
+        "auto", description="openrosa: basic (sent with every request; ODK Central), digest, or "
+                            "auto (whichever the server's challenge asks for)")
     allow_http: bool = Field(False, description="allow plain http to a non-loopback address")
     ca_file: Path | None = Field(None, description="a CA bundle for a private certificate authority")
     proxy: str | None = Field(None, description="an HTTP proxy, http://host:port (none by default)")
@@ -56,6 +80,41 @@ class Destination(BaseModel):
     timeout_seconds: float = Field(20, gt=0, le=600, description="for each request's answer")
     retry_first_seconds: float = Field(30, gt=0, le=3600, description="the first retry's delay")
     retry_max_seconds: float = Field(1800, gt=0, le=86400, description="the longest delay")
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keys_of_its_type(cls, data, handler) -> Destination:
+        """A key of the other type, or a missing one this type needs, is named like any other
+        unknown or missing key ('destinations.odk.token': ...)."""
+        problems = []
+        if isinstance(data, dict) and data.get("type", "rest") in ("rest", "openrosa"):
+            kind = data.get("type", "rest")
+            for key in data:
+                wanted, why = _ONLY_FOR.get(key, (kind, ""))
+                if wanted != kind:
+                    problems.append({"type": PydanticCustomError(
+                        "other_type", "only for type = \"{wanted}\"{why}",
+                        {"wanted": wanted, "why": why}), "loc": (key,), "input": data[key]})
+            if kind == "rest":
+                problems += [{"type": "missing", "loc": (key,), "input": data}
+                             for key in _REST_NEEDS if key not in data]
+        try:
+            destination = handler(data)
+        except ValidationError as invalid:
+            raise ValidationError.from_exception_data(
+                invalid.title, [*invalid.errors(), *problems]) from None
+        if problems:
+            raise ValidationError.from_exception_data(cls.__name__, problems)
+        return destination
+
+    @property
+    def shown_url(self) -> str:
+        """The url as staff may see it: an ODK Central app user's token is a password."""
+        parts = self.url.split("/")
+        if "key" in parts[3:-1]:
+            at = parts.index("key", 3) + 1
+            parts[at] = "…"
+        return "/".join(parts)
 
     @model_validator(mode="after")
     def _checked(self) -> Destination:
@@ -71,9 +130,12 @@ class Destination(BaseModel):
         scheme = parts.scheme
         # A token pasted with a newline or an invisible character would fail on every request
         # as "could not be reached": name it here instead.
-        if not self.token or not all("!" <= ch <= "~" for ch in self.token):
+        if self.type == "rest" and (
+                not self.token or not all("!" <= ch <= "~" for ch in self.token)):
             raise ValueError("token must be the printed token exactly: letters, digits and "
                              "punctuation, with no spaces, line breaks or invisible characters")
+        if self.type == "openrosa":
+            self._check_openrosa(parts.path)
         if self.ca_file is not None and not self.ca_file.is_file():
             raise ValueError(f"ca_file {self.ca_file} does not exist (or is not a file)")
         if self.proxy is not None and urlsplit(self.proxy).scheme not in ("http", "https"):
@@ -81,7 +143,7 @@ class Destination(BaseModel):
         if scheme == "http" and not self.allow_http and not is_loopback(self.url):
             raise ValueError("plain http is allowed only to this machine (loopback); use https, "
                              "or set allow_http = true if IT accepts unencrypted transport")
-        if self.public_key is not None:
+        if self.public_key is not None and self.key_fingerprint is not None:
             from .sealing import SealingError, SealingKey
 
             try:
@@ -89,6 +151,19 @@ class Destination(BaseModel):
             except SealingError as error:
                 raise ValueError(str(error)) from None
         return self
+
+    def _check_openrosa(self, path: str) -> None:
+        last = path.rstrip("/").rsplit("/", 1)[-1]
+        if last in ("submission", "formList"):
+            raise ValueError(f"url must be the server's OpenRosa base, without /{last} at the end "
+                             "(the kiosk adds it)")
+        if (self.username is None) != (self.password is None):
+            raise ValueError("username and password go together: give both, or neither (an "
+                             "ODK Central app user's url needs neither)")
+        for key in ("username", "password"):
+            value = getattr(self, key)
+            if value is not None and (not value or any(ch in value for ch in "\r\n")):
+                raise ValueError(f"{key} must not be empty or hold a line break")
 
 
 class Config(BaseModel):

@@ -8,6 +8,10 @@ an envelope cannot be passed off as another submission.
 
 The kiosk pins the key's fingerprint in its configuration: a key whose fingerprint differs (a
 wrong file, a tampered config, a server that hands out another key) is refused.
+
+Other destinations seal differently (an OpenRosa server: ODK's own scheme, to the public key a
+form carries). What the store asks of any sealer is `seal(payload, instance_id)` and a
+`fingerprint`; a sealer that decides per submission returns `Sealed` instead of bytes.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.hpke import AEAD, KDF, KEM, Suite
@@ -44,6 +49,34 @@ def _unb64(text: str, what: str) -> bytes:
         return base64.b64decode(text.encode("ascii"), validate=True)
     except (binascii.Error, UnicodeEncodeError, AttributeError):
         raise SealingError(f"{what} is not valid base64") from None
+
+
+@dataclass(frozen=True)
+class Sealed:
+    """A sealer's answer for one submission: the envelope, and the fingerprint of the key it
+    is sealed to; None when no destination key applies (an OpenRosa form without a public
+    key): then the envelope is readable, and only the kiosk's install key protects it."""
+
+    envelope: bytes
+    sealed_to: str | None
+
+
+def odk_public_key(text: str) -> RSAPublicKey:
+    """A form's `public_key` (XLSForm settings): the base64 of an RSA public key, as between
+    the BEGIN/END lines of its PEM file (a whole PEM is accepted too)."""
+    body = "".join(line for line in str(text).strip().splitlines() if not line.startswith("-----"))
+    raw = _unb64("".join(body.split()), "the form's public_key")
+    try:
+        key = serialization.load_der_public_key(raw)
+    except (ValueError, TypeError):
+        raise SealingError("the form's public_key is not a public key (it should be the base64 "
+                           "between the BEGIN/END PUBLIC KEY lines of an RSA key)") from None
+    if not isinstance(key, RSAPublicKey):
+        raise SealingError("the form's public_key must be an RSA key (ODK's encryption uses RSA)")
+    if key.key_size < 2048:
+        raise SealingError(f"the form's public_key is an RSA key of {key.key_size} bits: "
+                           "use one of at least 2048 bits")
+    return key
 
 
 def fingerprint(raw_public_key: bytes) -> str:

@@ -6,6 +6,10 @@ with its instance id as the idempotency key, and record the answers batch by bat
 service is idempotent, so anything cut short (a crash, SIGKILL, a dropped answer) is simply
 sent again and the same receipt comes back. Headless (`kiosk sync`) and in the kiosk alike;
 one worker per database at a time (sync/lock.py).
+
+An OpenRosa destination (sync/openrosa/) goes the same way, with its own transport; its sealer
+needs the forms, so the worker gives the store one (built on the form catalogue) for each such
+destination while it runs. Heartbeats and form updates stay with the REST central service.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from kiosk.store.clock import iso
 
 from .forms_pull import pull_forms
 from .lock import WorkerLock
+from .openrosa.package import OpenRosaSealer
+from .openrosa.transport import OpenRosaTransport
 from .transport import (
     AuthRefused,
     Delivered,
@@ -72,17 +78,28 @@ class RoundResult:
         return any(r.state == "stopped" for r in self.destinations.values())
 
 
+Transport = RestTransport | OpenRosaTransport
+
+
 class SyncWorker:
     def __init__(self, store: Store, config, *, rng: random.Random | None = None,
-                 clock: Callable[[], datetime] | None = None):
+                 clock: Callable[[], datetime] | None = None,
+                 load_catalogue: Callable[[], object] | None = None):
         self.store = store
         self.config = config
         self.rng = rng or random.Random()
         self.clock = clock or store.clock
         self._lock_file = WorkerLock(store.path.parent)
         self._lock_file.acquire()  # SyncBusy when another process is sending already
-        self.transports = {name: RestTransport(dest, config.site_id)
-                           for name, dest in config.destinations.items()}
+        self.transports: dict[str, Transport] = {
+            name: OpenRosaTransport(dest) if dest.type == "openrosa"
+            else RestTransport(dest, config.site_id)
+            for name, dest in config.destinations.items()}
+        # An OpenRosa destination seals with the form each visit was made on: from now on the
+        # store seals its submissions as they are stored (seal_waiting does the earlier ones).
+        self.sealers = {name: OpenRosaSealer(load_catalogue or config.load_catalogue)
+                        for name, dest in config.destinations.items() if dest.type == "openrosa"}
+        store.sealing_keys.update(self.sealers)
         self.stopped: dict[str, tuple[str, datetime]] = {}  # why, and when to look again
         self.paused_until: dict[str, datetime] = {}  # the service asked for a pause
         self._next_heartbeat = self.clock()
@@ -93,6 +110,9 @@ class SyncWorker:
     def close(self) -> None:
         for transport in self.transports.values():
             transport.close()
+        for name, sealer in self.sealers.items():
+            if self.store.sealing_keys.get(name) is sealer:
+                del self.store.sealing_keys[name]
         self._lock_file.release()
 
     def cancel(self) -> None:
@@ -115,8 +135,9 @@ class SyncWorker:
                     "state": outcome.state, "message": outcome.message, "at": now})
                 if outcome.state == "ok":
                     self.store.put_setting("last_sync_at", now)
-            reachable = result.destinations.get(
-                CATALOGUE_DESTINATION, DestinationResult("offline")).state == "ok"
+            reachable = isinstance(self.transports.get(CATALOGUE_DESTINATION), RestTransport) \
+                and result.destinations.get(CATALOGUE_DESTINATION,
+                                            DestinationResult("offline")).state == "ok"
             now = self.clock()
             if reachable and now >= self._next_forms_pull:
                 result.forms_changed = self._pull_forms()
@@ -144,7 +165,10 @@ class SyncWorker:
             return DestinationResult("offline", "the service asked the kiosk to wait")
         try:
             transport.probe()
-            if name not in self.store.sealing_keys:
+            if isinstance(transport, OpenRosaTransport):
+                if name in self.store.waiting_destinations():  # an idle kiosk asks nothing more
+                    self._server_forms(transport)
+            elif name not in self.store.sealing_keys:
                 key = transport.fetch_key()
                 self.store.put_setting(f"sealing_key:{name}", {"key": key.text})
                 self.store.set_sealing_key(name, key)
@@ -159,7 +183,16 @@ class SyncWorker:
         self.stopped.pop(name, None)
         return outcome
 
-    def _send(self, name: str, transport: RestTransport, send_all: bool,
+    @staticmethod
+    def _server_forms(transport: OpenRosaTransport) -> None:
+        """Which forms the server takes (ETag-cached). Not known (a server without a form
+        list): the submissions go anyway, and the server's own answer says."""
+        try:
+            transport.refresh_forms()
+        except LinkDown:
+            transport.server_forms = None
+
+    def _send(self, name: str, transport: Transport, send_all: bool,
               progress: Progress | None) -> DestinationResult:
         result = DestinationResult()
         # What is due now, fixed at the start: a retry scheduled during this round waits for
@@ -207,7 +240,7 @@ class SyncWorker:
         return result
 
     @staticmethod
-    def _still_there(transport: RestTransport) -> bool:
+    def _still_there(transport: Transport) -> bool:
         """After a request got no answer: a blip (go on with the next) or an outage (stop)?"""
         try:
             transport.probe()
@@ -230,7 +263,7 @@ class SyncWorker:
     # -- the rest of talking to central -------------------------------------------------------
     def _heartbeat(self, summary: dict) -> None:
         transport = self.transports.get(CATALOGUE_DESTINATION)
-        if transport is None:
+        if not isinstance(transport, RestTransport):
             return
         try:
             free = shutil.disk_usage(self.store.path.parent).free
@@ -255,6 +288,9 @@ class SyncWorker:
             self.store.put_setting("forms_pull", {"problems": [f"could not be saved: {error}"]})
             return False
         self._next_forms_pull = self.clock() + timedelta(minutes=self.config.forms_pull_minutes)
+        if changed:
+            for sealer in self.sealers.values():
+                sealer.forget_forms()
         return changed
 
     def run_forever(self, stop: threading.Event,

@@ -92,8 +92,21 @@ class Settings(BaseModel):
     icon: str | None = None
     next_steps: LocalText | None = None
     submit_label: LocalText | None = None
-    public_key: str | None = None
+    public_key: str | None = None  # RSA, base64: an OpenRosa destination encrypts to it (ODK)
     submission_url: str | None = None
+
+    @field_validator("public_key")
+    @classmethod
+    def _rsa_public_key(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        from ..sealing import SealingError, odk_public_key
+
+        try:
+            odk_public_key(value)
+        except SealingError as error:
+            raise ValueError(str(error)) from None
+        return value.strip()
 
 
 class FormDefinition(BaseModel):

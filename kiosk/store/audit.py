@@ -19,7 +19,7 @@ EVENTS = frozenset({
     "integrity_problem", "draft_saved", "draft_resumed",
     "draft_deleted", "purge", "helper_unlock", "helper_lock",
     "helper_unlock_failed", "helper_lockout", "helper_action", "config_changed",
-    "sealed", "sync_stopped", "forms_updated", "retry_rejected",
+    "sealed", "sync_stopped", "forms_updated", "retry_rejected", "sealing_deferred",
 })
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from ..sealing import Sealed, SealingError
 from .clock import iso
 from .errors import StoreError
 from .keys import InstallKeyError
@@ -22,6 +23,10 @@ if TYPE_CHECKING:
 
 UNREADABLE = ("the kiosk cannot open these stored answers with its key (install.key was "
               "replaced, or the data is damaged): ask IT")
+# `submissions.sealed_to` for a payload made ready for its destination that no destination key
+# protects (an OpenRosa form without a public key): it is sent, but until then only the
+# install key protects it. NULL still means "waiting for the destination's key".
+INSTALL_KEY_ONLY = "install-key"
 
 
 @dataclass(frozen=True)
@@ -35,7 +40,8 @@ class DueItem:
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One submission as it goes on the wire: metadata in the clear, answers sealed."""
+    """One submission as it goes on the wire: metadata in the clear, answers sealed (for an
+    OpenRosa form without a public key: the ready package, opened for this request only)."""
 
     submission_id: str
     reference: str
@@ -74,7 +80,8 @@ class Outbox:
 
     def claim(self, submission_ids: list[str]) -> list[Outgoing]:
         """Mark a batch `sending` and return what to post; rows another worker took are skipped,
-        and so are payloads not yet sealed (seal_waiting comes first)."""
+        and so are payloads not yet sealed (seal_waiting comes first). A payload that only the
+        install key protects is opened here, for the request, and never written back."""
         if not submission_ids:
             return []
         now = iso(self.clock())
@@ -82,7 +89,7 @@ class Outbox:
         with self._writing() as conn:
             rows = conn.execute(
                 "SELECT s.id, s.reference, s.form_id, s.form_version, s.created_at, o.attempts,"
-                f" s.payload FROM submissions s JOIN outbox o ON o.submission_id = s.id"
+                f" s.payload, s.sealed_to FROM submissions s JOIN outbox o ON o.submission_id = s.id"
                 f" WHERE s.id IN ({marks}) AND o.state = 'queued'"  # noqa: S608
                 " AND s.sealed_to IS NOT NULL AND s.payload IS NOT NULL",
                 submission_ids).fetchall()
@@ -90,8 +97,17 @@ class Outbox:
             conn.executemany("UPDATE outbox SET state = 'sending', last_attempt_at = ?,"
                              " updated_at = ? WHERE submission_id = ?",
                              [(now, now, sid) for sid in claimed])
+        outgoing = []
+        for *fields, payload, sealed_to in rows:
+            if sealed_to == INSTALL_KEY_ONLY:
+                try:
+                    payload = self._box.open(payload, f"submission:{fields[0]}")
+                except InstallKeyError:
+                    self.mark_rejected(fields[0], UNREADABLE)
+                    continue
+            outgoing.append(Outgoing(*fields, payload))
         order = {sid: n for n, sid in enumerate(submission_ids)}
-        return sorted((Outgoing(*row) for row in rows), key=lambda item: order[item.submission_id])
+        return sorted(outgoing, key=lambda item: order[item.submission_id])
 
     # -- results ------------------------------------------------------------------------------
     def mark_sending(self, submission_id: str) -> None:
@@ -161,6 +177,16 @@ class Outbox:
             raise StoreError(f"submission {submission_id} cannot become {state} from its state")
 
     # -- sealing ------------------------------------------------------------------------------
+    def _seal_with(self, key, payload: bytes, submission_id: str) -> tuple[bytes, str]:
+        """The stored form of `payload` for `key`'s destination, and what goes in sealed_to.
+        SealingError when the sealer cannot do it (the payload then stays as it is)."""
+        sealed = key.seal(payload, submission_id)
+        if not isinstance(sealed, Sealed):
+            return sealed, key.fingerprint
+        if sealed.sealed_to is None:  # ready to send, but no destination key protects it
+            return self._box.seal(sealed.envelope, f"submission:{submission_id}"), INSTALL_KEY_ONLY
+        return sealed.envelope, sealed.sealed_to
+
     def set_sealing_key(self, destination: str, key: SealingKey) -> int:
         """Use `key` for `destination` from now on, and seal what waits under the install key.
         Returns how many stored submissions were sealed."""
@@ -170,7 +196,9 @@ class Outbox:
     def seal_waiting(self, destination: str, batch: int = 200) -> int:
         """Seal payloads stored before the destination's key was known; the readable copy is
         overwritten (secure_delete) in the same commit. A payload the install key cannot open
-        (the key file replaced, the data damaged) is set aside for staff, never a blocker."""
+        (the key file replaced, the data damaged), or one its sealer cannot handle (its form
+        version gone from this kiosk), is set aside for staff with the reason, never a
+        blocker."""
         key = self.sealing_keys.get(destination)
         if key is None:
             return 0
@@ -185,13 +213,15 @@ class Outbox:
                     (destination, batch)).fetchall()
             if not rows:
                 break
-            updates, unreadable = [], []
+            updates, unreadable, refused = [], [], []
             for sid, payload in rows:
                 try:
-                    updates.append((key.seal(self._box.open(payload, f"submission:{sid}"), sid),
-                                    key.fingerprint, sid))
+                    updates.append((*self._seal_with(
+                        key, self._box.open(payload, f"submission:{sid}"), sid), sid))
                 except InstallKeyError:
                     unreadable.append(sid)
+                except SealingError as error:
+                    refused.append((f"could not be made ready to send: {error}"[:500], sid))
             now = iso(self.clock())
             with self._writing() as conn:
                 conn.executemany("UPDATE submissions SET payload = ?, sealed_to = ?"
@@ -199,7 +229,8 @@ class Outbox:
                 conn.executemany(
                     "UPDATE outbox SET state = 'rejected', last_error = ?, updated_at = ?"
                     " WHERE submission_id = ?",
-                    [(UNREADABLE, now, sid) for sid in unreadable])
+                    [(UNREADABLE, now, sid) for sid in unreadable]
+                    + [(why, now, sid) for why, sid in refused])
                 if updates:
                     self._audit(conn, "kiosk", "sealed", {"destination": destination,
                                                           "count": len(updates),

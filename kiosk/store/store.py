@@ -21,11 +21,12 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from ..sealing import SealingError
 from . import audit, codes
 from .clock import iso, utc_now
 from .errors import CANNOT_OPEN, StoreError, explain
 from .keys import Box, InstallKeyError, load_or_create_key
-from .outbox import DueItem, Outbox, Outgoing  # noqa: F401 (part of the store's API)
+from .outbox import INSTALL_KEY_ONLY, DueItem, Outbox, Outgoing  # noqa: F401 (the store's API)
 from .schema import migrate
 from .staff import Staff
 
@@ -63,7 +64,8 @@ class Store(Outbox, Staff):
                  delivered_retention_days: int = 7, autosave_grace_minutes: int = 15,
                  set_aside_damage: bool = True, sealing_keys: dict | None = None):
         self.path = Path(path)
-        # destination name -> SealingKey: submissions to these are sealed as they are stored
+        # destination name -> its sealer (a SealingKey for the REST contract; the sync worker
+        # adds one for each OpenRosa destination): submissions to these are sealed as stored
         self.sealing_keys = dict(sealing_keys or {})
         self.site_id = site_id
         self.clock = clock
@@ -108,11 +110,14 @@ class Store(Outbox, Staff):
         return store
 
     def load_sealing_keys(self, destinations: dict) -> None:
-        """Each destination's key: from the config, else the one fetched from the service
-        earlier; either way only if its fingerprint is the pinned one."""
+        """Each REST destination's key: from the config, else the one fetched from the service
+        earlier; either way only if its fingerprint is the pinned one. (An OpenRosa
+        destination's sealer needs the forms: the sync worker adds it.)"""
         from ..sealing import SealingError, SealingKey
 
         for name, destination in destinations.items():
+            if getattr(destination, "type", "rest") != "rest":
+                continue
             text = destination.public_key or (self.setting(f"sealing_key:{name}") or {}).get("key")
             if text is None:
                 continue
@@ -214,9 +219,15 @@ class Store(Outbox, Staff):
         instance_id = submission["instance_id"]
         payload = json.dumps(submission, ensure_ascii=False, separators=(",", ":")).encode()
         key = self.sealing_keys.get(destination)
+        sealed = sealed_to = deferred = None
         if key is not None:  # from here on, only the destination can read it
-            sealed, sealed_to = key.seal(payload, instance_id), key.fingerprint
-        else:
+            try:
+                sealed, sealed_to = self._seal_with(key, payload, instance_id)
+            except Exception as error:  # noqa: BLE001 (a visit is never lost to its sealer's
+                # trouble: it waits under the install key, and seal_waiting tries again)
+                deferred = {"destination": destination, "why": (
+                    str(error) if isinstance(error, SealingError) else error.__class__.__name__)[:300]}
+        if sealed is None:
             sealed, sealed_to = self._box.seal(payload, f"submission:{instance_id}"), None
         receipt = json.dumps(submission.get("receipt", []), ensure_ascii=False)
         now = iso(self.clock())
@@ -243,6 +254,8 @@ class Store(Outbox, Staff):
                     "INSERT INTO outbox (submission_id, destination, state, next_attempt_at,"
                     " updated_at) VALUES (?, ?, 'queued', ?, ?)",
                     (instance_id, destination, now, now))
+                if deferred:
+                    self._audit(conn, SYSTEM, "sealing_deferred", deferred)
             else:
                 reference = conn.execute("SELECT reference FROM submissions WHERE id = ?",
                                          (instance_id,)).fetchone()[0]
@@ -421,6 +434,9 @@ class Store(Outbox, Staff):
             last_sync = conn.execute("SELECT value FROM settings WHERE key = 'last_sync_at'").fetchone()
             unsealed = conn.execute("SELECT count(*) FROM submissions WHERE sealed_to IS NULL"
                                     " AND payload IS NOT NULL").fetchone()[0]
+            install_key_only = conn.execute(
+                "SELECT count(*) FROM submissions WHERE sealed_to = ? AND payload IS NOT NULL",
+                (INSTALL_KEY_ONLY,)).fetchone()[0]
             sync = {key.removeprefix("sync:"): json.loads(value) for key, value in conn.execute(
                 "SELECT key, value FROM settings WHERE key LIKE 'sync:%'")}
             drafts = dict(conn.execute("SELECT saved, count(*) FROM drafts GROUP BY saved").fetchall())
@@ -440,6 +456,8 @@ class Store(Outbox, Staff):
             "oldest_waiting": queue["oldest_waiting"],
             "last_sync": json.loads(last_sync[0]) if last_sync else None,
             "not_yet_sealed": unsealed,
+            # ready for an OpenRosa server, but protected by this kiosk's key only (docs/sync.md)
+            "install_key_only": install_key_only,
             "sync": sync,
             "drafts_saved": drafts.get(1, 0),
             "drafts_in_progress": drafts.get(0, 0),

@@ -1,0 +1,112 @@
+"""A submission as the XForm instance an OpenRosa server expects: the shape pyxform gives the
+same form, so ODK Central or KoboToolbox file it under the right questions.
+
+- the root element is named after the form id (pyxform's `data` when the id is not a valid
+  element name), with `id` and `version` attributes;
+- one element per question, in the form's order, empty when not answered (as ODK sends a
+  question that was not relevant); groups are nested elements; each repeat item is one more
+  element of the repeat's name;
+- select_multiple: the choice names separated by spaces; date: YYYY-MM-DD; time:
+  HH:MM:SS.sss; acknowledge: OK; a signature: the name of an SVG file sent beside the XML;
+- `meta/instanceID` (and `meta/instanceName` when the form sets instance_name), last.
+Who helped the citizen (staff assistance) has no place in an XForm and is not sent.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from kiosk.forms.form import Field, Form
+
+_XML_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9._-]*")
+# Characters XML 1.0 cannot carry at all (control characters other than tab and line breaks).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_TIME = re.compile(r"(\d{2}):(\d{2})(?::(\d{2}))?")
+_SVG_PATH = re.compile(r"[^ML0-9., \-]")
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file posted beside the XML, as its own part named by its file name."""
+
+    name: str
+    content_type: str
+    data: bytes
+
+
+def instance_xml(form: Form, submission: dict) -> tuple[bytes, list[Attachment]]:
+    """The instance XML (UTF-8) and the files it names, for `submission` (as Session made it)
+    of `form` (the version it was filled in on)."""
+    root = ET.Element(form.form_id if _XML_NAME.fullmatch(form.form_id) else "data",
+                      {"id": form.form_id, "version": form.version})
+    files: list[Attachment] = []
+    _fill(root, form.top, submission.get("answers") or {}, files, "")
+    meta = ET.SubElement(root, "meta")
+    ET.SubElement(meta, "instanceID").text = str(submission["instance_id"])
+    if form.definition.settings.instance_name:
+        ET.SubElement(meta, "instanceName").text = _clean(str(submission.get("instance_name") or ""))
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True), files
+
+
+def _fill(parent: ET.Element, fields: list[Field], answers: dict, files: list[Attachment],
+          where: str) -> None:
+    for field in fields:
+        if field.type == "repeat":
+            items = answers.get(field.name)
+            for number, item in enumerate(items if isinstance(items, list) else [], start=1):
+                element = ET.SubElement(parent, field.name)
+                _fill(element, field.children, item if isinstance(item, dict) else {}, files,
+                      f"{where}-{number}")
+        elif field.type == "group":
+            _fill(ET.SubElement(parent, field.name), field.children, answers, files, where)
+        else:
+            element = ET.SubElement(parent, field.name)
+            if answers.get(field.name) is not None:
+                element.text = _text(field, answers[field.name], files, where)
+
+
+def _text(field: Field, value: Any, files: list[Attachment], where: str) -> str:
+    kind = field.type
+    if kind == "signature":
+        return _signature_file(field.name + where, str(value), files)
+    if kind == "acknowledge":
+        return "OK" if value is True or str(value).strip().upper() == "OK" else ""
+    if kind == "time" and isinstance(value, str) and (match := _TIME.fullmatch(value.strip())):
+        return f"{match[1]}:{match[2]}:{match[3] or '00'}.000"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return " ".join(_clean(str(item)) for item in value)
+    if isinstance(value, float):
+        return format(Decimal(repr(value)).normalize(), "f")
+    return _clean(str(value))
+
+
+def _clean(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
+def _signature_file(stem: str, path: str, files: list[Attachment]) -> str:
+    """The drawn strokes ("M x,y L x,y ...") as an SVG image; its file name goes in the XML."""
+    numbers = [float(n) for n in _NUMBER.findall(path)]
+    if len(numbers) < 2:
+        return ""
+    width = int(max(numbers[0::2]) + 10)
+    height = int(max(numbers[1::2]) + 10)
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+           f'viewBox="0 0 {width} {height}"><path d="{_SVG_PATH.sub("", path)}" fill="none" '
+           'stroke="#000" stroke-width="3" stroke-linecap="round" stroke-linejoin="round"/>'
+           '</svg>\n')
+    name = f"{stem}.svg"
+    taken = {attachment.name for attachment in files}
+    number = 1
+    while name in taken:  # a question name and a repeat item's can meet: never the same file
+        number += 1
+        name = f"{stem}_{number}.svg"
+    files.append(Attachment(name, "image/svg+xml", svg.encode("ascii")))
+    return name
