@@ -108,6 +108,35 @@ def cmd_forms_try(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_forms_import(args: argparse.Namespace) -> int:
+    from kiosk.forms.xlsform import XLSFormError, import_xlsform
+
+    try:
+        imported = import_xlsform(args.file)
+    except XLSFormError as failure:  # nothing is written: the result would not load
+        for problem in failure.problems:
+            _say(f"{args.file}: {problem}")
+        return 1
+    for warning in imported.warnings:
+        _say(f"{args.file}: {warning}")
+    if not args.output:
+        sys.stdout.write(imported.yaml)
+        return 0
+    output = Path(args.output)
+    partial = output.with_name(f".{output.name}.part")  # never a half-written form file
+    try:
+        partial.write_text(imported.yaml, encoding="utf-8")
+        partial.replace(output)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        _say(f"{output}: cannot write the form ({error.strerror})")
+        return 1
+    form = imported.form
+    print(f"{output}: written ({form.form_id}, version {form.version}, "
+          f"{', '.join(form.languages)})")
+    return 0
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     from kiosk.store import StoreError
     from kiosk.store.clock import local_time
@@ -329,7 +358,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quit-after", type=float, help=argparse.SUPPRESS)
     run.set_defaults(handler=cmd_run)
 
-    forms = commands.add_parser("forms", help="check and try form files")
+    forms = commands.add_parser("forms", help="check, try and import form files")
     form_commands = forms.add_subparsers(dest="forms_command", required=True)
     check = form_commands.add_parser("check", help="report every problem in form files")
     check.add_argument("paths", nargs="+", help="form files or folders")
@@ -340,6 +369,10 @@ def build_parser() -> argparse.ArgumentParser:
     trial.add_argument("--language", help="the visit's language (default: the form's)")
     trial.add_argument("--submit", action="store_true", help="store each as a real submission")
     trial.set_defaults(handler=cmd_forms_try)
+    importing = form_commands.add_parser("import", help="turn an XLSForm into a form file")
+    importing.add_argument("file", help="the XLSForm (.xlsx or .xls)")
+    importing.add_argument("-o", "--output", help="the form file to write (default: stdout)")
+    importing.set_defaults(handler=cmd_forms_import)
 
     self_test = commands.add_parser(
         "self-test", help="one complete visit through the real screens, offscreen")

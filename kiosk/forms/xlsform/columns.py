@@ -1,0 +1,116 @@
+"""What each column header of an XLSForm means to the kiosk.
+
+Headers are read with pyxform's own header parser (its aliases included: `relevance`,
+`calculate`, `readonly`, `caption`...), so a header means here what it means to pyxform. A
+column the kiosk would ignore is an error, never silently dropped."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from pyxform import aliases
+from pyxform.parsing.sheet_headers import process_header
+from pyxform.question import MultipleChoiceQuestion, Option
+from pyxform.survey import Survey
+
+TEXT = "text"  # a column that may differ by language
+PLAIN = "plain"
+
+# pyxform's parsed header (its tokens without the language) -> the kiosk's key, and kind.
+_SURVEY = {
+    ("type",): ("type", PLAIN), ("name",): ("name", PLAIN),
+    ("label",): ("label", TEXT), ("hint",): ("hint", TEXT),
+    ("bind", "required"): ("required", PLAIN),
+    ("bind", "jr:requiredMsg"): ("required_message", TEXT),
+    ("bind", "relevant"): ("relevant", PLAIN),
+    ("bind", "constraint"): ("constraint", PLAIN),
+    ("bind", "jr:constraintMsg"): ("constraint_message", TEXT),
+    ("bind", "calculate"): ("calculation", PLAIN),
+    ("choice_filter",): ("choice_filter", PLAIN),
+    ("control", "appearance"): ("appearance", PLAIN),
+    ("default",): ("default", PLAIN),
+    ("bind", "readonly"): ("read_only", PLAIN),
+    ("control", "jr:count"): ("repeat_count", PLAIN),
+    # The kiosk's own columns, which other XLSForm tools ignore.
+    ("receipt",): ("receipt", PLAIN), ("check_digit",): ("check_digit", PLAIN),
+    ("add_label",): ("add_label", TEXT),
+}
+_CHOICES = {
+    ("list name",): ("list_name", PLAIN), ("name",): ("name", PLAIN), ("label",): ("label", TEXT),
+}
+_SETTINGS = {
+    ("title",): ("title", TEXT), ("id_string",): ("form_id", PLAIN),
+    ("version",): ("version", PLAIN), ("default_language",): ("default_language", PLAIN),
+    ("public_key",): ("public_key", PLAIN), ("submission_url",): ("submission_url", PLAIN),
+    ("instance_name",): ("instance_name", PLAIN),
+    # The kiosk's own settings: where submissions go and what the service tile says.
+    ("destination",): ("destination", PLAIN), ("icon",): ("icon", PLAIN),
+    ("description",): ("description", TEXT), ("next_steps",): ("next_steps", TEXT),
+    ("submit_label",): ("submit_label", TEXT),
+}
+_KNOWN = {"survey": _SURVEY, "choices": _CHOICES, "settings": _SETTINGS}
+_ALIASES = {"survey": aliases.survey_header, "choices": aliases.list_header,
+            "settings": aliases.settings_header}
+_PYXFORM_COLUMNS = {
+    "survey": set(MultipleChoiceQuestion.get_slot_names()),
+    "choices": set(Option.get_slot_names()),
+    "settings": set(Survey.get_slot_names()),
+}
+# What authors type, for "did you mean" (the XLSForm spellings, not pyxform's internal ones).
+_SPELLINGS = {
+    "survey": ["type", "name", "label", "hint", "required", "required_message", "relevant",
+               "constraint", "constraint_message", "calculation", "choice_filter", "appearance",
+               "default", "read_only", "repeat_count", "receipt", "check_digit", "add_label"],
+    "choices": ["list_name", "name", "label"],
+    "settings": ["form_title", "form_id", "version", "default_language", "public_key",
+                 "submission_url", "instance_name", "destination", "icon", "description",
+                 "next_steps", "submit_label"],
+}
+_WHY_NOT = {
+    "media": "images, audio and video are not supported on the kiosk",
+    "guidance_hint": "guidance hints are not supported on the kiosk; put the words in the hint",
+    "parameters": "parameters are not supported on the kiosk",
+    "trigger": "triggers are not supported on the kiosk; use a calculation",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str  # as the author wrote it
+    key: str | None = None  # the kiosk's name for it; None for a problem
+    language: str | None = None  # pyxform's language key ('French (fr)'), for a text column
+    problem: str | None = None
+    extra: bool = False  # a choices column a choice_filter can read
+
+
+def classify(sheet: str, header: str, use_double_colon: bool) -> Column:
+    _, tokens = process_header(header, use_double_colon, _ALIASES[sheet], _PYXFORM_COLUMNS[sheet])
+    known = _KNOWN[sheet]
+    if tuple(tokens) in known:
+        key, _kind = known[tuple(tokens)]
+        return Column(header, key)
+    if tuple(tokens[:-1]) in known and len(tokens) > 1:
+        key, kind = known[tuple(tokens[:-1])]
+        if kind == TEXT:
+            return Column(header, key, language=tokens[-1])
+        return Column(header, problem=f'"{key}" is the same in every language: use one '
+                                      f'"{header.split(":")[0].strip()}" column')
+    if sheet == "choices" and len(tokens) == 1 and tokens[0] not in _WHY_NOT:
+        return Column(header, tokens[0], extra=True)
+    return Column(header, problem=_unsupported(sheet, header, tokens))
+
+
+def _unsupported(sheet: str, header: str, tokens: tuple[str, ...]) -> str:
+    first = tokens[0]
+    if first in _WHY_NOT:
+        return _WHY_NOT[first]
+    if first.startswith("sms_"):
+        return "SMS columns are not supported on the kiosk"
+    pyxform_knows = first in _PYXFORM_COLUMNS[sheet] or first in ("bind", "control", "instance")
+    if pyxform_knows or first in _ALIASES[sheet]:
+        return f'"{header}" is not supported on the kiosk'
+    close = difflib.get_close_matches(header.split("::")[0].strip().lower(), _SPELLINGS[sheet], n=1)
+    suggestion = f' (did you mean "{close[0]}"?)' if close else ""
+    what = "setting" if sheet == "settings" else "column"
+    return f'"{header}" is not a {what} the kiosk knows{suggestion}'
