@@ -150,7 +150,7 @@ class SignaturePad(QuestionInput):
         self.setMinimumHeight(220)
         self.setAccessibleName(question.label)
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.setStyleSheet("border: 2px solid #0b0c0c;")
+        self.setObjectName("signaturePad")  # its frame comes from the theme
 
     def mousePressEvent(self, event):
         self.paths.append([event.position()])
@@ -163,7 +163,8 @@ class SignaturePad(QuestionInput):
     def paintEvent(self, event):
         super().paintEvent(event)
         painter = QPainter(self)
-        painter.setPen(QPen(Qt.GlobalColor.black, 3))
+        # The ink is the theme's text colour: black on white, white on black.
+        painter.setPen(QPen(self.palette().color(self.foregroundRole()), 3))
         for points in self.paths:
             path = QPainterPath(points[0])
             for point in points[1:]:

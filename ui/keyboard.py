@@ -36,6 +36,7 @@ from .keyboard_layouts import (
     row_count,
     units,
 )
+from .style import keyboard_stylesheet
 
 KEY = 64  # smallest key, in logical px (the rule is 44; keys stay bigger)
 GAP = 6
@@ -46,22 +47,6 @@ _SINGLE_LINE = (QLineEdit, QAbstractSpinBox)  # Return there submits; in a multi
 # would add a line break to the answer, so Done does not send it there
 _LAYER_KEYS = {"symbols", "accents", "letters", "numbers"}
 
-# Dark text on light keys, a strong border (3:1 against the panel) and an inverted pressed state.
-STYLE = f"""
-QWidget {{ background: #dee0e2; color: #0b0c0c; }}
-QPushButton {{ min-width: {KEY - 4}px; min-height: {KEY - 4}px; padding: 0px 4px; margin: 0px;
-              border: 2px solid #0b0c0c; border-radius: 8px; background: #ffffff;
-              color: #0b0c0c; font-size: 28px; }}
-QPushButton[script="arabic"] {{ font-size: 32px; }}
-QPushButton[punct="true"] {{ font-size: 34px; font-weight: bold; }}
-QPushButton[role="action"] {{ background: #c3c6c9; font-size: 22px; }}
-QPushButton[role="icon"] {{ background: #c3c6c9; font-size: 30px; }}
-QPushButton[role="enter"] {{ background: #00703c; color: #ffffff; border-color: #002d18;
-                            font-size: 22px; font-weight: bold; }}
-QPushButton:checked {{ background: #1d70b8; color: #ffffff; border: 4px solid #003078; }}
-QPushButton:pressed {{ background: #0b0c0c; color: #ffffff; border-color: #0b0c0c; }}
-QPushButton[role="enter"]:pressed {{ background: #002d18; }}
-"""
 
 
 class OnScreenKeyboard(QWidget):
@@ -74,7 +59,7 @@ class OnScreenKeyboard(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setStyleSheet(STYLE)
+        self.set_theme("standard")
         self._stack = QStackedWidget()
         column = QVBoxLayout(self)
         column.setContentsMargins(GAP, GAP, GAP, GAP)
@@ -86,6 +71,9 @@ class OnScreenKeyboard(QWidget):
         self.mode, self.layer = "text", "letters"
         self.language = ""
         self.set_language(language)
+
+    def set_theme(self, theme: str) -> None:
+        self.setStyleSheet(keyboard_stylesheet(theme, KEY))
 
     # -- what the page asks for -----------------------------------------------------------------
     def set_language(self, language: str) -> None:

@@ -24,7 +24,7 @@ from kiosk import i18n
 from .idle import IdleWatcher
 from .key_access import KeyAccess
 from .screens.attract import AttractScreen
-from .screens.common import Screen
+from .screens.common import Screen, bring_into_view
 from .screens.header import Header
 from .screens.idle_warning import IdleWarning
 from .style import TEXT_SIZES, THEME_NAMES, stylesheet
@@ -295,6 +295,7 @@ class MainWindow(QMainWindow):
         """Standard or high contrast; the text size stays as it is."""
         self.theme = theme if theme in THEME_NAMES else "standard"
         self.setStyleSheet(stylesheet(self.text_size, self.theme))
+        self.keyboard.set_theme(self.theme)
         self.header.show_in(self.language, self.text_size, self.theme)
 
     # -- a visit ------------------------------------------------------------------------------
@@ -560,6 +561,7 @@ class MainWindow(QMainWindow):
         self.text_size = self.default_text_size
         self.theme = "standard"
         self.setStyleSheet(stylesheet(self.default_text_size, self.theme))
+        self.keyboard.set_theme(self.theme)
         if self.speaker is not None:
             self.speaker.stop()  # nothing of this person's page is still being read
         self.volume_level = "normal"
@@ -602,6 +604,10 @@ class MainWindow(QMainWindow):
         if isinstance(new, QLineEdit | QPlainTextEdit) and self.isAncestorOf(new):
             self.keyboard.set_mode(new.property("keyboard") or "text")
             self.keyboard.show()
+        if new is not None and self.isAncestorOf(new):
+            # Once the layout has made room for the keyboard, the focused control is scrolled
+            # into view (at 200 % on a small screen the page's view can be short).
+            QTimer.singleShot(0, lambda: bring_into_view(new))
 
     # -- staying in kiosk mode ----------------------------------------------------------------
     def closeEvent(self, event) -> None:

@@ -5,7 +5,7 @@ palette in ui/themes.py (standard or high contrast)."""
 
 from .themes import THEME_NAMES, palette
 
-__all__ = ["TEXT_SIZES", "THEME_NAMES", "stylesheet", "text_scale"]
+__all__ = ["TEXT_SIZES", "THEME_NAMES", "keyboard_stylesheet", "stylesheet", "text_scale"]
 
 TEXT_SIZES = (100, 150, 200)
 _scale = 1.0
@@ -17,6 +17,8 @@ def text_scale() -> float:
 
 
 def stylesheet(percent: int = 100, theme: str = "standard") -> str:
+    """Text sizes scale; the smallest size of a control does not (it is a finger's size, and a
+    control grows with its words anyway), so 200 % text does not double every button."""
     global _scale
     c = palette(theme)
     _scale = percent / 100
@@ -51,20 +53,44 @@ QSlider::groove:horizontal {{ height: 8px; background: {c["slider_groove"]};
 QSlider::sub-page:horizontal {{ background: {c["slider_fill"]}; border-radius: 4px; }}
 QSlider::handle:horizontal {{ width: 48px; height: 48px; margin: -20px 0; border-radius: 24px;
     background: {c["slider_handle"]}; border: 3px solid {c["slider_handle_border"]}; }}
-QPushButton#pinKey {{ min-height: {px(64)}; min-width: 96px; font-size: {px(28)}; }}
-QPushButton {{ min-height: {px(56)}; min-width: 56px; padding: 8px 24px; border: 2px solid {c["button_border"]};
+QPushButton#pinKey {{ min-height: 64px; min-width: 96px; font-size: {px(28)}; }}
+QPushButton {{ min-height: 56px; min-width: 56px; padding: 8px 24px; border: 2px solid {c["button_border"]};
               border-radius: 6px; background: {c["button_bg"]}; }}
 QPushButton:focus {{ border: 4px solid {c["focus"]}; }}
 QPushButton:pressed {{ background: {c["pressed_bg"]}; }}
 QPushButton#primary {{ background: {c["primary_bg"]}; color: {c["primary_text"]};
                       border-color: {c["primary_border"]};
                       font-weight: bold; }}
-QPushButton#tile {{ min-height: {px(72)}; }}
+QPushButton#tile {{ min-height: 72px; }}
 QPushButton#tile:checked {{ background: {c["tile_checked_bg"]};
                            border-color: {c["tile_checked_border"]}; }}
 QPushButton#textSize:checked, QPushButton#contrast:checked {{
     background: {c["toggle_on_bg"]}; color: {c["toggle_on_text"]}; }}
 QLabel#tileTitle {{ font-weight: bold; }}
-QLineEdit, QPlainTextEdit {{ min-height: {px(56)}; border: 2px solid {c["input_border"]}; padding: 4px 10px; }}
+QLineEdit, QPlainTextEdit {{ min-height: 56px; border: 2px solid {c["input_border"]}; padding: 4px 10px; }}
 QLineEdit:focus, QPlainTextEdit:focus {{ border: 4px solid {c["focus"]}; }}
+QWidget#signaturePad {{ border: 2px solid {c["input_border"]}; }}
+"""
+
+
+def keyboard_stylesheet(theme: str, key: int) -> str:
+    """The on-screen keyboard's look: its keys keep their size whatever the text size (they
+    are already far above 44 px); a strong frame round each key, an inverted pressed state."""
+    c = palette(theme)
+    return f"""
+QWidget {{ background: {c["kb_panel"]}; color: {c["key_text"]}; }}
+QPushButton {{ min-width: {key - 4}px; min-height: {key - 4}px; padding: 0px 4px; margin: 0px;
+              border: 2px solid {c["key_border"]}; border-radius: 8px; background: {c["key_bg"]};
+              color: {c["key_text"]}; font-size: 28px; }}
+QPushButton[script="arabic"] {{ font-size: 32px; }}
+QPushButton[punct="true"] {{ font-size: 34px; font-weight: bold; }}
+QPushButton[role="action"] {{ background: {c["key_action_bg"]}; font-size: 22px; }}
+QPushButton[role="icon"] {{ background: {c["key_action_bg"]}; font-size: 30px; }}
+QPushButton[role="enter"] {{ background: {c["key_enter_bg"]}; color: {c["key_enter_text"]};
+                            border-color: {c["key_enter_border"]}; font-size: 22px; font-weight: bold; }}
+QPushButton:checked {{ background: {c["key_on_bg"]}; color: {c["key_on_text"]};
+                      border: 4px solid {c["key_on_border"]}; }}
+QPushButton:pressed {{ background: {c["key_pressed_bg"]}; color: {c["key_pressed_text"]};
+                      border-color: {c["key_pressed_bg"]}; }}
+QPushButton[role="enter"]:pressed {{ background: {c["key_enter_border"]}; }}
 """

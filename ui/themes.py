@@ -44,6 +44,20 @@ THEMES: dict[str, dict[str, str]] = {
         "tile_checked_border": "#003078",
         "toggle_on_bg": "#0b0c0c",  # the chosen text size, high contrast when on
         "toggle_on_text": "#ffffff",
+        # The on-screen keyboard: dark letters on light keys over a grey panel.
+        "kb_panel": "#dee0e2",
+        "key_bg": "#ffffff",
+        "key_text": "#0b0c0c",
+        "key_border": "#0b0c0c",
+        "key_action_bg": "#c3c6c9",  # Shift, Backspace, the layer keys
+        "key_enter_bg": "#00703c",
+        "key_enter_text": "#ffffff",
+        "key_enter_border": "#002d18",
+        "key_on_bg": "#1d70b8",  # Shift while on
+        "key_on_text": "#ffffff",
+        "key_on_border": "#003078",
+        "key_pressed_bg": "#0b0c0c",
+        "key_pressed_text": "#ffffff",
     },
     # White (or yellow, for focus and accents) on black, strong white borders.
     "high_contrast": {
@@ -77,6 +91,19 @@ THEMES: dict[str, dict[str, str]] = {
         "tile_checked_border": "#ffdd00",
         "toggle_on_bg": "#ffffff",
         "toggle_on_text": "#000000",
+        "kb_panel": "#000000",
+        "key_bg": "#000000",
+        "key_text": "#ffffff",
+        "key_border": "#ffffff",
+        "key_action_bg": "#333333",
+        "key_enter_bg": "#ffdd00",
+        "key_enter_text": "#000000",
+        "key_enter_border": "#ffffff",
+        "key_on_bg": "#ffffff",
+        "key_on_text": "#000000",
+        "key_on_border": "#ffdd00",
+        "key_pressed_bg": "#ffdd00",
+        "key_pressed_text": "#000000",
     },
 }
 
@@ -117,6 +144,17 @@ _PAIRS: list[tuple[str, str, str]] = [
     ("slider_fill", "background", CONTROL),
     ("slider_groove_border", "background", CONTROL),
     ("slider_fill", "slider_groove", CONTROL),  # how far the slider is set
+    # The on-screen keyboard (ui/style.py keyboard_stylesheet)
+    ("key_text", "key_bg", TEXT),
+    ("key_text", "key_action_bg", TEXT),
+    ("key_enter_text", "key_enter_bg", TEXT),
+    ("key_on_text", "key_on_bg", TEXT),
+    ("key_pressed_text", "key_pressed_bg", TEXT),
+    ("key_border", "kb_panel", CONTROL),
+    ("key_enter_border", "kb_panel", CONTROL),
+    ("key_on_border", "kb_panel", CONTROL),
+    ("key_pressed_bg", "kb_panel", CONTROL),
+    ("input_border", "background", CONTROL),  # the signature pad's frame
 ]
 
 # A dialog against the dimmed screen behind it: in the standard theme its white panel (inside a

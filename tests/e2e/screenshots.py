@@ -98,6 +98,7 @@ def main() -> int:
     shoot(window, "12-confirmation-offline")
     window.end_visit()
     shoot(window, "13-attract-waiting")
+    language_screens(window, driver)
     helper_screens(window, driver, store)
     window.resize(1024, 768)
     window.begin("en")
@@ -109,6 +110,26 @@ def main() -> int:
     window.shutdown()
     store.close()
     return 0
+
+
+def language_screens(window, driver) -> None:
+    """Each language: the service list, a question of options, and a question to type at
+    200 % in high contrast with its keyboard (docs/screenshots/languages/)."""
+    (OUT / "languages").mkdir(exist_ok=True)
+    for code in ("en", "fr", "es", "ar"):
+        window.begin(code)
+        shoot(window, f"languages/{code}-1-services")
+        driver.tap_named("tile", form_id="feedback_services")
+        shoot(window, f"languages/{code}-2-question")
+        window.end_visit()
+        window.resize(1024, 768)
+        window.begin(code)
+        window.set_text_size(200)
+        window.set_theme("high_contrast")
+        driver.tap_named("tile", form_id="housing_assistance")
+        shoot(window, f"languages/{code}-3-high-contrast-200")
+        window.end_visit()
+        window.resize(1024, 768)
 
 
 def helper_screens(window, driver, store) -> None:

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtWidgets import QPushButton
 
 from kiosk import i18n
-from ui.style import stylesheet
+from ui.style import keyboard_stylesheet, stylesheet
 from ui.themes import DECORATIVE, LARGE, TEXT, THEME_PAIRS, THEMES
 
 from .test_journey import answer_sets
@@ -84,7 +84,7 @@ def test_high_contrast_has_no_shortfall():
 @pytest.mark.parametrize("theme", sorted(THEMES))
 def test_every_colour_of_the_stylesheet_comes_from_the_palette(theme):
     colours = THEMES[theme]
-    sheet = stylesheet(100, theme)
+    sheet = stylesheet(100, theme) + keyboard_stylesheet(theme, 64)
     found = set(_HEX.findall(sheet)) | {m.group(0) for m in _RGBA.finditer(sheet)}
     values = {v.lower() for v in colours.values()}
     assert {f.lower() for f in found} <= values, "a colour in the sheet is not in the palette"
@@ -192,3 +192,37 @@ def _left():
     from PySide6.QtCore import Qt
 
     return Qt.MouseButton.LeftButton
+
+
+def test_the_keyboard_and_the_signature_pad_follow_high_contrast(qtbot, store, tmp_path):
+    """Not only the page: the on-screen keyboard turns dark and a signature's ink turns white,
+    and both go back at the wipe."""
+    from PySide6.QtCore import QPoint
+
+    from ui.inputs import SignaturePad
+
+    from .test_edge_cases import click_tile_containing, one_form, open_window
+
+    folder = one_form(tmp_path, """\
+        - {type: signature, name: signed, label: Sign here}
+        - {type: text, name: remarks, label: Any remarks}
+        """)
+    window = open_window(qtbot, store, folder)
+    click_tile_containing(qtbot, window, "Review form")
+    pad = next(w for w in window.findChildren(SignaturePad) if w.isVisible())
+    qtbot.mouseClick(contrast_button(window), _left())
+    qtbot.mousePress(pad, _left(), pos=QPoint(10, 40))
+    for x in range(12, 120, 4):
+        qtbot.mouseMove(pad, QPoint(x, 40))
+    qtbot.mouseRelease(pad, _left(), pos=QPoint(120, 40))
+    image = pad.grab().toImage()
+    ink = image.pixelColor(60, 40).name()
+    assert ink == THEMES["high_contrast"]["text"]  # white ink on black
+    assert image.pixelColor(60, 120).name() == THEMES["high_contrast"]["background"]
+    window.page.press_continue()
+    keyboard = window.keyboard
+    qtbot.waitUntil(keyboard.isVisible)
+    panel = keyboard.grab().toImage().pixelColor(2, 2).name()
+    assert panel == THEMES["high_contrast"]["kb_panel"]
+    window.end_visit()
+    assert keyboard.grab().toImage().pixelColor(2, 2).name() == THEMES["standard"]["kb_panel"]

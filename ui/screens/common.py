@@ -113,6 +113,21 @@ def scrolling(content: QWidget) -> QScrollArea:
     return area
 
 
+def bring_into_view(widget: QWidget, margin: int = 48) -> None:
+    """Scroll the area a widget sits in so the widget (and a little round it) is in view."""
+    try:
+        parent = widget.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        if parent is not None and widget.isVisible():
+            # A short view (200 % text and the keyboard up on a small screen) gets the whole
+            # widget rather than the margin round it.
+            room = max(0, (parent.viewport().height() - widget.height()) // 2)
+            parent.ensureWidgetVisible(widget, 0, min(margin, room))
+    except RuntimeError:  # the page went away in the meantime
+        pass
+
+
 def scrolling_above(content: QWidget, actions: QWidget) -> QWidget:
     """The page's words scroll; its buttons (Back, Continue, Finish) stay in sight below them,
     however long the page and whatever the text size."""
