@@ -42,7 +42,7 @@ def it_settings(config) -> dict[str, str]:
              "forms folder": str(config.forms_dir),
              "idle time": f"{config.idle_seconds} s + {config.idle_warning_seconds} s warning"}
     for name, destination in config.destinations.items():
-        shown[f"sends to {name}"] = destination.url
+        shown[f"sends to {name}"] = destination.shown_url  # an app user's token is hidden
     return shown
 
 

@@ -51,6 +51,11 @@ def cmd_forms_check(args: argparse.Namespace) -> int:
             return 2
     failed = 0
     for path in paths:
+        if path.suffix.lower() in (".xlsx", ".xls"):
+            failed += 1
+            print(f"{path}: an XLSForm spreadsheet: import it first with "
+                  f"`kiosk forms import {path} -o {path.with_suffix('.yaml').name}`")
+            continue
         try:
             form = load_form(path)
         except FormError as failure:

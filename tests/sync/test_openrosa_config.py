@@ -69,3 +69,16 @@ def test_the_rest_type_still_needs_its_token_and_pin_and_refuses_openrosa_keys(t
     assert "'destinations.odk.token': Field required" in message
     assert "'destinations.odk.key_fingerprint': Field required" in message
     assert "'destinations.odk.username': only for type = \"openrosa\"" in message
+
+
+def test_staff_see_where_the_kiosk_sends_but_never_the_app_user_token(tmp_path):
+    """The helper's settings page shows IT's values read-only: the Central token is a password."""
+    from kiosk.config import Config, Destination
+    from ui.app import it_settings
+
+    token = "Xy7kQ2mN9pL4vB8wR1tZ5cD3fG6hJ0aS"
+    config = Config(site_id="HALL7", destinations={"central": Destination(
+        type="openrosa", url=f"https://central.example.org/v1/key/{token}/projects/7")})
+    shown = it_settings(config)["sends to central"]
+    assert token not in shown
+    assert shown == "https://central.example.org/v1/key/…/projects/7"

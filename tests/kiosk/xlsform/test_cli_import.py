@@ -129,3 +129,13 @@ def test_the_kiosk_command_as_a_real_process(tmp_path):
                              text=True, timeout=120)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "1 form checked, 1 fine, 0 with errors" in checked.stdout
+
+
+def test_checking_a_spreadsheet_says_to_import_it(capsys):
+    from ui.cli import main
+
+    from . import make_every_feature
+
+    assert main(["forms", "check", str(make_every_feature.PATH)]) == 1
+    said = capsys.readouterr().out
+    assert "import it first with `kiosk forms import" in said and "every_feature.yaml" in said
