@@ -77,6 +77,23 @@ def _retry_after(response: requests.Response) -> float | None:
         return None
 
 
+def request_or_link_down(http: requests.Session, method: str, url: str, who: str,
+                         **kwargs) -> requests.Response:
+    """One request, never following a redirect (a captive portal's). Every way of getting no
+    answer is LinkDown, said for staff in a sentence; `who` is "service" or "server"."""
+    try:
+        return http.request(method, url, allow_redirects=False, **kwargs)
+    except requests.exceptions.SSLError as error:
+        raise LinkDown(f"the {who}'s TLS certificate was not accepted ({error.__class__.__name__})") from None
+    except requests.exceptions.Timeout:
+        raise LinkDown(f"the {who} did not answer in time") from None
+    except requests.exceptions.RequestException as error:
+        raise LinkDown(f"the {who} could not be reached ({error.__class__.__name__})") from None
+    except (ValueError, OSError) as error:  # a CA file gone, a header that cannot be sent
+        raise LinkDown(f"the request could not be made ({error.__class__.__name__}: "
+                       f"{str(error)[:120]})") from None
+
+
 class RestTransport:
     def __init__(self, destination, device_id: str, session: requests.Session | None = None):
         self.destination = destination
@@ -96,18 +113,8 @@ class RestTransport:
 
     def _request(self, method: str, path: str, authenticated: bool = True,
                  **kwargs) -> requests.Response:
-        try:
-            response = self.http.request(method, self.base + path, timeout=self.timeout,
-                                         allow_redirects=False, **kwargs)
-        except requests.exceptions.SSLError as error:
-            raise LinkDown(f"the service's TLS certificate was not accepted ({error.__class__.__name__})") from None
-        except requests.exceptions.Timeout:
-            raise LinkDown("the service did not answer in time") from None
-        except requests.exceptions.RequestException as error:
-            raise LinkDown(f"the service could not be reached ({error.__class__.__name__})") from None
-        except (ValueError, OSError) as error:  # a CA file gone, a header that cannot be sent
-            raise LinkDown(f"the request could not be made ({error.__class__.__name__}: "
-                           f"{str(error)[:120]})") from None
+        response = request_or_link_down(self.http, method, self.base + path, "service",
+                                        timeout=self.timeout, **kwargs)
         if not authenticated and response.status_code in (401, 403):
             # Nothing of ours was checked: a web filter or proxy is in the way, not our token.
             raise LinkDown(f"something between the kiosk and the service refused the request "

@@ -113,13 +113,7 @@ class Driver:
             QTest.keyClick(box, Qt.Key.Key_Backspace)
             QTest.keyClicks(box, str(value))
         elif isinstance(widget, PartsInput):
-            if "day" in widget.boxes:
-                year, month, day = str(value).split("-")
-                parts = {"day": day, "month": month, "year": year}
-            else:
-                hour, minute = str(value).split(":")[:2]
-                parts = {"hour": hour, "minute": minute}
-            for part, text in parts.items():
+            for part, text in self.parts_of(widget, value).items():
                 box = widget.boxes[part]
                 self.tap(box)
                 box.selectAll()
@@ -133,6 +127,15 @@ class Driver:
                     self.tap(tile)
         elif isinstance(widget, SignaturePad):
             self.draw(widget)
+
+    @staticmethod
+    def parts_of(widget: PartsInput, value: Any) -> dict[str, str]:
+        """A date (YYYY-MM-DD) or time (HH:MM) as what goes in each of its boxes."""
+        if "day" in widget.boxes:
+            year, month, day = str(value).split("-")
+            return {"day": day, "month": month, "year": year}
+        hour, minute = str(value).split(":")[:2]
+        return {"hour": hour, "minute": minute}
 
     def draw(self, pad: QWidget) -> None:
         """A short stroke with a finger (a mouse held down while it moves)."""

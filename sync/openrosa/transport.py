@@ -33,6 +33,7 @@ from ..transport import (
     Rejected,
     Retry,
     _retry_after,
+    request_or_link_down,
 )
 from .documents import MediaFile, ServerForm, parse_form_list, parse_manifest, response_message
 from .multipart import encode, plan
@@ -82,17 +83,8 @@ class OpenRosaTransport:
     # -- requests ----------------------------------------------------------------------------
     def _send(self, method: str, url: str, headers: dict, data: bytes | None) -> requests.Response:
         headers = {**headers, "Date": formatdate(usegmt=True)}  # the device's time, in GMT
-        try:
-            return self.http.request(method, url, headers=headers, data=data,
-                                     timeout=self.timeout, allow_redirects=False)
-        except requests.exceptions.SSLError as error:
-            raise LinkDown(f"the server's TLS certificate was not accepted ({error.__class__.__name__})") from None
-        except requests.exceptions.Timeout:
-            raise LinkDown("the server did not answer in time") from None
-        except requests.exceptions.RequestException as error:
-            raise LinkDown(f"the server could not be reached ({error.__class__.__name__})") from None
-        except (ValueError, OSError) as error:  # a CA file gone, a header that cannot be sent
-            raise LinkDown(f"the request could not be made ({error.__class__.__name__})") from None
+        return request_or_link_down(self.http, method, url, "server", headers=headers,
+                                    data=data, timeout=self.timeout)
 
     def _request(self, method: str, url: str, headers: dict | None = None,
                  data: bytes | None = None) -> requests.Response:

@@ -48,13 +48,7 @@ def fill_with_keys(window, answers) -> None:
         if isinstance(widget, LineInput):
             type_into(window, widget.box, str(value))
         elif isinstance(widget, PartsInput):
-            if "day" in widget.boxes:
-                year, month, day = str(value).split("-")
-                parts = {"day": day, "month": month, "year": year}
-            else:
-                hour, minute = str(value).split(":")[:2]
-                parts = {"hour": hour, "minute": minute}
-            for part, text in parts.items():
+            for part, text in Driver.parts_of(widget, value).items():
                 type_into(window, widget.boxes[part], text)
         elif isinstance(widget, TilesInput):
             wanted = value if isinstance(value, list) else [value]
