@@ -86,6 +86,12 @@ def text(language: str, key: str, **params) -> str:
     return found.format(**params) if params else found
 
 
+def names_under(key: str) -> list[str]:
+    """The keys of one section of the English text (e.g. "topics"): what a form may name."""
+    found = _lookup(_catalogue(FALLBACK), key)
+    return list(found) if isinstance(found, dict) else []
+
+
 def has_text(language: str, key: str) -> bool:
     return isinstance(_lookup(_catalogue(language), key), str)
 

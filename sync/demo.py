@@ -19,6 +19,16 @@ from .central.setup import init_central
 BLOCK = "kiosk-destination.toml"  # the demo kiosk's own copy of what `central init` printed
 
 
+def _is_information(path: Path) -> bool:
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return False
+    return isinstance(data, dict) and data.get("kind") == "information"
+
+
 def start_demo_central(folder: Path, log=None) -> tuple[CentralServer, Destination]:
     """Start the demo service on a free loopback port; the destination a kiosk sends to."""
     folder = Path(folder)
@@ -28,6 +38,8 @@ def start_demo_central(folder: Path, log=None) -> tuple[CentralServer, Destinati
             shutil.rmtree(folder)
         result = init_central(folder, "http://127.0.0.1:8765", device_id="DEMO")
         for form in sample_forms_dir().glob("*.yaml"):  # served as the form catalogue
+            if _is_information(form):
+                continue  # information pages stay on the kiosk: the catalogue is forms
             shutil.copy(form, folder / "forms" / form.name)
         block_file.write_text(result.toml_block, encoding="utf-8")
         block_file.chmod(0o600)

@@ -201,3 +201,19 @@ class RestTransport:
             return response.headers.get("ETag"), list(response.json()["forms"])
         except (ValueError, KeyError, TypeError):
             raise LinkDown("the form catalogue was not understood") from None
+
+    def consultation_results(self, etag: str | None) -> tuple[str | None, list[dict]] | None:
+        """The consultations' running results, or None when unchanged since `etag`."""
+        headers = {"If-None-Match": etag} if etag else {}
+        response = self._request("GET", "/v1/consultations", headers=headers)
+        if response.status_code == 304:
+            return None
+        if response.status_code != 200:  # an older service without results, say
+            raise LinkDown(f"the consultation results could not be fetched ({_reason(response)})")
+        try:
+            found = response.json()["consultations"]
+            if not isinstance(found, list) or not all(isinstance(c, dict) for c in found):
+                raise TypeError
+            return response.headers.get("ETag"), found
+        except (ValueError, KeyError, TypeError):
+            raise LinkDown("the consultation results were not understood") from None

@@ -28,6 +28,7 @@ from .forms_pull import pull_forms
 from .lock import WorkerLock
 from .openrosa.package import OpenRosaSealer
 from .openrosa.transport import OpenRosaTransport
+from .results_pull import pull_results
 from .transport import (
     AuthRefused,
     Delivered,
@@ -141,6 +142,8 @@ class SyncWorker:
             now = self.clock()
             if reachable and now >= self._next_forms_pull:
                 result.forms_changed = self._pull_forms()
+            if reachable:  # after sending: a vote just made is in the results fetched
+                self._pull_results()
             summary = self.store.queue_summary()
             result.waiting = summary["waiting"]
             result.rejected_total = summary["counts"]["rejected"]
@@ -292,6 +295,12 @@ class SyncWorker:
             for sealer in self.sealers.values():
                 sealer.forget_forms()
         return changed
+
+    def _pull_results(self) -> None:
+        try:
+            pull_results(self.transports[CATALOGUE_DESTINATION], self.store, self.clock())
+        except (LinkDown, AuthRefused):
+            return  # the results already kept stay, with the time they were fetched
 
     def run_forever(self, stop: threading.Event,
                     on_round: Callable[[RoundResult], None] | None = None) -> RoundResult:

@@ -3,12 +3,14 @@ the forms and open the store (the heavy part), so a kiosk shows something at onc
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
+
+log = logging.getLogger("ui.app")
 
 
 def has_display() -> bool:
@@ -47,7 +49,8 @@ def it_settings(config) -> dict[str, str]:
 
 
 def run_app(config_path: str | None, *, windowed: bool = False, language: str | None = None,
-            demo: bool = False, forms: str | None = None, quit_after: float | None = None) -> int:
+            demo: bool = False, forms: str | None = None, quit_after: float | None = None,
+            report_paint: bool = False) -> int:
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -60,12 +63,16 @@ def run_app(config_path: str | None, *, windowed: bool = False, language: str | 
 
     def finish_starting() -> None:
         from kiosk.config import ConfigError, load_config
+        from kiosk.logs import setup_logging
         from kiosk.store import StoreError
+        from kiosk.version import version
         from sync.central.errors import CentralError
 
         try:
             config = load_config(config_path)
             if demo:  # the sample forms and a data folder of its own, apart from real data
+                import tempfile
+
                 from kiosk.paths import sample_forms_dir
 
                 config.forms_dir, config.site_id = sample_forms_dir(), "DEMO"
@@ -78,32 +85,43 @@ def run_app(config_path: str | None, *, windowed: bool = False, language: str | 
                 print(f"demo: the central service listens at {destination.url}", file=sys.stderr)
             if forms:
                 config.forms_dir = Path(forms)
+            log_file = setup_logging(config.data_dir)
             catalogue = config.load_catalogue()
             store = config.open_store()
             store.purge()
         except (ConfigError, StoreError, CentralError) as error:
+            log.error("the kiosk cannot start: %s", error.__class__.__name__)
             print(error, file=sys.stderr)
             outcome["code"] = 2
             window.locked = False
             app.exit(2)
             return
+        log.info("kiosk %s started: site %s, configuration %s, %d forms, log %s", version(),
+                 config.site_id, config.source or "none (the defaults)", len(catalogue.forms),
+                 log_file)
         for failure in catalogue.failures:
             # A broken form is reported and skipped; the others are still served.
             print(f"form not served: {failure}", file=sys.stderr)
+            log.warning("form not served: %s", failure)
         for warning in store.warnings:
             print(f"warning: {warning}", file=sys.stderr)
+            log.warning("%s", warning)
         outcome["store"] = store
         window.default_language = language or config.default_language
         window.attach(catalogue, store, config.idle_seconds, config.idle_warning_seconds)
         window.it_settings = it_settings(config)
         window.config = config
         if config.destinations:
+            from sync.round_log import RoundLog
             from sync.worker import SyncWorker
 
             from .sync_runner import SyncRunner
 
-            window.attach_sync(SyncRunner(window.tasks, store, lambda: SyncWorker(store, config),
-                                          config.sync_interval_seconds, config.load_catalogue))
+            runner = SyncRunner(window.tasks, store, lambda: SyncWorker(store, config),
+                                config.sync_interval_seconds, config.load_catalogue)
+            round_log = RoundLog()  # into the log when something was sent or changed
+            runner.finished.connect(lambda result, _send_all: round_log(result))
+            window.attach_sync(runner)
 
     if windowed:
         window.resize(1024, 768)
@@ -116,6 +134,8 @@ def run_app(config_path: str | None, *, windowed: bool = False, language: str | 
         window.setGeometry(app.primaryScreen().geometry())
         window.showFullScreen()
     after_first_paint(window, finish_starting)
+    if report_paint:  # for the start benchmark (make bench): before finish_starting runs
+        after_first_paint(window, lambda: print("painted", flush=True))
     if quit_after:  # exit(), not quit(): in Qt 6 quit() asks the (locked) window to close
         QTimer.singleShot(int(quit_after * 1000), lambda: app.exit(0))
     # systemd stops the kiosk with SIGTERM: finish queued writes and close the store first.
@@ -124,7 +144,18 @@ def run_app(config_path: str | None, *, windowed: bool = False, language: str | 
     heartbeat = QTimer(interval=500)
     heartbeat.timeout.connect(lambda: None)
     heartbeat.start()
-    code = app.exec()
+    previous_hook = sys.excepthook
+
+    def unexpected(kind, error, trace) -> None:  # into the log, without the error's message
+        log.critical("unexpected error", exc_info=(kind, error, trace))
+        previous_hook(kind, error, trace)
+
+    sys.excepthook = unexpected
+    try:
+        code = app.exec()
+    finally:
+        sys.excepthook = previous_hook
+    log.info("kiosk stopped")
     if window.ready:
         window.end_visit()
     window.shutdown()

@@ -35,9 +35,9 @@ def _say(message: str) -> None:
 
 
 def cmd_forms_check(args: argparse.Namespace) -> int:
-    from kiosk.forms.catalogue import FORM_SUFFIXES, form_files
-    from kiosk.forms.loader import load_form
+    from kiosk.forms.catalogue import FORM_SUFFIXES, form_files, load_service
     from kiosk.forms.problems import FormError
+    from kiosk.information import Information
 
     paths: list[Path] = []
     for given in args.paths:
@@ -57,7 +57,7 @@ def cmd_forms_check(args: argparse.Namespace) -> int:
                   f"`kiosk forms import {path} -o {path.with_suffix('.yaml').name}`")
             continue
         try:
-            form = load_form(path)
+            form = load_service(path)  # a form, or an information service's pages
         except FormError as failure:
             failed += 1
             for problem in failure.problems:
@@ -65,6 +65,10 @@ def cmd_forms_check(args: argparse.Namespace) -> int:
             continue
         for warning in form.warnings:
             print(warning)
+        if isinstance(form, Information):
+            print(f"{path}: OK ({form.service_id}, information, version {form.version}, "
+                  f"{form.page_count} pages, {', '.join(form.languages)})")
+            continue
         print(f"{path}: OK ({form.form_id}, version {form.version}, "
               f"{sum(1 for f in form.fields.values() if f.has_value)} answers, "
               f"{', '.join(form.languages)})")
@@ -187,19 +191,12 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0 if healthy else 1
 
 
-def _describe_round(result) -> list[str]:
-    lines = []
-    for name, outcome in result.destinations.items():
-        counts = f"{outcome.delivered} delivered, {outcome.retried} to retry, {outcome.rejected} rejected"
-        lines.append(f"{name}: {counts}" + (f" ({outcome.state}: {outcome.message})"
-                                            if outcome.state != "ok" else ""))
-    return lines
-
-
 def cmd_sync(args: argparse.Namespace) -> int:
     import signal
     import threading
 
+    from kiosk.logs import setup_logging
+    from sync.round_log import RoundLog, describe_round
     from sync.worker import SyncWorker
 
     config = _config(args)
@@ -209,6 +206,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
         return 2
     from sync.lock import SyncBusy
 
+    setup_logging(config.data_dir)
     store = _open_store(config)
     try:
         worker = SyncWorker(store, config)
@@ -219,7 +217,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
     try:
         if args.once:  # everything waiting, now, ignoring backoff (as "Send now" does)
             result = worker.run_once(send_all=True)
-            for line in _describe_round(result):
+            RoundLog()(result)  # into the log file as well
+            for line in describe_round(result):
                 print(line)
             if result.waiting or result.rejected_total or result.stopped:
                 _say(f"Not finished: {result.waiting} waiting to send, {result.rejected_total} "
@@ -231,16 +230,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
         stop = threading.Event()
         for name in ("SIGTERM", "SIGINT"):
             signal.signal(getattr(signal, name), lambda *_: stop.set())
-        said: list[str] = []
+        round_log = RoundLog()  # a line when something was sent or changed, not every round
 
         def report(result) -> None:
-            # A line when something was sent or the situation changed, not every 30 seconds.
-            lines = _describe_round(result)
-            states = [f"{n}:{r.state}:{r.message}" for n, r in result.destinations.items()]
-            if result.delivered or states != said:
-                said[:] = states
-                for line in lines:
-                    print(line, flush=True)
+            for line in round_log(result):
+                print(line, flush=True)
 
         worker.run_forever(stop, on_round=report)
         return 0
@@ -338,7 +332,14 @@ def cmd_run(args: argparse.Namespace) -> int:
              "under xvfb-run (or with QT_QPA_PLATFORM=offscreen to run it invisibly).")
         return 2
     return run_app(args.config, windowed=args.windowed, language=args.language, demo=args.demo,
-                   forms=args.forms, quit_after=args.quit_after)
+                   forms=args.forms, quit_after=args.quit_after,
+                   report_paint=args.report_first_paint)
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from ui.doctor import run_doctor  # Qt is imported only here
+
+    return run_doctor(args.config, as_json=args.json)
 
 
 def cmd_self_test(args: argparse.Namespace) -> int:
@@ -347,8 +348,22 @@ def cmd_self_test(args: argparse.Namespace) -> int:
     return run_self_test()
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _Version(argparse.Action):
+    """`kiosk --version`: the version (and a bundle's build), read only when asked."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, help="print the version and exit")
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from kiosk.version import describe
+
+        print(describe())
+        parser.exit()
+
+
+def build_parser(only_run: bool = False) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiosk", description="Public-service touchscreen kiosk.")
+    parser.add_argument("--version", action=_Version)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", help="the configuration file (default: $KIOSK_CONFIG, "
                                          "then kiosk.toml in the platform's config folder)")
@@ -361,7 +376,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--demo", action="store_true",
                      help="the sample forms and a throwaway data folder")
     run.add_argument("--quit-after", type=float, help=argparse.SUPPRESS)
+    run.add_argument("--report-first-paint", action="store_true", help=argparse.SUPPRESS)
     run.set_defaults(handler=cmd_run)
+    if only_run:
+        return parser
 
     forms = commands.add_parser("forms", help="check, try and import form files")
     form_commands = forms.add_subparsers(dest="forms_command", required=True)
@@ -382,6 +400,13 @@ def build_parser() -> argparse.ArgumentParser:
     self_test = commands.add_parser(
         "self-test", help="one complete visit through the real screens, offscreen")
     self_test.set_defaults(handler=cmd_self_test)
+
+    doctor = commands.add_parser(
+        "doctor", parents=[common],
+        help="check this kiosk: configuration, data, forms, fonts, printer, speech, display, "
+             "central service, clock; exit 1 on a FAIL")
+    doctor.add_argument("--json", action="store_true", help="machine-readable")
+    doctor.set_defaults(handler=cmd_doctor)
 
     sync = commands.add_parser("sync", parents=[common],
                                help="send waiting submissions to the central service")
@@ -425,10 +450,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    # `kiosk run` starts a kiosk at every boot: only its own parser is built then (argparse
+    # takes about 10 ms over every command's options, before the attract screen paints).
+    parser = build_parser(only_run=argv[:1] == ["run"])
     args = parser.parse_args(argv)
     if args.command is None:
-        args = parser.parse_args(["run", *(argv or sys.argv[1:])])
+        args = parser.parse_args(["run", *argv])
     try:
         return args.handler(args)
     except Exception as error:  # only the kiosk's own errors become a one-line message

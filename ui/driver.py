@@ -63,6 +63,14 @@ class Driver:
             self.tap_named(f"language_{language}")
         self.tap_named("tile", form_id=form_id)
 
+    def open_information(self, service_id: str, language: str = "en") -> None:
+        """From the attract screen or the service list: an information service's first page."""
+        if self.window.stack.currentWidget() is self.window.attract:
+            self.tap_named("primary", language=language)
+        elif language != self.window.language:
+            self.tap_named(f"language_{language}")
+        self.tap_named("tile", information=service_id)
+
     def complete(self, answers: dict[str, Any]) -> str:
         """Answer every page from `answers`, send, and return the reference shown."""
         window = self.window

@@ -3,6 +3,7 @@ visit starts and ends. Storage runs on the task runner, so the screen never free
 
 from __future__ import annotations
 
+import logging
 import sys
 from typing import TYPE_CHECKING
 
@@ -21,12 +22,9 @@ from PySide6.QtWidgets import (
 
 from kiosk import i18n
 
-from .idle import IdleWatcher
-from .key_access import KeyAccess
 from .screens.attract import AttractScreen
 from .screens.common import Screen, bring_into_view
 from .screens.header import Header
-from .screens.idle_warning import IdleWarning
 from .style import TEXT_SIZES, THEME_NAMES, stylesheet
 
 if TYPE_CHECKING:  # the heavy modules load after the first paint (see attach)
@@ -34,11 +32,15 @@ if TYPE_CHECKING:  # the heavy modules load after the first paint (see attach)
     from kiosk.store import Store
 
 LANGUAGES = ["en", "fr", "es", "ar"]
+# What happens, for IT (kiosk/logs.py): form ids and language codes, never answers, codes or
+# references.
+log = logging.getLogger("ui.visit")
 
 
 def _warn(error: BaseException) -> None:
     """Housekeeping that failed (a purge, deleting an autosave): for IT's log, not the screen."""
     print(f"warning: {error}", file=sys.stderr)
+    log.warning("housekeeping failed: %s", error.__class__.__name__)
 
 SETTINGS_KEY = "kiosk_settings"  # what staff changed in helper mode
 MAX_CODE_TRIES = 5  # wrong resume codes in one visit before it is wiped
@@ -102,8 +104,11 @@ class MainWindow(QMainWindow):
     def attach(self, catalogue: Catalogue, store: Store, idle_seconds: float = 90,
                idle_warning_seconds: int = 30) -> None:
         """The forms and the store are ready: build the rest of the kiosk."""
+        from .idle import IdleWatcher  # these too load after the first paint
+        from .key_access import KeyAccess
         from .keyboard import OnScreenKeyboard
         from .screens.done import DoneScreen
+        from .screens.idle_warning import IdleWarning
         from .screens.page import PageScreen
         from .screens.resume import ResumeScreen
         from .screens.services import ServicesScreen
@@ -120,6 +125,9 @@ class MainWindow(QMainWindow):
         self.resume = ResumeScreen()
         for screen in (self.services, self.page, self.done, self.resume):
             self.stack.addWidget(screen)
+        from .other_services import OtherServices
+
+        self.others = OtherServices(self)  # information pages, consultations, payments
         self.warning = IdleWarning(self.central)
         self.idle = IdleWatcher(idle_seconds, idle_warning_seconds)
         self.keys = KeyAccess(self)
@@ -162,6 +170,7 @@ class MainWindow(QMainWindow):
         self.sync = runner
         runner.changed.connect(self._sync_changed)
         runner.forms_changed.connect(self._use_catalogue)
+        runner.changed.connect(self.others.refresh_results)
         runner.start()
 
     def _sync_changed(self, view) -> None:
@@ -267,13 +276,11 @@ class MainWindow(QMainWindow):
             self.speaker.say(self.spoken_text(), self.language, self.visit_volume())
 
     def spoken_text(self) -> str:
-        from kiosk.forms.spoken import spoken_page
-
-        session = self.open_session()
-        if session is not None:
-            return spoken_page(session.page(), session.language)
-        # Any other screen: its words and its buttons' names, in reading order.
         screen = self.stack.currentWidget()
+        own = getattr(screen, "spoken_text", None)  # a page of a form or of information
+        if own is not None and self.ready and (said := own()) is not None:
+            return said
+        # Any other screen: its words and its buttons' names, in reading order.
         found = []
         for widget in screen.findChildren(QLabel) + screen.findChildren(QPushButton):
             if not widget.isVisible():
@@ -313,6 +320,7 @@ class MainWindow(QMainWindow):
         from kiosk.forms.session import Session
 
         session = Session(self.catalogue.get(form_id), self.language)
+        log.info("visit started: %s in %s", form_id, self.language)
         self.draft_id = self.store.new_draft_id()
         self.page.start(session)
         self.show_screen(self.page)
@@ -419,9 +427,11 @@ class MainWindow(QMainWindow):
         draft_id, self.draft_id = self.draft_id, None
 
         def stored(reference: str) -> None:
+            log.info("submitted: %s", form.form_id)
             self.done.show_for(form.title(session.language), reference,
                                form.text(form.definition.settings.next_steps, session.language),
                                session.language)
+            self.others.after_sending(form, submission, reference, session.language)
             self.page.wipe()
             self._done_reference = reference
             self.show_screen(self.done)
@@ -478,6 +488,8 @@ class MainWindow(QMainWindow):
         pdf, payload, modules = made
 
         def printed(result) -> None:
+            log.info("%s %s", "slip" if slip else "receipt", "printed" if result.ok else
+                     f"not printed ({result.reason.split(':')[0]})")
             if not result.ok and result.reason != "no_printer":
                 print(f"receipt not printed: {result.reason}", file=sys.stderr)
             if on_printed is not None:
@@ -542,6 +554,8 @@ class MainWindow(QMainWindow):
         """The wipe: nothing of this person is visible or reachable to the next one."""
         if not self.ready:
             return
+        if self.visit_in_progress():
+            log.info("visit ended: wiped")
         self.helper.lock("visit ended")  # never left unlocked for the next person
         self.helper.close_pad()
         self._discard_draft()
@@ -553,7 +567,7 @@ class MainWindow(QMainWindow):
         self.warning.hide()
         self.page.wipe()
         self.done.set_body(None)
-        self.services.set_body(None)
+        self.others.wipe()  # the service list's topic and any information page too
         for box in self.findChildren(QLineEdit) + self.findChildren(QPlainTextEdit):
             box.clear()  # and their undo history
         QApplication.clipboard().clear()

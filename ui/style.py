@@ -66,7 +66,14 @@ QPushButton#tile:checked {{ background: {c["tile_checked_bg"]};
                            border-color: {c["tile_checked_border"]}; }}
 QPushButton#textSize:checked, QPushButton#contrast:checked {{
     background: {c["toggle_on_bg"]}; color: {c["toggle_on_text"]}; }}
-QLabel#tileTitle {{ font-weight: bold; }}
+QLabel#tileTitle, QLabel#contactName, QLabel#resultLabel, QLabel#strong {{ font-weight: bold; }}
+QLabel#subheading {{ font-size: {px(26)}; font-weight: bold; }}
+QFrame#contact, QFrame#results, QFrame#payment {{ border: 2px solid {c["divider"]}; }}
+QPushButton#topic:checked {{ background: {c["selected_bg"]}; color: {c["selected_text"]};
+    border-color: {c["selected_border"]}; }}
+QProgressBar#resultBar {{ border: 2px solid {c["button_border"]}; background: {c["background"]};
+    min-height: 18px; max-height: 18px; }}
+QProgressBar#resultBar::chunk {{ background: {c["bar_fill"]}; }}
 QLineEdit, QPlainTextEdit {{ min-height: 56px; border: 2px solid {c["input_border"]}; padding: 4px 10px; }}
 QLineEdit:focus, QPlainTextEdit:focus {{ border: 4px solid {c["focus"]}; }}
 QWidget#signaturePad {{ border: 2px solid {c["input_border"]}; }}

@@ -28,6 +28,7 @@ THEMES: dict[str, dict[str, str]] = {
         "slider_fill": "#1d70b8",
         "slider_handle": "#1d70b8",
         "slider_handle_border": "#003078",
+        "bar_fill": "#1d70b8",  # a consultation result's bar
         "button_bg": "#f3f2f1",
         "button_border": "#0b0c0c",
         "input_border": "#0b0c0c",
@@ -78,6 +79,7 @@ THEMES: dict[str, dict[str, str]] = {
         "slider_fill": "#ffdd00",
         "slider_handle": "#ffdd00",
         "slider_handle_border": "#ffffff",
+        "bar_fill": "#ffdd00",
         "button_bg": "#000000",
         "button_border": "#ffffff",
         "input_border": "#ffffff",
@@ -144,6 +146,7 @@ _PAIRS: list[tuple[str, str, str]] = [
     ("slider_fill", "background", CONTROL),
     ("slider_groove_border", "background", CONTROL),
     ("slider_fill", "slider_groove", CONTROL),  # how far the slider is set
+    ("bar_fill", "background", CONTROL),  # a consultation result's bar (QProgressBar#resultBar)
     # The on-screen keyboard (ui/style.py keyboard_stylesheet)
     ("key_text", "key_bg", TEXT),
     ("key_text", "key_action_bg", TEXT),

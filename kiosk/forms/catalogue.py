@@ -6,9 +6,11 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..information import Information, compile_information, is_information
 from .form import Form
-from .loader import load_form
+from .loader import _FormCompiler, load_form
 from .problems import FormError, Problem
+from .source import read_form_file
 
 FORM_SUFFIXES = (".yaml", ".yml")
 
@@ -19,6 +21,7 @@ class Catalogue:
     failures: list[FormError] = field(default_factory=list)
     # every version on this kiosk, including older ones that saved drafts began on
     versions: dict[tuple[str, str], Form] = field(default_factory=dict)
+    information: dict[str, Information] = field(default_factory=dict)  # pages to read
 
     def get(self, form_id: str) -> Form:
         return self.forms[form_id]
@@ -26,6 +29,39 @@ class Catalogue:
     def version(self, form_id: str, version: str | None) -> Form | None:
         """The exact version a draft began on, else the current one (a draft then moves to it)."""
         return self.versions.get((form_id, version or "")) or self.forms.get(form_id)
+
+    def services(self) -> list[Form | Information]:
+        """Everything the service list offers, forms and information, in the order of their ids."""
+        return sorted([*self.forms.values(), *self.information.values()],
+                      key=service_id)
+
+    def topics(self) -> list[str]:
+        """The topics some service on offer belongs to, in the order they are first met."""
+        found: dict[str, None] = {}
+        for service in self.services():
+            found.update(dict.fromkeys(topics_of(service)))
+        return list(found)
+
+
+def topics_of(service: Form | Information) -> list[str]:
+    if isinstance(service, Information):
+        return service.topics
+    return service.definition.settings.topics
+
+
+def service_id(service: Form | Information) -> str:
+    return service.service_id if isinstance(service, Information) else service.form_id
+
+
+def load_service(path: Path | str) -> Form | Information:
+    """A form, or an information service (`kind: information`); FormError if it does not load."""
+    path = Path(path)
+    data, problems = read_form_file(path)
+    if data is None:
+        raise FormError(path, problems)
+    if is_information(data):
+        return compile_information(path, data)
+    return _FormCompiler(path, data).compile()
 
 
 def form_files(folder: Path) -> list[Path]:
@@ -43,15 +79,20 @@ def load_catalogue(folder: Path | str, downloaded: Path | str | None = None) -> 
         return catalogue
     for path in form_files(folder):
         try:
-            form = load_form(path)
+            form = load_service(path)
         except FormError as failure:
             catalogue.failures.append(failure)
             continue
-        if form.form_id in catalogue.forms:
-            other = catalogue.forms[form.form_id].path.name
+        ident = service_id(form)
+        taken = catalogue.forms.get(ident) or catalogue.information.get(ident)
+        if taken is not None:
+            column = "service_id" if isinstance(form, Information) else "form_id"
             catalogue.failures.append(FormError(path, [Problem(
-                str(path), f"the form_id '{form.form_id}' is already used by {other}",
-                column="form_id")]))
+                str(path), f"the {column} '{ident}' is already used by {taken.path.name}",
+                column=column)]))
+            continue
+        if isinstance(form, Information):
+            catalogue.information[ident] = form
             continue
         catalogue.forms[form.form_id] = form
         catalogue.versions[(form.form_id, form.version)] = form

@@ -14,11 +14,11 @@ from .xpath import to_string
 _TEMPLATE_REF = re.compile(r"\$\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}")
 
 
-def show_number(value: float | int, language: str) -> str:
+def show_number(value: float | int | str, language: str) -> str:
     """Every digit the person gave (never 1.23e+10), with the language's decimal mark."""
     if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
         return ""
-    text = to_string(value)
+    text = value if isinstance(value, str) else to_string(value)
     return text.replace(".", ",") if i18n.uses_decimal_comma(language) else text
 
 
@@ -47,6 +47,8 @@ def show_answer(form: Form, field: Field, value: Any, language: str) -> str:
         return i18n.format_date(value, language)
     if isinstance(value, time):
         return value.strftime("%H:%M")
+    if isinstance(value, int | float) and "money" in (field.spec.appearance or "").split():
+        return show_number(f"{value:.2f}", language)  # an amount of money: always 2 decimals
     if isinstance(value, int | float):
         return show_number(value, language)
     if field.type == "signature":

@@ -20,6 +20,7 @@ from .form import Field, Form
 from .messages import constraint_hint
 from .model import QUESTION_TYPES, Choice, FormDefinition, Question, Settings
 from .problems import FormError, Problem
+from .service_settings import check_service_settings
 from .source import read_form_file
 from .xpath import Expression, ExpressionError, compile_expression
 
@@ -156,6 +157,7 @@ class _FormCompiler:
         for field in self.fields.values():
             self._compile_expressions(field)
         self._check_texts()
+        check_service_settings(self)
         order = self._calculation_order()
         instance_name = self._expression(definition.settings.instance_name, None, "instance_name")
         if any(p.severity == "error" for p in self.problems):

@@ -83,6 +83,28 @@ class Question(BaseModel):
         return value
 
 
+class Consultation(BaseModel):
+    """The form asks residents a question and counts the answers: `question` names the
+    select_one whose answers the central service adds up (never per person)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: str
+    # Below this many answers the service shows no counts: one vote must not be seen to move
+    # a bar by someone standing beside the voter.
+    results_from: int = Field(10, ge=1)
+
+
+class Payment(BaseModel):
+    """The form leads to a payment the kiosk does not take: the confirmation and receipt give
+    a payment reference made from the submission's reference, the amount and how to pay."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    amount: str  # the question holding the amount to pay (a number marked receipt: true)
+    how_to_pay: LocalText
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -94,6 +116,9 @@ class Settings(BaseModel):
     submit_label: LocalText | None = None
     public_key: str | None = None  # RSA, base64: an OpenRosa destination encrypts to it (ODK)
     submission_url: str | None = None
+    topics: list[str] = Field(default_factory=list)  # on the service list's topic buttons
+    consultation: Consultation | None = None
+    payment: Payment | None = None
 
     @field_validator("public_key")
     @classmethod

@@ -13,7 +13,9 @@ from .content import (
     qr_modules,
     qr_payload,
 )
+from .handout import HandoutContent, handout_content, render_handout
 from .render import render_draft_slip, render_receipt
 
-__all__ = ["LAYOUTS", "DraftSlipContent", "ReceiptContent", "ReceiptError", "qr_modules", "qr_payload",
-           "receipt_content", "render_draft_slip", "render_receipt", "slip_content"]
+__all__ = ["LAYOUTS", "DraftSlipContent", "HandoutContent", "ReceiptContent", "ReceiptError",
+           "handout_content", "qr_modules", "qr_payload", "receipt_content", "render_draft_slip",
+           "render_handout", "render_receipt", "slip_content"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from ..payments import payment_view
 from .content import DraftSlipContent, ReceiptContent
 
 
@@ -23,12 +24,17 @@ def receipt_content(stored: dict, form, config) -> ReceiptContent:
     next_steps = ""
     if form is not None:
         next_steps = form.text(form.definition.settings.next_steps, language)
+    payment = None
+    if form is not None and form.definition.settings.payment is not None:
+        wanted = form.definition.settings.payment.amount
+        amount = next((a["answer"] for a in stored["answers"] if a.get("name") == wanted), "")
+        payment = payment_view(form, stored["reference"], amount, language)
     return ReceiptContent(
         reference=stored["reference"], service=service,
         created_at=datetime.fromisoformat(stored["created_at"]), site=_site(config),
         language=language, next_steps=next_steps,
         answers=tuple((str(a["label"]), str(a["answer"])) for a in stored["answers"]),
-        status_url=config.receipt_status_url)
+        status_url=config.receipt_status_url, payment=payment)
 
 
 def slip_content(form, code: str, expires_at: datetime, language: str, config) -> DraftSlipContent:

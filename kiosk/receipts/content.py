@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
 
+from ..payments import PaymentView
+
 LAYOUTS = ("a4", "roll80")
 REFERENCE_PLACEHOLDER = "{reference}"
 
@@ -28,6 +30,7 @@ class ReceiptContent:
     next_steps: str = ""
     answers: tuple[tuple[str, str], ...] = ()  # (label, answer) pairs marked receipt: true
     status_url: str | None = None  # a template with {reference}, or None
+    payment: PaymentView | None = None  # a declaration's payment reference and how to pay
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import arabic_reshaper
-from bidi import get_display
+from bidi.algorithm import get_display  # the implementation that mirrors brackets (L4)
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
@@ -119,11 +119,22 @@ def runs(line: str, bold: bool) -> list[tuple[str, str]]:
     return result
 
 
+# Bidi controls (an embedding round a phone number in Arabic text, say) order the runs; they
+# are not drawn, and no font has them. The bidi implementation used here knows embeddings, not
+# isolates: an isolate is read as the embedding it is closest to.
+_CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                                   "\u2066\u2067\u2068\u2069"))
+_ISOLATES = str.maketrans({"\u2066": "\u202a", "\u2067": "\u202b", "\u2068": "\u202a",
+                           "\u2069": "\u202c"})
+
+
 def shape(line: str, rtl: bool) -> str:
-    """One logical line as it is drawn left to right: Arabic joined, bidi runs reordered."""
+    """One logical line as it is drawn left to right: Arabic joined, bidi runs reordered, and
+    brackets in right-to-left runs mirrored, so "(£)" reads "(£)" in Arabic too."""
     if not rtl and not _RTL_CHAR.search(line):
-        return line
-    return get_display(_reshaper.reshape(line), base_dir="R" if rtl else "L")
+        return line.translate(_CONTROLS)
+    shaped = _reshaper.reshape(line.translate(_ISOLATES))
+    return get_display(shaped, base_dir="R" if rtl else "L").translate(_CONTROLS)
 
 
 def runs_width(parts: list[tuple[str, str]], size: float) -> float:

@@ -88,10 +88,13 @@ class TextBlock(Flowable):
         if fits == 0 or fits == len(self._lines):
             return []
         kwargs = {"bold": self.bold, "rtl": self.rtl, "centre": self.centre}
-        return [TextBlock(self.text, self.size, space_before=self.space_before,
-                          lines=self._lines[:fits], **kwargs),
-                TextBlock(self.text, self.size, space_after=self.space_after,
-                          lines=self._lines[fits:], **kwargs)]
+        pieces = [TextBlock(self.text, self.size, space_before=self.space_before,
+                            lines=self._lines[:fits], **kwargs),
+                  TextBlock(self.text, self.size, space_after=self.space_after,
+                            lines=self._lines[fits:], **kwargs)]
+        for piece in pieces:  # their lines are already wrapped to this width: keep them
+            piece._width = availWidth
+        return pieces
 
     def draw(self):
         canvas = self.canv

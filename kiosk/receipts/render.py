@@ -68,20 +68,39 @@ def _receipt_story(content: ReceiptContent, spec: Layout) -> list[Flowable]:
     w.field(w.t("service"), content.service)
     w.field(w.t("date"), w.when(content.created_at))
     w.field(w.t("site"), content.site)
+    if content.payment is not None:
+        _payment(w, content.payment, spec)
     if content.next_steps.strip():
         w.rule()
         w.story.append(KeepTogether([w.heading(w.t("next_steps")),
                                      w.text(content.next_steps.strip(), spec.body)]))
     if content.answers:
         w.rule()
-        w.story.append(w.heading(w.t("your_answers")))
+        start = len(w.story)
         for label, answer in content.answers:
             w.field(label, answer)
+        # The heading never ends a page on its own: it is kept with the first answer.
+        w.story[start] = KeepTogether([w.heading(w.t("your_answers")),
+                                       *w.story[start]._content])
     w.rule()
     caption = w.t("scan_status") if content.status_url else w.t("scan_reference")
     w.story.append(QrBlock(qr_payload(content), caption, spec, rtl=w.rtl))
     w.footer(w.t("footer"))
     return w.story
+
+
+def _payment(w: _Writer, payment, spec: Layout) -> None:
+    """What to pay, the reference to quote and how: the kiosk itself takes no money."""
+    w.rule()
+    w.story.append(w.heading(w.t("payment_title")))
+    w.story.append(BigCode(w.t("payment_reference"), payment.reference, spec, rtl=w.rtl))
+    if payment.amount:
+        w.field(payment.amount_label, payment.amount)
+    w.story.append(KeepTogether([
+        w.text(w.t("payment_how"), spec.label, bold=True, space_before=spec.gap * 0.45),
+        w.text(payment.how_to_pay, spec.body, space_before=spec.label * 0.15)]))
+    w.story.append(w.text(w.t("payment_note"), spec.body, bold=True,
+                          space_before=spec.gap * 0.45))
 
 
 def _slip_story(content: DraftSlipContent, spec: Layout) -> list[Flowable]:

@@ -22,6 +22,7 @@ import yaml
 from kiosk.sealing import ALGORITHM, SealingError
 
 from .catalogue import FormCatalogue, etag_matches
+from .consultations import Consultations
 from .errors import CentralError
 from .store import CentralStore, Device, Incoming, utc_now
 from .validation import ApiError, heartbeat_fields, json_object, submission_fields
@@ -93,6 +94,7 @@ ROUTES = (
     Route("/v1/devices/{device_id}/heartbeat", {
         "POST": _op("heartbeat", 200, 400, 401, 403, 411, 413)}),
     Route("/v1/devices", {"GET": _op("devices", 200, 401, 403)}),
+    Route("/v1/consultations", {"GET": _op("consultations", 200, 304, 401, 403)}),
 )
 # Answered by the server itself on any path, so not listed per route.
 SERVER_WIDE_STATUSES = frozenset({404, 405, 500})
@@ -115,6 +117,7 @@ def find_operation(method: str, path: str) -> tuple[Route, Operation, dict] | Re
 class CentralApp:
     def __init__(self, store: CentralStore, catalogue: FormCatalogue):
         self.store, self.catalogue = store, catalogue
+        self.tallies = Consultations(store, catalogue)
         self.undeclared: list[tuple[str, str, int]] = []  # (method, route, status) to fix
         spec = yaml.safe_load(OPENAPI_FILE.read_text(encoding="utf-8"))
         self._openapi = json.dumps(spec, ensure_ascii=False).encode()
@@ -210,6 +213,17 @@ class CentralApp:
             raise ApiError(403, f"This token belongs to device {device.id}, not {device_id}.")
         beat = heartbeat_fields(json_object(request.body))
         return Response(200, {"server_time": self.store.record_heartbeat(device.id, beat)})
+
+    def consultations(self, request: Request) -> Response:
+        """The running results of every consultation: counts per option, never per person."""
+        self._device(request)
+        body = json.dumps({"consultations": self.tallies.results()}, ensure_ascii=False,
+                          separators=(",", ":")).encode()
+        etag = '"' + hashlib.sha256(body).hexdigest() + '"'
+        headers = {"ETag": etag, "Cache-Control": "no-cache"}
+        if etag_matches(request.headers.get("If-None-Match"), etag):
+            return Response(304, None, {**headers, "Content-Length": str(len(body))})
+        return Response(200, body, headers)
 
     # -- staff ------------------------------------------------------------------------------
     def devices(self, request: Request) -> Response:

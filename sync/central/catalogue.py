@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.forms.form import Form
 from kiosk.forms.loader import load_form
 from kiosk.forms.problems import FormError
 
@@ -34,14 +35,22 @@ class FormCatalogue:
         self._lock = threading.Lock()
         self._signature: tuple | None = None
         self._listing = _listing([])
+        self._forms: dict[str, Form] = {}
 
     def listing(self) -> Listing:
         signature = self._look()
         with self._lock:
             if signature != self._signature:
+                self._forms = {}
                 self._listing = _listing(self._read(signature))
                 self._signature = signature
             return self._listing
+
+    def forms(self) -> dict[str, Form]:
+        """The forms served now, loaded (what a consultation's results are counted by)."""
+        self.listing()
+        with self._lock:
+            return dict(self._forms)
 
     def _look(self) -> tuple:
         try:
@@ -75,6 +84,7 @@ class FormCatalogue:
                           f"form_id {form.form_id}")
                 continue
             seen[form.form_id] = name
+            self._forms[form.form_id] = form
             forms.append({"form_id": form.form_id, "version": form.version, "filename": name,
                           "sha256": hashlib.sha256(data).hexdigest(), "source": source})
         return forms

@@ -6,6 +6,7 @@ Errors a person can fix are one sentence on stderr and a non-zero exit, never a 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import signal
 import sys
 from collections.abc import Callable
@@ -89,11 +90,62 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from .export import export_submissions, write_csv, write_jsonl
 
+    if args.aggregate:
+        return _export_aggregate(args)
     records = export_submissions(Path(args.data_dir), args.form)
     write = write_csv if args.format == "csv" else write_jsonl
-    count = write(records, sys.stdout)
+    with _output(args.output) as out:
+        count = write(records, out)
     _say(f"{count} submission{'s' if count != 1 else ''} exported.")
     return 0
+
+
+def _export_aggregate(args: argparse.Namespace) -> int:
+    """Open data: counts per form, week and option, small cells suppressed (aggregate.py)."""
+    from .aggregate import aggregate, definitions, write_aggregate
+    from .export import export_submissions
+    from .store import FORMS_DIR
+
+    if args.format == "jsonl":
+        raise CentralError("The aggregate export is CSV only: leave out --format jsonl.")
+    if args.threshold < 1:
+        raise CentralError("--threshold must be 1 or more.")
+    folders = [Path(args.data_dir) / FORMS_DIR, *(Path(f) for f in args.forms or [])]
+    for folder in folders[1:]:
+        if not folder.is_dir():
+            raise CentralError(f"The forms folder {folder} does not exist.")
+    forms = definitions(folders)
+    result = aggregate(export_submissions(Path(args.data_dir), args.form), forms,
+                       args.threshold)
+    with _output(args.output) as out:
+        rows = write_aggregate(result, out)
+    _say(f"{rows} row{'s' if rows != 1 else ''} written; {result.suppressed} cell"
+         f"{'s' if result.suppressed != 1 else ''} below {args.threshold} suppressed.")
+    for form_id, count in sorted(result.skipped.items()):
+        _say(f"warning: {count} submission{'s' if count != 1 else ''} of {form_id} not "
+             "counted: its form is not in the service's forms/ folder (add it, or name its "
+             "folder with --forms).")
+    return 0
+
+
+@contextlib.contextmanager
+def _output(path: str | None):
+    """Standard output, or a file written whole or not at all (never half a file)."""
+    if not path:
+        yield sys.stdout
+        return
+    target = Path(path)
+    partial = target.with_name(f".{target.name}.part")
+    try:
+        with partial.open("w", encoding="utf-8", newline="") as out:
+            yield out
+        partial.replace(target)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise CentralError(f"{target} cannot be written ({error.strerror or error}).") from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def add_central_commands(subparsers) -> argparse.ArgumentParser:
@@ -118,7 +170,18 @@ def add_central_commands(subparsers) -> argparse.ArgumentParser:
     serve = command("serve", cmd_serve, "run the service until SIGTERM or Ctrl+C")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
-    export = command("export", cmd_export, "print the submissions, decrypted")
+    export = command("export", cmd_export, "print the submissions, decrypted, or (with "
+                     "--aggregate) anonymised counts to publish")
     export.add_argument("--form", metavar="ID", help="only this form's submissions")
-    export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    export.add_argument("--format", choices=("jsonl", "csv"), default=None,
+                        help="jsonl (the default) or csv")
+    export.add_argument("--aggregate", action="store_true",
+                        help="open data: counts per form, ISO week and option (CSV), never "
+                             "free text, small cells suppressed")
+    export.add_argument("--threshold", type=int, default=5, metavar="N",
+                        help="with --aggregate: suppress counts below N (default 5)")
+    export.add_argument("--forms", action="append", metavar="DIR",
+                        help="with --aggregate: another folder of form files (the service's "
+                             "forms/ is always read)")
+    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
     return central

@@ -54,5 +54,26 @@ def m001_initial(db: Database) -> None:
     """)
 
 
+@migrations()
+def m002_consultation_tallies(db: Database) -> None:
+    # Counts only, per option: what a consultation's results are made of. Nothing here says
+    # who answered what; last_seq is how far the submissions have been counted.
+    run_script(db, """
+    CREATE TABLE consultation_tallies (
+        form_id TEXT NOT NULL,
+        question TEXT NOT NULL,
+        option TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (form_id, question, option)
+    );
+    CREATE TABLE consultation_progress (
+        form_id TEXT NOT NULL,
+        question TEXT NOT NULL,
+        last_seq INTEGER NOT NULL,
+        PRIMARY KEY (form_id, question)
+    );
+    """)
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)

@@ -78,6 +78,38 @@ def to_png(pdf: bytes, target: Path, dpi: int = 100) -> Path:
     return target
 
 
+def services_beyond_forms() -> None:
+    """The information handouts and a declaration's receipt with its payment reference, from
+    the sample files (docs/services.md), in English and Arabic, on both layouts."""
+    from kiosk.config import Config
+    from kiosk.forms.catalogue import load_catalogue
+    from kiosk.paths import sample_forms_dir
+    from kiosk.payments import payment_view
+    from kiosk.receipts import handout_content, render_handout
+
+    catalogue = load_catalogue(sample_forms_dir())
+    tax = catalogue.get("market_trader_tax")
+    for language in ("en", "ar"):
+        config = Config(site_id="LIB01", site_name=SITES[language])
+        for layout in LAYOUTS:
+            for service_id, service in sorted(catalogue.information.items()):
+                pdf = render_handout(handout_content(service, language, config, CREATED), layout)
+                name = f"handout-{service_id}-{language}-{layout}.png"
+                print(to_png(pdf, OUT / name).relative_to(ROOT))
+            reference = "LIB01-K7QFM-2XD9H"
+            due = "113.12"
+            answers = tuple((tax.text(tax.fields[n].spec.label, language), shown) for n, shown in (
+                ("trader_licence", "47163050"), ("amount_due", due)))
+            content = ReceiptContent(
+                reference=reference, service=tax.title(language), created_at=CREATED,
+                site=SITES[language], language=language,
+                next_steps=tax.text(tax.definition.settings.next_steps, language),
+                answers=answers, payment=payment_view(tax, reference, due, language))
+            path = to_png(render_receipt(content, layout),
+                          OUT / f"receipt-payment-{language}-{layout}.png")
+            print(path.relative_to(ROOT))
+
+
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     for language in LANGUAGES:
@@ -86,6 +118,7 @@ def main() -> int:
                               ("slip", render_draft_slip(slip(language), layout))):
                 path = to_png(pdf, OUT / f"{kind}-{language}-{layout}.png")
                 print(path.relative_to(ROOT))
+    services_beyond_forms()
     return 0
 
 

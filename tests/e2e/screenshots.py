@@ -11,7 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtWidgets import QApplication, QLabel, QPushButton  # noqa: E402
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QScrollArea  # noqa: E402
 
 from kiosk.config import Config  # noqa: E402
 from sync.demo import start_demo_central  # noqa: E402
@@ -78,6 +78,7 @@ def main() -> int:
     wait_until(lambda: any(w.isVisible() for w in window.done.findChildren(QrView)))
     shoot(window, "08-confirmation")
     driver.tap_named("primary")
+    beyond_forms(window, driver, store)
     driver.start("housing_assistance", "ar")
     shoot(window, "09-question-arabic")
     driver.tap(window.page.inputs["full_name"].box)
@@ -98,6 +99,9 @@ def main() -> int:
     shoot(window, "12-confirmation-offline")
     window.end_visit()
     shoot(window, "13-attract-waiting")
+    driver.start("market_square_consultation", "ar")  # offline: the results it had, and when
+    shoot(window, "32-consultation-offline-arabic")
+    window.end_visit()
     language_screens(window, driver)
     helper_screens(window, driver, store)
     window.resize(1024, 768)
@@ -110,6 +114,74 @@ def main() -> int:
     window.shutdown()
     store.close()
     return 0
+
+
+def beyond_forms(window, driver, store) -> None:
+    """Information pages, a consultation with its results, and a declaration with its payment
+    reference (docs/services.md), in English and Arabic."""
+    from kiosk.consultation import RESULTS_SETTING
+    from kiosk.forms.trial import run_trial
+
+    window.begin("en")
+    driver.tap_named("topic", topic="council")
+    shoot(window, "21-services-topic")
+    window.end_visit()
+    driver.open_information("health_services", "en")
+    shoot(window, "22-information")
+    window.end_visit()
+    driver.open_information("health_services", "ar")
+    driver.tap_named("primary")
+    driver.tap_named("primary")
+    driver.tap_named("print")
+    wait_until(lambda: not window.tasks.busy())
+    shoot(window, "23-information-arabic-print")
+    window.end_visit()
+
+    form = window.catalogue.get("market_square_consultation")
+    earlier = ["plan_a_trees"] * 7 + ["plan_b_market_hall"] * 11 + ["plan_c_parking"] * 4
+    for plan in earlier:  # made-up answers from earlier visits, sent with the next round
+        store.submit(run_trial(form, {"plan": plan}).submission, "central")
+    window.sync.nudge()
+    wait_until(lambda: ((store.setting(RESULTS_SETTING) or {}).get("consultations") or {})
+               .get(form.form_id, {}).get("total") == len(earlier))
+    window.others.refresh_results()
+    wait_until(lambda: not window.tasks.busy())
+    driver.start(form.form_id, "en")
+    shoot(window, "24-consultation-results")
+    driver.tap_named("primary")
+    driver.enter(window.page.inputs["plan"], "plan_b_market_hall")
+    driver.tap_named("primary")
+    driver.tap_named("primary")  # no comment
+    driver.tap_named("primary")  # send
+    wait_until(lambda: window.stack.currentWidget() is window.done)
+    wait_until(lambda: any(w.isVisible() and w.text() == f"Answers so far: {len(earlier) + 1}"
+                           for w in window.done.findChildren(QLabel)))
+    window.done.body.findChildren(QScrollArea)[0].verticalScrollBar().setValue(10_000)
+    shoot(window, "25-consultation-confirmation")
+    window.end_visit()
+    driver.start(form.form_id, "ar")
+    shoot(window, "26-consultation-arabic")
+    window.end_visit()
+
+    answers = {"trader_licence": "47163050", "market": "saturday_market", "quarter": "2026_q4",
+               "days_traded": 24, "takings": "4250.50", "pitch_fees": "480",
+               "declaration": True}
+    for language, first in (("en", 27), ("ar", 30)):
+        driver.start("market_trader_tax", language)
+        session = window.page.session
+        while session.page().kind != "check":
+            if session.page().key.name == "your_levy" and language == "en":
+                shoot(window, f"{first}-tax-amounts")
+            driver.fill_page(answers)
+            driver.tap_named("primary")
+        suffix = "-arabic" if language == "ar" else ""
+        window.page.body.findChildren(QScrollArea)[0].verticalScrollBar().setValue(10_000)
+        shoot(window, f"{first + 1 - (language == 'ar')}-tax-check-answers{suffix}")
+        driver.tap_named("primary")
+        wait_until(lambda: window.stack.currentWidget() is window.done)
+        wait_until(lambda: not window.tasks.busy())
+        shoot(window, f"{first + 2 - (language == 'ar')}-tax-confirmation{suffix}")
+        window.end_visit()
 
 
 def language_screens(window, driver) -> None:

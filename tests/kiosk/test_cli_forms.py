@@ -17,9 +17,13 @@ from ui.cli import main
 ROOT = Path(__file__).resolve().parents[2]
 FORMS = ROOT / "assets" / "forms"
 ANSWERS = ROOT / "tests" / "kiosk" / "data" / "answers"
-FORM_IDS = sorted(path.stem for path in FORMS.glob("*.yaml"))
-EXPECTED_FORM_IDS = ["feedback_services", "housing_assistance", "renew_driving_licence",
-                     "report_problem"]
+# The forms folder also holds information services (pages to read, no answers to try).
+INFORMATION_IDS = sorted(path.stem for path in FORMS.glob("*.yaml")
+                         if yaml.safe_load(path.read_text(encoding="utf-8")).get("kind")
+                         == "information")
+FORM_IDS = sorted(path.stem for path in FORMS.glob("*.yaml") if path.stem not in INFORMATION_IDS)
+EXPECTED_FORM_IDS = ["feedback_services", "housing_assistance", "market_square_consultation",
+                     "market_trader_tax", "renew_driving_licence", "report_problem"]
 
 
 def form_path(form_id: str) -> Path:
@@ -84,8 +88,9 @@ def broken_copy_of(form_id: str, folder: Path) -> Path:
     return path
 
 
-def test_the_four_sample_forms_and_their_answer_files_are_there():
+def test_the_sample_forms_and_their_answer_files_are_there():
     assert FORM_IDS == EXPECTED_FORM_IDS
+    assert INFORMATION_IDS == ["health_services", "local_council"]
     for form_id in FORM_IDS:
         assert valid_answer_sets(form_id), form_id
         assert (ANSWERS / f"{form_id}.invalid.json").is_file()
@@ -98,7 +103,10 @@ def test_check_the_sample_folder(capsys):
     assert code == 0, out + err
     for form_id in FORM_IDS:
         assert re.search(rf"{re.escape(str(form_path(form_id)))}: OK \({form_id}, version ", out), out
-    assert "4 forms checked, 4 fine, 0 with errors" in out
+    for service_id in INFORMATION_IDS:
+        assert re.search(rf"{re.escape(str(form_path(service_id)))}: OK \({service_id}, "
+                         r"information, version 2026-11-27, \d+ pages, en, fr, es, ar\)", out), out
+    assert "8 forms checked, 8 fine, 0 with errors" in out
     assert "warning" not in out
 
 
@@ -113,7 +121,7 @@ def test_check_each_sample_file(capsys, form_id):
 def test_check_several_files_at_once(capsys):
     code, out, _ = run(capsys, "forms", "check", *(str(form_path(f)) for f in FORM_IDS))
     assert code == 0
-    assert out.count(": OK (") == 4
+    assert out.count(": OK (") == len(FORM_IDS)
 
 
 def test_check_a_broken_form(capsys, tmp_path):

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kiosk.forms.catalogue import load_catalogue
+from kiosk.forms.catalogue import load_catalogue, load_service
 from kiosk.forms.loader import load_form
 from kiosk.forms.problems import FormError, Problem
 
@@ -115,9 +115,9 @@ def test_base_form_loads(tmp_path):
 
 def test_sample_forms_load_without_problems():
     paths = sorted(SAMPLE_FORMS.glob("*.yaml"))
-    assert len(paths) == 4
+    assert len(paths) == 8  # six forms and two information services
     for path in paths:
-        form = load_form(path)
+        form = load_service(path)
         assert form.warnings == [], [str(w) for w in form.warnings]
 
 
@@ -507,7 +507,9 @@ def test_catalogue_of_the_sample_forms_has_no_failures(tmp_path):
     catalogue = load_catalogue(folder)
     assert catalogue.failures == []
     assert sorted(catalogue.forms) == [
-        "feedback_services", "housing_assistance", "renew_driving_licence", "report_problem"]
+        "feedback_services", "housing_assistance", "market_square_consultation",
+        "market_trader_tax", "renew_driving_licence", "report_problem"]
+    assert sorted(catalogue.information) == ["health_services", "local_council"]
 
 
 def test_catalogue_of_a_missing_folder_reports_it(tmp_path):

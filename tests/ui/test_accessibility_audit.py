@@ -32,11 +32,43 @@ class Auditor:
             self.problems += [f"[{where}] {problem}" for problem in check(self.window)]
 
 
+def show_results(window) -> None:
+    """Running results for the consultation, as the sync worker keeps them (fetched earlier,
+    the kiosk offline now): its pages show bars, counts and when they were fetched."""
+    from kiosk.consultation import RESULTS_SETTING
+
+    counts = {"plan_a_trees": 14, "plan_b_market_hall": 9, "plan_c_parking": 4}
+    window.store.put_setting(RESULTS_SETTING, {
+        "etag": '"x"', "fetched_at": "2026-11-27T09:30:00.000000+00:00", "consultations": {
+            "market_square_consultation": {
+                "form_id": "market_square_consultation", "question": "plan", "total": 27,
+                "shown": True, "results_from": 10,
+                "options": [{"name": n, "count": c} for n, c in counts.items()]}}})
+    window.others.refresh_results()
+
+
 def walk_every_screen(window, driver, qtbot, language: str, look) -> None:
-    """Attract, the service list, every page of every sample form (with its errors shown
-    first), repeats, check your answers, the confirmation, saving for later, the resume
-    screen and the idle warning: `look` is called on each."""
+    """Attract, the service list (and one topic), every page of every information service
+    (and printing it), every page of every sample form (with its errors shown first; the
+    consultation with its results; the declaration's amounts and payment reference),
+    repeats, check your answers, the confirmation, saving for later, the resume screen and
+    the idle warning: `look` is called on each."""
     look("attract")
+    show_results(window)
+    driver.tap_named("primary", language=language)
+    look("service list")
+    driver.tap_named("topic", topic="council")
+    look("service list: one topic")
+    driver.tap_named("topic", topic="")
+    for service_id in sorted(window.catalogue.information):
+        driver.open_information(service_id, language)
+        service = window.catalogue.information[service_id]
+        for number in range(1, service.page_count + 1):
+            look(f"{service_id}: page {number}")
+            if number == service.page_count:
+                driver.tap_named("print")  # no printer here: it says so under the page
+                look(f"{service_id}: printing")
+            driver.tap_named("primary")  # Next page; on the last, back to the list
     for form_id in FORMS:
         driver.start(form_id, language)
         look(f"{form_id}: first page")

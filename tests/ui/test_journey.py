@@ -16,7 +16,8 @@ from .conftest import ROOT
 from .helpers import everything_shown_or_kept, heading
 
 ANSWERS = ROOT / "tests" / "kiosk" / "data" / "answers"
-FORMS = ["renew_driving_licence", "housing_assistance", "feedback_services", "report_problem"]
+FORMS = ["renew_driving_licence", "housing_assistance", "feedback_services", "report_problem",
+         "market_square_consultation", "market_trader_tax"]
 
 
 def answer_sets(form_id):

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QScroller,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -149,6 +150,11 @@ class Tile(QPushButton):
         super().__init__()
         self.setObjectName("tile")
         self.setAccessibleName(title)
+        # A push button is Fixed in height (its size hint); a tile is as tall as its wrapped
+        # words need at the width it is given, or a long description is cut at 200 %.
+        policy = QSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Minimum)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
         if description:
             self.setAccessibleDescription(description)
         row = QHBoxLayout(self)

@@ -25,11 +25,19 @@ class DoneScreen(Screen):
         self.delivery.setObjectName("delivery")
         self.delivery_language = language
         layout.addWidget(self.delivery)
+        self.after_reference = QVBoxLayout()  # a payment reference, for a declaration
+        layout.addLayout(self.after_reference)
         self._receipt_area(layout, language)
         if next_steps:
             layout.addWidget(label(next_steps))
+        self.at_end = QVBoxLayout()  # a consultation's results
+        layout.addLayout(self.at_end)
         layout.addStretch(1)
         self._show_with_finish(content, language)
+
+    def add_extra(self, widget: QWidget, at_end: bool = False) -> None:
+        """What a service adds to its confirmation (see ui/screens/outcome.py)."""
+        (self.at_end if at_end else self.after_reference).addWidget(widget)
 
     def _show_with_finish(self, content: QWidget, language: str) -> None:
         """The words scroll (a QR code on screen needs the room); Finish stays in sight."""

@@ -37,6 +37,8 @@ class PageScreen(Screen):
         self.inputs: dict[str, QuestionInput] = {}
         self.content: QWidget | None = None
         self.busy_message: str | None = None
+        self.extras = None  # (session, page) -> widgets a service adds (ui/other_services.py)
+        self.extra_widgets: list[QWidget] = []
 
     def start(self, session: Session) -> None:
         self.session = session
@@ -61,6 +63,9 @@ class PageScreen(Screen):
             self._summary(page, layout, language)
         else:
             self._questions(page, layout, language)
+        self.extra_widgets = list(self.extras(self.session, page)) if self.extras else []
+        for extra in self.extra_widgets:
+            layout.addWidget(extra)
         layout.addStretch(1)
         self.set_body(scrolling_above(content, self._actions(page, language)))
         self.content = content
@@ -83,9 +88,20 @@ class PageScreen(Screen):
             (b for b in self.findChildren(QPushButton) if b.objectName() == "primary"
              and b.isVisible()), None)
 
+    def spoken_text(self) -> str | None:
+        """What read-aloud says: the page (kiosk.forms.spoken), then what a service added."""
+        from kiosk.forms.spoken import spoken_page
+
+        if self.session is None:
+            return None
+        parts = [spoken_page(self.session.page(), self.session.language)]
+        parts += [extra.spoken() for extra in self.extra_widgets if hasattr(extra, "spoken")]
+        return " ".join(part for part in parts if part)
+
     def wipe(self) -> None:
         """Forget the visit: its session and every widget that showed its answers."""
         self.session = None
+        self.extra_widgets = []
         self.inputs = {}
         self.content = None
         self.busy_message = None

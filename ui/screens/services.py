@@ -1,4 +1,5 @@
-"""The service list: a language row and one large tile per form."""
+"""The service list: a language row, topic buttons, and one large tile per service: forms,
+information pages, consultations and declarations alike."""
 
 from __future__ import annotations
 
@@ -8,17 +9,27 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk import i18n
+from kiosk.forms.catalogue import service_id, topics_of
+from kiosk.information import Information
 from kiosk.paths import assets_dir
 
 from .button_row import ButtonRow
-from .common import Screen, Tile, button, label, scrolling
+from .common import OneOf, Screen, Tile, button, label, scrolling
 
 if TYPE_CHECKING:
     from kiosk.forms.catalogue import Catalogue
 
+ALL = ""  # the topic button that shows every service
+
+
+def _icon(name: str | None):
+    icon = assets_dir() / "icons" / f"{name or 'service'}.svg"
+    return icon if icon.is_file() else assets_dir() / "icons" / "service.svg"
+
 
 class ServicesScreen(Screen):
     service_chosen = Signal(str)
+    information_chosen = Signal(str)
     resume_chosen = Signal()
     language_chosen = Signal(str)
 
@@ -27,9 +38,16 @@ class ServicesScreen(Screen):
         self.catalogue, self.languages = catalogue, languages
         self.notices = notices or []  # for staff: a damaged database set aside, say
         self.language = languages[0]
+        self.topic = ALL  # the citizen's choice, kept while they come and go in this visit
+        self.tiles: list[Tile] = []
 
     def enter(self) -> None:
         self.show_in(self.language)
+
+    def wipe(self) -> None:
+        self.topic = ALL
+        self.tiles = []
+        self.set_body(None)
 
     def show_in(self, language: str) -> None:
         self.language = language
@@ -42,15 +60,19 @@ class ServicesScreen(Screen):
             languages.append(choice)
         layout.addWidget(ButtonRow(languages))
         layout.addWidget(label(i18n.text(language, "ui.choose_service"), "heading"))
-        if not self.catalogue.forms:
+        services = self.catalogue.services()
+        topics = self.catalogue.topics()
+        if self.topic not in topics:
+            self.topic = ALL
+        if topics:
+            layout.addWidget(label(i18n.text(language, "info.topics_caption"), "caption"))
+            layout.addWidget(self._topic_row(topics, language))
+        if not services:
             layout.addWidget(label(i18n.text(language, "ui.no_forms")))
-        for form in self.catalogue.forms.values():
-            title = form.title(language)
-            description = form.text(form.definition.settings.description, language)
-            icon = assets_dir() / "icons" / f"{form.definition.settings.icon or 'service'}.svg"
-            tile = Tile(title, description, icon if icon.is_file() else assets_dir() / "icons" / "service.svg")
-            tile.clicked.connect(lambda _=False, f=form.form_id: self.service_chosen.emit(f))
-            tile.setProperty("form_id", form.form_id)
+        self.tiles = []
+        for service in services:
+            tile = self._tile(service, language)
+            self.tiles.append(tile)
             layout.addWidget(tile)
         resume = Tile(i18n.text(language, "ui.continue_saved"),
                       i18n.text(language, "ui.continue_saved_line"))
@@ -61,3 +83,44 @@ class ServicesScreen(Screen):
         for notice in self.notices:
             layout.addWidget(label(notice, "notice"))
         self.set_body(scrolling(content))
+        self._filter()
+
+    def _tile(self, service, language: str) -> Tile:
+        ident = service_id(service)
+        if isinstance(service, Information):
+            tile = Tile(service.title(language), service.description(language),
+                        _icon(service.definition.settings.icon))
+            tile.setProperty("information", ident)
+            tile.clicked.connect(lambda _=False, s=ident: self.information_chosen.emit(s))
+        else:
+            settings = service.definition.settings
+            tile = Tile(service.title(language), service.text(settings.description, language),
+                        _icon(settings.icon))
+            tile.setProperty("form_id", ident)
+            tile.clicked.connect(lambda _=False, f=ident: self.service_chosen.emit(f))
+        tile.setProperty("service", ident)
+        tile.setProperty("topics", topics_of(service))
+        return tile
+
+    def _topic_row(self, topics: list[str], language: str) -> ButtonRow:
+        self.topic_choices = OneOf(self)
+        buttons = []
+        for topic in [ALL, *topics]:
+            words = i18n.text(language, f"topics.{topic}" if topic else "info.all_topics")
+            choice = button(words, "topic", lambda _=False, t=topic: self.choose_topic(t))
+            choice.setCheckable(True)
+            choice.setChecked(topic == self.topic)
+            choice.setProperty("topic", topic)
+            self.topic_choices.addButton(choice)
+            buttons.append(choice)
+        return ButtonRow(buttons, lead=len(buttons))  # from the start, like the words above
+
+    def choose_topic(self, topic: str) -> None:
+        """Only the services about this topic (ALL: every one); the tiles stay where they are
+        built, so the focus stays on the topic button for someone using keys."""
+        self.topic = topic
+        self._filter()
+
+    def _filter(self) -> None:
+        for tile in self.tiles:
+            tile.setVisible(self.topic == ALL or self.topic in (tile.property("topics") or []))

@@ -138,9 +138,10 @@ def test_the_kiosk_serves_only_the_yaml_forms_not_the_spreadsheets():
     # The spreadsheets and their script sit in a folder under the forms folder...
     assert {p.name for p in SAMPLES.iterdir() if p.suffix in (".xlsx", ".py")} == {
         *(f"{form_id}.xlsx" for form_id in FORM_IDS), "make_samples.py"}
-    # ...and the kiosk still serves exactly the four YAML forms, with nothing failing to load.
+    # ...and the kiosk still serves the YAML forms (these four among the samples), never the
+    # spreadsheets, with nothing failing to load.
     catalogue = load_catalogue(sample_forms_dir())
-    assert sorted(catalogue.forms) == FORM_IDS
+    assert set(FORM_IDS) <= set(catalogue.forms)
     assert catalogue.failures == []
     assert all(form.path.suffix == ".yaml" and form.path.parent == FORMS
                for form in catalogue.forms.values())

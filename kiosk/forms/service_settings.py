@@ -1,0 +1,58 @@
+"""The settings that make a form more than a form: the topics it is listed under, a
+consultation (a question whose answers are counted centrally) and a payment (a reference and
+how to pay, for a declaration). Checked with the rest of the form, by question and column."""
+
+from __future__ import annotations
+
+from ..information.loader import known_topics
+
+_AMOUNT_TYPES = ("integer", "decimal", "calculate")
+
+
+def check_service_settings(compiler) -> None:
+    """Report problems through the form compiler (kiosk.forms.loader._FormCompiler)."""
+    settings = compiler.definition.settings
+    for topic in settings.topics:
+        if topic not in known_topics():
+            compiler.error(f"'{topic}' is not a topic; use one of: {', '.join(known_topics())}",
+                           column="settings.topics")
+    if settings.consultation is not None:
+        _check_consultation(compiler, settings.consultation.question)
+    if settings.payment is not None:
+        _check_payment(compiler, settings.payment)
+
+
+def _question(compiler, name: str, column: str):
+    field = compiler.fields.get(name)
+    if field is None:
+        compiler.error(f"there is no question called '{name}'", column=column)
+    elif field.repeat is not None:
+        compiler.error(f"'{name}' is inside a repeat: it must be asked once", field, column)
+        return None
+    return field
+
+
+def _check_consultation(compiler, name: str) -> None:
+    column = "settings.consultation.question"
+    field = _question(compiler, name, column)
+    if field is None:
+        return
+    if field.type != "select_one":
+        compiler.error(f"the consultation's question '{name}' must be a select_one (one answer "
+                       f"per visit), not {field.type}", field, column)
+    elif field.spec.required is not True:
+        compiler.warn(f"the consultation's question '{name}' is not required, so a visit can "
+                      "end without an answer to it", field, column)
+
+
+def _check_payment(compiler, payment) -> None:
+    column = "settings.payment.amount"
+    field = _question(compiler, payment.amount, column)
+    if field is not None:
+        if field.type not in _AMOUNT_TYPES:
+            compiler.error(f"the amount to pay, '{payment.amount}', must be a number "
+                           f"({', '.join(_AMOUNT_TYPES)}), not {field.type}", field, column)
+        if not field.spec.receipt:
+            compiler.error(f"mark '{payment.amount}' receipt: true, so the receipt (and a "
+                           "reprint) can show the amount to pay", field, column)
+    compiler._check_text(payment.how_to_pay, None, "settings.payment.how_to_pay")

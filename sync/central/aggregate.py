@@ -1,0 +1,125 @@
+"""Open data: anonymised counts per form, per week and per answer option, ready to publish.
+
+Only answers to select_one and select_multiple questions are counted, and only values that are
+options of the form's own choice list: no free text can reach the file, whatever a submission
+holds. A row per form and ISO week counts its submissions (question and option empty), then a
+row per option chosen that week. Small cells are suppressed, never published:
+
+- primary: a count below the threshold (default 5) is left empty and marked suppressed;
+- secondary: in a select_one question the counts add up to the number who answered it, which
+  may be known (from the week's submissions, or another question everyone answered); so a
+  question with exactly one suppressed cell has its smallest published cell suppressed too,
+  and no single small count can be worked out by subtraction.
+
+No totals over weeks or over questions are written. Options nobody chose have no row.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TextIO
+
+from kiosk.forms.catalogue import load_catalogue
+from kiosk.forms.form import Form
+
+from .export import _cell as safe_cell  # no cell a spreadsheet would run as a formula
+
+COLUMNS = ("form_id", "week", "question", "option", "count", "suppressed")
+DEFAULT_THRESHOLD = 5
+_SELECTS = ("select_one", "select_multiple")
+
+
+@dataclass
+class Aggregate:
+    rows: list[tuple[str, str, str, str, int | None]] = field(default_factory=list)
+    suppressed: int = 0
+    skipped: Counter = field(default_factory=Counter)  # form_id -> submissions not counted
+
+
+def definitions(folders: Iterable[Path]) -> dict[str, dict[str, Form]]:
+    """Every form version found in the folders: form_id -> version -> Form."""
+    found: dict[str, dict[str, Form]] = defaultdict(dict)
+    for folder in folders:
+        if not Path(folder).is_dir():
+            continue
+        catalogue = load_catalogue(folder)
+        for (form_id, version), form in catalogue.versions.items():
+            found[form_id].setdefault(version, form)
+    return found
+
+
+def _definition(forms: dict[str, dict[str, Form]], form_id: str, version: str) -> Form | None:
+    versions = forms.get(form_id) or {}
+    return versions.get(version) or (versions[max(versions)] if versions else None)
+
+
+def iso_week(stamp: str) -> str:
+    year, week, _ = datetime.fromisoformat(stamp).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _select_questions(form: Form) -> dict[str, tuple[str, set[str]]]:
+    """Select questions outside repeats: name -> (type, the option names it can have)."""
+    return {field.name: (field.type, {choice.name for choice in form.choices(field)})
+            for field in form.fields.values()
+            if field.type in _SELECTS and field.repeat is None}
+
+
+def aggregate(records: Iterable[dict], forms: dict[str, dict[str, Form]],
+              threshold: int = DEFAULT_THRESHOLD) -> Aggregate:
+    submissions: Counter = Counter()  # (form_id, week)
+    cells: Counter = Counter()  # (form_id, week, question, option)
+    kinds: dict[tuple[str, str], str] = {}  # (form_id, question) -> select type
+    result = Aggregate()
+    for record in records:
+        form = _definition(forms, record["form_id"], record.get("form_version", ""))
+        if form is None:
+            result.skipped[record["form_id"]] += 1
+            continue
+        week = iso_week(record["created_at"])
+        submissions[(form.form_id, week)] += 1
+        answers = record.get("answers") if isinstance(record.get("answers"), dict) else {}
+        for name, (kind, options) in _select_questions(form).items():
+            kinds[(form.form_id, name)] = kind
+            given = answers.get(name)
+            chosen = given if isinstance(given, list) else [given]
+            for option in {value for value in chosen if isinstance(value, str)} & options:
+                cells[(form.form_id, week, name, option)] += 1
+    groups: dict[tuple[str, str, str], dict[str, int]] = defaultdict(dict)
+    for (form_id, week, question, option), count in cells.items():
+        groups[(form_id, week, question)][option] = count
+    for (form_id, week), count in sorted(submissions.items()):
+        result.rows.append(_cell(result, (form_id, week, "", ""), count, count < threshold))
+        for (f, w, question), counts in sorted(groups.items()):
+            if (f, w) != (form_id, week):
+                continue
+            hidden = {option for option, n in counts.items() if n < threshold}
+            shown = sorted((n, option) for option, n in counts.items() if option not in hidden)
+            if kinds[(f, question)] == "select_one" and len(hidden) == 1 and shown:
+                hidden.add(shown[0][1])  # secondary: the lone small cell cannot be derived
+            for option in sorted(counts):
+                result.rows.append(_cell(result, (f, w, question, option), counts[option],
+                                         option in hidden))
+    return result
+
+
+def _cell(result: Aggregate, key: tuple[str, str, str, str], count: int,
+          suppress: bool) -> tuple[str, str, str, str, int | None]:
+    if suppress:
+        result.suppressed += 1
+        return (*key, None)
+    return (*key, count)
+
+
+def write_aggregate(result: Aggregate, out: TextIO) -> int:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for form_id, week, question, option, count in result.rows:
+        writer.writerow([safe_cell(form_id), week, safe_cell(question), safe_cell(option),
+                         "" if count is None else count, "true" if count is None else "false"])
+    return len(result.rows)

@@ -1,0 +1,27 @@
+"""Consultation results from the central service, kept in the kiosk's settings table so the
+screens can show them offline too, with the time they were fetched.
+
+Only counts arrive (the service never sends who answered what). An unchanged answer (304)
+still records the time: the results shown are then known to be current.
+"""
+
+from __future__ import annotations
+
+from kiosk.consultation import RESULTS_SETTING
+from kiosk.store.clock import iso
+
+
+def pull_results(transport, store, now) -> bool:
+    """Ask for the results (with the last ETag) and keep them; True when they changed."""
+    kept = store.setting(RESULTS_SETTING) or {}
+    answer = transport.consultation_results(kept.get("etag") if kept.get("consultations")
+                                            is not None else None)
+    if answer is None:
+        store.put_setting(RESULTS_SETTING, {**kept, "fetched_at": iso(now)})
+        return False
+    etag, consultations = answer
+    by_form = {entry["form_id"]: entry for entry in consultations
+               if isinstance(entry.get("form_id"), str)}
+    store.put_setting(RESULTS_SETTING, {"etag": etag, "fetched_at": iso(now),
+                                        "consultations": by_form})
+    return by_form != kept.get("consultations")
