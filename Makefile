@@ -4,8 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PACKAGE_STAMP := $(VENV)/.installed-package
 
-.PHONY: run test bench lint screenshots i18n system-deps clean
+.PHONY: run test bench lint screenshots i18n system-deps package clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,8 +14,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
+$(PACKAGE_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,package]'
+	@touch $(PACKAGE_STAMP)
+
 system-deps:
 	@sh build/install-system-deps.sh
+
+# The one-folder bundle IT deploys (dist/kiosk/), then its checks: size, libraries, and
+# `kiosk self-test` with no Python around it. PyInstaller's work files go to build/work/.
+package: $(PACKAGE_STAMP)
+	@sh build/install-system-deps.sh --package
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --workpath build/work --distpath dist build/kiosk.spec
+	sh build/check-bundle.sh dist/kiosk
 
 run: $(STAMP) system-deps
 	$(BIN)/kiosk run --windowed
@@ -22,7 +34,7 @@ run: $(STAMP) system-deps
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
+bench: $(PACKAGE_STAMP)
 	$(BIN)/python tests/bench/run.py
 
 screenshots: $(STAMP) system-deps
@@ -35,4 +47,4 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) dist bench-results.json .pytest_cache
+	rm -rf $(VENV) dist build/work bench-results.json .pytest_cache

@@ -1,11 +1,23 @@
 #!/bin/sh
 # The system libraries Qt needs on Debian/Ubuntu, fonts for every language the kiosk speaks,
-# the speech engine for read-aloud, and the tools the receipt tests use (zbar, poppler). Installs the missing ones when run as root with apt-get; otherwise prints the
-# exact command to run.
+# the speech engine for read-aloud, the tools the receipt tests use (zbar, poppler), and what
+# the deployment recipes' tests use (shellcheck, and cage with XWayland for the kiosk's
+# session: systemd-analyze checks its unit against the real program); with --package, the
+# tools `make package` uses too. Installs the missing ones when run as
+# root with apt-get; otherwise prints the exact command to run.
 PACKAGES="libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libglib2.0-0 \
 libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 \
 libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-dejavu-core fonts-noto-core \
-zbar-tools poppler-utils libpulse0 speech-dispatcher speech-dispatcher-espeak-ng espeak-ng"
+zbar-tools poppler-utils libpulse0 speech-dispatcher speech-dispatcher-espeak-ng espeak-ng \
+shellcheck cage xwayland"
+# `make package` also needs binutils (PyInstaller reads the libraries), ICU's own tools with
+# a C compiler to build the bundle's smaller ICU data library (build/icu_trim.py), and the
+# Wayland client libraries the bundle's Wayland plugin takes from the system (so that the
+# bundle's check can load every library in it, as a kiosk in a cage session does).
+if [ "${1:-}" = "--package" ]; then
+    PACKAGES="$PACKAGES binutils gcc icu-devtools libwayland-client0 libwayland-cursor0 \
+libwayland-egl1"
+fi
 
 command -v dpkg-query >/dev/null 2>&1 || exit 0   # not a Debian-family system: nothing to do
 
@@ -21,6 +33,7 @@ done
 
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
     echo "Installing the system libraries Qt needs:$missing"
+    # shellcheck disable=SC2086 # one word per package
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
 else
     echo "Qt needs these system libraries. Install them with:"

@@ -1,0 +1,80 @@
+"""`kiosk doctor`: each destination reached as the sync worker reaches it: over TLS that is
+verified (or a private CA's, with ca_file), the token accepted, the sealing key the pinned one.
+The central service's Date header is kept for the clock's check."""
+
+from __future__ import annotations
+
+import contextlib
+from email.utils import parsedate_to_datetime
+
+from kiosk.config import is_loopback
+from kiosk.doctor import FAIL, OK, WARN, Findings, Row
+
+
+def check_destinations(config, findings: Findings) -> list[Row]:
+    if not config.destinations:
+        return [Row("central", WARN, "no destination is configured: submissions stay on this "
+                    "kiosk", "add a [destinations.central] table (`kiosk central init` prints "
+                    "one)")]
+    rows = []
+    for name, destination in config.destinations.items():
+        check = f"central ({name})"
+        row = _reach(check, destination, config.site_id, findings)
+        if row.status == OK and destination.url.startswith("http:"):
+            if is_loopback(destination.url):
+                row.found += " (plain http, this machine only)"
+            else:
+                row = Row(check, WARN, row.found + " over plain http: not encrypted",
+                          "use https (allow_http is for a network IT trusts)")
+        rows.append(row)
+    return rows
+
+
+def _reach(check: str, destination, site_id: str, findings: Findings) -> Row:
+    import requests
+
+    from .transport import AuthRefused, KeyMismatch, LinkDown, RestTransport
+
+    session = requests.Session()
+
+    def remember_date(response, *args, **kwargs):
+        said = response.headers.get("Date")
+        if said:
+            with contextlib.suppress(TypeError, ValueError):  # a Date that is not one
+                findings.server_dates.append(parsedate_to_datetime(said))
+
+    session.hooks["response"].append(remember_date)
+    shown = destination.shown_url
+    advice_link = ("check the url, the network and the firewall; for a private certificate "
+                   "authority set ca_file")
+    if destination.type == "openrosa":
+        from .openrosa.transport import OpenRosaTransport
+
+        transport = OpenRosaTransport(destination, session=session)
+        try:
+            transport.probe()
+        except AuthRefused as refused:
+            return Row(check, FAIL, str(refused), "check this destination's url, username and "
+                       "password")
+        except LinkDown as down:
+            return Row(check, FAIL, f"{shown}: {down}", advice_link)
+        finally:
+            transport.close()
+        return Row(check, OK, f"{shown}: the OpenRosa server answered and accepts this kiosk")
+    transport = RestTransport(destination, site_id, session=session)
+    try:
+        transport.probe()  # GET /health: reached, over TLS that was verified
+        transport.forms(None)  # an authenticated request: the token is accepted
+        transport.fetch_key()  # the key it offers is the pinned one
+    except AuthRefused as refused:
+        return Row(check, FAIL, str(refused), "put the token `kiosk central add-device` printed "
+                   "in the config (or ask for a new one)")
+    except KeyMismatch as mismatch:
+        return Row(check, FAIL, str(mismatch), "check key_fingerprint against the central "
+                   "service's; never send to a key that is not the pinned one")
+    except LinkDown as down:
+        return Row(check, FAIL, f"{shown}: {down}", advice_link)
+    finally:
+        transport.close()
+    tls = ", TLS verified" if destination.url.startswith("https:") else ""
+    return Row(check, OK, f"{shown}: reached{tls}, token accepted, sealing key as pinned")

@@ -1,0 +1,75 @@
+"""build/kiosk.example.toml documents every key, with its default, and loads as it is; and a
+mistake anywhere in a configuration (a table too, or the environment) is named."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from kiosk.config import Config, ConfigError, Destination, load_config
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "build" / "kiosk.example.toml"
+LINES = EXAMPLE.read_text(encoding="utf-8").splitlines()
+
+
+def _documented(key: str) -> tuple[bool, str]:
+    """Whether `key = ...` is in the file (set, or commented out), and the comment above it."""
+    for number, line in enumerate(LINES):
+        if re.match(rf"^(# )?{key} = ", line):
+            comment = []
+            for above in reversed(LINES[:number]):
+                if not above.startswith("#") or re.match(r"^# ?\w+ = ", above):
+                    break
+                comment.insert(0, above)
+            return True, " ".join(comment)
+    return False, ""
+
+
+@pytest.mark.parametrize("key", [name for name in Config.model_fields
+                                 if name not in ("source", "destinations")])
+def test_every_key_is_in_the_example_with_its_meaning_and_default(key):
+    present, comment = _documented(key)
+    assert present, f"{key} is missing from {EXAMPLE.name}"
+    assert "Default" in comment, f"{key} has no default written above it"
+    assert len(comment) > 40, f"{key} is not explained"
+
+
+@pytest.mark.parametrize("key", list(Destination.model_fields))
+def test_every_destination_key_is_in_the_example_with_its_default(key):
+    present, comment = _documented(key)
+    assert present, f"destinations: {key} is missing from {EXAMPLE.name}"
+    assert "Default" in comment or "required" in comment.lower(), key
+
+
+def test_the_example_loads_as_it_is():
+    config = load_config(EXAMPLE, environ={})
+    assert config.site_id == "LIB01" and config.receipt_layout == "roll80"
+    assert config.destinations["central"].device_id == "lib01-kiosk-1"
+
+
+def test_a_misspelt_key_inside_a_destination_is_named(tmp_path):
+    text = EXAMPLE.read_text(encoding="utf-8").replace("timeout_seconds = 20",
+                                                      "timeout_secs = 20")
+    file = tmp_path / "kiosk.toml"
+    file.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_config(file, environ={})
+    assert f"{file}: 'destinations.central.timeout_secs': unknown key" in str(error.value)
+
+
+def test_a_wrong_type_inside_a_destination_is_named(tmp_path):
+    text = EXAMPLE.read_text(encoding="utf-8").replace("retry_max_seconds = 1800",
+                                                      'retry_max_seconds = "half an hour"')
+    file = tmp_path / "kiosk.toml"
+    file.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_config(file, environ={})
+    assert "'destinations.central.retry_max_seconds'" in str(error.value)
+    assert "number" in str(error.value)
+
+
+def test_a_wrong_type_from_the_environment_names_the_variable(tmp_path):
+    with pytest.raises(ConfigError) as error:
+        load_config(EXAMPLE, environ={"KIOSK_IDLE_SECONDS": "a minute and a half"})
+    assert "KIOSK_IDLE_SECONDS (environment)" in str(error.value)
+    assert "'idle_seconds'" not in str(error.value)
