@@ -44,3 +44,35 @@ def test_bool_signals_keep_true_and_false_alive(qtbot):
     changes = drift(lambda: emitter.flag.emit(True))
     assert received["true"] == TAPS
     assert all(abs(change) < TAPS // 10 for change in changes.values()), changes
+
+
+def test_visits_leave_no_widgets_behind(window, driver, qtbot):
+    """Every visit builds its screens anew: nothing of one may stay alive after the wipe (a
+    choice group on the long-lived service list once kept each visit's topic buttons)."""
+    import gc
+
+    import shiboken6
+
+    from ui.screens.common import OneOf
+
+    answers = {"category": "graffiti", "problem_detail": "graffiti_public_property",
+               "location": "Test Street", "urgency": "not_urgent"}
+
+    def leftovers() -> tuple[int, int]:
+        qtbot.wait(1)  # deleteLater() runs when Qt is idle
+        gc.collect()
+        live = [o for o in gc.get_objects() if isinstance(o, QObject)]
+        return (sum(isinstance(o, OneOf) for o in live),
+                sum(isinstance(o, QPushButton) and not shiboken6.isValid(o) for o in live))
+
+    def visit() -> None:
+        driver.start("report_problem")
+        driver.complete(answers)
+        driver.tap_named("primary")  # Finish: the wipe
+
+    visit()
+    groups, dead_buttons = leftovers()
+    for _ in range(5):
+        visit()
+    assert leftovers()[0] <= groups  # no new choice group per visit
+    assert leftovers()[1] <= dead_buttons  # no deleted button kept by Python

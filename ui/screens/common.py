@@ -85,10 +85,17 @@ class OneOf(QObject):
 
     def addButton(self, button: QAbstractButton) -> None:
         self._buttons.append(button)
-        button.clicked.connect(lambda _=False, b=button: self._choose(b))
+        # A method, not a lambda holding the button: PySide keeps a lambda connection (and
+        # so this group and every button it names) alive after the widgets are deleted.
+        button.clicked.connect(self._clicked)
 
     def buttons(self) -> list[QAbstractButton]:
         return list(self._buttons)
+
+    def _clicked(self) -> None:
+        chosen = self.sender()
+        if isinstance(chosen, QAbstractButton):
+            self._choose(chosen)
 
     def _choose(self, chosen: QAbstractButton) -> None:
         for other in self._buttons:

@@ -103,7 +103,6 @@ class ServicesScreen(Screen):
         return tile
 
     def _topic_row(self, topics: list[str], language: str) -> ButtonRow:
-        self.topic_choices = OneOf(self)
         buttons = []
         for topic in [ALL, *topics]:
             words = i18n.text(language, f"topics.{topic}" if topic else "info.all_topics")
@@ -111,9 +110,14 @@ class ServicesScreen(Screen):
             choice.setCheckable(True)
             choice.setChecked(topic == self.topic)
             choice.setProperty("topic", topic)
-            self.topic_choices.addButton(choice)
             buttons.append(choice)
-        return ButtonRow(buttons, lead=len(buttons))  # from the start, like the words above
+        row = ButtonRow(buttons, lead=len(buttons))  # from the start, like the words above
+        # The group belongs to the row, so it goes with it when the list is built again (on
+        # the screen itself it would outlive every visit, holding its buttons).
+        self.topic_choices = OneOf(row)
+        for choice in buttons:
+            self.topic_choices.addButton(choice)
+        return row
 
     def choose_topic(self, topic: str) -> None:
         """Only the services about this topic (ALL: every one); the tiles stay where they are
