@@ -40,11 +40,12 @@ class Screen(QWidget):
         if self.body is not None:
             old = self.body
             self.outer.removeWidget(old)
-            old.hide()
-            # Out of the window at once (nothing of it can be found or shown), deleted when
-            # Qt is idle: it may hold the button whose click brought us here.
-            old.setParent(None)
-            old.deleteLater()
+            if not _keep_scroll_areas(old):
+                old.hide()
+                # Out of the window at once (nothing of it can be found or shown), deleted
+                # when Qt is idle: it may hold the button whose click brought us here.
+                old.setParent(None)
+                old.deleteLater()
             self._retired = old
         self.body = body
         if body is not None:
@@ -109,16 +110,53 @@ def scrolling(content: QWidget) -> QScrollArea:
 
     Touch gestures only: the mouse-button gesture holds back every press to see whether it
     becomes a drag, which delays taps on buttons."""
+    area = _spare_areas.pop() if _spare_areas else _new_scroll_area()
+    area.setWidget(content)
+    area.verticalScrollBar().setValue(0)
+    return area
+
+
+# Scroll areas are kept and used again rather than made for every page. QScroller.grabGesture
+# registers a new gesture number for each new area, and PySide makes a Python enum class for
+# each number it is handed that is never freed: about 11 KB for every page shown, which adds
+# up on a kiosk that runs for weeks.
+_spare_areas: list[QScrollArea] = []
+_MOST_SPARE = 8
+
+
+def _new_scroll_area() -> QScrollArea:
     area = QScrollArea()
+    area.setProperty("reusable", True)
     area.setWidgetResizable(True)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    area.setWidget(content)
     area.setFrameShape(QScrollArea.Shape.NoFrame)
     # Tab goes from control to control (the area scrolls to each); the area itself is not a
     # stop, or a keyboard user lands on something that shows no focus and does nothing.
     area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.TouchGesture)
     return area
+
+
+def _keep_scroll_areas(old: QWidget) -> bool:
+    """Take the reusable scroll areas out of a body that is going, for the next pages, and
+    delete what they showed. True when the body was itself such an area (it is kept)."""
+    areas = [old] if isinstance(old, QScrollArea) else old.findChildren(QScrollArea)
+    kept = False
+    for area in areas:
+        if not area.property("reusable") or len(_spare_areas) >= _MOST_SPARE:
+            continue
+        QScroller.scroller(area.viewport()).stop()
+        shown = area.takeWidget()
+        if shown is not None:  # deleted when Qt is idle, as the rest of the body is
+            shown.hide()
+            shown.setParent(None)
+            shown.deleteLater()
+        # Hidden by leaving its parent, never by hide(): a widget hidden on purpose stays
+        # hidden in the next layout it is put in.
+        area.setParent(None)
+        _spare_areas.append(area)
+        kept = kept or area is old
+    return kept
 
 
 def bring_into_view(widget: QWidget, margin: int = 48) -> None:
