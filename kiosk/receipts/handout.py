@@ -8,19 +8,18 @@ the roll is cut to its length anyway.
 from __future__ import annotations
 
 import dataclasses
-import io
 from dataclasses import dataclass
 from datetime import datetime
 
 from reportlab.lib.utils import ImageReader
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate
+from reportlab.platypus import Flowable, KeepTogether
 
 from .. import i18n
 from ..information.service import InfoPageView
 from . import fonts
 from .content import check_layout
 from .layout import LAYOUT_SPECS, Layout
-from .render import _roll, _Writer
+from .render import _roll, _Writer, a4_pages
 
 SCALES = (1.0, 0.9, 0.8, 0.72, 0.65)  # tried in turn until an A4 handout fits one page
 
@@ -97,18 +96,6 @@ def _block(w: _Writer, block, spec: Layout) -> list[Flowable]:
     return []
 
 
-def _a4_pages(story: list[Flowable], spec: Layout, title: str, language: str) -> tuple[bytes, int]:
-    buffer = io.BytesIO()
-    frame = Frame(spec.margin_x, spec.margin_bottom, spec.content_width,
-                  spec.page_height - spec.margin_top - spec.margin_bottom,
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-    doc = BaseDocTemplate(buffer, pagesize=(spec.page_width, spec.page_height), title=title,
-                          author="", subject="", creator="Public service kiosk", lang=language,
-                          invariant=True, pageTemplates=[PageTemplate("page", [frame])])
-    doc.build(story)
-    return buffer.getvalue(), doc.page
-
-
 def render_handout(content: HandoutContent, layout: str = "a4") -> bytes:
     """The handout as PDF bytes; layout "a4" (one page when it can be) or "roll80"."""
     spec = LAYOUT_SPECS[check_layout(layout)]
@@ -117,7 +104,7 @@ def render_handout(content: HandoutContent, layout: str = "a4") -> bytes:
         return _roll(_story(content, spec), spec, content.title, content.language)
     pdf = b""
     for scale in SCALES:
-        pdf, pages = _a4_pages(_story(content, _scaled(spec, scale)), spec, content.title,
+        pdf, pages = a4_pages(_story(content, _scaled(spec, scale)), spec, content.title,
                                content.language)
         if pages == 1:
             break

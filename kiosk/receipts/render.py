@@ -120,6 +120,11 @@ def _slip_story(content: DraftSlipContent, spec: Layout) -> list[Flowable]:
 
 
 def _a4(story: list[Flowable], spec: Layout, title: str, language: str) -> bytes:
+    return a4_pages(story, spec, title, language)[0]
+
+
+def a4_pages(story: list[Flowable], spec: Layout, title: str, language: str) -> tuple[bytes, int]:
+    """The story on A4 pages: the PDF and how many pages it took (a handout wants one)."""
     buffer = io.BytesIO()
     frame = Frame(spec.margin_x, spec.margin_bottom, spec.content_width,
                   spec.page_height - spec.margin_top - spec.margin_bottom,
@@ -128,7 +133,7 @@ def _a4(story: list[Flowable], spec: Layout, title: str, language: str) -> bytes
                           author="", subject="", creator="Public service kiosk", lang=language,
                           invariant=True, pageTemplates=[PageTemplate("page", [frame])])
     doc.build(story)
-    return buffer.getvalue()
+    return buffer.getvalue(), doc.page
 
 
 def _roll(story: list[Flowable], spec: Layout, title: str, language: str) -> bytes:
