@@ -129,13 +129,14 @@ def test_the_handout_is_one_page_with_the_contacts_on_it(language, layout):
 
 
 def test_the_a4_handout_shrinks_to_fit_one_page():
-    from kiosk.receipts.handout import _a4_pages, _story
+    from kiosk.receipts.handout import _story
     from kiosk.receipts.layout import LAYOUT_SPECS
+    from kiosk.receipts.render import a4_pages
 
     content = handout_content(sample("health_services"), "fr", Config(site_id="LIB01"), PRINTED)
     spec = LAYOUT_SPECS["a4"]
     render_handout(content, "a4")  # registers the fonts
-    _, pages_at_full_size = _a4_pages(_story(content, spec), spec, content.title, "fr")
+    _, pages_at_full_size = a4_pages(_story(content, spec), spec, content.title, "fr")
     assert pages_at_full_size == 2  # the French words need more room than one sheet at 13 pt
     assert len(PdfReader(io.BytesIO(render_handout(content, "a4"))).pages) == 1
 
