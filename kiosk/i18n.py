@@ -6,8 +6,8 @@ translation never shows a blank or a key name.
 
 from __future__ import annotations
 
-import hashlib
 import json
+import zlib
 from functools import cache
 from pathlib import Path
 
@@ -30,6 +30,12 @@ def _compiled() -> dict:
         return {}
 
 
+def source_checksum(raw: bytes) -> int:
+    """Tells an edited YAML file from the one compiled (a CRC, not a hash: it guards against
+    mistakes, not attacks, and hashlib would load OpenSSL before the first paint)."""
+    return zlib.crc32(raw)
+
+
 def _parse(text: str) -> dict:
     import yaml  # only when the compiled copy is missing or out of date
 
@@ -44,7 +50,7 @@ def _catalogue(language: str) -> dict:
         return {}
     raw = path.read_bytes()
     compiled = _compiled().get(language)
-    if compiled and compiled.get("sha256") == hashlib.sha256(raw).hexdigest():
+    if compiled and compiled.get("crc32") == source_checksum(raw):
         return compiled["text"]
     return _parse(raw.decode("utf-8"))  # a new or edited file counts at once, compiled or not
 
@@ -55,7 +61,7 @@ def compile_catalogues() -> Path:
     data = {}
     for path in sorted(folder.glob("*.yaml")):
         raw = path.read_bytes()
-        data[path.stem] = {"sha256": hashlib.sha256(raw).hexdigest(),
+        data[path.stem] = {"crc32": source_checksum(raw),
                            "text": _parse(raw.decode("utf-8"))}
     target = folder / COMPILED
     target.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n",

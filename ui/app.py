@@ -51,7 +51,7 @@ def it_settings(config) -> dict[str, str]:
 def run_app(config_path: str | None, *, windowed: bool = False, language: str | None = None,
             demo: bool = False, forms: str | None = None, quit_after: float | None = None,
             report_paint: bool = False) -> int:
-    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from .main_window import MainWindow
@@ -127,6 +127,8 @@ def run_app(config_path: str | None, *, windowed: bool = False, language: str | 
         window.resize(1024, 768)
         window.show()
     else:
+        from PySide6.QtCore import Qt
+
         window.setWindowFlag(Qt.WindowType.FramelessWindowHint)
         window.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint)
         # The whole screen even with no window manager to honour "fullscreen" (a bare X

@@ -7,7 +7,7 @@ import logging
 import sys
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -23,10 +23,12 @@ from PySide6.QtWidgets import (
 from kiosk import i18n
 
 from .screens.attract import AttractScreen
-from .screens.common import Screen, bring_into_view
+from .screens.common import Screen, bring_into_view, turn_on_touch_scrolling
 from .screens.header import Header
 from .style import TEXT_SIZES, THEME_NAMES, stylesheet
 
+# Qt's enum namespace is imported where it is used, never here: PySide builds its Python enums
+# on first import (about 15 ms), and the attract screen is painted before that.
 if TYPE_CHECKING:  # the heavy modules load after the first paint (see attach)
     from kiosk.forms.catalogue import Catalogue
     from kiosk.store import Store
@@ -115,6 +117,7 @@ class MainWindow(QMainWindow):
         from .tasks import TaskRunner
 
         self.catalogue, self.store = catalogue, store
+        turn_on_touch_scrolling()
         self.tasks = TaskRunner()
         self.keyboard = OnScreenKeyboard(self.language)
         self.keyboard.hide()
@@ -229,6 +232,8 @@ class MainWindow(QMainWindow):
             self.keys.place_focus(screen)
 
     def set_language(self, language: str) -> None:
+        from PySide6.QtCore import Qt
+
         self.language = language if language in LANGUAGES else self.default_language
         QApplication.setLayoutDirection(
             Qt.LayoutDirection.RightToLeft if i18n.direction(self.language) == "rtl"
@@ -598,6 +603,8 @@ class MainWindow(QMainWindow):
             return
         self.keyboard.set_mode(box.property("keyboard") or "text")
         self.keyboard.show()
+        from PySide6.QtCore import Qt
+
         box.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _keyboard_done(self) -> None:
@@ -632,6 +639,8 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def keyPressEvent(self, event) -> None:
+        from PySide6.QtCore import Qt
+
         if self.locked and event.key() == Qt.Key.Key_Escape:
             return  # Escape leaves nothing
         super().keyPressEvent(event)

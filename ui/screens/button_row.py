@@ -7,8 +7,8 @@ order). In each row the first `lead` buttons keep to the start (Back) and the re
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt
-from PySide6.QtWidgets import QLayout, QPushButton, QSizePolicy, QStyle, QWidget, QWidgetItem
+from PySide6.QtCore import QRect, QSize
+from PySide6.QtWidgets import QLayout, QPushButton, QSizePolicy, QWidget, QWidgetItem
 
 GAP = 8
 
@@ -32,9 +32,6 @@ class _Flow(QLayout):
 
     def takeAt(self, index: int):
         return self._items.pop(index) if 0 <= index < len(self._items) else None
-
-    def expandingDirections(self) -> Qt.Orientation:
-        return Qt.Orientation(0)
 
     def hasHeightForWidth(self) -> bool:
         return True
@@ -92,10 +89,11 @@ class _Flow(QLayout):
             head, tail = widths[:leading], widths[leading:]
             xs = _run(rect.x(), head) + _run(rect.x() + rect.width() - _span(tail), tail)
         parent = self.parentWidget()
-        direction = parent.layoutDirection() if parent else Qt.LayoutDirection.LeftToRight
+        mirrored = parent is not None and parent.isRightToLeft()
         for (_, item), x, width in zip(row, xs, widths, strict=True):
-            place = QRect(QPoint(x, top), QSize(width, height))
-            item.setGeometry(QStyle.visualRect(direction, rect, place))
+            if mirrored:  # the same distance from the right edge as it had from the left
+                x = 2 * rect.x() + rect.width() - x - width
+            item.setGeometry(QRect(x, top, width, height))
 
 
 def _span(widths: list[int]) -> int:

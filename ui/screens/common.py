@@ -1,11 +1,15 @@
-"""Small builders the screens share."""
+"""Small builders the screens share.
+
+The attract screen is built from these before its first paint, and before then nothing may
+import Qt's enum namespace (PySide builds its Python enums on first import, about 15 ms of the
+kiosk's start): enum-valued settings here are made by property name."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSize, Qt
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QObject, QSize
 from PySide6.QtWidgets import (
     QAbstractButton,
     QHBoxLayout,
@@ -56,7 +60,7 @@ class Screen(QWidget):
 def label(text: str, name: str = "") -> QLabel:
     widget = QLabel(text)
     widget.setWordWrap(True)
-    widget.setTextFormat(Qt.TextFormat.PlainText)
+    widget.setProperty("textFormat", "PlainText")  # never markup, whatever an answer holds
     if name:
         widget.setObjectName(name)
     return widget
@@ -128,13 +132,40 @@ def _new_scroll_area() -> QScrollArea:
     area = QScrollArea()
     area.setProperty("reusable", True)
     area.setWidgetResizable(True)
-    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setProperty("horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
     area.setFrameShape(QScrollArea.Shape.NoFrame)
     # Tab goes from control to control (the area scrolls to each); the area itself is not a
     # stop, or a keyboard user lands on something that shows no focus and does nothing.
-    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+    area.setProperty("focusPolicy", "NoFocus")
+    # A viewport of our own: the one Qt makes is unknown to PySide, and handing it over the
+    # first time makes PySide build every widget class it has (15 ms of the start).
+    viewport = QWidget()
+    viewport.setObjectName("qt_scrollarea_viewport")
+    area.setViewport(viewport)
+    if _touch_scrolling_on:
+        _scroll_by_touch(area)
+    else:
+        _touch_later.append(area)
     return area
+
+
+def _scroll_by_touch(area: QScrollArea) -> None:
+    QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+
+
+# grabGesture answers with a Qt enum, so the attract screen's scroll area takes touch once it
+# has been painted (the window turns it on when the forms are attached).
+_touch_scrolling_on = False
+_touch_later: list[QScrollArea] = []
+
+
+def turn_on_touch_scrolling() -> None:
+    global _touch_scrolling_on
+    _touch_scrolling_on = True
+    while _touch_later:
+        area = _touch_later.pop()
+        with contextlib.suppress(RuntimeError):  # deleted in the meantime (the pool was full)
+            _scroll_by_touch(area)
 
 
 def _keep_scroll_areas(old: QWidget) -> bool:
@@ -193,6 +224,9 @@ class Tile(QPushButton):
 
     def __init__(self, title: str, description: str = "", icon: Path | None = None):
         super().__init__()
+        from PySide6.QtCore import Qt  # not at the top: this module is in the first paint
+        from PySide6.QtGui import QIcon
+
         self.setObjectName("tile")
         self.setAccessibleName(title)
         # A push button is Fixed in height (its size hint); a tile is as tall as its wrapped
