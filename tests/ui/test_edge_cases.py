@@ -5,7 +5,7 @@ from textwrap import dedent
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
 from kiosk.config import Config
 from kiosk.forms.catalogue import load_catalogue
@@ -119,3 +119,19 @@ def test_send_with_a_missing_answer_says_what_is_wrong(qtbot, store, tmp_path):
     qtbot.mouseClick(send, Qt.MouseButton.LeftButton)
     assert heading(window) in ("There is a problem", "Why")
     assert "There is a problem" in visible_texts(window)
+
+
+def test_an_answer_that_looks_like_markup_is_shown_as_typed(qtbot, store, tmp_path):
+    folder = one_form(tmp_path, """\
+        - {type: text, name: name, label: Your name}
+        """)
+    window = open_window(qtbot, store, folder)
+    click_tile_containing(qtbot, window, "Review form")
+    typed = "<b>Sam</b> & <i>Co</i>"
+    type_into_first_box(qtbot, window, typed)
+    click(qtbot, window, "Continue")
+    assert heading(window) == "Check your answers before sending"
+    shown = [w for w in window.findChildren(QLabel) if w.isVisible() and w.text() == typed]
+    assert shown, visible_texts(window)
+    # Plain text: the citizen sees the brackets they typed, not bold and italic words.
+    assert all(w.textFormat() == Qt.TextFormat.PlainText for w in shown)
