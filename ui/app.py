@@ -37,6 +37,19 @@ def after_first_paint(widget, action: Callable[[], None]) -> None:
     widget.installEventFilter(watcher)
 
 
+def keep_on_top(window) -> None:
+    """Frameless and above every other window (a notice from another program cannot cover the
+    kiosk). Told to the window system for the window on screen, which Qt then changes in place
+    (QWidget.setWindowFlags would hide and re-create it). After the first paint, as the flags
+    are Qt enums, which PySide takes about 15 ms to build."""
+    from PySide6.QtCore import Qt
+
+    flags = (window.windowFlags() | Qt.WindowType.FramelessWindowHint
+             | Qt.WindowType.WindowStaysOnTopHint)
+    window.overrideWindowFlags(flags)  # what the widget believes, for when Qt asks it
+    window.windowHandle().setFlags(flags)
+
+
 def it_settings(config) -> dict[str, str]:
     """What staff may see but only IT may change (never a token)."""
     shown = {"configuration file": str(config.source or "none (the defaults)"),
@@ -127,15 +140,13 @@ def run_app(config_path: str | None, *, windowed: bool = False, language: str | 
         window.resize(1024, 768)
         window.show()
     else:
-        from PySide6.QtCore import Qt
-
-        window.setWindowFlag(Qt.WindowType.FramelessWindowHint)
-        window.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint)
         # The whole screen even with no window manager to honour "fullscreen" (a bare X
         # server, some kiosk sessions).
         window.setGeometry(app.primaryScreen().geometry())
         window.showFullScreen()
     after_first_paint(window, finish_starting)
+    if not windowed:
+        after_first_paint(window, lambda: keep_on_top(window))
     if report_paint:  # for the start benchmark (make bench): before finish_starting runs
         after_first_paint(window, lambda: print("painted", flush=True))
     if quit_after:  # exit(), not quit(): in Qt 6 quit() asks the (locked) window to close

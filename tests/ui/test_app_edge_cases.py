@@ -191,9 +191,15 @@ if sys.argv[2] == "full-disk":
         raise StoreError(DISK_FULL)
     Store.purge = full
 sys.excepthook = lambda kind, value, tb: errors.append(repr(value))
-code = run_app(sys.argv[1], windowed=True, quit_after=2.0)
-titles = [w.text() for w in made[0].attract.findChildren(QLabel) if w.objectName() == "title"]
-print(json.dumps({"code": code, "errors": errors, "attached": made[0].ready, "titles": titles}))
+code = run_app(sys.argv[1], windowed=sys.argv[2] != "locked", quit_after=2.0)
+window = made[0]
+titles = [w.text() for w in window.attract.findChildren(QLabel) if w.objectName() == "title"]
+from PySide6.QtCore import Qt
+lockdown = Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
+print(json.dumps({"code": code, "errors": errors, "attached": window.ready, "titles": titles,
+                  "full_screen": window.isFullScreen(),
+                  "on_top": [bool(window.windowFlags() & lockdown == lockdown),
+                             bool(window.windowHandle().flags() & lockdown == lockdown)]}))
 """
 
 
@@ -220,6 +226,19 @@ def test_the_configured_default_language_is_the_attract_screens(tmp_path):
     outcome, _ = run_app_in_a_process(tmp_path, 'default_language = "fr"\n')
     assert outcome["code"] == 0 and outcome["attached"]
     assert outcome["titles"] == [i18n.text("fr", "ui.welcome")]
+
+
+def test_the_locked_kiosk_is_full_screen_frameless_and_above_other_windows(tmp_path):
+    outcome, stderr = run_app_in_a_process(tmp_path, "", "locked")
+    assert outcome["code"] == 0 and outcome["attached"], stderr
+    assert outcome["full_screen"]
+    assert outcome["on_top"] == [True, True]  # the widget and the window system's window
+
+
+def test_a_windowed_kiosk_is_an_ordinary_window(tmp_path):
+    outcome, stderr = run_app_in_a_process(tmp_path, "")
+    assert outcome["code"] == 0, stderr
+    assert not outcome["full_screen"] and outcome["on_top"] == [False, False]
 
 
 def _kiosk_process(tmp_path, *args):
