@@ -84,7 +84,7 @@ def _start_to_paint(command: list[str], environment: dict) -> float:
     return elapsed
 
 
-def bench_bundles(rounds: int = 9) -> dict:
+def bench_bundles(rounds: int = 15) -> dict:
     ready, note = ensure_bundles()
     if not ready:
         return {"note": note}
