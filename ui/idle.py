@@ -3,13 +3,10 @@ warning lasts at least 20 s and "I need more time" extends it, as often as wante
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QWidget
 
-_ACTIVITY = {
-    QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.TouchBegin,
-    QEvent.Type.TouchUpdate, QEvent.Type.KeyPress, QEvent.Type.Wheel,
-}
+from .input_watch import ACTIVITY, stop_watching, watch_input
 
 
 class IdleWatcher(QObject):
@@ -17,7 +14,7 @@ class IdleWatcher(QObject):
     tick = Signal(int)  # seconds left
     expired = Signal()  # wipe the visit
 
-    def __init__(self, idle_seconds: float, warning_seconds: int):
+    def __init__(self, window: QWidget, idle_seconds: float, warning_seconds: int):
         super().__init__()
         self.warning_seconds = warning_seconds
         self._quiet = QTimer(self, singleShot=True, interval=int(idle_seconds * 1000))
@@ -27,7 +24,7 @@ class IdleWatcher(QObject):
         self._left = 0
         self.active = False
         self._watching = False  # active and not counting down: what the filter checks
-        QApplication.instance().installEventFilter(self)
+        self._watched = watch_input(window, self)
 
     @property
     def warning(self) -> bool:
@@ -50,9 +47,8 @@ class IdleWatcher(QObject):
             self.start()
 
     def eventFilter(self, watched, event) -> bool:
-        # Sees every event of the application, so it does as little as it can. During the
-        # countdown only "I need more time" extends; a stray touch does not.
-        if self._watching and event.type() in _ACTIVITY:
+        # During the countdown only "I need more time" extends; a stray touch does not.
+        if self._watching and event.type() in ACTIVITY:
             self._quiet.start()
         return False
 
@@ -73,6 +69,4 @@ class IdleWatcher(QObject):
 
     def close(self) -> None:
         self.stop()
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
+        stop_watching(self._watched, self)

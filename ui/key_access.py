@@ -11,6 +11,8 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QPlainTextEdit, QWidget
 
+from .input_watch import stop_watching, watch_input
+
 _PRESS = {Qt.Key.Key_Return, Qt.Key.Key_Enter}
 _MOVE = {Qt.Key.Key_Tab, Qt.Key.Key_Backtab, Qt.Key.Key_Space, Qt.Key.Key_Up,
          Qt.Key.Key_Down, Qt.Key.Key_Left, Qt.Key.Key_Right, *_PRESS}
@@ -21,18 +23,21 @@ class KeyAccess(QObject):
         super().__init__(window)
         self.window = window
         self.used = False  # this visit has been driven by keys
-        QApplication.instance().installEventFilter(self)
+        self._watched = watch_input(window, self)
 
     def eventFilter(self, watched, event) -> bool:
-        # Only keys a person pressed: the on-screen keyboard's keys are sent, not spontaneous,
-        # and never take the focus.
-        if (event.type() == QEvent.Type.FocusIn and not self.used
-                and event.reason() == Qt.FocusReason.ActiveWindowFocusReason
-                and isinstance(watched, QAbstractButton) and self.window.isAncestorOf(watched)):
-            # The window became active and Qt chose a button to focus: nobody chose it.
-            self.window.setFocus(Qt.FocusReason.OtherFocusReason)
+        kind = event.type()
+        if kind == QEvent.Type.FocusIn and not self.used:
+            # The window is becoming active, and Qt is about to give the focus back to the
+            # control that had it, or to the first one: nobody chose it, and a touch user
+            # would see a frame on it. The window itself takes it (a box keeps it: its
+            # keyboard types there).
+            if not isinstance(self.window.focusWidget(), QLineEdit | QPlainTextEdit):
+                self.window.setFocus(Qt.FocusReason.OtherFocusReason)
             return False
-        if event.type() != QEvent.Type.KeyPress or not event.spontaneous():
+        # Only keys a person pressed: the on-screen keyboard's keys are sent to the box, not
+        # given to the window, and never take the focus.
+        if kind != QEvent.Type.KeyPress:
             return False
         if event.key() in _MOVE:
             self.used = True
@@ -61,9 +66,7 @@ class KeyAccess(QObject):
         self.used = False
 
     def close(self) -> None:
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
+        stop_watching(self._watched, self)
 
 
 def first_stop(root: QWidget) -> QWidget | None:

@@ -132,7 +132,7 @@ class MainWindow(QMainWindow):
 
         self.others = OtherServices(self)  # information pages, consultations, payments
         self.warning = IdleWarning(self.central)
-        self.idle = IdleWatcher(idle_seconds, idle_warning_seconds)
+        self.idle = IdleWatcher(self, idle_seconds, idle_warning_seconds)
         self.keys = KeyAccess(self)
 
         self.services.language_chosen.connect(self.set_language)

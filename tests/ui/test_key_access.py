@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QPushButton
+from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QPushButton, QWidget
 
 from ui.driver import Driver
 from ui.inputs import LineInput, PartsInput, TilesInput
@@ -17,7 +17,9 @@ MOST_TABS = 80
 
 
 def press(window, key, text: str = "") -> None:
-    QTest.keyClick(QApplication.focusWidget() or window, key)
+    """A key as the window system gives it: to the kiosk's window, which passes it on to the
+    control with the focus (the way the kiosk watches keys, see ui/input_watch.py)."""
+    QTest.keyClick(window.windowHandle(), key)
 
 
 def tab_to(window, wanted) -> None:
@@ -165,3 +167,20 @@ def test_touch_alone_draws_no_focus_frame(window, driver):
     driver.start("feedback_services")
     focused = QApplication.focusWidget()
     assert focused is None or not isinstance(focused, QPushButton)
+
+
+def test_the_window_becoming_active_again_puts_no_frame_on_a_control(window, driver, qtbot):
+    """Another window was in front (a maintenance tool, a system notice) and the kiosk comes
+    back: Qt would focus its first control, a frame nobody chose. The window keeps it."""
+    driver.start("feedback_services")
+    other = QWidget()
+    qtbot.addWidget(other)
+    other.show()
+    other.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is other)
+    window.focusWidget().clearFocus()  # nothing to give the focus back to: Qt picks one
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    assert not isinstance(QApplication.focusWidget(), QPushButton)
+    press(window, Qt.Key.Key_Tab)  # and Tab still starts at the first control
+    assert isinstance(QApplication.focusWidget(), QPushButton)

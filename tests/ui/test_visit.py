@@ -99,3 +99,26 @@ def test_staff_see_that_a_damaged_database_was_set_aside(qtbot, tmp_path, catalo
         assert len(notices) == 1 and "damaged" in notices[0] and "IT" in notices[0]
 
 
+
+
+def test_touching_the_screen_keeps_the_idle_wipe_away_and_stopping_brings_it(
+        make_window, qtbot):
+    import time
+
+    from PySide6.QtCore import QPoint
+    from PySide6.QtTest import QTest
+
+    from ui.driver import Driver
+
+    window = make_window(idle_seconds=0.4, idle_warning_seconds=20)
+    Driver(window, wait=lambda p: qtbot.waitUntil(p)).start("report_problem")
+    # Taps on empty space, as the window system gives them to the kiosk's window, for twice
+    # the quiet time: each one starts the quiet time again.
+    until = time.monotonic() + 0.8
+    while time.monotonic() < until:
+        QTest.mouseClick(window.windowHandle(), Qt.MouseButton.LeftButton,
+                         Qt.KeyboardModifier.NoModifier, QPoint(4, 400))
+        qtbot.wait(100)
+        assert not window.warning.isVisible()
+    qtbot.waitUntil(window.warning.isVisible, timeout=2000)  # hands off: the warning comes
+    assert window.stack.currentWidget() is window.page  # nothing wiped yet

@@ -10,11 +10,10 @@ from __future__ import annotations
 from functools import partial
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QApplication
 
 from kiosk import i18n
 
-from ..idle import _ACTIVITY
+from ..input_watch import ACTIVITY, watch_input
 from ..screens.common import button, label
 from .pin_pad import PinPad
 
@@ -43,14 +42,14 @@ class HelperMode(QObject):
         self._quiet = QTimer(self, singleShot=True, interval=INACTIVE_MS)
         self._quiet.timeout.connect(lambda: self.lock("inactivity"))
         self._banner: list = []
-        QApplication.instance().installEventFilter(self)
+        watch_input(window, self)  # for as long as the window lasts
 
     @property
     def unlocked(self) -> bool:
         return self.helper is not None
 
     def eventFilter(self, watched, event) -> bool:
-        if self.helper is not None and event.type() in _ACTIVITY:
+        if self.helper is not None and event.type() in ACTIVITY:
             self._quiet.start()
         return False
 
