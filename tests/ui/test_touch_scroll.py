@@ -33,11 +33,16 @@ def drag_up(qtbot, widget) -> None:
     QTest.touchEvent(widget, FINGER).release(0, QPoint(200, 40)).commit()
 
 
-def test_a_finger_scrolls_a_new_page_and_a_page_in_a_reused_area(qtbot):
+def shown_screen(qtbot) -> Screen:
     screen = Screen()
     qtbot.addWidget(screen)
     screen.resize(400, 300)
     screen.show()
+    return screen
+
+
+def test_a_finger_scrolls_a_new_page_and_a_page_in_a_reused_area(qtbot):
+    screen = shown_screen(qtbot)
     first = scrolling(long_page("first"))
     screen.set_body(first)
     turn_on_touch_scrolling()  # as the window does once the forms are attached
@@ -60,10 +65,7 @@ def test_an_area_made_before_touch_scrolling_is_on_takes_touch_when_it_is_turned
         qtbot, monkeypatch):
     monkeypatch.setattr(common, "_touch_scrolling_on", False)
     monkeypatch.setattr(common, "_spare_areas", [])  # a new area, as at the first paint
-    screen = Screen()
-    qtbot.addWidget(screen)
-    screen.resize(400, 300)
-    screen.show()
+    screen = shown_screen(qtbot)
     early = scrolling(long_page("early"))
     screen.set_body(early)
     qtbot.wait(20)
