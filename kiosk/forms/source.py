@@ -22,13 +22,7 @@ class _BadKey(Exception):
         self.message, self.line = message, line
 
 
-class _FormLoader(yaml.SafeLoader):
-    def __init__(self, stream):
-        super().__init__(stream)
-        self.duplicates: list[tuple[str, int, LineDict]] = []
-
-
-def _construct_mapping(loader: _FormLoader, node: yaml.MappingNode) -> LineDict:
+def _construct_mapping(loader, node: yaml.MappingNode) -> LineDict:
     own = sum(1 for key, _ in node.value if key.tag != "tag:yaml.org,2002:merge")
     loader.flatten_mapping(node)
     merged = len(node.value) - own  # `<<: *anchor` entries come first; own keys override them
@@ -51,20 +45,52 @@ def _construct_mapping(loader: _FormLoader, node: yaml.MappingNode) -> LineDict:
     return mapping
 
 
-_FormLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 # YAML 1.1 reads too much into plain words: 10:30 as the base-60 number 630, 0123 as octal 83,
 # 2026-01-02 as a date. In a form only plain decimal numbers are numbers; everything else stays
 # text, and the form engine reads it by the question's type.
 _KEEP_AS_TEXT = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
-_FormLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _KEEP_AS_TEXT]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_FormLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
-_FormLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:float", re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)$"),
-    list("-+0123456789."))
+
+
+def _form_loader(base: type) -> type:
+    class FormLoader(base):
+        def __init__(self, stream):
+            super().__init__(stream)
+            self.duplicates: list[tuple[str, int, LineDict]] = []
+
+    FormLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    FormLoader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag not in _KEEP_AS_TEXT]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    FormLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
+    FormLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:float", re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)$"),
+        list("-+0123456789."))
+    return FormLoader
+
+
+# libyaml's parser when PyYAML has it: the kiosk reads every form at start, about five times
+# faster. PyYAML's own parser is used again for a file that is not valid YAML, as its words
+# say more ("found character '\t' that cannot start any token").
+_FormLoader = _form_loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+_PlainFormLoader = _form_loader(yaml.SafeLoader)
+
+
+def _load(text: str, loader_class: type):
+    loader = loader_class(text)
+    try:
+        return loader.get_single_data(), loader.duplicates
+    finally:
+        loader.dispose()
+
+
+def _parse(text: str):
+    """(data, duplicate keys); raises YAMLError or _BadKey."""
+    try:
+        return _load(text, _FormLoader)
+    except yaml.YAMLError:
+        return _load(text, _PlainFormLoader)  # raises again, in PyYAML's own words
 
 
 def read_form_file(path: Path) -> tuple[dict | None, list[Problem]]:
@@ -78,9 +104,8 @@ def read_form_file(path: Path) -> tuple[dict | None, list[Problem]]:
         return None, [Problem(name, "the file is not UTF-8 text; save it as UTF-8")]
     except OSError as error:
         return None, [Problem(name, f"the file cannot be read ({error.strerror})")]
-    loader = _FormLoader(text)
     try:
-        data = loader.get_single_data()
+        data, duplicates = _parse(text)
     except _BadKey as bad:
         return None, [Problem(name, bad.message, line=bad.line)]
     except yaml.YAMLError as error:
@@ -88,14 +113,12 @@ def read_form_file(path: Path) -> tuple[dict | None, list[Problem]]:
         reason = getattr(error, "problem", None) or str(error)
         return None, [Problem(name, f"this is not valid YAML: {reason}",
                               line=mark.line + 1 if mark else None)]
-    finally:
-        loader.dispose()
-    if loader.duplicates:
+    if duplicates:
         return None, [
             Problem(name, f"the key '{key}' appears twice in one place; keep one",
                     question=str(within["name"]) if "name" in within else None,
                     column=key, line=line)
-            for key, line, within in loader.duplicates
+            for key, line, within in duplicates
         ]
     if not isinstance(data, dict):
         return None, [Problem(name, "a form file must be a mapping with form_id, title, "

@@ -146,6 +146,20 @@ def test_yaml_syntax_error_names_file_and_line(tmp_path):
     assert str(problem).startswith(f"{path}:9: ")
 
 
+def test_a_tab_used_to_indent_is_named_with_its_line(tmp_path):
+    """Forms are read with libyaml's fast parser; a file that is not valid YAML is read again
+    with PyYAML's own, whose words name the character that is wrong."""
+    path = write_text(tmp_path, (
+        "form_id: tabbed\n"                 # 1
+        "title: Tabbed\n"                   # 2
+        "survey:\n"                         # 3
+        "\t- type: text\n"                 # 4  <- a tab, not spaces
+    ))
+    [problem] = problems_of(path)
+    assert problem.line == 4
+    assert "not valid YAML" in problem.message and "'\\t'" in problem.message
+
+
 def test_duplicate_key_in_one_mapping_is_refused(tmp_path):
     path = write_text(tmp_path, (
         "form_id: duplicate_key\n"           # 1
