@@ -15,9 +15,8 @@ from tests.kiosk.xlsform import make_every_feature
 from tests.kiosk.xlsform.test_every_feature import ADULT
 from tests.sync.openrosa_kit import openrosa_config
 from tests.sync.openrosa_server import Fault, OpenRosaServer
+from tests.ui.helpers import shown_window
 from ui.driver import Driver
-from ui.main_window import MainWindow
-from ui.speech import TEST_ENGINE, Speaker
 
 VERSION = "2026-11-27"
 
@@ -47,12 +46,7 @@ def test_an_xlsform_runs_on_the_kiosk_and_arrives_once(tmp_path, qtbot):
         store = config.open_store()
         catalogue = load_catalogue(forms)
         assert list(catalogue.forms) == ["every_feature"]
-        window = MainWindow(catalogue, store, language="en", locked=False)
-        window.config = config.model_copy(update={"printer": "none"})
-        window.speaker = Speaker(TEST_ENGINE)
-        qtbot.addWidget(window)
-        window.resize(1024, 768)
-        window.show()
+        window = shown_window(qtbot, catalogue, store, config, locked=False)
         driver = Driver(window, wait=lambda p: qtbot.waitUntil(p, timeout=10_000))
         try:
             driver.start("every_feature", "en")

@@ -10,9 +10,9 @@ from kiosk.store import Store
 from sync.worker import SyncWorker
 from tests.sync.conftest import central as central  # noqa: F401 (a fixture, for sync tests)
 from ui.driver import Driver
-from ui.main_window import MainWindow
-from ui.speech import TEST_ENGINE, Speaker
 from ui.sync_runner import SyncRunner
+
+from .helpers import shown_window
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,12 +33,7 @@ def make_window(qtbot, catalogue, store):
     made = []
 
     def make(**options):
-        window = MainWindow(catalogue, store, language="en", **options)
-        window.config = Config(site_id=store.site_id, printer="none")  # never a real printer
-        window.speaker = Speaker(TEST_ENGINE)  # speech is requested, never sent to a sound card
-        qtbot.addWidget(window)
-        window.resize(1024, 768)
-        window.show()
+        window = shown_window(qtbot, catalogue, store, Config(site_id=store.site_id), **options)
         made.append(window)
         return window
 
@@ -65,12 +60,7 @@ def kiosk(qtbot, tmp_path, catalogue):
 
     def make(config):
         store = config.open_store()
-        window = MainWindow(catalogue, store, language="en", locked=False)
-        window.config = config.model_copy(update={"printer": "none"})
-        window.speaker = Speaker(TEST_ENGINE)
-        qtbot.addWidget(window)
-        window.resize(1024, 768)
-        window.show()
+        window = shown_window(qtbot, catalogue, store, config, locked=False)
         runner = SyncRunner(window.tasks, store, lambda: SyncWorker(store, config), 3600,
                             config.load_catalogue)
         window.attach_sync(runner)

@@ -3,6 +3,21 @@
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QPushButton
 
+from ui.main_window import MainWindow
+from ui.speech import TEST_ENGINE, Speaker
+
+
+def shown_window(qtbot, catalogue, store, config, **options) -> MainWindow:
+    """A kiosk window on screen at 1024 x 768, as the widget tests use it: it never prints on a
+    real printer, and its speech is requested, never sent to a sound card."""
+    window = MainWindow(catalogue, store, language="en", **options)
+    window.config = config.model_copy(update={"printer": "none"})
+    window.speaker = Speaker(TEST_ENGINE)
+    qtbot.addWidget(window)
+    window.resize(1024, 768)
+    window.show()
+    return window
+
 
 def visible_texts(window) -> list[str]:
     texts = [w.text() for w in window.findChildren(QLabel) if w.isVisible()]
