@@ -47,25 +47,26 @@ def test_the_example_loads_as_it_is():
     assert config.destinations["central"].device_id == "lib01-kiosk-1"
 
 
-def test_a_misspelt_key_inside_a_destination_is_named(tmp_path):
-    text = EXAMPLE.read_text(encoding="utf-8").replace("timeout_seconds = 20",
-                                                      "timeout_secs = 20")
+def refused_example(tmp_path, line: str, changed: str) -> tuple[str, str]:
+    """(the file, the error) for the example with one line changed, which must be refused."""
+    assert line in EXAMPLE.read_text(encoding="utf-8")
     file = tmp_path / "kiosk.toml"
-    file.write_text(text, encoding="utf-8")
+    file.write_text(EXAMPLE.read_text(encoding="utf-8").replace(line, changed), encoding="utf-8")
     with pytest.raises(ConfigError) as error:
         load_config(file, environ={})
-    assert f"{file}: 'destinations.central.timeout_secs': unknown key" in str(error.value)
+    return str(file), str(error.value)
+
+
+def test_a_misspelt_key_inside_a_destination_is_named(tmp_path):
+    file, error = refused_example(tmp_path, "timeout_seconds = 20", "timeout_secs = 20")
+    assert f"{file}: 'destinations.central.timeout_secs': unknown key" in error
 
 
 def test_a_wrong_type_inside_a_destination_is_named(tmp_path):
-    text = EXAMPLE.read_text(encoding="utf-8").replace("retry_max_seconds = 1800",
-                                                      'retry_max_seconds = "half an hour"')
-    file = tmp_path / "kiosk.toml"
-    file.write_text(text, encoding="utf-8")
-    with pytest.raises(ConfigError) as error:
-        load_config(file, environ={})
-    assert "'destinations.central.retry_max_seconds'" in str(error.value)
-    assert "number" in str(error.value)
+    file, error = refused_example(tmp_path, "retry_max_seconds = 1800",
+                                  'retry_max_seconds = "half an hour"')
+    assert "'destinations.central.retry_max_seconds'" in error
+    assert "number" in error
 
 
 def test_a_wrong_type_from_the_environment_names_the_variable(tmp_path):
