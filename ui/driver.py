@@ -57,19 +57,19 @@ class Driver:
 
     # -- a visit -----------------------------------------------------------------------------
     def start(self, form_id: str, language: str = "en") -> None:
-        if self.window.stack.currentWidget() is self.window.attract:
-            self.tap_named("primary", language=language)
-        elif language != self.window.language:
-            self.tap_named(f"language_{language}")
-        self.tap_named("tile", form_id=form_id)
+        self._tap_tile(language, form_id=form_id)
 
     def open_information(self, service_id: str, language: str = "en") -> None:
         """From the attract screen or the service list: an information service's first page."""
+        self._tap_tile(language, information=service_id)
+
+    def _tap_tile(self, language: str, **which) -> None:
+        """From the attract screen or the service list, in `language`: the tile named."""
         if self.window.stack.currentWidget() is self.window.attract:
             self.tap_named("primary", language=language)
         elif language != self.window.language:
             self.tap_named(f"language_{language}")
-        self.tap_named("tile", information=service_id)
+        self.tap_named("tile", **which)
 
     def complete(self, answers: dict[str, Any]) -> str:
         """Answer every page from `answers`, send, and return the reference shown."""

@@ -205,14 +205,15 @@ def bring_into_view(widget: QWidget, margin: int = 48) -> None:
         pass
 
 
-def scrolling_above(content: QWidget, actions: QWidget) -> QWidget:
-    """The page's words scroll; its buttons (Back, Continue, Finish) stay in sight below them,
+def scrolling_above(content: QWidget, *below: QWidget) -> QWidget:
+    """The page's words scroll; what is below them (Back, Continue, Finish) stays in sight,
     however long the page and whatever the text size."""
     whole = QWidget()
     column = QVBoxLayout(whole)
     column.setContentsMargins(0, 0, 0, 0)
     column.addWidget(scrolling(content), 1)
-    column.addWidget(actions)
+    for widget in below:
+        column.addWidget(widget)
     return whole
 
 

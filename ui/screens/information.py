@@ -13,7 +13,7 @@ from kiosk.information import BlockView, InfoPageView, Information, spoken_infor
 
 from ..style import text_scale
 from .button_row import ButtonRow
-from .common import Screen, button, label, scrolling
+from .common import Screen, button, label, scrolling_above
 
 PICTURE_WIDTH = 560  # px at 100 %: a map stays readable beside the words, on a 1024 px screen
 
@@ -31,8 +31,8 @@ class InformationScreen(Screen):
         self.view: InfoPageView | None = None
 
     def open(self, service: Information, language: str) -> None:
+        """The service's first page, drawn when the window shows this screen (enter)."""
         self.service, self.language, self.index = service, language, 0
-        self.render()
 
     def enter(self) -> None:
         if self.service is not None:
@@ -58,17 +58,11 @@ class InformationScreen(Screen):
         for block in page.blocks:
             layout.addWidget(self._block(block))
         layout.addStretch(1)
-        whole = QWidget()
-        column = QVBoxLayout(whole)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(scrolling(content), 1)
         self.status = label("", "caption")
         self.status.setObjectName("printStatus")
         self.status.setContentsMargins(9, 4, 9, 4)  # in line with the page's words
         self.status.hide()
-        column.addWidget(self.status)
-        column.addWidget(self._actions(page))
-        self.set_body(whole)
+        self.set_body(scrolling_above(content, self.status, self._actions(page)))
 
     def _block(self, block: BlockView) -> QWidget:
         if block.kind == "heading":
