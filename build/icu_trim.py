@@ -43,7 +43,7 @@ def _run(*command: str, cwd: Path | None = None) -> str:
 def trimmed_icu_data(library: Path, work: Path, languages: tuple[str, ...]) -> Path | None:
     """A smaller copy of `library` (libicudata.so.NN) in `work`, or None (and why, printed)
     when the tools to make one are missing or anything fails."""
-    missing = [tool for tool in ("icupkg", "genccode", "gcc", "nm", "objcopy")
+    missing = [tool for tool in ("icupkg", "genccode", "gcc", "nm", "readelf")
                if shutil.which(tool) is None]
     if missing:
         print(f"build: keeping the full ICU data ({', '.join(missing)} not installed: "

@@ -11,6 +11,7 @@ libraries to the system.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import sys
 from pathlib import Path, PurePath
@@ -95,12 +96,14 @@ def _root(entry) -> bool:
             or PurePath(destination).name.startswith("libpython"))
 
 
-def _links(path: str) -> list[str]:
+@functools.cache  # asked once for the PySide libraries, and again when following them
+def _links(path: str) -> tuple[str, ...]:
     """The libraries one ELF file names itself (DT_NEEDED), not their own in turn."""
     import subprocess
 
     shown = subprocess.run(["objdump", "-p", path], capture_output=True, text=True).stdout
-    return [line.split()[1] for line in shown.splitlines() if line.strip().startswith("NEEDED")]
+    return tuple(line.split()[1] for line in shown.splitlines()
+                 if line.strip().startswith("NEEDED"))
 
 
 def _from_pyside(source: str) -> bool:
