@@ -144,11 +144,15 @@ def run_app(config_path: str | None, *, windowed: bool = False, language: str | 
         # server, some kiosk sessions).
         window.setGeometry(app.primaryScreen().geometry())
         window.showFullScreen()
-    after_first_paint(window, finish_starting)
-    if not windowed:
-        after_first_paint(window, lambda: keep_on_top(window))
-    if report_paint:  # for the start benchmark (make bench): before finish_starting runs
-        after_first_paint(window, lambda: print("painted", flush=True))
+
+    def first_painted() -> None:
+        if report_paint:  # for the start benchmark (make bench)
+            print("painted", flush=True)
+        if not windowed:
+            keep_on_top(window)
+        finish_starting()
+
+    after_first_paint(window, first_painted)
     if quit_after:  # exit(), not quit(): in Qt 6 quit() asks the (locked) window to close
         QTimer.singleShot(int(quit_after * 1000), lambda: app.exit(0))
     # systemd stops the kiosk with SIGTERM: finish queued writes and close the store first.

@@ -30,10 +30,8 @@ class KeyAccess(QObject):
         if kind == QEvent.Type.FocusIn and not self.used:
             # The window is becoming active, and Qt is about to give the focus back to the
             # control that had it, or to the first one: nobody chose it, and a touch user
-            # would see a frame on it. The window itself takes it (a box keeps it: its
-            # keyboard types there).
-            if not isinstance(self.window.focusWidget(), QLineEdit | QPlainTextEdit):
-                self.window.setFocus(Qt.FocusReason.OtherFocusReason)
+            # would see a frame on it.
+            self._window_holds_focus(self.window.focusWidget())
             return False
         # Only keys a person pressed: the on-screen keyboard's keys are sent to the box, not
         # given to the window, and never take the focus.
@@ -52,15 +50,18 @@ class KeyAccess(QObject):
     def place_focus(self, root: QWidget) -> None:
         """A new page is on screen: focus its first control if keys are in use, else none."""
         if not self.used:
-            if not isinstance(QApplication.focusWidget(), QLineEdit | QPlainTextEdit):
-                # The window itself holds it (it draws no frame); a box keeps it, as its
-                # keyboard types there. Tab from here goes to the first control.
-                self.window.setFocus(Qt.FocusReason.OtherFocusReason)
+            self._window_holds_focus(QApplication.focusWidget())
             return
         start = getattr(root, "focus_start", lambda: None)()
         target = start if start is not None else first_stop(root)
         if target is not None:
             target.setFocus(Qt.FocusReason.TabFocusReason)
+
+    def _window_holds_focus(self, focused: QWidget | None) -> None:
+        """The window itself takes the focus (it draws no frame; Tab from there goes to the
+        first control); a box keeps it, as its keyboard types there."""
+        if not isinstance(focused, QLineEdit | QPlainTextEdit):
+            self.window.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def reset(self) -> None:
         self.used = False
@@ -73,8 +74,13 @@ def first_stop(root: QWidget) -> QWidget | None:
     """The first control inside `root` that Tab stops at (in Tab's own order)."""
     widget = root.nextInFocusChain()
     while widget is not root and widget is not None:
-        if (root.isAncestorOf(widget) and widget.isVisible() and widget.isEnabled()
-                and widget.focusPolicy() & Qt.FocusPolicy.TabFocus):
+        if root.isAncestorOf(widget) and is_tab_stop(widget):
             return widget
         widget = widget.nextInFocusChain()
     return None
+
+
+def is_tab_stop(widget: QWidget) -> bool:
+    """Shown, usable and reached by Tab."""
+    return bool(widget.isVisible() and widget.isEnabled()
+                and widget.focusPolicy() & Qt.FocusPolicy.TabFocus)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication, QFrame, QVBoxLayout, QWidget
 
+from ..key_access import is_tab_stop
+
 MARGIN = 24  # px kept clear round the dialog on a narrow screen
 
 
@@ -49,8 +51,7 @@ class Overlay(QFrame):
 
     def focusNextPrevChild(self, forward: bool) -> bool:
         """Tab goes round the dialog's own controls only (a modal dialog keeps the focus)."""
-        stops = [w for w in self.dialog.findChildren(QWidget)
-                 if w.isVisible() and w.isEnabled() and w.focusPolicy() & Qt.FocusPolicy.TabFocus]
+        stops = [w for w in self.dialog.findChildren(QWidget) if is_tab_stop(w)]
         if not stops:
             return True
         current = QApplication.focusWidget()
