@@ -48,11 +48,7 @@ def setup_logging(data_dir: Path) -> Path | None:
     """Send the kiosk's own log records to logs/kiosk.log in `data_dir` (made if missing).
     None, with one line on stderr, when the folder cannot be written: the kiosk runs on."""
     path = log_path(data_dir)
-    for name in OWN_LOGGERS:
-        for handler in list(logging.getLogger(name).handlers):
-            if getattr(handler, "kiosk_log", False):  # set up again (a test, a second run)
-                logging.getLogger(name).removeHandler(handler)
-                handler.close()
+    close_logging()  # set up again (a test, a second run)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handler = RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS,

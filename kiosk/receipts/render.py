@@ -38,10 +38,12 @@ class _Writer:
                                     space_after=self.spec.gap * 0.6))
 
     def field(self, label: str, value: str) -> None:
-        gap = self.spec.gap * 0.45
-        self.story.append(KeepTogether([
-            self.text(label, self.spec.label, bold=True, space_before=gap),
-            self.text(value, self.spec.body, space_before=self.spec.label * 0.15)]))
+        self.story.append(KeepTogether(self.field_parts(label, value)))
+
+    def field_parts(self, label: str, value: str) -> list[TextBlock]:
+        """A label and its value (kept together on one page)."""
+        return [self.text(label, self.spec.label, bold=True, space_before=self.spec.gap * 0.45),
+                self.text(value, self.spec.body, space_before=self.spec.label * 0.15)]
 
     def heading(self, value: str) -> TextBlock:
         return self.text(value, self.spec.heading, bold=True, space_before=self.spec.gap * 0.2,
@@ -76,12 +78,12 @@ def _receipt_story(content: ReceiptContent, spec: Layout) -> list[Flowable]:
                                      w.text(content.next_steps.strip(), spec.body)]))
     if content.answers:
         w.rule()
-        start = len(w.story)
-        for label, answer in content.answers:
-            w.field(label, answer)
         # The heading never ends a page on its own: it is kept with the first answer.
-        w.story[start] = KeepTogether([w.heading(w.t("your_answers")),
-                                       *w.story[start]._content])
+        (first_label, first_answer), *others = content.answers
+        w.story.append(KeepTogether([w.heading(w.t("your_answers")),
+                                     *w.field_parts(first_label, first_answer)]))
+        for label, answer in others:
+            w.field(label, answer)
     w.rule()
     caption = w.t("scan_status") if content.status_url else w.t("scan_reference")
     w.story.append(QrBlock(qr_payload(content), caption, spec, rtl=w.rtl))
@@ -96,9 +98,7 @@ def _payment(w: _Writer, payment, spec: Layout) -> None:
     w.story.append(BigCode(w.t("payment_reference"), payment.reference, spec, rtl=w.rtl))
     if payment.amount:
         w.field(payment.amount_label, payment.amount)
-    w.story.append(KeepTogether([
-        w.text(w.t("payment_how"), spec.label, bold=True, space_before=spec.gap * 0.45),
-        w.text(payment.how_to_pay, spec.body, space_before=spec.label * 0.15)]))
+    w.field(w.t("payment_how"), payment.how_to_pay)
     w.story.append(w.text(w.t("payment_note"), spec.body, bold=True,
                           space_before=spec.gap * 0.45))
 
