@@ -152,7 +152,6 @@ def check_forms(config) -> Row:
 
 
 def check_receipt_fonts(languages: list[str]) -> Row:
-    from . import i18n
     from .receipts import ReceiptError, fonts
 
     try:
@@ -161,7 +160,7 @@ def check_receipt_fonts(languages: list[str]) -> Row:
         return Row("fonts (receipts)", FAIL, str(error), "reinstall the kiosk bundle")
     missing = []
     for language in languages:
-        sample = sample_text(i18n, language)
+        sample = sample_text(language)
         if "?" in fonts.drawable(sample.replace("?", ""), False):
             missing.append(language)
     if missing:
@@ -170,8 +169,10 @@ def check_receipt_fonts(languages: list[str]) -> Row:
     return Row("fonts (receipts)", OK, f"every letter of {', '.join(languages)} can be printed")
 
 
-def sample_text(i18n, language: str) -> str:
+def sample_text(language: str) -> str:
     """The words a visit in `language` starts with: its name, the welcome, Start, Continue."""
+    from . import i18n
+
     keys = ("ui.welcome", "ui.welcome_line", "ui.start", "ui.continue")
     return " ".join([i18n.language_name(language), *(i18n.text(language, key) for key in keys)])
 

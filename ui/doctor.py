@@ -83,7 +83,6 @@ def check_screen_fonts(languages: list[str]) -> Row:
     """Every letter the first screens show in each language has a font on this system."""
     from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics, QRawFont
 
-    from kiosk import i18n
     from kiosk.doctor import sample_text
 
     default = QFontMetrics(QFont())
@@ -102,7 +101,7 @@ def check_screen_fonts(languages: list[str]) -> Row:
 
     missing = {}
     for language in languages:
-        letters = sorted({ch for ch in sample_text(i18n, language) if ch.isalpha()})
+        letters = sorted({ch for ch in sample_text(language) if ch.isalpha()})
         lacking = [ch for ch in letters if not covered(ch)]
         if lacking:
             missing[language] = lacking

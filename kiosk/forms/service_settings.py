@@ -4,7 +4,7 @@ how to pay, for a declaration). Checked with the rest of the form, by question a
 
 from __future__ import annotations
 
-from ..information.loader import known_topics
+from ..information.loader import unknown_topics
 
 _AMOUNT_TYPES = ("integer", "decimal", "calculate")
 
@@ -12,10 +12,8 @@ _AMOUNT_TYPES = ("integer", "decimal", "calculate")
 def check_service_settings(compiler) -> None:
     """Report problems through the form compiler (kiosk.forms.loader._FormCompiler)."""
     settings = compiler.definition.settings
-    for topic in settings.topics:
-        if topic not in known_topics():
-            compiler.error(f"'{topic}' is not a topic; use one of: {', '.join(known_topics())}",
-                           column="settings.topics")
+    for message in unknown_topics(settings.topics):
+        compiler.error(message, column="settings.topics")
     if settings.consultation is not None:
         _check_consultation(compiler, settings.consultation.question)
     if settings.payment is not None:

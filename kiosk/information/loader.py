@@ -23,6 +23,13 @@ def known_topics() -> list[str]:
     return i18n.names_under("topics")
 
 
+def unknown_topics(topics) -> list[str]:
+    """A message for each topic that is not one of known_topics()."""
+    known = known_topics()
+    return [f"'{topic}' is not a topic; use one of: {', '.join(known)}"
+            for topic in topics if topic not in known]
+
+
 def is_information(data: Any) -> bool:
     """A file with a `kind` is read as information: a misspelt kind is then named as such,
     rather than every key of a form said to be missing."""
@@ -94,10 +101,8 @@ class _Compiler:
         images: dict[str, Path] = {}
         self.text(definition.title, "title")
         self.text(definition.settings.description, "settings.description")
-        for topic in definition.settings.topics:
-            if topic not in known_topics():
-                self.error(f"'{topic}' is not a topic; use one of: {', '.join(known_topics())}",
-                           "settings.topics")
+        for message in unknown_topics(definition.settings.topics):
+            self.error(message, "settings.topics")
         for number, page in enumerate(definition.pages, start=1):
             raw_page = self.data["pages"][number - 1]
             self.text(page.title, f"page {number}, title", getattr(raw_page, "line", None))

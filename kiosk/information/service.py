@@ -52,8 +52,6 @@ class Information:
     images: dict[str, Path] = field(default_factory=dict)  # as written -> the file found
     warnings: list = field(default_factory=list)
 
-    kind = "information"
-
     @property
     def service_id(self) -> str:
         return self.definition.service_id

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from ..sealing import SealingError
+from ..sealing import SealingError, SealingKey
 from . import audit, codes
 from .clock import iso, utc_now
 from .errors import CANNOT_OPEN, StoreError, explain
@@ -113,8 +113,6 @@ class Store(Outbox, Staff):
         """Each REST destination's key: from the config, else the one fetched from the service
         earlier; either way only if its fingerprint is the pinned one. (An OpenRosa
         destination's sealer needs the forms: the sync worker adds it.)"""
-        from ..sealing import SealingError, SealingKey
-
         for name, destination in destinations.items():
             if getattr(destination, "type", "rest") != "rest":
                 continue

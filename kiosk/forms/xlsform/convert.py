@@ -12,13 +12,13 @@ from pyxform.errors import PyXFormError
 from pyxform.xls2json import workbook_to_json
 
 from .problems import Problems
+from .question_types import SAME_TYPES
 from .workbook import Workbook
 
+# pyxform's names for the types: the question types the kiosk shares with XLSForm, and the
+# names pyxform gives selects, groups and repeats.
 _TYPES = {
-    "text": "text", "string": "text", "integer": "integer", "int": "integer",
-    "decimal": "decimal", "date": "date", "time": "time", "note": "note",
-    "calculate": "calculate", "acknowledge": "acknowledge", "trigger": "acknowledge",
-    "phone": "phone", "email": "email", "id_number": "id_number", "signature": "signature",
+    **SAME_TYPES,
     "select one": "select_one", "select all that apply": "select_multiple",
     "group": "group", "repeat": "repeat",
 }

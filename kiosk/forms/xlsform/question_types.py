@@ -16,7 +16,7 @@ from pyxform.xls2json import RE_BEGIN_CONTROL, RE_END_CONTROL, RE_SELECT
 
 # Types that mean the same on the kiosk. phone, email, id_number and signature are the
 # kiosk's own (other XLSForm tools refuse them, or read `email` as the device's account).
-_SAME = {
+SAME_TYPES = {
     "text": "text", "string": "text", "integer": "integer", "int": "integer",
     "decimal": "decimal", "date": "date", "time": "time", "note": "note",
     "calculate": "calculate", "acknowledge": "acknowledge", "trigger": "acknowledge",
@@ -91,13 +91,13 @@ def row_type(cell: str, appearance: str | None) -> RowType:
                                      f'like "{text} yes_no"')
     if text in _CAMERA and "signature" in (appearance or "").split():
         return RowType("signature")
-    if text in _SAME:
-        return RowType(_SAME[text])
+    if text in SAME_TYPES:
+        return RowType(SAME_TYPES[text])
     if text in _REASONS:
         return _refused(text, _WHY[_REASONS[text]])
     if text in QUESTION_TYPE_DICT:
         return _refused(text)
-    close = difflib.get_close_matches(text, [*_SAME, "select_one", "select_multiple",
+    close = difflib.get_close_matches(text, [*SAME_TYPES, "select_one", "select_multiple",
                                              "begin_group", "begin_repeat"], n=1)
     suggestion = f' (did you mean "{close[0]}"?)' if close else ""
     return RowType(None, problem=f'"{text}" is not a question type{suggestion}')
