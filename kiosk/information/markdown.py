@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 _SHOWN = {"heading_open", "heading_close", "paragraph_open", "paragraph_close", "inline",
           "bullet_list_open", "bullet_list_close", "ordered_list_open", "ordered_list_close",
@@ -28,6 +30,9 @@ class MarkdownBlock:
 
 @cache
 def _parser() -> MarkdownIt:
+    # Loaded at the first page of Markdown: a kiosk with forms only never loads it (20 ms).
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("commonmark").enable("table")
 
 
