@@ -17,7 +17,7 @@ from stdnum import iso11649
 from stdnum.iso7064 import mod_97_10
 
 from . import i18n
-from .forms.display import show_number
+from .forms.display import show_money
 
 
 def payment_reference(reference: str) -> str:
@@ -44,7 +44,7 @@ def payment_view(form, reference: str, amount, language: str) -> PaymentView | N
     if payment is None:
         return None
     if isinstance(amount, int | float) and not isinstance(amount, bool):
-        amount = show_number(f"{amount:.2f}", language)
+        amount = show_money(amount, language)
     field = form.fields.get(payment.amount)
     words = form.text(field.spec.label, language) if field is not None else ""
     return PaymentView(payment_reference(reference), str(amount or ""),

@@ -22,6 +22,11 @@ def show_number(value: float | int | str, language: str) -> str:
     return text.replace(".", ",") if i18n.uses_decimal_comma(language) else text
 
 
+def show_money(value: float | int, language: str) -> str:
+    """An amount of money: always with 2 decimals, in the language's way."""
+    return show_number(f"{value:.2f}", language)
+
+
 def entry_text(entry: Any, language: str) -> str:
     """What an input box shows again: the person's own entry, or the stored answer."""
     if entry is None:
@@ -48,7 +53,7 @@ def show_answer(form: Form, field: Field, value: Any, language: str) -> str:
     if isinstance(value, time):
         return value.strftime("%H:%M")
     if isinstance(value, int | float) and "money" in (field.spec.appearance or "").split():
-        return show_number(f"{value:.2f}", language)  # an amount of money: always 2 decimals
+        return show_money(value, language)
     if isinstance(value, int | float):
         return show_number(value, language)
     if field.type == "signature":
