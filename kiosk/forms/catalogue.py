@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..information import Information, compile_information, is_information
 from .form import Form
-from .loader import _FormCompiler, load_form
+from .loader import compile_form, load_form
 from .problems import FormError, Problem
 from .source import read_form_file
 
@@ -33,24 +33,14 @@ class Catalogue:
     def services(self) -> list[Form | Information]:
         """Everything the service list offers, forms and information, in the order of their ids."""
         return sorted([*self.forms.values(), *self.information.values()],
-                      key=service_id)
+                      key=lambda service: service.service_id)
 
     def topics(self) -> list[str]:
         """The topics some service on offer belongs to, in the order they are first met."""
         found: dict[str, None] = {}
         for service in self.services():
-            found.update(dict.fromkeys(topics_of(service)))
+            found.update(dict.fromkeys(service.topics))
         return list(found)
-
-
-def topics_of(service: Form | Information) -> list[str]:
-    if isinstance(service, Information):
-        return service.topics
-    return service.definition.settings.topics
-
-
-def service_id(service: Form | Information) -> str:
-    return service.service_id if isinstance(service, Information) else service.form_id
 
 
 def load_service(path: Path | str) -> Form | Information:
@@ -61,7 +51,7 @@ def load_service(path: Path | str) -> Form | Information:
         raise FormError(path, problems)
     if is_information(data):
         return compile_information(path, data)
-    return _FormCompiler(path, data).compile()
+    return compile_form(path, data)
 
 
 def form_files(folder: Path) -> list[Path]:
@@ -83,7 +73,7 @@ def load_catalogue(folder: Path | str, downloaded: Path | str | None = None) -> 
         except FormError as failure:
             catalogue.failures.append(failure)
             continue
-        ident = service_id(form)
+        ident = form.service_id
         taken = catalogue.forms.get(ident) or catalogue.information.get(ident)
         if taken is not None:
             column = "service_id" if isinstance(form, Information) else "form_id"

@@ -80,6 +80,15 @@ class Form:
         return self.definition.form_id
 
     @property
+    def service_id(self) -> str:
+        """Its id in the service list, beside information services (`service_id` there)."""
+        return self.definition.form_id
+
+    @property
+    def topics(self) -> list[str]:
+        return self.definition.settings.topics
+
+    @property
     def version(self) -> str:
         return self.definition.version
 

@@ -36,6 +36,11 @@ def load_form(path: Path | str) -> Form:
     data, problems = read_form_file(path)
     if data is None:
         raise FormError(path, problems)
+    return compile_form(path, data)
+
+
+def compile_form(path: Path, data: dict) -> Form:
+    """The checked form from a file's data already read, or FormError."""
     return _FormCompiler(path, data).compile()
 
 

@@ -9,7 +9,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk import i18n
-from kiosk.forms.catalogue import service_id, topics_of
 from kiosk.information import Information
 from kiosk.paths import assets_dir
 
@@ -86,7 +85,7 @@ class ServicesScreen(Screen):
         self._filter()
 
     def _tile(self, service, language: str) -> Tile:
-        ident = service_id(service)
+        ident = service.service_id
         if isinstance(service, Information):
             tile = Tile(service.title(language), service.description(language),
                         _icon(service.definition.settings.icon))
@@ -99,7 +98,7 @@ class ServicesScreen(Screen):
             tile.setProperty("form_id", ident)
             tile.clicked.connect(lambda _=False, f=ident: self.service_chosen.emit(f))
         tile.setProperty("service", ident)
-        tile.setProperty("topics", topics_of(service))
+        tile.setProperty("topics", service.topics)
         return tile
 
     def _topic_row(self, topics: list[str], language: str) -> ButtonRow:
