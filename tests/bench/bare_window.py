@@ -1,10 +1,11 @@
 """A bare PySide6 window that says 'painted' at its first paint and quits: what the kiosk's
-start is compared with, bundled the same way as the kiosk (tests/bench/bare_window.spec)."""
+start is compared with, run as it is by the UI bench and bundled the same way as the kiosk
+(tests/bench/bare_window.spec). `label` adds one line of text (fonts must then load)."""
 
 import sys
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 
 class FirstPaint(QObject):
@@ -21,6 +22,8 @@ if __name__ == "__main__":
     probe = FirstPaint()
     app.installEventFilter(probe)
     window = QWidget()
+    if sys.argv[1:] == ["label"]:
+        QLabel("Public services", window)
     window.resize(1024, 768)
     window.show()
     sys.exit(app.exec())

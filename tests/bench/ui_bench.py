@@ -5,36 +5,27 @@ from __future__ import annotations
 
 import gc
 import os
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from tests.bench.bundle_bench import time_to_first_paint
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[2]
-PROBE = Path(__file__).with_name("startup_probe.py")
+BARE_WINDOW = Path(__file__).with_name("bare_window.py")
 
 
 def start_to_paint(kind: str) -> float:
-    """A bare window (tests/bench/startup_probe.py), or the kiosk exactly as `kiosk run
-    --windowed` starts it, saying when its attract screen is first painted (as in the bundle
-    bench), with a throwaway data folder."""
+    """A bare window (tests/bench/bare_window.py, with or without a label), or the kiosk
+    exactly as `kiosk run --windowed` starts it (as in the bundle bench), with a throwaway
+    data folder."""
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as data:
         command = ([sys.executable, "-m", "ui.cli", "run", "--windowed", "--report-first-paint"]
-                   if kind == "kiosk" else [sys.executable, str(PROBE), kind])
-        start = time.perf_counter()
-        child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                 text=True, cwd=ROOT, env={**os.environ, "KIOSK_DATA_DIR": data})
-        line = child.stdout.readline()
-        elapsed = (time.perf_counter() - start) * 1000
-        if child.poll() is None:
-            child.send_signal(signal.SIGTERM)  # the kiosk goes on running: stop it as systemd would
-        child.wait(timeout=60)
-    assert line.strip() == "painted", f"{kind} never painted"
-    return elapsed
+                   if kind == "kiosk" else [sys.executable, str(BARE_WINDOW), kind])
+        return time_to_first_paint(command, {**os.environ, "KIOSK_DATA_DIR": data}, cwd=ROOT)
 
 
 def bench_startup(rounds: int = 7) -> tuple[float, float, float]:
