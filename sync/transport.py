@@ -94,19 +94,40 @@ def request_or_link_down(http: requests.Session, method: str, url: str, who: str
                        f"{str(error)[:120]})") from None
 
 
+def connect(destination, session: requests.Session | None,
+            headers: dict[str, str]) -> tuple[str, tuple[float, float], requests.Session]:
+    """The destination's base url, (connect, read) timeout and HTTP session: no proxy, CA or
+    .netrc password from the environment, only the config's; a User-Agent plus `headers`."""
+    base = destination.url.rstrip("/")
+    timeout = (destination.connect_timeout_seconds, destination.timeout_seconds)
+    http = session or requests.Session()
+    http.trust_env = False
+    http.verify = str(destination.ca_file) if destination.ca_file else True
+    if destination.proxy:
+        http.proxies = {"http": destination.proxy, "https": destination.proxy}
+    http.headers.update({"User-Agent": USER_AGENT, **headers})
+    return base, timeout, http
+
+
+def failure_outcome(response: requests.Response, reason: str, note: str = "") -> Outcome:
+    """What an answer that is not a delivery means: retryable statuses and 5xx are Retry (with
+    the server's Retry-After; 429, or 503 with a Retry-After, pauses every send), any other
+    4xx is Rejected (`note` appended), anything else (1xx/3xx) is Retry."""
+    status = response.status_code
+    if status in RETRY_STATUSES or status >= 500:
+        after = _retry_after(response)
+        return Retry(reason, after, pause_all=status == 429 or (status == 503 and after is not None))
+    if 400 <= status < 500:
+        return Rejected(reason + note)
+    return Retry(reason)  # 1xx/3xx: nothing we asked for
+
+
 class RestTransport:
     def __init__(self, destination, device_id: str, session: requests.Session | None = None):
         self.destination = destination
         self.device_id = destination.device_id or device_id
-        self.base = destination.url.rstrip("/")
-        self.timeout = (destination.connect_timeout_seconds, destination.timeout_seconds)
-        self.http = session or requests.Session()
-        self.http.trust_env = False  # no proxy or CA from the environment: only the config's
-        self.http.verify = str(destination.ca_file) if destination.ca_file else True
-        if destination.proxy:
-            self.http.proxies = {"http": destination.proxy, "https": destination.proxy}
-        self.http.headers.update({"User-Agent": USER_AGENT,
-                                  "Authorization": f"Bearer {destination.token}"})
+        self.base, self.timeout, self.http = connect(
+            destination, session, {"Authorization": f"Bearer {destination.token}"})
 
     def close(self) -> None:
         self.http.close()
@@ -171,13 +192,7 @@ class RestTransport:
                 pass
             # A 200 that is not our receipt: a proxy or captive portal answered. Not delivered.
             return Retry(f"{status} without a receipt (not the central service?)")
-        if status in RETRY_STATUSES or status >= 500:
-            after = _retry_after(response)
-            return Retry(_reason(response), after,
-                         pause_all=status == 429 or (status == 503 and after is not None))
-        if 400 <= status < 500:
-            return Rejected(_reason(response))
-        return Retry(_reason(response))  # 1xx/3xx: nothing we asked for
+        return failure_outcome(response, _reason(response))
 
     def heartbeat(self, report: dict) -> dict:
         response = self._request("POST", f"/v1/devices/{quote(self.device_id, safe='')}/heartbeat",
@@ -189,14 +204,23 @@ class RestTransport:
         except ValueError:  # a proxy's page, not the service: the heartbeat did not arrive
             raise LinkDown("the heartbeat's answer was not the service's") from None
 
-    def forms(self, etag: str | None) -> tuple[str | None, list[dict]] | None:
-        """The catalogue, or None when it has not changed since `etag`."""
+    def _conditional_get(self, path: str, etag: str | None,
+                         what: str) -> requests.Response | None:
+        """GET `path` with If-None-Match: None on a 304, the response on a 200; anything else
+        is LinkDown ("`what` could not be fetched")."""
         headers = {"If-None-Match": etag} if etag else {}
-        response = self._request("GET", "/v1/forms", headers=headers)
+        response = self._request("GET", path, headers=headers)
         if response.status_code == 304:
             return None
         if response.status_code != 200:
-            raise LinkDown(f"the form catalogue could not be fetched ({_reason(response)})")
+            raise LinkDown(f"{what} could not be fetched ({_reason(response)})")
+        return response
+
+    def forms(self, etag: str | None) -> tuple[str | None, list[dict]] | None:
+        """The catalogue, or None when it has not changed since `etag`."""
+        response = self._conditional_get("/v1/forms", etag, "the form catalogue")
+        if response is None:
+            return None
         try:
             return response.headers.get("ETag"), list(response.json()["forms"])
         except (ValueError, KeyError, TypeError):
@@ -204,12 +228,10 @@ class RestTransport:
 
     def consultation_results(self, etag: str | None) -> tuple[str | None, list[dict]] | None:
         """The consultations' running results, or None when unchanged since `etag`."""
-        headers = {"If-None-Match": etag} if etag else {}
-        response = self._request("GET", "/v1/consultations", headers=headers)
-        if response.status_code == 304:
+        # not a 200: an older service without results, say
+        response = self._conditional_get("/v1/consultations", etag, "the consultation results")
+        if response is None:
             return None
-        if response.status_code != 200:  # an older service without results, say
-            raise LinkDown(f"the consultation results could not be fetched ({_reason(response)})")
         try:
             found = response.json()["consultations"]
             if not isinstance(found, list) or not all(isinstance(c, dict) for c in found):

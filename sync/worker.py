@@ -84,8 +84,7 @@ Transport = RestTransport | OpenRosaTransport
 
 class SyncWorker:
     def __init__(self, store: Store, config, *, rng: random.Random | None = None,
-                 clock: Callable[[], datetime] | None = None,
-                 load_catalogue: Callable[[], object] | None = None):
+                 clock: Callable[[], datetime] | None = None):
         self.store = store
         self.config = config
         self.rng = rng or random.Random()
@@ -98,7 +97,7 @@ class SyncWorker:
             for name, dest in config.destinations.items()}
         # An OpenRosa destination seals with the form each visit was made on: from now on the
         # store seals its submissions as they are stored (seal_waiting does the earlier ones).
-        self.sealers = {name: OpenRosaSealer(load_catalogue or config.load_catalogue)
+        self.sealers = {name: OpenRosaSealer(config.load_catalogue)
                         for name, dest in config.destinations.items() if dest.type == "openrosa"}
         store.sealing_keys.update(self.sealers)
         self.stopped: dict[str, tuple[str, datetime]] = {}  # why, and when to look again

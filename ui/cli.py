@@ -196,7 +196,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     import threading
 
     from kiosk.logs import setup_logging
-    from sync.round_log import RoundLog, describe_round
+    from sync.round_log import RoundLog
     from sync.worker import SyncWorker
 
     config = _config(args)
@@ -217,8 +217,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     try:
         if args.once:  # everything waiting, now, ignoring backoff (as "Send now" does)
             result = worker.run_once(send_all=True)
-            RoundLog()(result)  # into the log file as well
-            for line in describe_round(result):
+            for line in RoundLog()(result):  # into the log file as well
                 print(line)
             if result.waiting or result.rejected_total or result.stopped:
                 _say(f"Not finished: {result.waiting} waiting to send, {result.rejected_total} "

@@ -24,15 +24,14 @@ import requests
 from requests.auth import HTTPBasicAuth, HTTPDigestAuth
 
 from ..transport import (
-    RETRY_STATUSES,
-    USER_AGENT,
     AuthRefused,
     Delivered,
     LinkDown,
     Outcome,
     Rejected,
     Retry,
-    _retry_after,
+    connect,
+    failure_outcome,
     request_or_link_down,
 )
 from .documents import MediaFile, ServerForm, parse_form_list, parse_manifest, response_message
@@ -54,14 +53,8 @@ def _challenge(response: requests.Response) -> str:
 class OpenRosaTransport:
     def __init__(self, destination, session: requests.Session | None = None):
         self.destination = destination
-        self.base = destination.url.rstrip("/")
-        self.timeout = (destination.connect_timeout_seconds, destination.timeout_seconds)
-        self.http = session or requests.Session()
-        self.http.trust_env = False  # no proxy, CA or .netrc password from the environment
-        self.http.verify = str(destination.ca_file) if destination.ca_file else True
-        if destination.proxy:
-            self.http.proxies = {"http": destination.proxy, "https": destination.proxy}
-        self.http.headers.update({"User-Agent": USER_AGENT, "X-OpenRosa-Version": "1.0"})
+        self.base, self.timeout, self.http = connect(destination, session,
+                                                     {"X-OpenRosa-Version": "1.0"})
         credentials = (destination.username, destination.password)
         self._answer_challenge = False
         if destination.username is not None:
@@ -225,9 +218,5 @@ class OpenRosaTransport:
         if status == 413:
             return Rejected(f"{reason}: the server takes no request of {size} bytes, even with "
                             "one file per request" + note)
-        if status in RETRY_STATUSES or status >= 500:
-            after = _retry_after(response)
-            return Retry(reason, after, pause_all=status == 429 or (status == 503 and after is not None))
-        if 400 <= status < 500:  # 409: a different submission with the same instance id
-            return Rejected(reason + note)
-        return Retry(reason)  # 1xx/3xx: nothing we asked for
+        # Any other 4xx (409: a different submission with the same instance id) is Rejected.
+        return failure_outcome(response, reason, note)
