@@ -76,34 +76,41 @@ def aggregate(records: Iterable[dict], forms: dict[str, dict[str, Form]],
     cells: Counter = Counter()  # (form_id, week, question, option)
     kinds: dict[tuple[str, str], str] = {}  # (form_id, question) -> select type
     result = Aggregate()
+    # (form_id, version) as the records name it -> its form and select questions, built once
+    selects: dict[tuple[str, str], tuple[Form | None, dict[str, tuple[str, set[str]]]]] = {}
     for record in records:
-        form = _definition(forms, record["form_id"], record.get("form_version", ""))
+        key = (record["form_id"], record.get("form_version", ""))
+        if key not in selects:
+            form = _definition(forms, *key)
+            selects[key] = (form, {} if form is None else _select_questions(form))
+        form, questions = selects[key]
         if form is None:
             result.skipped[record["form_id"]] += 1
             continue
         week = iso_week(record["created_at"])
         submissions[(form.form_id, week)] += 1
         answers = record.get("answers") if isinstance(record.get("answers"), dict) else {}
-        for name, (kind, options) in _select_questions(form).items():
+        for name, (kind, options) in questions.items():
             kinds[(form.form_id, name)] = kind
             given = answers.get(name)
             chosen = given if isinstance(given, list) else [given]
             for option in {value for value in chosen if isinstance(value, str)} & options:
                 cells[(form.form_id, week, name, option)] += 1
-    groups: dict[tuple[str, str, str], dict[str, int]] = defaultdict(dict)
+    groups: dict[tuple[str, str], dict[str, dict[str, int]]] = defaultdict(
+        lambda: defaultdict(dict))  # (form_id, week) -> question -> option -> count
     for (form_id, week, question, option), count in cells.items():
-        groups[(form_id, week, question)][option] = count
+        groups[(form_id, week)][question][option] = count
     for (form_id, week), count in sorted(submissions.items()):
         result.rows.append(_cell(result, (form_id, week, "", ""), count, count < threshold))
-        for (f, w, question), counts in sorted(groups.items()):
-            if (f, w) != (form_id, week):
-                continue
+        questions_asked = groups.get((form_id, week), {})
+        for question in sorted(questions_asked):
+            counts = questions_asked[question]
             hidden = {option for option, n in counts.items() if n < threshold}
             shown = sorted((n, option) for option, n in counts.items() if option not in hidden)
-            if kinds[(f, question)] == "select_one" and len(hidden) == 1 and shown:
+            if kinds[(form_id, question)] == "select_one" and len(hidden) == 1 and shown:
                 hidden.add(shown[0][1])  # secondary: the lone small cell cannot be derived
             for option in sorted(counts):
-                result.rows.append(_cell(result, (f, w, question, option), counts[option],
+                result.rows.append(_cell(result, (form_id, week, question, option), counts[option],
                                          option in hidden))
     return result
 

@@ -21,7 +21,7 @@ import yaml
 
 from kiosk.sealing import ALGORITHM, SealingError
 
-from .catalogue import FormCatalogue, etag_matches
+from .catalogue import FormCatalogue, etag_matches, strong_etag
 from .consultations import Consultations
 from .errors import CentralError
 from .store import CentralStore, Device, Incoming, utc_now
@@ -201,11 +201,7 @@ class CentralApp:
     def forms(self, request: Request) -> Response:
         self._device(request)
         listing = self.catalogue.listing()
-        headers = {"ETag": listing.etag, "Cache-Control": "no-cache"}
-        if etag_matches(request.headers.get("If-None-Match"), listing.etag):
-            # The length of what a 200 would carry (RFC 9110 8.6); a 304 has no body.
-            return Response(304, None, {**headers, "Content-Length": str(len(listing.body))})
-        return Response(200, listing.body, headers)
+        return _conditional(request, listing.body, listing.etag)
 
     def heartbeat(self, request: Request, device_id: str) -> Response:
         device = self._device(request)
@@ -219,11 +215,7 @@ class CentralApp:
         self._device(request)
         body = json.dumps({"consultations": self.tallies.results()}, ensure_ascii=False,
                           separators=(",", ":")).encode()
-        etag = '"' + hashlib.sha256(body).hexdigest() + '"'
-        headers = {"ETag": etag, "Cache-Control": "no-cache"}
-        if etag_matches(request.headers.get("If-None-Match"), etag):
-            return Response(304, None, {**headers, "Content-Length": str(len(body))})
-        return Response(200, body, headers)
+        return _conditional(request, body, strong_etag(body))
 
     # -- staff ------------------------------------------------------------------------------
     def devices(self, request: Request) -> Response:
@@ -242,6 +234,15 @@ class CentralApp:
         except CentralError as error:
             raise ApiError(400, f"{error}.") from None
         return Response(200, {"submissions": page, "next": cursor})
+
+
+def _conditional(request: Request, body: bytes, etag: str) -> Response:
+    """`body` with its ETag, or a 304 when the request's If-None-Match already has it."""
+    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    if etag_matches(request.headers.get("If-None-Match"), etag):
+        # The length of what a 200 would carry (RFC 9110 8.6); a 304 has no body.
+        return Response(304, None, {**headers, "Content-Length": str(len(body))})
+    return Response(200, body, headers)
 
 
 def _check_payload(opened: bytes, incoming: Incoming) -> None:

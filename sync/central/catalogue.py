@@ -92,7 +92,12 @@ class FormCatalogue:
 
 def _listing(forms: list[dict]) -> Listing:
     body = json.dumps({"forms": forms}, ensure_ascii=False, separators=(",", ":")).encode()
-    return Listing(body, '"' + hashlib.sha256(body).hexdigest() + '"')
+    return Listing(body, strong_etag(body))
+
+
+def strong_etag(body: bytes) -> str:
+    """A strong ETag for a response body: the quoted SHA-256 of its bytes."""
+    return '"' + hashlib.sha256(body).hexdigest() + '"'
 
 
 def etag_matches(if_none_match: str | None, etag: str) -> bool:
