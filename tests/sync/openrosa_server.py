@@ -27,10 +27,11 @@ import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
+from tests.sync.loopback import LoopbackServer
 from tests.sync.odk_decryption import SUBMISSIONS, Undecryptable, decrypt_submission
 
 REALM = "openrosa-test"
@@ -205,7 +206,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._reply(405, _response("method not allowed", "error"))
 
 
-class OpenRosaServer:
+class OpenRosaServer(LoopbackServer):
     def __init__(self, forms: dict[str, list[str]] | None = None, *, auth: str | None = None,
                  challenge: bool = True, username: str = "collector", password: str = "field-pass-1",
                  token: str | None = None, project: int = 7, accept_content_length: int = 10_000_000,
@@ -227,22 +228,11 @@ class OpenRosaServer:
         self.faults: list[Fault] = []
         self.lock = threading.Lock()
         self._nonces: dict[str, int] = {}  # digest nonce -> the last nc seen
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self._httpd.daemon_threads = True
+        super().__init__(_Handler)
         self._httpd.openrosa = self
-        self.origin = f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        self.origin = f"http://127.0.0.1:{self.port}"
         self.prefix = f"/v1/key/{token}/projects/{project}" if token else ""
         self.url = self.origin + self.prefix  # what the kiosk's config names
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
-
-    def __enter__(self) -> OpenRosaServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join(timeout=5)
 
     # -- who may come in ----------------------------------------------------------------------
     def route(self, path: str):

@@ -7,7 +7,9 @@ import json
 import ssl
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.sync.loopback import LoopbackServer
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -54,14 +56,13 @@ class _Handler(BaseHTTPRequestHandler):
                     headers)
 
 
-class ScriptedService:
+class ScriptedService(LoopbackServer):
     def __init__(self, public_key: str, tls: tuple[str, str] | None = None):
         self.public_key = public_key
         self.script: list[tuple] = []  # (status, headers, body) for the next submissions
         self.requests: list[tuple[str, dict, dict]] = []
         self.lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self._httpd.daemon_threads = True
+        super().__init__(_Handler)
         self._httpd.service = self
         scheme = "http"
         if tls is not None:  # (certificate file, key file): the service speaks HTTPS
@@ -69,17 +70,7 @@ class ScriptedService:
             context.load_cert_chain(*tls)
             self._httpd.socket = context.wrap_socket(self._httpd.socket, server_side=True)
             scheme = "https"
-        self.url = f"{scheme}://127.0.0.1:{self._httpd.server_address[1]}"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
-
-    def __enter__(self) -> ScriptedService:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join(timeout=5)
+        self.url = f"{scheme}://127.0.0.1:{self.port}"
 
     def submissions(self) -> list[dict]:
         return [body for path, _, body in self.requests if path == "/v1/submissions"]
