@@ -12,6 +12,7 @@ each finished line is reshaped and reordered, so a line break never reverses a s
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from functools import cache, lru_cache
@@ -209,4 +210,6 @@ def fit_size(text: str, bold: bool, largest: float, smallest: float, max_width: 
     unit = _unit_width(text, bold)
     if unit <= 0:
         return largest
-    return max(smallest, min(largest, max_width / unit))
+    # Floored to a hundredth of a point: max_width / unit itself can land a rounding error past
+    # the width that wrap() then measures against, which broke a reference over two lines.
+    return max(smallest, min(largest, math.floor(max_width / unit * 100) / 100))

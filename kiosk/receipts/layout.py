@@ -46,8 +46,9 @@ LAYOUT_SPECS = {
                  margin_bottom=20 * mm, title=22, big=40, big_min=18, heading=15, label=11,
                  body=13, small=11, qr=48 * mm, gap=7 * mm),
     # 80 mm paper, 72 mm printable: 4 mm each side. Extra space at the bottom for the cutter.
+    # big_min 10: the widest reference there can be (an 8-letter site, all Ws) still fits one line.
     "roll80": Layout("roll80", 80 * mm, None, margin_x=4 * mm, margin_top=4 * mm,
-                     margin_bottom=10 * mm, title=15, big=24, big_min=12, heading=11.5,
+                     margin_bottom=10 * mm, title=15, big=24, big_min=10, heading=11.5,
                      label=9, body=10, small=9, qr=36 * mm, gap=4 * mm),
 }
 

@@ -36,6 +36,8 @@ from kiosk.receipts import (
     render_draft_slip,
     render_receipt,
 )
+from kiosk.receipts.layout import LAYOUT_SPECS, BigCode
+from kiosk.store.codes import new_reference
 
 LANGUAGES = ("en", "fr", "es", "ar")
 REFERENCE = "HALL7-K7QFM-2XD9H"
@@ -220,6 +222,26 @@ def test_long_text_wraps_inside_the_page(layout):
     content = receipt(answers=(("A long answer", "word " * 120), ("A link", url_like)))
     text = pdf_text(render_receipt(content, layout))
     assert "a" * 20 in text and text.count("word") == 120
+
+
+def code_lines(code: str, layout: str) -> list[str]:
+    """The lines a reference is printed on, as the receipt lays it out."""
+    spec = LAYOUT_SPECS[layout]
+    block = BigCode("Reference", code, spec, rtl=False)
+    block.wrap(spec.content_width, 1e6)
+    return block.code_lines
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_every_reference_prints_on_one_line(layout):
+    """A reference broken over two lines gets copied wrong. The widest one there can be, and
+    ones whose width once landed a rounding error past the line, all stay whole."""
+    widest = "WWWWWWWW-WWWWW-WWWWW"  # an 8-character site and the widest letter throughout
+    references = [widest, "HALL7-RDH2G-8H8RR", *(new_reference(site) for site in
+                                                  ("HALL7", "LIB01", "MMMMMMMM") for _ in range(300))]
+    assert [code for code in references if code_lines(code, layout) != [code]] == []
+    for code in (widest, "HALL7-RDH2G-8H8RR"):
+        assert code in pdf_text(render_receipt(receipt(reference=code), layout)).split("\n")
 
 
 def test_an_unknown_layout_is_refused_in_one_sentence():
