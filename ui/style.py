@@ -8,6 +8,8 @@ from .themes import THEME_NAMES, palette
 __all__ = ["TEXT_SIZES", "THEME_NAMES", "keyboard_stylesheet", "stylesheet", "text_scale"]
 
 TEXT_SIZES = (100, 150, 200)
+BODY_PX = 22  # at 100 %
+CODE_PX = 44  # a reference number or code (ui/screens/common.py code_label shrinks it to fit)
 _scale = 1.0
 
 
@@ -27,12 +29,12 @@ def stylesheet(percent: int = 100, theme: str = "standard") -> str:
         return f"{round(size * _scale)}px"
 
     return f"""
-QWidget {{ font-size: {px(22)}; color: {c["text"]}; background: {c["background"]}; }}
+QWidget {{ font-size: {px(BODY_PX)}; color: {c["text"]}; background: {c["background"]}; }}
 QLabel#heading {{ font-size: {px(34)}; font-weight: bold; }}
 QLabel#title {{ font-size: {px(48)}; font-weight: bold; }}
 QLabel#caption, QLabel#sync_status, QLabel#auditEntry, QLabel#headerNotice {{ font-size: {px(20)}; color: {c["muted_text"]}; }}
 QLabel#hint {{ color: {c["muted_text"]}; }}
-QLabel#reference {{ font-size: {px(44)}; font-weight: bold; }}
+QLabel#reference {{ font-size: {px(CODE_PX)}; font-weight: bold; }}
 QLabel#error {{ color: {c["error"]}; font-weight: bold; }}
 QLabel#printFailed {{ font-weight: bold; }}
 QLabel#notice {{ border: 4px solid {c["notice_border"]}; padding: 12px; font-size: {px(18)}; }}

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSlider
 from kiosk import i18n
 from kiosk.store.clock import local_time
 
+from ..screens.code_label import CodeLabel
 from ..screens.common import button, label
 from ..style import TEXT_SIZES
 from .common import HelperPage
@@ -154,7 +155,7 @@ class ReceiptsPage(HelperPage):
     def _show(self, found: dict) -> None:
         content, layout = self.column()
         layout.addWidget(label(self.t("receipts_reprint"), "heading"))
-        layout.addWidget(label(found["reference"], "reference"))
+        layout.addWidget(CodeLabel(found["reference"]))
         layout.addWidget(label(self._describe(found)))
         self.print_result = label("")
         self.print_result.setObjectName("reprintResult")

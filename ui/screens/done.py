@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk import i18n
 
+from .code_label import CodeLabel
 from .common import Screen, button, label, scrolling_above
 
 
@@ -19,7 +20,7 @@ class DoneScreen(Screen):
         layout.addWidget(label(i18n.text(language, "ui.sent_title"), "heading"))
         layout.addWidget(label(title, "caption"))
         layout.addWidget(label(i18n.text(language, "ui.reference")))
-        layout.addWidget(label(reference, "reference"))
+        layout.addWidget(CodeLabel(reference))
         # Stored safely is the promise; "sent" replaces it as soon as the service confirms.
         self.delivery = label(i18n.text(language, "ui.delivery_waiting"))
         self.delivery.setObjectName("delivery")
@@ -84,7 +85,7 @@ class DoneScreen(Screen):
         layout = QVBoxLayout(content)
         layout.addWidget(label(i18n.text(language, "ui.saved_title"), "heading"))
         layout.addWidget(label(i18n.text(language, "ui.resume_code")))
-        layout.addWidget(label(code, "reference"))
+        layout.addWidget(CodeLabel(code))
         layout.addWidget(label(i18n.text(language, "ui.resume_until", date=until)))
         self._receipt_area(layout, language, slip=True)
         layout.addStretch(1)

@@ -13,6 +13,7 @@ from kiosk import i18n
 from kiosk.consultation import ResultsView
 from kiosk.payments import PaymentView
 
+from .code_label import CodeLabel
 from .common import label
 
 
@@ -69,9 +70,7 @@ def payment_box(view: PaymentView, language: str) -> QWidget:
     column.setContentsMargins(16, 12, 16, 12)
     column.addWidget(label(i18n.text(language, "payment.title"), "subheading"))
     column.addWidget(label(i18n.text(language, "payment.reference")))
-    reference = label(view.reference, "reference")
-    reference.setAccessibleName(view.reference)
-    column.addWidget(reference)
+    column.addWidget(CodeLabel(view.reference))
     if view.amount:
         column.addWidget(label(view.amount_label, "caption"))
         # A right-to-left mark: the number sits at the start of the line in Arabic too.
