@@ -6,10 +6,20 @@ from __future__ import annotations
 from .. import i18n
 from .pages import PageView
 
+# Bidi isolates place text on screen; a speech engine may read them out or stumble on them.
+_ISOLATES = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u2066\u2067\u2068\u2069"))
 
-def _sentence(text: str) -> str:
-    text = " ".join(text.split())
-    return text if not text or text[-1] in ".?!:؟…" else f"{text}."
+
+def as_sentences(parts: list[str]) -> str:
+    """Parts read one after another, each ending as a sentence (a full stop unless it has an
+    ending of its own), so the voice pauses between a label and the next; blank parts are
+    skipped. Read-aloud of forms and of information pages both say their parts this way."""
+    said = []
+    for part in parts:
+        text = " ".join((part or "").translate(_ISOLATES).split())
+        if text:
+            said.append(text if text[-1] in ".?!:؟…" else f"{text}.")
+    return " ".join(said)
 
 
 def spoken_page(page: PageView, language: str) -> str:
@@ -31,4 +41,4 @@ def spoken_page(page: PageView, language: str) -> str:
         parts += [choice.label for choice in question.choices]
     for item in page.items:
         parts.append(item.title)
-    return " ".join(_sentence(part) for part in parts if part and part.strip())
+    return as_sentences(parts)

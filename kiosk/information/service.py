@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import i18n
+from ..forms.spoken import as_sentences
 from ..i18n import pick
 from .markdown import parse
 from .model import Block, InformationDefinition
@@ -120,14 +121,6 @@ class Information:
         return [BlockView(part.kind, part.text, part.items) for part in found]
 
 
-_ISOLATES = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u2066\u2067\u2068\u2069"))
-
-
-def _sentence(text: str) -> str:
-    text = " ".join(text.translate(_ISOLATES).split())
-    return text if not text or text[-1] in ".?!:؟…" else f"{text}."
-
-
 def spoken_information(page: InfoPageView, language: str) -> str:
     """What read-aloud says for a page: its title, then each block in reading order."""
     parts = [page.title]
@@ -141,4 +134,4 @@ def spoken_information(page: InfoPageView, language: str) -> str:
         elif block.kind == "contact" and block.contact is not None:
             parts.append(block.contact.name)
             parts += [f"{what}: {value}" for what, value in block.contact.lines]
-    return " ".join(_sentence(part) for part in parts if part and part.strip())
+    return as_sentences(parts)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from kiosk.forms.loader import load_form
 from kiosk.forms.session import Session
-from kiosk.forms.spoken import spoken_page
+from kiosk.forms.spoken import as_sentences, spoken_page
 
 ROOT = Path(__file__).resolve().parents[2]
 FORM = load_form(ROOT / "assets" / "forms" / "report_problem.yaml")
@@ -44,3 +44,10 @@ def test_check_your_answers_reads_each_answer():
         session.continue_()
     said = spoken_page(session.page(), "en")
     assert "Test Street 1" in said and "Graffiti" in said
+
+
+def test_parts_are_said_as_sentences_without_the_screen_only_marks():
+    """Bidi isolates wrap answers for the screen; spoken, they are dropped, and a part made only
+    of them says nothing (no stray full stop, no double space)."""
+    parts = ["Your name", "\u2068Sam Example\u2069", "\u2066\u2069", "Is this right?", "  ", "ok:"]
+    assert as_sentences(parts) == "Your name. Sam Example. Is this right? ok:"
