@@ -7,8 +7,9 @@ report_problem.xlsx (beside this script unless FOLDER is given). They are author
 their own, not converted from the YAML files, so that `kiosk forms import` can be tested
 against the YAML twins: the same pages, the same errors and the same submissions.
 
-A text is given once per language, in the order of LANGUAGES. The kiosk reads only the forms
-folder's own .yaml files, so these spreadsheets and this script are never loaded as forms.
+A text is given once per language, in the order of LANGUAGES in
+kiosk/forms/xlsform/writing.py. The kiosk reads only the forms folder's own .yaml files, so
+these spreadsheets and this script are never loaded as forms.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from openpyxl import Workbook
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))  # run as a script from anywhere
 
-LANGUAGES = ("English (en)", "French (fr)", "Spanish (es)", "Arabic (ar)")
+from kiosk.forms.xlsform.writing import write_workbook  # noqa: E402
+
 SURVEY_COLUMNS = (
     "type", "name", "label", "hint", "required", "required_message", "relevant", "constraint",
     "constraint_message", "calculation", "choice_filter", "appearance", "receipt",
@@ -836,39 +838,11 @@ FORMS = {
 
 
 # -- writing the workbooks ---------------------------------------------------------------------
-def _headers(rows: list[dict], columns) -> list[tuple[str, str, int | None]]:
-    """(header, column, language index) for every column some row uses, in sheet order.
-    A column given a tuple is a text with one column per language."""
-    used = [c for c in columns if any(c in row for row in rows)]
-    extra = [c for row in rows for c in row if c not in columns]
-    headers = []
-    for column in [*used, *dict.fromkeys(extra)]:
-        if any(isinstance(row.get(column), tuple) for row in rows):
-            headers += [(f"{column}::{lang}", column, i) for i, lang in enumerate(LANGUAGES)]
-        else:
-            headers.append((column, column, None))
-    return headers
-
-
-def _sheet(book: Workbook, title: str, rows: list[dict], columns) -> None:
-    sheet = book.create_sheet(title)
-    headers = _headers(rows, columns)
-    sheet.append([header for header, _, _ in headers])
-    for row in rows:
-        cells = []
-        for _, column, language in headers:
-            value = row.get(column)
-            cells.append(value[language] if isinstance(value, tuple) else value)
-        sheet.append(cells)
-
-
 def write_form(path: Path, form: dict) -> None:
-    book = Workbook()
-    book.remove(book.active)
-    _sheet(book, "survey", form["survey"], SURVEY_COLUMNS)
-    _sheet(book, "choices", form["choices"], ("list_name", "name", "label"))
-    _sheet(book, "settings", [form["settings"]], SETTINGS_COLUMNS)
-    book.save(path)
+    write_workbook(path, {"survey": form["survey"], "choices": form["choices"],
+                          "settings": [form["settings"]]},
+                   columns={"survey": SURVEY_COLUMNS, "choices": ("list_name", "name", "label"),
+                            "settings": SETTINGS_COLUMNS})
 
 
 def write_samples(folder: Path) -> list[Path]:
