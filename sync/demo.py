@@ -11,22 +11,14 @@ import tomllib
 from pathlib import Path
 
 from kiosk.config import Destination
+from kiosk.forms.source import read_form_file
+from kiosk.information.loader import is_information
 from kiosk.paths import sample_forms_dir
 
 from .central.server import CentralServer
 from .central.setup import init_central
 
 BLOCK = "kiosk-destination.toml"  # the demo kiosk's own copy of what `central init` printed
-
-
-def _is_information(path: Path) -> bool:
-    import yaml
-
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
-        return False
-    return isinstance(data, dict) and data.get("kind") == "information"
 
 
 def start_demo_central(folder: Path, log=None) -> tuple[CentralServer, Destination]:
@@ -38,7 +30,7 @@ def start_demo_central(folder: Path, log=None) -> tuple[CentralServer, Destinati
             shutil.rmtree(folder)
         result = init_central(folder, "http://127.0.0.1:8765", device_id="DEMO")
         for form in sample_forms_dir().glob("*.yaml"):  # served as the form catalogue
-            if _is_information(form):
+            if is_information(read_form_file(form)[0]):
                 continue  # information pages stay on the kiosk: the catalogue is forms
             shutil.copy(form, folder / "forms" / form.name)
         block_file.write_text(result.toml_block, encoding="utf-8")
