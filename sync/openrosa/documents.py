@@ -1,5 +1,6 @@
-"""The XML documents an OpenRosa server answers with: the OpenRosaResponse envelope, the form
-list (`<xforms>`) and a form's manifest (`<manifest>`). Elements are matched by local name, so
+"""The XML documents an OpenRosa server answers with: the OpenRosaResponse envelope and the
+form list (`<xforms>`). A form's manifest (its media files) is not read: the kiosk's forms are
+its own, and the server's XForms only say which forms it takes. Elements are matched by local name, so
 a server that puts them in another namespace (or none) is still understood."""
 
 from __future__ import annotations
@@ -7,7 +8,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-MAX_DOCUMENT = 5_000_000  # bytes: a form list or manifest beyond this is not one
+MAX_DOCUMENT = 5_000_000  # bytes: a form list beyond this is not one
 
 
 @dataclass(frozen=True)
@@ -16,14 +17,6 @@ class ServerForm:
     name: str
     version: str
     hash: str  # "md5:..."
-    download_url: str
-    manifest_url: str | None
-
-
-@dataclass(frozen=True)
-class MediaFile:
-    filename: str
-    hash: str
     download_url: str
 
 
@@ -70,19 +63,5 @@ def parse_form_list(body: bytes) -> list[ServerForm]:
         if not fields.get("formID"):
             raise ValueError("an <xform> has no <formID>")
         forms.append(ServerForm(fields["formID"], fields.get("name", ""), fields.get("version", ""),
-                                fields.get("hash", ""), fields.get("downloadUrl", ""),
-                                fields.get("manifestUrl") or None))
+                                fields.get("hash", ""), fields.get("downloadUrl", "")))
     return forms
-
-
-def parse_manifest(body: bytes) -> list[MediaFile]:
-    files = []
-    for element in _parse(body, "manifest"):
-        if _local(element.tag) != "mediaFile":
-            continue
-        fields = _children(element)
-        if not fields.get("filename"):
-            raise ValueError("a <mediaFile> has no <filename>")
-        files.append(MediaFile(fields["filename"], fields.get("hash", ""),
-                               fields.get("downloadUrl", "")))
-    return files

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from email.utils import formatdate
-from urllib.parse import urlsplit
 
 import requests
 from requests.auth import HTTPBasicAuth, HTTPDigestAuth
@@ -34,7 +33,7 @@ from ..transport import (
     failure_outcome,
     request_or_link_down,
 )
-from .documents import MediaFile, ServerForm, parse_form_list, parse_manifest, response_message
+from .documents import ServerForm, parse_form_list, response_message
 from .multipart import encode, plan
 from .package import Package
 
@@ -68,7 +67,6 @@ class OpenRosaTransport:
         self.server_forms: dict[str, ServerForm] | None = None  # None: the list is not known
         self._forms_etag: str | None = None
         self._forms: list[ServerForm] = []
-        self._manifests: dict[str, tuple[str | None, list[MediaFile]]] = {}
 
     def close(self) -> None:
         self.http.close()
@@ -140,26 +138,6 @@ class OpenRosaTransport:
             raise LinkDown(f"the server's form list could not be fetched ({response.status_code})")
         self.server_forms = {form.form_id: form for form in self._forms}
         return self.server_forms
-
-    def manifest(self, form: ServerForm) -> list[MediaFile]:
-        """The media files the server holds for `form`, with their hashes ([] without any)."""
-        if not form.manifest_url:
-            return []
-        ours, theirs = urlsplit(self.base), urlsplit(form.manifest_url)
-        if (theirs.scheme, theirs.netloc) != (ours.scheme, ours.netloc):
-            raise LinkDown("the form's manifest is on another server: not followed")
-        etag, files = self._manifests.get(form.manifest_url, (None, []))
-        response = self._request("GET", form.manifest_url, {"If-None-Match": etag} if etag else {})
-        if response.status_code == 304:
-            return files
-        if response.status_code != 200:
-            raise LinkDown(f"the form's manifest could not be fetched ({response.status_code})")
-        try:
-            files = parse_manifest(response.content)
-        except ValueError as error:
-            raise LinkDown(f"the form's manifest was not understood ({error})") from None
-        self._manifests[form.manifest_url] = (response.headers.get("ETag"), files)
-        return files
 
     def send(self, item) -> Outcome:
         try:

@@ -11,7 +11,7 @@ the kiosk's client:
   (that is how a submission split over several POSTs arrives); different XML: 409;
 - sign-in: none, Basic or Digest (with a challenge, or Basic without one as ODK Central does),
   or an ODK Central app-user token in the path (/v1/key/TOKEN/projects/N/...);
-- formList (ETag, 304) and each form's manifest; faults on demand (a status, a captive
+- formList (ETag, 304); faults on demand (a status, a captive
   portal's 200, a dropped connection, an answer lost after the submission was stored);
 - an ODK-encrypted submission is opened with the form's private key once all its files are in.
 """
@@ -193,8 +193,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self.close_connection = True
                 return
             self._reply(status, _response(message, "submit_success" if status < 300 else "error"))
-        elif method == "GET" and kind in ("formList", "manifest"):
-            document = server.form_list() if kind == "formList" else server.manifest(argument)
+        elif method == "GET" and kind == "formList":
+            document = server.form_list()
             etag = '"' + hashlib.sha256(document).hexdigest()[:32] + '"'
             if self.headers.get("If-None-Match") == etag:
                 self._reply(304, b"", {"ETag": etag})
@@ -211,7 +211,6 @@ class OpenRosaServer(LoopbackServer):
                  challenge: bool = True, username: str = "collector", password: str = "field-pass-1",
                  token: str | None = None, project: int = 7, accept_content_length: int = 10_000_000,
                  private_key=None, duplicate_status: int = 201,
-                 media: dict[str, dict[str, bytes]] | None = None,
                  advertised_content_length: int | None = None):
         self.forms = forms if forms is not None else {"report_problem": ["1"]}
         self.auth, self.challenge = auth, challenge
@@ -221,7 +220,6 @@ class OpenRosaServer(LoopbackServer):
         self.advertised_content_length = advertised_content_length or accept_content_length
         self.private_key = private_key
         self.duplicate_status = duplicate_status
-        self.media = media or {}
         self.records: dict[str, Record] = {}
         self.requests: list[tuple[str, str, dict, int]] = []  # method, path, headers, body size
         self.answers: list[tuple[str, str, int]] = []  # method, path, status
@@ -245,8 +243,6 @@ class OpenRosaServer(LoopbackServer):
             return rest[1:], None
         if found := re.fullmatch(r"/forms/([^/]+)\.xml", rest):
             return "download", found[1]
-        if found := re.fullmatch(r"/forms/([^/]+)/manifest", rest):
-            return "manifest", found[1]
         return None
 
     def check_auth(self, method: str, uri: str, given: str) -> dict | None:
@@ -370,22 +366,10 @@ class OpenRosaServer(LoopbackServer):
             f"<xform><formID>{escape(form_id)}</formID><name>{escape(form_id)}</name>"
             f"<version>{escape(versions[-1])}</version>"
             f"<hash>md5:{hashlib.md5(self.xform(form_id), usedforsecurity=False).hexdigest()}</hash>"
-            f"<downloadUrl>{base}/forms/{form_id}.xml</downloadUrl>"
-            + (f"<manifestUrl>{base}/forms/{form_id}/manifest</manifestUrl>"
-               if form_id in self.media else "") + "</xform>"
+            f"<downloadUrl>{base}/forms/{form_id}.xml</downloadUrl></xform>"
             for form_id, versions in self.forms.items())
         return ('<?xml version="1.0" encoding="UTF-8"?>'
                 f'<xforms xmlns="http://openrosa.org/xforms/xformsList">{items}</xforms>').encode()
-
-    def manifest(self, form_id: str) -> bytes:
-        files = "".join(
-            f"<mediaFile><filename>{escape(name)}</filename>"
-            f"<hash>md5:{hashlib.md5(data, usedforsecurity=False).hexdigest()}</hash>"
-            f"<downloadUrl>{self.url}/forms/{form_id}/attachments/{name}</downloadUrl></mediaFile>"
-            for name, data in self.media.get(form_id, {}).items())
-        return ('<?xml version="1.0" encoding="UTF-8"?>'
-                f'<manifest xmlns="http://openrosa.org/xforms/xformsManifest">{files}</manifest>'
-                ).encode()
 
     # -- for the tests --------------------------------------------------------------------------
     def submission_posts(self) -> list[tuple[str, str, dict, int]]:
