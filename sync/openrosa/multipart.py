@@ -18,26 +18,36 @@ XML_FILENAME = "submission.xml"
 _BOUNDARY_LENGTH = 32
 
 
-def _part(boundary: str, name: str, filename: str, content_type: str, data: bytes) -> bytes:
+def _head(boundary: str, name: str, filename: str, content_type: str) -> bytes:
     # Our names are letters, digits, '.', '_' and '-' (instance.py): nothing to quote.
     return (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; "
-            f"filename=\"{filename}\"\r\nContent-Type: {content_type}\r\n\r\n").encode() + data + b"\r\n"
+            f"filename=\"{filename}\"\r\nContent-Type: {content_type}\r\n\r\n").encode()
+
+
+def _parts(xml: bytes, attachments, boundary: str) -> list[tuple[bytes, bytes]]:
+    """Each part's head and data; every part ends with CRLF, and the body with the close."""
+    return [(_head(boundary, XML_PART, XML_FILENAME, "text/xml"), xml)] + [
+        (_head(boundary, item.name, item.name, item.content_type), item.data)
+        for item in attachments]
+
+
+def _close(boundary: str) -> bytes:
+    return f"--{boundary}--\r\n".encode()
 
 
 def encode(xml: bytes, attachments: list[Attachment] | tuple[Attachment, ...],
            boundary: str | None = None) -> tuple[bytes, str]:
     """The body and its Content-Type header."""
     boundary = boundary or secrets.token_hex(_BOUNDARY_LENGTH // 2)
-    parts = [_part(boundary, XML_PART, XML_FILENAME, "text/xml", xml)]
-    parts += [_part(boundary, item.name, item.name, item.content_type, item.data)
-              for item in attachments]
-    parts.append(f"--{boundary}--\r\n".encode())
-    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+    body = b"".join(head + data + b"\r\n" for head, data in _parts(xml, attachments, boundary))
+    return body + _close(boundary), f"multipart/form-data; boundary={boundary}"
 
 
 def body_size(xml: bytes, attachments: list[Attachment] | tuple[Attachment, ...]) -> int:
-    boundary = "b" * _BOUNDARY_LENGTH  # every boundary has this length: the size is exact
-    return len(encode(xml, attachments, boundary)[0])
+    """The exact size of encode()'s body, counted without building it (files can be large)."""
+    boundary = "b" * _BOUNDARY_LENGTH  # every boundary has this length
+    return (sum(len(head) + len(data) + 2 for head, data in _parts(xml, attachments, boundary))
+            + len(_close(boundary)))
 
 
 def plan(xml: bytes, attachments: list[Attachment] | tuple[Attachment, ...],

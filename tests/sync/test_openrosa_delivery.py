@@ -7,6 +7,8 @@ import xml.etree.ElementTree as ET
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 
+from sync.openrosa.instance import Attachment
+from sync.openrosa.multipart import body_size, encode, plan
 from tests.sync.openrosa_kit import kiosk
 from tests.sync.openrosa_server import Fault, OpenRosaServer, Record
 
@@ -157,6 +159,19 @@ def test_over_the_accepted_length_the_files_are_shared_across_posts(tmp_path):
         assert len(posts) == 2 and all(size <= 3000 for *_, size in posts)
         (record,) = server.records.values()
         assert record.posts == 2 and record.complete and len(record.files) == 2
+
+
+def test_the_planned_posts_fit_the_limit_by_their_real_size():
+    """The planner counts a body's size without building it; every body it plans, once built,
+    is that size and within the server's limit (a file over it alone goes alone)."""
+    xml = b"<data><name>Sam Example</name></data>"
+    files = [Attachment(f"sig{n}.svg", "image/svg+xml", b"x" * size)
+             for n, size in enumerate((0, 1, 700, 1200, 5000))]
+    for chosen in ([], files[:1], files):
+        assert body_size(xml, chosen) == len(encode(xml, chosen)[0])
+    groups = plan(xml, files, 2000)
+    assert [item for group in groups for item in group] == files
+    assert [len(encode(xml, group)[0]) <= 2000 for group in groups] == [True, True, False]
 
 
 def test_a_413_makes_the_kiosk_send_fewer_files_per_post(tmp_path):
