@@ -12,7 +12,6 @@ each finished line is reshaped and reordered, so a line break never reverses a s
 
 from __future__ import annotations
 
-import math
 import re
 import threading
 from functools import cache, lru_cache
@@ -181,7 +180,9 @@ def _break_word(word: str, bold: bool, limit: float) -> list[str]:
 
 def wrap(text: str, bold: bool, size: float, max_width: float) -> list[str]:
     """Logical lines no wider than max_width once shaped; blank lines in text are kept."""
-    limit = max_width / size
+    # A hair of slack: fit_size's size is max_width over the text's width, and dividing back
+    # can land one rounding step short of that width, which broke a reference over two lines.
+    limit = max_width / size * (1 + 1e-9)
     space = max(_unit_width(" ", bold), pdfmetrics.stringWidth(" ", arabic(bold), 1.0))
     lines: list[str] = []
     for paragraph in text.replace("\r\n", "\n").split("\n"):
@@ -210,6 +211,4 @@ def fit_size(text: str, bold: bool, largest: float, smallest: float, max_width: 
     unit = _unit_width(text, bold)
     if unit <= 0:
         return largest
-    # Floored to a hundredth of a point: max_width / unit itself can land a rounding error past
-    # the width that wrap() then measures against, which broke a reference over two lines.
-    return max(smallest, min(largest, math.floor(max_width / unit * 100) / 100))
+    return max(smallest, min(largest, max_width / unit))  # wrap() allows for the rounding
