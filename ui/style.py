@@ -9,7 +9,7 @@ __all__ = ["TEXT_SIZES", "THEME_NAMES", "keyboard_stylesheet", "stylesheet", "te
 
 TEXT_SIZES = (100, 150, 200)
 BODY_PX = 22  # at 100 %
-CODE_PX = 44  # a reference number or code (ui/screens/common.py code_label shrinks it to fit)
+CODE_PX = 44  # a reference number or code (ui/screens/code_label.py shrinks it to fit)
 _scale = 1.0
 
 
