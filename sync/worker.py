@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 
 from kiosk.store import Store
 from kiosk.store.clock import iso
+from kiosk.version import version
 
 from .forms_pull import pull_forms
 from .lock import WorkerLock
@@ -40,7 +41,6 @@ from .transport import (
 )
 
 BATCH = 50
-VERSION = "0.1.0"
 RECHECK_STOPPED = timedelta(minutes=15)  # a refused token is tried again this often
 CATALOGUE_DESTINATION = "central"  # heartbeats and form updates go to this one
 
@@ -276,7 +276,7 @@ class SyncWorker:
                 "queue_depth": summary["waiting"], "rejected": summary["counts"]["rejected"],
                 "oldest_waiting": summary["oldest_waiting"],
                 "last_sync_at": self.store.setting("last_sync_at"),
-                "version": VERSION, "free_disk_bytes": free})
+                "version": version(), "free_disk_bytes": free})
         except (LinkDown, AuthRefused):
             return  # the round's own status already says why; try at the next round
         self._next_heartbeat = self.clock() + timedelta(minutes=self.config.heartbeat_minutes)

@@ -10,6 +10,7 @@ from datetime import datetime
 import pytest
 import requests
 
+from kiosk import version as kiosk_version
 from kiosk.store import Store
 from sync.central.export import export_submissions
 from sync.worker import SyncWorker, backoff_seconds
@@ -220,7 +221,9 @@ def test_a_key_that_does_not_match_the_pin_stops_sending(tmp_path, central):
     assert list(export_submissions(central.data_dir)) == []
 
 
-def test_the_heartbeat_tells_central_about_the_queue(central, store, worker):
+def test_the_heartbeat_tells_central_about_the_queue(central, store, worker, monkeypatch):
+    # The version IT sees is the running kiosk's: here a bundle built as 2.3.4.
+    monkeypatch.setattr(kiosk_version, "build_info", lambda: {"version": "2.3.4"})
     store.submit(_visit(1))
     worker.run_once()
     devices = requests.get(f"{central.url}/v1/devices", timeout=5,
@@ -228,5 +231,5 @@ def test_the_heartbeat_tells_central_about_the_queue(central, store, worker):
     (device,) = devices["devices"]
     assert device["id"] == "hall-7"
     beat = device["last_heartbeat"]
-    assert beat["queue_depth"] == 0 and beat["version"] and beat["free_disk_bytes"] > 0
+    assert beat["queue_depth"] == 0 and beat["version"] == "2.3.4" and beat["free_disk_bytes"] > 0
     assert beat["last_sync_at"] == store.setting("last_sync_at")
