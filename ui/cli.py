@@ -244,12 +244,17 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 def cmd_receipt(args: argparse.Namespace) -> int:
     from kiosk.receipts import ReceiptError, receipt_content, render_receipt
+    from kiosk.store.codes import read_reference
 
     config = _config(args)
+    reference = read_reference(args.reference)  # as printed, however it was typed
     with _open_store(config) as store:
-        stored = store.receipt(args.reference.strip().upper())
+        stored = store.receipt(reference or args.reference.strip().upper())
     if stored is None:
-        _say(f"There is no submission with the reference {args.reference} on this kiosk.")
+        mistyped = "" if reference else (": its last character does not match the others, so"
+                                         " one of them may be mistyped")
+        _say(f"There is no submission with the reference {args.reference} on this kiosk"
+             f"{mistyped}.")
         return 1
     catalogue = config.load_catalogue()
     form = catalogue.version(stored["form_id"], stored["form_version"])

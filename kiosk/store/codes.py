@@ -72,9 +72,14 @@ def read_resume_code(typed: str) -> str | None:
 
 
 def read_reference(typed: str) -> str | None:
-    """The reference in its printed form, or None when its check character does not match."""
+    """The reference in its printed form, or None when its check character does not match.
+    Typed as 'lib01 k7qfm 2xd9h' or with O for 0 in the random part, it is still found; the
+    site part is taken as it is (a site may be called LIB or OLD)."""
     cleaned = typed.strip().upper()
-    site, _, rest = cleaned.partition("-")
+    parts = re.split(r"[\s\-._]+", cleaned, maxsplit=1)
+    if len(parts) != 2:  # no separator: where the site ends cannot be told
+        return None
+    site, rest = parts
     chars = normalise(rest)
     if not _SITE.match(site) or len(chars) != REFERENCE_RANDOM + 1 or not is_valid(chars):
         return None

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..sealing import Sealed, SealingError
 from .clock import iso
+from .codes import read_reference
 from .errors import StoreError
 from .keys import InstallKeyError
 
@@ -267,9 +268,11 @@ class Outbox:
         return [dict(zip(keys, row, strict=True)) for row in rows]
 
     def find_submissions(self, contains: str = "", limit: int = 20) -> list[dict]:
-        """The latest submissions whose reference contains `contains` (case and dashes
-        ignored): how staff find a receipt to show again."""
-        wanted = "".join(ch for ch in contains.upper() if ch.isalnum())
+        """The latest submissions whose reference contains `contains` (case, spaces and dashes
+        ignored): how staff find a receipt to show again. A whole reference is also found with
+        lookalikes typed (O for 0, I or L for 1) in its random part."""
+        whole = read_reference(contains)
+        wanted = "".join(ch for ch in (whole or contains).upper() if ch.isalnum())
         with self._lock:
             rows = self._conn.execute(
                 "SELECT s.reference, s.form_id, s.created_at, o.state"

@@ -10,7 +10,7 @@ import pytest
 from kiosk.forms.loader import load_form
 from kiosk.forms.session import Session
 from kiosk.forms.snapshot import restore_session, session_state
-from kiosk.store import Store, StoreError
+from kiosk.store import Store, StoreError, codes
 from kiosk.store.errors import DISK_FULL, READ_ONLY, explain
 from tests.kiosk.store_helpers import fake_submission
 
@@ -91,6 +91,21 @@ def test_a_rejected_submission_is_never_due_again(store):
     assert store.status()["submissions"]["rejected"] == 1
     with pytest.raises(StoreError):
         store.mark_sending(item.submission_id)
+
+
+def test_staff_find_a_submission_by_part_or_all_of_its_reference(store, monkeypatch):
+    monkeypatch.setattr(codes, "_random", lambda length: "K7Q0M2XD9"[:length])
+    reference = store.submit(fake_submission(1))
+    site, random_part = reference.split("-", 1)
+    assert random_part.startswith("K7Q0M-2XD9")
+
+    def found(typed):
+        return [row["reference"] for row in store.find_submissions(typed)]
+
+    assert found("k7q0") == [reference]  # a part, in any case
+    assert found(reference.replace("-", " ")) == [reference]  # spaces for dashes
+    assert found(f"{site} {random_part.replace('0', 'O')}") == [reference]  # O for 0
+    assert found("K7QOM") == []  # a part with a lookalike is not guessed at
 
 
 def _audit(store):
