@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
         self.it_settings: dict[str, str] = {}  # shown to staff, changed only in the config file
         self.helper = None  # HelperMode, once attached
         self.speaker = None  # made at the first press of read-aloud
+        self.listening = False  # this visit's citizen has used read-aloud
         self.volume_level = "normal"  # the citizen's choice for this visit
         self.config = None  # the kiosk's Config (receipts: layout, printer, site); app sets it
         self.draft_id: str | None = None
@@ -148,7 +149,7 @@ class MainWindow(QMainWindow):
         self.resume.left.connect(lambda: self.show_screen(self.services))
         self.done.closed.connect(self.end_visit)
         self.keyboard.done.connect(self._keyboard_done)
-        self.idle.warn.connect(lambda: self.warning.show_for(self.language, self.idle.warning_seconds))
+        self.idle.warn.connect(self._warn_idle)
         self.idle.tick.connect(self.warning.count)
         self.idle.expired.connect(self.end_visit)
         self.warning.more_time.connect(self._more_time)
@@ -266,6 +267,7 @@ class MainWindow(QMainWindow):
         if not self.speaker.available:
             self._header_notice(i18n.text(self.language, "ui.read_aloud_unavailable"))
             return
+        self.listening = True
         self.speaker.say(self.spoken_text(), self.language, self.visit_volume())
 
     def visit_volume(self) -> int:
@@ -583,12 +585,20 @@ class MainWindow(QMainWindow):
         self.keyboard.set_theme(self.theme)
         if self.speaker is not None:
             self.speaker.stop()  # nothing of this person's page is still being read
+        self.listening = False
         self.volume_level = "normal"
         self.header.show_volume("normal", self.default_language)
         self.header.notice.hide()
         self.attract.default_language = self.default_language
         self.set_language(self.default_language)  # the next person starts in the kiosk's own
         self.show_screen(self.attract)
+
+    def _warn_idle(self) -> None:
+        """The warning covers the header's speaker button: someone who has been listening
+        hears it, or they could not know the visit is about to be wiped."""
+        self.warning.show_for(self.language, self.idle.warning_seconds)
+        if self.listening and self.speaker is not None and self.speaker.available:
+            self.speaker.say(self.warning.spoken_text(), self.language, self.visit_volume())
 
     def _more_time(self) -> None:
         self.warning.hide()

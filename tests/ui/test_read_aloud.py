@@ -58,3 +58,23 @@ def test_the_speaker_is_named_in_every_language(window):
                            ("es", "Leer en voz alta"), ("ar", "القراءة بصوت عالٍ")):
         window.set_language(language)
         assert window.header.speak.accessibleName() == name
+
+
+def test_someone_listening_hears_the_idle_warning(make_window, driver, qtbot):
+    """The warning covers the speaker button: a citizen who uses read-aloud hears it said, or
+    could not know the visit is about to be wiped. Someone who never used it is not spoken to."""
+    from ui.driver import Driver
+
+    window = make_window(idle_seconds=0.3, idle_warning_seconds=20)
+    window.speaker = Speaker("mock")
+    walk = Driver(window, wait=lambda p: qtbot.waitUntil(p))
+    walk.start("report_problem", "fr")
+    _tap(qtbot, window.header.speak)
+    qtbot.waitUntil(window.warning.isVisible, timeout=3000)
+    language, said = window.speaker.requests[-1]
+    assert language == "fr" and said.startswith("Avez-vous besoin de plus de temps ?")
+    assert "20 secondes" in said and "J’ai besoin de plus de temps." in said  # how to stay
+    window.end_visit()
+    walk.start("report_problem", "en")  # the next person never presses the speaker
+    qtbot.waitUntil(window.warning.isVisible, timeout=3000)
+    assert window.speaker.requests == []

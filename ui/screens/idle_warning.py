@@ -6,6 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk import i18n
+from kiosk.forms.spoken import as_sentences
 
 from .common import button, label
 from .overlay import Overlay
@@ -31,6 +32,9 @@ class IdleWarning(Overlay):
         self.count(seconds)
         self.cover()
         self.button.setFocus()
+
+    def spoken_text(self) -> str:
+        return as_sentences([self.title.text(), self.body.text(), self.button.text()])
 
     def count(self, seconds: int) -> None:
         self.body.setText(i18n.text(self.language, "ui.idle_body", seconds=seconds))
