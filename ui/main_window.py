@@ -327,6 +327,8 @@ class MainWindow(QMainWindow):
         from kiosk.forms.session import Session
 
         session = Session(self.catalogue.get(form_id), self.language)
+        if session.language != self.language:  # the form is not written in the visit's
+            self.set_language(session.language)  # layout, keyboard and voice follow its own
         log.info("visit started: %s in %s", form_id, self.language)
         self.draft_id = self.store.new_draft_id()
         self.page.start(session)

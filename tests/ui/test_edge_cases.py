@@ -62,6 +62,37 @@ def test_the_next_person_does_not_inherit_the_last_persons_language(qtbot, store
         window.set_language("en")
 
 
+def test_a_form_in_one_language_says_so_and_opens_in_it(qtbot, store, tmp_path):
+    """Chosen in Arabic, a form written only in English says so on its tile, and opens laid
+    out left to right with the English keyboard, not as English words in an Arabic window."""
+    folder = one_form(tmp_path, """\
+        - {type: text, name: remarks, label: Any remarks}
+        """)
+    window = open_window(qtbot, store, folder)
+    try:
+        click(qtbot, window, "العربية")
+        assert QApplication.layoutDirection() == Qt.LayoutDirection.RightToLeft
+        assert tile_text(window, "review") == "بهذه اللغة فقط: English."
+        click_tile_containing(qtbot, window, "Review form")
+        assert heading(window) == "Any remarks"
+        assert window.language == "en"
+        assert QApplication.layoutDirection() == Qt.LayoutDirection.LeftToRight
+        assert window.header.speak.accessibleName() == "Read aloud"
+        window.end_visit()
+        window.begin("fr")
+        assert tile_text(window, "review") == "Seulement dans cette langue\u00a0: English."
+        window.begin("en")
+        assert tile_text(window, "review") == ""  # in its own language: nothing to say
+    finally:
+        window.set_language("en")
+
+
+def tile_text(window, form_id: str) -> str:
+    tile = next(w for w in window.findChildren(QPushButton)
+                if w.isVisible() and w.property("form_id") == form_id)
+    return tile.accessibleDescription()
+
+
 def test_revisiting_a_signature_page_keeps_the_signature(qtbot, store, tmp_path):
     folder = one_form(tmp_path, """\
         - {type: signature, name: signed, label: Sign here}

@@ -223,7 +223,8 @@ TILE_HEIGHT = 72
 class Tile(QPushButton):
     """A large button whose words wrap onto more lines instead of running off the screen."""
 
-    def __init__(self, title: str, description: str = "", icon: Path | None = None):
+    def __init__(self, title: str, description: str = "", icon: Path | None = None,
+                 note: str = ""):
         super().__init__()
         from PySide6.QtCore import Qt  # not at the top: this module is in the first paint
         from PySide6.QtGui import QIcon
@@ -235,8 +236,8 @@ class Tile(QPushButton):
         policy = QSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Minimum)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
-        if description:
-            self.setAccessibleDescription(description)
+        if description or note:
+            self.setAccessibleDescription("\n".join(part for part in (description, note) if part))
         row = QHBoxLayout(self)
         row.setContentsMargins(24, 14, 24, 14)
         if icon is not None and icon.is_file():
@@ -248,7 +249,9 @@ class Tile(QPushButton):
         box = QVBoxLayout()
         row.addLayout(box, 1)
         self.words: list[QLabel] = []
-        for text, name in ((title, "tileTitle"), (description, "tileText")):
+        # The note is a line of its own: in the visit's language, perhaps written the other way
+        # from a title and description in the service's.
+        for text, name in ((title, "tileTitle"), (description, "tileText"), (note, "tileText")):
             if text:
                 words = label(text, name)
                 # Taps on the words are taps on the tile.

@@ -88,13 +88,13 @@ class ServicesScreen(Screen):
         ident = service.service_id
         if isinstance(service, Information):
             tile = Tile(service.title(language), service.description(language),
-                        _icon(service.definition.settings.icon))
+                        _icon(service.definition.settings.icon), _offered(service, language))
             tile.setProperty("information", ident)
             tile.clicked.connect(lambda _=False, s=ident: self.information_chosen.emit(s))
         else:
             settings = service.definition.settings
             tile = Tile(service.title(language), service.text(settings.description, language),
-                        _icon(settings.icon))
+                        _icon(settings.icon), _offered(service, language))
             tile.setProperty("form_id", ident)
             tile.clicked.connect(lambda _=False, f=ident: self.service_chosen.emit(f))
         tile.setProperty("service", ident)
@@ -127,3 +127,12 @@ class ServicesScreen(Screen):
     def _filter(self) -> None:
         for tile in self.tiles:
             tile.setVisible(self.topic == ALL or self.topic in (tile.property("topics") or []))
+
+
+def _offered(service, language: str) -> str:
+    """A service not written in the visit's language says which one it is in, before it is
+    chosen: it opens in that language (a form switches the window to it for the visit)."""
+    if language in service.languages:
+        return ""
+    own = service.definition.default_language
+    return i18n.text(language, "ui.offered_in", name=i18n.language_name(own))
