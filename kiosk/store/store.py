@@ -333,6 +333,17 @@ class Store(Outbox, Staff):
             return DraftLookup("expired", *row)
         return DraftLookup("found", *row)
 
+    def interrupted_autosaves(self, excluding: str | None = None) -> list[DraftLookup]:
+        """Autosaves a crash or power cut left behind (a visit's own goes at its wipe), newest
+        first, while their grace lasts: a helper can continue one with the citizen.
+        `excluding`: the visit on screen now, whose autosave is not a leftover."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT id, form_id, form_version, expires_at, updated_at FROM drafts"
+                " WHERE saved = 0 AND expires_at > ? AND id IS NOT ? ORDER BY updated_at DESC",
+                (iso(self.clock()), excluding)).fetchall()
+        return [DraftLookup("found", *row) for row in rows]
+
     def load_draft(self, draft_id: str, actor: str = SYSTEM) -> dict | None:
         with self._lock:
             row = self._conn.execute("SELECT payload, form_id FROM drafts WHERE id = ?",

@@ -216,6 +216,8 @@ def helper_screens(window, driver, store) -> None:
     store.set_helper_pin("Amina", "481516")  # made up, like every answer here
     session = Session(window.catalogue.get("housing_assistance"), "en")
     code, _ = store.save_for_later(store.new_draft_id(), session_state(session))
+    store.autosave(store.new_draft_id(), session_state(  # a visit a power cut stopped
+        Session(window.catalogue.get("renew_driving_licence"), "en")))
     with store._writing() as conn:  # one submission the service refused, to show the queue
         conn.execute("UPDATE outbox SET state = 'rejected', last_error = ? WHERE rowid ="
                      " (SELECT max(rowid) FROM outbox)",
@@ -239,6 +241,9 @@ def helper_screens(window, driver, store) -> None:
                            for w in window.helper.panel.findChildren(QPushButton)))
     shoot(window, "16-helper-queue")
     window.helper.panel.show_page("saved")
+    wait_until(lambda: any(w.property("action") == "interrupted_continue" and w.isVisible()
+                           for w in window.helper.panel.findChildren(QPushButton)))
+    shoot(window, "33-helper-interrupted")
     box = next(w for w in window.findChildren(QLineEdit) if w.objectName() == "helperCode")
     box.setText(code)
     box.returnPressed.emit()

@@ -172,6 +172,20 @@ def test_an_autosave_is_gone_at_the_wipe_and_a_crash_leftover_is_purged(store, f
     assert store.status()["drafts_in_progress"] == 0
 
 
+def test_a_crash_leftover_is_offered_to_staff_until_its_grace_ends(store, form, clock):
+    session = started_session(form, clock)
+    left, saved, current = store.new_draft_id(), store.new_draft_id(), store.new_draft_id()
+    store.autosave(left, session_state(session))  # the visit a power cut stopped
+    store.save_for_later(saved, session_state(session))  # found by its code, not listed
+    clock.advance(minutes=5)
+    store.autosave(current, session_state(session))  # the visit on screen now
+    (found,) = store.interrupted_autosaves(excluding=current)
+    assert (found.draft_id, found.form_id, found.status) == (left, form.form_id, "found")
+    assert [d.draft_id for d in store.interrupted_autosaves()] == [current, left]  # newest first
+    clock.advance(minutes=11)  # past the left one's 15 minutes
+    assert [d.draft_id for d in store.interrupted_autosaves(excluding=current)] == []
+
+
 def test_a_draft_survives_a_new_form_version(tmp_path, store, form, clock):
     session = started_session(form, clock)
     state = session_state(session)

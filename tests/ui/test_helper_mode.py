@@ -7,6 +7,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 
+from kiosk.forms.session import Session
+from kiosk.forms.snapshot import session_state
 from ui.selftest import ANSWERS, FORM
 
 from .helper_steps import PIN, box, helpers_ready, press_crest, saved_code, tap, type_pin, unlock
@@ -125,6 +127,39 @@ def test_a_helper_finds_a_saved_form_by_its_code_and_continues_it(
     assert window.stack.currentWidget() is window.page
     assert window.page.session.page().key.name == "problem_detail"  # where it was left
     assert window.helper.panel.by_name["assist"].isVisible()  # and the consent comes first
+
+
+def test_a_form_a_power_cut_stopped_is_offered_to_the_helper_to_continue(
+        helper_window, store, catalogue, qtbot):
+    """The kiosk lost power mid-visit and started again: the citizen asks staff, who find the
+    form (its autosave, kept for a grace period) without any code, and carry on from there."""
+    window = helper_window
+    session = Session(catalogue.get(FORM), "en")
+    session.answer("category", ANSWERS["category"])
+    session.continue_()
+    store.autosave(store.new_draft_id(), session_state(session))  # the last page before the cut
+    unlock(qtbot, window)
+    tap(qtbot, window, "helperNav", page="saved")
+    qtbot.waitUntil(lambda: "Stopped by a restart" in visible_texts(window))
+    assert any(text.startswith("Report a problem in your area, last page saved on")
+               for text in visible_texts(window))
+    tap(qtbot, window, "primary", action="interrupted_continue")
+    assert window.stack.currentWidget() is window.page
+    assert window.page.session.page().key.name == "problem_detail"  # where the cut came
+    window.end_visit()  # the wipe: an autosave nobody chose to keep goes
+    assert store.interrupted_autosaves() == []
+
+
+def test_the_visit_on_screen_is_not_offered_as_interrupted(helper_window, driver, store, qtbot):
+    window = helper_window
+    driver.start(FORM, "en")
+    driver.fill_page(ANSWERS)
+    driver.tap_named("primary")
+    qtbot.waitUntil(lambda: len(store.interrupted_autosaves()) == 1)  # this visit's own
+    unlock(qtbot, window)
+    tap(qtbot, window, "helperNav", page="saved")
+    qtbot.wait(200)
+    assert "Stopped by a restart" not in visible_texts(window)
 
 
 def test_a_helper_deletes_a_saved_form_when_the_citizen_asks(

@@ -73,6 +73,30 @@ class SavedPage(HelperPage):
         self.results = layout
         self.show_content(content)
         self.window._offer_keyboard(self.box if keyboard else None)
+        if keyboard:  # looking, not yet dealing with one: forms a restart cut short, if any
+            self.run(self.window.store.interrupted_autosaves, self.window.draft_id,
+                     on_done=self._list_interrupted)
+
+    def _list_interrupted(self, found: list) -> None:
+        if not found:
+            return
+        self.window._offer_keyboard(None)  # the list, not a code, is likely what is wanted now
+        at = self.results.count() - 1  # above the stretch
+        self.results.insertWidget(at, label(self.t("saved_interrupted_title"), "subheading"))
+        for number, lookup in enumerate(found):
+            form = self.window.catalogue.version(lookup.form_id, lookup.form_version)
+            title = form.title(self.window.default_language) if form else lookup.form_id
+            at = self.results.count() - 1
+            self.results.insertWidget(at, label(self.t(
+                "saved_interrupted", form=title, saved=local_time(lookup.saved_at),
+                until=local_time(lookup.expires_at))))
+            resume = button(self.t("saved_continue"), "primary", partial(self._continue, lookup))
+            resume.setProperty("action", "interrupted_continue")
+            resume.setProperty("draft", number)
+            self.results.insertWidget(at + 1, resume)
+            delete = button(self.t("saved_delete"), "savedDelete", partial(self._confirm, lookup))
+            delete.setProperty("draft", number)
+            self.results.insertWidget(at + 2, delete)
 
     def _find(self) -> None:
         self.run(self.window.store.find_draft, self.box.text(), on_done=self._found)
