@@ -151,6 +151,25 @@ class SignaturePad(QuestionInput):
         self.setAccessibleName(question.label)
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setObjectName("signaturePad")  # its frame comes from the theme
+        # In the pad's corner, so a slip of the finger is not there for good (and "Change" on
+        # check your answers does not draw a new signature over the old one).
+        self.clear = QPushButton(i18n.text(language, "ui.signature_clear"), self)
+        self.clear.setObjectName("signatureClear")
+        self.clear.setAccessibleName(self.clear.text())
+        self.clear.clicked.connect(self.start_again)
+
+    def start_again(self) -> None:
+        self.paths = []
+        self.update()
+
+    def resizeEvent(self, event):  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        hint = self.clear.sizeHint()
+        margin = 8
+        left = margin if self.layoutDirection() == Qt.LayoutDirection.RightToLeft \
+            else self.width() - hint.width() - margin
+        self.clear.setGeometry(left, self.height() - hint.height() - margin, hint.width(),
+                               hint.height())
 
     def mousePressEvent(self, event):
         self.paths.append([event.position()])
