@@ -8,7 +8,7 @@ far left of an Arabic page, away from the words that name it)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import QLabel
 
@@ -45,7 +45,9 @@ class CodeLabel(QLabel):
     def changeEvent(self, event):  # noqa: N802
         super().changeEvent(event)
         if event.type() in _REFIT:  # the citizen chose another text size
-            self._fit()
+            # Not from inside Qt's own restyling of this label, which sent this event: on the
+            # next turn of the event loop, and never after the label is gone.
+            QTimer.singleShot(0, self, self._fit)
 
     def _fit(self) -> None:
         room = self.contentsRect().width()
@@ -54,7 +56,7 @@ class CodeLabel(QLabel):
         if self.fitted_px and size > self.fitted_px:
             size = max(self.fitted_px, self._largest_fitting(room - GROW_MARGIN, largest))
         wanted = 0 if size == largest else size
-        if wanted != self.fitted_px:  # setting it comes back here as a StyleChange: no loop
+        if wanted != self.fitted_px:  # setting it comes back as a StyleChange: the same size
             self.fitted_px = wanted
             self.setStyleSheet(f"font-size: {wanted}px;" if wanted else "")
 
