@@ -33,7 +33,14 @@ if TYPE_CHECKING:  # the heavy modules load after the first paint (see attach)
     from kiosk.forms.catalogue import Catalogue
     from kiosk.store import Store
 
-LANGUAGES = ["en", "fr", "es", "ar"]
+FIRST_LANGUAGES = ["en", "fr", "es", "ar"]  # the order of the buttons; any other after them
+
+
+def offered_languages() -> list[str]:
+    """Every language with interface text in assets/i18n: adding a file adds its button."""
+    have = i18n.available_languages()
+    return ([code for code in FIRST_LANGUAGES if code in have]
+            + [code for code in have if code not in FIRST_LANGUAGES])
 # What happens, for IT (kiosk/logs.py): form ids and language codes, never answers, codes or
 # references.
 log = logging.getLogger("ui.visit")
@@ -58,13 +65,13 @@ class MainWindow(QMainWindow):
                  idle_warning_seconds: int = 30, locked: bool = True):
         super().__init__()
         self.locked = locked
-        self.default_language = language if language in LANGUAGES else "en"
+        self.languages = offered_languages()
+        self.default_language = language if language in self.languages else "en"
         self.language = self.default_language
         self.text_size = 100
         self.default_text_size = 100  # what each visit starts with (staff may change it)
         self.theme = "standard"  # or "high_contrast": the citizen's choice, for this visit only
         self.volume = 80  # read-aloud volume each visit starts with (staff may change it)
-        self.languages = LANGUAGES
         self.it_settings: dict[str, str] = {}  # shown to staff, changed only in the config file
         self.helper = None  # HelperMode, once attached
         self.speaker = None  # made at the first press of read-aloud
@@ -93,7 +100,7 @@ class MainWindow(QMainWindow):
         self.column.addWidget(self.header)
         self.column.addWidget(self.stack, 1)
         self.setCentralWidget(self.central)
-        self.attract = AttractScreen(LANGUAGES, self.default_language)
+        self.attract = AttractScreen(self.languages, self.default_language)
         self.stack.addWidget(self.attract)
         self.header.text_size_chosen.connect(self.set_text_size)
         self.header.theme_chosen.connect(self.set_theme)
@@ -123,7 +130,7 @@ class MainWindow(QMainWindow):
         self.keyboard = OnScreenKeyboard(self.language)
         self.keyboard.hide()
         self.column.addWidget(self.keyboard)
-        self.services = ServicesScreen(catalogue, LANGUAGES, store.warnings)
+        self.services = ServicesScreen(catalogue, self.languages, store.warnings)
         self.page = PageScreen()
         self.done = DoneScreen()
         self.resume = ResumeScreen()
@@ -197,7 +204,7 @@ class MainWindow(QMainWindow):
 
     # -- what staff may change ----------------------------------------------------------------
     def _apply_settings(self, settings: dict) -> None:
-        if settings.get("default_language") in LANGUAGES:
+        if settings.get("default_language") in self.languages:
             self.default_language = settings["default_language"]
         if settings.get("default_text_size") in TEXT_SIZES:
             self.default_text_size = settings["default_text_size"]
@@ -235,7 +242,7 @@ class MainWindow(QMainWindow):
     def set_language(self, language: str) -> None:
         from PySide6.QtCore import Qt
 
-        self.language = language if language in LANGUAGES else self.default_language
+        self.language = language if language in self.languages else self.default_language
         QApplication.setLayoutDirection(
             Qt.LayoutDirection.RightToLeft if i18n.direction(self.language) == "rtl"
             else Qt.LayoutDirection.LeftToRight)

@@ -197,3 +197,35 @@ def test_an_answer_that_looks_like_markup_is_shown_as_typed(qtbot, store, tmp_pa
     assert shown, visible_texts(window)
     # Plain text: the citizen sees the brackets they typed, not bold and italic words.
     assert all(w.textFormat() == Qt.TextFormat.PlainText for w in shown)
+
+
+def test_a_language_added_as_the_readme_says_gets_its_button(qtbot, store, tmp_path, monkeypatch):
+    """IT adds assets/i18n/pt.yaml (and a keyboard): the kiosk offers Português after the
+    four it ships with, and the service list then speaks it."""
+    import shutil
+
+    from kiosk import i18n
+    from ui.keyboard_layouts import load_layout
+
+    assets = tmp_path / "assets"
+    shutil.copytree(ROOT / "assets", assets)
+    english = (assets / "i18n" / "en.yaml").read_text(encoding="utf-8")
+    assert "  name: English" in english and "choose_service: What do you want to do?" in english
+    (assets / "i18n" / "pt.yaml").write_text(
+        english.replace("  name: English", "  name: Português", 1).replace(
+            "choose_service: What do you want to do?", "choose_service: O que deseja fazer?"),
+        encoding="utf-8")
+    shutil.copy(assets / "keyboards" / "en.yaml", assets / "keyboards" / "pt.yaml")
+    monkeypatch.setenv("KIOSK_ASSETS_DIR", str(assets))
+    caches = (i18n._compiled, i18n._catalogue, load_layout)
+    for cached in caches:
+        cached.cache_clear()
+    try:
+        window = open_window(qtbot, store, ROOT / "assets" / "forms")
+        assert window.languages == ["en", "fr", "es", "ar", "pt"]
+        click(qtbot, window, "Português")
+        assert window.language == "pt" and heading(window) == "O que deseja fazer?"
+        window.set_language("en")
+    finally:
+        for cached in caches:
+            cached.cache_clear()
