@@ -244,17 +244,19 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 def cmd_receipt(args: argparse.Namespace) -> int:
     from kiosk.receipts import ReceiptError, receipt_content, render_receipt
-    from kiosk.store.codes import read_reference
+    from kiosk.store.codes import read_reference, reference_parts
 
     config = _config(args)
     reference = read_reference(args.reference)  # as printed, however it was typed
     with _open_store(config) as store:
         stored = store.receipt(reference or args.reference.strip().upper())
     if stored is None:
-        mistyped = "" if reference else (": its last character does not match the others, so"
-                                         " one of them may be mistyped")
-        _say(f"There is no submission with the reference {args.reference} on this kiosk"
-             f"{mistyped}.")
+        why = ""
+        if reference is None and reference_parts(args.reference) is not None:
+            why = ": its last character does not match the others, so one of them may be mistyped"
+        elif reference is None:
+            why = ": a reference looks like LIB01-K7QFM-2XD9H"
+        _say(f"There is no submission with the reference {args.reference} on this kiosk{why}.")
         return 1
     catalogue = config.load_catalogue()
     form = catalogue.version(stored["form_id"], stored["form_version"])

@@ -71,16 +71,22 @@ def read_resume_code(typed: str) -> str | None:
     return _group(chars, 4)
 
 
+def reference_parts(typed: str) -> tuple[str, str] | None:
+    """The site and the random characters (check last) of a typed reference, if it has a
+    reference's shape: 'lib01 k7qfm 2xd9h', 'LIB01K7QFM2XD9H', O for 0 in the random part (the
+    site is taken as it is: a site may be called LIB or OLD)."""
+    compact = re.sub(r"[\s\-._]", "", typed.upper())
+    tail = REFERENCE_RANDOM + 1
+    site, chars = compact[:-tail], normalise(compact[-tail:])
+    if not _SITE.match(site) or len(chars) != tail or any(c not in ALPHABET for c in chars):
+        return None
+    return site, chars
+
+
 def read_reference(typed: str) -> str | None:
-    """The reference in its printed form, or None when its check character does not match.
-    Typed as 'lib01 k7qfm 2xd9h' or with O for 0 in the random part, it is still found; the
-    site part is taken as it is (a site may be called LIB or OLD)."""
-    cleaned = typed.strip().upper()
-    parts = re.split(r"[\s\-._]+", cleaned, maxsplit=1)
-    if len(parts) != 2:  # no separator: where the site ends cannot be told
+    """The reference in its printed form, or None when it has not a reference's shape or its
+    check character does not match (see reference_parts)."""
+    parts = reference_parts(typed)
+    if parts is None or not is_valid(parts[1]):
         return None
-    site, rest = parts
-    chars = normalise(rest)
-    if not _SITE.match(site) or len(chars) != REFERENCE_RANDOM + 1 or not is_valid(chars):
-        return None
-    return f"{site}-{_group(chars, 5)}"
+    return f"{parts[0]}-{_group(parts[1], 5)}"

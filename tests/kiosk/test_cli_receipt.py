@@ -50,3 +50,8 @@ def test_a_mistyped_reference_says_a_character_may_be_wrong(data_dir, tmp_path, 
     wrong = reference[:-2] + ("X" if reference[-2] != "X" else "Y") + reference[-1]
     assert main(["receipt", wrong, "-o", str(tmp_path / "r.pdf")]) == 1
     assert "one of them may be mistyped" in capsys.readouterr().err
+
+
+def test_something_that_is_not_a_reference_says_what_one_looks_like(data_dir, tmp_path, capsys):
+    assert main(["receipt", "my licence", "-o", str(tmp_path / "r.pdf")]) == 1
+    assert "a reference looks like LIB01-K7QFM-2XD9H" in capsys.readouterr().err

@@ -66,3 +66,15 @@ def test_lookalikes_are_read_as_what_they_look_like():
 def test_no_collisions_in_many_references():
     made = {codes.new_reference("S1") for _ in range(50_000)}
     assert len(made) == 50_000
+
+
+def test_a_reference_is_read_however_it_was_typed():
+    reference = codes.new_reference("LIB01")
+    site, random_part = reference.split("-", 1)
+    for typed in (reference.lower(), reference.replace("-", " "), reference.replace("-", ""),
+                  f"  {site} {random_part.lower()} ", "L I B 0 1" + random_part):
+        assert codes.read_reference(typed) == reference, typed
+    if "0" in random_part:  # O for 0 in the random part; the site is taken as written
+        assert codes.read_reference(f"{site}-{random_part.replace('0', 'O')}") == reference
+    assert codes.read_reference("LIBO1-" + random_part) == "LIBO1-" + random_part  # as written
+    assert codes.reference_parts("LIB01") is None  # not a reference's shape at all
