@@ -68,6 +68,9 @@ class MainWindow(QMainWindow):
         self.languages = offered_languages()
         self.default_language = language if language in self.languages else "en"
         self.language = self.default_language
+        # The language the citizen chose; the window's may differ while a form written in
+        # another one is open, and comes back to it on the service list.
+        self.visit_language = self.default_language
         self.text_size = 100
         self.default_text_size = 100  # what each visit starts with (staff may change it)
         self.theme = "standard"  # or "high_contrast": the citizen's choice, for this visit only
@@ -143,7 +146,7 @@ class MainWindow(QMainWindow):
         self.idle = IdleWatcher(self, idle_seconds, idle_warning_seconds)
         self.keys = KeyAccess(self)
 
-        self.services.language_chosen.connect(self.set_language)
+        self.services.language_chosen.connect(self.choose_language)
         self.services.service_chosen.connect(self.start_visit)
         self.page.left.connect(self.back_to_services)
         self.page.finished.connect(self.finish_visit)
@@ -325,15 +328,19 @@ class MainWindow(QMainWindow):
         if not self.ready:
             self._waiting_to_begin = language  # still loading the forms: start when ready
             return
-        self.set_language(language)
+        self.choose_language(language)
         if self.helper is None or not self.helper.unlocked:
             self.idle.start()
         self.show_screen(self.services)
 
+    def choose_language(self, language: str) -> None:
+        self.set_language(language)
+        self.visit_language = self.language
+
     def start_visit(self, form_id: str) -> None:
         from kiosk.forms.session import Session
 
-        session = Session(self.catalogue.get(form_id), self.language)
+        session = Session(self.catalogue.get(form_id), self.visit_language)
         if session.language != self.language:  # the form is not written in the visit's
             self.set_language(session.language)  # layout, keyboard and voice follow its own
         log.info("visit started: %s in %s", form_id, self.language)
@@ -414,6 +421,8 @@ class MainWindow(QMainWindow):
     def back_to_services(self) -> None:
         self._discard_draft()
         self.page.wipe()
+        if self.language != self.visit_language:  # a form in another language was open
+            self.set_language(self.visit_language)
         self.show_screen(self.services)
 
     def autosave(self) -> None:
@@ -599,7 +608,7 @@ class MainWindow(QMainWindow):
         self.header.show_volume("normal", self.default_language)
         self.header.notice.hide()
         self.attract.default_language = self.default_language
-        self.set_language(self.default_language)  # the next person starts in the kiosk's own
+        self.choose_language(self.default_language)  # the next person starts in the kiosk's own
         self.show_screen(self.attract)
 
     def _warn_idle(self) -> None:
