@@ -147,29 +147,26 @@ class SignaturePad(QuestionInput):
     def __init__(self, question, language):
         super().__init__(question, language)
         self.paths: list[list[QPointF]] = self._strokes(question.entry)
-        self.setMinimumHeight(220)
         self.setAccessibleName(question.label)
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setObjectName("signaturePad")  # its frame comes from the theme
-        # In the pad's corner, so a slip of the finger is not there for good (and "Change" on
-        # check your answers does not draw a new signature over the old one).
-        self.clear = QPushButton(i18n.text(language, "ui.signature_clear"), self)
+        # Below a line at the pad's foot, on the reading side's end: a slip of the finger is
+        # not there for good (and "Change" on check your answers does not sign over the old).
+        self.clear = QPushButton(i18n.text(language, "ui.signature_clear"))
         self.clear.setObjectName("signatureClear")
         self.clear.setAccessibleName(self.clear.text())
         self.clear.clicked.connect(self.start_again)
+        foot = QHBoxLayout()
+        foot.addStretch(1)
+        foot.addWidget(self.clear)
+        self.layout_.setContentsMargins(8, 8, 8, 8)
+        self.layout_.addStretch(1)
+        self.layout_.addLayout(foot)
+        self.setMinimumHeight(300)  # 220 to sign in, and the button's row
 
     def start_again(self) -> None:
         self.paths = []
         self.update()
-
-    def resizeEvent(self, event):  # noqa: N802 (Qt's name)
-        super().resizeEvent(event)
-        hint = self.clear.sizeHint()
-        margin = 8
-        left = margin if self.layoutDirection() == Qt.LayoutDirection.RightToLeft \
-            else self.width() - hint.width() - margin
-        self.clear.setGeometry(left, self.height() - hint.height() - margin, hint.width(),
-                               hint.height())
 
     def mousePressEvent(self, event):
         self.paths.append([event.position()])
@@ -182,8 +179,12 @@ class SignaturePad(QuestionInput):
     def paintEvent(self, event):
         super().paintEvent(event)
         painter = QPainter(self)
+        ink = self.palette().color(self.foregroundRole())
+        line = self.clear.geometry().top() - 10  # sign above it; the button is below
+        painter.setPen(QPen(ink, 1))
+        painter.drawLine(16, line, self.width() - 16, line)
         # The ink is the theme's text colour: black on white, white on black.
-        painter.setPen(QPen(self.palette().color(self.foregroundRole()), 3))
+        painter.setPen(QPen(ink, 3))
         for points in self.paths:
             path = QPainterPath(points[0])
             for point in points[1:]:
