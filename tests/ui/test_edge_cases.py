@@ -72,15 +72,19 @@ def test_a_form_in_one_language_says_so_and_opens_in_it(qtbot, store, tmp_path):
     try:
         click(qtbot, window, "العربية")
         assert QApplication.layoutDirection() == Qt.LayoutDirection.RightToLeft
-        assert tile_text(window, "review") == "بهذه اللغة فقط: English."
+        assert tile_text(window, "review") == "غير متوفر بلغتك: يُعرض باللغة English."
         click_tile_containing(qtbot, window, "Review form")
         assert heading(window) == "Any remarks"
         assert window.language == "en"
         assert QApplication.layoutDirection() == Qt.LayoutDirection.LeftToRight
         assert window.header.speak.accessibleName() == "Read aloud"
+        click(qtbot, window, "Back")  # back on the list: in the language the citizen chose
+        assert window.language == "ar"
+        assert QApplication.layoutDirection() == Qt.LayoutDirection.RightToLeft
+        assert heading(window) == "ماذا تريد أن تفعل؟"
         window.end_visit()
         window.begin("fr")
-        assert tile_text(window, "review") == "Seulement dans cette langue\u00a0: English."
+        assert tile_text(window, "review") == "Pas dans votre langue\u00a0: affiché en English."
         window.begin("en")
         assert tile_text(window, "review") == ""  # in its own language: nothing to say
     finally:

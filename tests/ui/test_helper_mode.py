@@ -147,7 +147,20 @@ def test_a_form_a_power_cut_stopped_is_offered_to_the_helper_to_continue(
     assert window.stack.currentWidget() is window.page
     assert window.page.session.page().key.name == "problem_detail"  # where the cut came
     window.end_visit()  # the wipe: an autosave nobody chose to keep goes
-    assert store.interrupted_autosaves() == []
+    qtbot.waitUntil(lambda: store.interrupted_autosaves() == [])  # (on the database lane)
+
+
+def test_an_interrupted_form_that_cannot_be_opened_says_so(helper_window, store, catalogue,
+                                                           qtbot):
+    window = helper_window
+    state = session_state(Session(catalogue.get(FORM), "en"))
+    store.autosave(store.new_draft_id(), {**state, "form_id": "a_form_no_longer_served"})
+    unlock(qtbot, window)
+    tap(qtbot, window, "helperNav", page="saved")
+    tap(qtbot, window, "primary", action="interrupted_continue")
+    qtbot.waitUntil(lambda: any(text.startswith("This form cannot be opened here")
+                                for text in visible_texts(window)))
+    assert window.stack.currentWidget() is window.attract  # nothing half-opened
 
 
 def test_the_visit_on_screen_is_not_offered_as_interrupted(helper_window, driver, store, qtbot):
@@ -158,7 +171,8 @@ def test_the_visit_on_screen_is_not_offered_as_interrupted(helper_window, driver
     qtbot.waitUntil(lambda: len(store.interrupted_autosaves()) == 1)  # this visit's own
     unlock(qtbot, window)
     tap(qtbot, window, "helperNav", page="saved")
-    qtbot.wait(200)
+    qtbot.waitUntil(lambda: not window.tasks.busy())  # the page's own look has come back
+    qtbot.wait(1)
     assert "Stopped by a restart" not in visible_texts(window)
 
 

@@ -68,8 +68,9 @@ def test_someone_listening_hears_the_idle_warning(make_window, driver, qtbot):
     window = make_window(idle_seconds=0.3, idle_warning_seconds=20)
     window.speaker = Speaker("mock")
     walk = Driver(window, wait=lambda p: qtbot.waitUntil(p))
+    window.begin("fr")
+    _tap(qtbot, window.header.speak)  # the service list, read aloud: this citizen listens
     walk.start("report_problem", "fr")
-    _tap(qtbot, window.header.speak)
     qtbot.waitUntil(window.warning.isVisible, timeout=3000)
     language, said = window.speaker.requests[-1]
     assert language == "fr" and said.startswith("Avez-vous besoin de plus de temps ?")

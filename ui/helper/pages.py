@@ -80,7 +80,8 @@ class SavedPage(HelperPage):
     def _list_interrupted(self, found: list) -> None:
         if not found:
             return
-        self.window._offer_keyboard(None)  # the list, not a code, is likely what is wanted now
+        if not self.box.text():  # the list, not a code, is likely what is wanted now
+            self.window._offer_keyboard(None)
         at = self.results.count() - 1  # above the stretch
         self.results.insertWidget(at, label(self.t("saved_interrupted_title"), "subheading"))
         for number, lookup in enumerate(found):
@@ -125,6 +126,8 @@ class SavedPage(HelperPage):
         if self.window.open_draft(lookup):
             self.mode.did("resume_draft")
             self.mode.open_panel("assist")  # ask the citizen before helping
+        else:  # another install key, say, or a form version no longer here
+            self.refresh(self.t("saved_unreadable"), False)
 
     def _confirm(self, lookup) -> None:
         self.refresh(keyboard=False)
