@@ -82,22 +82,25 @@ class SavedPage(HelperPage):
             return
         if not self.box.text():  # the list, not a code, is likely what is wanted now
             self.window._offer_keyboard(None)
+        self.results.insertWidget(self.results.count() - 1,
+                                  label(self.t("saved_interrupted_title"), "subheading"))
+        for lookup in found:
+            self._offer(lookup, "saved_interrupted", "interrupted_continue")
+
+    def _offer(self, lookup, describe: str, action: str) -> None:
+        """A saved or interrupted form, described, with Continue and Delete below it."""
+        language = self.window.default_language
+        form = self.window.catalogue.version(lookup.form_id, lookup.form_version)
+        title = form.title(language) if form else lookup.form_id
         at = self.results.count() - 1  # above the stretch
-        self.results.insertWidget(at, label(self.t("saved_interrupted_title"), "subheading"))
-        for number, lookup in enumerate(found):
-            form = self.window.catalogue.version(lookup.form_id, lookup.form_version)
-            title = form.title(self.window.default_language) if form else lookup.form_id
-            at = self.results.count() - 1
-            self.results.insertWidget(at, label(self.t(
-                "saved_interrupted", form=title, saved=local_time(lookup.saved_at),
-                until=local_time(lookup.expires_at))))
-            resume = button(self.t("saved_continue"), "primary", partial(self._continue, lookup))
-            resume.setProperty("action", "interrupted_continue")
-            resume.setProperty("draft", number)
-            self.results.insertWidget(at + 1, resume)
-            delete = button(self.t("saved_delete"), "savedDelete", partial(self._confirm, lookup))
-            delete.setProperty("draft", number)
-            self.results.insertWidget(at + 2, delete)
+        self.results.insertWidget(at, label(self.t(describe, form=title,
+                                                   saved=local_time(lookup.saved_at),
+                                                   until=local_time(lookup.expires_at))))
+        resume = button(self.t("saved_continue"), "primary", partial(self._continue, lookup))
+        resume.setProperty("action", action)
+        self.results.insertWidget(at + 1, resume)
+        self.results.insertWidget(at + 2, button(self.t("saved_delete"), "savedDelete",
+                                                 partial(self._confirm, lookup)))
 
     def _find(self) -> None:
         self.run(self.window.store.find_draft, self.box.text(), on_done=self._found)
@@ -109,18 +112,8 @@ class SavedPage(HelperPage):
                    "expired": "ui.code_expired"}[lookup.status]
             self.refresh(i18n.text(language, key, days=self.window.store.draft_expiry.days))
             return
-        form = self.window.catalogue.version(lookup.form_id, lookup.form_version)
-        title = form.title(language) if form else lookup.form_id
         self.refresh(keyboard=False)  # found: what to do with it matters now, not typing
-        at = self.results.count() - 1  # above the stretch
-        self.results.insertWidget(at, label(self.t("saved_found", form=title,
-                                                   saved=local_time(lookup.saved_at),
-                                                   until=local_time(lookup.expires_at))))
-        resume = button(self.t("saved_continue"), "primary", partial(self._continue, lookup))
-        resume.setProperty("action", "saved_continue")
-        self.results.insertWidget(at + 1, resume)
-        self.results.insertWidget(at + 2, button(self.t("saved_delete"), "savedDelete",
-                                                 partial(self._confirm, lookup)))
+        self._offer(lookup, "saved_found", "saved_continue")
 
     def _continue(self, lookup) -> None:
         if self.window.open_draft(lookup):
