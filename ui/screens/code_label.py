@@ -13,6 +13,7 @@ from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import QLabel
 
 from ..style import BODY_PX, CODE_PX, text_scale
+from .common import plain_words
 
 _REFIT = (QEvent.Type.StyleChange, QEvent.Type.FontChange)
 # Once shrunk, it grows back only with this much room to spare: a scroll bar that appears as
@@ -23,9 +24,7 @@ GROW_MARGIN = 48  # px, more than a scroll bar's width
 class CodeLabel(QLabel):
     def __init__(self, code: str):
         super().__init__(code)
-        self.setObjectName("reference")
-        self.setWordWrap(True)
-        self.setProperty("textFormat", "PlainText")
+        plain_words(self, "reference")
         self.setAccessibleName(code)
         self.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         self.fitted_px = 0  # the size this label set on itself; 0 while it has the style's own

@@ -58,9 +58,13 @@ class Screen(QWidget):
 
 
 def label(text: str, name: str = "") -> QLabel:
-    widget = QLabel(text)
+    return plain_words(QLabel(text), name)
+
+
+def plain_words(widget: QLabel, name: str = "") -> QLabel:
+    """A label's words wrap, and are never markup, whatever an answer holds."""
     widget.setWordWrap(True)
-    widget.setProperty("textFormat", "PlainText")  # never markup, whatever an answer holds
+    widget.setProperty("textFormat", "PlainText")
     if name:
         widget.setObjectName(name)
     return widget
