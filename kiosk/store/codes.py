@@ -17,6 +17,7 @@ ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 REFERENCE_RANDOM = 9  # 32**9 = 3.5e13 per site: a kiosk would need millions to risk a clash
 RESUME_RANDOM = 7
 _SITE = re.compile(r"^[A-Z0-9]{1,8}$")
+_SEPARATORS = re.compile(r"[\s\-._]")  # what people type between groups, or by mistake
 _LOOKALIKES = str.maketrans({"I": "1", "L": "1", "O": "0"})
 
 
@@ -50,7 +51,7 @@ def new_resume_code() -> str:
 
 def normalise(typed: str) -> str:
     """What a person typed, as the characters of a code: 'k7qf m2xd' -> 'K7QFM2XD'."""
-    return re.sub(r"[\s\-._]", "", typed.upper()).translate(_LOOKALIKES)
+    return _SEPARATORS.sub("", typed.upper()).translate(_LOOKALIKES)
 
 
 def is_valid(code_chars: str) -> bool:
@@ -75,7 +76,7 @@ def reference_parts(typed: str) -> tuple[str, str] | None:
     """The site and the random characters (check last) of a typed reference, if it has a
     reference's shape: 'lib01 k7qfm 2xd9h', 'LIB01K7QFM2XD9H', O for 0 in the random part (the
     site is taken as it is: a site may be called LIB or OLD)."""
-    compact = re.sub(r"[\s\-._]", "", typed.upper())
+    compact = _SEPARATORS.sub("", typed.upper())
     tail = REFERENCE_RANDOM + 1
     site, chars = compact[:-tail], normalise(compact[-tail:])
     if not _SITE.match(site) or len(chars) != tail or any(c not in ALPHABET for c in chars):
