@@ -106,5 +106,9 @@ class Form:
     def title(self, language: str) -> str:
         return self.text(self.definition.title, language)
 
+    def description(self, language: str) -> str:
+        """The line under its title in the service list, as an information service has."""
+        return self.text(self.definition.settings.description, language)
+
     def choices(self, field_: Field) -> list[Choice]:
         return self.definition.choices.get(field_.spec.choices or "", [])

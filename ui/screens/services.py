@@ -86,15 +86,12 @@ class ServicesScreen(Screen):
 
     def _tile(self, service, language: str) -> Tile:
         ident = service.service_id
+        tile = Tile(service.title(language), service.description(language),
+                    _icon(service.definition.settings.icon), _offered(service, language))
         if isinstance(service, Information):
-            tile = Tile(service.title(language), service.description(language),
-                        _icon(service.definition.settings.icon), _offered(service, language))
             tile.setProperty("information", ident)
             tile.clicked.connect(lambda _=False, s=ident: self.information_chosen.emit(s))
         else:
-            settings = service.definition.settings
-            tile = Tile(service.title(language), service.text(settings.description, language),
-                        _icon(settings.icon), _offered(service, language))
             tile.setProperty("form_id", ident)
             tile.clicked.connect(lambda _=False, f=ident: self.service_chosen.emit(f))
         tile.setProperty("service", ident)
