@@ -1,7 +1,7 @@
 """The XML documents an OpenRosa server answers with: the OpenRosaResponse envelope and the
 form list (`<xforms>`). A form's manifest (its media files) is not read: the kiosk's forms are
-its own, and the server's XForms only say which forms it takes. Elements are matched by local name, so
-a server that puts them in another namespace (or none) is still understood."""
+its own, and the server's XForms only say which forms it takes. Elements are matched by local
+name, so a server that puts them in another namespace (or none) is still understood."""
 
 from __future__ import annotations
 
