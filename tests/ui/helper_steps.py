@@ -60,10 +60,15 @@ def box(window, object_name: str) -> QLineEdit:
                 if w.objectName() == object_name and w.isVisible())
 
 
-def saved_code(store, catalogue) -> str:
-    """A citizen's form saved for later (one page answered); its resume code."""
+def one_page_answered(catalogue) -> dict:
+    """A citizen's visit with its first page answered, as the store keeps it."""
     session = Session(catalogue.get(FORM), "en")
     session.answer("category", ANSWERS["category"])
     session.continue_()
-    code, _ = store.save_for_later(store.new_draft_id(), session_state(session))
+    return session_state(session)
+
+
+def saved_code(store, catalogue) -> str:
+    """A citizen's form saved for later (one page answered); its resume code."""
+    code, _ = store.save_for_later(store.new_draft_id(), one_page_answered(catalogue))
     return code

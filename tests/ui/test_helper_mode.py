@@ -7,11 +7,19 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 
-from kiosk.forms.session import Session
-from kiosk.forms.snapshot import session_state
 from ui.selftest import ANSWERS, FORM
 
-from .helper_steps import PIN, box, helpers_ready, press_crest, saved_code, tap, type_pin, unlock
+from .helper_steps import (
+    PIN,
+    box,
+    helpers_ready,
+    one_page_answered,
+    press_crest,
+    saved_code,
+    tap,
+    type_pin,
+    unlock,
+)
 from .helpers import heading, visible_texts
 
 
@@ -134,10 +142,7 @@ def test_a_form_a_power_cut_stopped_is_offered_to_the_helper_to_continue(
     """The kiosk lost power mid-visit and started again: the citizen asks staff, who find the
     form (its autosave, kept for a grace period) without any code, and carry on from there."""
     window = helper_window
-    session = Session(catalogue.get(FORM), "en")
-    session.answer("category", ANSWERS["category"])
-    session.continue_()
-    store.autosave(store.new_draft_id(), session_state(session))  # the last page before the cut
+    store.autosave(store.new_draft_id(), one_page_answered(catalogue))  # the page before the cut
     unlock(qtbot, window)
     tap(qtbot, window, "helperNav", page="saved")
     qtbot.waitUntil(lambda: "Stopped by a restart" in visible_texts(window))
@@ -153,7 +158,7 @@ def test_a_form_a_power_cut_stopped_is_offered_to_the_helper_to_continue(
 def test_an_interrupted_form_that_cannot_be_opened_says_so(helper_window, store, catalogue,
                                                            qtbot):
     window = helper_window
-    state = session_state(Session(catalogue.get(FORM), "en"))
+    state = one_page_answered(catalogue)
     store.autosave(store.new_draft_id(), {**state, "form_id": "a_form_no_longer_served"})
     unlock(qtbot, window)
     tap(qtbot, window, "helperNav", page="saved")
