@@ -97,7 +97,9 @@ class PageScreen(Screen):
 
         if self.session is None:
             return None
-        parts = [spoken_page(self.session.page(), self.session.language)]
+        # The options as tapped on screen, though not yet taken by Continue.
+        entries = {name: widget.entry() for name, widget in self.inputs.items()}
+        parts = [spoken_page(self.session.page(), self.session.language, entries)]
         parts += [extra.spoken() for extra in self.extra_widgets if hasattr(extra, "spoken")]
         return " ".join(part for part in parts if part)
 
