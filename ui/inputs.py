@@ -21,7 +21,7 @@ from kiosk import i18n
 from kiosk.forms.display import entry_text
 from kiosk.forms.pages import QuestionView
 
-from .screens.common import OneOf, Tile
+from .choice_tiles import ChoiceTile
 from .style import text_scale
 
 _NUMERIC = {"integer", "decimal", "phone"}
@@ -109,13 +109,12 @@ class PartsInput(QuestionInput):
 
 
 class TilesInput(QuestionInput):
-    """Options as large tiles, not small radio buttons."""
+    """Options as large tiles, each with a tick box (several answers, or "I confirm") or a
+    round mark (one answer) that shows whether it is chosen (ui/choice_tiles.py)."""
 
     def __init__(self, question, language):
         super().__init__(question, language)
-        # Not a QButtonGroup for several either: Tab would stop at one tile of it only.
-        single = question.type not in ("select_multiple", "acknowledge")
-        self.group = OneOf(self) if single else None
+        several = question.type in ("select_multiple", "acknowledge")
         chosen = question.entry if isinstance(question.entry, list) else [question.entry]
         options = question.choices or []
         if question.type == "acknowledge":
@@ -123,12 +122,9 @@ class TilesInput(QuestionInput):
             chosen = ["yes"] if question.entry else []
         self.names: dict[QPushButton, str] = {}
         for option in options:
-            tile = Tile(option.label)
+            tile = ChoiceTile(option.label, several)
             tile.setProperty("option", option.name)
-            tile.setCheckable(True)
             tile.setChecked(option.name in chosen)
-            if self.group is not None:
-                self.group.addButton(tile)
             self.names[tile] = option.name
             self.layout_.addWidget(tile)
 

@@ -158,6 +158,11 @@ _PAIRS: list[tuple[str, str, str]] = [
     ("key_on_border", "kb_panel", CONTROL),
     ("key_pressed_bg", "kb_panel", CONTROL),
     ("input_border", "background", CONTROL),  # the signature pad's frame
+    # A choice tile's tick box or round mark (ui/choice_tiles.py): drawn in the text colour,
+    # filled with the background, on an unchosen and on a chosen tile.
+    ("text", "button_bg", CONTROL),
+    ("text", "tile_checked_bg", CONTROL),
+    ("text", "background", CONTROL),  # the tick or dot inside it
 ]
 
 # A dialog against the dimmed screen behind it: in the standard theme its white panel (inside a

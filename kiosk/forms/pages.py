@@ -78,6 +78,9 @@ class PageView:
     total: int = 0
     can_go_back: bool = False
     hint: str = ""
+    # The question whose input takes the focus: the first with an error, else the one chosen
+    # with Change on check answers; "" leaves it to the screen (its first box).
+    focus: str = ""
 
     @property
     def kind(self) -> str:

@@ -133,6 +133,7 @@ class Session:
         self._slot_index: dict[PageKey, int] = {}
         self._changing = False
         self._history_before_change: list[PageKey] = []
+        self._change_focus: tuple[PageKey, str] | None = None  # (page, question) of a Change
         for field in form.fields.values():
             if field.repeat is None and field.default is not None:
                 self._values[field.name] = field.default
@@ -167,7 +168,8 @@ class Session:
         return PageView(key=key, title=title, questions=questions, problems=problems,
                         items=items, number=number, total=total,
                         can_go_back=bool(self._history),
-                        hint=self._text(field, field.spec.hint, key.item) if key.kind == "group" else "")
+                        hint=self._text(field, field.spec.hint, key.item) if key.kind == "group" else "",
+                        focus=self._focus(key, questions))
 
     def answer(self, name: str, raw: Any) -> None:
         """Keep what the person entered on this page; it is checked on Continue."""
@@ -209,15 +211,28 @@ class Session:
                 break
         return self.page()
 
-    def change(self, key: PageKey) -> PageView:
-        """From check answers: open a page, and come back to check answers after Continue."""
+    def change(self, key: PageKey, name: str = "") -> PageView:
+        """From check answers: open a page, and come back to check answers after Continue.
+        `name` is the question whose Change was pressed: on a page of several (an address),
+        its box is the one to type in, not the page's first."""
         if self._page.kind != "check" or key not in self._all_slots() or not self._slot_relevant(key):
             raise SessionError(f"page {key} cannot be changed from here")
         self._history_before_change = list(self._history)
         self._history.append(CHECK)
         self._changing = True
+        self._change_focus = (key, name) if name else None
         self._page = key
         return self.page()
+
+    def _focus(self, key: PageKey, questions: list[QuestionView]) -> str:
+        """Which question the page focuses: the first that is wrong, else the one changed."""
+        wrong = next((q.name for q in questions if q.error), "")
+        if wrong:
+            return wrong
+        if self._changing and self._change_focus is not None and self._change_focus[0] == key:
+            name = self._change_focus[1]
+            return name if any(q.name == name for q in questions) else ""
+        return ""
 
     # -- repeats ("add another") ------------------------------------------------------------
     def add_item(self) -> PageView:
@@ -284,7 +299,7 @@ class Session:
 
     def show_problem(self, problem: ProblemView) -> PageView:
         """From check answers: open the page that needs attention, with its message."""
-        view = self.change(problem.page)
+        view = self.change(problem.page, problem.name)
         self._errors = {p.key: p.message for p in self.problems() if p.page == problem.page}
         return self.page() if self._errors else view
 

@@ -3,8 +3,10 @@ reading order and in the visit's language. Plain text; the speech engine does th
 
 from __future__ import annotations
 
+from typing import Any
+
 from .. import i18n
-from .pages import PageView
+from .pages import PageView, QuestionView
 
 # Bidi isolates place text on screen; a speech engine may read them out or stumble on them.
 _ISOLATES = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u2066\u2067\u2068\u2069"))
@@ -22,7 +24,9 @@ def as_sentences(parts: list[str]) -> str:
     return " ".join(said)
 
 
-def spoken_page(page: PageView, language: str) -> str:
+def spoken_page(page: PageView, language: str, entries: dict[str, Any] | None = None) -> str:
+    """`entries`: what each question's input holds now, where the screen knows better than
+    the session (options tapped before Continue), so the options said chosen are those shown."""
     parts: list[str] = []
     if page.problems:  # the error summary comes first on screen, and so when spoken
         parts.append(i18n.text(language, "ui.there_is_a_problem"))
@@ -38,7 +42,22 @@ def spoken_page(page: PageView, language: str) -> str:
             parts.append(question.hint)
         if question.error and question.error not in {p.message for p in page.problems}:
             parts.append(question.error)  # (the summary above already said it)
+        if question.type == "acknowledge":  # its one option, a tick box
+            parts.append(i18n.text(language, "ui.confirm"))
         parts += [choice.label for choice in question.choices]
+        entry = (entries or {}).get(question.name, question.entry)
+        chosen = _chosen(question, entry, language)
+        if chosen:
+            parts.append(i18n.text(language, "ui.chosen_aloud", choices=", ".join(chosen)))
     for item in page.items:
         parts.append(item.title)
     return as_sentences(parts)
+
+
+def _chosen(question: QuestionView, entry: Any, language: str) -> list[str]:
+    """The options of a choice question that are chosen, in the order they are shown."""
+    if question.type == "acknowledge":
+        return [i18n.text(language, "ui.confirm")] if entry else []
+    picked = {str(name) for name in (entry if isinstance(entry, list) else [entry])
+              if name not in (None, "")}
+    return [choice.label for choice in question.choices if choice.name in picked]

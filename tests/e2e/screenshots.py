@@ -103,6 +103,7 @@ def main() -> int:
     shoot(window, "32-consultation-offline-arabic")
     window.end_visit()
     language_screens(window, driver)
+    choice_and_check_screens(window, driver)
     helper_screens(window, driver, store)
     window.resize(1024, 768)
     window.begin("en")
@@ -257,6 +258,45 @@ def helper_screens(window, driver, store) -> None:
     shoot(window, "19-helper-activity-log")
     window.helper.lock("by hand")
     window.end_visit()
+
+
+def choice_and_check_screens(window, driver) -> None:
+    """Tick boxes and round marks on choice tiles, and an Arabic check-answers page at 200 %
+    with every answer (numbers and Latin names too) under its question on the right."""
+    feedback = {"service": "libraries", "rating": "4",
+                "what_was_good": ["staff_helpful", "clean_and_safe"]}
+    for language, percent, theme, name in (
+            ("en", 100, "standard", "choices-several"),
+            ("ar", 200, "high_contrast", "choices-several-arabic-high-contrast-200")):
+        feedback["rating"] = "2" if percent == 200 else "4"  # the chosen tile in view
+        window.begin(language)
+        window.set_text_size(percent)
+        window.set_theme(theme)
+        driver.tap_named("tile", form_id="feedback_services")
+        driver.fill_page(feedback)
+        driver.tap_named("primary")
+        driver.fill_page(feedback)
+        if language == "ar":
+            shoot(window, "choices-one-arabic-high-contrast-200")
+        driver.tap_named("primary")
+        driver.fill_page(feedback)
+        shoot(window, name)
+        window.end_visit()
+        window.resize(1024, 768)
+    licence = {"licence_number": "519372049", "full_name": "Alex Sample",
+               "date_of_birth": "1948-03-02", "medically_fit": "yes",
+               "renewal_reason": "expired", "address_line_1": "Flat 4",
+               "address_line_2": "8 Testing Road", "town": "Exampleford",
+               "postcode": "ZZ9 9ZZ", "email": "alex@example.com", "declaration": True}
+    window.begin("ar")
+    window.set_text_size(200)
+    driver.tap_named("tile", form_id="renew_driving_licence")
+    while window.page.session.page().kind != "check":
+        driver.fill_page(licence)
+        driver.tap_named("primary")
+    shoot(window, "check-answers-arabic-200")
+    window.end_visit()
+    window.resize(1024, 768)
 
 
 if __name__ == "__main__":

@@ -265,3 +265,33 @@ def test_today_follows_the_clock(form):
     page = answer(late, street="1 High St", moved_in={"day": "1", "month": "1", "year": "2020"})
     assert page.problems[0].message == "When did you move in? The date must be today or in the past"
     assert late.now().date() == date(2019, 1, 1)
+
+
+def test_change_on_one_answer_of_a_page_of_several_says_which_to_focus(session):
+    complete(session)
+    answer(session, other_service="Swimming")
+    town = next(row for row in session.page().rows if row.name == "town")
+    page = session.change(town.key, town.name)
+    assert page.key == PageKey("group", "address") and page.focus == "town"
+    # A wrong answer elsewhere on the page takes the focus: that is where to type now.
+    page = answer(session, street="", town="Leeds")
+    assert page.focus == "street"
+    page = answer(session, street="2 Low Road", town="Leeds")
+    assert page.key == CHECK and page.focus == ""
+
+
+def test_a_page_reached_without_change_leaves_the_focus_to_the_screen(session):
+    through_to_children(session, has_children="no")
+    assert session.page().key == PageKey("group", "address")
+    assert session.page().focus == ""
+    complete_page = answer(session, street="", town="Leeds")
+    assert complete_page.focus == "street"
+
+
+def test_a_problem_found_on_send_opens_its_page_focused_on_it(session):
+    complete(session)
+    answer(session, other_service="Swimming")
+    session.clock = lambda: datetime(2019, 1, 1, tzinfo=UTC)  # 2 March 2020 is now ahead
+    [problem] = session.problems()
+    page = session.show_problem(problem)
+    assert page.key == PageKey("group", "address") and page.focus == "moved_in"

@@ -51,3 +51,28 @@ def test_parts_are_said_as_sentences_without_the_screen_only_marks():
     of them says nothing (no stray full stop, no double space)."""
     parts = ["Your name", "\u2068Sam Example\u2069", "\u2066\u2069", "Is this right?", "  ", "ok:"]
     assert as_sentences(parts) == "Your name. Sam Example. Is this right? ok:"
+
+
+def test_the_chosen_options_are_said_after_the_options():
+    session = Session(FORM, "en")
+    assert "chosen" not in spoken_page(session.page(), "en")  # nothing chosen yet
+    session.answer("category", "graffiti")
+    said = spoken_page(session.page(), "en")
+    assert said.endswith("Something else. You have chosen: Graffiti.")
+    # What the screen shows tapped (not yet taken by Continue) is what is said chosen.
+    said = spoken_page(session.page(), "en", {"category": "pothole"})
+    assert said.endswith("You have chosen: A pothole.")
+
+
+def test_every_option_chosen_of_several_is_said_in_each_language():
+    form = load_form(ROOT / "assets" / "forms" / "feedback_services.yaml")
+    for language, words in (("en", "You have chosen: Staff were helpful, It was clean and safe."),
+                            ("ar", "اخترت: كان الموظفون متعاونين, كان المكان نظيفًا وآمنًا.")):
+        session = Session(form, language)
+        for name, value in (("service", "libraries"), ("rating", "4")):
+            session.answer(name, value)
+            session.continue_()
+        assert session.page().key.name == "what_was_good"
+        said = spoken_page(session.page(), language,
+                           {"what_was_good": ["clean_and_safe", "staff_helpful"]})
+        assert said.endswith(words), said

@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk import i18n
+
 
 class Screen(QWidget):
     """A screen whose whole content is rebuilt for each page, and can be wiped at once.
@@ -67,6 +69,18 @@ def plain_words(widget: QLabel, name: str = "") -> QLabel:
     widget.setProperty("textFormat", "PlainText")
     if name:
         widget.setObjectName(name)
+    return widget
+
+
+def on_reading_side(widget: QLabel, language: str) -> QLabel:
+    """Words that start where the visit's language starts reading, whatever they are written
+    in: a QLabel aligns a number or a Latin name to the left even in an Arabic visit, far from
+    the Arabic question it answers. The words keep their own direction."""
+    from PySide6.QtCore import Qt  # not at the top: this module is in the first paint
+
+    side = Qt.AlignmentFlag.AlignRight if i18n.direction(language) == "rtl" \
+        else Qt.AlignmentFlag.AlignLeft
+    widget.setAlignment(side | Qt.AlignmentFlag.AlignAbsolute | Qt.AlignmentFlag.AlignVCenter)
     return widget
 
 

@@ -21,7 +21,7 @@ from kiosk.forms.session import Session
 from ..inputs import QuestionInput, make_input
 from ..key_access import first_stop
 from .button_row import ButtonRow
-from .common import Screen, button, label, scrolling_above
+from .common import Screen, button, label, on_reading_side, scrolling_above
 
 
 class PageScreen(Screen):
@@ -69,13 +69,16 @@ class PageScreen(Screen):
         layout.addStretch(1)
         self.set_body(scrolling_above(content, self._actions(page, language)))
         self.content = content
-        self._offer_keyboard()
+        self._offer_keyboard(page.focus)
         if self.busy_message:  # redrawn while saving (a new text size): still saving
             self.set_busy(self.busy_message)
 
-    def _offer_keyboard(self) -> None:
-        """The first box on the page gets the focus, so its keyboard is there without a tap."""
-        boxes = [w for widget in self.inputs.values()
+    def _offer_keyboard(self, focus: str = "") -> None:
+        """The first box on the page gets the focus, so its keyboard is there without a tap;
+        or the box of the question the session names (the one changed, or wrong)."""
+        named = self.inputs.get(focus)
+        inputs = [named] if named is not None else list(self.inputs.values())
+        boxes = [w for widget in inputs
                  for w in widget.findChildren(QLineEdit) + widget.findChildren(QPlainTextEdit)]
         self.wants_keyboard.emit(boxes[0] if boxes else None)
 
@@ -94,7 +97,9 @@ class PageScreen(Screen):
 
         if self.session is None:
             return None
-        parts = [spoken_page(self.session.page(), self.session.language)]
+        # The options as tapped on screen, though not yet taken by Continue.
+        entries = {name: widget.entry() for name, widget in self.inputs.items()}
+        parts = [spoken_page(self.session.page(), self.session.language, entries)]
         parts += [extra.spoken() for extra in self.extra_widgets if hasattr(extra, "spoken")]
         return " ".join(part for part in parts if part)
 
@@ -142,7 +147,8 @@ class PageScreen(Screen):
             layout.addWidget(label(i18n.text(language, "ui.none_added")))
         for item in page.items:
             row = QHBoxLayout()
-            row.addWidget(label(" · ".join([item.title, *item.details])), 1)
+            row.addWidget(on_reading_side(label(" · ".join([item.title, *item.details])),
+                                          language), 1)
             row.addWidget(button(i18n.text(language, "ui.change"),
                                  on_click=lambda _=False, i=item.index: self.render(self.session.edit_item(i))))
             row.addWidget(button(i18n.text(language, "ui.remove"),
@@ -160,12 +166,13 @@ class PageScreen(Screen):
                 layout.addWidget(label(section, "heading"))
             line = QHBoxLayout()
             texts = QVBoxLayout()
-            texts.addWidget(label(row.label, "caption"))
-            texts.addWidget(label(row.answer))
+            texts.addWidget(on_reading_side(label(row.label, "caption"), language))
+            texts.addWidget(on_reading_side(label(row.answer), language))
             line.addLayout(texts, 1)
             if row.changeable:
                 change = button(i18n.text(language, "ui.change"),
-                                on_click=lambda _=False, k=row.key: self.render(self.session.change(k)))
+                                on_click=lambda _=False, k=row.key, n=row.name:
+                                self.render(self.session.change(k, n)))
                 change.setAccessibleName(f"{i18n.text(language, 'ui.change')} {row.label}")
                 line.addWidget(change)
             layout.addLayout(line)
