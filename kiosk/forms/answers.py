@@ -178,13 +178,21 @@ def parse_id_number(raw: Any, check_digit: str | None) -> str:
     text = re.sub(r"[\s\u00a0\-/.]", "", _clean(raw)).upper()
     if not _ALPHANUMERIC.match(text):
         raise AnswerError("id_number_format")
+    check_id_number(text, check_digit)
+    return text
+
+
+def check_id_number(text: str, check_digit: str | None) -> None:
+    """AnswerError when the number's check character does not match (a mistyped character).
+
+    The session calls it after the form's own constraint: a number of the wrong length must
+    get the form's message ("must be 9 digits"), not a check-character one."""
     check = _CHECKS.get(check_digit or "none")
     if check is not None:
         try:
             check(text)
         except StdnumError:
             raise AnswerError("id_number_check") from None
-    return text
 
 
 def parse_text(raw: Any) -> str:

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from .. import i18n
-from .answers import AnswerError, parse_answer
+from .answers import AnswerError, check_id_number, parse_answer
 from .display import fill_template, show_answer
 from .form import Field, Form
 from .messages import answer_message, default_constraint_message, required_message
@@ -346,8 +346,9 @@ class Session:
             if item_key not in self._raw:
                 continue
             try:
+                # The check digit comes after the form's constraint, in _check.
                 value = parse_answer(field.type, self._raw[item_key], allowed=self._allowed(field, key.item),
-                                     check_digit=field.spec.check_digit,
+                                     check_digit=None,
                                      decimal_comma=i18n.uses_decimal_comma(self.language))
             except AnswerError as problem:
                 self._errors[item_key] = self._which(field, key.item, answer_message(
@@ -390,6 +391,12 @@ class Session:
                 return self._text(field, spec.constraint_message, item)
             return self._which(field, item,
                                default_constraint_message(field.constraint, self.language))
+        if field.type == "id_number" and spec.check_digit:
+            try:
+                check_id_number(str(value), spec.check_digit)
+            except AnswerError as problem:
+                return self._which(field, item, answer_message(problem.invalid.key, {},
+                                                               self.language))
         return None
 
     def _which(self, field: Field, item: int | None, message: str) -> str:
