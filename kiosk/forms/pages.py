@@ -74,8 +74,9 @@ class PageView:
     problems: list[ProblemView] = field(default_factory=list)
     items: list[ItemView] = field(default_factory=list)
     rows: list[AnswerRow] = field(default_factory=list)
-    number: int = 0
+    number: int = 0  # "Question 3 of 8"; 0 where no count is shown (kiosk.forms.progress)
     total: int = 0
+    first: bool = False  # the form's first page
     can_go_back: bool = False
     hint: str = ""
 

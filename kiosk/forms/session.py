@@ -28,6 +28,7 @@ from .pages import (
     ProblemView,
     QuestionView,
 )
+from .progress import asks, fixed_path
 from .xpath import EvalContext, Nodeset, to_boolean, to_date, to_number, to_string
 
 MAX_REPEAT_ITEMS = 100
@@ -133,6 +134,7 @@ class Session:
         self._slot_index: dict[PageKey, int] = {}
         self._changing = False
         self._history_before_change: list[PageKey] = []
+        self._counted = fixed_path(form)  # "Question 3 of 8" only where no answer changes it
         for field in form.fields.values():
             if field.repeat is None and field.default is not None:
                 self._values[field.name] = field.default
@@ -166,6 +168,7 @@ class Session:
         number, total = self._progress(key)
         return PageView(key=key, title=title, questions=questions, problems=problems,
                         items=items, number=number, total=total,
+                        first=key == self._next_slot(-1),
                         can_go_back=bool(self._history),
                         hint=self._text(field, field.spec.hint, key.item) if key.kind == "group" else "")
 
@@ -650,14 +653,19 @@ class Session:
         self._errors = {}
 
     def _progress(self, key: PageKey) -> tuple[int, int]:
-        """("Question 3 of 12"): this page's place among the relevant pages, and their count."""
+        """("Question 3 of 8"): this page's place among the pages that ask something, and
+        their count; (0, 0), no count, on a page that asks nothing or a form whose path
+        branches (kiosk.forms.progress)."""
+        if not self._counted or key.kind not in ("question", "group"):
+            return 0, 0
         number = total = 0
         for slot in self._all_slots():
-            if slot.kind != "summary" and self._slot_relevant(slot):
+            if (slot.kind != "summary" and self._slot_relevant(slot)
+                    and asks(self._page_fields(slot))):
                 total += 1
                 if slot == key:
                     number = total
-        return number, total
+        return (number, total) if number else (0, 0)
 
     # -- views -------------------------------------------------------------------------------
     def _text(self, field: Field | None, value, item: int | None) -> str:
