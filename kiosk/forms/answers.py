@@ -17,6 +17,8 @@ from stdnum import damm, luhn, verhoeff
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.iso7064 import mod_11_2, mod_11_10, mod_97_10
 
+from .limits import normalise as tidy
+
 TEXT_LIMIT = 2000
 SIGNATURE_LIMIT = 200_000
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
@@ -195,10 +197,16 @@ def check_id_number(text: str, check_digit: str | None) -> None:
             raise AnswerError("id_number_check") from None
 
 
-def parse_text(raw: Any) -> str:
+def parse_text(raw: Any, max_length: int | None = None, normalise: tuple[str, ...] = ()) -> str:
+    # The answer kept is what is bounded: "ls1  4ab" tidied to "LS1 4AB" fits in 8.
+    return _bounded(tidy(str(raw).strip(), normalise), max_length or TEXT_LIMIT)
+
+
+def _bounded(raw: Any, limit: int | None) -> str:
+    """The entry without its outer spaces; AnswerError when it is longer than `limit`."""
     text = str(raw).strip()
-    if len(text) > TEXT_LIMIT:
-        raise AnswerError("text_too_long", max=TEXT_LIMIT)
+    if limit is not None and len(text) > limit:
+        raise AnswerError("text_too_long", max=limit)
     return text
 
 
@@ -248,10 +256,14 @@ def is_blank(raw: Any) -> bool:
 
 
 def parse_answer(kind: str, raw: Any, *, allowed: list[str] | None = None,
-                 check_digit: str | None = None, decimal_comma: bool = True) -> Any:
-    """The typed answer for `raw`, None for a blank entry; AnswerError when it is not one."""
+                 check_digit: str | None = None, decimal_comma: bool = True,
+                 max_length: int | None = None, normalise: tuple[str, ...] = ()) -> Any:
+    """The typed answer for `raw`, None for a blank entry; AnswerError when it is not one.
+    `max_length` and `normalise` are the question's (Field.max_length, Field.normalise)."""
     if is_blank(raw):
         return None
+    if kind in ("phone", "email", "id_number"):
+        _bounded(raw, max_length)
     match kind:
         case "integer":
             return parse_integer(raw)
@@ -276,4 +288,4 @@ def parse_answer(kind: str, raw: Any, *, allowed: list[str] | None = None,
         case "signature":
             return parse_signature(raw)
         case _:
-            return parse_text(raw)
+            return parse_text(raw, max_length, normalise)

@@ -37,6 +37,7 @@ class QuestionView:
     entry: Any  # what the input shows: the person's own entry, kept even when it is wrong
     shown: str  # the answer as words ("27 March 2007")
     error: str | None
+    max_length: int | None = None  # the box takes no more (kiosk.forms.limits)
 
 
 @dataclass(frozen=True)

@@ -351,7 +351,8 @@ class Session:
             try:
                 # The check digit comes after the form's constraint, in _check.
                 value = parse_answer(field.type, self._raw[item_key], allowed=self._allowed(field, key.item),
-                                     check_digit=None,
+                                     check_digit=None, max_length=field.max_length,
+                                     normalise=field.normalise,
                                      decimal_comma=i18n.uses_decimal_comma(self.language))
             except AnswerError as problem:
                 self._errors[item_key] = self._which(field, key.item, answer_message(
@@ -702,6 +703,7 @@ class Session:
             required=required and field.takes_input,
             read_only=not field.takes_input and field.type != "note",
             appearance=field.spec.appearance or "",
+            max_length=field.max_length if field.takes_input else None,
             choices=choices,
             value=stored,
             entry=self._raw.get(item_key, stored),
