@@ -38,6 +38,7 @@ class QuestionView:
     shown: str  # the answer as words ("27 March 2007")
     error: str | None
     max_length: int | None = None  # the box takes no more (kiosk.forms.limits)
+    error_parts: tuple[str, ...] = ()  # a date's or time's boxes at fault: "day", "month"...
 
 
 @dataclass(frozen=True)

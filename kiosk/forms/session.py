@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from .. import i18n
-from .answers import AnswerError, check_id_number, parse_answer
+from .answers import DATE_PARTS, TIME_PARTS, AnswerError, check_id_number, parse_answer
 from .display import fill_template, show_answer
 from .form import Field, Form
 from .messages import answer_message, default_constraint_message, required_message
@@ -126,6 +126,8 @@ class Session:
         self._items: dict[str, list[dict[str, Any]]] = {}
         self._raw: dict[ItemKey, Any] = {}
         self._errors: dict[ItemKey, str] = {}
+        # The boxes of a date or time at fault, by (question, message): kiosk.forms.answers.
+        self._error_parts: dict[tuple[ItemKey, str], tuple[str, ...]] = {}
         self._relevant: dict[ItemKey, bool] = {}
         self._visited: set[PageKey] = set()
         self._history: list[PageKey] = []
@@ -340,7 +342,7 @@ class Session:
     # -- validation --------------------------------------------------------------------------
     def _accept_page(self, key: PageKey) -> bool:
         fields = [f for f in self._page_fields(key) if f.takes_input]
-        self._errors = {}
+        self._errors, self._error_parts = {}, {}
         # The page's answers as they were: put back if the page is refused, so Back after a
         # wrong entry (or a cancelled change) keeps the earlier, valid answer.
         before = {f.name: self._stored(f, key.item) for f in fields}
@@ -355,8 +357,10 @@ class Session:
                                      normalise=field.normalise,
                                      decimal_comma=i18n.uses_decimal_comma(self.language))
             except AnswerError as problem:
-                self._errors[item_key] = self._which(field, key.item, answer_message(
+                message = self._which(field, key.item, answer_message(
                     problem.invalid.key, dict(problem.invalid.params), self.language))
+                self._errors[item_key] = message
+                self._error_parts[(item_key, message)] = problem.invalid.parts
                 continue
             self._store(field, key.item, value)
         for field in fields:  # constraints may compare answers on the same page
@@ -709,7 +713,17 @@ class Session:
             entry=self._raw.get(item_key, stored),
             shown=show_answer(self.form, field, stored, self.language),
             error=self._errors.get(item_key),
+            error_parts=self._parts_at_fault(field, item_key),
         )
+
+    def _parts_at_fault(self, field: Field, item_key: ItemKey) -> tuple[str, ...]:
+        """The boxes of a date or time to mark: those a wrong entry names, else all of them
+        (a missing date, or one the form's constraint refuses, is the whole date's fault)."""
+        message = self._errors.get(item_key)
+        if message is None or field.type not in ("date", "time"):
+            return ()
+        return self._error_parts.get((item_key, message)) or (
+            DATE_PARTS if field.type == "date" else TIME_PARTS)
 
     def _item_title(self, repeat: Field, item: int | None) -> str:
         return f"{self._text(repeat, repeat.spec.label, item)} {(item or 0) + 1}"
