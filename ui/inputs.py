@@ -21,6 +21,7 @@ from kiosk import i18n
 from kiosk.forms.display import entry_text
 from kiosk.forms.pages import QuestionView
 
+from .length_count import LengthCount
 from .screens.common import OneOf, Tile
 from .style import text_scale
 
@@ -55,6 +56,8 @@ class LineInput(QuestionInput):
         text = entry_text(question.entry, language)
         self.box.setPlainText(text) if multiline else self.box.setText(text)
         self.layout_.addWidget(self.box)
+        if question.max_length:  # the box stops there; "Characters left" shows near it
+            self.layout_.addWidget(LengthCount(self.box, question.max_length, language, self))
 
     def entry(self):
         return self.box.toPlainText() if isinstance(self.box, QPlainTextEdit) else self.box.text()
