@@ -22,6 +22,7 @@ from kiosk.forms.display import entry_text
 from kiosk.forms.pages import QuestionView
 
 from .choice_tiles import ChoiceTile
+from .length_count import LengthCount
 from .style import text_scale
 
 _NUMERIC = {"integer", "decimal", "phone"}
@@ -55,6 +56,8 @@ class LineInput(QuestionInput):
         text = entry_text(question.entry, language)
         self.box.setPlainText(text) if multiline else self.box.setText(text)
         self.layout_.addWidget(self.box)
+        if question.max_length:  # the box stops there; "Characters left" shows near it
+            self.layout_.addWidget(LengthCount(self.box, question.max_length, language, self))
 
     def entry(self):
         return self.box.toPlainText() if isinstance(self.box, QPlainTextEdit) else self.box.text()
@@ -82,6 +85,9 @@ class PartsInput(QuestionInput):
             box.setFixedWidth(round((60 + 24 * width) * text_scale()))
             box.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
             box.setProperty("keyboard", "integer")
+            if name in question.error_parts:  # the box at fault is marked (GOV.UK)
+                box.setProperty("invalid", True)
+                box.setAccessibleDescription(question.error or "")
             column.addWidget(caption)
             column.addWidget(box)
             row.addLayout(column)

@@ -104,7 +104,7 @@ class OtherServices(QObject):
 
     def page_extras(self, session, page) -> list:
         """A consultation's first page shows what people have said so far."""
-        if page.number != 1:
+        if not page.first:
             return []
         panel = self.results_panel(session.form, session.language)
         return [panel] if panel is not None else []

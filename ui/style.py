@@ -78,6 +78,8 @@ QProgressBar#resultBar {{ border: 2px solid {c["button_border"]}; background: {c
 QProgressBar#resultBar::chunk {{ background: {c["bar_fill"]}; }}
 QLineEdit, QPlainTextEdit {{ min-height: 56px; border: 2px solid {c["input_border"]}; padding: 4px 10px; }}
 QLineEdit:focus, QPlainTextEdit:focus {{ border: 4px solid {c["focus"]}; }}
+QLineEdit[invalid="true"] {{ border: 4px solid {c["error"]}; }}
+QLineEdit[invalid="true"]:focus {{ border: 6px solid {c["error"]}; }}
 QWidget#signaturePad {{ border: 2px solid {c["input_border"]}; }}
 """
 

@@ -139,6 +139,7 @@ _PAIRS: list[tuple[str, str, str]] = [
     ("tile_checked_border", "background", CONTROL),
     ("toggle_on_bg", "background", CONTROL),
     ("notice_border", "background", CONTROL),  # #notice, #errorSummary
+    ("error", "background", CONTROL),  # a date's box at fault: QLineEdit[invalid="true"]
     ("helper_accent", "background", CONTROL),  # the helper panel's top edge
     ("border", "background", CONTROL),  # a dialog's frame against its panel
     ("slider_handle", "background", CONTROL),

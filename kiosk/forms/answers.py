@@ -6,6 +6,7 @@ Forgiving where people are: digits in any script, stray spaces and hyphens in nu
 
 from __future__ import annotations
 
+import calendar
 import math
 import re
 import unicodedata
@@ -17,6 +18,8 @@ from stdnum import damm, luhn, verhoeff
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.iso7064 import mod_11_2, mod_11_10, mod_97_10
 
+from .limits import normalise as tidy
+
 TEXT_LIMIT = 2000
 SIGNATURE_LIMIT = 200_000
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
@@ -24,6 +27,8 @@ _GROUPED = re.compile(r"^-?\d{1,3}([,.'\u066c]\d{3})+$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 _ALPHANUMERIC = re.compile(r"^[0-9A-Z]+$")
 _DIGITS = re.compile(r"[0-9]{1,9}")
+DATE_PARTS = ("day", "month", "year")
+TIME_PARTS = ("hour", "minute")
 _CHECKS = {
     "luhn": luhn.validate,
     "verhoeff": verhoeff.validate,
@@ -36,16 +41,18 @@ _CHECKS = {
 
 @dataclass(frozen=True)
 class Invalid:
-    """Why an entry is not an answer: a message key and its parameters."""
+    """Why an entry is not an answer: a message key and its parameters, and for a date or a
+    time the boxes at fault ("day"), so the screen can mark them."""
 
     key: str
     params: tuple[tuple[str, Any], ...] = ()
+    parts: tuple[str, ...] = ()
 
 
 class AnswerError(Exception):
-    def __init__(self, key: str, **params):
+    def __init__(self, key: str, *, parts: tuple[str, ...] = (), **params):
         super().__init__(key)
-        self.invalid = Invalid(key, tuple(params.items()))
+        self.invalid = Invalid(key, tuple(params.items()), parts)
 
 
 def ascii_digits(text: str) -> str:
@@ -125,18 +132,35 @@ def parse_date(raw: Any) -> date:
     if isinstance(raw, date):
         return raw
     day, month, year = _date_parts(raw)
-    for part, key in ((day, "date_missing_day"), (month, "date_missing_month"),
-                      (year, "date_missing_year")):
-        if not part:
-            raise AnswerError(key)
-    if not all(_DIGITS.fullmatch(part) for part in (day, month, year)):
-        raise AnswerError("date_not_real")
+    given = dict(zip(DATE_PARTS, (day, month, year), strict=True))
+    missing = tuple(name for name, part in given.items() if not part)
+    if missing:
+        raise AnswerError(f"date_missing_{missing[0]}", parts=missing)
+    wrong = tuple(name for name, part in given.items() if not _DIGITS.fullmatch(part))
+    if wrong:
+        raise AnswerError("date_not_real", parts=wrong)
     if len(year) != 4:
-        raise AnswerError("date_year_digits")
+        raise AnswerError("date_year_digits", parts=("year",))
     try:
         return date(int(year), int(month), int(day))
     except (ValueError, OverflowError):
-        raise AnswerError("date_not_real") from None
+        raise AnswerError("date_not_real", parts=_unreal_date_parts(
+            int(day), int(month), int(year))) from None
+
+
+def _unreal_date_parts(day: int, month: int, year: int) -> tuple[str, ...]:
+    """Which of a date's numbers cannot be: 13 as a month, 30 in February, year 0."""
+    wrong = []
+    longest = 31
+    if not 1 <= month <= 12:
+        wrong.append("month")
+    elif year >= 1:
+        longest = calendar.monthrange(min(year, 9999), month)[1]
+    if not 1 <= day <= longest:
+        wrong.insert(0, "day")
+    if not 1 <= year <= 9999:
+        wrong.append("year")
+    return tuple(wrong) or DATE_PARTS
 
 
 def parse_time(raw: Any) -> time:
@@ -149,12 +173,11 @@ def parse_time(raw: Any) -> time:
         if not match:
             raise AnswerError("time_not_real")
         hours, minutes = match[1], match[2]
-    if not (_DIGITS.fullmatch(hours) and _DIGITS.fullmatch(minutes)):
-        raise AnswerError("time_not_real")
-    try:
-        return time(int(hours), int(minutes))
-    except (ValueError, OverflowError):
-        raise AnswerError("time_not_real") from None
+    wrong = tuple(name for name, part, top in (("hour", hours, 23), ("minute", minutes, 59))
+                  if not _DIGITS.fullmatch(part) or int(part) > top)
+    if wrong:
+        raise AnswerError("time_not_real", parts=wrong)
+    return time(int(hours), int(minutes))
 
 
 def parse_phone(raw: Any) -> str:
@@ -178,19 +201,33 @@ def parse_id_number(raw: Any, check_digit: str | None) -> str:
     text = re.sub(r"[\s\u00a0\-/.]", "", _clean(raw)).upper()
     if not _ALPHANUMERIC.match(text):
         raise AnswerError("id_number_format")
+    check_id_number(text, check_digit)
+    return text
+
+
+def check_id_number(text: str, check_digit: str | None) -> None:
+    """AnswerError when the number's check character does not match (a mistyped character).
+
+    The session calls it after the form's own constraint: a number of the wrong length must
+    get the form's message ("must be 9 digits"), not a check-character one."""
     check = _CHECKS.get(check_digit or "none")
     if check is not None:
         try:
             check(text)
         except StdnumError:
             raise AnswerError("id_number_check") from None
-    return text
 
 
-def parse_text(raw: Any) -> str:
+def parse_text(raw: Any, max_length: int | None = None, normalise: tuple[str, ...] = ()) -> str:
+    # The answer kept is what is bounded: "ls1  4ab" tidied to "LS1 4AB" fits in 8.
+    return _bounded(tidy(str(raw).strip(), normalise), max_length or TEXT_LIMIT)
+
+
+def _bounded(raw: Any, limit: int | None) -> str:
+    """The entry without its outer spaces; AnswerError when it is longer than `limit`."""
     text = str(raw).strip()
-    if len(text) > TEXT_LIMIT:
-        raise AnswerError("text_too_long", max=TEXT_LIMIT)
+    if limit is not None and len(text) > limit:
+        raise AnswerError("text_too_long", max=limit)
     return text
 
 
@@ -240,10 +277,14 @@ def is_blank(raw: Any) -> bool:
 
 
 def parse_answer(kind: str, raw: Any, *, allowed: list[str] | None = None,
-                 check_digit: str | None = None, decimal_comma: bool = True) -> Any:
-    """The typed answer for `raw`, None for a blank entry; AnswerError when it is not one."""
+                 check_digit: str | None = None, decimal_comma: bool = True,
+                 max_length: int | None = None, normalise: tuple[str, ...] = ()) -> Any:
+    """The typed answer for `raw`, None for a blank entry; AnswerError when it is not one.
+    `max_length` and `normalise` are the question's (Field.max_length, Field.normalise)."""
     if is_blank(raw):
         return None
+    if kind in ("phone", "email", "id_number"):
+        _bounded(raw, max_length)
     match kind:
         case "integer":
             return parse_integer(raw)
@@ -268,4 +309,4 @@ def parse_answer(kind: str, raw: Any, *, allowed: list[str] | None = None,
         case "signature":
             return parse_signature(raw)
         case _:
-            return parse_text(raw)
+            return parse_text(raw, max_length, normalise)

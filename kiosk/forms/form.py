@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from ..i18n import pick
+from . import limits
+from .messages import constraint_hint
 from .model import Choice, FormDefinition, Question
 from .problems import Problem
 from .xpath import Expression
@@ -52,6 +54,22 @@ class Field:
     def has_value(self) -> bool:
         """Whether the question puts an answer in the submission."""
         return self.type in INPUT_TYPES or self.type == "calculate"
+
+    @property
+    def max_length(self) -> int | None:
+        """The most characters its answer may have (kiosk.forms.limits); None if not typed.
+        Its own `max_length`, else what a `string-length(.) <= N` constraint allows, else the
+        default for its type."""
+        own = self.spec.max_length
+        if own is None and self.constraint is not None:
+            hint = constraint_hint(self.constraint)
+            if hint is not None and hint[0] == "length_at_most":
+                own = min(10_000, max(1, int(float(hint[1]["max"]))))
+        return limits.max_length(self.type, self.spec.appearance, own)
+
+    @property
+    def normalise(self) -> tuple[str, ...]:
+        return tuple(self.spec.normalise or ())
 
     def ancestors(self):
         node = self.parent

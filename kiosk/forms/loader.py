@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from ..i18n import available_languages
 from .answers import AnswerError, parse_answer
 from .form import Field, Form
+from .limits import BOUNDED_TYPES
 from .messages import constraint_hint
 from .model import QUESTION_TYPES, Choice, FormDefinition, Question, Settings
 from .problems import FormError, Problem
@@ -231,6 +232,12 @@ class _FormCompiler:
                        field, "label")
         if spec.check_digit and kind != "id_number":
             self.error("'check_digit' is only for id_number questions", field, "check_digit")
+        if spec.max_length is not None and kind not in BOUNDED_TYPES:
+            self.error("'max_length' is only for answers typed into a box: "
+                       f"{', '.join(sorted(BOUNDED_TYPES))}", field, "max_length")
+        if spec.normalise and kind != "text":
+            self.error("'normalise' is only for text questions (the other types tidy their "
+                       "own answers)", field, "normalise")
         if spec.choice_filter and kind not in ("select_one", "select_multiple"):
             self.error("'choice_filter' is only for select questions", field, "choice_filter")
         if spec.repeat_count and kind != "repeat":
@@ -246,7 +253,8 @@ class _FormCompiler:
         allowed = [c.name for c in self.definition.choices.get(field.spec.choices or "", [])]
         try:
             field.default = parse_answer(field.type, field.spec.default, allowed=allowed,
-                                         check_digit=field.spec.check_digit, decimal_comma=False)
+                                         check_digit=field.spec.check_digit, decimal_comma=False,
+                                         max_length=field.max_length, normalise=field.normalise)
         except AnswerError as problem:
             self.error(f"the default {field.spec.default!r} is not a {field.type} answer "
                        f"({problem.invalid.key.replace('_', ' ')})", field, "default")

@@ -18,6 +18,7 @@ QuestionType = Literal[
     "calculate", "acknowledge", "phone", "email", "id_number", "signature", "group", "repeat",
 ]
 CheckDigit = Literal["luhn", "verhoeff", "damm", "mod_11_10", "mod_11_2", "mod_97_10", "none"]
+Normaliser = Literal["upper", "lower", "collapse_spaces", "no_spaces"]  # kiosk.forms.limits
 NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"
 
 
@@ -67,6 +68,22 @@ class Question(BaseModel):
     receipt: bool = False
     repeat_count: str | None = None
     add_label: LocalText | None = None
+    max_length: int | None = Field(None, ge=1, le=10_000)
+    normalise: list[Normaliser] | None = None
+
+    @field_validator("normalise", mode="before")
+    @classmethod
+    def _steps(cls, value: Any) -> Any:
+        from .limits import steps  # "upper collapse_spaces", as an XLSForm cell has it
+
+        return steps(value) or None
+
+    @field_validator("max_length", mode="before")
+    @classmethod
+    def _length_as_number(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.strip().isdigit():
+            return int(value)
+        return value
 
     @field_validator("repeat_count", mode="before")
     @classmethod

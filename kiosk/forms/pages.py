@@ -37,6 +37,8 @@ class QuestionView:
     entry: Any  # what the input shows: the person's own entry, kept even when it is wrong
     shown: str  # the answer as words ("27 March 2007")
     error: str | None
+    max_length: int | None = None  # the box takes no more (kiosk.forms.limits)
+    error_parts: tuple[str, ...] = ()  # a date's or time's boxes at fault: "day", "month"...
 
 
 @dataclass(frozen=True)
@@ -74,8 +76,9 @@ class PageView:
     problems: list[ProblemView] = field(default_factory=list)
     items: list[ItemView] = field(default_factory=list)
     rows: list[AnswerRow] = field(default_factory=list)
-    number: int = 0
+    number: int = 0  # "Question 3 of 8"; 0 where no count is shown (kiosk.forms.progress)
     total: int = 0
+    first: bool = False  # the form's first page
     can_go_back: bool = False
     hint: str = ""
     # The question whose input takes the focus: the first with an error, else the one chosen

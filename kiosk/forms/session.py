@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from .. import i18n
-from .answers import AnswerError, parse_answer
+from .answers import DATE_PARTS, TIME_PARTS, AnswerError, check_id_number, parse_answer
 from .display import fill_template, show_answer
 from .form import Field, Form
 from .messages import answer_message, default_constraint_message, required_message
@@ -28,6 +28,7 @@ from .pages import (
     ProblemView,
     QuestionView,
 )
+from .progress import asks, fixed_path
 from .xpath import EvalContext, Nodeset, to_boolean, to_date, to_number, to_string
 
 MAX_REPEAT_ITEMS = 100
@@ -125,6 +126,8 @@ class Session:
         self._items: dict[str, list[dict[str, Any]]] = {}
         self._raw: dict[ItemKey, Any] = {}
         self._errors: dict[ItemKey, str] = {}
+        # The boxes of a date or time at fault, by (question, message): kiosk.forms.answers.
+        self._error_parts: dict[tuple[ItemKey, str], tuple[str, ...]] = {}
         self._relevant: dict[ItemKey, bool] = {}
         self._visited: set[PageKey] = set()
         self._history: list[PageKey] = []
@@ -134,6 +137,7 @@ class Session:
         self._changing = False
         self._history_before_change: list[PageKey] = []
         self._change_focus: tuple[PageKey, str] | None = None  # (page, question) of a Change
+        self._counted = fixed_path(form)  # "Question 3 of 8" only where no answer changes it
         for field in form.fields.values():
             if field.repeat is None and field.default is not None:
                 self._values[field.name] = field.default
@@ -167,6 +171,7 @@ class Session:
         number, total = self._progress(key)
         return PageView(key=key, title=title, questions=questions, problems=problems,
                         items=items, number=number, total=total,
+                        first=key == self._next_slot(-1),
                         can_go_back=bool(self._history),
                         hint=self._text(field, field.spec.hint, key.item) if key.kind == "group" else "",
                         focus=self._focus(key, questions))
@@ -352,7 +357,7 @@ class Session:
     # -- validation --------------------------------------------------------------------------
     def _accept_page(self, key: PageKey) -> bool:
         fields = [f for f in self._page_fields(key) if f.takes_input]
-        self._errors = {}
+        self._errors, self._error_parts = {}, {}
         # The page's answers as they were: put back if the page is refused, so Back after a
         # wrong entry (or a cancelled change) keeps the earlier, valid answer.
         before = {f.name: self._stored(f, key.item) for f in fields}
@@ -361,12 +366,16 @@ class Session:
             if item_key not in self._raw:
                 continue
             try:
+                # The check digit comes after the form's constraint, in _check.
                 value = parse_answer(field.type, self._raw[item_key], allowed=self._allowed(field, key.item),
-                                     check_digit=field.spec.check_digit,
+                                     check_digit=None, max_length=field.max_length,
+                                     normalise=field.normalise,
                                      decimal_comma=i18n.uses_decimal_comma(self.language))
             except AnswerError as problem:
-                self._errors[item_key] = self._which(field, key.item, answer_message(
+                message = self._which(field, key.item, answer_message(
                     problem.invalid.key, dict(problem.invalid.params), self.language))
+                self._errors[item_key] = message
+                self._error_parts[(item_key, message)] = problem.invalid.parts
                 continue
             self._store(field, key.item, value)
         for field in fields:  # constraints may compare answers on the same page
@@ -405,6 +414,12 @@ class Session:
                 return self._text(field, spec.constraint_message, item)
             return self._which(field, item,
                                default_constraint_message(field.constraint, self.language))
+        if field.type == "id_number" and spec.check_digit:
+            try:
+                check_id_number(str(value), spec.check_digit)
+            except AnswerError as problem:
+                return self._which(field, item, answer_message(problem.invalid.key, {},
+                                                               self.language))
         return None
 
     def _which(self, field: Field, item: int | None, message: str) -> str:
@@ -658,14 +673,19 @@ class Session:
         self._errors = {}
 
     def _progress(self, key: PageKey) -> tuple[int, int]:
-        """("Question 3 of 12"): this page's place among the relevant pages, and their count."""
+        """("Question 3 of 8"): this page's place among the pages that ask something, and
+        their count; (0, 0), no count, on a page that asks nothing or a form whose path
+        branches (kiosk.forms.progress)."""
+        if not self._counted or key.kind not in ("question", "group"):
+            return 0, 0
         number = total = 0
         for slot in self._all_slots():
-            if slot.kind != "summary" and self._slot_relevant(slot):
+            if (slot.kind != "summary" and self._slot_relevant(slot)
+                    and asks(self._page_fields(slot))):
                 total += 1
                 if slot == key:
                     number = total
-        return number, total
+        return (number, total) if number else (0, 0)
 
     # -- views -------------------------------------------------------------------------------
     def _text(self, field: Field | None, value, item: int | None) -> str:
@@ -702,12 +722,23 @@ class Session:
             required=required and field.takes_input,
             read_only=not field.takes_input and field.type != "note",
             appearance=field.spec.appearance or "",
+            max_length=field.max_length if field.takes_input else None,
             choices=choices,
             value=stored,
             entry=self._raw.get(item_key, stored),
             shown=show_answer(self.form, field, stored, self.language),
             error=self._errors.get(item_key),
+            error_parts=self._parts_at_fault(field, item_key),
         )
+
+    def _parts_at_fault(self, field: Field, item_key: ItemKey) -> tuple[str, ...]:
+        """The boxes of a date or time to mark: those a wrong entry names, else all of them
+        (a missing date, or one the form's constraint refuses, is the whole date's fault)."""
+        message = self._errors.get(item_key)
+        if message is None or field.type not in ("date", "time"):
+            return ()
+        return self._error_parts.get((item_key, message)) or (
+            DATE_PARTS if field.type == "date" else TIME_PARTS)
 
     def _item_title(self, repeat: Field, item: int | None) -> str:
         return f"{self._text(repeat, repeat.spec.label, item)} {(item or 0) + 1}"

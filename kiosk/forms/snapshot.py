@@ -74,6 +74,7 @@ def restore_session(form: Form, state: dict,
                 continue
             try:
                 value = parse_answer(target.type, stored, check_digit=target.spec.check_digit,
+                                     max_length=target.max_length, normalise=target.normalise,
                                      allowed=[c.name for c in form.choices(target)],
                                      decimal_comma=False)
             except AnswerError:

@@ -39,8 +39,9 @@ def test_first_page_and_progress(session):
     page = session.page()
     assert page.key == PageKey("question", "first_name")
     assert page.title == "What is your first name?"
-    # Counted from what is known: later answers can add pages (a repeat, a branch).
-    assert (page.number, page.total) == (1, 5)
+    # Answers decide which pages come (a repeat, a branch): no "Question 1 of 5" to mislead.
+    assert (page.number, page.total) == (0, 0)
+    assert page.first
     assert not page.can_go_back
 
 
@@ -64,7 +65,7 @@ def test_wrong_entry_is_kept_and_explained(session):
 def test_skip_logic_leaves_out_the_repeat(session):
     page = through_to_children(session, has_children="no")
     assert page.key == PageKey("group", "address")
-    assert page.number == 4
+    assert page.number == 0 and not page.first
 
 
 def test_repeat_starts_its_first_item_then_shows_a_summary(session):

@@ -17,7 +17,10 @@ class DoneScreen(Screen):
     def show_for(self, title: str, reference: str, next_steps: str, language: str) -> None:
         content = QWidget()
         layout = QVBoxLayout(content)
-        layout.addWidget(label(i18n.text(language, "ui.sent_title"), "heading"))
+        # "Will be sent" until the service confirms, then "has been sent": never "saved",
+        # which is what "Save and finish later" says.
+        self.heading = label(i18n.text(language, "ui.sending_title"), "heading")
+        layout.addWidget(self.heading)
         layout.addWidget(label(title, "caption"))
         layout.addWidget(label(i18n.text(language, "ui.reference")))
         layout.addWidget(CodeLabel(reference))
@@ -76,6 +79,7 @@ class DoneScreen(Screen):
         self.qr_row.addStretch(1)
 
     def set_delivered(self) -> None:
+        self.heading.setText(i18n.text(self.delivery_language, "ui.sent_title"))
         self.delivery.setText(i18n.text(self.delivery_language, "ui.delivery_sent"))
 
     def show_saved(self, code: str, until: str, language: str) -> None:

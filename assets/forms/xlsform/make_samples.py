@@ -24,7 +24,7 @@ from kiosk.forms.xlsform.writing import write_workbook  # noqa: E402
 SURVEY_COLUMNS = (
     "type", "name", "label", "hint", "required", "required_message", "relevant", "constraint",
     "constraint_message", "calculation", "choice_filter", "appearance", "receipt",
-    "check_digit", "add_label",
+    "check_digit", "add_label", "max_length", "normalise",
 )
 SETTINGS_COLUMNS = (
     "form_title", "form_id", "version", "default_language", "instance_name", "destination",
@@ -52,8 +52,8 @@ YES_NO = [
 ]
 DOB_LABEL = ("What is your date of birth?", "Quelle est votre date de naissance ?",
              "¿Cuál es su fecha de nacimiento?", "ما تاريخ ميلادك؟")
-DOB_HINT = ("For example, 27 3 1980", "Par exemple, 27 3 1980", "Por ejemplo, 27 3 1980",
-            "مثال: 27 3 1980")
+DOB_HINT = ("For example, 27 3 2007", "Par exemple, 27 3 2007", "Por ejemplo, 27 3 2007",
+            "مثال: 27 3 2007")
 DOB_REQUIRED = ("Enter your date of birth", "Saisissez votre date de naissance",
                 "Introduzca su fecha de nacimiento", "أدخل تاريخ ميلادك")
 DOB_PAST = ("Your date of birth must be in the past",
@@ -496,7 +496,7 @@ RENEW_DRIVING_LICENCE = {
                 "Vous aurez besoin de votre numéro de permis. Si vous avez perdu votre permis, ce numéro figure sur nos courriers à son sujet. Cela prend environ 5 minutes.",
                 "Necesitará su número de permiso. Si ha perdido el permiso, el número aparece en las cartas que le hemos enviado sobre él. Se tarda unos 5 minutos.",
                 "ستحتاج إلى رقم رخصتك. إذا فقدت رخصتك، فستجد الرقم في أي رسالة أرسلناها إليك بشأنها. يستغرق ذلك نحو 5 دقائق.")),
-        q("id_number", "licence_number", check_digit="luhn", receipt="yes",
+        q("id_number", "licence_number", check_digit="luhn", receipt="yes", max_length=12,
           label=("What is your driving licence number?",
                  "Quel est votre numéro de permis de conduire ?",
                  "¿Cuál es su número de permiso de conducir?", "ما رقم رخصة قيادتك؟"),
@@ -592,7 +592,7 @@ RENEW_DRIVING_LICENCE = {
           required="yes",
           required_message=("Enter your town or city", "Saisissez votre ville",
                             "Introduzca su localidad", "أدخل مدينتك أو بلدتك")),
-        q("text", "postcode",
+        q("text", "postcode", max_length=8, normalise="upper collapse_spaces",
           label=("Postcode", "Code postal", "Código postal", "الرمز البريدي"), required="yes",
           required_message=("Enter your postcode", "Saisissez votre code postal",
                             "Introduzca su código postal", "أدخل الرمز البريدي")),

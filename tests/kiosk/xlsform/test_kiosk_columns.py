@@ -128,3 +128,17 @@ def test_a_default_date_typed_as_a_date_in_the_spreadsheet(xlsform):
               ["date", "moving_day", "Moving day", datetime(2026, 1, 2)]]
     form = import_xlsform(xlsform(survey)).form
     assert Session(form).page().questions[0].shown == "2 January 2026"
+
+
+def test_max_length_and_normalise_columns(xlsform):
+    survey = [["type", "name", "label::English (en)", "max_length", "normalise"],
+              ["text", "postcode", "Postcode", 8, "upper collapse_spaces"],
+              ["text", "nickname", "Nickname", None, None]]
+    form = import_xlsform(xlsform(survey)).form
+    assert form.fields["postcode"].max_length == 8
+    assert form.fields["postcode"].normalise == ("upper", "collapse_spaces")
+    assert form.fields["nickname"].max_length == 200 and form.fields["nickname"].normalise == ()
+    result = run_trial(form, {"postcode": "ls1  4ab", "nickname": "Sam"})
+    assert result.errors == [] and result.submission["answers"]["postcode"] == "LS1 4AB"
+    assert run_trial(form, {"postcode": "ls1 4ab 99"}).errors == [
+        "postcode: Enter 8 characters or fewer"]
