@@ -34,7 +34,7 @@ _SURVEY = {
     ("control", "jr:count"): ("repeat_count", PLAIN),
     # The kiosk's own columns, which other XLSForm tools ignore.
     ("receipt",): ("receipt", PLAIN), ("check_digit",): ("check_digit", PLAIN),
-    ("add_label",): ("add_label", TEXT),
+    ("add_label",): ("add_label", TEXT), ("profile",): ("profile", PLAIN),
 }
 _CHOICES = {
     ("list name",): ("list_name", PLAIN), ("name",): ("name", PLAIN), ("label",): ("label", TEXT),
@@ -61,7 +61,8 @@ _PYXFORM_COLUMNS = {
 _SPELLINGS = {
     "survey": ["type", "name", "label", "hint", "required", "required_message", "relevant",
                "constraint", "constraint_message", "calculation", "choice_filter", "appearance",
-               "default", "read_only", "repeat_count", "receipt", "check_digit", "add_label"],
+               "default", "read_only", "repeat_count", "receipt", "check_digit", "add_label",
+               "profile"],
     "choices": ["list_name", "name", "label"],
     "settings": ["form_title", "form_id", "version", "default_language", "public_key",
                  "submission_url", "instance_name", "destination", "icon", "description",

@@ -26,7 +26,7 @@ _CAMERA = {"photo", "image"}
 # Keys of pyxform's dict the converter reads; anything else left in a node is reported.
 _READ = {"type", "name", "label", "hint", "bind", "control", "default", "choice_filter",
          "itemset", "list_name", "choices", "children", "receipt", "check_digit", "add_label",
-         "parameters"}
+         "parameters", "profile"}
 _PYXFORM_ROW = re.compile(r"^\[row : (\d+)\]\s*")
 _PYXFORM_SHEET = re.compile(r"On the '(\w+)' sheet")
 _EXCEL_MIDNIGHT = re.compile(r"^\d{4}-\d{2}-\d{2} 00:00:00$")
@@ -142,6 +142,7 @@ class _Converter:
         self._put(question, "choice_filter", node.get("choice_filter"))
         self._put(question, "receipt", _flag(node.get("receipt")))
         self._put(question, "check_digit", node.get("check_digit"))
+        self._put(question, "profile", node.get("profile"))
         self._put(question, "relevant", bind.pop("relevant", None))
         self._put(question, "appearance", appearance)
         self._put(question, "label", self.text(node.get("label")))
