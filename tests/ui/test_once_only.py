@@ -89,3 +89,23 @@ def test_details_from_a_form_left_unsent_are_offered_and_a_changed_one_wins(qtbo
     assert heading(window) == TITLE
     assert "Jo Placeholder-Smith" in visible_texts(window)
     assert "Jo Placeholder" not in visible_texts(window)
+
+
+def test_the_question_is_asked_in_the_visits_language_with_answers_on_the_reading_side(
+        qtbot, window, driver):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLabel
+
+    driver.start("housing_assistance", "ar")
+    driver.fill_page({"full_name": "Sam Example"})
+    click(qtbot, window, "متابعة")
+    click(qtbot, window, "رجوع")
+    click(qtbot, window, "رجوع")
+    driver.start("report_problem", "ar")
+    assert heading(window) == "هل تريد استخدام البيانات التي قدّمتها من قبل؟"
+    answer = next(w for w in window.findChildren(QLabel) if w.isVisible()
+                  and w.text() == "Sam Example")
+    assert answer.alignment() & Qt.AlignmentFlag.AlignRight
+    assert answer.alignment() & Qt.AlignmentFlag.AlignAbsolute  # not mirrored back to the left
+    click(qtbot, window, "لا، سأدخلها من جديد")
+    assert heading(window) == "عمَّ تريد الإبلاغ؟"

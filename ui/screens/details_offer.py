@@ -5,7 +5,7 @@ new form words its questions, and two large buttons; the window does the rest.""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from kiosk import i18n
 
@@ -33,19 +33,28 @@ class DetailsOfferScreen(Screen):
         layout = QVBoxLayout(content)
         layout.setSpacing(14)
         layout.addWidget(label(i18n.text(language, "once_only.title"), "heading"))
-        layout.addWidget(label(i18n.text(language, "once_only.hint"), "hint"))
-        for question, answer in self.rows:
+        for question, answer in self.rows:  # first: at 200 % the hint can wait below
             texts = QVBoxLayout()
             texts.setSpacing(2)
             texts.addWidget(label(question, "caption"))
-            texts.addWidget(label(answer, "strong"))
+            texts.addWidget(self._beside_question(label(answer, "strong")))
             layout.addLayout(texts)
+        layout.addWidget(label(i18n.text(language, "once_only.hint"), "hint"))
         layout.addStretch(1)
         no = button(i18n.text(language, "once_only.enter_again"), "detailsNo",
                     lambda: self.chosen.emit(False))
         yes = button(i18n.text(language, "once_only.use_them"), "primary",
                      lambda: self.chosen.emit(True))
         self.set_body(scrolling_above(content, ButtonRow([no, yes], lead=1)))
+
+    def _beside_question(self, answer: QLabel) -> QLabel:
+        # A name or number in Latin letters would sit on the left under a right-aligned
+        # question in Arabic: it goes on the reading side, with its question.
+        if i18n.direction(self.language) == "rtl":
+            from PySide6.QtCore import Qt
+
+            answer.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignAbsolute)
+        return answer
 
     def focus_start(self):
         """With keys: the first choice, not a control of the header."""
@@ -54,9 +63,9 @@ class DetailsOfferScreen(Screen):
 
     def spoken_text(self) -> str:
         language = self.language
-        parts = [i18n.text(language, "once_only.title"), i18n.text(language, "once_only.hint")]
+        parts = [i18n.text(language, "once_only.title")]
         parts += [f"{question} {answer}" for question, answer in self.rows]
-        parts += [i18n.text(language, "once_only.use_them"),
+        parts += [i18n.text(language, "once_only.hint"), i18n.text(language, "once_only.use_them"),
                   i18n.text(language, "once_only.enter_again")]
         return " ".join(parts)
 
