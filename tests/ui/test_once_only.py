@@ -5,7 +5,8 @@ next visit is offered nothing."""
 
 import logging
 
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QPushButton
 
 from .helpers import click, heading, visible_texts
 
@@ -50,9 +51,20 @@ def test_details_are_offered_to_the_next_service_used_or_not_and_forgotten_at_th
     click(qtbot, window, "Continue")
     assert heading(window) == "What is your date of birth?"
     assert boxes(window) == ["", "", ""]  # never given in this visit: empty as usual
-    reference = driver.complete(HOUSING)
+    while window.page.session.page().kind != "check":
+        driver.fill_page(HOUSING)
+        driver.tap_named("primary")
+    shown = visible_texts(window)
+    assert "Sam Example" in shown and "07700900555" in shown  # on check answers, to change
+    change = next(b for b in window.findChildren(QPushButton) if b.isVisible()
+                  and b.accessibleName() == "Change What is your full name?")
+    qtbot.mouseClick(change, Qt.MouseButton.LeftButton)
+    assert boxes(window) == ["Sam Example"]
+    driver.fill_page({"full_name": "Sam Example-Jones"})
+    click(qtbot, window, "Continue")
+    reference = driver.complete({})
     sent = store.submission(reference)["answers"]
-    assert (sent["full_name"], sent["phone"]) == ("Sam Example", "07700900555")
+    assert (sent["full_name"], sent["phone"]) == ("Sam Example-Jones", "07700900555")
     another_service(qtbot, window)
 
     # No: the same form again (for someone else, say) starts empty.
