@@ -142,6 +142,9 @@ class MainWindow(QMainWindow):
         from .other_services import OtherServices
 
         self.others = OtherServices(self)  # information pages, consultations, payments
+        from .once_only import OnceOnly
+
+        self.once_only = OnceOnly(self)  # details given earlier in the visit, offered again
         self.warning = IdleWarning(self.central)
         self.idle = IdleWatcher(self, idle_seconds, idle_warning_seconds)
         self.keys = KeyAccess(self)
@@ -345,8 +348,7 @@ class MainWindow(QMainWindow):
             self.set_language(session.language)  # layout, keyboard and voice follow its own
         log.info("visit started: %s in %s", form_id, self.language)
         self.draft_id = self.store.new_draft_id()
-        self.page.start(session)
-        self.show_screen(self.page)
+        self.once_only.open(session)  # "Use the details you gave before?" first, if any
 
     def save_for_later(self) -> None:
         """The citizen will finish later: keep the visit under a code they take away."""
@@ -593,6 +595,7 @@ class MainWindow(QMainWindow):
         self.page.wipe()
         self.done.set_body(None)
         self.others.wipe()  # the service list's topic and any information page too
+        self.once_only.wipe()  # the details given in this visit
         for box in self.findChildren(QLineEdit) + self.findChildren(QPlainTextEdit):
             box.clear()  # and their undo history
         QApplication.clipboard().clear()

@@ -119,6 +119,7 @@ class OtherServices(QObject):
         panel = self.results_panel(form, language)
         if panel is not None:
             self.window.done.add_extra(panel, at_end=True)
+            self.window.done.only_finish()  # one answer per visit: another needs a new visit
 
     def wipe(self) -> None:
         self.information.wipe()

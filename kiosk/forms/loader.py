@@ -21,6 +21,7 @@ from .limits import BOUNDED_TYPES
 from .messages import constraint_hint
 from .model import QUESTION_TYPES, Choice, FormDefinition, Question, Settings
 from .problems import FormError, Problem
+from .profile import profile_problems
 from .service_settings import check_service_settings
 from .source import read_form_file
 from .xpath import Expression, ExpressionError, compile_expression
@@ -162,6 +163,8 @@ class _FormCompiler:
         top = [self._build(q, raw, None, None) for q, raw in zip(definition.survey, raw_questions, strict=False)]
         for field in self.fields.values():
             self._compile_expressions(field)
+        for field, message in profile_problems(self.fields.values()):
+            self.error(message, field, "profile")
         self._check_texts()
         check_service_settings(self)
         order = self._calculation_order()

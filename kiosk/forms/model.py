@@ -66,6 +66,7 @@ class Question(BaseModel):
     children: list[Question] | None = None
     check_digit: CheckDigit | None = None
     receipt: bool = False
+    profile: str | None = None  # once only in a visit: kiosk/forms/profile.py
     repeat_count: str | None = None
     add_label: LocalText | None = None
     max_length: int | None = Field(None, ge=1, le=10_000)

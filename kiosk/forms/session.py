@@ -138,6 +138,9 @@ class Session:
         self._history_before_change: list[PageKey] = []
         self._change_focus: tuple[PageKey, str] | None = None  # (page, question) of a Change
         self._counted = fixed_path(form)  # "Question 3 of 8" only where no answer changes it
+        # Answers given earlier in the visit, shown on their pages until accepted there
+        # (kiosk/forms/profile.py); in memory only, never in a draft.
+        self._offered: dict[str, Any] = {}
         for field in form.fields.values():
             if field.repeat is None and field.default is not None:
                 self._values[field.name] = field.default
@@ -344,6 +347,25 @@ class Session:
             **({"assistance": list(self.assistance)} if self.assistance else {}),
         }
 
+    # -- once only in a visit (kiosk/forms/profile.py) --------------------------------------
+    def offer_answers(self, answers: dict[str, Any]) -> None:
+        """Show these answers (given earlier in the visit) on their pages, ready to keep or
+        change: each becomes an answer only when its page is continued, checked as if typed."""
+        for name, value in answers.items():
+            field = self.form.fields.get(name)
+            if field is not None and field.repeat is None and field.takes_input:
+                self._offered[name] = value
+
+    def given_answers(self) -> dict[str, Any]:
+        """The answers outside repeats on the pages the citizen has continued past."""
+        given: dict[str, Any] = {}
+        for key in self._visited:
+            if key.kind in ("question", "group") and key.item is None:
+                for field in self._page_fields(key):
+                    if field.takes_input and field.name in self._values:
+                        given[field.name] = self._values[field.name]
+        return given
+
     def record_assistance(self, helper: str, at: datetime | None = None) -> None:
         """A helper joined this visit, with the citizen's consent (asked on screen first)."""
         if not any(entry["helper"] == helper for entry in self.assistance):
@@ -361,6 +383,9 @@ class Session:
         # The page's answers as they were: put back if the page is refused, so Back after a
         # wrong entry (or a cancelled change) keeps the earlier, valid answer.
         before = {f.name: self._stored(f, key.item) for f in fields}
+        for field in fields:  # an answer offered from earlier in the visit is this page's entry
+            if key.item is None and field.name in self._offered:
+                self._raw.setdefault((field.name, None), self._offered[field.name])
         for field in fields:  # constraints may compare answers on the same page: store first
             item_key = (field.name, key.item)
             if item_key not in self._raw:
@@ -390,6 +415,7 @@ class Session:
             return False
         for field in fields:
             self._raw.pop((field.name, key.item), None)
+            self._offered.pop(field.name, None)  # kept or changed, it is the citizen's now
         return True
 
     def _check(self, field: Field, item: int | None, value: Any) -> str | None:
@@ -725,7 +751,8 @@ class Session:
             max_length=field.max_length if field.takes_input else None,
             choices=choices,
             value=stored,
-            entry=self._raw.get(item_key, stored),
+            entry=self._raw.get(item_key, self._offered.get(field.name, stored)
+                                if item is None else stored),
             shown=show_answer(self.form, field, stored, self.language),
             error=self._errors.get(item_key),
             error_parts=self._parts_at_fault(field, item_key),

@@ -104,6 +104,7 @@ def main() -> int:
     window.end_visit()
     language_screens(window, driver)
     choice_and_check_screens(window, driver)
+    once_only_screens(window, driver)
     helper_screens(window, driver, store)
     window.resize(1024, 768)
     window.begin("en")
@@ -201,6 +202,25 @@ def language_screens(window, driver) -> None:
         window.set_theme("high_contrast")
         driver.tap_named("tile", form_id="housing_assistance")
         shoot(window, f"languages/{code}-3-high-contrast-200")
+        window.end_visit()
+        window.resize(1024, 768)
+
+
+def once_only_screens(window, driver) -> None:
+    """A second service in one visit: "Use the details you gave before?" at 200 %, in English
+    and Arabic (the answers given to the first, left for the second)."""
+    for code in ("en", "ar"):
+        window.begin(code)
+        window.set_text_size(200)
+        driver.tap_named("tile", form_id="housing_assistance")
+        driver.enter(window.page.inputs["full_name"], "Sam Example")
+        driver.tap_named("primary")
+        driver.enter(window.page.inputs["date_of_birth"], "1979-09-05")
+        driver.tap_named("primary")
+        for _ in range(3):  # Back to the service list: the licence was what they wanted
+            driver.tap_named("back")
+        driver.tap_named("tile", form_id="renew_driving_licence")
+        shoot(window, f"once-only-{code}-200")
         window.end_visit()
         window.resize(1024, 768)
 

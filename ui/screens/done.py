@@ -13,6 +13,7 @@ from .common import Screen, button, label, scrolling_above
 
 class DoneScreen(Screen):
     closed = Signal()
+    another = Signal()  # "Use another service": the visit goes on (ui/once_only.py)
 
     def show_for(self, title: str, reference: str, next_steps: str, language: str) -> None:
         content = QWidget()
@@ -45,8 +46,15 @@ class DoneScreen(Screen):
 
     def _show_with_finish(self, content: QWidget, language: str) -> None:
         """The words scroll (a QR code on screen needs the room); Finish stays in sight."""
+        self.another_button = button(i18n.text(language, "once_only.another_service"),
+                                     "another", self.another.emit)
         self.set_body(scrolling_above(
-            content, button(i18n.text(language, "ui.finish"), "primary", self.closed.emit)))
+            content, self.another_button,
+            button(i18n.text(language, "ui.finish"), "primary", self.closed.emit)))
+
+    def only_finish(self) -> None:
+        """No other service from here: Finish, which ends the visit, is the only way on."""
+        self.another_button.hide()
 
     def _receipt_area(self, layout: QVBoxLayout, language: str, slip: bool = False) -> None:
         # A slip is not a receipt: a citizen who saved for later has not sent anything.

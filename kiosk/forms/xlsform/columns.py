@@ -35,7 +35,7 @@ _SURVEY = {
     # The kiosk's own columns, which other XLSForm tools ignore.
     ("receipt",): ("receipt", PLAIN), ("check_digit",): ("check_digit", PLAIN),
     ("add_label",): ("add_label", TEXT), ("max_length",): ("max_length", PLAIN),
-    ("normalise",): ("normalise", PLAIN),
+    ("normalise",): ("normalise", PLAIN), ("profile",): ("profile", PLAIN),
 }
 _CHOICES = {
     ("list name",): ("list_name", PLAIN), ("name",): ("name", PLAIN), ("label",): ("label", TEXT),
@@ -63,7 +63,7 @@ _SPELLINGS = {
     "survey": ["type", "name", "label", "hint", "required", "required_message", "relevant",
                "constraint", "constraint_message", "calculation", "choice_filter", "appearance",
                "default", "read_only", "repeat_count", "receipt", "check_digit", "add_label",
-               "max_length", "normalise"],
+               "max_length", "normalise", "profile"],
     "choices": ["list_name", "name", "label"],
     "settings": ["form_title", "form_id", "version", "default_language", "public_key",
                  "submission_url", "instance_name", "destination", "icon", "description",

@@ -26,7 +26,7 @@ _CAMERA = {"photo", "image"}
 # Keys of pyxform's dict the converter reads; anything else left in a node is reported.
 _READ = {"type", "name", "label", "hint", "bind", "control", "default", "choice_filter",
          "itemset", "list_name", "choices", "children", "receipt", "check_digit", "add_label",
-         "parameters", "max_length", "normalise"}
+         "parameters", "max_length", "normalise", "profile"}
 _PYXFORM_ROW = re.compile(r"^\[row : (\d+)\]\s*")
 _PYXFORM_SHEET = re.compile(r"On the '(\w+)' sheet")
 _EXCEL_MIDNIGHT = re.compile(r"^\d{4}-\d{2}-\d{2} 00:00:00$")
@@ -144,6 +144,7 @@ class _Converter:
         self._put(question, "check_digit", node.get("check_digit"))
         self._put(question, "max_length", node.get("max_length"))
         self._put(question, "normalise", node.get("normalise"))
+        self._put(question, "profile", node.get("profile"))
         self._put(question, "relevant", bind.pop("relevant", None))
         self._put(question, "appearance", appearance)
         self._put(question, "label", self.text(node.get("label")))
