@@ -397,8 +397,9 @@ class Session:
                                      normalise=field.normalise,
                                      decimal_comma=i18n.uses_decimal_comma(self.language))
             except AnswerError as problem:
-                message = self._which(field, key.item, answer_message(
-                    problem.invalid.key, dict(problem.invalid.params), self.language))
+                message = self._own_length_message(field, key.item, problem) or self._which(
+                    field, key.item, answer_message(problem.invalid.key,
+                                                    dict(problem.invalid.params), self.language))
                 self._errors[item_key] = message
                 self._error_parts[(item_key, message)] = problem.invalid.parts
                 continue
@@ -417,6 +418,16 @@ class Session:
             self._raw.pop((field.name, key.item), None)
             self._offered.pop(field.name, None)  # kept or changed, it is the citizen's now
         return True
+
+    def _own_length_message(self, field: Field, item: int | None,
+                            problem: AnswerError) -> str | None:
+        """A limit the form wrote as its own `string-length(.) <= N` constraint is refused
+        with the form's own message, as the constraint itself would be."""
+        spec = field.spec
+        if (problem.invalid.key == "text_too_long" and spec.max_length is None
+                and field.constraint is not None and spec.constraint_message is not None):
+            return self._text(field, spec.constraint_message, item)
+        return None
 
     def _check(self, field: Field, item: int | None, value: Any) -> str | None:
         spec = field.spec
