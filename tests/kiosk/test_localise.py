@@ -113,3 +113,24 @@ def test_the_bundle_keeps_cldr_data_for_every_interface_language():
         assert _kept(f"babel/locale-data/{language}.dat"), language
     assert _kept("babel/locale-data/root.dat") and _kept("babel/global.dat")
     assert not _kept("babel/locale-data/de_DE.dat")  # not a kiosk language: 35 MB saved
+
+
+def test_french_contact_lines_have_a_no_break_space_before_the_colon():
+    """"Téléphone : 01632 960 100", never "Téléphone: …", on screen and on the handout."""
+    from kiosk.forms.catalogue import load_service
+    from kiosk.receipts.handout import _story, handout_content
+    from kiosk.receipts.layout import LAYOUT_SPECS, TextBlock
+
+    service = load_service(ROOT / "assets" / "forms" / "health_services.yaml")
+    content = handout_content(service, "fr", type("Config", (), {"site_name": "Médiathèque",
+                                                                 "site_id": "LIB01"})())
+
+    def texts(story):
+        for piece in story:
+            if isinstance(piece, TextBlock):
+                yield piece.text
+            yield from texts(getattr(piece, "_content", []))
+
+    lines = [t for t in texts(_story(content, LAYOUT_SPECS["a4"])) if t.startswith("Téléphone")]
+    assert lines and all(line.startswith("Téléphone\u00a0: ") for line in lines)
+    assert i18n.text("en", "info.label_value", label="Phone", value="1") == "Phone: 1"
