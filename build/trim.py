@@ -34,7 +34,7 @@ EXCLUDED_MODULES = [
     "PIL.ImageCms", "PIL.AvifImagePlugin", "PIL.WebPImagePlugin",
 ]
 
-LANGUAGES = ("en", "fr", "es", "ar")  # Qt's own strings (print dialogs) in the kiosk's languages
+LANGUAGES = ("en", "fr", "es", "ar")  # Qt's own strings (print dialogs), Babel's CLDR data
 
 # Plugin folders (under Qt/plugins) and the files kept in each, by the start of their name;
 # a folder not named here is kept whole.
@@ -64,6 +64,8 @@ def _kept(destination: str) -> bool:
         return False
     if parts[:2] == ("reportlab", "fonts"):  # sample fonts; receipts use assets/fonts
         return False
+    if parts[:2] == ("babel", "locale-data"):  # CLDR: 35 MB for every locale, 2.4 MB for ours
+        return path.stem == "root" or path.stem.split("_")[0] in LANGUAGES
     if "translations" in parts and path.suffix == ".qm":
         family, _, language = path.stem.rpartition("_")  # qtbase_fr, qt_help_de ...
         return family in ("qt", "qtbase") and language in LANGUAGES

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from . import i18n
+from . import i18n, localise
 
 RESULTS_SETTING = "consultation_results"  # {"etag", "fetched_at", "consultations": {form_id: ...}}
 SYNC_SETTING = "sync:central"  # the worker's last round to the central service
@@ -76,5 +76,5 @@ def results_view(form, kept: dict | None, online: bool, language: str) -> Result
         when = datetime.fromisoformat(kept["fetched_at"]).astimezone()
         notes.append(i18n.text(language, "results.updated_offline",
                                date=i18n.format_date(when.date(), language),
-                               time=f"{when:%H:%M}"))
+                               time=localise.format_time(when.time(), language)))
     return ResultsView(title, tuple(rows), total_line, tuple(notes))

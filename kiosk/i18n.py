@@ -11,6 +11,7 @@ import zlib
 from functools import cache
 from pathlib import Path
 
+from . import localise
 from .paths import assets_dir
 
 FALLBACK = "en"
@@ -82,14 +83,28 @@ def _lookup(tree: dict, key: str):
     return node
 
 
+def _message(found) -> bool:
+    return isinstance(found, str) or localise.is_plural(found)
+
+
 def text(language: str, key: str, **params) -> str:
-    """The interface text for a dotted key, e.g. text("fr", "ui.continue")."""
+    """The interface text for a dotted key, e.g. text("fr", "ui.continue"), or with values:
+    text("fr", "validation.text_too_long", max=1) is "Écrivez 1 caractère au maximum".
+
+    A message that counts something is given per CLDR plural category in the YAML
+    ({one: ..., other: ...}; Arabic also zero, two, few, many); numbers are written as the
+    language writes them ("1,000", "1 000")."""
     found = _lookup(_catalogue(language), key)
-    if not isinstance(found, str):
-        found = _lookup(_catalogue(FALLBACK), key)
-    if not isinstance(found, str):
+    if not _message(found):
+        found, language = _lookup(_catalogue(FALLBACK), key), FALLBACK
+    if not _message(found):
         raise KeyError(f"no interface text for {key!r}")
-    return found.format(**params) if params else found
+    if isinstance(found, dict):
+        found = localise.choose_plural(found, language, params)
+    if not params:
+        return found
+    return found.format(**{name: localise.show_param(value, language)
+                           for name, value in params.items()})
 
 
 def names_under(key: str) -> list[str]:
@@ -99,7 +114,7 @@ def names_under(key: str) -> list[str]:
 
 
 def has_text(language: str, key: str) -> bool:
-    return isinstance(_lookup(_catalogue(language), key), str)
+    return _message(_lookup(_catalogue(language), key))
 
 
 def direction(language: str) -> str:
@@ -129,14 +144,12 @@ def _language_setting(language: str, key: str):
 
 
 def uses_decimal_comma(language: str) -> bool:
-    return _language_setting(language, "decimal_mark") == ","
+    return localise.decimal_symbol(language) == ","
 
 
 def format_date(value, language: str) -> str:
-    """A date as people read it: '27 March 2007', '27 de marzo de 2007'."""
-    months = _language_setting(language, "months")
-    pattern = _language_setting(language, "date_format") or "{day} {month} {year}"
-    return pattern.format(day=value.day, month=months[value.month - 1], year=value.year)
+    """A date as people read it: '27 March 2007', '27 de marzo de 2007' (CLDR's long form)."""
+    return localise.format_date(value, language)
 
 
 if __name__ == "__main__":

@@ -19,3 +19,11 @@ def assets_dir() -> Path:
 
 def sample_forms_dir() -> Path:
     return assets_dir() / "forms"
+
+
+def demo_data_dir() -> Path:
+    """The data folder of `kiosk run --demo`, apart from real data: `kiosk helper set-pin
+    --demo` (and the other helper commands with --demo) work on it."""
+    import tempfile
+
+    return Path(tempfile.gettempdir()) / "kiosk-demo"

@@ -32,7 +32,7 @@ def payment_reference(reference: str) -> str:
 @dataclass(frozen=True)
 class PaymentView:
     reference: str  # "RF47 LIB0 1K7Q FM2X D9H"
-    amount: str  # "1234,50" in French; "" when the amount is not known
+    amount: str  # "1 234,50 £GB" in French; "" when the amount is not known
     how_to_pay: str
     amount_label: str  # the amount question's own label, which names the currency
 
@@ -44,7 +44,7 @@ def payment_view(form, reference: str, amount, language: str) -> PaymentView | N
     if payment is None:
         return None
     if isinstance(amount, int | float) and not isinstance(amount, bool):
-        amount = show_money(amount, language)
+        amount = show_money(amount, language, form.definition.settings.currency)
     field = form.fields.get(payment.amount)
     words = form.text(field.spec.label, language) if field is not None else ""
     return PaymentView(payment_reference(reference), str(amount or ""),

@@ -84,12 +84,10 @@ def run_app(config_path: str | None, *, windowed: bool = False, language: str | 
         try:
             config = load_config(config_path)
             if demo:  # the sample forms and a data folder of its own, apart from real data
-                import tempfile
-
-                from kiosk.paths import sample_forms_dir
+                from kiosk.paths import demo_data_dir, sample_forms_dir
 
                 config.forms_dir, config.site_id = sample_forms_dir(), "DEMO"
-                config.data_dir = Path(tempfile.gettempdir()) / "kiosk-demo"
+                config.data_dir = demo_data_dir()
                 from sync.demo import start_demo_central
 
                 # The demo's own central service on loopback, so sync can be seen working.

@@ -19,7 +19,12 @@ if TYPE_CHECKING:  # imported where used: `kiosk run` paints before these load
 def _config(args: argparse.Namespace) -> Config:
     from kiosk.config import load_config
 
-    return load_config(getattr(args, "config", None))
+    config = load_config(getattr(args, "config", None))
+    if getattr(args, "demo", False):  # the helpers of `kiosk run --demo`
+        from kiosk.paths import demo_data_dir
+
+        config.data_dir = demo_data_dir()
+    return config
 
 
 def _open_store(config: Config) -> Store:
@@ -307,7 +312,8 @@ def cmd_helper_list(args: argparse.Namespace) -> int:
     for name in names:
         print(name)
     if not names:
-        _say("No helpers yet: add one with `kiosk helper set-pin`.")
+        _say("No helpers yet: add one with `kiosk helper set-pin"
+             + (" --demo`." if args.demo else "`."))
     if lock.locked_until:
         _say(f"The PIN pad is locked until {local_time(lock.locked_until)} after wrong PINs.")
     return 0
@@ -431,16 +437,20 @@ def build_parser(only_run: bool = False) -> argparse.ArgumentParser:
 
     helper = commands.add_parser("helper", help="the staff who may unlock helper mode")
     helper_commands = helper.add_subparsers(dest="helper_command", required=True)
-    set_pin = helper_commands.add_parser("set-pin", parents=[common],
+    helper_common = argparse.ArgumentParser(add_help=False, parents=[common])
+    helper_common.add_argument("--demo", action="store_true",
+                               help="the helpers of `kiosk run --demo` (its own data folder)")
+    set_pin = helper_commands.add_parser("set-pin", parents=[helper_common],
                                          help="add a helper, or change a helper's PIN")
     set_pin.add_argument("--name", help="the helper's name (asked when not given)")
     set_pin.set_defaults(handler=cmd_helper_set_pin)
-    listing = helper_commands.add_parser("list", parents=[common], help="the helpers' names")
+    listing = helper_commands.add_parser("list", parents=[helper_common],
+                                         help="the helpers' names")
     listing.set_defaults(handler=cmd_helper_list)
-    remove = helper_commands.add_parser("remove", parents=[common], help="remove a helper")
+    remove = helper_commands.add_parser("remove", parents=[helper_common], help="remove a helper")
     remove.add_argument("name")
     remove.set_defaults(handler=cmd_helper_remove)
-    reset = helper_commands.add_parser("reset-lock", parents=[common],
+    reset = helper_commands.add_parser("reset-lock", parents=[helper_common],
                                        help="clear the PIN pad's lock after wrong PINs")
     reset.set_defaults(handler=cmd_helper_reset_lock)
 

@@ -7,7 +7,7 @@ import re
 from datetime import date, time
 from typing import Any
 
-from .. import i18n
+from .. import i18n, localise
 from .form import Field, Form
 from .xpath import to_string
 
@@ -22,9 +22,12 @@ def show_number(value: float | int | str, language: str) -> str:
     return text.replace(".", ",") if i18n.uses_decimal_comma(language) else text
 
 
-def show_money(value: float | int, language: str) -> str:
-    """An amount of money: always with 2 decimals, in the language's way."""
-    return show_number(f"{value:.2f}", language)
+def show_money(value: float | int, language: str, currency: str | None = None) -> str:
+    """An amount of money: always with 2 decimals, grouped, in the language's way, with the
+    currency when the form names it ("£30,000.00", "30 000,00 £GB")."""
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return ""
+    return localise.format_money(value, language, currency)
 
 
 def entry_text(entry: Any, language: str) -> str:
@@ -53,7 +56,7 @@ def show_answer(form: Form, field: Field, value: Any, language: str) -> str:
     if isinstance(value, time):
         return value.strftime("%H:%M")
     if isinstance(value, int | float) and "money" in (field.spec.appearance or "").split():
-        return show_money(value, language)
+        return show_money(value, language, form.definition.settings.currency)
     if isinstance(value, int | float):
         return show_number(value, language)
     if field.type == "signature":

@@ -7,6 +7,8 @@ its own `constraint_message` (the form checker warns when it has none).
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from .. import i18n
 from .xpath import Expression
 from .xpath.parser import Binary, Call, Current, Literal, Negate, Node
@@ -96,8 +98,10 @@ def default_constraint_message(expression: Expression, language: str) -> str:
     if hint is None:
         return i18n.text(language, "validation.constraint.default")
     key, params = hint
-    if i18n.uses_decimal_comma(language):  # "entre 0,5 et 2,5"
-        params = {name: value.replace(".", ",") for name, value in params.items()}
+    # Numbers, not words: text() writes them as the language does ("entre 0,5 et 1 000") and
+    # picks the plural form ("1 caractère").
+    params = {name: Decimal(value) if "." in value else int(value)
+              for name, value in params.items()}
     return i18n.text(language, f"validation.constraint.{key}", **params)
 
 

@@ -137,6 +137,16 @@ class Settings(BaseModel):
     topics: list[str] = Field(default_factory=list)  # on the service list's topic buttons
     consultation: Consultation | None = None
     payment: Payment | None = None
+    currency: str | None = None  # ISO 4217 (GBP): `appearance: money` answers show it
+
+    @field_validator("currency")
+    @classmethod
+    def _known_currency(cls, value: str | None) -> str | None:
+        from babel.numbers import is_currency
+
+        if value is not None and not is_currency(value):
+            raise ValueError(f"{value!r} is not an ISO 4217 currency code, like GBP or EUR")
+        return value
 
     @field_validator("public_key")
     @classmethod

@@ -463,8 +463,9 @@ class Session:
         """A default message on a page of several questions names its question."""
         if field.parent is not None and field.parent.is_field_list:
             label = self._text(field, field.spec.label, item).strip()
-            joiner = " " if label.endswith(("?", ".", "!", ":", "؟")) else ": "
-            return f"{label}{joiner}{message}"
+            if label.endswith(("?", ".", "!", ":", "؟")):
+                return f"{label} {message}"
+            return i18n.text(self.language, "info.label_value", label=label, value=message)
         return message
 
     # -- answers and relevance ---------------------------------------------------------------

@@ -121,6 +121,11 @@ class Information:
         return [BlockView(part.kind, part.text, part.items) for part in found]
 
 
+def contact_line(what: str, value: str, language: str) -> str:
+    """"Phone: 01632 960 100"; in French "Téléphone : …", a no-break space before the colon."""
+    return i18n.text(language, "info.label_value", label=what, value=value)
+
+
 def spoken_information(page: InfoPageView, language: str) -> str:
     """What read-aloud says for a page: its title, then each block in reading order."""
     parts = [page.title]
@@ -133,5 +138,5 @@ def spoken_information(page: InfoPageView, language: str) -> str:
             parts.append(i18n.text(language, "info.picture", description=block.text))
         elif block.kind == "contact" and block.contact is not None:
             parts.append(block.contact.name)
-            parts += [f"{what}: {value}" for what, value in block.contact.lines]
+            parts += [contact_line(what, value, language) for what, value in block.contact.lines]
     return as_sentences(parts)

@@ -7,7 +7,6 @@ the roll is cut to its length anyway.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,7 +14,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable, KeepTogether
 
 from .. import i18n
-from ..information.service import InfoPageView
+from ..information.service import InfoPageView, contact_line
 from . import fonts
 from .content import check_layout
 from .layout import LAYOUT_SPECS, Layout
@@ -54,11 +53,6 @@ class Picture(Flowable):
                             self.draw_width, self.draw_height, mask="auto")
 
 
-def _scaled(spec: Layout, scale: float) -> Layout:
-    sizes = ("title", "heading", "label", "body", "small", "gap", "qr")
-    return dataclasses.replace(spec, **{name: getattr(spec, name) * scale for name in sizes})
-
-
 def _story(content: HandoutContent, spec: Layout) -> list[Flowable]:
     w = _Writer(content.language, spec)
     w.title(content.title)
@@ -88,7 +82,8 @@ def _block(w: _Writer, block, spec: Layout) -> list[Flowable]:
                 for mark, item in zip(marks, block.items, strict=True)]
     if block.kind == "contact" and block.contact is not None:
         lines = [w.text(block.contact.name, spec.body, bold=True, space_before=gap)]
-        lines += [w.text(f"{what}: {value}", spec.body) for what, value in block.contact.lines]
+        lines += [w.text(contact_line(what, value, w.language), spec.body)
+                  for what, value in block.contact.lines]
         return [KeepTogether(lines)]
     if block.kind == "image" and block.image is not None:
         return [KeepTogether([Picture(block.image, spec.qr * 0.8),
@@ -104,7 +99,7 @@ def render_handout(content: HandoutContent, layout: str = "a4") -> bytes:
         return _roll(_story(content, spec), spec, content.title, content.language)
     pdf = b""
     for scale in SCALES:
-        pdf, pages = a4_pages(_story(content, _scaled(spec, scale)), spec, content.title,
+        pdf, pages = a4_pages(_story(content, spec.scaled(scale)), spec, content.title,
                                content.language)
         if pages == 1:
             break

@@ -6,14 +6,14 @@ Everything is black on white: a thermal printer has no grey, and contrast stays 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, Table, TableStyle
 
 from . import fonts
 
@@ -39,6 +39,12 @@ class Layout:
     @property
     def content_width(self) -> float:
         return self.page_width - 2 * self.margin_x
+
+    def scaled(self, scale: float) -> Layout:
+        """Smaller type, spacing and QR code, the same page: to fit a document on one page."""
+        sizes = ("title", "heading", "label", "body", "small", "gap", "qr")
+        return replace(self, big=max(self.big * scale, self.big_min),
+                       **{name: getattr(self, name) * scale for name in sizes})
 
 
 LAYOUT_SPECS = {
@@ -174,6 +180,22 @@ class QrBlock(Flowable):
         drawing.add(self.widget)
         renderPDF.draw(drawing, self.canv, (self.width - self.side) / 2, self.caption.height)
         self.caption.drawOn(self.canv, 0, 0)
+
+
+class Beside(Table):
+    """Text on the reading side, a QR code on the other, top-aligned: the code takes no
+    height of its own."""
+
+    def __init__(self, parts: list[Flowable], qr: QrBlock, spec: Layout, *, rtl: bool):
+        qr_width = spec.qr + spec.gap
+        cells, widths = [parts, qr], [spec.content_width - qr_width, qr_width]
+        if rtl:
+            cells, widths = cells[::-1], widths[::-1]
+        super().__init__([cells], colWidths=widths)
+        self.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                  *((side, (0, 0), (-1, -1), 0) for side in (
+                                      "LEFTPADDING", "RIGHTPADDING", "TOPPADDING",
+                                      "BOTTOMPADDING"))]))
 
 
 class Rule(Flowable):

@@ -13,10 +13,10 @@ from datetime import datetime
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate
 
-from .. import i18n
+from .. import i18n, localise
 from . import fonts
 from .content import DraftSlipContent, ReceiptContent, check_layout, qr_payload
-from .layout import LAYOUT_SPECS, BigCode, Layout, QrBlock, Rule, TextBlock
+from .layout import LAYOUT_SPECS, Beside, BigCode, Layout, QrBlock, Rule, TextBlock
 
 
 class _Writer:
@@ -56,7 +56,8 @@ class _Writer:
         local = moment.astimezone()  # stored in UTC, shown in the kiosk's local time
         # No-break spaces: a date is never cut between two lines.
         day = i18n.format_date(local.date(), self.language).replace(" ", "\u00a0")
-        return self.t("date_time", date=day, time=f"{local:%H:%M}") if with_time else day
+        clock = localise.format_time(local.time(), self.language).replace(" ", "\u00a0")
+        return self.t("date_time", date=day, time=clock) if with_time else day
 
     def footer(self, value: str) -> None:
         self.story.append(self.text(value, self.spec.small, bold=True, centre=True,
@@ -67,26 +68,37 @@ def _receipt_story(content: ReceiptContent, spec: Layout) -> list[Flowable]:
     w = _Writer(content.language, spec)
     w.title(w.t("title"))
     w.story.append(BigCode(w.t("reference"), content.reference, spec, rtl=w.rtl))
-    w.field(w.t("service"), content.service)
-    w.field(w.t("date"), w.when(content.created_at))
-    w.field(w.t("site"), content.site)
+    details = [*w.field_parts(w.t("service"), content.service),
+               *w.field_parts(w.t("date"), w.when(content.created_at)),
+               *w.field_parts(w.t("site"), content.site)]
+    caption = w.t("scan_status") if content.status_url else w.t("scan_reference")
+    qr = QrBlock(qr_payload(content), caption, spec, rtl=w.rtl)
+    on_a4 = spec.page_height is not None
+    if on_a4:  # the QR code beside the details, on the first page: never alone on a last one
+        w.story.append(Beside(details, qr, spec, rtl=w.rtl))
+    else:
+        w.story += [KeepTogether(details[n:n + 2]) for n in range(0, len(details), 2)]
     if content.payment is not None:
         _payment(w, content.payment, spec)
     if content.next_steps.strip():
         w.rule()
         w.story.append(KeepTogether([w.heading(w.t("next_steps")),
                                      w.text(content.next_steps.strip(), spec.body)]))
-    if content.answers:
+    answers = list(content.answers)
+    if content.payment is not None:  # the amount is said once, under Payment
+        answers = [a for a in answers
+                   if a != (content.payment.amount_label, content.payment.amount)]
+    if answers:
         w.rule()
         # The heading never ends a page on its own: it is kept with the first answer.
-        (first_label, first_answer), *others = content.answers
+        (first_label, first_answer), *others = answers
         w.story.append(KeepTogether([w.heading(w.t("your_answers")),
                                      *w.field_parts(first_label, first_answer)]))
         for label, answer in others:
             w.field(label, answer)
-    w.rule()
-    caption = w.t("scan_status") if content.status_url else w.t("scan_reference")
-    w.story.append(QrBlock(qr_payload(content), caption, spec, rtl=w.rtl))
+    if not on_a4:  # the roll has no pages: the code at the end, above the cutter
+        w.rule()
+        w.story.append(qr)
     w.footer(w.t("footer"))
     return w.story
 
@@ -119,8 +131,20 @@ def _slip_story(content: DraftSlipContent, spec: Layout) -> list[Flowable]:
     return w.story
 
 
-def _a4(story: list[Flowable], spec: Layout, title: str, language: str) -> bytes:
-    return a4_pages(story, spec, title, language)[0]
+# Smaller type and spacing, tried in turn until an A4 receipt fits one page: at the smallest,
+# body text is 10 pt, still easy to read. Past that (a form with many receipt answers) it
+# takes more pages at full size, and the QR code goes over with the last answer.
+A4_FITS = (1.0, 0.9, 0.82, 0.76)
+
+
+def _a4(story_of, content, spec: Layout, title: str) -> bytes:
+    """On one page if it fits at any of the A4_FITS sizes, else at full size on several."""
+    for scale in A4_FITS:
+        pdf, pages = a4_pages(story_of(content, spec.scaled(scale)), spec, title,
+                              content.language)
+        if pages == 1:
+            return pdf
+    return a4_pages(story_of(content, spec), spec, title, content.language)[0]
 
 
 def a4_pages(story: list[Flowable], spec: Layout, title: str, language: str) -> tuple[bytes, int]:
@@ -165,9 +189,9 @@ def _flatten(story: list[Flowable]) -> list[Flowable]:
 def _render(story_of, content, layout: str, title: str) -> bytes:
     spec = LAYOUT_SPECS[check_layout(layout)]
     fonts.register()
-    story = story_of(content, spec)
-    make = _roll if spec.page_height is None else _a4
-    return make(story, spec, title, content.language)
+    if spec.page_height is None:
+        return _roll(story_of(content, spec), spec, title, content.language)
+    return _a4(story_of, content, spec, title)
 
 
 def render_receipt(content: ReceiptContent, layout: str = "a4") -> bytes:

@@ -15,6 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from kiosk.forms.display import show_money  # noqa: E402
 from kiosk.receipts import (  # noqa: E402
     LAYOUTS,
     DraftSlipContent,
@@ -97,7 +98,7 @@ def services_beyond_forms() -> None:
                 name = f"handout-{service_id}-{language}-{layout}.png"
                 print(to_png(pdf, OUT / name).relative_to(ROOT))
             reference = "LIB01-K7QFM-2XD9H"
-            due = "113.12"
+            due = show_money(113.12, language, tax.definition.settings.currency)
             answers = tuple((tax.text(tax.fields[n].spec.label, language), shown) for n, shown in (
                 ("trader_licence", "47163050"), ("amount_due", due)))
             content = ReceiptContent(

@@ -4,7 +4,7 @@ from datetime import date, time
 
 import pytest
 
-from kiosk import i18n
+from kiosk import i18n, localise
 from kiosk.forms.answers import AnswerError, parse_answer
 from kiosk.forms.messages import answer_message, required_message
 
@@ -63,7 +63,7 @@ def test_entries_become_typed_answers(kind, raw, expected):
     ("id_number", "7992 7398 714", "Check the number, one of its characters is not right"),
     ("id_number", "AB#12", "Enter the number using only letters and digits"),
     ("select_one", "c", "Select one of the options shown"),
-    ("text", "x" * 2001, "Enter 2000 characters or fewer"),
+    ("text", "x" * 2001, "Enter 2,000 characters or fewer"),
 ])
 def test_wrong_entries_get_specific_messages(kind, raw, message):
     with pytest.raises(AnswerError) as error:
@@ -97,7 +97,7 @@ def test_every_language_has_every_message(language):
 
     def keys(tree, prefix=""):
         for key, value in tree.items():
-            if isinstance(value, dict):
+            if isinstance(value, dict) and not localise.is_plural(value):  # a section
                 yield from keys(value, f"{prefix}{key}.")
             else:
                 yield f"{prefix}{key}"

@@ -9,8 +9,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _kiosk(data_dir: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    env = {"KIOSK_DATA_DIR": str(data_dir), "KIOSK_SITE_ID": "HALL7", "PATH": "/usr/bin:/bin"}
+def _kiosk(data_dir: Path, *args: str, stdin: str = "", **more) -> subprocess.CompletedProcess:
+    env = {"KIOSK_DATA_DIR": str(data_dir), "KIOSK_SITE_ID": "HALL7", "PATH": "/usr/bin:/bin",
+           **more}
     return subprocess.run([sys.executable, "-m", "ui.cli", *args], cwd=ROOT, input=stdin,
                           capture_output=True, text=True, env=env, timeout=60)
 
@@ -41,3 +42,16 @@ def test_remove_a_helper(tmp_path):
     assert _kiosk(tmp_path, "helper", "remove", "Amina").returncode == 0
     gone = _kiosk(tmp_path, "helper", "remove", "Amina")
     assert gone.returncode == 1 and "There is no helper called 'Amina'" in gone.stderr
+
+
+def test_set_pin_demo_adds_the_helper_that_kiosk_run_demo_knows(tmp_path):
+    """`kiosk run --demo` keeps its data apart from real data; `--demo` here writes there."""
+    real, temp = tmp_path / "real", tmp_path / "temp"
+    temp.mkdir()
+    added = _kiosk(real, "helper", "set-pin", "--demo", "--name", "Amina",
+                   stdin="481516\n481516\n", TMPDIR=str(temp))
+    assert added.returncode == 0, added.stderr
+    assert (temp / "kiosk-demo").is_dir() and not real.exists()
+    assert _kiosk(real, "helper", "list", "--demo", TMPDIR=str(temp)).stdout.split() == ["Amina"]
+    normal = _kiosk(real, "helper", "list", TMPDIR=str(temp))
+    assert normal.stdout == "" and "set-pin`" in normal.stderr

@@ -52,7 +52,9 @@ def test_the_levy_is_three_percent_of_net_takings_or_the_daily_minimum(form):
 def test_check_your_answers_shows_the_amounts_in_the_person_s_language(form):
     from kiosk.forms.session import Session
 
-    for language, due in (("en", "113.12"), ("fr", "113,12"), ("ar", "113.12")):
+    # Grouped, two decimals and the form's currency, as each language writes them (CLDR).
+    for language, due in (("en", "£113.12"), ("fr", "113,12\u00a0£GB"),
+                          ("ar", "\u200f113.12\u00a0UK£")):
         session = Session(form, language)
         for _ in range(20):  # page by page, as a person answers
             page = session.page()
@@ -66,8 +68,10 @@ def test_check_your_answers_shows_the_amounts_in_the_person_s_language(form):
         assert [q.shown for q in amounts.questions][-1] == due  # on its own page first
         rows = {row.name: row for row in session.page().rows}
         assert rows["amount_due"].answer == due and not rows["amount_due"].changeable
-        assert rows["levy_minimum"].answer == ("36,00" if language == "fr" else "36.00")
-        assert rows["takings"].answer == ("4250,50" if language == "fr" else "4250.50")
+        assert rows["levy_minimum"].answer == due.replace("113", "36").replace(".12", ".00") \
+            .replace(",12", ",00")
+        assert rows["takings"].answer == {"en": "£4,250.50", "fr": "4\u202f250,50\u00a0£GB",
+                                          "ar": "\u200f4,250.50\u00a0UK£"}[language]
         assert rows["takings"].changeable
 
 
@@ -99,15 +103,25 @@ def test_the_receipt_gives_the_payment_reference_the_amount_and_how_to_pay(tmp_p
     with Store(tmp_path / "kiosk.db", site_id="LIB01") as store:
         reference = store.submit(run_trial(form, ANSWERS, language="en").submission)
         content = receipt_content(store.receipt(reference), form, Config(site_id="LIB01"))
-    assert content.payment == payment_view(form, reference, "113.12", "en")
-    assert content.payment.amount_label == "Amount to pay (£)"
+    assert content.payment == payment_view(form, reference, "£113.12", "en")
+    assert content.payment.amount_label == "Amount to pay"
     for layout in ("a4", "roll80"):
         words = " ".join(PdfReader(io.BytesIO(render_receipt(content, layout)))
                          .pages[0].extract_text().split())
         assert payment_reference(reference) in words
-        assert "Amount to pay (£) 113.12" in words
+        assert "Amount to pay £113.12" in words
         assert "Pay within 30 days: at the cash desk in the Town Hall" in words
         assert "This kiosk does not take payments" in words
+
+
+def test_thirty_thousand_pounds_prints_as_money_on_the_receipt(tmp_path, form):
+    big = {**ANSWERS, "takings": 1000000, "pitch_fees": 0}
+    with Store(tmp_path / "kiosk.db", site_id="LIB01") as store:
+        reference = store.submit(run_trial(form, big, language="en").submission)
+        content = receipt_content(store.receipt(reference), form, Config(site_id="LIB01"))
+    words = " ".join(PdfReader(io.BytesIO(render_receipt(content, "a4"))).pages[0]
+                     .extract_text().split())
+    assert "Amount to pay £30,000.00" in words and "30000" not in words
 
 
 def _broken(tmp_path, change) -> list[str]:

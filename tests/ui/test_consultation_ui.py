@@ -68,7 +68,7 @@ def test_a_vote_goes_to_central_and_comes_back_as_a_result(kiosk, central, tmp_p
     driver.tap_named("primary")  # Finish: the next person sees them on the first page too
     driver.start("market_square_consultation", "fr")
     texts = visible_texts(window)
-    assert "Réponses jusqu’ici : 10" in texts
+    assert "Réponses jusqu’ici\u00a0: 10" in texts
     assert any(text.startswith("Cette borne est hors ligne.") for text in texts)
     # Read aloud: the page, then the results, in French.
     qtbot.mouseClick(window.header.speak, Qt.MouseButton.LeftButton)
@@ -76,7 +76,7 @@ def test_a_vote_goes_to_central_and_comes_back_as_a_result(kiosk, central, tmp_p
     assert language == "fr" and said.startswith("La mairie a trois projets")
     assert said.index("Ce que les gens ont répondu jusqu’ici") > said.index("anonyme")
     assert "Projet A : arbres, bancs et aire de jeux: 5 (50 %)" in said
-    assert "Réponses jusqu’ici : 10" in said
+    assert "Réponses jusqu’ici\u00a0: 10" in said
 
 
 def test_one_answer_per_visit(kiosk, central, tmp_path, qtbot):

@@ -245,13 +245,26 @@ def test_the_activity_log_shows_who_did_what(helper_window, store, qtbot):
     window = helper_window
     unlock(qtbot, window)
     tap(qtbot, window, "helperNav", page="audit")
-    qtbot.waitUntil(lambda: any(w.objectName() == "auditEntry" and "helper_unlock" in w.text()
-                                and "Amina" in w.text() for w in window.findChildren(QLabel)))
+    qtbot.waitUntil(lambda: any(w.objectName() == "auditEntry"
+                                and w.text().endswith("Amina opened helper mode")
+                                for w in window.findChildren(QLabel)))
+    shown = [w.text() for w in window.findChildren(QLabel) if w.objectName() == "auditEntry"]
+    assert not any("{" in text or "_" in text for text in shown), shown  # no JSON, no names
 
 
-def test_no_helpers_yet_is_said_on_the_pad(window, qtbot):
+def test_no_helpers_yet_is_said_on_the_pad_as_it_opens(window, store, qtbot):
+    """Before any digit is typed, and with the keys off: typing a PIN could open nothing."""
     window.header.crest._timer.setInterval(30)
     press_crest(qtbot, window)
     qtbot.waitUntil(window.helper.pad.isVisible)
-    type_pin(qtbot, window, PIN)
-    qtbot.waitUntil(lambda: "kiosk helper set-pin" in window.helper.pad.message.text())
+    pad = window.helper.pad
+    qtbot.waitUntil(lambda: "kiosk helper set-pin" in pad.message.text())
+    assert "No helper PIN is set on this kiosk" in pad.message.text()
+    assert not any(key.isEnabled() for key in pad.keys) and pad.cancel_button.isEnabled()
+    qtbot.mouseClick(pad.cancel_button, Qt.MouseButton.LeftButton)
+    store.set_helper_pin("Amina", PIN)  # IT adds one: the pad asks for a PIN again
+    qtbot.mouseRelease(window.header.crest, Qt.MouseButton.LeftButton)
+    press_crest(qtbot, window)
+    qtbot.waitUntil(pad.isVisible)
+    assert pad.message.text() == "Enter your PIN to open helper mode."
+    assert all(key.isEnabled() for key in pad.keys)

@@ -1,10 +1,9 @@
-"""The audit log's latest entries: who did what and when (there are never answers in it)."""
+"""The audit log's latest entries: who did what and when (there are never answers in it), as
+sentences in the helper's language with the local time to the minute."""
 
 from __future__ import annotations
 
-import json
-
-from kiosk.store.clock import local_time
+from kiosk.audit_words import line as entry_line
 
 from ..screens.common import label
 from .common import HelperPage
@@ -15,12 +14,11 @@ class AuditPage(HelperPage):
         self.run(self.window.store.recent_audit, 50, on_done=self._show)
 
     def _show(self, entries: list[dict]) -> None:
+        language = self.window.default_language  # the helper screens' language
         content, layout = self.column()
         layout.addWidget(label(self.t("audit_title"), "heading"))
         for entry in entries:
-            detail = json.dumps(entry["detail"], ensure_ascii=False, separators=(", ", ": "))
-            line = label(f"{local_time(entry['at'])}  {entry['actor']}  {entry['event']}"
-                         + (f"  {detail}" if entry["detail"] else ""), "caption")
+            line = label(entry_line(entry, language), "caption")
             line.setObjectName("auditEntry")
             layout.addWidget(line)
         layout.addStretch(1)

@@ -66,6 +66,22 @@ class HelperMode(QObject):
             return
         self.window.keyboard.hide()
         self.pad.open(self.window.default_language)
+        # Whether any helper exists is known before a digit is typed: "no helpers" at once.
+        number = self._check_number
+
+        def known(names) -> None:
+            if not names and number == self._check_number and self.pad.isVisible():
+                self.pad.no_helpers(self._set_pin_command())
+
+        self.window.tasks.run("db", self.window.store.helper_names, on_done=known,
+                              on_error=self._check_failed)
+
+    def _set_pin_command(self) -> str:
+        from kiosk.paths import demo_data_dir
+
+        config = getattr(self.window, "config", None)
+        demo = config is not None and config.data_dir == demo_data_dir()
+        return "kiosk helper set-pin" + (" --demo" if demo else "")
 
     def _check(self, pin: str) -> None:
         # scrypt takes a moment per helper: never on the screen's thread.
@@ -103,7 +119,7 @@ class HelperMode(QObject):
         elif result.status == "locked":
             self.pad.locked(result.locked_for_seconds)
         elif result.status == "no_helpers":
-            self.pad.no_helpers()
+            self.pad.no_helpers(self._set_pin_command())
         else:
             self.pad.wrong(result.tries_left)
 

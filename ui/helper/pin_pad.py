@@ -70,9 +70,11 @@ class PinPad(Overlay):
         self.cancel_button.setAccessibleName(t("pin_cancel"))
         self.unlock_button.setText(t("pin_unlock"))
         self.unlock_button.setAccessibleName(t("pin_unlock"))
-        self.clear()
         if self._locked_for <= 0:
             self.message.setText(t("pin_hint"))
+            for key in self.keys:  # "no helpers" may have turned them off last time
+                key.setEnabled(True)
+        self.clear()
         self.cover()
 
     def _t(self, key: str, **params) -> str:
@@ -113,9 +115,13 @@ class PinPad(Overlay):
         self.message.setText(self._t("pin_wrong", tries=tries_left))
         self._show_dots()
 
-    def no_helpers(self) -> None:
-        self.message.setText(self._t("pin_no_helpers"))
-        self._show_dots()
+    def no_helpers(self, command: str = "kiosk helper set-pin") -> None:
+        """No PIN can open anything: said at once, and the keys are off (Cancel is not)."""
+        self.clear()
+        self.message.setText(self._t("pin_no_helpers", command=command))
+        for key in self.keys:
+            key.setEnabled(False)
+        self.unlock_button.setEnabled(False)
 
     def locked(self, seconds: float) -> None:
         self._locked_for = seconds

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk import i18n
 from kiosk.information import BlockView, InfoPageView, Information, spoken_information
+from kiosk.information.service import contact_line
 
 from ..style import text_scale
 from .button_row import ButtonRow
@@ -82,7 +83,7 @@ class InformationScreen(Screen):
             lines.setContentsMargins(16, 12, 16, 12)
             lines.addWidget(label(block.contact.name, "contactName"))
             for what, value in block.contact.lines:
-                lines.addWidget(label(f"{what}: {value}"))
+                lines.addWidget(label(contact_line(what, value, self.language)))
             return card
         if block.kind == "image":
             return self._picture(block)

@@ -33,7 +33,7 @@ _EXCEL_MIDNIGHT = re.compile(r"^\d{4}-\d{2}-\d{2} 00:00:00$")
 _COUNT_REF = re.compile(r"^\$\{([^}]+)\}$")
 _YES = {"yes", "true", "true()"}
 _SETTINGS = ("destination", "instance_name", "description", "icon", "next_steps", "submit_label",
-             "public_key", "submission_url")
+             "public_key", "submission_url", "currency")
 _SETTINGS_TEXTS = {"description", "next_steps", "submit_label"}
 
 

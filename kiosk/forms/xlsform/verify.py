@@ -22,7 +22,8 @@ _SETTINGS = {"title": "form_title", "form_id": "form_id", "version": "version",
              "default_language": "default_language", "instance_name": "instance_name",
              "destination": "destination", "description": "description", "icon": "icon",
              "next_steps": "next_steps", "submit_label": "submit_label",
-             "public_key": "public_key", "submission_url": "submission_url"}
+             "public_key": "public_key", "submission_url": "submission_url",
+             "currency": "currency"}
 _MISSING_LANGUAGE = re.compile(r"has no (\S+?)[, ]")
 _LIST_IN_MESSAGE = re.compile(r"the choice list '([^']+)'")
 
