@@ -14,6 +14,7 @@ from kiosk.information import BlockView, InfoPageView, Information, spoken_infor
 from ..style import text_scale
 from .button_row import ButtonRow
 from .common import Screen, button, label, scrolling_above
+from .top_line import StartAgainButton, add_top_line
 
 PICTURE_WIDTH = 560  # px at 100 %: a map stays readable beside the words, on a 1024 px screen
 
@@ -57,6 +58,7 @@ class InformationScreen(Screen):
         layout.addWidget(label(page.title, "heading"))
         for block in page.blocks:
             layout.addWidget(self._block(block))
+        add_top_line(layout, StartAgainButton(language))
         layout.addStretch(1)
         self.status = label("", "caption")
         self.status.setObjectName("printStatus")

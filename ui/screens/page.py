@@ -19,9 +19,10 @@ from kiosk.forms.pages import PageView
 from kiosk.forms.session import Session
 
 from ..inputs import QuestionInput, make_input
-from ..key_access import first_stop
 from .button_row import ButtonRow
 from .common import Screen, button, label, scrolling_above
+from .language_menu import language_control
+from .top_line import StartAgainButton, add_top_line, first_answer_stop
 
 
 class PageScreen(Screen):
@@ -66,6 +67,8 @@ class PageScreen(Screen):
         self.extra_widgets = list(self.extras(self.session, page)) if self.extras else []
         for extra in self.extra_widgets:
             layout.addWidget(extra)
+        add_top_line(layout, *language_control(self.session.form, language),
+                     StartAgainButton(language))
         layout.addStretch(1)
         self.set_body(scrolling_above(content, self._actions(page, language)))
         self.content = content
@@ -84,7 +87,7 @@ class PageScreen(Screen):
         on a page with nothing to answer (a note)."""
         if self.content is None:
             return None
-        return first_stop(self.content) or next(
+        return first_answer_stop(self.content) or next(
             (b for b in self.findChildren(QPushButton) if b.objectName() == "primary"
              and b.isVisible()), None)
 

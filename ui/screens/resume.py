@@ -9,6 +9,7 @@ from kiosk import i18n
 
 from .button_row import ButtonRow
 from .common import Screen, button, label, scrolling_above
+from .top_line import StartAgainButton, add_top_line
 
 
 class ResumeScreen(Screen):
@@ -39,6 +40,7 @@ class ResumeScreen(Screen):
         self.box.setMaxLength(12)
         self.box.returnPressed.connect(self._submit)
         layout.addWidget(self.box)
+        add_top_line(layout, StartAgainButton(language))
         layout.addStretch(1)
         actions = ButtonRow([button(i18n.text(language, "ui.back"), "back", self.left.emit),
                              button(i18n.text(language, "ui.continue"), "primary", self._submit)],
