@@ -52,13 +52,13 @@ class InformationScreen(Screen):
         layout = QVBoxLayout(content)
         layout.setSpacing(12)
         layout.addWidget(label(self.service.title(language), "caption"))
+        add_top_line(layout, StartAgainButton(language))
         if page.total > 1:
             layout.addWidget(label(i18n.text(language, "info.page_of", number=page.number,
                                              total=page.total), "caption"))
         layout.addWidget(label(page.title, "heading"))
         for block in page.blocks:
             layout.addWidget(self._block(block))
-        add_top_line(layout, StartAgainButton(language))
         layout.addStretch(1)
         self.status = label("", "caption")
         self.status.setObjectName("printStatus")

@@ -55,6 +55,8 @@ class PageScreen(Screen):
                                               total=page.total), "caption"))
         if page.problems:
             layout.addWidget(self._error_summary(page, language))
+        add_top_line(layout, *language_control(self.session.form, language),
+                     StartAgainButton(language))  # before the page's controls: Tab's order
         layout.addWidget(label(page.title, "heading"))
         if page.hint:
             layout.addWidget(label(page.hint, "hint"))
@@ -67,8 +69,6 @@ class PageScreen(Screen):
         self.extra_widgets = list(self.extras(self.session, page)) if self.extras else []
         for extra in self.extra_widgets:
             layout.addWidget(extra)
-        add_top_line(layout, *language_control(self.session.form, language),
-                     StartAgainButton(language))
         layout.addStretch(1)
         self.set_body(scrolling_above(content, self._actions(page, language)))
         self.content = content

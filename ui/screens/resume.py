@@ -29,6 +29,7 @@ class ResumeScreen(Screen):
         self.language = language
         content = QWidget()
         layout = QVBoxLayout(content)
+        add_top_line(layout, StartAgainButton(language))
         if problem:
             layout.addWidget(label(problem, "error"))
         layout.addWidget(label(i18n.text(language, "ui.enter_code"), "heading"))
@@ -40,7 +41,6 @@ class ResumeScreen(Screen):
         self.box.setMaxLength(12)
         self.box.returnPressed.connect(self._submit)
         layout.addWidget(self.box)
-        add_top_line(layout, StartAgainButton(language))
         layout.addStretch(1)
         actions = ButtonRow([button(i18n.text(language, "ui.back"), "back", self.left.emit),
                              button(i18n.text(language, "ui.continue"), "primary", self._submit)],

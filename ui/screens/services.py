@@ -54,6 +54,7 @@ class ServicesScreen(Screen):
         self.language = language
         content = QWidget()
         layout = QVBoxLayout(content)
+        add_top_line(layout, StartAgainButton(language))
         languages = []
         for code in self.languages:
             choice = language_button(code, code == language)  # the one in use marked
@@ -85,7 +86,6 @@ class ServicesScreen(Screen):
         resume.setProperty("resume", True)
         resume.clicked.connect(self.resume_chosen.emit)
         layout.addWidget(resume)
-        add_top_line(layout, StartAgainButton(language))
         layout.addStretch(1)
         for notice in self.notices:
             layout.addWidget(label(notice, "notice"))

@@ -7,7 +7,6 @@ the room is the question's, and the header is already full at 200 % on a 1024 px
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk import i18n
@@ -33,7 +32,8 @@ class StartAgainButton(QPushButton):
 
 def add_top_line(layout: QVBoxLayout, *controls: QPushButton) -> QWidget:
     """Put the controls at the end of the page's first line. A caption already first on the
-    page moves into that line, so the controls cost the page no extra line."""
+    page moves into that line, so the controls cost the page no extra line. Called before the
+    page's other controls are made, so Tab reaches these first, as they are read."""
     line = QWidget()
     line.setObjectName("topLine")
     row = QHBoxLayout(line)
@@ -47,24 +47,7 @@ def add_top_line(layout: QVBoxLayout, *controls: QPushButton) -> QWidget:
     for control in controls:
         row.addWidget(control)
     layout.insertWidget(0, line)
-    _tab_first(layout.parentWidget(), list(controls))
     return line
-
-
-def _tab_first(root: QWidget | None, controls: list[QWidget]) -> None:
-    """Tab reaches the line first, as it is read, though its controls were made last."""
-    if root is None:
-        return
-    others = []
-    widget = root.nextInFocusChain()
-    while widget is not root and widget is not None:
-        if (widget not in controls and root.isAncestorOf(widget)
-                and widget.focusPolicy() & Qt.FocusPolicy.TabFocus):
-            others.append(widget)
-        widget = widget.nextInFocusChain()
-    order = [*controls, *others]
-    for before, after in zip(order, order[1:], strict=False):
-        QWidget.setTabOrder(before, after)
 
 
 def first_answer_stop(content: QWidget) -> QWidget | None:
