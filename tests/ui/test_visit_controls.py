@@ -70,6 +70,21 @@ def test_a_page_comes_back_in_the_language_chosen_with_every_answer_kept(qtbot, 
     assert box_on_page(window).text() == "123456782"
 
 
+def test_someone_listening_hears_the_menu_then_the_page_in_the_new_language(
+        qtbot, window, driver):
+    from ui.speech import Speaker
+
+    window.speaker = Speaker("mock")  # Qt's stand-in engine: speech is requested, not heard
+    to_name_page(qtbot, window, driver)
+    tap(qtbot, window.header.speak)
+    (globe,) = shown_named(window, "formLanguage")
+    tap(qtbot, globe)
+    assert window.speaker.requests[-1][1].startswith("Choose your language. English.")
+    tap(qtbot, next(o for o in window.controls.menu.options if o.text() == "Français"))
+    language, said = window.speaker.requests[-1]
+    assert language == "fr" and said.startswith("Quel est votre nom complet")
+
+
 def test_the_answers_go_on_to_check_answers_in_the_new_language(qtbot, window, driver):
     to_name_page(qtbot, window, driver)
     qtbot.keyClicks(box_on_page(window), NAME)
