@@ -148,10 +148,13 @@ class MainWindow(QMainWindow):
         self.warning = IdleWarning(self.central)
         self.idle = IdleWatcher(self, idle_seconds, idle_warning_seconds)
         self.keys = KeyAccess(self)
+        from .visit_controls import VisitControls
+
+        self.controls = VisitControls(self)  # a form's language, leaving it, Start again
 
         self.services.language_chosen.connect(self.choose_language)
         self.services.service_chosen.connect(self.start_visit)
-        self.page.left.connect(self.back_to_services)
+        self.page.left.connect(self.controls.leave_form)  # asks first if answers would go
         self.page.finished.connect(self.finish_visit)
         self.page.advanced.connect(self.autosave)
         self.page.wants_keyboard.connect(self._offer_keyboard)

@@ -41,6 +41,7 @@ QLabel#notice {{ border: 4px solid {c["notice_border"]}; padding: 12px; font-siz
 QFrame#errorSummary {{ border: 4px solid {c["notice_border"]}; padding: 12px; }}
 QFrame#header {{ border-bottom: 1px solid {c["divider"]}; }}
 QFrame#overlay {{ background: {c["overlay"]}; }}
+QFrame#privacyCover {{ background: {c["background"]}; }}
 QFrame#dialog {{ background: {c["background"]}; border: 4px solid {c["border"]}; }}
 QFrame#helperPanel {{ background: {c["background"]}; border-top: 6px solid {c["helper_accent"]}; }}
 QLabel#helperBanner {{ font-weight: bold; color: {c["helper_accent"]}; }}
@@ -64,6 +65,10 @@ QPushButton#primary {{ background: {c["primary_bg"]}; color: {c["primary_text"]}
                       border-color: {c["primary_border"]};
                       font-weight: bold; }}
 QPushButton#tile {{ min-height: 72px; }}
+QPushButton#keepAnswers {{ background: {c["primary_bg"]}; color: {c["primary_text"]};
+    border-color: {c["primary_border"]}; font-weight: bold; }}
+QPushButton[languageChoice="chosen"] {{ background: {c["selected_bg"]};
+    color: {c["selected_text"]}; border: 4px solid {c["selected_border"]}; font-weight: bold; }}
 QPushButton#tile:checked {{ background: {c["tile_checked_bg"]};
                            border-color: {c["tile_checked_border"]}; }}
 QPushButton#textSize:checked, QPushButton#contrast:checked {{

@@ -95,6 +95,17 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def _blank(entry: Any) -> bool:
+    """Nothing given: an empty box, no choice, an unticked box, a date with empty parts."""
+    if isinstance(entry, str):
+        return not entry.strip()
+    if isinstance(entry, dict):
+        return all(_blank(part) for part in entry.values())
+    if isinstance(entry, list | tuple | set):
+        return all(_blank(part) for part in entry)
+    return entry is None or entry is False
+
+
 def _json_value(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat(timespec="seconds")
@@ -375,6 +386,42 @@ class Session:
     @property
     def assisted_by(self) -> str | None:
         return ", ".join(entry["helper"] for entry in self.assistance) or None
+
+    # -- the visit's language and what has been given ------------------------------------------
+    def set_language(self, language: str) -> bool:
+        """Show the same page in another of the form's languages, every answer and entry kept.
+        The messages on the page are said again in the new language. False when not offered."""
+        if language not in self.form.languages or language == self.language:
+            return False
+        self.language = language
+        if self._errors and self._page.kind in ("question", "group"):
+            self._reword_errors()
+        return True
+
+    def _reword_errors(self) -> None:
+        """The page's messages in the new language: checked again from the same entries, then
+        everything put back as it was (the check stores answers when it passes)."""
+        from copy import deepcopy
+
+        shown = dict(self._errors)
+        values, items, raw = deepcopy(self._values), deepcopy(self._items), dict(self._raw)
+        self._accept_page(self._page)
+        self._values, self._items, self._raw = values, items, raw
+        self._errors = {key: self._errors.get(key, message) for key, message in shown.items()}
+
+    def has_answers(self) -> bool:
+        """Whether the person has given anything that leaving would lose: an answer (not a
+        default or a calculation), or an entry on the page not yet continued."""
+        def given(field: Field, value: Any) -> bool:
+            return field.takes_input and not _blank(value) and value != field.default
+
+        if any(given(self.form.fields[name], value) for name, value in self._values.items()):
+            return True
+        for items in self._items.values():
+            for item in items:
+                if any(given(self.form.fields[name], value) for name, value in item.items()):
+                    return True
+        return any(not _blank(entry) for entry in self._raw.values())
 
     # -- validation --------------------------------------------------------------------------
     def _accept_page(self, key: PageKey) -> bool:

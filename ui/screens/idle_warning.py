@@ -1,4 +1,6 @@
-"""'Do you need more time?': laid over the page, which stays as it was underneath."""
+"""'Do you need more time?': laid over the whole window, which it hides: the person who walked
+away may have left their answers on it, and the next one must not read them beside the question.
+The page stays as it was underneath, for someone who comes back in time."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ class IdleWarning(Overlay):
 
     def __init__(self, parent: QWidget):
         super().__init__(parent, width=760)
+        self.setObjectName("privacyCover")  # opaque (ui/style.py), not dimmed
         self.box = QVBoxLayout(self.dialog)
         self.title = label("", "heading")
         self.body = label("")

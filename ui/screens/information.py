@@ -15,6 +15,7 @@ from kiosk.information.service import contact_line
 from ..style import text_scale
 from .button_row import ButtonRow
 from .common import Screen, button, label, scrolling_above
+from .top_line import StartAgainButton, add_top_line
 
 PICTURE_WIDTH = 560  # px at 100 %: a map stays readable beside the words, on a 1024 px screen
 
@@ -52,6 +53,7 @@ class InformationScreen(Screen):
         layout = QVBoxLayout(content)
         layout.setSpacing(12)
         layout.addWidget(label(self.service.title(language), "caption"))
+        add_top_line(layout, StartAgainButton(language))
         if page.total > 1:
             layout.addWidget(label(i18n.text(language, "info.page_of", number=page.number,
                                              total=page.total), "caption"))

@@ -19,9 +19,10 @@ from kiosk.forms.pages import PageView
 from kiosk.forms.session import Session
 
 from ..inputs import QuestionInput, make_input
-from ..key_access import first_stop
 from .button_row import ButtonRow
 from .common import Screen, button, label, on_reading_side, scrolling_above
+from .language_menu import language_control
+from .top_line import StartAgainButton, add_top_line, first_answer_stop
 
 
 class PageScreen(Screen):
@@ -54,6 +55,8 @@ class PageScreen(Screen):
                                               total=page.total), "caption"))
         if page.problems:
             layout.addWidget(self._error_summary(page, language))
+        add_top_line(layout, *language_control(self.session.form, language),
+                     StartAgainButton(language))  # before the page's controls: Tab's order
         layout.addWidget(label(page.title, "heading"))
         if page.hint:
             layout.addWidget(label(page.hint, "hint"))
@@ -87,7 +90,7 @@ class PageScreen(Screen):
         on a page with nothing to answer (a note)."""
         if self.content is None:
             return None
-        return first_stop(self.content) or next(
+        return first_answer_stop(self.content) or next(
             (b for b in self.findChildren(QPushButton) if b.objectName() == "primary"
              and b.isVisible()), None)
 

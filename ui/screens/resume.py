@@ -9,6 +9,7 @@ from kiosk import i18n
 
 from .button_row import ButtonRow
 from .common import Screen, button, label, scrolling_above
+from .top_line import StartAgainButton, add_top_line
 
 
 class ResumeScreen(Screen):
@@ -28,6 +29,7 @@ class ResumeScreen(Screen):
         self.language = language
         content = QWidget()
         layout = QVBoxLayout(content)
+        add_top_line(layout, StartAgainButton(language))
         if problem:
             layout.addWidget(label(problem, "error"))
         layout.addWidget(label(i18n.text(language, "ui.enter_code"), "heading"))

@@ -14,6 +14,8 @@ from kiosk.paths import assets_dir
 
 from .button_row import ButtonRow
 from .common import OneOf, Screen, Tile, button, label, scrolling
+from .language_menu import language_button
+from .top_line import StartAgainButton, add_top_line
 
 if TYPE_CHECKING:
     from kiosk.forms.catalogue import Catalogue
@@ -52,12 +54,18 @@ class ServicesScreen(Screen):
         self.language = language
         content = QWidget()
         layout = QVBoxLayout(content)
+        add_top_line(layout, StartAgainButton(language))
         languages = []
         for code in self.languages:
-            choice = button(i18n.language_name(code), on_click=lambda _=False, c=code: self.language_chosen.emit(c))
+            choice = language_button(code, code == language)  # the one in use marked
             choice.setObjectName(f"language_{code}")
+            choice.clicked.connect(lambda _=False, c=code: self.language_chosen.emit(c))
             languages.append(choice)
-        layout.addWidget(ButtonRow(languages))
+        row = ButtonRow(languages)
+        chosen = OneOf(row)  # goes with the row when the list is built again
+        for choice in languages:
+            chosen.addButton(choice)
+        layout.addWidget(row)
         layout.addWidget(label(i18n.text(language, "ui.choose_service"), "heading"))
         services = self.catalogue.services()
         topics = self.catalogue.topics()

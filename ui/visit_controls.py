@@ -1,0 +1,110 @@
+"""What lets a citizen change course in the middle of a visit, wired into the kiosk window:
+
+- the language of a form, on any of its pages: the globe at the top offers the form's
+  languages; the same page comes back in the one chosen, with every answer (and anything typed
+  on the page) kept; the window's direction, the keyboard and read-aloud follow;
+- leaving a form for the service list (Back from its first page) asks first, when leaving
+  would delete something the citizen gave;
+- "Start again", at the top of every screen of a visit (ui/screens/top_line.py), asks, then
+  wipes exactly as the idle timeout does.
+
+The rules (which languages, what counts as given) are the session's (kiosk/forms/session.py);
+this only connects the buttons, the questions laid over the screen and the window."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject
+
+from .screens.confirm import Confirm
+from .screens.language_menu import LanguageMenu, offered
+
+
+class VisitControls(QObject):
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.menu = LanguageMenu(window.central)
+        self.menu.chosen.connect(self.change_language)
+        self.confirm = Confirm(window.central)
+        self.confirm.confirmed.connect(self._confirmed)
+        self.confirm.kept.connect(self._kept)
+        self._pending: Callable[[], None] | None = None
+        window.stack.currentChanged.connect(self._screen_changed)
+
+    def _screen_changed(self, _index: int = 0) -> None:
+        # Whatever was asked belonged to the screen that has gone (the idle wipe, say).
+        self._pending = None
+        self.menu.hide()
+        self.confirm.hide()
+
+    # -- the language of a form -------------------------------------------------------------
+    def open_languages(self) -> None:
+        session = self.window.open_session()
+        if session is None:
+            return
+        self.menu.show_for(offered(session.form), session.language)
+        self._speak(self.menu.spoken_text())
+
+    def change_language(self, language: str) -> None:
+        window = self.window
+        session = window.open_session()
+        if session is None:
+            return
+        self._keep_entries()
+        if not session.set_language(language):
+            return
+        window.choose_language(session.language)  # direction, keyboard; the visit's language
+        window.page.render(session.page())
+        if window.listening:  # someone listening hears the page again, in its new language
+            window.read_aloud()
+
+    def _keep_entries(self) -> None:
+        """What is typed or chosen on the page but not yet continued goes to the session, as
+        Continue would pass it on, without checking it."""
+        page = self.window.page
+        if page.session is None:
+            return
+        for name, widget in page.inputs.items():
+            question = widget.question
+            if question.type != "note" and not question.read_only:
+                page.session.answer(name, widget.entry())
+
+    # -- leaving ------------------------------------------------------------------------------
+    def leave_form(self) -> None:
+        """Back from a form's first page: to the service list, asking first if leaving would
+        delete anything the citizen gave."""
+        session = self.window.page.session
+        if session is not None:
+            self._keep_entries()
+        if session is None or not session.has_answers():
+            self.window.back_to_services()
+            return
+        self._ask("leave", self.window.back_to_services)
+
+    def ask_start_again(self) -> None:
+        """'Start again', on any screen of a visit: asked, then the idle timeout's own wipe."""
+        if self.window.visit_in_progress():
+            self._ask("restart", self.window.end_visit)
+
+    def _ask(self, kind: str, then: Callable[[], None]) -> None:
+        self._pending = then
+        self.menu.hide()
+        self.confirm.ask(kind, self.window.language)
+        self._speak(self.confirm.spoken_text())
+
+    def _confirmed(self, _kind: str) -> None:
+        then, self._pending = self._pending, None
+        if then is not None:
+            then()
+
+    def _kept(self, _kind: str) -> None:
+        self._pending = None
+
+    def _speak(self, text: str) -> None:
+        """A question laid over the page covers the speaker button: someone who has been
+        listening hears it at once, as they hear the idle warning."""
+        window = self.window
+        if window.listening and window.speaker is not None and window.speaker.available:
+            window.speaker.say(text, window.language, window.visit_volume())
