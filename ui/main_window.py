@@ -424,6 +424,8 @@ class MainWindow(QMainWindow):
         return True
 
     def back_to_services(self) -> None:
+        if self.page.session is not None:  # a form left unsent: its answers were deleted
+            self.once_only.profile.forget(self.page.session)
         self._discard_draft()
         self.page.wipe()
         if self.language != self.visit_language:  # a form in another language was open

@@ -85,7 +85,16 @@ class VisitProfile:
     """What the citizen has told the kiosk about themselves in this visit, by profile key."""
 
     def __init__(self) -> None:
-        self._details: dict[str, Any] = {}
+        # By form session, in the order given: a later answer to a key wins, and a form the
+        # citizen leaves with "delete my answers" takes its answers with it.
+        self._given: dict[object, dict[str, Any]] = {}  # keyed by the session itself
+
+    @property
+    def _details(self) -> dict[str, Any]:
+        merged: dict[str, Any] = {}
+        for answers in self._given.values():
+            merged.update(answers)
+        return merged
 
     def __bool__(self) -> bool:
         return bool(self._details)
@@ -96,19 +105,26 @@ class VisitProfile:
     def remember(self, session) -> None:
         """Keep the profile answers of the pages continued so far (the latest answer wins)."""
         fields = session.form.fields
-        for name, value in session.given_answers().items():
-            key = fields[name].spec.profile
-            if key is not None:
-                self._details[key] = value
+        given = {fields[name].spec.profile: value
+                 for name, value in session.given_answers().items()
+                 if fields[name].spec.profile is not None}
+        self._given.pop(session, None)  # now the latest given
+        if given:
+            self._given[session] = given
+
+    def forget(self, session) -> None:
+        """The citizen left this form and its answers were deleted: these go too."""
+        self._given.pop(session, None)
 
     def offer(self, form: Form) -> dict[str, Any]:
         """The answers this visit has for the form's profile questions, by question name."""
-        return {field.name: self._details[field.spec.profile] for field in profile_fields(form)
-                if field.spec.profile in self._details}
+        details = self._details
+        return {field.name: details[field.spec.profile] for field in profile_fields(form)
+                if field.spec.profile in details}
 
     def clear(self) -> None:
         """The wipe: nothing of this person reaches the next one."""
-        self._details.clear()
+        self._given.clear()
 
 
 def offer_rows(form: Form, offer: dict[str, Any], language: str) -> list[tuple[str, str]]:

@@ -168,6 +168,22 @@ def test_a_changed_answer_is_the_one_kept_and_offered_next(catalogue):
         "full_name": "Sam Jones-Ali", "phone": "01632960001", "email": "sam@example.com"}
 
 
+def test_a_form_left_with_its_answers_deleted_takes_its_details_with_it(catalogue):
+    profile = VisitProfile()
+    report = session_of(catalogue, "report_problem")
+    through(report, REPORT)
+    profile.remember(report)  # sent: kept for the visit
+    feedback = session_of(catalogue, "feedback_services")
+    feedback.offer_answers(profile.offer(feedback.form))
+    through(feedback, {"service": "libraries", "rating": "4", "what_was_good": ["quick"],
+                       "wants_reply": "yes"}, stop_at="contact")
+    answer(feedback, contact_name="Someone Else", contact_email="else@example.com")
+    profile.remember(feedback)
+    profile.forget(feedback)  # "Yes, leave and delete my answers"
+    assert profile.offer(catalogue.get("renew_driving_licence")) == {
+        "full_name": "Sam Jones", "phone": "01632960001"}
+
+
 def test_only_pages_continued_count_not_a_box_typed_into_and_left(catalogue):
     profile = VisitProfile()
     housing = session_of(catalogue, "housing_assistance")

@@ -136,7 +136,7 @@ def test_a_signature_can_be_started_again(qtbot, store, tmp_path):
 
     click_tile_containing(qtbot, window, "Review form")
     stroke(20)
-    click(qtbot, window, "Start again")
+    click(qtbot, window, "Clear the signature")
     click(qtbot, window, "Continue")
     assert heading(window) == "There is a problem"  # nothing signed: the pad is empty
     stroke(40)
@@ -144,7 +144,7 @@ def test_a_signature_can_be_started_again(qtbot, store, tmp_path):
     assert heading(window) == "Check your answers before sending"
     click(qtbot, window, "Change")
     assert pad().entry().startswith("M40,20")  # the signature given, shown again
-    click(qtbot, window, "Start again")
+    click(qtbot, window, "Clear the signature")
     stroke(200)
     assert pad().entry().startswith("M200,20") and pad().entry().count("M") == 1
 

@@ -87,20 +87,19 @@ def test_details_are_offered_to_the_next_service_used_or_not_and_forgotten_at_th
     assert "Sam Example" not in logged and "07700900555" not in logged
 
 
-def test_details_from_a_form_left_unsent_are_offered_and_a_changed_one_wins(qtbot, window, driver):
+def test_details_of_a_form_left_with_its_answers_deleted_are_not_offered(
+        qtbot, window, driver):
+    """"Leave this form? Your answers will be deleted": they are, once-only's copy too."""
     driver.start("housing_assistance")
     driver.fill_page({"full_name": "Jo Placeholder"})
     click(qtbot, window, "Continue")
     click(qtbot, window, "Back")
-    driver.fill_page({"full_name": "Jo Placeholder-Smith"})  # changed before leaving
-    click(qtbot, window, "Continue")
-    click(qtbot, window, "Back")
-    click(qtbot, window, "Back")  # the wrong service: back to the list
+    click(qtbot, window, "Back")  # the wrong service: back to the list, asked first
+    click(qtbot, window, "Yes, leave and delete my answers")
     assert heading(window) == "What do you want to do?"
     driver.start("report_problem")
-    assert heading(window) == TITLE
-    assert "Jo Placeholder-Smith" in visible_texts(window)
-    assert "Jo Placeholder" not in visible_texts(window)
+    assert heading(window) != TITLE
+    assert "Jo Placeholder" not in boxes(window)
 
 
 def test_the_question_is_asked_in_the_visits_language_with_answers_on_the_reading_side(
@@ -108,16 +107,15 @@ def test_the_question_is_asked_in_the_visits_language_with_answers_on_the_readin
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QLabel
 
-    driver.start("housing_assistance", "ar")
-    driver.fill_page({"full_name": "Sam Example"})
-    click(qtbot, window, "متابعة")
-    click(qtbot, window, "رجوع")
-    click(qtbot, window, "رجوع")
     driver.start("report_problem", "ar")
+    driver.complete(REPORT)
+    click(qtbot, window, "استخدام خدمة أخرى")  # "Use another service"
+    driver.start("housing_assistance", "ar")
     assert heading(window) == "هل تريد استخدام البيانات التي قدّمتها من قبل؟"
     answer = next(w for w in window.findChildren(QLabel) if w.isVisible()
                   and w.text() == "Sam Example")
     assert answer.alignment() & Qt.AlignmentFlag.AlignRight
     assert answer.alignment() & Qt.AlignmentFlag.AlignAbsolute  # not mirrored back to the left
     click(qtbot, window, "لا، سأدخلها من جديد")
-    assert heading(window) == "عمَّ تريد الإبلاغ؟"
+    assert heading(window) == "ما اسمك الكامل؟"  # housing's first question, empty
+    assert boxes(window) == [""]
