@@ -63,7 +63,7 @@ class SavedPage(HelperPage):
         self.box = QLineEdit()
         self.box.setObjectName("helperCode")
         self.box.setAccessibleName(self.t("saved_title"))
-        self.box.setProperty("keyboard", "id")
+        self.box.setProperty("keyboard", "code")
         self.box.setMaxLength(12)
         self.box.returnPressed.connect(self._find)
         row.addWidget(self.box, 1)
@@ -144,7 +144,7 @@ class ReceiptsPage(HelperPage):
         self.box = QLineEdit(contains)
         self.box.setObjectName("helperReference")
         self.box.setAccessibleName(self.t("receipts_filter"))
-        self.box.setProperty("keyboard", "id")
+        self.box.setProperty("keyboard", "code")
         self.box.returnPressed.connect(lambda: self.refresh(self.box.text()))
         row.addWidget(self.box, 1)
         row.addWidget(button(self.t("receipts_show"), "primary",
