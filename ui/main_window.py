@@ -690,4 +690,3 @@ class MainWindow(QMainWindow):
         if self.ready:
             self.idle.close()
             self.keys.close()
-            self.typing.close()

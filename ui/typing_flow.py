@@ -9,9 +9,8 @@ the page scrolls to the box with as much of its own question above it as fits.""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
+from PySide6.QtCore import QObject, QPoint, Qt, QTimer
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QApplication,
     QLabel,
     QLineEdit,
@@ -21,7 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .input_watch import stop_watching, watch_input
 from .screens.common import Screen, bring_into_view, plain_words
 from .style import BODY_PX, text_scale
 
@@ -29,8 +27,6 @@ BOXES = (QLineEdit, QPlainTextEdit)
 PAD = 8  # px kept clear above the heading and below the box
 KEPT_PX = BODY_PX  # the kept heading: bold at the size of the page's words (which follow the
 # text size chosen), so the box keeps room below it at 200 %
-_TAPS = {QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin}
-_ENDS = {QEvent.Type.MouseButtonRelease, QEvent.Type.TouchEnd, QEvent.Type.KeyRelease}
 
 
 def alive(widget: QWidget | None) -> bool:
@@ -75,11 +71,8 @@ class TypingFlow(QObject):
         self.window = window
         self.box: QWidget | None = None  # the box on a citizen's screen that had the focus
         self.place = None  # where it was: (page, question, box), to find it on a redraw
-        self._before = (None, None)  # the same, as a tap or key press began
-        self._key_used = False
         window.keyboard.next_box.connect(self.next_box)
         QApplication.instance().focusChanged.connect(self._focus_changed)
-        self._watched = watch_input(window, self)
 
     # -- Next -------------------------------------------------------------------------------
     def following(self, box: QWidget) -> QWidget | None:
@@ -95,13 +88,42 @@ class TypingFlow(QObject):
             if isinstance(after, QLineEdit):
                 after.selectAll()  # an answer given before is typed over, as on a new box
 
-    def _focus_changed(self, _old, new) -> None:
-        if not isinstance(new, BOXES) or not self.window.isAncestorOf(new):
+    # -- the focus comes back ---------------------------------------------------------------
+    def _focus_changed(self, old, new) -> None:
+        if isinstance(new, BOXES) and self.window.isAncestorOf(new):
+            self.window.keyboard.show_next(self.following(new) is not None)
+            if self.window.stack.currentWidget().isAncestorOf(new) and not in_dialog(new):
+                self.box, self.place = new, self._place_of(new)
             return
-        self.window.keyboard.show_next(self.following(new) is not None)
-        current = self.window.stack.currentWidget()
-        if current.isAncestorOf(new) and not in_dialog(new):
-            self.box, self.place = new, self._place_of(new)
+        if self.box is None or old is not self.box:
+            return
+        # The box lost the focus to a tap on a setting in the header (someone who uses keys
+        # may Tab there: theirs to move). A dialog gives it back itself (screens/overlay.py).
+        if new is not None and self._beside_the_screen(new) and not self.window.keys.used:
+            box, place = self.box, self.place
+            QTimer.singleShot(0, lambda: self.come_back(box, place))
+
+    def _beside_the_screen(self, widget: QWidget) -> bool:
+        """A control of the window outside the screen on show and any dialog: the header."""
+        return (self.window.isAncestorOf(widget) and not in_dialog(widget)
+                and not self.window.stack.isAncestorOf(widget)
+                and not self.window.keyboard.isAncestorOf(widget))
+
+    def come_back(self, box: QWidget | None, place) -> None:
+        """The focus back to the box that had it, or to the same box of its page drawn again
+        (at a new text size); never over an open dialog, nor on a page showing errors."""
+        if not alive(box):
+            box = self._box_at(place)
+            if box is not None and self.window.page.session.page().problems:
+                return
+        if (not alive(box) or not self.window.stack.currentWidget().isAncestorOf(box)
+                or self.dialog_open() or QApplication.focusWidget() is box):
+            return
+        box.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def remember_place(self):
+        """Where the focus is, to give it back after the page is drawn again."""
+        return self.box, self.place
 
     def _place_of(self, box: QWidget):
         page = self.window.page
@@ -122,47 +144,9 @@ class TypingFlow(QObject):
                  if widget is not None else [])
         return boxes[place[2]] if place[2] < len(boxes) else None
 
-    # -- the focus comes back ---------------------------------------------------------------
-    def eventFilter(self, watched, event) -> bool:
-        kind = event.type()
-        if kind in _TAPS or kind == QEvent.Type.KeyPress:
-            self._before = (self.box, self.place)
-            self._key_used = kind == QEvent.Type.KeyPress
-        elif kind in _ENDS:
-            QTimer.singleShot(0, self.settle)
-        return False
-
-    def settle(self) -> None:
-        """After a tap or a key: a box had the focus and nothing a person chose has it now (a
-        header button, a dialog that has closed, a page redrawn at a new text size): the
-        focus goes back to that box, so the next key tap types there."""
-        box, place = self._before
-        redrawn = not alive(box)
-        if redrawn:  # the same page drawn again (a new text size); not one showing errors
-            box = self._box_at(place)
-            if box is not None and self.window.page.session.page().problems:
-                return
-        if not alive(box) or not self.window.stack.currentWidget().isAncestorOf(box):
-            return
-        focused = QApplication.focusWidget()
-        if focused is box or self.dialog_open():
-            return  # a dialog holds the focus until it closes
-        if focused is not None and alive(focused):
-            if isinstance(focused, BOXES) and not redrawn:
-                return  # the person chose another box
-            if self._key_used and isinstance(focused, QAbstractButton):
-                return  # Tab went to a button: keys move the focus where they like
-            if (isinstance(focused, QAbstractButton) and not self._key_used
-                    and self.window.stack.currentWidget().isAncestorOf(focused)):
-                return  # a tile or button on the page itself
-        box.setFocus(Qt.FocusReason.OtherFocusReason)
-
     def dialog_open(self) -> bool:
         return any(frame.isVisible() for name in ("overlay", "helperPanel")
                    for frame in self.window.findChildren(QWidget, name))
-
-    def close(self) -> None:
-        stop_watching(self._watched, self)
 
 
 # -- the question in sight ------------------------------------------------------------------
