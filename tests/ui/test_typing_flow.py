@@ -137,3 +137,37 @@ def test_the_resume_code_opens_the_letters_in_capitals(typing_window, driver, qt
     assert window.keyboard.layer == "letters"
     tap_keys(qtbot, window, "K", "P", "Numbers", "4")
     assert box.text() == "KP4"
+
+
+def test_the_helpers_receipts_list_stays_in_sight_above_the_keypad(window, store, driver,
+                                                                   qtbot):
+    """On a 1024 x 768 screen, Receipts opens with its box and keyboard ready, and the latest
+    receipts are still there to pick, wholly above the keyboard."""
+    from PySide6.QtCore import QRect
+
+    from .helper_steps import helpers_ready, unlock
+
+    window.setFixedSize(1024, 768)
+    references = []
+    for answers in answer_sets("feedback_services")[:3]:
+        driver.start("feedback_services")
+        references.append(driver.complete(answers))
+        window.end_visit()
+    helpers_ready(window, store)
+    unlock(qtbot, window)
+    driver.tap_named("helperNav", page="receipts")
+    qtbot.waitUntil(lambda: window.keyboard.isVisible() and len(choices(window)) == 3)
+
+    def placed(widget):
+        return QRect(widget.mapTo(window, widget.rect().topLeft()), widget.size())
+
+    view = placed(choices(window)[0].parentWidget().parentWidget())  # the page's viewport
+    keyboard = placed(window.keyboard)
+    in_sight = [b for b in choices(window)
+                if view.contains(placed(b)) and not placed(b).intersects(keyboard)]
+    assert len(in_sight) >= 2, (view, keyboard, [placed(b) for b in choices(window)])
+
+
+def choices(window) -> list[QPushButton]:
+    return [b for b in window.findChildren(QPushButton)
+            if b.isVisible() and b.objectName() == "receiptChoice"]
