@@ -235,6 +235,11 @@ def keep_in_sight(widget: QWidget) -> None:
         kept.setStyleSheet(f"font-size: {round(KEPT_PX * text_scale())}px; font-weight: bold;"
                            f" padding: 0px 0px {PAD}px 0px;")
         kept.setAccessibleName(heading.text())
+        kept.ensurePolished()
+        left = area.height() - kept.heightForWidth(area.width())
+        if left < max(widget.height() + 2 * PAD, area.minimumSizeHint().height()):
+            bring_into_view(widget)  # no room for both (long words, 200 %): the box first
+            return
         kept.show()
         kept.parentWidget().layout().activate()
         room = area.viewport().height()
