@@ -3,7 +3,12 @@ Virtual Keyboard): a layout per language and a number pad for numeric questions.
 
 Keys never take the focus. Each sends a real key press and release to the focused text box,
 so the box's own validator, input mask, cursor and undo behave as with a hardware keyboard.
-Shift lasts for one letter; there is no long press, no double tap and nothing on hover.
+Shift lasts for one letter (for a code it stays on: codes are capitals); there is no long
+press, no double tap and nothing on hover. Next moves to the page's next box; it shows only
+where there is one.
+
+On a short screen the keys are lower (never under 48 px), so the question and its box keep
+room above the keyboard.
 """
 
 from __future__ import annotations
@@ -38,7 +43,9 @@ from .keyboard_layouts import (
 )
 from .style import keyboard_stylesheet
 
-KEY = 64  # smallest key, in logical px (the rule is 44; keys stay bigger)
+KEY = 64  # a key's height where there is room, in logical px (the rule is 44)
+MIN_KEY = 48  # the lowest a key goes on a short screen; still above the rule's 44
+SHARE = 0.3  # of the window's height the keyboard may take when its keys go below KEY
 GAP = 6
 MAX_KEY = {"pad": 150}  # widest a key grows on a large screen, per layer
 MAX_KEY_DEFAULT = 120
@@ -49,8 +56,16 @@ _LAYER_KEYS = {"symbols", "accents", "letters", "numbers"}
 
 
 
+def key_size(window_height: int, rows: int) -> int:
+    """The keys' height for a window: KEY where the keyboard takes under SHARE of it, lower
+    on a short screen, never under MIN_KEY."""
+    fits = (window_height * SHARE - 2 * GAP - (rows - 1) * GAP) / max(rows, 1)
+    return max(MIN_KEY, min(KEY, int(fits)))
+
+
 class OnScreenKeyboard(QWidget):
     done = Signal()  # the Done key: the page treats it as Continue
+    next_box = Signal()  # the Next key: the focus moves to the next box
     key_pressed = Signal(str)  # the text typed, or the special key's name ("backspace", ...)
 
     def __init__(self, language: str = "en", parent: QWidget | None = None):
@@ -59,6 +74,12 @@ class OnScreenKeyboard(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.key_px = KEY  # the keys' height now (lower on a short screen)
+        self._room = 0  # the window's height the keys were fitted to
+        self._watching: QWidget | None = None
+        self._next_on = False  # a box follows the focused one on its page
+        self._lock = False  # Shift stays on (a code)
+        self.theme = "standard"
         self.set_theme("standard")
         self._stack = QStackedWidget()
         column = QVBoxLayout(self)
@@ -73,7 +94,45 @@ class OnScreenKeyboard(QWidget):
         self.set_language(language)
 
     def set_theme(self, theme: str) -> None:
-        self.setStyleSheet(keyboard_stylesheet(theme, KEY))
+        self.theme = theme
+        self.setStyleSheet(keyboard_stylesheet(theme, self.key_px))
+
+    # -- its size follows the window's ----------------------------------------------------------
+    def showEvent(self, event) -> None:
+        window = self.window()
+        if window is not self and window is not self._watching:
+            window.installEventFilter(self)
+            self._watching = window
+        self._fit()
+        super().showEvent(event)
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self._watching and event.type() == QEvent.Type.Resize:
+            self._fit()
+        return False
+
+    def _fit(self) -> None:
+        window = self.window()
+        if window is not self:
+            self._room = window.height()
+        if self._room and self._pages:
+            self._size_keys(key_size(self._room, row_count(self.layout_def, self.mode)))
+        self._set_height()
+
+    def _size_keys(self, key: int) -> None:
+        if key != self.key_px:
+            self.key_px = key
+            self.set_theme(self.theme)
+            for pages in self._built.values():
+                for page in pages.values():
+                    for child in page.findChildren(QWidget):
+                        if child.minimumHeight() and not child.layout():
+                            child.setMinimumSize(key, key)
+
+    def _set_height(self) -> None:
+        # One height per mode (4 or 5 rows), so changing layer never moves the page above.
+        rows = row_count(self.layout_def, self.mode)
+        self.setFixedHeight(rows * self.key_px + (rows - 1) * GAP + 2 * GAP)
 
     # -- what the page asks for -----------------------------------------------------------------
     def set_language(self, language: str) -> None:
@@ -91,8 +150,29 @@ class OnScreenKeyboard(QWidget):
             self.mode = mode
             self._rebuild()
         else:  # the same kind of box again: start from its first layer, no Shift left on
-            self._shift = False
+            self._shift = self._lock
             self.show_layer(layers_for(self.layout_def, mode)[0])
+
+    def show_next(self, shown: bool) -> None:
+        """Next is there only when a box follows the focused one on its page."""
+        self._next_on = shown
+        for pages in self._built.values():
+            for page in pages.values():
+                self._place_next(page)
+
+    def _place_next(self, page: QWidget) -> None:
+        key = page.findChild(QPushButton, "key_next")
+        if key is None:
+            return
+        key.setVisible(self._next_on)
+        # On a number pad a hidden Next leaves its cell to Backspace above it (no hole).
+        grid = page.findChild(QWidget, "padGrid")
+        backspace = page.findChild(QPushButton, "key_backspace")
+        if grid is not None and backspace is not None:
+            cells = grid.layout()
+            row, column, _, span = cells.getItemPosition(cells.indexOf(backspace))
+            cells.removeWidget(backspace)
+            cells.addWidget(backspace, row, column, 1 if self._next_on else 2, span)
 
     def layers(self) -> list[str]:
         return list(self._pages)
@@ -123,10 +203,11 @@ class OnScreenKeyboard(QWidget):
             for page in pages.values():
                 self._stack.addWidget(page)
             self._built[wanted] = pages
-        self._pages, self._shift = self._built[wanted], False
-        # One height per mode (4 or 5 rows), so changing layer never moves the page above.
-        rows = row_count(self.layout_def, self.mode)
-        self.setFixedHeight(rows * KEY + (rows - 1) * GAP + 2 * GAP)
+        self._lock = self.mode == "code"
+        self._pages, self._shift = self._built[wanted], self._lock
+        for page in self._pages.values():
+            self._place_next(page)
+        self._fit()
         self.show_layer(next(iter(self._pages)))
 
     def _retire(self, pages: dict[str, QWidget]) -> None:
@@ -157,6 +238,7 @@ class OnScreenKeyboard(QWidget):
         return page
 
     def _fill_pad(self, grid: QWidget) -> None:
+        grid.setObjectName("padGrid")
         cells = QGridLayout(grid)
         cells.setContentsMargins(0, 0, 0, 0)
         cells.setSpacing(GAP)
@@ -193,13 +275,13 @@ class OnScreenKeyboard(QWidget):
         grow = (QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
         if key.kind == "gap":
             blank = QWidget()
-            blank.setMinimumSize(KEY, KEY)
+            blank.setMinimumSize(self.key_px, self.key_px)
             blank.setSizePolicy(*grow)
             return blank
         button = QPushButton()
         button.setObjectName(f"key_{key.kind}")
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the text box keeps the focus
-        button.setMinimumSize(KEY, KEY)
+        button.setMinimumSize(self.key_px, self.key_px)
         button.setSizePolicy(*grow)
         words, labels = self.layout_def.names, dict(self.layout_def.labels)
         source = letters_source(self.layout_def, self.mode)
@@ -217,7 +299,7 @@ class OnScreenKeyboard(QWidget):
             button.setAutoRepeat(True)  # hold to erase more; the only key that repeats
             button.setAutoRepeatDelay(500)
             button.setAutoRepeatInterval(120)
-        elif key.kind in ("decimal", "space", "enter", "shift"):
+        elif key.kind in ("decimal", "space", "enter", "next", "shift"):
             role = {"enter": "enter", "shift": "icon"}.get(key.kind, "action")
             button.setProperty("role", "char" if key.kind == "decimal" else role)
             button.setProperty("punct", key.kind == "decimal")
@@ -255,7 +337,7 @@ class OnScreenKeyboard(QWidget):
                 key.kind, self._shifted(key.text))
             self._type(text)
             self.key_pressed.emit(text)
-            if self._shift:
+            if self._shift and not self._lock:
                 self._shift = False
                 self._relabel()
         elif key.kind == "backspace":
@@ -266,6 +348,9 @@ class OnScreenKeyboard(QWidget):
                 self._send(Qt.Key.Key_Return, "\r")
             self.key_pressed.emit("enter")
             self.done.emit()
+        elif key.kind == "next":
+            self.key_pressed.emit("next")
+            self.next_box.emit()
         elif key.kind == "shift":
             self._shift = not self._shift
             self._relabel()

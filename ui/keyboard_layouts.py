@@ -21,26 +21,31 @@ from kiosk.paths import assets_dir
 log = logging.getLogger(__name__)
 
 FALLBACK = "en"
-SPECIAL = {"shift", "backspace", "space", "enter", "symbols", "accents", "letters", "numbers",
-           "decimal", "gap"}
+SPECIAL = {"shift", "backspace", "space", "enter", "next", "symbols", "accents", "letters",
+           "numbers", "decimal", "gap"}
 WIDTHS = {"shift": 1.5, "backspace": 1.5, "symbols": 1.5, "accents": 1.5, "letters": 1.5,
-          "numbers": 1.5, "enter": 2.0, "space": 0.0}  # 0: the space bar fills the row
+          "numbers": 1.5, "enter": 2.0, "next": 1.5, "space": 0.0}  # 0: the space bar fills
 PAD_MODES = ("integer", "decimal", "phone", "id")
-MODES = ("text", "email") + PAD_MODES
+# "code": a resume code or a reference, mostly capital letters: the Latin letters first, in
+# capitals, with the number pad one key away.
+MODES = ("text", "email") + PAD_MODES + ("code",)
 # The number pads: four columns, four rows. "<" widens the key to its left, "^" lengthens the
-# key above; the tall keys at the right are Backspace and Done, as on a PC number pad.
+# key above; at the right are Backspace, Next (to the next box) and a tall Done, as on a PC
+# number pad. Where there is no next box, Backspace takes Next's place too.
 PADS = {
-    "integer": ["1 2 3 <backspace>", "4 5 6 ^", "7 8 9 <enter>", "0 < < ^"],
-    "decimal": ["1 2 3 <backspace>", "4 5 6 ^", "7 8 9 <enter>", "0 < <decimal> ^"],
-    "phone": ["1 2 3 <backspace>", "4 5 6 ^", "7 8 9 <enter>", "+ 0 <space> ^"],
-    "id": ["1 2 3 <backspace>", "4 5 6 ^", "7 8 9 <enter>", "<letters> 0 < ^"],
+    "integer": ["1 2 3 <backspace>", "4 5 6 <next>", "7 8 9 <enter>", "0 < < ^"],
+    "decimal": ["1 2 3 <backspace>", "4 5 6 <next>", "7 8 9 <enter>", "0 < <decimal> ^"],
+    "phone": ["1 2 3 <backspace>", "4 5 6 <next>", "7 8 9 <enter>", "+ 0 <space> ^"],
+    "id": ["1 2 3 <backspace>", "4 5 6 <next>", "7 8 9 <enter>", "<letters> 0 < ^"],
 }
+PADS["code"] = PADS["id"]
 _TOKEN = re.compile(r"<([a-z]+)(?::(\d+(?:\.\d+)?))?>")
 
 # Words every layout has; a language file overrides them (a partial file still works).
-DEFAULT_LABELS = {"shift": "⇧", "space": "space", "enter": "Done", "symbols": "?123",
-                  "letters": "ABC", "numbers": "123", "accents": "àé"}
+DEFAULT_LABELS = {"shift": "⇧", "space": "space", "enter": "Done", "next": "Next",
+                  "symbols": "?123", "letters": "ABC", "numbers": "123", "accents": "àé"}
 DEFAULT_NAMES = {"shift": "Shift", "backspace": "Backspace", "space": "Space", "enter": "Done",
+                 "next": "Next box",
                  "symbols": "Numbers and symbols", "letters": "Letters", "numbers": "Numbers",
                  "accents": "Accented letters", "decimal": "Decimal point"}
 
@@ -125,8 +130,9 @@ def load_layout(language: str) -> Layout:
 
 
 def letters_source(layout: Layout, mode: str) -> Layout:
-    """Email addresses and identity numbers are typed in Latin letters in every language."""
-    if mode in ("email", "id") and layout.latin and layout.latin != layout.language:
+    """Email addresses, identity numbers and codes are typed in Latin letters in every
+    language."""
+    if mode in ("email", "id", "code") and layout.latin and layout.latin != layout.language:
         return load_layout(layout.latin)
     return layout
 
@@ -135,6 +141,8 @@ def layers_for(layout: Layout, mode: str) -> list[str]:
     """The layers a mode offers, the first shown first."""
     if mode == "id":
         return ["pad", "letters"]
+    if mode == "code":
+        return ["letters", "pad"]
     if mode in PAD_MODES:
         return ["pad"]
     accents = mode == "text" and "accents" in letters_source(layout, mode).layers
@@ -163,7 +171,11 @@ def pad_cells(mode: str) -> list[tuple[Key, int, int, int, int]]:
 def page_rows(layout: Layout, mode: str, layer: str) -> list[list[Key]]:
     """The rows of a letters, symbols or accents layer, with the space bar's width worked out."""
     source = letters_source(layout, mode)
-    rows = source.layers[layer] + [source.bottom.get(mode, source.bottom["text"])]
+    bottom = source.bottom.get("id" if mode == "code" else mode, source.bottom["text"])
+    if not any(key.kind == "next" for key in bottom):  # every layout has Next, before Done
+        at = next((i for i, key in enumerate(bottom) if key.kind == "enter"), len(bottom))
+        bottom = [*bottom[:at], Key("next", width=WIDTHS["next"]), *bottom[at:]]
+    rows = source.layers[layer] + [bottom]
     widest = max([units(row) for row in rows if all(key.width for key in row)], default=3)
     return [[Key(key.kind, key.text, key.width or max(2.0, widest - units(row)))
              for key in row] for row in rows]

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from kiosk import i18n
 
 from .screens.attract import AttractScreen
-from .screens.common import Screen, bring_into_view, turn_on_touch_scrolling
+from .screens.common import Screen, turn_on_touch_scrolling
 from .screens.header import Header
 from .style import TEXT_SIZES, THEME_NAMES, stylesheet
 
@@ -151,6 +151,9 @@ class MainWindow(QMainWindow):
         from .visit_controls import VisitControls
 
         self.controls = VisitControls(self)  # a form's language, leaving it, Start again
+        from .typing_flow import TypingFlow
+
+        self.typing = TypingFlow(self)  # Next, the focus kept in a box, the question in sight
 
         self.services.language_chosen.connect(self.choose_language)
         self.services.service_chosen.connect(self.start_visit)
@@ -664,7 +667,9 @@ class MainWindow(QMainWindow):
         if new is not None and self.isAncestorOf(new):
             # Once the layout has made room for the keyboard, the focused control is scrolled
             # into view (at 200 % on a small screen the page's view can be short).
-            QTimer.singleShot(0, lambda: bring_into_view(new))
+            from .typing_flow import keep_in_sight
+
+            QTimer.singleShot(0, lambda: keep_in_sight(new))
 
     # -- staying in kiosk mode ----------------------------------------------------------------
     def closeEvent(self, event) -> None:

@@ -91,17 +91,22 @@ QWidget#signaturePad {{ border: 2px solid {c["input_border"]}; }}
 
 def keyboard_stylesheet(theme: str, key: int) -> str:
     """The on-screen keyboard's look: its keys keep their size whatever the text size (they
-    are already far above 44 px); a strong frame round each key, an inverted pressed state."""
+    are already far above 44 px); a strong frame round each key, an inverted pressed state.
+    Lower keys on a short screen have their glyphs no bigger than fits in them."""
     c = palette(theme)
+
+    def size(px: int) -> int:
+        return min(px, key - 20)
+
     return f"""
 QWidget {{ background: {c["kb_panel"]}; color: {c["key_text"]}; }}
 QPushButton {{ min-width: {key - 4}px; min-height: {key - 4}px; padding: 0px 4px; margin: 0px;
               border: 2px solid {c["key_border"]}; border-radius: 8px; background: {c["key_bg"]};
-              color: {c["key_text"]}; font-size: 28px; }}
-QPushButton[script="arabic"] {{ font-size: 32px; }}
-QPushButton[punct="true"] {{ font-size: 34px; font-weight: bold; }}
+              color: {c["key_text"]}; font-size: {size(28)}px; }}
+QPushButton[script="arabic"] {{ font-size: {size(32)}px; }}
+QPushButton[punct="true"] {{ font-size: {size(34)}px; font-weight: bold; }}
 QPushButton[role="action"] {{ background: {c["key_action_bg"]}; font-size: 22px; }}
-QPushButton[role="icon"] {{ background: {c["key_action_bg"]}; font-size: 30px; }}
+QPushButton[role="icon"] {{ background: {c["key_action_bg"]}; font-size: {size(30)}px; }}
 QPushButton[role="enter"] {{ background: {c["key_enter_bg"]}; color: {c["key_enter_text"]};
                             border-color: {c["key_enter_border"]}; font-size: 22px; font-weight: bold; }}
 QPushButton:checked {{ background: {c["key_on_bg"]}; color: {c["key_on_text"]};

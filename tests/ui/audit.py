@@ -5,7 +5,10 @@ returns the problems it finds, worded so a failing test says where to look.
 - clipped: every text's required size fits the room it was given, inside the screen, and no
   two texts or controls overlap (WCAG 1.4.4 and 1.4.10, checked at 200 %).
 - unnamed: every control has an accessible name and a role a screen reader announces.
-- focus_order: Tab visits the controls in reading order (WCAG 2.4.3)."""
+- focus_order: Tab visits the controls in reading order (WCAG 2.4.3).
+- question_in_sight: with the keyboard up, the page's heading and the box being typed into are
+  both wholly in view, neither scrolled away nor under the keyboard (WCAG 2.4.11, Focus Not
+  Obscured; and a person must see what they are asked while they answer)."""
 
 from __future__ import annotations
 
@@ -230,3 +233,51 @@ def focus_order(window: QWidget) -> list[str]:
         return ["Tab goes " + " -> ".join(_describe(w) for w in rotated)
                 + "\n  reading order is " + " -> ".join(_describe(w) for w in expected)]
     return []
+
+
+# -- the question in sight ------------------------------------------------------------------
+
+def boxes_in(widget: QWidget) -> list[QWidget]:
+    return widget.findChildren(QLineEdit) + widget.findChildren(QPlainTextEdit)
+
+
+def _placed(widget: QWidget) -> QRect:
+    return QRect(widget.mapTo(widget.window(), widget.rect().topLeft()), widget.size())
+
+
+def question_in_sight(window: QWidget) -> list[str]:
+    """The focused box and its page's heading, where a person sees them now. The heading may be
+    the page's own (scrolled into view) or the copy kept above the scrolling page."""
+    box = window.focusWidget()
+    if not isinstance(box, (QLineEdit, QPlainTextEdit)) or not box.isVisible():
+        return []  # nothing is being typed
+    keyboard = window.findChild(QWidget, "onScreenKeyboard")
+    if keyboard is None or not keyboard.isVisible():
+        return [f"{_describe(box)} has the focus but no keyboard is up"]
+    under = _placed(keyboard)
+    area = _scroll_area(box)
+    view = _placed(area.viewport()) if area is not None else window.rect()
+    problems = []
+    shown = _placed(box)
+    if not view.contains(shown) or shown.intersects(under):
+        problems.append(f"{_describe(box)} at {shown.getRect()} is not all in view"
+                        f" {view.getRect()} above the keyboard at {under.y()}")
+    content = area.widget() if area is not None else None
+    headings = [w for w in (content.findChildren(QLabel, "heading") if content else [])
+                if w.isVisible() and w.parentWidget() is content]
+    if not headings:
+        return problems + [f"no heading on the page of {_describe(box)}"]
+    heading = headings[0]
+    kept = [w for w in window.findChildren(QLabel, "keptHeading")
+            if w.isVisible() and w.text() == heading.text()]
+    if view.contains(_placed(heading)):
+        return problems
+    if kept and not _placed(kept[0]).intersects(under) and not _placed(kept[0]).intersects(view):
+        needed = kept[0].heightForWidth(kept[0].width())
+        if needed <= kept[0].height() + SLACK:
+            return problems
+        problems.append(f"the kept heading {heading.text()[:40]!r} needs {needed} px,"
+                        f" has {kept[0].height()}")
+        return problems
+    return problems + [f"heading {heading.text()[:40]!r} at {_placed(heading).getRect()} is not"
+                       f" all in view {view.getRect()} while typing in {_describe(box)}"]

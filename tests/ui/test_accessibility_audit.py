@@ -5,7 +5,7 @@ a Tab order that follows the reading order (see tests/ui/audit.py for each rule)
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QPushButton
 
 from ui.driver import Driver
 
@@ -169,3 +169,57 @@ def test_the_audit_catches_what_it_is_for(window, qtbot):
         choice.setCheckable(True)
         group.addButton(choice)
     assert any("never reaches" in p for p in audit.focus_order(window))
+
+
+SCREENS = {"landscape": (1024, 768), "portrait": (1080, 1920)}
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+@pytest.mark.parametrize("percent", [100, 150, 200])
+def test_the_question_stays_in_sight_above_the_keyboard(make_window, qtbot, screen, percent):
+    """On every page of every sample form with a box to type in, the keyboard or number pad
+    up, at each text size on a small landscape and a tall portrait screen: the question's
+    heading and the box being typed into are both wholly in view, for each box of the page
+    in turn (reached with the keyboard's Next key, as a person moves on)."""
+    from PySide6.QtCore import Qt
+
+    window = make_window()
+    driver = Driver(window, wait=lambda p: qtbot.waitUntil(p, timeout=10_000))
+    window.setFixedSize(*SCREENS[screen])
+    window.default_text_size = percent
+    window.set_text_size(percent)
+    window.activateWindow()  # key taps go to the focused box of the active window
+    qtbot.waitUntil(window.isActiveWindow)
+    problems, boxes = [], 0
+
+    def look(where: str) -> None:
+        nonlocal boxes
+        boxes += 1
+        assert isinstance(QApplication.focusWidget(), QLineEdit | QPlainTextEdit), where
+        try:  # the page scrolls to the focus once its layout has run
+            qtbot.waitUntil(lambda: not audit.question_in_sight(window), timeout=2000)
+        except qtbot.TimeoutError:
+            problems.extend(f"[{where}] {problem}" for problem in audit.question_in_sight(window))
+
+    for form_id in FORMS:
+        driver.start(form_id, "en")
+        answers, session = answer_sets(form_id)[0], window.page.session
+        for _ in range(60):
+            page = session.page()
+            if page.kind == "check":
+                break
+            if page.kind == "summary":
+                given = answers.get(page.key.name) or []
+                driver.tap_named("add_another" if len(page.items) < len(given) else "primary")
+                continue
+            count = sum(len(audit.boxes_in(widget)) for widget in window.page.inputs.values())
+            for number in range(count):
+                if number:
+                    qtbot.mouseClick(window.keyboard.findChild(QPushButton, "key_next"),
+                                     Qt.MouseButton.LeftButton)
+                look(f"{form_id}: {page.key.name}, box {number + 1} of {count}")
+            driver.fill_page(answers)
+            driver.tap_named("primary")
+        window.end_visit()
+    assert boxes >= 25
+    assert problems == [], "\n".join(problems[:40])

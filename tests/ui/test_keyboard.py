@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.keyboard import OnScreenKeyboard
+from ui.keyboard import KEY, MIN_KEY, OnScreenKeyboard
 from ui.keyboard_layouts import MODES, layers_for, load_layout
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -230,6 +230,7 @@ def test_switching_language_rebuilds_the_keys(qtbot, typing):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_key_is_big_enough_and_named(qtbot, typing, language):
     _, keyboard = typing(language)
+    keyboard.show_next(True)  # every key there is on screen
     for mode in MODES:
         keyboard.set_mode(mode)
         height = keyboard.height()
@@ -243,7 +244,8 @@ def test_every_key_is_big_enough_and_named(qtbot, typing, language):
                 where = f"{language} {mode} {layer} {button.accessibleName()!r}"
                 assert button.accessibleName().strip(), where
                 assert button.text().strip(), where
-                assert button.width() >= 64 and button.height() >= 64, (where, button.size())
+                assert button.width() >= MIN_KEY and button.height() >= MIN_KEY, (
+                    where, button.size())
                 inside = QRect(button.mapTo(keyboard, QPoint(0, 0)), button.size())
                 assert keyboard.rect().contains(inside), where  # nothing clipped
 
@@ -263,3 +265,54 @@ def test_a_broken_layout_file_falls_back_to_english_and_says_where(tmp_path, mon
         assert "zz.yaml" in caplog.text and "<bogus>" in caplog.text
     finally:
         load_layout.cache_clear()
+
+
+@pytest.mark.parametrize(("height", "lowest", "highest"), [(768, MIN_KEY, 56), (1920, KEY, KEY)])
+def test_keys_are_lower_on_a_short_screen_and_never_under_48(qtbot, typing, height, lowest,
+                                                              highest):
+    """A 1024 x 768 screen keeps room for the question above the keyboard: the keys are lower
+    there (still above the 44 px rule), and full size on a tall portrait screen."""
+    line, keyboard = typing()
+    window = keyboard.window()
+    for mode in MODES:
+        keyboard.set_mode(mode)
+        window.resize(1024, height)
+        qtbot.waitUntil(lambda: lowest <= keyboard.key_px <= highest)
+        qtbot.waitUntil(lambda: all(b.height() >= keyboard.key_px - 1
+                                    for b in keyboard.current_keys() if b.isVisible()))
+        keys = [b for b in keyboard.current_keys() if b.isVisible()]
+        assert all(lowest <= b.height() and b.width() >= MIN_KEY for b in keys), mode
+        if height == 768:
+            assert keyboard.height() <= 0.3 * height + 1, mode
+
+
+def test_next_shows_only_where_a_box_follows_and_moves_on(qtbot, typing):
+    line, keyboard = typing()
+    assert keyboard.findChild(QPushButton, "key_next").isHidden()  # no box after this one
+    keyboard.show_next(True)
+    found = [b for b in visible_keys(keyboard) if b.objectName() == "key_next"]
+    assert len(found) == 1 and found[0].text() == "Next"
+    with qtbot.waitSignal(keyboard.next_box):
+        qtbot.mouseClick(found[0], Qt.MouseButton.LeftButton)
+    for mode in ("integer", "phone", "id"):  # on a pad Backspace takes Next's cell back
+        keyboard.set_mode(mode)
+        keyboard.show_next(True)
+        qtbot.waitUntil(lambda: key(keyboard, "Next box").isVisible()
+                        and key(keyboard, "Backspace").height() == keyboard.key_px)
+        keyboard.show_next(False)
+        qtbot.waitUntil(lambda: key(keyboard, "Backspace").height() > 1.5 * keyboard.key_px)
+        assert not [b for b in visible_keys(keyboard) if b.objectName() == "key_next"]
+
+
+def test_a_code_is_typed_in_capitals_on_the_letters(qtbot, typing):
+    """A resume code is mostly letters: the Latin letters come first, in capitals that stay
+    on, with the digits one key away (in every language)."""
+    for language in ("en", "ar"):
+        line, keyboard = typing(language, "code")
+        assert keyboard.layer == "letters"
+        names = {"en": ("Numbers", "Letters", "Shift"), "ar": ("أرقام", "حروف", "حرف كبير")}[
+            language]
+        assert key(keyboard, names[2]).isChecked()
+        tap(qtbot, keyboard, "K", "P", "Q")
+        tap(qtbot, keyboard, names[0], "7", "4", names[1], "B")
+        assert line.text() == "KPQ74B"

@@ -63,7 +63,7 @@ class SavedPage(HelperPage):
         self.box = QLineEdit()
         self.box.setObjectName("helperCode")
         self.box.setAccessibleName(self.t("saved_title"))
-        self.box.setProperty("keyboard", "id")
+        self.box.setProperty("keyboard", "code")
         self.box.setMaxLength(12)
         self.box.returnPressed.connect(self._find)
         row.addWidget(self.box, 1)
@@ -138,13 +138,16 @@ class ReceiptsPage(HelperPage):
 
     def refresh(self, contains: str = "") -> None:
         content, layout = self.column()
-        layout.addWidget(label(self.t("receipts_title"), "heading"))
-        layout.addWidget(label(self.t("receipts_filter")))
+        # The box first, its words inside it: with the keyboard up on a small screen the
+        # latest receipts stay in sight below it (the Receipts tab above says where this is).
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
         row = QHBoxLayout()
         self.box = QLineEdit(contains)
         self.box.setObjectName("helperReference")
         self.box.setAccessibleName(self.t("receipts_filter"))
-        self.box.setProperty("keyboard", "id")
+        self.box.setPlaceholderText(self.t("receipts_filter"))
+        self.box.setProperty("keyboard", "code")
         self.box.returnPressed.connect(lambda: self.refresh(self.box.text()))
         row.addWidget(self.box, 1)
         row.addWidget(button(self.t("receipts_show"), "primary",

@@ -1,5 +1,6 @@
 """A dialog laid over the screen (the idle warning, the helper's PIN pad): the screen stays
-as it was underneath, dimmed, and nothing of it can be reached until the dialog closes."""
+as it was underneath, dimmed, and nothing of it can be reached until the dialog closes. Then
+the focus goes back where it was (the box being typed in: its keys type there again)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ class Overlay(QFrame):
         outer.addWidget(self.dialog, 0, Qt.AlignmentFlag.AlignHCenter)
         outer.addStretch(1)
         self.dialog.installEventFilter(self)
+        self._return_to: QWidget | None = None
         self.hide()
 
     def eventFilter(self, watched, event) -> bool:
@@ -42,12 +44,27 @@ class Overlay(QFrame):
     def cover(self) -> None:
         """Show over the whole of the parent. The dialog's width is fixed before it is laid
         out, so its wrapped words get the height they need at any text size."""
+        focused = QApplication.focusWidget()
+        if focused is not None and not self.isAncestorOf(focused):
+            self._return_to = focused
         parent = self.parentWidget()
         self.dialog.setFixedWidth(min(self.widest, parent.width() - 2 * MARGIN))
         self.setGeometry(parent.rect())
         self.raise_()
         self.show()
         self._fit()
+
+    def hideEvent(self, event) -> None:
+        super().hideEvent(event)
+        back, self._return_to = self._return_to, None
+        focused = QApplication.focusWidget()
+        if back is None or (focused is not None and not self.isAncestorOf(focused)):
+            return  # the focus has moved on (a new screen)
+        try:
+            if back.isVisible() and back.isEnabled():
+                back.setFocus(Qt.FocusReason.OtherFocusReason)
+        except RuntimeError:  # gone with the page it was on
+            pass
 
     def focusNextPrevChild(self, forward: bool) -> bool:
         """Tab goes round the dialog's own controls only (a modal dialog keeps the focus)."""

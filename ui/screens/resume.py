@@ -37,7 +37,7 @@ class ResumeScreen(Screen):
         self.box = QLineEdit()
         self.box.setObjectName("resumeCode")
         self.box.setAccessibleName(i18n.text(language, "ui.enter_code"))
-        self.box.setProperty("keyboard", "id")
+        self.box.setProperty("keyboard", "code")
         self.box.setMaxLength(12)
         self.box.returnPressed.connect(self._submit)
         layout.addWidget(self.box)
