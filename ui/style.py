@@ -66,7 +66,7 @@ QPushButton#primary {{ background: {c["primary_bg"]}; color: {c["primary_text"]}
 QPushButton#tile {{ min-height: 72px; }}
 QPushButton#tile:checked {{ background: {c["tile_checked_bg"]};
                            border-color: {c["tile_checked_border"]}; }}
-QPushButton#textSize:checked, QPushButton#contrast:checked {{
+QPushButton#textSize:checked, QPushButton#contrast:checked, QPushButton#readAloud:checked {{
     background: {c["toggle_on_bg"]}; color: {c["toggle_on_text"]}; }}
 QLabel#tileTitle, QLabel#contactName, QLabel#resultLabel, QLabel#strong {{ font-weight: bold; }}
 QLabel#subheading {{ font-size: {px(26)}; font-weight: bold; }}

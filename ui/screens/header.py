@@ -3,18 +3,20 @@ the high-contrast switch, always in the same place."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout
 
 from kiosk import i18n
 
 from ..style import TEXT_SIZES
 from .common import OneOf, button, label
+from .sound_icons import read_aloud_icon, volume_icon
 
 CONTRAST_GLYPH = "\u25d0"  # a half-filled circle; its accessible name says what it does
-SPEAKER_GLYPH = "\U0001f50a"  # a speaker
-VOLUME_GLYPHS = {"quiet": "\U0001f508", "normal": "\U0001f509", "loud": "\U0001f50a"}
 VOLUMES = {"quiet": 40, "normal": 70, "loud": 100}  # the citizen's choice, for one visit
+
+
+FLASH_MS = 6000  # how long a message beside the speaker stays ("not available", the volume)
 
 
 class Header(QFrame):
@@ -39,13 +41,22 @@ class Header(QFrame):
         self.notice.setObjectName("headerNotice")
         self.notice.hide()
         row.addWidget(self.notice, 2)
-        self.speak = button(SPEAKER_GLYPH, "readAloud", lambda _=False: self.read_aloud.emit())
-        self.volume = button(VOLUME_GLYPHS["normal"], "volume", self._volume_tapped)
-        for glyph_button in (self.speak, self.volume):
-            glyph_button.setMinimumSize(56, 56)
-            glyph_button.setStyleSheet("font-size: 26px;")
-            row.addWidget(glyph_button)
+        # Two drawn icons that cannot be taken for each other (sound_icons.py); read-aloud
+        # stays pressed in while it reads, and the volume shows its level as filled bars.
+        self.speak = button("", "readAloud", lambda _=False: self.read_aloud.emit())
+        self.speak.setCheckable(True)
+        self.volume = button("", "volume", self._volume_tapped)
+        for sound_button in (self.speak, self.volume):
+            sound_button.setMinimumSize(56, 56)
+            sound_button.setIconSize(QSize(40, 40))
+            row.addWidget(sound_button)
         self.level = "normal"
+        self.theme = "standard"
+        self.reading = False
+        self.reading_text = ""
+        self.flashed = ""  # a message shown for a few seconds, over "Reading aloud…"
+        self.flash_timer = QTimer(self, singleShot=True, interval=FLASH_MS)
+        self.flash_timer.timeout.connect(self._flash_over)
         self.caption = label("", "caption")
         row.addWidget(self.caption)
         self.sizes = OneOf(self)
@@ -69,7 +80,7 @@ class Header(QFrame):
 
     def show_volume(self, level: str, language: str) -> None:
         self.level = level
-        self.volume.setText(VOLUME_GLYPHS[level])
+        self.volume.setIcon(volume_icon(self.theme, level))
         self.volume.setAccessibleName(i18n.text(
             language, "ui.volume", level=i18n.text(language, f"ui.volume_{level}")))
 
@@ -85,4 +96,31 @@ class Header(QFrame):
         self.contrast.setChecked(theme == "high_contrast")
         self.contrast.setAccessibleName(i18n.text(language, "ui.high_contrast"))
         self.speak.setAccessibleName(i18n.text(language, "ui.read_aloud"))
+        self.theme = theme
+        self.speak.setIcon(read_aloud_icon(theme))
         self.show_volume(self.level, language)
+        self.show_reading(self.reading, language)
+
+    def show_reading(self, on: bool, language: str) -> None:
+        """While the engine reads, the speaker stays pressed in and "Reading aloud…" shows
+        beside it; a press that made no sound would otherwise look like a press missed."""
+        self.reading = on
+        self.speak.setChecked(on)
+        self.reading_text = i18n.text(language, "ui.reading_aloud")
+        self.speak.setAccessibleDescription(self.reading_text if on else "")
+        self._show_notice()
+
+    def flash(self, text: str) -> None:
+        """A message for a few seconds beside the speaker; then what it covered, if anything."""
+        self.flashed = text
+        self.flash_timer.start()
+        self._show_notice()
+
+    def _flash_over(self) -> None:
+        self.flashed = ""
+        self._show_notice()
+
+    def _show_notice(self) -> None:
+        text = self.flashed or (self.reading_text if self.reading else "")
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
