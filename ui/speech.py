@@ -58,6 +58,7 @@ class Speaker(QObject):
         self.volume: int | None = None  # the volume the engine last confirmed (0 to 100)
         self.speaking = False
         self.broken = False  # for the rest of this visit
+        self.hung = False  # broken because it stopped answering (not because there is none)
         self.why = ""  # why it is not available: for `kiosk doctor` and the log
         self._process: QProcess | None = None
         self._buffer = b""
@@ -102,7 +103,7 @@ class Speaker(QObject):
         """The wipe: stop reading; an engine that failed this visit gets another chance."""
         self.stop()
         if self.broken:
-            self.broken = False
+            self.broken = self.hung = False
             self.why = ""
 
     def close(self) -> None:
@@ -204,6 +205,7 @@ class Speaker(QObject):
 
     def _hung(self) -> None:
         what = "start" if not self._ready else "answer"
+        self.hung = True
         self._give_up(f"the speech engine did not {what} in time")
 
     def _ended(self, *_status) -> None:

@@ -120,3 +120,24 @@ def _poll(done, seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while not done() and time.monotonic() < deadline:
         time.sleep(0.05)
+
+
+def test_doctor_fails_an_engine_that_does_not_answer_and_says_what_to_do(
+        hanging_engine, monkeypatch, qapp):
+    from ui import doctor
+
+    monkeypatch.setattr(speech, "MAKE_SECONDS", 2)
+    row = doctor.check_speech(["en", "fr", "es", "ar"])
+    assert row.status == "FAIL" and "does not answer" in row.found, row
+    assert "speech-dispatcher" in row.advice
+    _poll(lambda: hanging_engine.closed == 1, 10)
+    assert hanging_engine.closed == 1  # and its speech process is gone
+
+
+def test_doctor_fails_the_real_engine_with_no_sound_card(real_engine, qapp):
+    """Once "speech OK" throughout: speech-dispatcher takes the phrase, and never says it."""
+    from ui import doctor
+
+    row = doctor.check_speech(["en", "fr", "es", "ar"])
+    assert row.status == "FAIL" and "never finished" in row.found, row
+    assert "sound card" in row.advice
