@@ -39,7 +39,6 @@ class Header(QFrame):
         row.addStretch(1)
         self.notice = label("", "caption")  # "read-aloud is not available", for a few seconds
         self.notice.setObjectName("headerNotice")
-        self.notice.hide()
         row.addWidget(self.notice, 2)
         # Two drawn icons that cannot be taken for each other (sound_icons.py); read-aloud
         # stays pressed in while it reads, and the volume shows its level as filled bars.
@@ -121,6 +120,6 @@ class Header(QFrame):
         self._show_notice()
 
     def _show_notice(self) -> None:
-        text = self.flashed or (self.reading_text if self.reading else "")
-        self.notice.setText(text)
-        self.notice.setVisible(bool(text))
+        # Always shown, empty when there is nothing to say: showing a hidden label lays the
+        # header out again (6 ms the first time, on the tap that made the GUI wait).
+        self.notice.setText(self.flashed or (self.reading_text if self.reading else ""))
