@@ -50,6 +50,7 @@ def test_with_no_speech_engine_the_button_says_so(window, qtbot):
     window.speaker = Speaker("no-such-engine")  # as on a machine with no speech engine
     _tap(qtbot, window.header.speak)
     qtbot.waitUntil(lambda: not window.speaker.available, timeout=30_000)  # its process says
+    assert window.header.notice.isVisible()
     assert window.header.notice.text() == "Read-aloud is not available on this kiosk."
     assert not window.header.speak.isChecked()
 

@@ -41,7 +41,7 @@ def test_a_hanging_engine_leaves_the_kiosk_usable_then_read_aloud_says_it_is_not
     _tap(qtbot, window.header.sizes.buttons()[2])  # meanwhile the kiosk still answers
     assert window.text_size == 200
     _wait(qtbot, lambda: window.header.notice.text() == NOT_AVAILABLE)
-    assert not window.header.speak.isChecked()
+    assert window.header.notice.isVisible() and not window.header.speak.isChecked()
     _wait(qtbot, lambda: hanging_engine.closed == 1)  # the hung process was killed
     _tap(qtbot, window.header.speak)  # for the rest of the visit: said at once, not retried
     assert window.header.notice.text() == NOT_AVAILABLE

@@ -3,7 +3,7 @@ the high-contrast switch, always in the same place."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, QTimer, Signal
+from PySide6.QtCore import QPoint, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout
 
 from kiosk import i18n
@@ -37,9 +37,12 @@ class Header(QFrame):
         self.helper_bar = QHBoxLayout()  # filled while a helper is signed in
         row.addLayout(self.helper_bar)
         row.addStretch(1)
-        self.notice = label("", "caption")  # "read-aloud is not available", for a few seconds
-        self.notice.setObjectName("headerNotice")
-        row.addWidget(self.notice, 2)
+        # "Reading aloud…", "Volume: loud", "not available": a few words under the speaker,
+        # over the page (the header has no room for them at 200 %, and would grow), which
+        # taps go through.
+        self.notice = label("", "headerNotice")
+        self.notice.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.notice.hide()
         # Two drawn icons that cannot be taken for each other (sound_icons.py); read-aloud
         # stays pressed in while it reads, and the volume shows its level as filled bars.
         self.speak = button("", "readAloud", lambda _=False: self.read_aloud.emit())
@@ -119,7 +122,47 @@ class Header(QFrame):
         self.flashed = ""
         self._show_notice()
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self.notice.parentWidget() is not self.window():
+            QTimer.singleShot(0, self._ready_notice)
+
+    def _ready_notice(self) -> None:
+        """Placed in the window and drawn once, unseen, ahead of the first tap: its first
+        showing took 8 ms of the tap (styling, fonts) that should free the GUI thread at once."""
+        window = self.window()
+        if window is self or self.notice.parentWidget() is window:
+            return
+        self.notice.setParent(window)
+        self.notice.setText(self.reading_text or "…")
+        self.notice.ensurePolished()
+        self.notice.adjustSize()
+        self.notice.grab()
+        self.notice.setText("")
+
     def _show_notice(self) -> None:
-        # Always shown, empty when there is nothing to say: showing a hidden label lays the
-        # header out again (6 ms the first time, on the tap that made the GUI wait).
-        self.notice.setText(self.flashed or (self.reading_text if self.reading else ""))
+        text = self.flashed or (self.reading_text if self.reading else "")
+        self.notice.setText(text)
+        window = self.window()
+        if not text or window is self:
+            self.notice.hide()
+            return
+        if self.notice.parentWidget() is not window:
+            self.notice.setParent(window)  # so it can be drawn below the header
+        # Under the two sound buttons, at their outer edge (the left one in right-to-left).
+        left = self.speak.mapTo(window, QPoint(0, 0)).x()
+        right = self.volume.mapTo(window, QPoint(self.volume.width(), 0)).x()
+        if left > right:
+            left, right = right, left
+        widest = max(240, window.width() // 2)
+        self.notice.setWordWrap(False)  # one line where it fits, else wrapped at `widest`
+        self.notice.ensurePolished()
+        width = min(widest, self.notice.sizeHint().width())
+        self.notice.setWordWrap(True)
+        self.notice.resize(width, self.notice.heightForWidth(width))
+        rtl = self.layoutDirection() == Qt.LayoutDirection.RightToLeft
+        x = left if rtl else right - width
+        x = max(8, min(x, window.width() - width - 8))
+        self.notice.move(x, self.mapTo(window, QPoint(0, self.height())).y() + 4)
+        self.notice.show()
+        self.notice.raise_()
