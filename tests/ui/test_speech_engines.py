@@ -141,3 +141,22 @@ def test_doctor_fails_the_real_engine_with_no_sound_card(real_engine, qapp):
     row = doctor.check_speech(["en", "fr", "es", "ar"])
     assert row.status == "FAIL" and "never finished" in row.found, row
     assert "sound card" in row.advice
+
+
+def test_a_bundle_runs_its_speech_process_through_its_own_kiosk_program(
+        window, driver, qtbot, tmp_path, monkeypatch):
+    """In the PyInstaller bundle sys.executable is `kiosk` itself (no `python -m` there): the
+    speech process is `kiosk speech-worker`. Here `kiosk` is a stand-in for the bundle's
+    program (build/kiosk_main.py runs the same ui.cli.main)."""
+    kiosk = tmp_path / "kiosk"
+    kiosk.write_text(f'#!/bin/sh\necho "$@" >> "{tmp_path}/asked"\n'
+                     f'cd "{ROOT}" && exec "{sys.executable}" -m ui.cli "$@"\n')
+    kiosk.chmod(0o755)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(kiosk))
+    window.speaker = Speaker("mock")
+    driver.start("report_problem", "en")
+    _tap(qtbot, window.header.speak)
+    _wait(qtbot, lambda: window.speaker.volume is not None)  # it answered
+    assert window.speaker.engine == "mock" and window.speaker.available
+    assert (tmp_path / "asked").read_text() == "speech-worker mock\n"
