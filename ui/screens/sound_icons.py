@@ -14,18 +14,28 @@ SIZE = 40  # px: drawn at twice that, for sharp edges on a high-density screen
 LEVELS = ("quiet", "normal", "loud")
 
 
-def _canvas() -> tuple[QPixmap, QPainter]:
+def _canvas(draw) -> QPixmap:
     pixmap = QPixmap(SIZE * 2, SIZE * 2)
     pixmap.setDevicePixelRatio(2)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    return pixmap, painter
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        draw(painter)
+    finally:
+        painter.end()  # a painter left open on a pixmap crashes the garbage collector
+    return pixmap
 
 
 def _speaker(colour: str) -> QPixmap:
-    pixmap, painter = _canvas()
-    ink = QColor(colour)
+    return _canvas(lambda painter: _draw_speaker(painter, QColor(colour)))
+
+
+def _meter(colour: str, level: str) -> QPixmap:
+    return _canvas(lambda painter: _draw_meter(painter, QColor(colour), level))
+
+
+def _draw_speaker(painter: QPainter, ink: QColor) -> None:
     body = QPainterPath()
     body.addPolygon([QPointF(4, 15), QPointF(11, 15), QPointF(20, 6), QPointF(20, 34),
                      QPointF(11, 25), QPointF(4, 25), QPointF(4, 15)])
@@ -36,13 +46,9 @@ def _speaker(colour: str) -> QPixmap:
     for radius in (7, 13):  # the sound going out
         painter.drawArc(QRectF(20 - radius, 20 - radius, 2 * radius, 2 * radius),
                         -50 * 16, 100 * 16)
-    painter.end()
-    return pixmap
 
 
-def _meter(colour: str, level: str) -> QPixmap:
-    pixmap, painter = _canvas()
-    ink = QColor(colour)
+def _draw_meter(painter: QPainter, ink: QColor, level: str) -> None:
     filled = LEVELS.index(level) + 1
     painter.setPen(QPen(ink, 2.5))
     for index, height in enumerate((12, 21, 30)):
@@ -50,8 +56,6 @@ def _meter(colour: str, level: str) -> QPixmap:
         if index < filled:
             painter.fillRect(bar, ink)
         painter.drawRect(bar)
-    painter.end()
-    return pixmap
 
 
 def read_aloud_icon(theme: str) -> QIcon:
