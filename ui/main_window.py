@@ -308,9 +308,10 @@ class MainWindow(QMainWindow):
     def set_volume_level(self, level: str) -> None:
         self.volume_level = level
         self.header.show_volume(level, self.language)
+        if self.speaker is not None and self.speaker.say(
+                self.spoken_text(), self.language, self.visit_volume()):
+            self.header.show_reading(True, self.language)
         self._header_notice(self.header.volume.accessibleName())  # "Volume: loud", in words
-        if self.speaker is not None and self.speaker.available:
-            self.speaker.say(self.spoken_text(), self.language, self.visit_volume())
 
     def spoken_text(self) -> str:
         screen = self.stack.currentWidget()

@@ -104,6 +104,7 @@ def main() -> int:
     window.end_visit()
     language_screens(window, driver)
     helper_screens(window, driver, store)
+    read_aloud_screens(window, driver)
     window.resize(1024, 768)
     window.begin("en")
     window.set_text_size(200)
@@ -202,6 +203,31 @@ def language_screens(window, driver) -> None:
         shoot(window, f"languages/{code}-3-high-contrast-200")
         window.end_visit()
         window.resize(1024, 768)
+
+
+def read_aloud_screens(window, driver) -> None:
+    """The speaker pressed in while it reads, the volume's level in words, and what a citizen
+    sees when the engine does not answer (docs/screenshots/speech/)."""
+    from ui.speech import TEST_ENGINE, Speaker
+
+    (OUT / "speech").mkdir(exist_ok=True)
+    window.speaker = Speaker(TEST_ENGINE)  # Qt's silent stand-in: the same look as a real one
+    driver.start("report_problem", "en")
+    driver.tap(window.header.speak)
+    shoot(window, "speech/en-reading")
+    window.end_visit()
+    window.begin("ar")
+    window.set_text_size(200)
+    driver.start("report_problem", "ar")
+    driver.tap(window.header.volume)
+    shoot(window, "speech/ar-200-volume")
+    window.end_visit()
+    window.speaker = Speaker("no-such-engine")  # as when it stops answering
+    driver.start("report_problem", "en")
+    driver.tap(window.header.speak)
+    wait_until(lambda: not window.speaker.available)
+    shoot(window, "speech/en-not-available")
+    window.end_visit()
 
 
 def helper_screens(window, driver, store) -> None:

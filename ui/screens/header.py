@@ -56,7 +56,7 @@ class Header(QFrame):
         self.theme = "standard"
         self.reading = False
         self.reading_text = ""
-        self.flashed = ""  # a message shown for a few seconds, over "Reading aloud…"
+        self.flashed = ""  # the words under the speaker, for a few seconds
         self.flash_timer = QTimer(self, singleShot=True, interval=FLASH_MS)
         self.flash_timer.timeout.connect(self._flash_over)
         self.caption = label("", "caption")
@@ -104,16 +104,20 @@ class Header(QFrame):
         self.show_reading(self.reading, language)
 
     def show_reading(self, on: bool, language: str) -> None:
-        """While the engine reads, the speaker stays pressed in and "Reading aloud…" shows
-        beside it; a press that made no sound would otherwise look like a press missed."""
+        """While the engine reads, the speaker stays pressed in, and "Reading aloud…" shows
+        under it for a few seconds: a press that made no sound would look like one missed."""
+        started = on and not self.reading
         self.reading = on
         self.speak.setChecked(on)
         self.reading_text = i18n.text(language, "ui.reading_aloud")
         self.speak.setAccessibleDescription(self.reading_text if on else "")
-        self._show_notice()
+        if started:
+            self.flash(self.reading_text)
+        elif not on and self.flashed == self.reading_text:
+            self.flash("")  # it has finished: no longer true
 
     def flash(self, text: str) -> None:
-        """A message for a few seconds beside the speaker; then what it covered, if anything."""
+        """A few words under the speaker, for a few seconds."""
         self.flashed = text
         self.flash_timer.start()
         self._show_notice()
@@ -141,7 +145,7 @@ class Header(QFrame):
         self.notice.setText("")
 
     def _show_notice(self) -> None:
-        text = self.flashed or (self.reading_text if self.reading else "")
+        text = self.flashed
         self.notice.setText(text)
         window = self.window()
         if not text or window is self:
