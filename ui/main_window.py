@@ -279,7 +279,7 @@ class MainWindow(QMainWindow):
             self._speaker.close()
         self._speaker = speaker
         if speaker is not None:
-            speaker.reading.connect(lambda on: self.header.show_reading(on, self.language))
+            speaker.reading.connect(self._reading)  # methods, not lambdas: no cycle to leak
             speaker.unavailable.connect(self._speech_unavailable)
 
     def read_aloud(self) -> None:
@@ -293,6 +293,9 @@ class MainWindow(QMainWindow):
             self.header.show_reading(True, self.language)  # at once, before the engine says so
         else:
             self._speech_unavailable()
+
+    def _reading(self, on: bool) -> None:
+        self.header.show_reading(on, self.language)
 
     def _speech_unavailable(self) -> None:
         self.header.show_reading(False, self.language)
