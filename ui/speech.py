@@ -175,7 +175,8 @@ class Speaker(QObject):
                 message = json.loads(line)
             except ValueError:
                 continue
-            self._heard(message)
+            if isinstance(message, dict):  # anything else a library printed is not for us
+                self._heard(message)
 
     def _heard(self, message: dict) -> None:
         if "starting" in message:
