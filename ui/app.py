@@ -121,6 +121,10 @@ def run_app(config_path: str | None, *, windowed: bool = False, language: str | 
         window.default_language = language or config.default_language
         window.attach(catalogue, store, config.idle_seconds, config.idle_warning_seconds)
         window.it_settings = it_settings(config)
+        from .speech import Speaker
+
+        window.speaker = Speaker()
+        window.speaker.prepare()  # in its own process: the first press speaks at once
         window.config = config
         if config.destinations:
             from sync.round_log import RoundLog

@@ -467,6 +467,10 @@ def build_parser(only_run: bool = False) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["speech-worker"]:  # the speech engine's own process (ui/speech.py)
+        from .speech_worker import main as speech_worker
+
+        return speech_worker(argv[1:])
     # `kiosk run` starts a kiosk at every boot: only its own parser is built then (argparse
     # takes about 10 ms over every command's options, before the attract screen paints).
     parser = build_parser(only_run=argv[:1] == ["run"])

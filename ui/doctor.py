@@ -146,28 +146,10 @@ def check_printer(config) -> Row:
 
 
 def check_speech(languages: list[str]) -> Row:
-    try:
-        from PySide6.QtTextToSpeech import QTextToSpeech
-    except ImportError as error:
-        return Row("speech", WARN, f"no text-to-speech in Qt ({error})",
-                   "install the system libraries (libspeechd2, libpulse0)")
-    from .speech import TEST_ENGINE, Speaker
+    """One short phrase said, with time limits (ui/speech_check.py)."""
+    from .speech_check import check_speech as speak_a_phrase
 
-    engines = [name for name in QTextToSpeech.availableEngines() if name != TEST_ENGINE]
-    if not engines:
-        return Row("speech", WARN, "no speech engine: read-aloud says it is not available",
-                   "install speech-dispatcher and espeak-ng (Windows: SAPI voices)")
-    speaker = Speaker()
-    if not speaker.available:
-        return Row("speech", WARN, f"the speech engine {engines[0]} does not start",
-                   "start speech-dispatcher for the kiosk's account, and check the sound card")
-    voiceless = [language for language in languages if not speaker.can_speak(language)]
-    found = f"{speaker.engine}, voices for " + ", ".join(
-        language for language in languages if language not in voiceless)
-    if voiceless:
-        return Row("speech", WARN, f"{found}; none for {', '.join(voiceless)}",
-                   "install a voice for those languages (espeak-ng has them all)")
-    return Row("speech", OK, found)
+    return speak_a_phrase(languages)
 
 
 def run_doctor(config_path: str | None, as_json: bool = False) -> int:

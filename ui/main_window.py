@@ -77,7 +77,7 @@ class MainWindow(QMainWindow):
         self.volume = 80  # read-aloud volume each visit starts with (staff may change it)
         self.it_settings: dict[str, str] = {}  # shown to staff, changed only in the config file
         self.helper = None  # HelperMode, once attached
-        self.speaker = None  # made at the first press of read-aloud
+        self._speaker = None  # made at the first press of read-aloud (or by the app, at start)
         self.listening = False  # this visit's citizen has used read-aloud
         self.volume_level = "normal"  # the citizen's choice for this visit
         self.config = None  # the kiosk's Config (receipts: layout, printer, site); app sets it
@@ -277,17 +277,39 @@ class MainWindow(QMainWindow):
         self.header.show_in(self.language, percent, self.theme)
 
     # -- read-aloud ---------------------------------------------------------------------------
+    @property
+    def speaker(self):
+        return self._speaker
+
+    @speaker.setter
+    def speaker(self, speaker) -> None:
+        """The engine answers later, from its own process: never wait for it here."""
+        if self._speaker is not None:
+            self._speaker.close()
+        self._speaker = speaker
+        if speaker is not None:
+            speaker.reading.connect(self._reading)  # methods, not lambdas: no cycle to leak
+            speaker.unavailable.connect(self._speech_unavailable)
+
     def read_aloud(self) -> None:
         """Speak what the screen shows, in the visit's language; or say why it cannot."""
         if self.speaker is None:
             from .speech import Speaker
 
             self.speaker = Speaker()
-        if not self.speaker.available:
-            self._header_notice(i18n.text(self.language, "ui.read_aloud_unavailable"))
-            return
         self.listening = True
-        self.speaker.say(self.spoken_text(), self.language, self.visit_volume())
+        if self.speaker.say(self.spoken_text(), self.language, self.visit_volume()):
+            self.header.show_reading(True, self.language)  # at once, before the engine says so
+        else:
+            self._speech_unavailable()
+
+    def _reading(self, on: bool) -> None:
+        self.header.show_reading(on, self.language)
+
+    def _speech_unavailable(self) -> None:
+        self.header.show_reading(False, self.language)
+        if self.listening:  # someone pressed the speaker this visit: tell them
+            self._header_notice(i18n.text(self.language, "ui.read_aloud_unavailable"))
 
     def visit_volume(self) -> int:
         """Staff set the normal volume; the citizen may make it quieter or louder."""
@@ -298,8 +320,10 @@ class MainWindow(QMainWindow):
     def set_volume_level(self, level: str) -> None:
         self.volume_level = level
         self.header.show_volume(level, self.language)
-        if self.speaker is not None and self.speaker.available:
-            self.speaker.say(self.spoken_text(), self.language, self.visit_volume())
+        if self.speaker is not None and self.speaker.say(
+                self.spoken_text(), self.language, self.visit_volume()):
+            self.header.show_reading(True, self.language)
+        self._header_notice(self.header.volume.accessibleName())  # "Volume: loud", in words
 
     def spoken_text(self) -> str:
         screen = self.stack.currentWidget()
@@ -319,10 +343,7 @@ class MainWindow(QMainWindow):
         return " ".join(dict.fromkeys(words))  # a label and its tile's name said once
 
     def _header_notice(self, text: str) -> None:
-        notice = self.header.notice
-        notice.setText(text)
-        notice.show()
-        QTimer.singleShot(6000, notice.hide)
+        self.header.flash(text)  # for a few seconds
 
     def set_theme(self, theme: str) -> None:
         """Standard or high contrast; the text size stays as it is."""
@@ -613,11 +634,12 @@ class MainWindow(QMainWindow):
         self.setStyleSheet(stylesheet(self.default_text_size, self.theme))
         self.keyboard.set_theme(self.theme)
         if self.speaker is not None:
-            self.speaker.stop()  # nothing of this person's page is still being read
+            self.speaker.end_visit()  # nothing of this person's page is still being read
+        self.header.show_reading(False, self.default_language)
         self.listening = False
         self.volume_level = "normal"
         self.header.show_volume("normal", self.default_language)
-        self.header.notice.hide()
+        self.header.flash("")  # nothing said to the last person stays
         self.attract.default_language = self.default_language
         self.choose_language(self.default_language)  # the next person starts in the kiosk's own
         self.show_screen(self.attract)
@@ -690,6 +712,8 @@ class MainWindow(QMainWindow):
         """Finish queued writes, then stop watching: for closing the app or a test."""
         if self.sync is not None:
             self.sync.close()
+        if self._speaker is not None:
+            self._speaker.close()  # its process: killed, never waited for long
         if self.tasks is not None:
             self.tasks.shutdown()
         if self.sync is not None:

@@ -32,7 +32,8 @@ def stylesheet(percent: int = 100, theme: str = "standard") -> str:
 QWidget {{ font-size: {px(BODY_PX)}; color: {c["text"]}; background: {c["background"]}; }}
 QLabel#heading {{ font-size: {px(34)}; font-weight: bold; }}
 QLabel#title {{ font-size: {px(48)}; font-weight: bold; }}
-QLabel#caption, QLabel#sync_status, QLabel#auditEntry, QLabel#headerNotice {{ font-size: {px(20)}; color: {c["muted_text"]}; }}
+QLabel#caption, QLabel#sync_status, QLabel#auditEntry {{ font-size: {px(20)}; color: {c["muted_text"]}; }}
+QLabel#headerNotice {{ font-size: {px(20)}; border: 2px solid {c["border"]}; padding: 6px 12px; }}
 QLabel#hint {{ color: {c["muted_text"]}; }}
 QLabel#reference {{ font-size: {px(CODE_PX)}; font-weight: bold; }}
 QLabel#error {{ color: {c["error"]}; font-weight: bold; }}
@@ -71,7 +72,7 @@ QPushButton[languageChoice="chosen"] {{ background: {c["selected_bg"]};
     color: {c["selected_text"]}; border: 4px solid {c["selected_border"]}; font-weight: bold; }}
 QPushButton#tile:checked {{ background: {c["tile_checked_bg"]};
                            border-color: {c["tile_checked_border"]}; }}
-QPushButton#textSize:checked, QPushButton#contrast:checked {{
+QPushButton#textSize:checked, QPushButton#contrast:checked, QPushButton#readAloud:checked {{
     background: {c["toggle_on_bg"]}; color: {c["toggle_on_text"]}; }}
 QLabel#tileTitle, QLabel#contactName, QLabel#resultLabel, QLabel#strong {{ font-weight: bold; }}
 QLabel#subheading {{ font-size: {px(26)}; font-weight: bold; }}

@@ -173,6 +173,9 @@ def main() -> int:
     from tests.bench.sync_bench import COUNT, bench_drain
 
     receipts = bench_receipts()
+    from tests.bench.speech_bench import bench_speaker_taps
+
+    speaker_taps = bench_speaker_taps()
     from tests.bench.bundle_bench import SIZE_LIMIT_MB, bench_bundles
 
     bundles = bench_bundles()
@@ -197,6 +200,11 @@ def main() -> int:
         label = name.removesuffix("_ms").replace("_", " ")
         results.append({"name": f"receipt PDF {label}", "value": value, "unit": "ms",
                         **({"goal": "< 100"} if "p95" in name else {})})
+    for engine, taps in speaker_taps.items():  # goal: whatever the engine does
+        results.append({"name": f"speaker tap to GUI free p95 ({engine})",
+                        "value": percentile(taps, 0.95), "unit": "ms", "goal": "< 5"})
+        results.append({"name": f"speaker tap to GUI free max ({engine})", "value": max(taps),
+                         "unit": "ms"})
     if "kiosk_mb" in bundles:
         results.append({"name": "bundle size: kiosk (dist/kiosk)", "value": bundles["kiosk_mb"],
                         "unit": "MB", "goal": f"< {SIZE_LIMIT_MB}"})

@@ -23,6 +23,11 @@ from ui.selftest import ANSWERS, FORM  # noqa: E402
 from ui.sync_runner import SyncRunner  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
+# Made-up answers for the first service of the once-only screenshots.
+ONCE_ONLY_REPORT = {"category": "pothole", "problem_detail": "pothole_road",
+                    "location": "Example Street", "urgency": "dangerous_now",
+                    "noticed_date": "2026-11-20", "problem_description": "A hole in the road.",
+                    "contact_name": "Sam Example", "contact_phone": "07700 900555"}
 
 
 def shoot(window, name: str) -> None:
@@ -106,6 +111,7 @@ def main() -> int:
     choice_and_check_screens(window, driver)
     once_only_screens(window, driver)
     helper_screens(window, driver, store)
+    read_aloud_screens(window, driver)
     window.resize(1024, 768)
     window.begin("en")
     window.set_text_size(200)
@@ -208,21 +214,42 @@ def language_screens(window, driver) -> None:
 
 def once_only_screens(window, driver) -> None:
     """A second service in one visit: "Use the details you gave before?" at 200 %, in English
-    and Arabic (the answers given to the first, left for the second)."""
+    and Arabic (the answers given to a problem report, offered to the licence form)."""
     for code in ("en", "ar"):
         window.begin(code)
         window.set_text_size(200)
-        driver.tap_named("tile", form_id="housing_assistance")
-        driver.enter(window.page.inputs["full_name"], "Sam Example")
-        driver.tap_named("primary")
-        driver.enter(window.page.inputs["date_of_birth"], "1979-09-05")
-        driver.tap_named("primary")
-        for _ in range(3):  # Back to the service list: the licence was what they wanted
-            driver.tap_named("back")
+        driver.start("report_problem", code)
+        driver.complete(ONCE_ONLY_REPORT)
+        driver.tap_named("another")  # "Use another service": the visit goes on
         driver.tap_named("tile", form_id="renew_driving_licence")
         shoot(window, f"once-only-{code}-200")
         window.end_visit()
         window.resize(1024, 768)
+
+
+def read_aloud_screens(window, driver) -> None:
+    """The speaker pressed in while it reads, the volume's level in words, and what a citizen
+    sees when the engine does not answer (docs/screenshots/speech/)."""
+    from ui.speech import TEST_ENGINE, Speaker
+
+    (OUT / "speech").mkdir(exist_ok=True)
+    window.speaker = Speaker(TEST_ENGINE)  # Qt's silent stand-in: the same look as a real one
+    driver.start("report_problem", "en")
+    driver.tap(window.header.speak)
+    shoot(window, "speech/en-reading")
+    window.end_visit()
+    window.begin("ar")
+    window.set_text_size(200)
+    driver.start("report_problem", "ar")
+    driver.tap(window.header.volume)
+    shoot(window, "speech/ar-200-volume")
+    window.end_visit()
+    window.speaker = Speaker("no-such-engine")  # as when it stops answering
+    driver.start("report_problem", "en")
+    driver.tap(window.header.speak)
+    wait_until(lambda: not window.speaker.available)
+    shoot(window, "speech/en-not-available")
+    window.end_visit()
 
 
 def helper_screens(window, driver, store) -> None:

@@ -13,6 +13,7 @@ from ui.driver import Driver
 from ui.sync_runner import SyncRunner
 
 from .helpers import shown_window
+from .speech_engines import hanging_engine, real_engine  # noqa: F401 (fixtures, for speech tests)
 
 ROOT = Path(__file__).resolve().parents[2]
 

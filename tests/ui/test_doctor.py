@@ -43,7 +43,7 @@ def test_a_broken_kiosk_says_each_problem_and_exits_1(tmp_path):
     (tmp_path / "kiosk.toml").write_text('site_id = "LIB01"\nprinter = "Front desk"\n'
                                          'idle_secnds = 60\n')
     environment = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path),
-                   "QT_QPA_PLATFORM": "offscreen"}
+                   "QT_QPA_PLATFORM": "offscreen", "KIOSK_SPEECH_ENGINE": "mock"}  # no daemon
     result = subprocess.run([sys.executable, "-m", "ui.cli", "doctor", "--config",
                              str(tmp_path / "kiosk.toml")], cwd=ROOT, env=environment,
                             capture_output=True, text=True, timeout=120)

@@ -39,7 +39,8 @@ def test_the_volume_is_the_citizens_for_one_visit(window, driver, qtbot):
     driver.start("report_problem", "en")
     _tap(qtbot, window.header.volume)  # normal -> loud: and it says the page again, louder
     assert window.volume_level == "loud"
-    assert round(window.speaker.tts.volume() * 100) == 90
+    qtbot.waitUntil(lambda: window.speaker.volume == 90)  # as the engine confirms it
+    assert window.header.notice.text() == "Volume: loud"  # said in words, not only drawn
     assert window.header.volume.accessibleName() == "Volume: loud"
     window.end_visit()
     assert window.volume_level == "normal" and window.speaker.requests == []
@@ -47,10 +48,11 @@ def test_the_volume_is_the_citizens_for_one_visit(window, driver, qtbot):
 
 def test_with_no_speech_engine_the_button_says_so(window, qtbot):
     window.speaker = Speaker("no-such-engine")  # as on a machine with no speech engine
-    assert not window.speaker.available
     _tap(qtbot, window.header.speak)
+    qtbot.waitUntil(lambda: not window.speaker.available, timeout=30_000)  # its process says
     assert window.header.notice.isVisible()
     assert window.header.notice.text() == "Read-aloud is not available on this kiosk."
+    assert not window.header.speak.isChecked()
 
 
 def test_the_speaker_is_named_in_every_language(window):
@@ -79,3 +81,31 @@ def test_someone_listening_hears_the_idle_warning(make_window, driver, qtbot):
     walk.start("report_problem", "en")  # the next person never presses the speaker
     qtbot.waitUntil(window.warning.isVisible, timeout=3000)
     assert window.speaker.requests == []
+
+
+def _ink(button) -> set[tuple[int, int]]:
+    image = button.icon().pixmap(40, 40).toImage()
+    return {(x, y) for x in range(image.width()) for y in range(image.height())
+            if image.pixelColor(x, y).alpha() > 128}
+
+
+def test_the_speaker_and_the_volume_cannot_be_taken_for_each_other(window, qtbot):
+    speaker, normal = _ink(window.header.speak), _ink(window.header.volume)
+    assert speaker and normal
+    assert len(speaker & normal) < 0.5 * len(speaker | normal)  # different shapes, not one glyph
+    _tap(qtbot, window.header.volume)
+    assert window.volume_level == "loud"
+    loud = _ink(window.header.volume)
+    _tap(qtbot, window.header.volume)
+    assert window.volume_level == "quiet"
+    assert len(loud) > len(normal) > len(_ink(window.header.volume))  # the meter fills up
+
+
+def test_the_speaker_shows_it_is_reading_until_it_has_finished(window, driver, qtbot):
+    driver.start("report_problem", "en")
+    _tap(qtbot, window.header.speak)
+    assert window.header.speak.isChecked()  # pressed in at once
+    assert window.header.notice.isVisible() and window.header.notice.text() == "Reading aloud…"
+    qtbot.waitUntil(lambda: window.speaker.speaking, timeout=30_000)
+    qtbot.waitUntil(lambda: not window.speaker.speaking, timeout=30_000)  # the page is read
+    assert not window.header.speak.isChecked() and not window.header.notice.isVisible()
