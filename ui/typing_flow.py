@@ -73,6 +73,9 @@ class TypingFlow(QObject):
         self.place = None  # where it was: (page, question, box), to find it on a redraw
         window.keyboard.next_box.connect(self.next_box)
         QApplication.instance().focusChanged.connect(self._focus_changed)
+        # A form's first page (or a resumed one) gives its box the focus before it is on
+        # screen: the box and its Next are known once the page shows.
+        window.stack.currentChanged.connect(self._shown)
 
     # -- Next -------------------------------------------------------------------------------
     def following(self, box: QWidget) -> QWidget | None:
@@ -87,6 +90,11 @@ class TypingFlow(QObject):
             after.setFocus(Qt.FocusReason.TabFocusReason)
             if isinstance(after, QLineEdit):
                 after.selectAll()  # an answer given before is typed over, as on a new box
+
+    def _shown(self, _index: int = 0) -> None:
+        focused = QApplication.focusWidget()
+        if isinstance(focused, BOXES) and alive(focused):
+            self._focus_changed(None, focused)
 
     # -- the focus comes back ---------------------------------------------------------------
     def _focus_changed(self, old, new) -> None:

@@ -1,0 +1,63 @@
+"""Where the pieces of issue 17 meet, as a citizen would find them: typing goes on after a
+question laid over the page is answered, the Next key on a page that was not yet on screen
+when its box got the focus, Start again on the details offer, the volume's words while the
+page is being read. Driven by taps on the real widgets."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from kiosk.forms.session import Session
+from kiosk.forms.snapshot import session_state
+
+from .test_journey import answer_sets
+from .test_typing_flow import focused, tap_keys
+
+
+@pytest.fixture
+def typing_window(window, qtbot):
+    window.activateWindow()  # key taps go to the focused box of the active window
+    qtbot.waitUntil(window.isActiveWindow)
+    return window
+
+
+def _tap(qtbot, widget) -> None:
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def test_a_resumed_form_on_a_date_offers_next(typing_window, store, catalogue, driver, qtbot):
+    """Continuing a saved form on its date page: the number pad has Next to the month, as it
+    has when the page is reached by Continue."""
+    window = typing_window
+    session = Session(catalogue.get("renew_driving_licence"), "en")
+    answers = answer_sets("renew_driving_licence")[0]
+    session.continue_()  # past the introduction
+    for name in ("licence_number", "full_name"):
+        session.answer(name, answers[name])
+        session.continue_()
+    assert session.page().key.name == "date_of_birth"
+    code, _ = store.save_for_later(store.new_draft_id(), session_state(session))
+    driver.tap_named("primary", language="en")
+    driver.tap_named("tile", resume=True)
+    window.resume.box.setText(code)
+    driver.tap_named("primary")
+    boxes = window.page.inputs["date_of_birth"].boxes
+    qtbot.waitUntil(lambda: focused() is boxes["day"])
+    tap_keys(qtbot, window, "7", "key_next", "3")
+    assert [box.text() for box in boxes.values()] == ["7", "3", ""]
+    assert focused() is boxes["month"]
+
+
+def test_the_focus_comes_back_after_a_setting_on_a_forms_first_page(typing_window, driver,
+                                                                     qtbot):
+    """The housing form begins with a box: high contrast tapped there, the keys still type."""
+    window = typing_window
+    driver.start("housing_assistance")
+    box = window.page.inputs["full_name"].box
+    qtbot.waitUntil(lambda: focused() is box)
+    tap_keys(qtbot, window, "a")
+    _tap(qtbot, window.header.contrast)
+    qtbot.waitUntil(lambda: focused() is box)
+    tap_keys(qtbot, window, "b")
+    assert box.text() == "ab"
