@@ -26,6 +26,41 @@ def _tap(qtbot, widget) -> None:
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 
+QUESTIONS = {
+    "Start again, then 'No, carry on'": lambda window, qtbot: (
+        _tap(qtbot, _find(window, "startAgain")),
+        _tap(qtbot, window.controls.confirm.keep)),
+    "the language menu, then Close": lambda window, qtbot: (
+        _tap(qtbot, _find(window, "formLanguage")),
+        _tap(qtbot, window.controls.menu.close_button)),
+}
+
+
+def _find(window, name: str):
+    from PySide6.QtWidgets import QPushButton
+
+    return next(b for b in window.findChildren(QPushButton)
+                if b.isVisible() and b.objectName() == name)
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_typing_goes_on_in_the_box_after_a_question_over_the_page(typing_window, driver,
+                                                                  qtbot, question):
+    """A tap on Start again or the globe, then keeping the page: the keyboard is still up,
+    so its keys must type in the box again (not into the button that opened the question)."""
+    window = typing_window
+    driver.start("housing_assistance")
+    box = window.page.inputs["full_name"].box
+    qtbot.waitUntil(lambda: focused() is box)
+    tap_keys(qtbot, window, "a")
+    QUESTIONS[question](window, qtbot)
+    assert not window.controls.confirm.isVisible() and not window.controls.menu.isVisible()
+    assert window.keyboard.isVisible()
+    qtbot.waitUntil(lambda: focused() is box)
+    tap_keys(qtbot, window, "b")
+    assert box.text() == "ab"
+
+
 def test_a_resumed_form_on_a_date_offers_next(typing_window, store, catalogue, driver, qtbot):
     """Continuing a saved form on its date page: the number pad has Next to the month, as it
     has when the page is reached by Continue."""
