@@ -96,3 +96,21 @@ def test_the_focus_comes_back_after_a_setting_on_a_forms_first_page(typing_windo
     qtbot.waitUntil(lambda: focused() is box)
     tap_keys(qtbot, window, "b")
     assert box.text() == "ab"
+
+
+def test_start_again_is_on_the_details_offer(window, driver, qtbot):
+    """'Use the details you gave before?' shows the citizen's details: Start again is there
+    too, as on every screen of a visit, and wipes them."""
+    driver.start("report_problem", "en")
+    driver.complete(answer_sets("report_problem")[0])
+    driver.tap_named("another")
+    driver.start("renew_driving_licence", "en")
+    assert window.stack.currentWidget() is window.once_only.screen
+    driver.tap_named("startAgain")
+    _tap(qtbot, window.controls.confirm.leave)
+    assert window.stack.currentWidget() is window.attract
+    assert window.once_only.profile.offer(catalogue_form(window)) == {}
+
+
+def catalogue_form(window):
+    return window.catalogue.get("renew_driving_licence")
