@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 
 from kiosk.forms.session import Session
 from kiosk.forms.snapshot import session_state
+from ui.speech import Speaker
 
 from .test_journey import answer_sets
 from .test_typing_flow import focused, tap_keys
@@ -114,3 +115,18 @@ def test_start_again_is_on_the_details_offer(window, driver, qtbot):
 
 def catalogue_form(window):
     return window.catalogue.get("renew_driving_licence")
+
+
+def test_the_volumes_words_stay_while_the_page_is_read_again(window, driver, qtbot):
+    """A tap on the volume while the page is being read: the page is read again, louder, and
+    'Volume: loud' stays under the speaker (not replaced at once by 'Reading aloud…')."""
+    window.speaker = Speaker("mock")
+    driver.start("report_problem", "en")
+    _tap(qtbot, window.header.speak)
+    qtbot.waitUntil(lambda: window.speaker.speaking, timeout=30_000)
+    states = []
+    window.speaker.reading.connect(states.append)
+    _tap(qtbot, window.header.volume)
+    qtbot.waitUntil(lambda: True in states and window.speaker.volume is not None
+                    and window.speaker.volume >= 80, timeout=10_000)
+    assert window.header.notice.text() == "Volume: loud"
