@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from .screens.common import Screen, bring_into_view, plain_words
+from .screens.overlay import Overlay
 from .style import BODY_PX, text_scale
 
 BOXES = (QLineEdit, QPlainTextEdit)
@@ -59,7 +60,8 @@ def in_dialog(widget: QWidget) -> bool:
     """Inside a dialog laid over the screen, or the helper panel, while it is open."""
     parent = widget
     while parent is not None:
-        if parent.objectName() in ("overlay", "helperPanel") and parent.isVisible():
+        if (isinstance(parent, Overlay) or parent.objectName() == "helperPanel") \
+                and parent.isVisible():
             return True
         parent = parent.parentWidget()
     return False
@@ -153,8 +155,9 @@ class TypingFlow(QObject):
         return boxes[place[2]] if place[2] < len(boxes) else None
 
     def dialog_open(self) -> bool:
-        return any(frame.isVisible() for name in ("overlay", "helperPanel")
-                   for frame in self.window.findChildren(QWidget, name))
+        # Any dialog: the idle warning is an Overlay by another name (an opaque cover).
+        return any(frame.isVisible() for frame in self.window.findChildren(Overlay)) or any(
+            frame.isVisible() for frame in self.window.findChildren(QWidget, "helperPanel"))
 
 
 # -- the question in sight ------------------------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 
 from kiosk.forms.session import Session
 from kiosk.forms.snapshot import session_state
@@ -130,3 +131,29 @@ def test_the_volumes_words_stay_while_the_page_is_read_again(window, driver, qtb
     qtbot.waitUntil(lambda: True in states and window.speaker.volume is not None
                     and window.speaker.volume >= 80, timeout=10_000)
     assert window.header.notice.text() == "Volume: loud"
+
+
+def test_the_idle_warning_keeps_the_focus_from_a_box_beneath_it(typing_window, driver, qtbot):
+    """Typing in the address when the idle warning covers the page: the focus stays on 'I need
+    more time' (the warning is an opaque cover, named apart from the other dialogs, and was
+    taken for a header setting, so the box beneath took the focus back: Enter continued the
+    hidden page). After more time, the keys type in the box again."""
+    window = typing_window
+    driver.start("renew_driving_licence")
+    answers, session = answer_sets("renew_driving_licence")[0], window.page.session
+    while session.page().key.name != "address":
+        driver.fill_page(answers)
+        driver.tap_named("primary")
+    box = window.page.inputs["address_line_1"].box
+    qtbot.waitUntil(lambda: focused() is box)
+    tap_keys(qtbot, window, "a")
+    window.idle._start_warning()  # the quiet spell, without waiting 90 s
+    press = QTest.keyClick
+    press(window.windowHandle(), Qt.Key.Key_Tab)
+    assert focused() is window.warning.button
+    press(window.windowHandle(), Qt.Key.Key_Return)  # "I need more time"
+    assert not window.warning.isVisible()
+    assert session.page().key.name == "address"
+    qtbot.waitUntil(lambda: focused() is box)
+    tap_keys(qtbot, window, "b")
+    assert box.text() == "ab"
