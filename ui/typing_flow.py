@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from .screens.common import Screen, bring_into_view, plain_words
+from .screens.overlay import Overlay
 from .style import BODY_PX, text_scale
 
 BOXES = (QLineEdit, QPlainTextEdit)
@@ -59,7 +60,8 @@ def in_dialog(widget: QWidget) -> bool:
     """Inside a dialog laid over the screen, or the helper panel, while it is open."""
     parent = widget
     while parent is not None:
-        if parent.objectName() in ("overlay", "helperPanel") and parent.isVisible():
+        if (isinstance(parent, Overlay) or parent.objectName() == "helperPanel") \
+                and parent.isVisible():
             return True
         parent = parent.parentWidget()
     return False
@@ -73,6 +75,9 @@ class TypingFlow(QObject):
         self.place = None  # where it was: (page, question, box), to find it on a redraw
         window.keyboard.next_box.connect(self.next_box)
         QApplication.instance().focusChanged.connect(self._focus_changed)
+        # A form's first page (or a resumed one) gives its box the focus before it is on
+        # screen: the box and its Next are known once the page shows.
+        window.stack.currentChanged.connect(self._shown)
 
     # -- Next -------------------------------------------------------------------------------
     def following(self, box: QWidget) -> QWidget | None:
@@ -87,6 +92,11 @@ class TypingFlow(QObject):
             after.setFocus(Qt.FocusReason.TabFocusReason)
             if isinstance(after, QLineEdit):
                 after.selectAll()  # an answer given before is typed over, as on a new box
+
+    def _shown(self, _index: int = 0) -> None:
+        focused = QApplication.focusWidget()
+        if isinstance(focused, BOXES) and alive(focused):
+            self._focus_changed(None, focused)
 
     # -- the focus comes back ---------------------------------------------------------------
     def _focus_changed(self, old, new) -> None:
@@ -145,8 +155,9 @@ class TypingFlow(QObject):
         return boxes[place[2]] if place[2] < len(boxes) else None
 
     def dialog_open(self) -> bool:
-        return any(frame.isVisible() for name in ("overlay", "helperPanel")
-                   for frame in self.window.findChildren(QWidget, name))
+        # Any dialog: the idle warning is an Overlay by another name (an opaque cover).
+        return any(frame.isVisible() for frame in self.window.findChildren(Overlay)) or any(
+            frame.isVisible() for frame in self.window.findChildren(QWidget, "helperPanel"))
 
 
 # -- the question in sight ------------------------------------------------------------------

@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject
 
 from .screens.confirm import Confirm
 from .screens.language_menu import LanguageMenu, offered
+from .typing_flow import alive
 
 
 class VisitControls(QObject):
@@ -44,7 +45,9 @@ class VisitControls(QObject):
         session = self.window.open_session()
         if session is None:
             return
+        box = self._typing_box()
         self.menu.show_for(offered(session.form), session.language)
+        self.menu.return_focus_to(box)
         self._speak(self.menu.spoken_text())
 
     def change_language(self, language: str) -> None:
@@ -91,7 +94,9 @@ class VisitControls(QObject):
     def _ask(self, kind: str, then: Callable[[], None]) -> None:
         self._pending = then
         self.menu.hide()
+        box = self._typing_box()
         self.confirm.ask(kind, self.window.language)
+        self.confirm.return_focus_to(box)
         self._speak(self.confirm.spoken_text())
 
     def _confirmed(self, _kind: str) -> None:
@@ -101,6 +106,16 @@ class VisitControls(QObject):
 
     def _kept(self, _kind: str) -> None:
         self._pending = None
+
+    def _typing_box(self):
+        """The box the citizen was typing in, its keyboard still up: the tap on Start again,
+        the globe or Back took the focus from it, and it gets it back when the page is kept."""
+        window = self.window
+        box = window.typing.box
+        if (window.keyboard.isVisible() and alive(box)
+                and window.stack.currentWidget().isAncestorOf(box)):
+            return box
+        return None
 
     def _speak(self, text: str) -> None:
         """A question laid over the page covers the speaker button: someone who has been

@@ -11,6 +11,7 @@ from kiosk import i18n
 
 from .button_row import ButtonRow
 from .common import Screen, button, label, scrolling_above
+from .top_line import StartAgainButton, add_top_line
 
 
 class DetailsOfferScreen(Screen):
@@ -32,6 +33,9 @@ class DetailsOfferScreen(Screen):
         content = QWidget()
         layout = QVBoxLayout(content)
         layout.setSpacing(14)
+        # It shows the citizen's details: Start again is here too, as on every screen of a
+        # visit (before the choices, for Tab's order).
+        add_top_line(layout, StartAgainButton(language))
         layout.addWidget(label(i18n.text(language, "once_only.title"), "heading"))
         for question, answer in self.rows:  # first: at 200 % the hint can wait below
             texts = QVBoxLayout()

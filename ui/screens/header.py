@@ -111,7 +111,9 @@ class Header(QFrame):
         self.speak.setChecked(on)
         self.reading_text = i18n.text(language, "ui.reading_aloud")
         self.speak.setAccessibleDescription(self.reading_text if on else "")
-        if started:
+        if started and self.flashed in ("", self.reading_text):
+            # Words the citizen's own tap just brought ("Volume: loud") stay: the engine
+            # restarting the page at the new volume would replace them within milliseconds.
             self.flash(self.reading_text)
         elif not on and self.flashed == self.reading_text:
             self.flash("")  # it has finished: no longer true

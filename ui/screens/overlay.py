@@ -54,6 +54,12 @@ class Overlay(QFrame):
         self.show()
         self._fit()
 
+    def return_focus_to(self, widget: QWidget | None) -> None:
+        """Where the focus goes when this closes, instead of the control that opened it (a
+        button tapped while typing: the keys must type in the box again)."""
+        if widget is not None:
+            self._return_to = widget
+
     def hideEvent(self, event) -> None:
         super().hideEvent(event)
         back, self._return_to = self._return_to, None
