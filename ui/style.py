@@ -9,6 +9,7 @@ __all__ = ["TEXT_SIZES", "THEME_NAMES", "keyboard_stylesheet", "stylesheet", "te
 
 TEXT_SIZES = (100, 150, 200)
 BODY_PX = 22  # at 100 %
+SCROLL_BAR_PX = 24  # wide enough to see there is more below, and to drag with a finger
 CODE_PX = 44  # a reference number or code (ui/screens/code_label.py shrinks it to fit)
 _scale = 1.0
 
@@ -79,6 +80,12 @@ QProgressBar#resultBar::chunk {{ background: {c["bar_fill"]}; }}
 QLineEdit, QPlainTextEdit {{ min-height: 56px; border: 2px solid {c["input_border"]}; padding: 4px 10px; }}
 QLineEdit:focus, QPlainTextEdit:focus {{ border: 4px solid {c["focus"]}; }}
 QWidget#signaturePad {{ border: 2px solid {c["input_border"]}; }}
+QScrollBar:vertical {{ width: {SCROLL_BAR_PX}px; margin: 0px; background: {c["button_bg"]};
+    border-left: 2px solid {c["divider"]}; }}
+QScrollBar::handle:vertical {{ min-height: 64px; margin: 3px; border-radius: 8px;
+    background: {c["slider_handle"]}; }}
+QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0px; }}
+QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical {{ background: none; }}
 """
 
 

@@ -42,8 +42,14 @@ class DoneScreen(Screen):
 
     def _show_with_finish(self, content: QWidget, language: str) -> None:
         """The words scroll (a QR code on screen needs the room); Finish stays in sight."""
+        self._finished = False
         self.set_body(scrolling_above(
-            content, button(i18n.text(language, "ui.finish"), "primary", self.closed.emit)))
+            content, button(i18n.text(language, "ui.finish"), "primary", self._finish)))
+
+    def _finish(self) -> None:
+        if not self._finished:  # once: a second press must not wipe the next visit
+            self._finished = True
+            self.closed.emit()
 
     def _receipt_area(self, layout: QVBoxLayout, language: str, slip: bool = False) -> None:
         # A slip is not a receipt: a citizen who saved for later has not sent anything.
