@@ -78,6 +78,8 @@ class ServicesScreen(Screen):
         # before what they may come to read (the sort keeps the catalogue's order in each).
         services = sorted(services, key=lambda service: isinstance(service, Information))
         self.tiles = [self._tile(service, language) for service in services]
+        for tile in self.tiles:  # in the page from the start, never a window of its own
+            tile.setParent(content)
         self.grid = QGridLayout()
         self.grid.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self.grid)
@@ -130,9 +132,12 @@ class ServicesScreen(Screen):
         self._filter()
 
     def _filter(self) -> None:
-        for tile in self.tiles:
-            tile.setVisible(self.topic == ALL or self.topic in (tile.property("topics") or []))
         self._place()
+        for tile in self.tiles:
+            tile.setVisible(self._offered(tile))
+
+    def _offered(self, tile: Tile) -> bool:
+        return self.topic == ALL or self.topic in (tile.property("topics") or [])
 
     def _place(self) -> None:
         """The shown tiles in reading order, one or two to a row as the width allows (no gap
@@ -142,7 +147,7 @@ class ServicesScreen(Screen):
         self.columns = 2 if self.width() >= 2 * TILE_MIN_WIDTH * text_scale() else 1
         for tile in self.tiles:
             self.grid.removeWidget(tile)
-        shown = [tile for tile in self.tiles if not tile.isHidden()]
+        shown = [tile for tile in self.tiles if self._offered(tile)]
         for index, tile in enumerate(shown):
             self.grid.addWidget(tile, index // self.columns, index % self.columns)
         for column in range(2):
