@@ -363,8 +363,8 @@ class MainWindow(QMainWindow):
         from kiosk.forms.snapshot import session_state
 
         session = self.page.session
-        if session is None or self.draft_id is None or self.page.busy_message:
-            return  # (already saving: a second press saves nothing twice)
+        if session is None or self.draft_id is None:
+            return
         self.page.set_busy(i18n.text(self.language, "ui.saving"))
 
         draft_id, self.draft_id = self.draft_id, None  # kept on purpose: not for the wipe

@@ -114,3 +114,4 @@ def test_scroll_bars_are_a_finger_wide_and_services_come_two_to_a_row(window, dr
     licence = shown_button(window, "tile", form_id="renew_driving_licence")
     top = licence.mapTo(area.viewport(), QPoint(0, 0)).y()
     assert top + 44 <= area.viewport().height()  # in sight without a swipe, at 1024 x 768
+
