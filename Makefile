@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PACKAGE_STAMP := $(VENV)/.installed-package
 
-.PHONY: run test bench lint screenshots i18n system-deps package clean
+.PHONY: run test bench lint screenshots i18n run-deps system-deps package clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,11 @@ $(PACKAGE_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,package]'
 	@touch $(PACKAGE_STAMP)
 
+# What running the kiosk needs (Qt's libraries, fonts, speech); system-deps adds the tools
+# the tests use (receipts, deployment recipes, the real-input tests' X server and taps).
+run-deps:
+	@sh build/install-system-deps.sh --run
+
 system-deps:
 	@sh build/install-system-deps.sh
 
@@ -28,13 +33,13 @@ package: $(PACKAGE_STAMP)
 	$(BIN)/pyinstaller --noconfirm --log-level WARN --workpath build/work --distpath dist build/kiosk.spec
 	sh build/check-bundle.sh dist/kiosk
 
-run: $(STAMP) system-deps
+run: $(STAMP) run-deps
 	$(BIN)/kiosk run --windowed
 
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest
 
-bench: $(PACKAGE_STAMP)
+bench: $(PACKAGE_STAMP) system-deps
 	$(BIN)/python tests/bench/run.py
 
 screenshots: $(STAMP) system-deps

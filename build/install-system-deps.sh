@@ -1,15 +1,22 @@
 #!/bin/sh
-# The system libraries Qt needs on Debian/Ubuntu, fonts for every language the kiosk speaks,
-# the speech engine for read-aloud, the tools the receipt tests use (zbar, poppler), and what
-# the deployment recipes' tests use (shellcheck, and cage with XWayland for the kiosk's
-# session: systemd-analyze checks its unit against the real program); with --package, the
-# tools `make package` uses too. Installs the missing ones when run as
-# root with apt-get; otherwise prints the exact command to run.
-PACKAGES="libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libglib2.0-0 \
+# The system packages the kiosk needs on Debian/Ubuntu, in three sets:
+#   --run      what running the kiosk needs (`make run`): the libraries Qt needs, fonts for
+#              every language the kiosk speaks, the speech engine for read-aloud;
+#   (default)  that and what the tests use (`make test`, `make system-deps`): zbar and poppler
+#              for the receipts, shellcheck and cage with XWayland for the deployment recipes
+#              (systemd-analyze checks the kiosk's unit against the real program), Xvfb and
+#              xdotool for the real-input tests (a real X server, real taps and drags);
+#   --package  that and the tools `make package` uses.
+# Installs the missing ones when run as root with apt-get; otherwise prints the exact command.
+RUN_PACKAGES="libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libglib2.0-0 \
 libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 \
 libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-dejavu-core fonts-noto-core \
-zbar-tools poppler-utils libpulse0 speech-dispatcher speech-dispatcher-espeak-ng espeak-ng \
-shellcheck cage xwayland"
+libpulse0 speech-dispatcher speech-dispatcher-espeak-ng espeak-ng"
+TEST_PACKAGES="zbar-tools poppler-utils shellcheck cage xwayland xvfb xdotool"
+case "${1:-}" in
+    --run) PACKAGES="$RUN_PACKAGES" ;;
+    *) PACKAGES="$RUN_PACKAGES $TEST_PACKAGES" ;;
+esac
 # `make package` also needs binutils (PyInstaller reads the libraries), ICU's own tools with
 # a C compiler to build the bundle's smaller ICU data library (build/icu_trim.py), and the
 # Wayland client libraries the bundle's Wayland plugin takes from the system (so that the
@@ -32,11 +39,11 @@ done
 [ -z "$missing" ] && exit 0
 
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "Installing the system libraries Qt needs:$missing"
+    echo "Installing the system packages the kiosk needs:$missing"
     # shellcheck disable=SC2086 # one word per package
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
 else
-    echo "Qt needs these system libraries. Install them with:"
+    echo "The kiosk needs these system packages. Install them with:"
     echo "  sudo apt-get install -y$missing"
     exit 1
 fi

@@ -146,6 +146,15 @@ class MainWindow(QMainWindow):
 
         self.once_only = OnceOnly(self)  # details given earlier in the visit, offered again
         self.warning = IdleWarning(self.central)
+        from .drag_scroll import DragScroll
+        from .tap_guard import TapGuard
+
+        # Before the idle watcher, which is then asked first: an ignored tap is still someone.
+        self.tap_guard = TapGuard(self)
+        for index in range(self.stack.count()):
+            if isinstance(self.stack.widget(index), Screen):
+                self.stack.widget(index).changed.connect(self.tap_guard.changed)
+        self.drag_scroll = DragScroll(self)
         self.idle = IdleWatcher(self, idle_seconds, idle_warning_seconds)
         self.keys = KeyAccess(self)
         from .visit_controls import VisitControls
@@ -249,6 +258,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(screen)
         self.header.show_in(self.language, self.text_size, self.theme)
         if self.ready:
+            self.tap_guard.changed()
             self.keys.place_focus(screen)
 
     def set_language(self, language: str) -> None:
@@ -470,6 +480,8 @@ class MainWindow(QMainWindow):
         from kiosk.forms.session import IncompleteError
 
         session = self.page.session
+        if session is None or self.page.busy_message:
+            return  # already sending: however often Send is pressed, it sends once
         try:
             submission = session.submission()
         except IncompleteError as incomplete:
@@ -674,6 +686,8 @@ class MainWindow(QMainWindow):
         the visit's Continue underneath; in a many-line box on a page, Continue."""
         if isinstance(QApplication.focusWidget(), QLineEdit):
             return
+        if self.tap_guard.recent():
+            return  # its Return already moved the page on: this Done is not for the new one
         panel = self.helper.panel if self.helper is not None else None
         if panel is not None and panel.isVisible():
             return  # the box already had its Return key: that is its action
@@ -686,12 +700,21 @@ class MainWindow(QMainWindow):
         if isinstance(new, QLineEdit | QPlainTextEdit) and self.isAncestorOf(new):
             self.keyboard.set_mode(new.property("keyboard") or "text")
             self.keyboard.show()
-        if new is not None and self.isAncestorOf(new):
+        if new is not None and self.isAncestorOf(new) and not self._pressed_button(new):
             # Once the layout has made room for the keyboard, the focused control is scrolled
             # into view (at 200 % on a small screen the page's view can be short).
             from .typing_flow import keep_in_sight
 
             QTimer.singleShot(0, lambda: keep_in_sight(new))
+
+    @staticmethod
+    def _pressed_button(widget) -> bool:
+        """A button that took the focus from a finger on it: moving it now would take it from
+        under the finger, and the tap (on a tile half in view, say) would press nothing."""
+        from PySide6.QtCore import Qt
+
+        return (isinstance(widget, QPushButton)
+                and QApplication.mouseButtons() != Qt.MouseButton.NoButton)
 
     # -- staying in kiosk mode ----------------------------------------------------------------
     def closeEvent(self, event) -> None:
@@ -722,3 +745,5 @@ class MainWindow(QMainWindow):
         if self.ready:
             self.idle.close()
             self.keys.close()
+            self.tap_guard.close()
+            self.drag_scroll.close()

@@ -9,6 +9,10 @@ __all__ = ["TEXT_SIZES", "THEME_NAMES", "keyboard_stylesheet", "stylesheet", "te
 
 TEXT_SIZES = (100, 150, 200)
 BODY_PX = 22  # at 100 %
+# Wide enough to see there is more below, and to drag with a finger. Its handle has no
+# minimum length of its own: that would be the page's smallest height too (at 200 % with the
+# keyboard up, a page has little room).
+SCROLL_BAR_PX = 24
 CODE_PX = 44  # a reference number or code (ui/screens/code_label.py shrinks it to fit)
 _scale = 1.0
 
@@ -87,6 +91,12 @@ QLineEdit:focus, QPlainTextEdit:focus {{ border: 4px solid {c["focus"]}; }}
 QLineEdit[invalid="true"] {{ border: 4px solid {c["error"]}; }}
 QLineEdit[invalid="true"]:focus {{ border: 6px solid {c["error"]}; }}
 QWidget#signaturePad {{ border: 2px solid {c["input_border"]}; }}
+QScrollBar:vertical {{ width: {SCROLL_BAR_PX}px; margin: 0px; background: {c["button_bg"]};
+    border-left: 2px solid {c["divider"]}; }}
+QScrollBar::handle:vertical {{ min-height: 0px; margin: 0px; border-radius: 8px;
+    background: {c["slider_handle"]}; }}
+QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0px; }}
+QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical {{ background: none; }}
 """
 
 

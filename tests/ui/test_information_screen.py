@@ -99,7 +99,7 @@ def test_a_topic_shows_only_its_services_and_the_choice_goes_at_the_wipe(window,
     driver.tap_named("topic", topic="health")
     assert shown_tiles(window) == ["health_services"]
     driver.tap_named("topic", topic="council")
-    assert shown_tiles(window) == ["local_council", "market_square_consultation"]
+    assert shown_tiles(window) == ["market_square_consultation", "local_council"]  # forms first
     driver.tap_named("topic", topic="money")
     assert shown_tiles(window) == ["market_trader_tax"]
     driver.tap_named("topic", topic="")  # All services

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSize
+from PySide6.QtCore import QObject, QSize, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
     QHBoxLayout,
@@ -29,6 +29,8 @@ class Screen(QWidget):
     """A screen whose whole content is rebuilt for each page, and can be wiped at once.
 
     The window calls enter() when it shows the screen and leave() when it moves on."""
+
+    changed = Signal()  # a new body is up (a new page): the window's tap guard starts anew
 
     def __init__(self):
         super().__init__()
@@ -57,6 +59,7 @@ class Screen(QWidget):
         if body is not None:
             self.outer.addWidget(body)
             body.show()
+        self.changed.emit()
 
 
 def label(text: str, name: str = "") -> QLabel:

@@ -46,15 +46,24 @@ class DoneScreen(Screen):
 
     def _show_with_finish(self, content: QWidget, language: str) -> None:
         """The words scroll (a QR code on screen needs the room); Finish stays in sight."""
+        self._finished = False
         self.another_button = button(i18n.text(language, "once_only.another_service"),
-                                     "another", self.another.emit)
+                                     "another", lambda: self._leave(self.another))
         self.set_body(scrolling_above(
             content, self.another_button,
-            button(i18n.text(language, "ui.finish"), "primary", self.closed.emit)))
+            button(i18n.text(language, "ui.finish"), "primary", self._finish)))
 
     def only_finish(self) -> None:
         """No other service from here: Finish, which ends the visit, is the only way on."""
         self.another_button.hide()
+
+    def _finish(self) -> None:
+        self._leave(self.closed)
+
+    def _leave(self, way) -> None:
+        if not self._finished:  # once: a second press must not wipe or leave the next screen
+            self._finished = True
+            way.emit()
 
     def _receipt_area(self, layout: QVBoxLayout, language: str, slip: bool = False) -> None:
         # A slip is not a receipt: a citizen who saved for later has not sent anything.

@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
 from kiosk import i18n
 from kiosk.information import Information
 from kiosk.paths import assets_dir
 
+from ..style import text_scale
 from .button_row import ButtonRow
 from .common import OneOf, Screen, Tile, button, label, scrolling
 from .language_menu import language_button
@@ -21,6 +22,9 @@ if TYPE_CHECKING:
     from kiosk.forms.catalogue import Catalogue
 
 ALL = ""  # the topic button that shows every service
+# Tiles go two to a row when each still gets this much width (at the text size chosen): on a
+# 1024 px screen at 100 % six services show above the fold instead of four.
+TILE_MIN_WIDTH = 460
 
 
 def _icon(name: str | None):
@@ -41,6 +45,8 @@ class ServicesScreen(Screen):
         self.language = languages[0]
         self.topic = ALL  # the citizen's choice, kept while they come and go in this visit
         self.tiles: list[Tile] = []
+        self.grid: QGridLayout | None = None
+        self.columns = 1
 
     def enter(self) -> None:
         self.show_in(self.language)
@@ -76,11 +82,15 @@ class ServicesScreen(Screen):
             layout.addWidget(self._topic_row(topics, language))
         if not services:
             layout.addWidget(label(i18n.text(language, "ui.no_forms")))
-        self.tiles = []
-        for service in services:
-            tile = self._tile(service, language)
-            self.tiles.append(tile)
-            layout.addWidget(tile)
+        # Forms first, then information pages: what a citizen comes to do is in sight
+        # before what they may come to read (the sort keeps the catalogue's order in each).
+        services = sorted(services, key=lambda service: isinstance(service, Information))
+        self.tiles = [self._tile(service, language) for service in services]
+        for tile in self.tiles:  # in the page from the start, never a window of its own
+            tile.setParent(content)
+        self.grid = QGridLayout()
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self.grid)
         resume = Tile(i18n.text(language, "ui.continue_saved"),
                       i18n.text(language, "ui.continue_saved_line"))
         resume.setProperty("resume", True)
@@ -130,8 +140,32 @@ class ServicesScreen(Screen):
         self._filter()
 
     def _filter(self) -> None:
+        self._place()
         for tile in self.tiles:
-            tile.setVisible(self.topic == ALL or self.topic in (tile.property("topics") or []))
+            tile.setVisible(self._offered(tile))
+
+    def _offered(self, tile: Tile) -> bool:
+        return self.topic == ALL or self.topic in (tile.property("topics") or [])
+
+    def _place(self) -> None:
+        """The shown tiles in reading order, one or two to a row as the width allows (no gap
+        where a topic hides a tile)."""
+        if self.grid is None:
+            return
+        self.columns = 2 if self.width() >= 2 * TILE_MIN_WIDTH * text_scale() else 1
+        for tile in self.tiles:
+            self.grid.removeWidget(tile)
+        shown = [tile for tile in self.tiles if self._offered(tile)]
+        for index, tile in enumerate(shown):
+            self.grid.addWidget(tile, index // self.columns, index % self.columns)
+        for column in range(2):
+            self.grid.setColumnStretch(column, 1 if column < self.columns else 0)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        wanted = 2 if self.width() >= 2 * TILE_MIN_WIDTH * text_scale() else 1
+        if self.grid is not None and wanted != self.columns:
+            self._place()
 
 
 def _offered(service, language: str) -> str:
