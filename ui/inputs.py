@@ -51,6 +51,7 @@ class LineInput(QuestionInput):
         self.box.setAccessibleName(question.label)
         # Which on-screen keyboard the window docks under this box.
         self.box.setProperty("keyboard", _KEYBOARDS.get(question.type, "text"))
+        self.box.setProperty("capitals", question.capitals)  # where the keyboard shifts itself
         if question.type in _NUMERIC:
             self.box.setInputMethodHints(Qt.InputMethodHint.ImhFormattedNumbersOnly)
         text = entry_text(question.entry, language)

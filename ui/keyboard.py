@@ -3,8 +3,9 @@ Virtual Keyboard): a layout per language and a number pad for numeric questions.
 
 Keys never take the focus. Each sends a real key press and release to the focused text box,
 so the box's own validator, input mask, cursor and undo behave as with a hardware keyboard.
-Shift lasts for one letter (for a code it stays on: codes are capitals); there is no long
-press, no double tap and nothing on hover. Next moves to the page's next box; it shows only
+Shift lasts for one letter (for a code it stays on: codes are capitals), and comes on by
+itself at the start of a box, a sentence, or each word of a name or an address; there is no
+long press, no double tap and nothing on hover. Next moves to the page's next box; it shows only
 where there is one.
 
 On a short screen the keys are lower (never under 48 px), so the question and its box keep
@@ -152,6 +153,26 @@ class OnScreenKeyboard(QWidget):
         else:  # the same kind of box again: start from its first layer, no Shift left on
             self._shift = self._lock
             self.show_layer(layers_for(self.layout_def, mode)[0])
+        self._auto_shift()
+
+    def _auto_shift(self) -> None:
+        """As a phone's keyboard does: Shift on by itself for one letter at the start of a box
+        (or a sentence), and of each word in a name or an address (the box's "capitals")."""
+        box = QApplication.focusWidget()
+        style = box.property("capitals") if isinstance(box, _TEXT_BOXES) else None
+        if self._shift or self.mode != "text" or style not in ("words", "sentences"):
+            return
+        if isinstance(box, QLineEdit):
+            before = box.text()[:box.cursorPosition()]
+        elif isinstance(box, QPlainTextEdit):
+            cursor = box.textCursor()
+            before = cursor.block().text()[:cursor.positionInBlock()]
+        else:
+            return
+        if (not before.strip() or (style == "words" and before[-1] in " -")
+                or (before.endswith(" ") and before.rstrip()[-1:] in (".", "!", "?"))):
+            self._shift = True
+            self._relabel()
 
     def show_next(self, shown: bool) -> None:
         """Next is there only when a box follows the focused one on its page."""
@@ -340,9 +361,11 @@ class OnScreenKeyboard(QWidget):
             if self._shift and not self._lock:
                 self._shift = False
                 self._relabel()
+            self._auto_shift()
         elif key.kind == "backspace":
             self._send(Qt.Key.Key_Backspace, "")
             self.key_pressed.emit("backspace")
+            self._auto_shift()
         elif key.kind == "enter":
             if isinstance(QApplication.focusWidget(), _SINGLE_LINE):
                 self._send(Qt.Key.Key_Return, "\r")

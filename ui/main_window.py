@@ -281,6 +281,7 @@ class MainWindow(QMainWindow):
         self.setStyleSheet(stylesheet(percent, self.theme))
         current = self.stack.currentWidget()
         if self.ready and current is self.page and self.page.session is not None:
+            self.controls.keep_entries()  # what was typed stays in its box
             self.page.render(self.page.session.page())  # sizes set in code follow too
         elif isinstance(current, Screen) and (not self.ready or current is not self.done):
             current.enter()

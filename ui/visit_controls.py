@@ -55,7 +55,7 @@ class VisitControls(QObject):
         session = window.open_session()
         if session is None:
             return
-        self._keep_entries()
+        self.keep_entries()
         if not session.set_language(language):
             return
         window.choose_language(session.language)  # direction, keyboard; the visit's language
@@ -63,7 +63,7 @@ class VisitControls(QObject):
         if window.listening:  # someone listening hears the page again, in its new language
             window.read_aloud()
 
-    def _keep_entries(self) -> None:
+    def keep_entries(self) -> None:
         """What is typed or chosen on the page but not yet continued goes to the session, as
         Continue would pass it on, without checking it."""
         page = self.window.page
@@ -80,7 +80,7 @@ class VisitControls(QObject):
         delete anything the citizen gave."""
         session = self.window.page.session
         if session is not None:
-            self._keep_entries()
+            self.keep_entries()
         if session is None or not session.has_answers():
             self.window.back_to_services()
             return

@@ -61,3 +61,17 @@ def characters_left(length: int, limit: int | None) -> int | None:
     if limit is None or length < COUNT_FROM * limit:
         return None
     return max(0, limit - length)
+
+
+# Names and address lines have a capital at each word; other text at each sentence. A phone's
+# keyboard does the same: it saves a Shift for most words a citizen types.
+WORD_CAPITALS = frozenset({"full_name", "given_name", "family_name", "address_line_1",
+                           "address_line_2", "town"})
+
+
+def capitals(kind: str, profile: str | None, normalise_steps: Iterable[str]) -> str:
+    """Where the on-screen keyboard starts a capital for itself: "words", "sentences", or
+    "none" (not free text, or the answer is tidied to one case anyway)."""
+    if kind != "text" or set(normalise_steps) & {"upper", "lower", "no_spaces"}:
+        return "none"
+    return "words" if profile in WORD_CAPITALS else "sentences"

@@ -17,6 +17,7 @@ from .. import i18n
 from .answers import DATE_PARTS, TIME_PARTS, AnswerError, check_id_number, parse_answer
 from .display import fill_template, show_answer
 from .form import Field, Form
+from .limits import capitals
 from .messages import answer_message, default_constraint_message, required_message
 from .pages import (
     CHECK,
@@ -808,6 +809,7 @@ class Session:
             read_only=not field.takes_input and field.type != "note",
             appearance=field.spec.appearance or "",
             max_length=field.max_length if field.takes_input else None,
+            capitals=capitals(field.type, field.spec.profile, field.normalise),
             choices=choices,
             value=stored,
             entry=self._raw.get(item_key, self._offered.get(field.name, stored)

@@ -122,3 +122,14 @@ def test_a_saved_answer_comes_back_tidied_and_bounded(tmp_path):
                                               (200, 0)])
 def test_the_count_of_characters_left_shows_from_80_percent(length, left):
     assert characters_left(length, 200) == left
+
+
+def test_where_the_keyboard_starts_a_capital():
+    from kiosk.forms.limits import capitals
+
+    assert capitals("text", "full_name", ()) == "words"
+    assert capitals("text", "town", ()) == "words"
+    assert capitals("text", None, ()) == "sentences"
+    assert capitals("text", "postcode", ("upper", "collapse_spaces")) == "none"
+    assert capitals("email", "email", ()) == "none"
+    assert capitals("id_number", None, ()) == "none"

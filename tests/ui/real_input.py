@@ -228,10 +228,12 @@ class Hand:
                     kind="button", name="key_letters")
                 self.finger.tap(other[0])
                 key = self.kiosk.wait_for(lambda c=char: self.key(c), f"the key {char!r}")
-            if char != char.lower() and key.get("text") != char:
+            if char.lower() != char.upper() and key.get("text") != char:
+                # A capital wanted, or a small letter where the keyboard has put Shift on
+                # by itself (the start of a name's word): Shift turns it the right way.
                 self.tap(name="key_shift")
                 key = self.kiosk.wait_for(lambda c=char: (k := self.key(c)) and
-                                          k.get("text") == c and k, "the keys in capitals")
+                                          k.get("text") == c and k, f"the key {char!r}")
             if double and text[at:at + 2] == char * 2 and char == char.lower():
                 self.finger.double_tap(key, double)
                 self.finger.extra -= 1  # two letters: both taps are needed

@@ -60,7 +60,7 @@ def test_typing_goes_on_in_the_box_after_a_question_over_the_page(typing_window,
     assert window.keyboard.isVisible()
     qtbot.waitUntil(lambda: focused() is box)
     tap_keys(qtbot, window, "b")
-    assert box.text() == "ab"
+    assert box.text() == "Ab"
 
 
 def test_a_resumed_form_on_a_date_offers_next(typing_window, store, catalogue, driver, qtbot):
@@ -97,7 +97,7 @@ def test_the_focus_comes_back_after_a_setting_on_a_forms_first_page(typing_windo
     _tap(qtbot, window.header.contrast)
     qtbot.waitUntil(lambda: focused() is box)
     tap_keys(qtbot, window, "b")
-    assert box.text() == "ab"
+    assert box.text() == "Ab"
 
 
 def test_start_again_is_on_the_details_offer(window, driver, qtbot):
@@ -156,4 +156,4 @@ def test_the_idle_warning_keeps_the_focus_from_a_box_beneath_it(typing_window, d
     assert session.page().key.name == "address"
     qtbot.waitUntil(lambda: focused() is box)
     tap_keys(qtbot, window, "b")
-    assert box.text() == "ab"
+    assert box.text() == "Ab"

@@ -19,9 +19,11 @@ def typing_window(window, qtbot):
 
 
 def keyboard_key(window, name: str) -> QPushButton:
-    """A key on screen, by its object name (key_next, key_enter) or its accessible name."""
+    """A key on screen, by its object name (key_next, key_enter), its accessible name, or the
+    letter it types (whether Shift shows it as a capital or not)."""
     found = [k for k in window.keyboard.current_keys() if k.isVisible()
-             and (k.objectName() == name or k.accessibleName() == name)]
+             and (k.objectName() == name or k.accessibleName() == name
+                  or k.property("char") == name)]
     assert len(found) == 1, f"{len(found)} keys {name!r} on screen"
     return found[0]
 
@@ -56,7 +58,8 @@ def test_next_goes_through_the_address_and_done_in_the_last_box_continues(
         tap_keys(qtbot, window, text)
         if number < 3:
             tap_keys(qtbot, window, "key_next")
-    assert [box.text() for box in lines] == ["a", "b", "c", "d"]
+    # Address lines start each word with a capital; the postcode is kept in capitals anyway.
+    assert [box.text() for box in lines] == ["A", "B", "C", "d"]
     # In the last box there is no next one: Next is not offered, and Done is Continue.
     assert not [k for k in window.keyboard.current_keys()
                 if k.objectName() == "key_next" and k.isVisible()]
@@ -100,7 +103,7 @@ def test_the_focus_comes_back_to_the_box_after_a_setting(typing_window, driver, 
                     or focused() is window.page.inputs["address_line_2"].box)
     assert window.keyboard.isVisible()
     tap_keys(qtbot, window, "y")
-    assert window.page.inputs["address_line_2"].box.text().endswith("y")
+    assert window.page.inputs["address_line_2"].box.text() == "Xy"  # nothing typed is lost
     assert window.page.inputs["address_line_1"].box.text() == ""
 
 
@@ -115,7 +118,7 @@ def test_the_focus_comes_back_after_more_time(typing_window, driver, qtbot):
     qtbot.mouseClick(window.warning.button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: focused() is box)
     tap_keys(qtbot, window, "b")
-    assert box.text() == "ab"
+    assert box.text() == "Ab"  # a capital at the start of the box, as on a phone
 
 
 def test_a_tap_on_a_box_chooses_it(typing_window, driver, qtbot):
@@ -125,7 +128,7 @@ def test_a_tap_on_a_box_chooses_it(typing_window, driver, qtbot):
     town = window.page.inputs["town"].box
     qtbot.mouseClick(town, Qt.MouseButton.LeftButton)
     tap_keys(qtbot, window, "z")
-    assert town.text() == "z" and focused() is town
+    assert town.text() == "Z" and focused() is town
 
 
 def test_the_resume_code_opens_the_letters_in_capitals(typing_window, driver, qtbot):
@@ -171,3 +174,20 @@ def test_the_helpers_receipts_list_stays_in_sight_above_the_keypad(window, store
 def choices(window) -> list[QPushButton]:
     return [b for b in window.findChildren(QPushButton)
             if b.isVisible() and b.objectName() == "receiptChoice"]
+
+
+def test_the_keyboard_starts_capitals_itself_as_a_phone_does(typing_window, driver, qtbot):
+    """A name's every word, a sentence's first letter: no Shift to find for them; an email
+    address or a postcode (kept in capitals anyway) gets none."""
+    window = typing_window
+    to_page(window, driver, "renew_driving_licence", "full_name")
+    tap_keys(qtbot, window, "a", "n", "n", "key_space", "l", "e", "e")
+    assert window.page.inputs["full_name"].box.text() == "Ann Lee"
+    window.end_visit()
+    to_page(window, driver, "report_problem", "problem_description")
+    tap_keys(qtbot, window, "a", ".", "key_space", "b", "key_space", "c")
+    assert window.page.inputs["problem_description"].box.toPlainText() == "A. B c"
+    window.end_visit()
+    to_page(window, driver, "renew_driving_licence", "email")
+    tap_keys(qtbot, window, "a")
+    assert window.page.inputs["email"].box.text() == "a"
