@@ -53,7 +53,7 @@ def test_two_quick_taps_on_one_key_type_two_letters(window, driver, qtbot):
     key = next(k for k in window.keyboard.current_keys() if k.property("char") == "l")
     press_through_window(window, key)
     press_through_window(window, key)
-    assert window.page.inputs["full_name"].entry() == "ll"
+    assert window.page.inputs["full_name"].entry() == "Ll"  # a name's first letter: a capital
 
 
 def test_send_and_finish_act_once_however_often_they_are_pressed(driver, window, store, qtbot,
@@ -115,3 +115,18 @@ def test_scroll_bars_are_a_finger_wide_and_services_come_two_to_a_row(window, dr
     top = licence.mapTo(area.viewport(), QPoint(0, 0)).y()
     assert top + 44 <= area.viewport().height()  # in sight without a swipe, at 1024 x 768
 
+
+
+def test_the_second_tap_on_a_dialogs_button_does_not_land_on_the_page_it_uncovers(
+        window, driver, qtbot):
+    """"Start again?" then a double tap on "No, carry on": the dialog closes at the first
+    tap, and the second must not press Continue lying under it."""
+    driver.start("renew_driving_licence")
+    qtbot.waitUntil(lambda: not window.tap_guard.recent(), timeout=2000)
+    press_through_window(window, shown_button(window, "startAgain"))
+    confirm = window.controls.confirm
+    qtbot.waitUntil(lambda: confirm.isVisible() and not window.tap_guard.recent(), timeout=2000)
+    press_through_window(window, confirm.keep)  # "No, carry on"
+    assert not confirm.isVisible()
+    press_through_window(window, shown_button(window, "primary"))  # the second tap
+    assert window.page.session.page().key.name == "intro"

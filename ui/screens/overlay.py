@@ -53,6 +53,14 @@ class Overlay(QFrame):
         self.raise_()
         self.show()
         self._fit()
+        self._screen_changed()
+
+    def _screen_changed(self) -> None:
+        """A dialog opening or closing changes what lies under the finger, as a new page
+        does: the second tap of a double tap must not land on what it uncovers."""
+        guard = getattr(self.window(), "tap_guard", None)
+        if guard is not None:
+            guard.changed()
 
     def return_focus_to(self, widget: QWidget | None) -> None:
         """Where the focus goes when this closes, instead of the control that opened it (a
@@ -62,6 +70,7 @@ class Overlay(QFrame):
 
     def hideEvent(self, event) -> None:
         super().hideEvent(event)
+        self._screen_changed()
         back, self._return_to = self._return_to, None
         focused = QApplication.focusWidget()
         if back is None or (focused is not None and not self.isAncestorOf(focused)):

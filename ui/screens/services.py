@@ -16,7 +16,7 @@ from ..style import text_scale
 from .button_row import ButtonRow
 from .common import OneOf, Screen, Tile, button, label, scrolling
 from .language_menu import language_button
-from .top_line import StartAgainButton, add_top_line
+from .top_line import StartAgainButton
 
 if TYPE_CHECKING:
     from kiosk.forms.catalogue import Catalogue
@@ -60,14 +60,15 @@ class ServicesScreen(Screen):
         self.language = language
         content = QWidget()
         layout = QVBoxLayout(content)
-        add_top_line(layout, StartAgainButton(language))
         languages = []
         for code in self.languages:
             choice = language_button(code, code == language)  # the one in use marked
             choice.setObjectName(f"language_{code}")
             choice.clicked.connect(lambda _=False, c=code: self.language_chosen.emit(c))
             languages.append(choice)
-        row = ButtonRow(languages)
+        # The languages at the start, Start again at the end of the same line: a line of
+        # its own would push the services below the fold on a 1024 x 768 screen.
+        row = ButtonRow([*languages, StartAgainButton(language)], lead=len(languages))
         chosen = OneOf(row)  # goes with the row when the list is built again
         for choice in languages:
             chosen.addButton(choice)
