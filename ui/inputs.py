@@ -50,7 +50,9 @@ class LineInput(QuestionInput):
             self.box.setTabChangesFocus(True)
         self.box.setAccessibleName(question.label)
         # Which on-screen keyboard the window docks under this box.
-        self.box.setProperty("keyboard", _KEYBOARDS.get(question.type, "text"))
+        # An answer kept in capitals (a postcode) gets the code keys: capitals and digits.
+        self.box.setProperty("keyboard", "code" if question.capitals == "all"
+                             else _KEYBOARDS.get(question.type, "text"))
         self.box.setProperty("capitals", question.capitals)  # where the keyboard shifts itself
         if question.type in _NUMERIC:
             self.box.setInputMethodHints(Qt.InputMethodHint.ImhFormattedNumbersOnly)

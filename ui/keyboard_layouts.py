@@ -26,8 +26,9 @@ SPECIAL = {"shift", "backspace", "space", "enter", "next", "symbols", "accents",
 WIDTHS = {"shift": 1.5, "backspace": 1.5, "symbols": 1.5, "accents": 1.5, "letters": 1.5,
           "numbers": 1.5, "enter": 2.0, "next": 1.5, "space": 0.0}  # 0: the space bar fills
 PAD_MODES = ("integer", "decimal", "phone", "id")
-# "code": a resume code or a reference, mostly capital letters: the Latin letters first, in
-# capitals, with the number pad one key away.
+# "code": a resume code, a reference or a postcode, in capitals: the Latin letters and the
+# digits on one layer (a layout's "code" rows), so "LS1 4AB" takes no layer key; a layout
+# without them gives the letters in capitals with the number pad one key away.
 MODES = ("text", "email") + PAD_MODES + ("code",)
 # The number pads: four columns, four rows. "<" widens the key to its left, "^" lengthens the
 # key above; at the right are Backspace, Next (to the next box) and a tall Done, as on a PC
@@ -142,7 +143,7 @@ def layers_for(layout: Layout, mode: str) -> list[str]:
     if mode == "id":
         return ["pad", "letters"]
     if mode == "code":
-        return ["letters", "pad"]
+        return ["code"] if "code" in letters_source(layout, mode).layers else ["letters", "pad"]
     if mode in PAD_MODES:
         return ["pad"]
     accents = mode == "text" and "accents" in letters_source(layout, mode).layers
@@ -171,11 +172,15 @@ def pad_cells(mode: str) -> list[tuple[Key, int, int, int, int]]:
 def page_rows(layout: Layout, mode: str, layer: str) -> list[list[Key]]:
     """The rows of a letters, symbols or accents layer, with the space bar's width worked out."""
     source = letters_source(layout, mode)
-    bottom = source.bottom.get("id" if mode == "code" else mode, source.bottom["text"])
-    if not any(key.kind == "next" for key in bottom):  # every layout has Next, before Done
-        at = next((i for i, key in enumerate(bottom) if key.kind == "enter"), len(bottom))
-        bottom = [*bottom[:at], Key("next", width=WIDTHS["next"]), *bottom[at:]]
-    rows = source.layers[layer] + [bottom]
+    if layer == "code":  # whole rows: the bottom keys share the letters' rows (four in all)
+        rows = [list(row) for row in source.layers[layer]]
+    else:
+        rows = source.layers[layer] + [
+            source.bottom.get("id" if mode == "code" else mode, source.bottom["text"])]
+    if not any(key.kind == "next" for row in rows for key in row):
+        last = rows[-1]  # every layout has Next, before Done
+        at = next((i for i, key in enumerate(last) if key.kind == "enter"), len(last))
+        rows[-1] = [*last[:at], Key("next", width=WIDTHS["next"]), *last[at:]]
     widest = max([units(row) for row in rows if all(key.width for key in row)], default=3)
     return [[Key(key.kind, key.text, key.width or max(2.0, widest - units(row)))
              for key in row] for row in rows]

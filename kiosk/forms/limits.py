@@ -70,8 +70,12 @@ WORD_CAPITALS = frozenset({"full_name", "given_name", "family_name", "address_li
 
 
 def capitals(kind: str, profile: str | None, normalise_steps: Iterable[str]) -> str:
-    """Where the on-screen keyboard starts a capital for itself: "words", "sentences", or
-    "none" (not free text, or the answer is tidied to one case anyway)."""
-    if kind != "text" or set(normalise_steps) & {"upper", "lower", "no_spaces"}:
+    """Where the on-screen keyboard starts a capital for itself: "words", "sentences", "all"
+    (the answer is tidied to capitals: a postcode, typed on the code keys), or "none" (not free
+    text, or the answer is tidied to small letters or without spaces anyway)."""
+    steps = set(normalise_steps)
+    if kind == "text" and "upper" in steps:
+        return "all"
+    if kind != "text" or steps & {"lower", "no_spaces"}:
         return "none"
     return "words" if profile in WORD_CAPITALS else "sentences"

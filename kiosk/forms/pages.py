@@ -39,7 +39,7 @@ class QuestionView:
     error: str | None
     max_length: int | None = None  # the box takes no more (kiosk.forms.limits)
     error_parts: tuple[str, ...] = ()  # a date's or time's boxes at fault: "day", "month"...
-    capitals: str = "none"  # where the keyboard starts a capital (kiosk.forms.limits.capitals)
+    capitals: str = "none"  # where the keyboard puts capitals (kiosk.forms.limits.capitals)
 
 
 @dataclass(frozen=True)

@@ -130,6 +130,7 @@ def test_where_the_keyboard_starts_a_capital():
     assert capitals("text", "full_name", ()) == "words"
     assert capitals("text", "town", ()) == "words"
     assert capitals("text", None, ()) == "sentences"
-    assert capitals("text", "postcode", ("upper", "collapse_spaces")) == "none"
+    assert capitals("text", "postcode", ("upper", "collapse_spaces")) == "all"
+    assert capitals("text", None, ("lower",)) == "none"
     assert capitals("email", "email", ()) == "none"
     assert capitals("id_number", None, ()) == "none"

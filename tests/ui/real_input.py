@@ -310,7 +310,7 @@ def licence_visit(kiosk: Kiosk, finger: Finger, double: int | None = None,
     hand.next_box("Town or city")
     hand.type("Leeds", double)
     hand.next_box("Postcode")
-    hand.type("ls1 4ab")
+    hand.type("LS1 4AB")  # the code keys: capitals with the digits beside them
     hand.tap(name="key_enter")
     hand.on_page("phone")
     hand.tap(name="key_enter")  # optional: nothing typed

@@ -304,15 +304,31 @@ def test_next_shows_only_where_a_box_follows_and_moves_on(qtbot, typing):
         assert not [b for b in visible_keys(keyboard) if b.objectName() == "key_next"]
 
 
-def test_a_code_is_typed_in_capitals_on_the_letters(qtbot, typing):
-    """A resume code is mostly letters: the Latin letters come first, in capitals that stay
-    on, with the digits one key away (in every language)."""
-    for language in ("en", "ar"):
+def test_a_code_is_typed_in_capitals_with_the_digits_beside_them(qtbot, typing):
+    """A resume code or a postcode: the Latin letters in capitals that stay on, and the
+    digits on the same keys, so "KPQ74B" takes six taps (in every language)."""
+    for language in ("en", "ar", "fr", "es"):
         line, keyboard = typing(language, "code")
-        assert keyboard.layer == "letters"
-        names = {"en": ("Numbers", "Letters", "Shift"), "ar": ("أرقام", "حروف", "حرف كبير")}[
-            language]
-        assert key(keyboard, names[2]).isChecked()
-        tap(qtbot, keyboard, "K", "P", "Q")
-        tap(qtbot, keyboard, names[0], "7", "4", names[1], "B")
+        assert keyboard.layers() == ["code"]
+        assert not [b for b in visible_keys(keyboard)
+                    if b.objectName() in ("key_shift", "key_symbols", "key_numbers")]
+        tap(qtbot, keyboard, "K", "P", "Q", "7", "4", "B")
         assert line.text() == "KPQ74B"
+        backspace = [b for b in visible_keys(keyboard) if b.objectName() == "key_backspace"]
+        qtbot.mouseClick(backspace[0], Qt.MouseButton.LeftButton)
+        assert line.text() == "KPQ74"
+
+
+def test_a_layout_without_code_keys_gives_capitals_and_the_pad(qtbot, typing, monkeypatch):
+    """A keyboard file written before the code keys existed still serves a code: the letters
+    in capitals with the number pad one key away."""
+    from ui import keyboard_layouts
+
+    english = keyboard_layouts.load_layout("en")
+    layers = {k: v for k, v in english.layers.items() if k != "code"}
+    monkeypatch.setattr(english, "layers", layers)
+    line, keyboard = typing("en", "code")
+    assert keyboard.layers() == ["letters", "pad"]
+    assert key(keyboard, "Shift").isChecked()
+    tap(qtbot, keyboard, "K", "Numbers", "7", "Letters", "B")
+    assert line.text() == "K7B"

@@ -48,15 +48,14 @@ class Finger:
         numbers layer for a digit in a text box (and back to the letters)."""
         keyboard = self.window.keyboard
         for char in text:
-            if keyboard.layer != "pad" and keyboard.key(char.lower()) is None \
-                    and keyboard.key(char) is None:
-                self.key("key_symbols" if keyboard.mode != "code" else "key_numbers")
-            elif keyboard.layer not in ("letters", "pad") and char.isalpha():
-                self.key("key_symbols")  # back to the letters
-            wanted = " " if char == " " else char
-            if wanted == " ":
+            if char == " ":  # the space bar is on every layer
                 self.key("key_space")
             else:
+                if keyboard.layer != "pad" and keyboard.key(char.lower()) is None \
+                        and keyboard.key(char) is None:
+                    self.key("key_symbols" if keyboard.mode != "code" else "key_numbers")
+                elif keyboard.layer not in ("letters", "pad", "code") and char.isalpha():
+                    self.key("key_symbols")  # back to the letters
                 if char.isupper() and not keyboard.key(char):
                     self.key("key_shift")
                 button = keyboard.key(char) or next(

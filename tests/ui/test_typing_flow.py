@@ -58,8 +58,8 @@ def test_next_goes_through_the_address_and_done_in_the_last_box_continues(
         tap_keys(qtbot, window, text)
         if number < 3:
             tap_keys(qtbot, window, "key_next")
-    # Address lines start each word with a capital; the postcode is kept in capitals anyway.
-    assert [box.text() for box in lines] == ["A", "B", "C", "d"]
+    # Address lines start each word with a capital; the postcode is typed in capitals.
+    assert [box.text() for box in lines] == ["A", "B", "C", "D"]
     # In the last box there is no next one: Next is not offered, and Done is Continue.
     assert not [k for k in window.keyboard.current_keys()
                 if k.objectName() == "key_next" and k.isVisible()]
@@ -137,9 +137,21 @@ def test_the_resume_code_opens_the_letters_in_capitals(typing_window, driver, qt
     driver.tap_named("tile", resume=True)
     box = window.resume.box
     qtbot.waitUntil(lambda: focused() is box and window.keyboard.isVisible())
-    assert window.keyboard.layer == "letters"
-    tap_keys(qtbot, window, "K", "P", "Numbers", "4")
+    assert window.keyboard.layer == "code"  # capitals and digits together
+    tap_keys(qtbot, window, "K", "P", "4")
     assert box.text() == "KP4"
+
+
+def test_a_postcode_is_typed_on_the_code_keys(typing_window, driver, qtbot):
+    """A postcode is kept in capitals: its box opens the capitals with the digits beside
+    them, so "LS1 4AB" needs no Shift and no layer key."""
+    window = typing_window
+    to_page(window, driver, "renew_driving_licence", "address")
+    postcode = window.page.inputs["postcode"].box
+    qtbot.mouseClick(postcode, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.keyboard.mode == "code")
+    tap_keys(qtbot, window, "L", "S", "1", "Space", "4", "A", "B")
+    assert postcode.text() == "LS1 4AB" and focused() is postcode
 
 
 def test_the_helpers_receipts_list_stays_in_sight_above_the_keypad(window, store, driver,
