@@ -47,6 +47,12 @@ class Field:
         return self.type == "group" and self.spec.appearance == "field-list"
 
     @property
+    def is_declaration(self) -> bool:
+        """Asked on check answers, above Send, not on a page of its own: pressing Send is the
+        citizen's agreement (the DWP "make a declaration" pattern: no tick box)."""
+        return self.type == "acknowledge" and self.spec.appearance == "declaration"
+
+    @property
     def takes_input(self) -> bool:
         return self.type in INPUT_TYPES and not self.spec.read_only and self.calculation is None
 

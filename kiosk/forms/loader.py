@@ -128,6 +128,7 @@ class _FormCompiler:
         self.file = str(path)
         self.problems: list[Problem] = []
         self.fields: dict[str, Field] = {}
+        self._declaration: str | None = None  # the one `appearance: declaration`, if any
 
     # -- reporting -------------------------------------------------------------------------
     def error(self, message: str, field: Field | None = None, column: str | None = None,
@@ -233,6 +234,16 @@ class _FormCompiler:
         elif spec.receipt and spec.label is None:
             self.error("an answer printed on the receipt needs a label to print beside it",
                        field, "label")
+        if spec.appearance == "declaration":
+            # Asked on check answers, above Send (kiosk.forms.session): one, outside groups.
+            if kind != "acknowledge" or field.parent is not None:
+                self.error("'appearance: declaration' is only for an acknowledge question "
+                           "outside groups and repeats", field, "appearance")
+            elif self._declaration is not None:
+                self.error(f"a form has one declaration; '{self._declaration}' is one already",
+                           field, "appearance")
+            else:
+                self._declaration = spec.name
         if spec.check_digit and kind != "id_number":
             self.error("'check_digit' is only for id_number questions", field, "check_digit")
         if spec.max_length is not None and kind not in BOUNDED_TYPES:

@@ -85,6 +85,9 @@ class PageView:
     # The question whose input takes the focus: the first with an error, else the one chosen
     # with Change on check answers; "" leaves it to the screen (its first box).
     focus: str = ""
+    # On check answers: the declaration Send agrees to (its label and hint), when the form has
+    # one and it applies; None otherwise.
+    declaration: QuestionView | None = None
 
     @property
     def kind(self) -> str:

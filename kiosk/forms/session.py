@@ -174,8 +174,10 @@ class Session:
     def page(self) -> PageView:
         key = self._page
         if key.kind == "check":
+            declaration = self._declaration()
             return PageView(key=key, title=i18n.text(self.language, "ui.check_answers"),
-                            rows=self.check_answers(), can_go_back=bool(self._history))
+                            rows=self.check_answers(), can_go_back=bool(self._history),
+                            declaration=declaration and self._question_view(declaration, None))
         field = self.form.fields[key.name]
         title = self._text(field, field.spec.label, key.item)
         questions = [self._question_view(f, key.item) for f in self._page_fields(key)]
@@ -342,6 +344,9 @@ class Session:
         problems = self.problems()
         if problems:
             raise IncompleteError(problems)
+        declaration = self._declaration()
+        if declaration is not None:  # Send, under its words, is the agreement
+            self._store(declaration, None, True)
         completed = self.clock()
         name = ""
         if self.form.instance_name is not None:
@@ -358,6 +363,13 @@ class Session:
             "receipt": self._receipt_answers(),
             **({"assistance": list(self.assistance)} if self.assistance else {}),
         }
+
+    def _declaration(self) -> Field | None:
+        """The form's declaration, when it applies to this visit (its `relevant`)."""
+        field = next((f for f in self.form.top if f.is_declaration), None)
+        if field is None or not self._relevant.get((field.name, None), True):
+            return None
+        return field
 
     # -- once only in a visit (kiosk/forms/profile.py) --------------------------------------
     def offer_answers(self, answers: dict[str, Any]) -> None:
@@ -623,8 +635,8 @@ class Session:
 
             def walk(fields: list[Field], item: int | None) -> None:
                 for field in fields:
-                    if field.type == "calculate":
-                        continue
+                    if field.type == "calculate" or field.is_declaration:
+                        continue  # a declaration is asked on check answers, not on a page
                     if field.type == "repeat":
                         for index in range(len(self._items.get(field.name, []))):
                             walk(field.children, index)

@@ -35,6 +35,8 @@ def spoken_page(page: PageView, language: str, entries: dict[str, Any] | None = 
     parts.append(page.hint)
     if page.key.kind == "check":
         parts += [f"{row.label}: {row.answer}" for row in page.rows]
+        if page.declaration is not None:  # what Send agrees to, read before it is pressed
+            parts += [page.declaration.label, page.declaration.hint]
     for question in page.questions:
         if len(page.questions) > 1 or question.label != page.title:
             parts.append(question.label)

@@ -91,6 +91,13 @@ def run_trial(form: Form, answers: dict[str, Any], language: str | None = None,
         if after.key == page.key and after.problems:
             result.errors = [f"{p.name}: {p.message}" for p in after.problems]
             return result
+    declaration = session.page().declaration  # on check answers: Send is the agreement
+    if declaration is not None and declaration.name in answers:
+        used.add(declaration.name)
+        if not answers[declaration.name]:
+            result.errors = [f"{declaration.name}: not agreed, so the citizen cannot send: "
+                             "Send on check answers is the agreement"]
+            return result
     try:
         result.submission = session.submission()
     except IncompleteError as incomplete:

@@ -316,12 +316,13 @@ def licence_visit(kiosk: Kiosk, finger: Finger, double: int | None = None,
     hand.tap(name="key_enter")  # optional: nothing typed
     hand.on_page("email")
     hand.tap(name="key_enter")
-    hand.on_page("declaration")
-    hand.tap(name="tile", option="yes")
-    press(name="primary")
     kiosk.screen_is("page", page_kind="check")
     on_the_way("check answers")
-    press(name="primary")  # Send application
+    # The declaration is above Send ("I agree – send application"): no page, no tick box.
+    if not (kiosk.find(kind="label", text="Declaration")
+            and kiosk.find(kind="button", name="primary", text="I agree – send application")):
+        raise RealInputError("no declaration above 'I agree – send application'")
+    press(name="primary")  # I agree – send application
     done = kiosk.screen_is("done")
     kiosk.state()  # every X event sent so far has been handled (the kiosk syncs first)
     done = kiosk.screen_is("done")

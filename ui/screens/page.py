@@ -70,7 +70,8 @@ class PageScreen(Screen):
         for extra in self.extra_widgets:
             layout.addWidget(extra)
         layout.addStretch(1)
-        self.set_body(scrolling_above(content, self._actions(page, language)))
+        pinned = [self._declaration(page, language)] if page.declaration is not None else []
+        self.set_body(scrolling_above(content, *pinned, self._actions(page, language)))
         self.content = content
         self._offer_keyboard(page.focus)
         if self.busy_message:  # redrawn while saving (a new text size): still saving
@@ -180,11 +181,25 @@ class PageScreen(Screen):
                 line.addWidget(change)
             layout.addLayout(line)
 
+    @staticmethod
+    def _declaration(page: PageView, language: str) -> QFrame:
+        """What Send agrees to, just above it and never scrolled away from it."""
+        declaration = QFrame()
+        declaration.setObjectName("declaration")
+        words = QVBoxLayout(declaration)
+        words.setContentsMargins(9, 8, 9, 0)  # in line with the words above it
+        words.addWidget(on_reading_side(label(page.declaration.label, "heading"), language))
+        if page.declaration.hint:
+            words.addWidget(on_reading_side(label(page.declaration.hint), language))
+        return declaration
+
     def _actions(self, page: PageView, language: str) -> ButtonRow:
         buttons = [button(i18n.text(language, "ui.back"), "back", self._back)]
         if page.kind == "check":
             settings = self.session.form.definition.settings
             words = self.session.form.text(settings.submit_label, language) or i18n.text(language, "ui.send")
+            if page.declaration is not None:  # "I agree – send application"
+                words = i18n.text(language, "ui.agree_and_send", send=words[:1].lower() + words[1:])
             buttons.append(button(words, "primary", self.finished.emit))
         else:
             buttons.append(button(i18n.text(language, "ui.save_later"), "save_later",

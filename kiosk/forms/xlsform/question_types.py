@@ -59,7 +59,8 @@ _REASONS = {
                     "phonenumber"),
 }
 # The appearances the kiosk acts on; others would be silently ignored, so they are refused.
-APPEARANCES = {"group": {"field-list"}, "text": {"multiline"}, "signature": {"signature"}}
+APPEARANCES = {"group": {"field-list"}, "text": {"multiline"}, "signature": {"signature"},
+               "acknowledge": {"declaration"}}  # asked on check answers, above Send
 
 
 @dataclass(frozen=True)
