@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.ui.speech_engines import HangingEngine, RealEngine
+from tests.ui.speech_engines import HangingEngine, RealEngine, running
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -77,21 +77,11 @@ def _taps(engine_name: str | None, environment: dict[str, str], seconds: float) 
 
 def bench_speaker_taps() -> dict[str, list[float]]:
     results = {"stand-in engine": _taps("mock", {}, 4)}
-    folder = Path(tempfile.mkdtemp(prefix="speech-"))
-    hanging = HangingEngine(folder)
-    try:
+    with running(HangingEngine) as hanging:
         results["engine that never answers"] = _taps(None, hanging.environment, 14)
-    finally:
-        hanging.stop()
-        shutil.rmtree(folder, ignore_errors=True)
     if shutil.which("speech-dispatcher"):
-        folder = Path(tempfile.mkdtemp(prefix="speech-"))
-        real = RealEngine(folder)
-        try:
+        with running(RealEngine) as real:
             results["speech-dispatcher, no sound card"] = _taps(None, real.environment, 6)
-        finally:
-            real.stop()
-            shutil.rmtree(folder, ignore_errors=True)
     return results
 
 

@@ -126,23 +126,30 @@ def _short_folder():
     return Path(tempfile.mkdtemp(prefix="speech-"))
 
 
+@contextlib.contextmanager
+def running(kind):
+    """A HangingEngine or a RealEngine in a short folder of its own, stopped and removed after."""
+    folder = _short_folder()
+    engine = kind(folder)
+    try:
+        yield engine
+    finally:
+        engine.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture
 def hanging_engine(monkeypatch):
-    folder = _short_folder()
-    engine = HangingEngine(folder)
-    _use(monkeypatch, engine)
-    yield engine
-    engine.stop()
-    shutil.rmtree(folder, ignore_errors=True)
+    with running(HangingEngine) as engine:
+        _use(monkeypatch, engine)
+        yield engine
 
 
 @pytest.fixture
 def real_engine(monkeypatch):
-    if shutil.which("speech-dispatcher") is None:
-        pytest.skip("speech-dispatcher is not installed (build/install-system-deps.sh)")
-    folder = _short_folder()
-    engine = RealEngine(folder)
-    _use(monkeypatch, engine)
-    yield engine
-    engine.stop()
-    shutil.rmtree(folder, ignore_errors=True)
+    if shutil.which("speech-dispatcher") is None:  # make test installs it: never skipped
+        pytest.fail("the real-engine tests need speech-dispatcher and espeak-ng: "
+                    "sh build/install-system-deps.sh installs them")
+    with running(RealEngine) as engine:
+        _use(monkeypatch, engine)
+        yield engine
