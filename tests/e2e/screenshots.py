@@ -344,6 +344,25 @@ def choice_and_check_screens(window, driver) -> None:
     shoot(window, "check-answers-arabic-200")
     window.end_visit()
     window.resize(1024, 768)
+    # The postcode on the code keys (capitals, digits beside them), and the declaration above
+    # "I agree – send application".
+    window.begin("en")
+    window.set_text_size(100)
+    driver.tap_named("tile", form_id="renew_driving_licence")
+    while window.page.session.page().key.name != "address":
+        driver.fill_page(licence)
+        driver.tap_named("primary")
+    driver.fill_page(licence)
+    postcode = window.page.inputs["postcode"].box
+    window.activateWindow()
+    postcode.setFocus()
+    wait_until(lambda: window.keyboard.isVisible() and window.keyboard.mode == "code")
+    shoot(window, "postcode-code-keys")
+    while window.page.session.page().kind != "check":
+        driver.fill_page(licence)
+        driver.tap_named("primary")
+    shoot(window, "declaration-check-answers")
+    window.end_visit()
 
 
 if __name__ == "__main__":
