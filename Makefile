@@ -51,6 +51,7 @@ i18n: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) dist build/work bench-results.json .pytest_cache

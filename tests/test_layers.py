@@ -47,3 +47,33 @@ def test_the_command_line_loads_nothing_heavy_before_it_knows_the_command():
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "", f"loaded before the command is known: {result.stdout}"
+
+
+def _lint_imports(config: Path) -> subprocess.CompletedProcess:
+    script = Path(sys.executable).with_name("lint-imports")
+    return subprocess.run([str(script), "--config", str(config)], cwd=ROOT,
+                          capture_output=True, text=True)
+
+
+def test_the_layer_contracts_hold():
+    """pyproject.toml's [tool.importlinter] contracts: the domain imports neither sync nor the
+    screens, sync never imports the screens, and Qt is only in ui (make lint runs them too)."""
+    result = _lint_imports(ROOT / "pyproject.toml")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "3 kept, 0 broken" in result.stdout
+
+
+def test_the_contracts_would_notice_a_broken_layer(tmp_path):
+    # The same checker, told that ui may not import Qt or the domain, must say both are
+    # broken: else the contracts above could pass by seeing nothing.
+    config = tmp_path / "contracts.toml"
+    config.write_text(
+        '[tool.importlinter]\nroot_packages = ["kiosk", "sync", "ui"]\n'
+        "include_external_packages = true\n\n"
+        '[[tool.importlinter.contracts]]\nname = "no Qt in ui"\ntype = "forbidden"\n'
+        'source_modules = ["ui"]\nforbidden_modules = ["PySide6"]\n\n'
+        '[[tool.importlinter.contracts]]\nname = "no domain in ui"\ntype = "forbidden"\n'
+        'source_modules = ["ui"]\nforbidden_modules = ["kiosk"]\n', encoding="utf-8")
+    result = _lint_imports(config)
+    assert result.returncode == 1
+    assert "0 kept, 2 broken" in result.stdout, result.stdout
