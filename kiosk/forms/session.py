@@ -31,6 +31,7 @@ from .pages import (
 )
 from .progress import asks, fixed_path
 from .xpath import EvalContext, Nodeset, to_boolean, to_date, to_number, to_string
+from .xpath.values import temporal_text
 
 MAX_REPEAT_ITEMS = 100
 ItemKey = tuple[str, int | None]  # (question name, repeat item or None)
@@ -108,12 +109,8 @@ def _blank(entry: Any) -> bool:
 
 
 def _json_value(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat(timespec="seconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, time):
-        return value.strftime("%H:%M")
+    if isinstance(value, datetime | date | time):
+        return temporal_text(value)
     if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
         return ""
     if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.metadata
 import json
 import re
 from collections.abc import Mapping
@@ -20,6 +19,7 @@ from urllib.parse import unquote
 import yaml
 
 from kiosk.sealing import ALGORITHM, SealingError
+from kiosk.version import version
 
 from .catalogue import FormCatalogue, etag_matches, strong_etag
 from .consultations import Consultations
@@ -30,14 +30,7 @@ from .validation import ApiError, heartbeat_fields, json_object, submission_fiel
 OPENAPI_FILE = Path(__file__).with_name("openapi.yaml")
 
 
-def _version() -> str:
-    try:
-        return importlib.metadata.version("public-service-kiosk")
-    except importlib.metadata.PackageNotFoundError:
-        return "0.1.0"
-
-
-VERSION = _version()
+VERSION = version()  # the same as `kiosk --version`, a bundle's baked-in one included
 
 
 @dataclass

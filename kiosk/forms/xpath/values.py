@@ -24,6 +24,16 @@ class Nodeset(tuple):
     """The answers to one question across every item of a repeat, seen from outside it."""
 
 
+def temporal_text(value: datetime | date | time) -> str:
+    """A date, time or moment as forms write it (ISO 8601, a time to the minute): the same in
+    expressions and in the answers sent."""
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value.strftime("%H:%M")
+
+
 def to_string(value) -> str:
     if value is None:
         return ""
@@ -35,12 +45,8 @@ def to_string(value) -> str:
         return str(value)
     if isinstance(value, float):
         return _number_text(value)
-    if isinstance(value, datetime):
-        return value.isoformat(timespec="seconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, time):
-        return value.strftime("%H:%M")
+    if isinstance(value, datetime | date | time):
+        return temporal_text(value)
     if isinstance(value, Nodeset):
         return to_string(value[0]) if value else ""
     if isinstance(value, list | tuple):
