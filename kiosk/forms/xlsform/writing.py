@@ -1,5 +1,5 @@
 """Writing an XLSForm from rows, as an author fills in its sheets: the sample forms' script
-(assets/forms/xlsform/make_samples.py) and the tests write their spreadsheets with it. The
+(build/make_sample_xlsforms.py) and the tests write their spreadsheets with it. The
 kiosk itself reads spreadsheets only through pyxform.
 
 A sheet is given either as rows of cells (the first row its headers) or as a list of dicts, in

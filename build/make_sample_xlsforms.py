@@ -1,9 +1,9 @@
 """The four sample forms as XLSForms, written row by row as an author fills in the sheets.
 
-    python assets/forms/xlsform/make_samples.py [FOLDER]
+    python build/make_sample_xlsforms.py [FOLDER]
 
 rewrites feedback_services.xlsx, housing_assistance.xlsx, renew_driving_licence.xlsx and
-report_problem.xlsx (beside this script unless FOLDER is given). They are authored here on
+report_problem.xlsx (in assets/forms/xlsform/ unless FOLDER is given). They are authored here on
 their own, not converted from the YAML files, so that `kiosk forms import` can be tested
 against the YAML twins: the same pages, the same errors and the same submissions.
 
@@ -17,7 +17,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[3]))  # run as a script from anywhere
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 
 from kiosk.forms.xlsform.writing import write_workbook  # noqa: E402
 
@@ -860,6 +861,6 @@ def write_samples(folder: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "assets" / "forms" / "xlsform"
     for written in write_samples(target):
         print(written)
