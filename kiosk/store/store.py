@@ -416,13 +416,15 @@ class Store(Outbox, Staff):
         may be secrets such as tokens). Returns the changed key names."""
         digests = {key: hashlib.sha256(repr(value).encode()).hexdigest()
                    for key, value in sorted(settings.items())}
-        row = self._conn.execute("SELECT value FROM settings WHERE key = 'config'").fetchone()
-        before = json.loads(row[0]) if row else None
-        changed = sorted(k for k in digests.keys() | (before or {}).keys()
-                         if (before or {}).get(k) != digests.get(k))
-        if before is not None and not changed:
-            return []
+        # Read, compare and write in one transaction under the writer's lock: another thread
+        # writing at start (sync, the task runner) must not see or cause a half-done note.
         with self._writing() as conn:
+            row = conn.execute("SELECT value FROM settings WHERE key = 'config'").fetchone()
+            before = json.loads(row[0]) if row else None
+            changed = sorted(k for k in digests.keys() | (before or {}).keys()
+                             if (before or {}).get(k) != digests.get(k))
+            if before is not None and not changed:
+                return []
             conn.execute("INSERT INTO settings (key, value, updated_at) VALUES ('config', ?, ?)"
                          " ON CONFLICT(key) DO UPDATE SET value = excluded.value,"
                          " updated_at = excluded.updated_at", (json.dumps(digests), iso(self.clock())))
