@@ -28,6 +28,10 @@ EXCLUDED_MODULES = [
     "PySide6.QtSerialPort", "PySide6.QtSensors",
     # The test tools are not the kiosk's.
     "pytest", "_pytest", "hypothesis", "pytestqt", "readline",
+    # lark (pyxform's parser) names rich for type checkers only, but PyInstaller follows it
+    # when rich is installed (import-linter brings it), and rich brings pygments, whose
+    # image formatter brings Pillow's fonts: 8 MB the kiosk never runs.
+    "rich", "pygments",
     # reportlab imports Pillow, but a receipt holds no picture: no AVIF, WebP or colour
     # management (their libraries are 6 MB).
     "PIL._avif", "PIL._webp", "PIL._imagingcms", "PIL._imagingtk", "PIL.ImageTk",
