@@ -91,7 +91,7 @@ def run_trial(form: Form, answers: dict[str, Any], language: str | None = None,
         if after.key == page.key and after.problems:
             result.errors = [f"{p.name}: {p.message}" for p in after.problems]
             return result
-    declaration = session.page().declaration  # on check answers: Send is the agreement
+    declaration = page.declaration  # on check answers (None elsewhere): Send is the agreement
     if declaration is not None and declaration.name in answers:
         used.add(declaration.name)
         if not answers[declaration.name]:

@@ -6,9 +6,9 @@ from PySide6.QtWidgets import QFrame, QLabel, QPushButton
 from .test_journey import answer_sets
 
 
-def to_check_answers(window, driver, language: str) -> None:
-    driver.start("renew_driving_licence", language)
-    answers = answer_sets("renew_driving_licence")[0]
+def to_check_answers(window, driver, form_id: str, language: str) -> None:
+    driver.start(form_id, language)
+    answers = answer_sets(form_id)[0]
     while window.page.session.page().kind != "check":
         driver.fill_page(answers)
         driver.tap_named("primary")
@@ -20,7 +20,7 @@ def primary(window) -> QPushButton:
 
 
 def test_the_declaration_sits_above_the_button_that_agrees_to_it(window, driver, store, qtbot):
-    to_check_answers(window, driver, "fr")
+    to_check_answers(window, driver, "renew_driving_licence", "fr")
     declaration = next(f for f in window.page.findChildren(QFrame, "declaration"))
     words = [w.text() for w in declaration.findChildren(QLabel)]
     assert words[0] == "Déclaration" and words[1].startswith("En envoyant cette demande")
@@ -37,10 +37,6 @@ def test_the_declaration_sits_above_the_button_that_agrees_to_it(window, driver,
 
 
 def test_without_a_declaration_send_is_plain_send(window, driver, store):
-    driver.start("feedback_services", "en")
-    answers = answer_sets("feedback_services")[0]
-    while window.page.session.page().kind != "check":
-        driver.fill_page(answers)
-        driver.tap_named("primary")
+    to_check_answers(window, driver, "feedback_services", "en")
     assert not window.page.findChildren(QFrame, "declaration")
     assert "agree" not in primary(window).text().lower()
