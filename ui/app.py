@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 log = logging.getLogger("ui.app")
@@ -118,13 +119,14 @@ def run_app(config_path: str | None, *, windowed: bool = False, language: str | 
             print(f"warning: {warning}", file=sys.stderr)
             log.warning("%s", warning)
         outcome["store"] = store
-        window.default_language = language or config.default_language
+        window.settings = replace(window.settings,
+                                  default_language=language or config.default_language)
         window.attach(catalogue, store, config.idle_seconds, config.idle_warning_seconds)
         window.it_settings = it_settings(config)
         from .speech import Speaker
 
-        window.speaker = Speaker()
-        window.speaker.prepare()  # in its own process: the first press speaks at once
+        window.voice.speaker = speaker = Speaker()
+        speaker.prepare()  # in its own process: the first press speaks at once
         window.config = config
         if config.destinations:
             from sync.round_log import RoundLog
@@ -176,7 +178,7 @@ def run_app(config_path: str | None, *, windowed: bool = False, language: str | 
         sys.excepthook = previous_hook
     log.info("kiosk stopped")
     if window.ready:
-        window.end_visit()
+        window.flow.end_visit()
     window.shutdown()
     if outcome["store"] is not None:
         outcome["store"].close()

@@ -7,6 +7,7 @@ screens. The details are never logged (only whether they were used) nor stored."
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
@@ -14,24 +15,27 @@ from kiosk.forms.profile import VisitProfile, offer_rows
 
 from .screens.details_offer import DetailsOfferScreen
 
+if TYPE_CHECKING:
+    from .host import Host
+
 log = logging.getLogger("ui.visit")
 
 
 class OnceOnly(QObject):
-    def __init__(self, window):
-        super().__init__(window)
-        self.window = window
+    def __init__(self, host: Host):
+        super().__init__(host.central)  # goes with the window
+        self.host = host
         self.profile = VisitProfile()
         self.screen = DetailsOfferScreen()
         self._asking = None  # (session, offer) while the question is on screen
-        window.stack.addWidget(self.screen)
+        host.stack.addWidget(self.screen)
         self.screen.chosen.connect(self._chosen)
-        window.page.advanced.connect(self.remember)
-        window.done.another.connect(self.another_service)
+        host.page.advanced.connect(self.remember)
+        host.done.another.connect(self.another_service)
 
     def remember(self) -> None:
         """A page was continued: its answers (and the form's earlier ones) are given."""
-        session = self.window.page.session
+        session = self.host.page.session
         if session is not None:
             self.profile.remember(session)
 
@@ -43,8 +47,8 @@ class OnceOnly(QObject):
             return
         self._asking = (session, offer)
         self.screen.ask(offer_rows(session.form, offer, session.language), session.language)
-        self.window.keyboard.hide()
-        self.window.show_screen(self.screen)
+        self.host.keyboard.hide()
+        self.host.show_screen(self.screen)
 
     def _chosen(self, use: bool) -> None:
         if self._asking is None:  # wiped meanwhile
@@ -57,15 +61,15 @@ class OnceOnly(QObject):
         self._show_form(session)
 
     def _show_form(self, session) -> None:
-        self.window.page.start(session)
-        self.window.show_screen(self.window.page)
+        self.host.page.start(session)
+        self.host.show_screen(self.host.page)
 
     def another_service(self) -> None:
         """From a confirmation: back to the service list, the visit (and its details) kept."""
-        window = self.window
-        window._done_reference = None
-        window.done.set_body(None)  # the reference leaves the screen
-        window.back_to_services()
+        host = self.host
+        host.flow.visit.done_reference = None
+        host.done.set_body(None)  # the reference leaves the screen
+        host.flow.back_to_services()
 
     def wipe(self) -> None:
         self.profile.clear()

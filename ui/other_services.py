@@ -7,6 +7,7 @@ kiosk/payments.py; this only connects screens and background work."""
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
@@ -16,17 +17,20 @@ from kiosk.payments import payment_view
 from .screens.information import InformationScreen
 from .screens.outcome import ResultsPanel, payment_box
 
+if TYPE_CHECKING:
+    from .host import Host
+
 
 class OtherServices(QObject):
-    def __init__(self, window):
-        super().__init__(window)
-        self.window = window
+    def __init__(self, host: Host):
+        super().__init__(host.central)  # goes with the window
+        self.host = host
         self.information = InformationScreen()
-        window.stack.addWidget(self.information)
-        window.services.information_chosen.connect(self.open_information)
-        self.information.left.connect(lambda: window.show_screen(window.services))
+        host.stack.addWidget(self.information)
+        host.services.information_chosen.connect(self.open_information)
+        self.information.left.connect(lambda: host.show_screen(host.services))
         self.information.print_requested.connect(self.print_handout)
-        window.page.extras = self.page_extras
+        host.page.extras = self.page_extras
         self.kept: dict | None = None  # the results as the sync worker stored them
         self.online = False
         self.panels: list[ResultsPanel] = []
@@ -34,11 +38,11 @@ class OtherServices(QObject):
 
     # -- information ----------------------------------------------------------------------------
     def open_information(self, service_id: str) -> None:
-        service = self.window.catalogue.information.get(service_id)
+        service = self.host.catalogue.information.get(service_id)
         if service is None:  # gone with a new catalogue since the list was drawn
             return
-        self.information.open(service, self.window.language)
-        self.window.show_screen(self.information)
+        self.information.open(service, self.host.language)
+        self.host.show_screen(self.information)
 
     def print_handout(self) -> None:
         """Make the handout and print it on the print lane; say how it went under the page."""
@@ -46,11 +50,11 @@ class OtherServices(QObject):
 
         from . import printing
 
-        window, screen = self.window, self.information
+        host, screen = self.host, self.information
         service, language = screen.service, screen.language
         if service is None:
             return
-        config = window._receipt_config()
+        config = host.receipts.config()
         screen.show_print_status("printing")
 
         def work():
@@ -68,13 +72,13 @@ class OtherServices(QObject):
             print(f"handout not made: {error.__class__.__name__}: {error}", file=sys.stderr)
             screen.show_print_status("print_failed")
 
-        window.tasks.run("print", work, on_done=window._for_this_visit(done),
-                         on_error=window._for_this_visit(failed))
+        host.tasks.run("print", work, on_done=host.flow.for_this_visit(done),
+                       on_error=host.flow.for_this_visit(failed))
 
     # -- consultation results -------------------------------------------------------------------
     def refresh_results(self, *_ignored) -> None:
         """Read the results the sync worker kept (off the screen's thread), then redraw."""
-        store = self.window.store
+        store = self.host.store
 
         def read():
             return store.setting(RESULTS_SETTING), store.setting(SYNC_SETTING)
@@ -91,7 +95,7 @@ class OtherServices(QObject):
                 alive.append(panel)
             self.panels = alive
 
-        self.window.tasks.run("db", read, on_done=got, on_error=lambda error: print(
+        self.host.tasks.run("db", read, on_done=got, on_error=lambda error: print(
             f"warning: consultation results not read: {error}", file=sys.stderr))
 
     def results_panel(self, form, language: str) -> ResultsPanel | None:
@@ -114,14 +118,14 @@ class OtherServices(QObject):
         payment = form.definition.settings.payment
         if payment is not None:
             amount = submission["answers"].get(payment.amount)
-            self.window.done.add_extra(payment_box(
+            self.host.done.add_extra(payment_box(
                 payment_view(form, reference, amount, language), language))
         panel = self.results_panel(form, language)
         if panel is not None:
-            self.window.done.add_extra(panel, at_end=True)
-            self.window.done.only_finish()  # one answer per visit: another needs a new visit
+            self.host.done.add_extra(panel, at_end=True)
+            self.host.done.only_finish()  # one answer per visit: another needs a new visit
 
     def wipe(self) -> None:
         self.information.wipe()
-        self.window.services.wipe()
+        self.host.services.wipe()
         self.panels = []

@@ -58,7 +58,7 @@ def run_self_test(forms_dir: Path | None = None) -> int:
             print(f"self-test failed: {error}", file=sys.stderr)
             return 1
         finally:
-            window.end_visit()
+            window.flow.end_visit()
             window.shutdown()
             window.close()
             app.processEvents()

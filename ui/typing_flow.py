@@ -9,6 +9,8 @@ the page scrolls to the box with as much of its own question above it as fits.""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, QPoint, Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
@@ -23,6 +25,9 @@ from PySide6.QtWidgets import (
 from .screens.common import Screen, bring_into_view, plain_words
 from .screens.overlay import Overlay
 from .style import BODY_PX, text_scale
+
+if TYPE_CHECKING:
+    from .host import Host
 
 BOXES = (QLineEdit, QPlainTextEdit)
 PAD = 8  # px kept clear above the heading and below the box
@@ -68,16 +73,17 @@ def in_dialog(widget: QWidget) -> bool:
 
 
 class TypingFlow(QObject):
-    def __init__(self, window):
+    def __init__(self, host: Host, window: QWidget):
         super().__init__(window)
-        self.window = window
+        self.host = host
+        self.window = window  # the boxes and dialogs in it are the kiosk's
         self.box: QWidget | None = None  # the box on a citizen's screen that had the focus
         self.place = None  # where it was: (page, question, box), to find it on a redraw
-        window.keyboard.next_box.connect(self.next_box)
+        host.keyboard.next_box.connect(self.next_box)
         QApplication.instance().focusChanged.connect(self._focus_changed)
         # A form's first page (or a resumed one) gives its box the focus before it is on
         # screen: the box and its Next are known once the page shows.
-        window.stack.currentChanged.connect(self._shown)
+        host.stack.currentChanged.connect(self._shown)
 
     # -- Next -------------------------------------------------------------------------------
     def following(self, box: QWidget) -> QWidget | None:
@@ -101,32 +107,32 @@ class TypingFlow(QObject):
     # -- the focus comes back ---------------------------------------------------------------
     def _focus_changed(self, old, new) -> None:
         if isinstance(new, BOXES) and self.window.isAncestorOf(new):
-            self.window.keyboard.show_next(self.following(new) is not None)
-            if self.window.stack.currentWidget().isAncestorOf(new) and not in_dialog(new):
+            self.host.keyboard.show_next(self.following(new) is not None)
+            if self.host.stack.currentWidget().isAncestorOf(new) and not in_dialog(new):
                 self.box, self.place = new, self._place_of(new)
             return
         if self.box is None or old is not self.box:
             return
         # The box lost the focus to a tap on a setting in the header (someone who uses keys
         # may Tab there: theirs to move). A dialog gives it back itself (screens/overlay.py).
-        if new is not None and self._beside_the_screen(new) and not self.window.keys.used:
+        if new is not None and self._beside_the_screen(new) and not self.host.keys.used:
             box, place = self.box, self.place
             QTimer.singleShot(0, lambda: self.come_back(box, place))
 
     def _beside_the_screen(self, widget: QWidget) -> bool:
         """A control of the window outside the screen on show and any dialog: the header."""
         return (self.window.isAncestorOf(widget) and not in_dialog(widget)
-                and not self.window.stack.isAncestorOf(widget)
-                and not self.window.keyboard.isAncestorOf(widget))
+                and not self.host.stack.isAncestorOf(widget)
+                and not self.host.keyboard.isAncestorOf(widget))
 
     def come_back(self, box: QWidget | None, place) -> None:
         """The focus back to the box that had it, or to the same box of its page drawn again
         (at a new text size); never over an open dialog, nor on a page showing errors."""
         if not alive(box):
             box = self._box_at(place)
-            if box is not None and self.window.page.session.page().problems:
+            if box is not None and self.host.page.session.page().problems:
                 return
-        if (not alive(box) or not self.window.stack.currentWidget().isAncestorOf(box)
+        if (not alive(box) or not self.host.stack.currentWidget().isAncestorOf(box)
                 or self.dialog_open() or QApplication.focusWidget() is box):
             return
         box.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -136,7 +142,7 @@ class TypingFlow(QObject):
         return self.box, self.place
 
     def _place_of(self, box: QWidget):
-        page = self.window.page
+        page = self.host.page
         if page.session is None or not page.isAncestorOf(box):
             return None
         for name, widget in page.inputs.items():
@@ -146,7 +152,7 @@ class TypingFlow(QObject):
         return None
 
     def _box_at(self, place) -> QWidget | None:
-        page = self.window.page
+        page = self.host.page
         if place is None or page.session is None or page.session.key != place[0]:
             return None
         widget = page.inputs.get(place[1])

@@ -14,6 +14,7 @@ this only connects the buttons, the questions laid over the screen and the windo
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
@@ -21,18 +22,21 @@ from .screens.confirm import Confirm
 from .screens.language_menu import LanguageMenu, offered
 from .typing_flow import alive
 
+if TYPE_CHECKING:
+    from .host import Host
+
 
 class VisitControls(QObject):
-    def __init__(self, window):
-        super().__init__(window)
-        self.window = window
-        self.menu = LanguageMenu(window.central)
+    def __init__(self, host: Host):
+        super().__init__(host.central)  # goes with the window
+        self.host = host
+        self.menu = LanguageMenu(host.central)
         self.menu.chosen.connect(self.change_language)
-        self.confirm = Confirm(window.central)
+        self.confirm = Confirm(host.central)
         self.confirm.confirmed.connect(self._confirmed)
         self.confirm.kept.connect(self._kept)
         self._pending: Callable[[], None] | None = None
-        window.stack.currentChanged.connect(self._screen_changed)
+        host.stack.currentChanged.connect(self._screen_changed)
 
     def _screen_changed(self, _index: int = 0) -> None:
         # Whatever was asked belonged to the screen that has gone (the idle wipe, say).
@@ -42,7 +46,7 @@ class VisitControls(QObject):
 
     # -- the language of a form -------------------------------------------------------------
     def open_languages(self) -> None:
-        session = self.window.open_session()
+        session = self.host.open_session()
         if session is None:
             return
         box = self._typing_box()
@@ -51,22 +55,22 @@ class VisitControls(QObject):
         self._speak(self.menu.spoken_text())
 
     def change_language(self, language: str) -> None:
-        window = self.window
-        session = window.open_session()
+        host = self.host
+        session = host.open_session()
         if session is None:
             return
         self.keep_entries()
         if not session.set_language(language):
             return
-        window.choose_language(session.language)  # direction, keyboard; the visit's language
-        window.page.render(session.page())
-        if window.listening:  # someone listening hears the page again, in its new language
-            window.read_aloud()
+        host.flow.choose_language(session.language)  # direction, keyboard; the visit's language
+        host.page.render(session.page())
+        if host.flow.visit.listening:  # someone listening hears the page again, in its new
+            host.voice.read_aloud()  # language
 
     def keep_entries(self) -> None:
         """What is typed or chosen on the page but not yet continued goes to the session, as
         Continue would pass it on, without checking it."""
-        page = self.window.page
+        page = self.host.page
         if page.session is None:
             return
         for name, widget in page.inputs.items():
@@ -78,24 +82,24 @@ class VisitControls(QObject):
     def leave_form(self) -> None:
         """Back from a form's first page: to the service list, asking first if leaving would
         delete anything the citizen gave."""
-        session = self.window.page.session
+        session = self.host.page.session
         if session is not None:
             self.keep_entries()
         if session is None or not session.has_answers():
-            self.window.back_to_services()
+            self.host.flow.back_to_services()
             return
-        self._ask("leave", self.window.back_to_services)
+        self._ask("leave", self.host.flow.back_to_services)
 
     def ask_start_again(self) -> None:
         """'Start again', on any screen of a visit: asked, then the idle timeout's own wipe."""
-        if self.window.visit_in_progress():
-            self._ask("restart", self.window.end_visit)
+        if self.host.visit_in_progress():
+            self._ask("restart", self.host.flow.end_visit)
 
     def _ask(self, kind: str, then: Callable[[], None]) -> None:
         self._pending = then
         self.menu.hide()
         box = self._typing_box()
-        self.confirm.ask(kind, self.window.language)
+        self.confirm.ask(kind, self.host.language)
         self.confirm.return_focus_to(box)
         self._speak(self.confirm.spoken_text())
 
@@ -110,16 +114,14 @@ class VisitControls(QObject):
     def _typing_box(self):
         """The box the citizen was typing in, its keyboard still up: the tap on Start again,
         the globe or Back took the focus from it, and it gets it back when the page is kept."""
-        window = self.window
-        box = window.typing.box
-        if (window.keyboard.isVisible() and alive(box)
-                and window.stack.currentWidget().isAncestorOf(box)):
+        host = self.host
+        box = host.typing.box
+        if (host.keyboard.isVisible() and alive(box)
+                and host.stack.currentWidget().isAncestorOf(box)):
             return box
         return None
 
     def _speak(self, text: str) -> None:
         """A question laid over the page covers the speaker button: someone who has been
         listening hears it at once, as they hear the idle warning."""
-        window = self.window
-        if window.listening and window.speaker is not None and window.speaker.available:
-            window.speaker.say(text, window.language, window.visit_volume())
+        self.host.voice.say_if_listening(text)

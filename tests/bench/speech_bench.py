@@ -46,9 +46,9 @@ def _taps(engine_name: str | None, environment: dict[str, str], seconds: float) 
     window.resize(1024, 768)
     window.show()
     try:
-        window.speaker = Speaker(engine_name)
-        window.speaker.prepare()  # as `kiosk run` does
-        speaker = window.speaker
+        window.voice.speaker = Speaker(engine_name)
+        window.voice.speaker.prepare()  # as `kiosk run` does
+        speaker = window.voice.speaker
         deadline = time.monotonic() + 15  # a working engine is ready by then; a hung one not
         while speaker.engine is None and speaker.available and time.monotonic() < deadline:
             _spin(app, 0.05)
@@ -62,7 +62,7 @@ def _taps(engine_name: str | None, environment: dict[str, str], seconds: float) 
             _spin(app, 0.2)
         return times
     finally:
-        window.end_visit()
+        window.flow.end_visit()
         window.shutdown()
         window.deleteLater()
         app.processEvents()

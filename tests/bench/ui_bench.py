@@ -77,7 +77,7 @@ def bench_pages_and_memory(generated_form: Path, visits: int = 200) -> tuple[lis
         app.processEvents()  # layout and paint of the new page
         steps.append((time.perf_counter() - start) * 1000)
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # as the loop would
-    window.end_visit()
+    window.flow.end_visit()
     window.shutdown()
     window.deleteLater()
     app.processEvents()

@@ -88,13 +88,13 @@ def main() -> int:
     shoot(window, "09-question-arabic")
     driver.tap(window.page.inputs["full_name"].box)
     shoot(window, "10-keyboard-arabic")
-    window.end_visit()
-    window.begin("en")
-    window.set_text_size(200)
+    window.flow.end_visit()
+    window.flow.begin("en")
+    window.appearance.set_text_size(200)
     driver.tap_named("tile", form_id="renew_driving_licence")
     driver.tap_named("primary")
     shoot(window, "11-text-200-percent")
-    window.end_visit()
+    window.flow.end_visit()
     window.resize(1024, 768)  # 200 % text made the (unlocked) window grow
     central.stop()  # the link goes down: the next form waits, and the kiosk says so
     driver.start(FORM, "en")
@@ -102,23 +102,23 @@ def main() -> int:
     wait_until(lambda: window.sync.view is not None and window.sync.view.waiting == 1)
     wait_until(lambda: any(w.isVisible() for w in window.done.findChildren(QrView)))
     shoot(window, "12-confirmation-offline")
-    window.end_visit()
+    window.flow.end_visit()
     shoot(window, "13-attract-waiting")
     driver.start("market_square_consultation", "ar")  # offline: the results it had, and when
     shoot(window, "32-consultation-offline-arabic")
-    window.end_visit()
+    window.flow.end_visit()
     language_screens(window, driver)
     choice_and_check_screens(window, driver)
     once_only_screens(window, driver)
     helper_screens(window, driver, store)
     read_aloud_screens(window, driver)
     window.resize(1024, 768)
-    window.begin("en")
-    window.set_text_size(200)
-    window.set_theme("high_contrast")
+    window.flow.begin("en")
+    window.appearance.set_text_size(200)
+    window.appearance.set_theme("high_contrast")
     driver.tap_named("tile", form_id="report_problem")
     shoot(window, "20-high-contrast-200")
-    window.end_visit()
+    window.flow.end_visit()
     window.shutdown()
     store.close()
     return 0
@@ -130,20 +130,20 @@ def beyond_forms(window, driver, store) -> None:
     from kiosk.consultation import RESULTS_SETTING
     from kiosk.forms.trial import run_trial
 
-    window.begin("en")
+    window.flow.begin("en")
     driver.tap_named("topic", topic="council")
     shoot(window, "21-services-topic")
-    window.end_visit()
+    window.flow.end_visit()
     driver.open_information("health_services", "en")
     shoot(window, "22-information")
-    window.end_visit()
+    window.flow.end_visit()
     driver.open_information("health_services", "ar")
     driver.tap_named("primary")
     driver.tap_named("primary")
     driver.tap_named("print")
     wait_until(lambda: not window.tasks.busy())
     shoot(window, "23-information-arabic-print")
-    window.end_visit()
+    window.flow.end_visit()
 
     form = window.catalogue.get("market_square_consultation")
     earlier = ["plan_a_trees"] * 7 + ["plan_b_market_hall"] * 11 + ["plan_c_parking"] * 4
@@ -166,10 +166,10 @@ def beyond_forms(window, driver, store) -> None:
                            for w in window.done.findChildren(QLabel)))
     window.done.body.findChildren(QScrollArea)[0].verticalScrollBar().setValue(10_000)
     shoot(window, "25-consultation-confirmation")
-    window.end_visit()
+    window.flow.end_visit()
     driver.start(form.form_id, "ar")
     shoot(window, "26-consultation-arabic")
-    window.end_visit()
+    window.flow.end_visit()
 
     answers = {"trader_licence": "47163050", "market": "saturday_market", "quarter": "2026_q4",
                "days_traded": 24, "takings": "4250.50", "pitch_fees": "480",
@@ -189,7 +189,7 @@ def beyond_forms(window, driver, store) -> None:
         wait_until(lambda: window.stack.currentWidget() is window.done)
         wait_until(lambda: not window.tasks.busy())
         shoot(window, f"{first + 2 - (language == 'ar')}-tax-confirmation{suffix}")
-        window.end_visit()
+        window.flow.end_visit()
 
 
 def language_screens(window, driver) -> None:
@@ -197,18 +197,18 @@ def language_screens(window, driver) -> None:
     200 % in high contrast with its keyboard (docs/screenshots/languages/)."""
     (OUT / "languages").mkdir(exist_ok=True)
     for code in ("en", "fr", "es", "ar"):
-        window.begin(code)
+        window.flow.begin(code)
         shoot(window, f"languages/{code}-1-services")
         driver.tap_named("tile", form_id="feedback_services")
         shoot(window, f"languages/{code}-2-question")
-        window.end_visit()
+        window.flow.end_visit()
         window.resize(1024, 768)
-        window.begin(code)
-        window.set_text_size(200)
-        window.set_theme("high_contrast")
+        window.flow.begin(code)
+        window.appearance.set_text_size(200)
+        window.appearance.set_theme("high_contrast")
         driver.tap_named("tile", form_id="housing_assistance")
         shoot(window, f"languages/{code}-3-high-contrast-200")
-        window.end_visit()
+        window.flow.end_visit()
         window.resize(1024, 768)
 
 
@@ -216,14 +216,14 @@ def once_only_screens(window, driver) -> None:
     """A second service in one visit: "Use the details you gave before?" at 200 %, in English
     and Arabic (the answers given to a problem report, offered to the licence form)."""
     for code in ("en", "ar"):
-        window.begin(code)
-        window.set_text_size(200)
+        window.flow.begin(code)
+        window.appearance.set_text_size(200)
         driver.start("report_problem", code)
         driver.complete(ONCE_ONLY_REPORT)
         driver.tap_named("another")  # "Use another service": the visit goes on
         driver.tap_named("tile", form_id="renew_driving_licence")
         shoot(window, f"once-only-{code}-200")
-        window.end_visit()
+        window.flow.end_visit()
         window.resize(1024, 768)
 
 
@@ -233,23 +233,23 @@ def read_aloud_screens(window, driver) -> None:
     from ui.speech import TEST_ENGINE, Speaker
 
     (OUT / "speech").mkdir(exist_ok=True)
-    window.speaker = Speaker(TEST_ENGINE)  # Qt's silent stand-in: the same look as a real one
+    window.voice.speaker = Speaker(TEST_ENGINE)  # Qt's silent stand-in: the same look as a real one
     driver.start("report_problem", "en")
     driver.tap(window.header.speak)
     shoot(window, "speech/en-reading")
-    window.end_visit()
-    window.begin("ar")
-    window.set_text_size(200)
+    window.flow.end_visit()
+    window.flow.begin("ar")
+    window.appearance.set_text_size(200)
     driver.start("report_problem", "ar")
     driver.tap(window.header.volume)
     shoot(window, "speech/ar-200-volume")
-    window.end_visit()
-    window.speaker = Speaker("no-such-engine")  # as when it stops answering
+    window.flow.end_visit()
+    window.voice.speaker = Speaker("no-such-engine")  # as when it stops answering
     driver.start("report_problem", "en")
     driver.tap(window.header.speak)
-    wait_until(lambda: not window.speaker.available)
+    wait_until(lambda: not window.voice.speaker.available)
     shoot(window, "speech/en-not-available")
-    window.end_visit()
+    window.flow.end_visit()
 
 
 def helper_screens(window, driver, store) -> None:
@@ -304,7 +304,7 @@ def helper_screens(window, driver, store) -> None:
     wait_until(lambda: any(w.objectName() == "auditEntry" for w in window.findChildren(QLabel)))
     shoot(window, "19-helper-activity-log")
     window.helper.lock("by hand")
-    window.end_visit()
+    window.flow.end_visit()
 
 
 def choice_and_check_screens(window, driver) -> None:
@@ -316,9 +316,9 @@ def choice_and_check_screens(window, driver) -> None:
             ("en", 100, "standard", "choices-several"),
             ("ar", 200, "high_contrast", "choices-several-arabic-high-contrast-200")):
         feedback["rating"] = "2" if percent == 200 else "4"  # the chosen tile in view
-        window.begin(language)
-        window.set_text_size(percent)
-        window.set_theme(theme)
+        window.flow.begin(language)
+        window.appearance.set_text_size(percent)
+        window.appearance.set_theme(theme)
         driver.tap_named("tile", form_id="feedback_services")
         driver.fill_page(feedback)
         driver.tap_named("primary")
@@ -328,26 +328,26 @@ def choice_and_check_screens(window, driver) -> None:
         driver.tap_named("primary")
         driver.fill_page(feedback)
         shoot(window, name)
-        window.end_visit()
+        window.flow.end_visit()
         window.resize(1024, 768)
     licence = {"licence_number": "519372049", "full_name": "Alex Sample",
                "date_of_birth": "1948-03-02", "medically_fit": "yes",
                "renewal_reason": "expired", "address_line_1": "Flat 4",
                "address_line_2": "8 Testing Road", "town": "Exampleford",
                "postcode": "ZZ9 9ZZ", "email": "alex@example.com", "declaration": True}
-    window.begin("ar")
-    window.set_text_size(200)
+    window.flow.begin("ar")
+    window.appearance.set_text_size(200)
     driver.tap_named("tile", form_id="renew_driving_licence")
     while window.page.session.page().kind != "check":
         driver.fill_page(licence)
         driver.tap_named("primary")
     shoot(window, "check-answers-arabic-200")
-    window.end_visit()
+    window.flow.end_visit()
     window.resize(1024, 768)
     # The postcode on the code keys (capitals, digits beside them), and the declaration above
     # "I agree – send application".
-    window.begin("en")
-    window.set_text_size(100)
+    window.flow.begin("en")
+    window.appearance.set_text_size(100)
     driver.tap_named("tile", form_id="renew_driving_licence")
     while window.page.session.page().key.name != "address":
         driver.fill_page(licence)
@@ -362,7 +362,7 @@ def choice_and_check_screens(window, driver) -> None:
         driver.fill_page(licence)
         driver.tap_named("primary")
     shoot(window, "declaration-check-answers")
-    window.end_visit()
+    window.flow.end_visit()
 
 
 if __name__ == "__main__":

@@ -35,9 +35,9 @@ def shoot(window, name: str) -> None:
 
 def visit(window, driver, language: str, percent: int) -> None:
     tag = f"{language}-{percent}"
-    window.end_visit()
+    window.flow.end_visit()
     driver.tap_named("primary", language=language)
-    window.set_text_size(percent)
+    window.appearance.set_text_size(percent)
     shoot(window, f"{tag}-1-services-language-marked")
     driver.tap_named("tile", form_id="renew_driving_licence")
     driver.tap_named("primary")  # past the introduction

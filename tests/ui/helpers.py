@@ -12,7 +12,7 @@ def shown_window(qtbot, catalogue, store, config, **options) -> MainWindow:
     real printer, and its speech is requested, never sent to a sound card."""
     window = MainWindow(catalogue, store, language="en", **options)
     window.config = config.model_copy(update={"printer": "none"})
-    window.speaker = Speaker(TEST_ENGINE)
+    window.voice.speaker = Speaker(TEST_ENGINE)
     qtbot.addWidget(window)
     window.resize(1024, 768)
     window.show()

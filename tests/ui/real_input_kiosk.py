@@ -115,7 +115,7 @@ def main() -> int:
     store = Store(data / "kiosk.db", site_id="REAL")
     window = MainWindow(catalogue, store, language="en", locked=False, idle_seconds=600)
     window.config = Config(site_id="REAL", data_dir=data, printer="none")
-    window.speaker = Speaker(TEST_ENGINE)
+    window.voice.speaker = Speaker(TEST_ENGINE)
     window.move(0, 0)
     window.resize(1024, 768)
     window.show()
@@ -149,7 +149,7 @@ def main() -> int:
     notifier = QSocketNotifier(sys.stdin.fileno(), QSocketNotifier.Type.Read)
     notifier.activated.connect(read)
     code = app.exec()
-    window.end_visit()
+    window.flow.end_visit()
     window.shutdown()
     store.close()
     return code

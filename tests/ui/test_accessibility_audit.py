@@ -4,6 +4,8 @@ a Tab order that follows the reading order (see tests/ui/audit.py for each rule)
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QPushButton
 
@@ -122,9 +124,9 @@ def test_every_screen_passes_the_audit(make_window, qtbot, language, percent, th
     # A kiosk's screen does not grow: what does not fit must wrap or scroll, never push the
     # window bigger (a small 4:3 screen, the hardest case).
     window.setFixedSize(1024, 768)
-    window.default_text_size = percent
-    window.set_text_size(percent)
-    window.set_theme(theme)
+    window.settings = replace(window.settings, default_text_size=percent)
+    window.appearance.set_text_size(percent)
+    window.appearance.set_theme(theme)
     look = Auditor(window, qtbot, [audit.too_small, audit.clipped, audit.unnamed,
                                    audit.focus_order])
     walk_every_screen(window, driver, qtbot, language, look)
@@ -186,8 +188,8 @@ def test_the_question_stays_in_sight_above_the_keyboard(make_window, qtbot, scre
     window = make_window()
     driver = Driver(window, wait=lambda p: qtbot.waitUntil(p, timeout=10_000))
     window.setFixedSize(*SCREENS[screen])
-    window.default_text_size = percent
-    window.set_text_size(percent)
+    window.settings = replace(window.settings, default_text_size=percent)
+    window.appearance.set_text_size(percent)
     window.activateWindow()  # key taps go to the focused box of the active window
     qtbot.waitUntil(window.isActiveWindow)
     problems, boxes = [], 0
@@ -220,6 +222,6 @@ def test_the_question_stays_in_sight_above_the_keyboard(make_window, qtbot, scre
                 look(f"{form_id}: {page.key.name}, box {number + 1} of {count}")
             driver.fill_page(answers)
             driver.tap_named("primary")
-        window.end_visit()
+        window.flow.end_visit()
     assert boxes >= 25
     assert problems == [], "\n".join(problems[:40])

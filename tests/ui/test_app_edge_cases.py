@@ -81,7 +81,7 @@ def test_a_late_submission_result_does_not_wipe_the_next_persons_visit(
     release = gate(store, monkeypatch, "submit")
     try:
         driver.tap_named("primary")  # Send
-        window.end_visit()  # what the idle timeout calls
+        window.flow.end_visit()  # what the idle timeout calls
         driver.start("report_problem")  # the next person starts at once
         driver.enter(window.page.inputs["category"], "graffiti")
     finally:
@@ -89,7 +89,7 @@ def test_a_late_submission_result_does_not_wipe_the_next_persons_visit(
     qtbot.waitUntil(lambda: not window.tasks.busy())
     assert window.stack.currentWidget() is window.page
     assert window.page.session is not None
-    assert window.draft_id is not None
+    assert window.flow.visit.draft_id is not None
 
 
 def test_a_resume_code_arriving_after_the_wipe_is_not_shown(window, store, driver, qtbot, monkeypatch):
@@ -99,7 +99,7 @@ def test_a_resume_code_arriving_after_the_wipe_is_not_shown(window, store, drive
     release = gate(store, monkeypatch, "save_for_later")
     try:
         driver.tap_named("save_later")
-        window.end_visit()  # the idle timeout
+        window.flow.end_visit()  # the idle timeout
     finally:
         release.set()
     qtbot.waitUntil(lambda: not window.tasks.busy())
@@ -110,7 +110,7 @@ def test_a_resume_code_arriving_after_the_wipe_is_not_shown(window, store, drive
 def test_a_resumed_draft_is_deleted_once_sent_even_if_the_visit_was_wiped_meanwhile(
         window, store, driver, qtbot, monkeypatch):
     to_check_page(window, driver)
-    window.save_for_later()  # (as from any question page)
+    window.flow.save_for_later()  # (as from any question page)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.done)
     code = shown_reference(window)[0]
     driver.tap_named("primary")  # Finish
@@ -118,11 +118,12 @@ def test_a_resumed_draft_is_deleted_once_sent_even_if_the_visit_was_wiped_meanwh
     driver.tap_named("tile", resume=True)
     QTest.keyClicks(window.resume.box, code)
     driver.tap_named("primary")
+    qtbot.waitUntil(lambda: window.page.session is not None)  # read off the screen's thread
     assert window.page.session.page().kind == "check"
     release = gate(store, monkeypatch, "submit")
     try:
         driver.tap_named("primary")  # Send
-        window.end_visit()
+        window.flow.end_visit()
     finally:
         release.set()
     qtbot.waitUntil(lambda: not window.tasks.busy())
@@ -161,6 +162,7 @@ def test_a_saved_draft_that_cannot_be_opened_is_explained(window, store, catalog
     QTest.keyClicks(window.resume.box, code)
     with qtbot.captureExceptions() as exceptions:
         driver.tap_named("primary")
+        qtbot.waitUntil(lambda: not window.tasks.busy())  # read off the screen's thread
     assert exceptions == []
     assert window.stack.currentWidget() is window.resume
     assert [w for w in window.findChildren(QLabel) if w.isVisible() and w.objectName() == "error"]

@@ -86,7 +86,7 @@ def test_options_of_one_are_radio_tiles_for_touch_and_screen_readers(window, dri
 def test_the_mark_shows_the_state_by_its_shape_in_both_themes(
         window, driver, qtbot, theme, question):
     tiles = open_question(window, driver, question, "en")
-    window.set_theme(theme)
+    window.appearance.set_theme(theme)
     tile = tiles[2]
     assert inked(tile, theme) > 2 * tile.mark.width()  # the empty box or ring is drawn
     assert inked(tile, theme, middle=True) == 0  # with nothing in it
@@ -118,14 +118,14 @@ def test_the_mark_starts_the_tile_on_the_reading_side_and_a_tap_on_it_counts(
 ])
 def test_read_aloud_says_which_options_are_chosen_as_tapped(
         window, driver, qtbot, language, chosen):
-    window.speaker = Speaker("mock")
+    window.voice.speaker = Speaker("mock")
     tiles = open_question(window, driver, "what_was_good", language)
     tap(qtbot, tiles[0])
     tap(qtbot, tiles[3])
     tap(qtbot, window.header.speak)
-    said = window.speaker.requests[-1][1]
+    said = window.voice.speaker.requests[-1][1]
     assert said.endswith(chosen), said
     tap(qtbot, tiles[0])
     tap(qtbot, window.header.speak)
-    assert "متعاونين" not in window.speaker.requests[-1][1].split(":")[-1]
-    assert "Staff were helpful," not in window.speaker.requests[-1][1]
+    assert "متعاونين" not in window.voice.speaker.requests[-1][1].split(":")[-1]
+    assert "Staff were helpful," not in window.voice.speaker.requests[-1][1]

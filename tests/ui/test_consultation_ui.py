@@ -72,7 +72,7 @@ def test_a_vote_goes_to_central_and_comes_back_as_a_result(kiosk, central, tmp_p
     assert any(text.startswith("Cette borne est hors ligne.") for text in texts)
     # Read aloud: the page, then the results, in French.
     qtbot.mouseClick(window.header.speak, Qt.MouseButton.LeftButton)
-    language, said = window.speaker.requests[-1]
+    language, said = window.voice.speaker.requests[-1]
     assert language == "fr" and said.startswith("La mairie a trois projets")
     assert said.index("Ce que les gens ont répondu jusqu’ici") > said.index("anonyme")
     assert "Projet A : arbres, bancs et aire de jeux: 5 (50 %)" in said

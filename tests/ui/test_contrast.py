@@ -118,33 +118,33 @@ def background_pixel(window) -> str:
 
 def test_the_contrast_button_switches_the_theme_and_keeps_the_text_size(window, driver, qtbot):
     driver.tap_named("primary", language="en")
-    window.set_text_size(150)
+    window.appearance.set_text_size(150)
     button = contrast_button(window)
-    assert not button.isChecked() and window.theme == "standard"
+    assert not button.isChecked() and window.appearance.theme == "standard"
     before = background_pixel(window)
     qtbot.mouseClick(button, _left())
-    assert window.theme == "high_contrast" and button.isChecked()
-    assert window.text_size == 150
+    assert window.appearance.theme == "high_contrast" and button.isChecked()
+    assert window.appearance.text_size == 150
     assert stylesheet(150, "high_contrast") == window.styleSheet()
     assert f"background: {THEMES['high_contrast']['background']}" in window.styleSheet()
     assert background_pixel(window) != before
     assert background_pixel(window) == THEMES["high_contrast"]["background"]
     # The text size can change in high contrast: the theme stays.
-    window.set_text_size(200)
-    assert window.theme == "high_contrast" and contrast_button(window).isChecked()
+    window.appearance.set_text_size(200)
+    assert window.appearance.theme == "high_contrast" and contrast_button(window).isChecked()
     assert window.styleSheet() == stylesheet(200, "high_contrast")
     # Back to standard by the same button.
     qtbot.mouseClick(contrast_button(window), _left())
-    assert window.theme == "standard" and window.text_size == 200
+    assert window.appearance.theme == "standard" and window.appearance.text_size == 200
     assert window.styleSheet() == stylesheet(200, "standard")
 
 
 def test_the_wipe_resets_the_theme(window, driver, qtbot):
     driver.tap_named("primary", language="en")
     qtbot.mouseClick(contrast_button(window), _left())
-    assert window.theme == "high_contrast"
-    window.end_visit()
-    assert window.theme == "standard" and window.styleSheet() == stylesheet(100, "standard")
+    assert window.appearance.theme == "high_contrast"
+    window.flow.end_visit()
+    assert window.appearance.theme == "standard" and window.styleSheet() == stylesheet(100, "standard")
     assert not contrast_button(window).isChecked()
 
 
@@ -152,7 +152,7 @@ def test_the_wipe_resets_the_theme(window, driver, qtbot):
 def test_the_contrast_button_is_big_enough_and_named(window, language):
     window.set_language(language)
     for percent in (100, 200):
-        window.set_text_size(percent)
+        window.appearance.set_text_size(percent)
         button = contrast_button(window)
         assert button.width() >= MINIMUM and button.height() >= MINIMUM
         assert button.accessibleName() == i18n.text(language, "ui.high_contrast")
@@ -168,8 +168,8 @@ def test_the_contrast_button_stays_in_the_same_place(window, driver, qtbot):
 
 def test_high_contrast_at_200_percent_keeps_every_control_big_enough(window, driver, qtbot):
     driver.tap_named("primary", language="en")
-    window.set_text_size(200)
-    window.set_theme("high_contrast")
+    window.appearance.set_text_size(200)
+    window.appearance.set_theme("high_contrast")
     assert too_small(window) == [], "services"
     driver.tap_named("tile", form_id="housing_assistance")
     answers = answer_sets("housing_assistance")[0]
@@ -185,7 +185,7 @@ def test_high_contrast_at_200_percent_keeps_every_control_big_enough(window, dri
         driver.tap_named("primary")
     assert too_small(window) == [], "check your answers"
     assert seen >= 8
-    assert window.theme == "high_contrast" and window.text_size == 200
+    assert window.appearance.theme == "high_contrast" and window.appearance.text_size == 200
 
 
 def _left():
@@ -224,5 +224,5 @@ def test_the_keyboard_and_the_signature_pad_follow_high_contrast(qtbot, store, t
     qtbot.waitUntil(keyboard.isVisible)
     panel = keyboard.grab().toImage().pixelColor(2, 2).name()
     assert panel == THEMES["high_contrast"]["kb_panel"]
-    window.end_visit()
+    window.flow.end_visit()
     assert keyboard.grab().toImage().pixelColor(2, 2).name() == THEMES["standard"]["kb_panel"]

@@ -18,7 +18,7 @@ def _ring_pixels(image: QImage) -> int:
 
 @pytest.mark.parametrize("theme", ["standard", "high_contrast"])
 def test_a_held_crest_fills_a_ring_and_letting_go_empties_it(window, qtbot, theme):
-    window.set_theme(theme)  # the ring takes the theme's text colour: seen on both
+    window.appearance.set_theme(theme)  # the ring takes the theme's text colour: seen on both
     crest = window.header.crest
     crest._timer.setInterval(1500)  # shorter than the kiosk's 3 s; the same ring
     before = _ring_pixels(crest.grab().toImage())

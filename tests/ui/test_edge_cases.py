@@ -30,7 +30,7 @@ def open_window(qtbot, store, folder):
     qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
     window.resize(1024, 768)
     window.show()
-    window.begin("en")  # past the attract screen, to the service list
+    window.flow.begin("en")  # past the attract screen, to the service list
     return window
 
 
@@ -53,10 +53,10 @@ def test_the_next_person_does_not_inherit_the_last_persons_language(qtbot, store
     try:
         click(qtbot, window, "العربية")
         click_tile_containing(qtbot, window, "")  # any service
-        window.end_visit()  # what Finish and the idle timeout call
+        window.flow.end_visit()  # what Finish and the idle timeout call
         assert QApplication.layoutDirection() == Qt.LayoutDirection.LeftToRight
         assert heading(window) == "Public services"
-        window.begin("en")
+        window.flow.begin("en")
         assert heading(window) == "What do you want to do?"
     finally:
         window.set_language("en")
@@ -82,10 +82,10 @@ def test_a_form_in_one_language_says_so_and_opens_in_it(qtbot, store, tmp_path):
         assert window.language == "ar"
         assert QApplication.layoutDirection() == Qt.LayoutDirection.RightToLeft
         assert heading(window) == "ماذا تريد أن تفعل؟"
-        window.end_visit()
-        window.begin("fr")
+        window.flow.end_visit()
+        window.flow.begin("fr")
         assert tile_text(window, "review") == "Pas dans votre langue\u00a0: affiché en English."
-        window.begin("en")
+        window.flow.begin("en")
         assert tile_text(window, "review") == ""  # in its own language: nothing to say
     finally:
         window.set_language("en")

@@ -23,7 +23,7 @@ def _unnamed(window) -> list[str]:
 def test_every_helper_screen_is_big_enough_and_named(window, store, catalogue, qtbot, percent):
     helpers_ready(window, store)
     code = saved_code(store, catalogue)
-    window.set_text_size(percent)
+    window.appearance.set_text_size(percent)
     press_crest(qtbot, window)
     qtbot.waitUntil(window.helper.pad.isVisible)
     qtbot.wait(1)
@@ -42,5 +42,5 @@ def test_every_helper_screen_is_big_enough_and_named(window, store, catalogue, q
     qtbot.keyClicks(box, code)
     tap(qtbot, window, "primary")
     tap(qtbot, window, "primary", action="saved_continue")
-    qtbot.wait(1)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.page)
     assert too_small(window) == [] and _unnamed(window) == [], "a saved form, continued"

@@ -132,7 +132,8 @@ def test_a_helper_finds_a_saved_form_by_its_code_and_continues_it(
     tap(qtbot, window, "primary")
     qtbot.waitUntil(lambda: any("kept until" in t for t in visible_texts(window)))
     tap(qtbot, window, "primary", action="saved_continue")
-    assert window.stack.currentWidget() is window.page
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.page)  # read off
+    # the screen's thread
     assert window.page.session.page().key.name == "problem_detail"  # where it was left
     assert window.helper.panel.by_name["assist"].isVisible()  # and the consent comes first
 
@@ -149,9 +150,10 @@ def test_a_form_a_power_cut_stopped_is_offered_to_the_helper_to_continue(
     assert any(text.startswith("Report a problem in your area, last page saved on")
                for text in visible_texts(window))
     tap(qtbot, window, "primary", action="interrupted_continue")
-    assert window.stack.currentWidget() is window.page
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.page)  # read off
+    # the screen's thread
     assert window.page.session.page().key.name == "problem_detail"  # where the cut came
-    window.end_visit()  # the wipe: an autosave nobody chose to keep goes
+    window.flow.end_visit()  # the wipe: an autosave nobody chose to keep goes
     qtbot.waitUntil(lambda: store.interrupted_autosaves() == [])  # (on the database lane)
 
 
@@ -202,7 +204,7 @@ def test_a_helper_shows_a_receipt_again_by_reference(helper_window, store, drive
     window = helper_window
     driver.start(FORM, "en")
     reference = driver.complete(ANSWERS)
-    window.end_visit()
+    window.flow.end_visit()
     unlock(qtbot, window)
     tap(qtbot, window, "helperNav", page="receipts")
     qtbot.waitUntil(lambda: any(b.property("reference") == reference
@@ -232,10 +234,10 @@ def test_settings_a_helper_changes_apply_to_the_next_visit_and_are_kept(
     tap(qtbot, window, "settingTextSize", percent=150)
     assert "Enregistré." in visible_texts(window)  # staff screens speak the kiosk's language
     tap(qtbot, window, "helperBack")  # Lock
-    assert window.text_size == 150 and window.language == "fr"  # the attract screen now
+    assert window.appearance.text_size == 150 and window.language == "fr"  # the attract screen now
     qtbot.waitUntil(lambda: (store.setting("kiosk_settings") or {}).get("default_text_size") == 150)
     again = make_window()  # a restart keeps them
-    assert again.default_language == "fr" and again.default_text_size == 150
+    assert again.settings.default_language == "fr" and again.settings.default_text_size == 150
     settings = [e["detail"]["setting"] for e in store.recent_audit(50)
                 if e["detail"].get("action") == "settings_changed"]
     assert sorted(settings) == ["default_language", "default_text_size"]

@@ -52,7 +52,7 @@ def _header_lock(window) -> QPushButton:
 
 def test_the_wipe_closes_the_pin_pad_and_forgets_the_typed_digits(make_window, store, qtbot):
     window = helpers_ready(make_window(idle_seconds=0.3, idle_warning_seconds=1), store)
-    window.begin("en")
+    window.flow.begin("en")
     press_crest(qtbot, window)
     qtbot.waitUntil(window.helper.pad.isVisible)
     type_digits(qtbot, window, PIN)  # ... and the helper is called away before Unlock
@@ -83,7 +83,7 @@ def test_keyboard_done_in_a_helper_box_runs_its_action_once(
     helpers_ready(window, store)
     driver.start(FORM, "en")
     reference = driver.complete(ANSWERS)
-    window.end_visit()
+    window.flow.end_visit()
     unlock(qtbot, window)
     tap(qtbot, window, "helperNav", page="receipts")
     qtbot.waitUntil(lambda: bool(visible_buttons(window, "receiptChoice")))
@@ -104,7 +104,7 @@ def test_a_receipt_listing_that_arrives_late_does_not_crash(
     helpers_ready(window, store)
     driver.start(FORM, "en")
     reference = driver.complete(ANSWERS)
-    window.end_visit()
+    window.flow.end_visit()
     unlock(qtbot, window)
     tap(qtbot, window, "helperNav", page="receipts")
     qtbot.waitUntil(lambda: bool(visible_buttons(window, "receiptChoice")))
@@ -178,7 +178,8 @@ def test_continuing_a_saved_form_from_the_panel_keeps_the_idle_wipe_waiting(
     qtbot.keyClicks(box(window, "helperCode"), code)
     tap(qtbot, window, "primary")
     tap(qtbot, window, "primary", action="saved_continue")
-    assert window.stack.currentWidget() is window.page and window.helper.unlocked
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.page)  # read off the
+    assert window.helper.unlocked  # screen's thread
     assert not window.idle.active
 
 
@@ -189,13 +190,14 @@ def test_continuing_a_saved_form_over_a_visit_deletes_that_visits_autosave(
     driver.start(FORM, "en")
     driver.fill_page(ANSWERS)
     driver.tap_named("primary")  # autosaved
-    visit_draft = window.draft_id
+    visit_draft = window.flow.visit.draft_id
     unlock(qtbot, window)
     tap(qtbot, window, "helperNav", page="saved")
     qtbot.keyClicks(box(window, "helperCode"), code)
     tap(qtbot, window, "primary")
     tap(qtbot, window, "primary", action="saved_continue")
-    window.end_visit()
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.page)
+    window.flow.end_visit()
     qtbot.waitUntil(lambda: not window.tasks.busy())
     with store.reader() as conn:
         kept = [row[0] for row in conn.execute("SELECT id FROM drafts")]
@@ -257,7 +259,7 @@ def test_a_tap_on_the_volume_track_is_applied_and_kept(window, store, qtbot):
                      pos=QPoint(slider.width() - 4, slider.height() // 2))
     assert slider.value() != 80  # the tap moved it (80 is the default)
     value = slider.value()
-    qtbot.waitUntil(lambda: window.volume == value)  # kept once the finger has settled
+    qtbot.waitUntil(lambda: window.settings.volume == value)  # kept once the finger has settled
     qtbot.waitUntil(lambda: (store.setting("kiosk_settings") or {}).get("volume") == value)
 
 
@@ -265,7 +267,7 @@ def test_leaving_a_receipt_while_it_prints_does_not_crash(window, store, driver,
     helpers_ready(window, store)
     driver.start(FORM, "en")
     reference = driver.complete(ANSWERS)
-    window.end_visit()
+    window.flow.end_visit()
     unlock(qtbot, window)
     tap(qtbot, window, "helperNav", page="receipts")
     tap(qtbot, window, "receiptChoice", reference=reference)

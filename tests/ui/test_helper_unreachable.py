@@ -59,13 +59,13 @@ def _screens_of_a_whole_journey(window, driver, qtbot):
     yield "confirmation"
     driver.tap_named("primary")  # Finish
     yield "attract again"
-    window.begin("en")
+    window.flow.begin("en")
     driver.tap_named("tile", form_id=FORM)
     driver.tap_named("save_later")
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.done)
     yield "saved for later"
     driver.tap_named("primary")
-    window.begin("en")
+    window.flow.begin("en")
     driver.tap_named("tile", resume=True)
     yield "resume code"
     box = next(w for w in window.findChildren(QLineEdit) if w.isVisible())

@@ -40,12 +40,12 @@ def test_every_information_page_shows_and_is_read_aloud_in_every_language(
                     assert block.contact.name in texts
                     assert any(value in text for text in texts for _, value in block.contact.lines)
             qtbot.mouseClick(window.header.speak, Qt.MouseButton.LeftButton)
-            said_language, said = window.speaker.requests[-1]
+            said_language, said = window.voice.speaker.requests[-1]
             assert said_language == language
             assert said == spoken_information(page, language) and said.startswith(page.title)
             driver.tap_named("primary")  # Next page, and on the last page back to the list
         assert window.stack.currentWidget() is window.services
-    window.end_visit()
+    window.flow.end_visit()
 
 
 def test_back_goes_to_the_previous_page_then_to_the_list(window, driver):
@@ -92,7 +92,7 @@ def test_the_handout_goes_to_the_printer(window, driver, qtbot, monkeypatch):
 
 
 def test_a_topic_shows_only_its_services_and_the_choice_goes_at_the_wipe(window, driver):
-    window.begin("en")
+    window.flow.begin("en")
     everything = shown_tiles(window)
     assert {"health_services", "local_council", "market_square_consultation",
             "market_trader_tax", "report_problem"} <= set(everything)
@@ -105,15 +105,15 @@ def test_a_topic_shows_only_its_services_and_the_choice_goes_at_the_wipe(window,
     driver.tap_named("topic", topic="")  # All services
     assert shown_tiles(window) == everything
     driver.tap_named("topic", topic="have_your_say")
-    window.end_visit()
-    window.begin("en")
+    window.flow.end_visit()
+    window.flow.begin("en")
     assert shown_tiles(window) == everything  # the next person starts with every service
 
 
 def test_the_wipe_leaves_nothing_of_the_page_read(window, driver):
     driver.open_information("health_services", "fr")
     driver.tap_named("primary")
-    window.end_visit()
+    window.flow.end_visit()
     assert window.others.information.service is None
     assert not any("Vaccinations des enfants" in text for text in everything_shown_or_kept(window))
     driver.open_information("health_services", "fr")

@@ -139,12 +139,12 @@ def test_walking_away_warns_then_wipes(make_window, store, qtbot):
                    for t in everything_shown_or_kept(window))
     assert QApplication.clipboard().text() == ""
     assert store.status()["drafts_in_progress"] == 0
-    assert window.language == "en" and window.text_size == 100
+    assert window.language == "en" and window.appearance.text_size == 100
 
 
 def test_the_warning_can_be_extended_again_and_again(make_window, qtbot):
     window = make_window(idle_seconds=0.1, idle_warning_seconds=20)
-    window.begin("en")
+    window.flow.begin("en")
     for _ in range(10):  # WCAG 2.2.1: at least ten times
         qtbot.waitUntil(window.warning.isVisible, timeout=5000)
         QTest.mouseClick(window.warning.button, Qt.MouseButton.LeftButton)
@@ -221,9 +221,11 @@ def test_save_and_finish_later_then_continue_with_the_code(window, store, driver
     box = window.resume.box
     QTest.keyClicks(box, code[:-1] + ("A" if code[-1] != "A" else "B"))  # one wrong character
     driver.tap_named("primary")
-    assert any("one of its characters is not right" in t for t in everything_shown_or_kept(window))
+    qtbot.waitUntil(lambda: any("one of its characters is not right" in t
+                                for t in everything_shown_or_kept(window)))
     QTest.keyClicks(window.resume.box, code.lower().replace("-", " "))
     driver.tap_named("primary")
+    qtbot.waitUntil(lambda: window.page.session is not None)  # read off the screen's thread
     session = window.page.session
     assert session is not None and session.key.name == "date_of_birth"
     driver.tap_named("back")

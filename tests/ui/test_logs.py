@@ -69,7 +69,7 @@ def test_the_log_says_what_happened_and_nothing_a_citizen_answered(
 def test_a_failure_is_logged_by_kind_without_its_message(log_file, window, driver, qtbot):
     import logging
 
-    from ui.main_window import _warn
+    from ui.visit_flow import warn as _warn
 
     _warn(ValueError("'Sam Example' is not a valid housing situation"))
     try:

@@ -44,7 +44,7 @@ def test_details_are_offered_to_the_next_service_used_or_not_and_forgotten_at_th
     shown = visible_texts(window)
     assert "What is your full name?" in shown and "Sam Example" in shown
     assert "What is your phone number?" in shown and "07700900555" in shown
-    assert "Sam Example" in window.spoken_text()  # read aloud like any screen
+    assert "Sam Example" in window.voice.spoken_text()  # read aloud like any screen
     click(qtbot, window, "Yes, use these details")
     assert heading(window) == "What is your full name?"
     assert boxes(window) == ["Sam Example"]

@@ -33,8 +33,8 @@ def visit(qtbot, tmp_path, catalogue, monkeypatch):
         window = shown_window(qtbot, catalogue, store, Config(site_id=site_id))
         opened.append((window, store))
         driver = Driver(window, wait=lambda p: qtbot.waitUntil(p, timeout=10_000))
-        window.begin(language)
-        window.set_text_size(percent)
+        window.flow.begin(language)
+        window.appearance.set_text_size(percent)
         window.resize(width, 768)
         driver.start(FORM, language)
         driver.complete(ANSWERS)
@@ -66,7 +66,7 @@ def test_the_widest_reference_shrinks_to_one_line_at_200_percent(visit, qtbot):
     qtbot.waitUntil(lambda: lines(reference) < 1.5)
     assert 2 * BODY_PX < reference.font().pixelSize() < 2 * CODE_PX
     assert reference.fontMetrics().horizontalAdvance(reference.text()) <= reference.width()
-    reference.window().set_text_size(100)  # the citizen changes the size on the confirmation
+    reference.window().appearance.set_text_size(100)  # the citizen changes the size on the confirmation
     qtbot.waitUntil(lambda: reference.font().pixelSize() == CODE_PX)  # the full size: it fits
     assert lines(reference) < 1.5
 

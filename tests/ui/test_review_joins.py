@@ -79,6 +79,7 @@ def test_a_resumed_form_on_a_date_offers_next(typing_window, store, catalogue, d
     driver.tap_named("tile", resume=True)
     window.resume.box.setText(code)
     driver.tap_named("primary")
+    qtbot.waitUntil(lambda: window.page.session is not None)  # read off the screen's thread
     boxes = window.page.inputs["date_of_birth"].boxes
     qtbot.waitUntil(lambda: focused() is boxes["day"])
     tap_keys(qtbot, window, "7", "key_next", "3")
@@ -121,15 +122,15 @@ def catalogue_form(window):
 def test_the_volumes_words_stay_while_the_page_is_read_again(window, driver, qtbot):
     """A tap on the volume while the page is being read: the page is read again, louder, and
     'Volume: loud' stays under the speaker (not replaced at once by 'Reading aloud…')."""
-    window.speaker = Speaker("mock")
+    window.voice.speaker = Speaker("mock")
     driver.start("report_problem", "en")
     _tap(qtbot, window.header.speak)
-    qtbot.waitUntil(lambda: window.speaker.speaking, timeout=30_000)
+    qtbot.waitUntil(lambda: window.voice.speaker.speaking, timeout=30_000)
     states = []
-    window.speaker.reading.connect(states.append)
+    window.voice.speaker.reading.connect(states.append)
     _tap(qtbot, window.header.volume)
-    qtbot.waitUntil(lambda: True in states and window.speaker.volume is not None
-                    and window.speaker.volume >= 80, timeout=10_000)
+    qtbot.waitUntil(lambda: True in states and window.voice.speaker.volume is not None
+                    and window.voice.speaker.volume >= 80, timeout=10_000)
     assert window.header.notice.text() == "Volume: loud"
 
 

@@ -32,14 +32,14 @@ def _wait(qtbot, predicate) -> None:
 def test_a_hanging_engine_leaves_the_kiosk_usable_then_read_aloud_says_it_is_not_available(
         window, driver, qtbot, hanging_engine, monkeypatch):
     monkeypatch.setattr(speech, "MAKE_SECONDS", 2)  # sooner: it would hang for ever
-    window.speaker = Speaker()  # the system's engine, as a kiosk has it
+    window.voice.speaker = Speaker()  # the system's engine, as a kiosk has it
     driver.start("report_problem", "en")
     _tap(qtbot, window.header.speak)  # returns: the tap itself never waits for the engine
     _wait(qtbot, lambda: hanging_engine.callers == 1)  # the engine is being made: it hangs
     assert window.header.speak.isChecked()  # the press is seen at once
     assert window.header.notice.text() == "Reading aloud…"
     _tap(qtbot, window.header.sizes.buttons()[2])  # meanwhile the kiosk still answers
-    assert window.text_size == 200
+    assert window.appearance.text_size == 200
     _wait(qtbot, lambda: window.header.notice.text() == NOT_AVAILABLE)
     assert window.header.notice.isVisible() and not window.header.speak.isChecked()
     _wait(qtbot, lambda: hanging_engine.closed == 1)  # the hung process was killed
@@ -54,7 +54,7 @@ def test_the_idle_wipe_happens_while_the_engine_hangs(make_window, qtbot, hangin
     from ui.driver import Driver
 
     window = make_window(idle_seconds=0.5, idle_warning_seconds=1)
-    window.speaker = Speaker()
+    window.voice.speaker = Speaker()
     walk = Driver(window, wait=lambda p: _wait(qtbot, p))
     walk.start("report_problem", "en")
     walk.fill_page({"category": CHOICE})
@@ -62,21 +62,21 @@ def test_the_idle_wipe_happens_while_the_engine_hangs(make_window, qtbot, hangin
     _tap(qtbot, window.header.speak)
     _wait(qtbot, lambda: hanging_engine.callers == 1)
     _wait(qtbot, lambda: window.stack.currentWidget() is window.attract)  # warned, then wiped
-    assert hanging_engine.closed == 0 and window.speaker.available  # it hangs there still
+    assert hanging_engine.closed == 0 and window.voice.speaker.available  # it hangs there still
     assert "What do you want to report?" not in visible_texts(window)
     assert window.page.session is None
-    assert not window.header.speak.isChecked() and window.speaker.requests == []
+    assert not window.header.speak.isChecked() and window.voice.speaker.requests == []
 
 
 def test_the_real_engine_reads_then_when_it_stops_answering_the_speaker_says_so(
         window, driver, qtbot, real_engine, monkeypatch):
     monkeypatch.setattr(speech, "MAKE_SECONDS", 30)  # a loaded test machine: not tested here
-    window.speaker = Speaker()
+    window.voice.speaker = Speaker()
     driver.start("report_problem", "fr")
     _tap(qtbot, window.header.speak)
-    _wait(qtbot, lambda: window.speaker.speaking)  # speech-dispatcher took the page
-    assert window.speaker.engine == "speechd"
-    assert {"en", "fr", "es", "ar"} <= window.speaker.languages  # espeak-ng's voices
+    _wait(qtbot, lambda: window.voice.speaker.speaking)  # speech-dispatcher took the page
+    assert window.voice.speaker.engine == "speechd"
+    assert {"en", "fr", "es", "ar"} <= window.voice.speaker.languages  # espeak-ng's voices
     assert window.header.speak.isChecked() and window.header.notice.text() == (
         "Lecture à voix haute…")
     # No sound card: the sentence never ends, and within a request or two more (the third in
@@ -84,15 +84,15 @@ def test_the_real_engine_reads_then_when_it_stops_answering_the_speaker_says_so(
     _wait(qtbot, lambda: "Opening audio failed" in real_engine.log())
     for _ in range(5):  # louder, quieter...: the page again each time
         _tap(qtbot, window.header.volume)
-        asked = window.visit_volume()
-        _wait(qtbot, lambda a=asked: window.speaker.volume == a or not window.speaker.available)
-        if not window.speaker.available:
+        asked = window.voice.volume()
+        _wait(qtbot, lambda a=asked: window.voice.speaker.volume == a or not window.voice.speaker.available)
+        if not window.voice.speaker.available:
             break
     _wait(qtbot, lambda: window.header.notice.text() == (
         "La lecture à voix haute n’est pas disponible sur cette borne."))
-    assert not window.speaker.available and not window.header.speak.isChecked()
-    window.end_visit()  # the next visit tries a fresh engine
-    assert window.speaker.available
+    assert not window.voice.speaker.available and not window.header.speak.isChecked()
+    window.flow.end_visit()  # the next visit tries a fresh engine
+    assert window.voice.speaker.available
 
 
 def test_a_kiosk_with_a_hanging_engine_stops_on_sigterm(tmp_path, hanging_engine):
@@ -162,9 +162,9 @@ def test_a_bundle_runs_its_speech_process_through_its_own_kiosk_program(
     kiosk.chmod(0o755)
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     monkeypatch.setattr(sys, "executable", str(kiosk))
-    window.speaker = Speaker("mock")
+    window.voice.speaker = Speaker("mock")
     driver.start("report_problem", "en")
     _tap(qtbot, window.header.speak)
-    _wait(qtbot, lambda: window.speaker.volume is not None)  # it answered
-    assert window.speaker.engine == "mock" and window.speaker.available
+    _wait(qtbot, lambda: window.voice.speaker.volume is not None)  # it answered
+    assert window.voice.speaker.engine == "mock" and window.voice.speaker.available
     assert (tmp_path / "asked").read_text() == "speech-worker mock\n"

@@ -23,7 +23,7 @@ def test_the_citizen_sees_their_form_sent_and_the_kiosk_says_all_is_sent(tmp_pat
     assert reference
     qtbot.waitUntil(lambda: _text(window, "delivery") == "It has been sent to the service.")
     assert window.done.heading.text() == "Your form has been sent"
-    window.end_visit()
+    window.flow.end_visit()
     assert _text(window, "sync_status") == "All forms from this kiosk have been sent."
 
 
@@ -34,7 +34,7 @@ def test_offline_the_form_is_kept_and_the_kiosk_says_how_many_wait(tmp_path, cen
     assert _text(window, "delivery").startswith("It is stored safely on this kiosk")
     assert window.done.heading.text() == "Your form will be sent"
     qtbot.waitUntil(lambda: window.sync.view is not None and window.sync.view.waiting == 1)
-    window.end_visit()
+    window.flow.end_visit()
     assert _text(window, "sync_status").startswith("Forms waiting to be sent: 1.")
     assert _text(window, "delivery") == ""  # the wipe took the last visit's words too
 

@@ -59,7 +59,8 @@ def test_two_quick_taps_on_one_key_type_two_letters(window, driver, qtbot):
 def test_send_and_finish_act_once_however_often_they_are_pressed(driver, window, store, qtbot,
                                                                   monkeypatch):
     printed = []
-    monkeypatch.setattr(window, "print_receipt", lambda reference, *_: printed.append(reference))
+    monkeypatch.setattr(window.receipts, "print_receipt",
+                        lambda reference, *_: printed.append(reference))
     answers = answer_sets("report_problem")[0]
     driver.start("report_problem")
     finished = []
@@ -70,8 +71,8 @@ def test_send_and_finish_act_once_however_often_they_are_pressed(driver, window,
         driver.fill_page(answers)
         driver.tap_named("primary")
     assert window.page.session.page().kind == "check"
-    window.finish_visit()
-    window.finish_visit()  # a second Send while the first is being stored
+    window.flow.finish_visit()
+    window.flow.finish_visit()  # a second Send while the first is being stored
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.done, timeout=10_000)
     with sqlite3.connect(store.path) as db:
         assert db.execute("SELECT count(*) FROM submissions").fetchone()[0] == 1

@@ -21,10 +21,10 @@ def too_small(window) -> list[str]:
 @pytest.mark.parametrize("percent", [100, 200])
 def test_every_control_on_every_screen_is_big_enough(window, driver, qtbot, percent):
     seen = 0
-    window.set_text_size(percent)
+    window.appearance.set_text_size(percent)
     assert too_small(window) == [], "attract"
     driver.tap_named("primary", language="en")
-    window.set_text_size(percent)
+    window.appearance.set_text_size(percent)
     assert too_small(window) == [], "services"
     driver.tap_named("tile", form_id="housing_assistance")
     answers = answer_sets("housing_assistance")[0]

@@ -41,7 +41,7 @@ def test_a_declaration_by_touch_gives_the_amount_and_a_payment_reference(
     assert DUE[language].replace("113", "36").replace("12", "00") in check  # the daily minimum
     driver.tap_named("primary")  # Send declaration
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.done, timeout=10_000)
-    reference = window._done_reference
+    reference = window.flow.visit.done_reference
     texts = visible_texts(window)
     assert payment_reference(reference) in texts
     assert DUE[language].lstrip("\u200f") in [text.lstrip("\u200f") for text in texts] \

@@ -167,7 +167,7 @@ def test_the_helpers_receipts_list_stays_in_sight_above_the_keypad(window, store
     for answers in answer_sets("feedback_services")[:3]:
         driver.start("feedback_services")
         references.append(driver.complete(answers))
-        window.end_visit()
+        window.flow.end_visit()
     helpers_ready(window, store)
     unlock(qtbot, window)
     driver.tap_named("helperNav", page="receipts")
@@ -195,11 +195,11 @@ def test_the_keyboard_starts_capitals_itself_as_a_phone_does(typing_window, driv
     to_page(window, driver, "renew_driving_licence", "full_name")
     tap_keys(qtbot, window, "a", "n", "n", "key_space", "l", "e", "e")
     assert window.page.inputs["full_name"].box.text() == "Ann Lee"
-    window.end_visit()
+    window.flow.end_visit()
     to_page(window, driver, "report_problem", "problem_description")
     tap_keys(qtbot, window, "a", ".", "key_space", "b", "key_space", "c")
     assert window.page.inputs["problem_description"].box.toPlainText() == "A. B c"
-    window.end_visit()
+    window.flow.end_visit()
     to_page(window, driver, "renew_driving_licence", "email")
     tap_keys(qtbot, window, "a")
     assert window.page.inputs["email"].box.text() == "a"

@@ -79,7 +79,7 @@ def test_walking_away_mid_visit_leaves_no_draft(qtbot, window, store, driver):
     click_tile_containing(qtbot, window, "Graffiti")
     click(qtbot, window, "Continue")
     qtbot.waitUntil(lambda: drafts(store) == 1)
-    window.end_visit()  # what the idle timeout calls
+    window.flow.end_visit()  # what the idle timeout calls
     qtbot.waitUntil(lambda: drafts(store) == 0)
     assert heading(window) == "Public services"
 
@@ -92,7 +92,7 @@ def test_staff_see_that_a_damaged_database_was_set_aside(qtbot, tmp_path, catalo
         window.config = Config(site_id=store.site_id, printer="none")
         qtbot.addWidget(window)
         window.show()
-        window.begin("en")
+        window.flow.begin("en")
         notices = [w.text() for w in window.findChildren(QLabel)
                    if w.isVisible() and w.objectName() == "notice"]
         window.shutdown()

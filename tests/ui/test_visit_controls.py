@@ -74,14 +74,14 @@ def test_someone_listening_hears_the_menu_then_the_page_in_the_new_language(
         qtbot, window, driver):
     from ui.speech import Speaker
 
-    window.speaker = Speaker("mock")  # Qt's stand-in engine: speech is requested, not heard
+    window.voice.speaker = Speaker("mock")  # Qt's stand-in engine: speech is requested, not heard
     to_name_page(qtbot, window, driver)
     tap(qtbot, window.header.speak)
     (globe,) = shown_named(window, "formLanguage")
     tap(qtbot, globe)
-    assert window.speaker.requests[-1][1].startswith("Choose your language. English.")
+    assert window.voice.speaker.requests[-1][1].startswith("Choose your language. English.")
     tap(qtbot, next(o for o in window.controls.menu.options if o.text() == "Français"))
-    language, said = window.speaker.requests[-1]
+    language, said = window.voice.speaker.requests[-1]
     assert language == "fr" and said.startswith("Quel est votre nom complet")
 
 
@@ -179,8 +179,8 @@ def wiped(window, store, qtbot) -> dict:
         "screen": "attract" if window.stack.currentWidget() is window.attract else "other",
         "session": window.page.session,
         "name_anywhere": any(NAME in text for text in everything_shown_or_kept(window)),
-        "text_size": window.text_size,
-        "theme": window.theme,
+        "text_size": window.appearance.text_size,
+        "theme": window.appearance.theme,
         "language": window.language,
         "direction": QApplication.layoutDirection(),
         "keyboard": window.keyboard.isVisible(),
@@ -194,8 +194,8 @@ def wiped(window, store, qtbot) -> dict:
 def half_way(qtbot, window, driver, store) -> None:
     """A visit with something to wipe: Arabic, 200 %, high contrast, an autosave, a typed name."""
     to_name_page(qtbot, window, driver)
-    window.set_text_size(200)
-    window.set_theme("high_contrast")
+    window.appearance.set_text_size(200)
+    window.appearance.set_theme("high_contrast")
     choose_language_in_form(qtbot, window, "العربية")
     qtbot.keyClicks(box_on_page(window), NAME)
     QApplication.clipboard().setText(NAME)

@@ -11,10 +11,10 @@ from .common import HelperPage
 
 class AuditPage(HelperPage):
     def refresh(self) -> None:
-        self.run(self.window.store.recent_audit, 50, on_done=self._show)
+        self.run(self.host.store.recent_audit, 50, on_done=self._show)
 
     def _show(self, entries: list[dict]) -> None:
-        language = self.window.default_language  # the helper screens' language
+        language = self.host.settings.default_language  # the helper screens' language
         content, layout = self.column()
         layout.addWidget(label(self.t("audit_title"), "heading"))
         for entry in entries:

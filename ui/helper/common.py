@@ -16,7 +16,7 @@ class HelperPage(Screen):
     def __init__(self, mode):
         super().__init__()
         self.mode = mode
-        self.window = mode.window
+        self.host = mode.host
         self.t = mode.text
         self.generation = 0  # moves on at every rebuild: older results are dropped
 
@@ -33,7 +33,7 @@ class HelperPage(Screen):
                     and generation == self.generation):
                 on_done(result)
 
-        self.window.tasks.run("db", partial(work, *args, **kwargs), on_done=done,
+        self.host.tasks.run("db", partial(work, *args, **kwargs), on_done=done,
                               on_error=self._failed)
 
     def _failed(self, error: BaseException) -> None:

@@ -8,6 +8,7 @@ wipe waits (they are being helped); helper mode's own 10 minutes without a touch
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 
@@ -16,6 +17,9 @@ from kiosk import i18n
 from ..input_watch import ACTIVITY, watch_input
 from ..screens.common import button, label
 from .pin_pad import PinPad
+
+if TYPE_CHECKING:
+    from ..host import Host
 
 INACTIVE_MS = 10 * 60 * 1000
 
@@ -29,20 +33,20 @@ def _logged(error: BaseException) -> None:
 
 
 class HelperMode(QObject):
-    def __init__(self, window):
-        super().__init__(window)
-        self.window = window
+    def __init__(self, host: Host):
+        super().__init__(host.central)  # goes with the window
+        self.host = host
         self.helper: str | None = None
         self.panel = None  # built at the first unlock: citizens never load it
-        self.pad = PinPad(window.central)
+        self.pad = PinPad(host.central)
         self.pad.entered.connect(self._check)
         self.pad.cancelled.connect(self._forget_check)
         self._check_number = 0  # a check's answer counts only if nothing happened meanwhile
-        window.header.crest.held.connect(self.ask_pin)
+        host.header.crest.held.connect(self.ask_pin)
         self._quiet = QTimer(self, singleShot=True, interval=INACTIVE_MS)
         self._quiet.timeout.connect(lambda: self.lock("inactivity"))
         self._banner: list = []
-        watch_input(window, self)  # for as long as the window lasts
+        watch_input(host.central.window(), self)  # for as long as the window lasts
 
     @property
     def unlocked(self) -> bool:
@@ -55,17 +59,17 @@ class HelperMode(QObject):
 
     def text(self, key: str, **params) -> str:
         """Helper screens speak the kiosk's own language, whatever the visit's is."""
-        return i18n.text(self.window.default_language, f"helper.{key}", **params)
+        return i18n.text(self.host.settings.default_language, f"helper.{key}", **params)
 
     # -- unlocking ----------------------------------------------------------------------------
     def ask_pin(self) -> None:
-        if not self.window.ready:
+        if not self.host.ready:
             return
         if self.helper is not None:
             self.open_panel()
             return
-        self.window.keyboard.hide()
-        self.pad.open(self.window.default_language)
+        self.host.keyboard.hide()
+        self.pad.open(self.host.settings.default_language)
         # Whether any helper exists is known before a digit is typed: "no helpers" at once.
         number = self._check_number
 
@@ -73,13 +77,13 @@ class HelperMode(QObject):
             if not names and number == self._check_number and self.pad.isVisible():
                 self.pad.no_helpers(self._set_pin_command())
 
-        self.window.tasks.run("db", self.window.store.helper_names, on_done=known,
+        self.host.tasks.run("db", self.host.store.helper_names, on_done=known,
                               on_error=self._check_failed)
 
     def _set_pin_command(self) -> str:
         from kiosk.paths import demo_data_dir
 
-        config = getattr(self.window, "config", None)
+        config = self.host.config
         demo = config is not None and config.data_dir == demo_data_dir()
         return "kiosk helper set-pin" + (" --demo" if demo else "")
 
@@ -93,7 +97,7 @@ class HelperMode(QObject):
             if number == self._check_number and self.pad.isVisible():
                 self._checked(result)
 
-        self.window.tasks.run("db", self.window.store.try_unlock, pin, on_done=checked,
+        self.host.tasks.run("db", self.host.store.try_unlock, pin, on_done=checked,
                               on_error=self._check_failed)
 
     def _forget_check(self) -> None:
@@ -125,13 +129,13 @@ class HelperMode(QObject):
 
     def _signed_in(self, helper: str) -> None:
         self.helper = helper
-        self.window.idle.stop()  # the citizen is being helped: no wipe behind the helper's back
+        self.host.idle.stop()  # the citizen is being helped: no wipe behind the helper's back
         self._quiet.start()
         self._show_banner()
         self.open_panel()
 
     def _show_banner(self) -> None:
-        bar = self.window.header.helper_bar
+        bar = self.host.header.helper_bar
         # The name alone in the bar (the panel's title and its blue edge say "helper mode"):
         # the buttons keep room for their words beside the text size.
         name = label(self.helper, "helperBanner")
@@ -143,7 +147,7 @@ class HelperMode(QObject):
             if not isinstance(widget, type(name)):
                 widget.setMinimumWidth(widget.sizeHint().width())
             bar.addWidget(widget)
-        header = self.window.header
+        header = self.host.header
         for room in (header.caption, header.speak, header.volume):
             room.hide()  # room for the banner; the text size and contrast buttons stay
 
@@ -154,13 +158,13 @@ class HelperMode(QObject):
             from .panel import HelperPanel
 
             self.panel = HelperPanel(self)
-        self.window.keyboard.hide()
+        self.host.keyboard.hide()
         self.panel.open(page)
 
     def close_panel(self) -> None:
         if self.panel is not None and self.panel.isVisible():
             self.panel.hide()
-            self.window.keyboard.hide()
+            self.host.keyboard.hide()
 
     # -- locking ------------------------------------------------------------------------------
     def lock(self, reason: str) -> None:
@@ -175,18 +179,18 @@ class HelperMode(QObject):
             widget.setParent(None)
             widget.deleteLater()
         self._banner = []
-        for back in (self.window.header.caption, self.window.header.speak,
-                     self.window.header.volume):
+        for back in (self.host.header.caption, self.host.header.speak,
+                     self.host.header.volume):
             back.show()
-        self.window.tasks.run("db", partial(self.window.store.record, "helper_lock",
+        self.host.tasks.run("db", partial(self.host.store.record, "helper_lock",
                                             {"reason": reason}, actor=helper), on_error=_logged)
-        if self.window.visit_in_progress():
-            self.window.idle.start()
+        if self.host.visit_in_progress():
+            self.host.idle.start()
         else:
-            self.window.end_visit()  # the attract screen afresh, with any new settings
+            self.host.flow.end_visit()  # the attract screen afresh, with any new settings
 
     def did(self, action: str, **detail) -> None:
         """Every helper action goes in the audit log: who, what; never citizen answers."""
         if self.helper is not None:
-            self.window.tasks.run("db", partial(self.window.store.helper_did, self.helper,
+            self.host.tasks.run("db", partial(self.host.store.helper_did, self.helper,
                                                 action, **detail), on_error=_logged)

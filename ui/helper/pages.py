@@ -21,14 +21,14 @@ class AssistPage(HelperPage):
 
     def refresh(self) -> None:
         content, layout = self.column()
-        session = self.window.open_session()
+        session = self.host.open_session()
         if session is None:
             layout.addWidget(label(self.t("assist_none")))
         else:
-            page_heading = next((w.text() for w in self.window.page.findChildren(QLabel)
+            page_heading = next((w.text() for w in self.host.page.findChildren(QLabel)
                                  if w.objectName() == "heading" and w.text()), "")
             layout.addWidget(label(self.t("assist_visit", form=session.form.title(
-                self.window.default_language), page=page_heading), "heading"))
+                self.host.settings.default_language), page=page_heading), "heading"))
             if any(entry["helper"] == self.mode.helper for entry in session.assistance):
                 layout.addWidget(label(self.t("assist_recorded", name=self.mode.helper)))
                 layout.addWidget(button(self.t("assist_return"), "primary",
@@ -42,12 +42,12 @@ class AssistPage(HelperPage):
         self.show_content(content)
 
     def _agreed(self) -> None:
-        session = self.window.open_session()
+        session = self.host.open_session()
         if session is None:
             return
         session.record_assistance(self.mode.helper)
         self.mode.did("assist", form=session.form.form_id)
-        self.window.autosave()  # the consent is part of the visit, even if it is saved for later
+        self.host.flow.autosave()  # the consent is part of the visit, even if it is saved for later
         self.refresh()
 
 
@@ -72,16 +72,16 @@ class SavedPage(HelperPage):
         layout.addStretch(1)
         self.results = layout
         self.show_content(content)
-        self.window._offer_keyboard(self.box if keyboard else None)
+        self.host.dock.offer(self.box if keyboard else None)
         if keyboard:  # looking, not yet dealing with one: forms a restart cut short, if any
-            self.run(self.window.store.interrupted_autosaves, self.window.draft_id,
+            self.run(self.host.store.interrupted_autosaves, self.host.flow.visit.draft_id,
                      on_done=self._list_interrupted)
 
     def _list_interrupted(self, found: list) -> None:
         if not found:
             return
         if not self.box.text():  # the list, not a code, is likely what is wanted now
-            self.window._offer_keyboard(None)
+            self.host.dock.offer(None)
         self.results.insertWidget(self.results.count() - 1,
                                   label(self.t("saved_interrupted_title"), "subheading"))
         for lookup in found:
@@ -89,8 +89,8 @@ class SavedPage(HelperPage):
 
     def _offer(self, lookup, describe: str, action: str) -> None:
         """A saved or interrupted form, described, with Continue and Delete below it."""
-        language = self.window.default_language
-        form = self.window.catalogue.version(lookup.form_id, lookup.form_version)
+        language = self.host.settings.default_language
+        form = self.host.catalogue.version(lookup.form_id, lookup.form_version)
         title = form.title(language) if form else lookup.form_id
         at = self.results.count() - 1  # above the stretch
         self.results.insertWidget(at, label(self.t(describe, form=title,
@@ -103,24 +103,28 @@ class SavedPage(HelperPage):
                                                  partial(self._confirm, lookup)))
 
     def _find(self) -> None:
-        self.run(self.window.store.find_draft, self.box.text(), on_done=self._found)
+        self.run(self.host.store.find_draft, self.box.text(), on_done=self._found)
 
     def _found(self, lookup) -> None:
-        language = self.window.default_language
+        language = self.host.settings.default_language
         if lookup.status != "found":
             key = {"typo": "ui.code_typo", "unknown": "ui.code_unknown",
                    "expired": "ui.code_expired"}[lookup.status]
-            self.refresh(i18n.text(language, key, days=self.window.store.draft_expiry.days))
+            self.refresh(i18n.text(language, key, days=self.host.store.draft_expiry.days))
             return
         self.refresh(keyboard=False)  # found: what to do with it matters now, not typing
         self._offer(lookup, "saved_found", "saved_continue")
 
     def _continue(self, lookup) -> None:
-        if self.window.open_draft(lookup):
-            self.mode.did("resume_draft")
-            self.mode.open_panel("assist")  # ask the citizen before helping
-        else:  # another install key, say, or a form version no longer here
-            self.refresh(self.t("saved_unreadable"), False)
+        def opened(readable: bool) -> None:
+            if readable:
+                self.mode.did("resume_draft")
+                self.mode.open_panel("assist")  # ask the citizen before helping
+            elif self.mode.helper is not None and self.isVisible():
+                # another install key, say, or a form version no longer here
+                self.refresh(self.t("saved_unreadable"), False)
+
+        self.host.flow.open_draft(lookup, opened)  # read off the screen's thread
 
     def _confirm(self, lookup) -> None:
         self.refresh(keyboard=False)
@@ -129,7 +133,7 @@ class SavedPage(HelperPage):
                                              partial(self._delete, lookup)))
 
     def _delete(self, lookup) -> None:
-        self.run(self.window.store.delete_draft, lookup.draft_id, actor=self.mode.helper,
+        self.run(self.host.store.delete_draft, lookup.draft_id, actor=self.mode.helper,
                  on_done=lambda _: self.refresh(self.t("saved_deleted"), False))
 
 
@@ -156,12 +160,12 @@ class ReceiptsPage(HelperPage):
         self.list = layout
         layout.addStretch(1)
         self.show_content(content)
-        self.window._offer_keyboard(self.box)
-        self.run(self.window.store.find_submissions, contains, on_done=self._listed)
+        self.host.dock.offer(self.box)
+        self.run(self.host.store.find_submissions, contains, on_done=self._listed)
 
     def _describe(self, found: dict) -> str:
-        form = self.window.catalogue.forms.get(found["form_id"])
-        title = form.title(self.window.default_language) if form else found["form_id"]
+        form = self.host.catalogue.forms.get(found["form_id"])
+        title = form.title(self.host.settings.default_language) if form else found["form_id"]
         return self.t("receipts_reference", form=title, when=local_time(found["created_at"]),
                       state=self.t(f"state_{found['state']}"))
 
@@ -200,7 +204,7 @@ class ReceiptsPage(HelperPage):
             shown.setText(self.t("receipts_printed") if result.ok
                           else self.t("receipts_not_printed"))
 
-        self.window.print_receipt(found["reference"], on_printed=printed)
+        self.host.receipts.print_receipt(found["reference"], on_printed=printed)
         self.mode.did("reprint", reference=found["reference"])
 
 
@@ -208,17 +212,17 @@ class SettingsPage(HelperPage):
     """What a helper may change here; what only IT may change, shown but not editable."""
 
     def refresh(self, message: str = "") -> None:
-        window = self.window
+        host = self.host
         content, layout = self.column()
         if message:
             layout.addWidget(label(message, "notice"))
         layout.addWidget(label(self.t("settings_language"), "heading"))
         layout.addLayout(self._choices(
-            "settingLanguage", "default_language", window.default_language,
-            {code: i18n.language_name(code) for code in window.languages}, "language"))
+            "settingLanguage", "default_language", host.settings.default_language,
+            {code: i18n.language_name(code) for code in host.languages}, "language"))
         layout.addWidget(label(self.t("settings_text_size"), "heading"))
         layout.addLayout(self._choices(
-            "settingTextSize", "default_text_size", window.default_text_size,
+            "settingTextSize", "default_text_size", host.settings.default_text_size,
             {percent: f"{percent} %" for percent in TEXT_SIZES}, "percent"))
         layout.addWidget(label(self.t("settings_volume"), "heading"))
         row = QHBoxLayout()
@@ -229,8 +233,8 @@ class SettingsPage(HelperPage):
         slider.setSingleStep(10)
         slider.setPageStep(10)
         slider.setMinimumHeight(56)
-        slider.setValue(window.volume)
-        shown = label(f"{window.volume} %")
+        slider.setValue(host.settings.volume)
+        shown = label(f"{host.settings.volume} %")
         slider.valueChanged.connect(lambda value: shown.setText(f"{value} %"))
         # A tap on the track or a drag: kept once the finger has settled, not at every step.
         self._volume_settled = QTimer(self, singleShot=True, interval=400)
@@ -240,7 +244,7 @@ class SettingsPage(HelperPage):
         row.addWidget(shown)
         layout.addLayout(row)
         layout.addWidget(label(self.t("settings_it_only"), "heading"))
-        for name, value in window.it_settings.items():
+        for name, value in host.it_settings.items():
             layout.addWidget(label(f"{name}: {value}", "caption"))
         layout.addStretch(1)
         self.show_content(content)
@@ -257,6 +261,6 @@ class SettingsPage(HelperPage):
         return row
 
     def _set(self, key: str, value) -> None:
-        self.window.change_setting(key, value)
+        self.host.flow.change_setting(key, value)
         self.mode.did("settings_changed", setting=key)
         self.refresh(self.t("settings_saved"))

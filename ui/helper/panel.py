@@ -14,7 +14,7 @@ PAGES = ("assist", "queue", "saved", "receipts", "audit", "settings")
 
 class HelperPanel(QFrame):
     def __init__(self, mode):
-        stack = mode.window.stack
+        stack = mode.host.stack
         super().__init__(stack)
         from .audit_page import AuditPage
         from .pages import AssistPage, ReceiptsPage, SavedPage, SettingsPage
@@ -58,7 +58,7 @@ class HelperPanel(QFrame):
     def open(self, page: str | None = None) -> None:
         t = self.mode.text
         self.title.setText(t("banner", name=self.mode.helper))
-        visit = self.mode.window.visit_in_progress()
+        visit = self.mode.host.visit_in_progress()
         self.back.setText(t("assist_return") if visit else t("lock"))
         self.back.setAccessibleName(self.back.text())
         self.back.clicked.disconnect()
@@ -77,5 +77,5 @@ class HelperPanel(QFrame):
             choice.setChecked(choice.property("page") == name)
         page = self.by_name[name]
         self.pages.setCurrentWidget(page)
-        self.mode.window.keyboard.hide()  # a page with a box to type in offers it again
+        self.mode.host.keyboard.hide()  # a page with a box to type in offers it again
         page.refresh()

@@ -24,16 +24,16 @@ class QueuePage(HelperPage):
         self.bar: QProgressBar | None = None
         self.note = ""
         self._awaiting_send_all = False
-        sync = self.window.sync
+        sync = self.host.sync
         if sync is not None:
             sync.progress.connect(self._progress)
             sync.finished.connect(self._finished)
 
     def refresh(self) -> None:
-        self.run(_snapshot, self.window.store, on_done=self._show)
+        self.run(_snapshot, self.host.store, on_done=self._show)
 
     def _connection(self) -> str:
-        sync = self.window.sync
+        sync = self.host.sync
         if sync is None:
             return self.t("queue_conn_none")
         view = sync.view
@@ -65,7 +65,7 @@ class QueuePage(HelperPage):
             shown.setObjectName(f"queue_{key.removeprefix('queue_')}")
             grid.addWidget(shown, number, 1)
         layout.addLayout(grid)
-        if self.window.sync is not None:
+        if self.host.sync is not None:
             send = button(self.t("queue_send_now"), "primary", self._send_now)
             send.setObjectName("sendNow")
             layout.addWidget(send)
@@ -94,7 +94,7 @@ class QueuePage(HelperPage):
         if self.bar is not None:
             self.bar.setRange(0, 0)  # busy until the first batch reports
             self.bar.show()
-        self.window.sync.send_now()
+        self.host.sync.send_now()
 
     def _progress(self, done: int, total: int) -> None:
         if self.bar is not None and self.isVisible():
@@ -117,9 +117,9 @@ class QueuePage(HelperPage):
 
         def retried(_) -> None:
             self.note = self.t("queue_retried", reference=item["reference"])
-            if self.window.sync is not None:
-                self.window.sync.nudge()
+            if self.host.sync is not None:
+                self.host.sync.nudge()
             self.refresh()
 
-        self.run(self.window.store.retry_rejected, item["submission_id"], self.mode.helper,
+        self.run(self.host.store.retry_rejected, item["submission_id"], self.mode.helper,
                  on_done=retried)
