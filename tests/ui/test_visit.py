@@ -122,3 +122,21 @@ def test_touching_the_screen_keeps_the_idle_wipe_away_and_stopping_brings_it(
         assert not window.warning.isVisible()
     qtbot.waitUntil(window.warning.isVisible, timeout=2000)  # hands off: the warning comes
     assert window.stack.currentWidget() is window.page  # nothing wiped yet
+
+
+def test_five_codes_that_open_nothing_wipe_the_visit(qtbot, window, driver):
+    """Someone guessing resume codes: after the fifth wrong one the visit starts again (with
+    staff), and what was typed goes with it."""
+    driver.tap_named("primary", language="en")
+    driver.tap_named("tile", resume=True)
+    for attempt in range(1, 6):
+        window.resume.box.setText("ABCD-EFG")
+        driver.tap_named("primary")
+        qtbot.waitUntil(lambda: not window.tasks.busy())  # looked up off the screen's thread
+        if attempt < 5:
+            assert window.stack.currentWidget() is window.resume
+            assert any(w.objectName() == "error" and w.isVisible()
+                       for w in window.findChildren(QLabel))
+    assert window.stack.currentWidget() is window.attract
+    assert window.flow.visit.failed_codes == 0  # the next person starts afresh
+    assert not any("ABCD" in text for text in everything_shown_or_kept(window))
