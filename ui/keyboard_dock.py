@@ -27,7 +27,9 @@ class KeyboardDock(QObject):
         keyboard = self.host.keyboard
         if box is None:
             keyboard.hide()
-            self.host.keys.place_focus(self.host.stack.currentWidget())
+            screen = self.host.stack.currentWidget()
+            if screen is not None:
+                self.host.keys.place_focus(screen)
             return
         keyboard.set_mode(box.property("keyboard") or "text")
         keyboard.show()

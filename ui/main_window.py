@@ -166,9 +166,9 @@ class MainWindow(QMainWindow):
         # Before the idle watcher, which is then asked first: an ignored tap is still someone.
         self.tap_guard = TapGuard(self)
         for index in range(self.stack.count()):
-            screen = self.stack.widget(index)
-            if isinstance(screen, Screen):
-                screen.changed.connect(self.tap_guard.changed)
+            shown = self.stack.widget(index)
+            if isinstance(shown, Screen):
+                shown.changed.connect(self.tap_guard.changed)
         self.drag_scroll = DragScroll(self)
         self.idle = IdleWatcher(self, idle_seconds, idle_warning_seconds)
         self.keys = KeyAccess(self)

@@ -7,7 +7,7 @@ screens. The details are never logged (only whether they were used) nor stored."
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
@@ -16,6 +16,8 @@ from kiosk.forms.profile import VisitProfile, offer_rows
 from .screens.details_offer import DetailsOfferScreen
 
 if TYPE_CHECKING:
+    from kiosk.forms.session import Session
+
     from .host import Host
 
 log = logging.getLogger("ui.visit")
@@ -27,7 +29,7 @@ class OnceOnly(QObject):
         self.host = host
         self.profile = VisitProfile()
         self.screen = DetailsOfferScreen()
-        self._asking = None  # (session, offer) while the question is on screen
+        self._asking: tuple[Session, dict[str, Any]] | None = None  # while it is asked
         host.stack.addWidget(self.screen)
         self.screen.chosen.connect(self._chosen)
         host.page.advanced.connect(self.remember)

@@ -118,8 +118,9 @@ class OtherServices(QObject):
         payment = form.definition.settings.payment
         if payment is not None:
             amount = submission["answers"].get(payment.amount)
-            self.host.done.add_extra(payment_box(
-                payment_view(form, reference, amount, language), language))
+            view = payment_view(form, reference, amount, language)
+            if view is not None:
+                self.host.done.add_extra(payment_box(view, language))
         panel = self.results_panel(form, language)
         if panel is not None:
             self.host.done.add_extra(panel, at_end=True)

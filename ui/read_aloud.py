@@ -80,6 +80,8 @@ class ReadAloud(QObject):
 
     def spoken_text(self) -> str:
         screen = self.host.stack.currentWidget()
+        if screen is None:
+            return ""
         own = getattr(screen, "spoken_text", None)  # a page of a form or of information
         if own is not None and self.host.ready and (said := own()) is not None:
             return str(said)

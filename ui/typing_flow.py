@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from .host import Host
 
 BOXES = (QLineEdit, QPlainTextEdit)
+Place = tuple[object, str, int]  # a box by its page's key, its question and its place in it
 PAD = 8  # px kept clear above the heading and below the box
 KEPT_PX = BODY_PX  # the kept heading: bold at the size of the page's words (which follow the
 # text size chosen), so the box keeps room below it at 200 %
@@ -52,7 +53,8 @@ def screen_of(widget: QWidget) -> QWidget | None:
 
 def boxes_of(root: QWidget) -> list[QWidget]:
     """The boxes to type in on a screen, in Tab's order (the page's reading order)."""
-    found, widget = [], root.nextInFocusChain()
+    found: list[QWidget] = []
+    widget = root.nextInFocusChain()
     while widget is not root and widget is not None and len(found) < 200:
         if (isinstance(widget, BOXES) and root.isAncestorOf(widget) and alive(widget)
                 and not widget.isReadOnly() and widget not in found):
@@ -63,7 +65,7 @@ def boxes_of(root: QWidget) -> list[QWidget]:
 
 def in_dialog(widget: QWidget) -> bool:
     """Inside a dialog laid over the screen, or the helper panel, while it is open."""
-    parent = widget
+    parent: QWidget | None = widget
     while parent is not None:
         if (isinstance(parent, Overlay) or parent.objectName() == "helperPanel") \
                 and parent.isVisible():
@@ -78,9 +80,11 @@ class TypingFlow(QObject):
         self.host = host
         self.window = window  # the boxes and dialogs in it are the kiosk's
         self.box: QWidget | None = None  # the box on a citizen's screen that had the focus
-        self.place = None  # where it was: (page, question, box), to find it on a redraw
+        self.place: Place | None = None  # where it was, to find it on a redraw
         host.keyboard.next_box.connect(self.next_box)
-        QApplication.instance().focusChanged.connect(self._focus_changed)
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        app.focusChanged.connect(self._focus_changed)
         # A form's first page (or a resumed one) gives its box the focus before it is on
         # screen: the box and its Next are known once the page shows.
         host.stack.currentChanged.connect(self._shown)
@@ -105,10 +109,10 @@ class TypingFlow(QObject):
             self._focus_changed(None, focused)
 
     # -- the focus comes back ---------------------------------------------------------------
-    def _focus_changed(self, old, new) -> None:
+    def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
         if isinstance(new, BOXES) and self.window.isAncestorOf(new):
             self.host.keyboard.show_next(self.following(new) is not None)
-            if self.host.stack.currentWidget().isAncestorOf(new) and not in_dialog(new):
+            if self._on_screen(new) and not in_dialog(new):
                 self.box, self.place = new, self._place_of(new)
             return
         if self.box is None or old is not self.box:
@@ -125,23 +129,28 @@ class TypingFlow(QObject):
                 and not self.host.stack.isAncestorOf(widget)
                 and not self.host.keyboard.isAncestorOf(widget))
 
-    def come_back(self, box: QWidget | None, place) -> None:
+    def _on_screen(self, widget: QWidget) -> bool:
+        screen = self.host.stack.currentWidget()
+        return screen is not None and screen.isAncestorOf(widget)
+
+    def come_back(self, box: QWidget | None, place: Place | None) -> None:
         """The focus back to the box that had it, or to the same box of its page drawn again
         (at a new text size); never over an open dialog, nor on a page showing errors."""
         if not alive(box):
             box = self._box_at(place)
-            if box is not None and self.host.page.session.page().problems:
+            session = self.host.page.session
+            if box is not None and session is not None and session.page().problems:
                 return
-        if (not alive(box) or not self.host.stack.currentWidget().isAncestorOf(box)
+        if (box is None or not alive(box) or not self._on_screen(box)
                 or self.dialog_open() or QApplication.focusWidget() is box):
             return
         box.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def remember_place(self):
+    def remember_place(self) -> tuple[QWidget | None, Place | None]:
         """Where the focus is, to give it back after the page is drawn again."""
         return self.box, self.place
 
-    def _place_of(self, box: QWidget):
+    def _place_of(self, box: QWidget) -> Place | None:
         page = self.host.page
         if page.session is None or not page.isAncestorOf(box):
             return None
@@ -151,7 +160,7 @@ class TypingFlow(QObject):
                 return page.session.key, name, boxes.index(box)
         return None
 
-    def _box_at(self, place) -> QWidget | None:
+    def _box_at(self, place: Place | None) -> QWidget | None:
         page = self.host.page
         if place is None or page.session is None or page.session.key != place[0]:
             return None
@@ -172,7 +181,7 @@ def _scroll_area(widget: QWidget) -> QScrollArea | None:
     parent = widget.parentWidget()
     while parent is not None and not isinstance(parent, QScrollArea):
         parent = parent.parentWidget()
-    return parent
+    return parent if isinstance(parent, QScrollArea) else None
 
 
 def _top(widget: QWidget, content: QWidget) -> int:
@@ -191,33 +200,44 @@ def kept_heading(area: QScrollArea) -> QLabel | None:
     """The line above the scrolling page that keeps the heading in sight, made the first
     time it is needed. Only where the page's buttons are below it (scrolling_above)."""
     whole = area.parentWidget()
-    if whole is None or isinstance(whole, Screen) or not isinstance(whole.layout(), QVBoxLayout):
+    column = whole.layout() if whole is not None else None
+    if whole is None or isinstance(whole, Screen) or not isinstance(column, QVBoxLayout):
         return None
     kept = whole.findChild(QLabel, "keptHeading")
     if kept is None:
         kept = plain_words(QLabel(), "keptHeading")
         kept.hide()
-        whole.layout().insertWidget(0, kept)
+        column.insertWidget(0, kept)
     return kept
 
 
 def _question_top(box: QWidget, content: QWidget) -> int:
     """The top of the box's own question: its label, hint and message above it."""
     widget = box
-    while widget.parentWidget() is not content and widget.parentWidget() is not None:
-        widget = widget.parentWidget()
+    while (parent := widget.parentWidget()) is not content and parent is not None:
+        widget = parent
     layout = content.layout()
-    at = layout.indexOf(widget) if layout is not None else -1
+    if layout is None:
+        return _top(widget, content)
+    at = layout.indexOf(widget)
     top = _top(widget, content)
     while at > 0:
         at -= 1
-        above = layout.itemAt(at).widget()
+        item = layout.itemAt(at)
+        above = item.widget() if item is not None else None
         if not isinstance(above, QLabel) or above.objectName() == "heading":
             break
         top = _top(above, content)
         if not above.objectName():  # the question's own label: the start of its block
             break
     return top
+
+
+def _relayout(widget: QWidget) -> None:
+    parent = widget.parentWidget()
+    layout = parent.layout() if parent is not None else None
+    if layout is not None:
+        layout.activate()
 
 
 def keep_in_sight(widget: QWidget) -> None:
@@ -227,7 +247,7 @@ def keep_in_sight(widget: QWidget) -> None:
         area = _scroll_area(widget) if isinstance(widget, BOXES) else None
         content = area.widget() if area is not None else None
         heading = heading_of(content) if content is not None else None
-        if heading is None or not widget.isVisible():
+        if area is None or content is None or heading is None or not widget.isVisible():
             bring_into_view(widget)
             return
         kept = kept_heading(area)
@@ -241,7 +261,7 @@ def keep_in_sight(widget: QWidget) -> None:
                 top = with_summary
         if kept is not None and kept.isVisible():
             kept.hide()
-            kept.parentWidget().layout().activate()  # the page's view is as tall as it can be
+            _relayout(kept)  # the page's view is as tall as it can be
         bar = area.verticalScrollBar()
         if bottom - top + 2 * PAD <= area.viewport().height() or kept is None:
             bar.setValue(top - PAD)
@@ -258,7 +278,7 @@ def keep_in_sight(widget: QWidget) -> None:
             bring_into_view(widget)  # no room for both (long words, 200 %): the box first
             return
         kept.show()
-        kept.parentWidget().layout().activate()
+        _relayout(kept)
         room = area.viewport().height()
         start = _question_top(widget, content)
         bar.setValue(start - PAD if bottom - start + 2 * PAD <= room else bottom + PAD - room)

@@ -20,6 +20,7 @@ from .pin_pad import PinPad
 
 if TYPE_CHECKING:
     from ..host import Host
+    from .panel import HelperPanel
 
 INACTIVE_MS = 10 * 60 * 1000
 
@@ -37,7 +38,7 @@ class HelperMode(QObject):
         super().__init__(host.central)  # goes with the window
         self.host = host
         self.helper: str | None = None
-        self.panel = None  # built at the first unlock: citizens never load it
+        self.panel: HelperPanel | None = None  # built at the first unlock: citizens never load it
         self.pad = PinPad(host.central)
         self.pad.entered.connect(self._check)
         self.pad.cancelled.connect(self._forget_check)
@@ -138,7 +139,7 @@ class HelperMode(QObject):
         bar = self.host.header.helper_bar
         # The name alone in the bar (the panel's title and its blue edge say "helper mode"):
         # the buttons keep room for their words beside the text size.
-        name = label(self.helper, "helperBanner")
+        name = label(self.helper or "", "helperBanner")
         name.setAccessibleName(self.text("banner", name=self.helper))
         self._banner = [name,
                         button(self.text("open_panel"), "helperOpen", self.open_panel),

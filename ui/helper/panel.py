@@ -51,8 +51,9 @@ class HelperPanel(QFrame):
         self.hide()
 
     def eventFilter(self, watched, event) -> bool:
-        if event.type() == QEvent.Type.Resize and self.isVisible():
-            self.setGeometry(self.parentWidget().rect())
+        parent = self.parentWidget()
+        if event.type() == QEvent.Type.Resize and self.isVisible() and parent is not None:
+            self.setGeometry(parent.rect())
         return False
 
     def open(self, page: str | None = None) -> None:
@@ -67,7 +68,9 @@ class HelperPanel(QFrame):
         for choice in self.nav.buttons():
             choice.setText(t(f"nav_{choice.property('page')}"))
             choice.setAccessibleName(choice.text())
-        self.setGeometry(self.parentWidget().rect())
+        parent = self.parentWidget()
+        if parent is not None:
+            self.setGeometry(parent.rect())
         self.raise_()
         self.show()
         self.show_page(page or ("assist" if visit else "queue"))
