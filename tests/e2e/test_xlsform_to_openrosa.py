@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 from kiosk.forms.catalogue import load_catalogue
 from sync.worker import SyncWorker
 from tests.kiosk.xlsform import make_every_feature
-from tests.kiosk.xlsform.test_every_feature import ADULT
+from tests.kiosk.xlsform.make_every_feature import ADULT
 from tests.sync.openrosa_kit import openrosa_config
 from tests.sync.openrosa_server import Fault, OpenRosaServer
 from tests.ui.helpers import shown_window

@@ -19,7 +19,7 @@ import random
 import shutil
 import subprocess
 import unicodedata
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pytest
 from pypdf import PdfReader
@@ -29,8 +29,6 @@ from reportlab.lib.units import mm
 from kiosk import i18n
 from kiosk.receipts import (
     LAYOUTS,
-    DraftSlipContent,
-    ReceiptContent,
     ReceiptError,
     fonts,
     qr_payload,
@@ -40,29 +38,18 @@ from kiosk.receipts import (
 from kiosk.receipts.layout import LAYOUT_SPECS, BigCode
 from kiosk.store.codes import ALPHABET
 
-LANGUAGES = ("en", "fr", "es", "ar")
-REFERENCE = "HALL7-K7QFM-2XD9H"
-CODE = "K7QF-M2XD"
-CREATED = datetime(2026, 11, 27, 10, 5, tzinfo=UTC)
-EXPIRES = datetime(2026, 12, 27, 10, 5, tzinfo=UTC)
-STATUS_URL = "https://council.example/status?ref={reference}"
-SERVICE = {"en": "Report a problem", "fr": "Signaler un problème",
-           "es": "Informar de un problema", "ar": "الإبلاغ عن مشكلة"}
-ANSWER = {"en": ("Where is it?", "Example Road"), "fr": ("Où ?", "Rue de l’Exemple"),
-          "es": ("¿Dónde?", "Calle Ejemplo"), "ar": ("أين؟", "شارع المثال")}
-
-
-def receipt(language: str = "en", **changes) -> ReceiptContent:
-    fields = {"reference": REFERENCE, "service": SERVICE[language], "created_at": CREATED,
-              "site": "Testville Library", "language": language,
-              "next_steps": i18n.text(language, "ui.delivery_waiting"),
-              "answers": (ANSWER[language],)}
-    return ReceiptContent(**{**fields, **changes})
-
-
-def slip(language: str = "en") -> DraftSlipContent:
-    return DraftSlipContent(service=SERVICE[language], code=CODE, expires_at=EXPIRES,
-                            site="Testville Library", language=language)
+from .receipt_samples import (
+    ANSWER,
+    CODE,
+    CREATED,
+    EXPIRES,
+    LANGUAGES,
+    REFERENCE,
+    SERVICE,
+    STATUS_URL,
+    receipt,
+    slip,
+)
 
 
 def pdf_text(pdf: bytes) -> str:

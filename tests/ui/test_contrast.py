@@ -13,8 +13,8 @@ from kiosk import i18n
 from ui.style import keyboard_stylesheet, stylesheet
 from ui.themes import DECORATIVE, LARGE, TEXT, THEME_PAIRS, THEMES
 
-from .test_journey import answer_sets
-from .test_targets import MINIMUM, too_small
+from .sample_answers import answer_sets
+from .touch_targets import MINIMUM, too_small
 
 NEEDED = {TEXT: 4.5, LARGE: 3.0, "control": 3.0}
 

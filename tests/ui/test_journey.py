@@ -1,7 +1,6 @@
 """The citizen's journey through the real widgets, for every sample form and the ways a
 visit goes wrong: errors, Back, Change, repeats, walking away, another language."""
 
-import json
 import threading
 
 import pytest
@@ -14,15 +13,7 @@ from kiosk.forms.pages import PageKey
 
 from .conftest import ROOT
 from .helpers import everything_shown_or_kept, heading
-
-ANSWERS = ROOT / "tests" / "kiosk" / "data" / "answers"
-FORMS = ["renew_driving_licence", "housing_assistance", "feedback_services", "report_problem",
-         "market_square_consultation", "market_trader_tax"]
-
-
-def answer_sets(form_id):
-    lines = (ANSWERS / f"{form_id}.valid.jsonl").read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines if line.strip()]
+from .sample_answers import FORMS, answer_sets
 
 
 @pytest.mark.parametrize("form_id", FORMS)
