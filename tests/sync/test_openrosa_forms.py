@@ -13,7 +13,7 @@ from kiosk.config import load_config
 from sync.openrosa.transport import OpenRosaTransport
 from sync.worker import SyncWorker
 from tests.kiosk.store_helpers import fake_submission
-from tests.sync.conftest import TEST_TIMINGS
+from tests.support.central import TEST_TIMINGS
 from tests.sync.openrosa_kit import kiosk, openrosa_config, visit, write_form
 from tests.sync.openrosa_server import OpenRosaServer
 

@@ -22,7 +22,7 @@ from sync.lock import SyncBusy
 from sync.transport import Retry
 from sync.worker import SyncWorker
 from tests.kiosk.store_helpers import fake_submission
-from tests.sync.conftest import kiosk_config
+from tests.support.central import kiosk_config
 from tests.sync.scripted_service import ScriptedService, _Handler
 
 ROOT = Path(__file__).resolve().parents[2]

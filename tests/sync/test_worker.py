@@ -15,7 +15,7 @@ from kiosk.store import Store
 from sync.central.export import export_submissions
 from sync.worker import SyncWorker, backoff_seconds
 from tests.kiosk.store_helpers import fake_submission
-from tests.sync.conftest import kiosk_config
+from tests.support.central import kiosk_config
 from tests.sync.scripted_service import ScriptedService
 
 

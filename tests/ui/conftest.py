@@ -8,7 +8,6 @@ from kiosk.config import Config
 from kiosk.forms.catalogue import load_catalogue
 from kiosk.store import Store
 from sync.worker import SyncWorker
-from tests.sync.conftest import central as central  # noqa: F401 (a fixture, for sync tests)
 from ui.driver import Driver
 from ui.sync_runner import SyncRunner
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from kiosk.config import Config
-from tests.sync.conftest import kiosk_config
+from tests.support.central import kiosk_config
 from ui import doctor
 
 from .conftest import ROOT

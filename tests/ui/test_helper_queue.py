@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton
 
 from tests.kiosk.store_helpers import fake_submission
-from tests.sync.conftest import kiosk_config
+from tests.support.central import kiosk_config
 from tests.sync.scripted_service import ScriptedService
 
 
