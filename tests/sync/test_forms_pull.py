@@ -3,8 +3,11 @@ keeps the version it began on, and an unchanged catalogue costs a 304."""
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
+from kiosk.forms.loader import load_form
+from sync.forms_pull import pull_forms, version_path
 from sync.worker import SyncWorker
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,3 +62,39 @@ def test_a_version_no_draft_needs_is_removed_when_the_next_one_arrives(central, 
         _round(store, config)
     files = sorted(p.name for p in config.central_forms_dir.glob("*/*.yaml"))
     assert files == ["2026-12-15.yaml"]
+
+
+class _Catalogue:
+    """A stand-in for RestTransport.forms(): the listing a (faulty or hostile) service sends."""
+
+    def __init__(self, listing: list[dict]):
+        self.listing = listing
+
+    def forms(self, etag):
+        return f'"{uuid.uuid4().hex}"', self.listing
+
+
+def test_a_listing_cannot_write_or_delete_outside_the_central_forms_folder(config):
+    with config.open_store() as store:
+        outside = config.data_dir / "notes.yaml"
+        outside.write_text("kept by IT\n", encoding="utf-8")
+        pull_forms(_Catalogue([{"form_id": "..", "version": "notes",
+                                "source": "not: a form\n"}]), store, config)
+    assert outside.exists() and outside.read_text(encoding="utf-8") == "kept by IT\n"
+
+
+def test_a_version_that_does_not_load_here_never_deletes_the_one_a_draft_needs(config):
+    good = SAMPLE.read_text(encoding="utf-8").replace('version: "2026-11-27"',
+                                                      'version: "2026-12-01"')
+    entry = {"form_id": "feedback_services", "version": "2026-12-01", "source": good}
+    with config.open_store() as store:
+        pull_forms(_Catalogue([entry]), store, config)
+        store.save_for_later(store.new_draft_id(), {"form_id": "feedback_services",
+                                                    "form_version": "2026-12-01", "answers": {}})
+        # The same version again, edited at the centre in a way this kiosk's loader refuses
+        # (a newer feature, a slip): the draft still needs the copy it began on.
+        pull_forms(_Catalogue([{**entry, "source": good + "\nnot_a_key_forms_have: [\n"}]),
+                   store, config)
+    path = version_path(config.central_forms_dir, "feedback_services", "2026-12-01")
+    assert path.exists(), "the draft's form version was deleted"
+    assert load_form(path).version == "2026-12-01"
