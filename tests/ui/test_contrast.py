@@ -201,7 +201,8 @@ def test_the_keyboard_and_the_signature_pad_follow_high_contrast(qtbot, store, t
 
     from ui.inputs import SignaturePad
 
-    from .test_edge_cases import click_tile_containing, one_form, open_window
+    from .form_folder import one_form, open_window
+    from .helpers import click_tile_containing
 
     folder = one_form(tmp_path, """\
         - {type: signature, name: signed, label: Sign here}

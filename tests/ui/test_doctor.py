@@ -8,9 +8,8 @@ import sys
 
 from kiosk.config import Config
 from tests.support.central import kiosk_config
+from tests.support.paths import ROOT
 from ui import doctor
-
-from .conftest import ROOT
 
 
 def _rows(capsys) -> dict:
