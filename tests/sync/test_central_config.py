@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from kiosk.config import ConfigError
-from sync.worker import SyncWorker
 from tests.support.central import kiosk_config
 from tests.sync.secret_visits import secret_visit
 
@@ -17,7 +16,7 @@ def test_plain_http_to_a_name_that_only_starts_with_127_is_refused(tmp_path, cen
 
 
 @pytest.mark.parametrize("extra", ["\n", "\u200b"], ids=["newline", "zero-width-space"])
-def test_a_token_pasted_with_an_invisible_character_is_named(tmp_path, central, extra):
+def test_a_token_pasted_with_an_invisible_character_is_named(tmp_path, central, extra, sync_worker):
     token = central.init.device_token + extra
     try:
         config = kiosk_config(tmp_path, central, token=token)
@@ -26,16 +25,13 @@ def test_a_token_pasted_with_an_invisible_character_is_named(tmp_path, central, 
         return
     with config.open_store() as store:
         store.submit(secret_visit()[0])
-        worker = SyncWorker(store, config)
-        try:
-            result = worker.run_once()
-        finally:
-            worker.close()
+        worker = sync_worker(store, config)
+        result = worker.run_once()
     outcome = result.destinations["central"]
     assert outcome.state == "stopped" and "token" in outcome.message, outcome
 
 
-def test_a_missing_ca_file_is_named_not_a_crash(tmp_path, central):
+def test_a_missing_ca_file_is_named_not_a_crash(tmp_path, central, sync_worker):
     try:
         config = kiosk_config(tmp_path, central, url="https://127.0.0.1:9",
                               ca_file=str(tmp_path / "private-ca.pem"))
@@ -43,9 +39,6 @@ def test_a_missing_ca_file_is_named_not_a_crash(tmp_path, central):
         assert "ca_file" in str(error)
         return
     with config.open_store() as store:
-        worker = SyncWorker(store, config)
-        try:
-            result = worker.run_once()
-        finally:
-            worker.close()
+        worker = sync_worker(store, config)
+        result = worker.run_once()
     assert result.destinations["central"].state != "ok"

@@ -13,14 +13,15 @@ from tests.support.central import kiosk_config
 from tests.sync.secret_visits import outbox_states, secret_visit
 
 
-def test_a_second_worker_on_the_same_database_is_refused_and_the_first_goes_on(tmp_path, central):
+def test_a_second_worker_on_the_same_database_is_refused_and_the_first_goes_on(
+        tmp_path, central, sync_worker):
     # IT runs `kiosk sync --once` beside the running kiosk: it is told a sync is already
     # running, and takes none of the kiosk's claims.
     config = kiosk_config(tmp_path, central)
     with config.open_store() as store:
         visit, _ = secret_visit()
         store.submit(visit)
-        kiosk_worker = SyncWorker(store, config)
+        kiosk_worker = sync_worker(store, config)
         refused = []
 
         def send_while_it_staff_run_sync_once(item):
@@ -31,9 +32,6 @@ def test_a_second_worker_on_the_same_database_is_refused_and_the_first_goes_on(t
             return Retry("503: busy")  # meanwhile the kiosk's own request got a 503
 
         kiosk_worker.transports["central"].send = send_while_it_staff_run_sync_once
-        try:
-            kiosk_worker.run_once()
-        finally:
-            kiosk_worker.close()
+        kiosk_worker.run_once()
         assert refused and outbox_states(store)[visit["instance_id"]] == "queued"
     assert list(export_submissions(central.data_dir)) == []

@@ -3,33 +3,32 @@ private certificate authority in `ca_file`."""
 
 from __future__ import annotations
 
-from sync.worker import SyncWorker
 from tests.kiosk.store_helpers import fake_submission
 from tests.support.central import kiosk_config
 from tests.sync.certificates import self_signed
 from tests.sync.scripted_service import ScriptedService
 
 
-def _send_one(config) -> tuple:
+def _send_one(sync_worker, config) -> tuple:
     with config.open_store() as store:
         store.submit(fake_submission(1))
-        worker = SyncWorker(store, config)
-        try:
-            return worker.run_once(), store.queue_summary()
-        finally:
-            worker.close()
+        worker = sync_worker(store, config)
+        sent = worker.run_once(), store.queue_summary()
+        worker.close()  # the next send's worker needs the sync lock
+        return sent
 
 
-def test_an_untrusted_certificate_stops_sending_and_a_named_ca_allows_it(tmp_path, central):
+def test_an_untrusted_certificate_stops_sending_and_a_named_ca_allows_it(tmp_path, central,
+                                                                         sync_worker):
     cert_file, key_file = self_signed(tmp_path)
     with ScriptedService(central.init.public_key, tls=(cert_file, key_file)) as service:
         assert service.url.startswith("https://")
-        result, queue = _send_one(kiosk_config(tmp_path, central, url=service.url))
+        result, queue = _send_one(sync_worker, kiosk_config(tmp_path, central, url=service.url))
         assert result.destinations["central"].state == "offline"
         assert "TLS certificate was not accepted" in result.destinations["central"].message
         assert queue["waiting"] == 1 and service.submissions() == []
 
-        result, queue = _send_one(kiosk_config(tmp_path, central, url=service.url,
+        result, queue = _send_one(sync_worker, kiosk_config(tmp_path, central, url=service.url,
                                                ca_file=cert_file))
         assert result.delivered == 2 and queue["waiting"] == 0  # the earlier one too
         (_, headers, body), *_ = [r for r in service.requests if r[0] == "/v1/submissions"]
