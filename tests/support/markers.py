@@ -32,8 +32,39 @@ LOOPBACK_SERVERS = {id(server) for server in (CentralServer, start_demo_central,
                                               OpenRosaServer, FaultyProxy, LoopbackServer,
                                               openrosa_kit.kiosk)}
 
-# Test ids without their parameters (every parameter of a slow test counts as slow).
-SLOW: set[str] = set()
+# A test's id, with its parameters where only some of them are slow; without them, all are.
+SLOW = {
+    "tests/e2e/test_xlsform_to_openrosa.py::test_an_xlsform_runs_on_the_kiosk_and_arrives_once",
+    "tests/kiosk/test_crash.py::test_nothing_printed_is_ever_lost_or_half_written",
+    "tests/kiosk/test_helpers_pins.py::test_five_wrong_pins_lock_the_pad_and_the_lock_survives_a_restart",
+    "tests/kiosk/test_properties.py::test_expressions_compile_or_raise_then_evaluate_without_raising",
+    "tests/kiosk/test_store.py::test_main_thread_reads_do_not_see_a_submission_that_is_not_committed",
+    "tests/sync/test_faults.py::test_a_thousand_submissions_arrive_exactly_once_through_faults_and_kills",
+    "tests/test_layers.py::test_domain_and_sync_never_import_qt",
+    "tests/ui/test_accessibility_audit.py::test_every_screen_passes_the_audit",
+    "tests/ui/test_accessibility_audit.py::test_the_question_stays_in_sight_above_the_keyboard",
+    "tests/ui/test_app_start.py::test_a_windowed_kiosk_is_an_ordinary_window",
+    "tests/ui/test_app_start.py::test_the_configured_default_language_is_the_attract_screens",
+    "tests/ui/test_app_start.py::test_the_locked_kiosk_is_full_screen_frameless_and_above_other_windows",
+    "tests/ui/test_app_start.py::test_the_locked_kiosk_still_stops_on_sigterm_and_closes_its_store",
+    "tests/ui/test_helper_mode.py::test_a_tap_on_the_crest_does_nothing_and_a_3_second_hold_opens_the_pin_pad",
+    "tests/ui/test_helper_mode.py::test_wrong_pins_are_counted_then_the_pad_locks_and_counts_down",
+    "tests/ui/test_helper_unreachable.py::test_hundreds_of_random_touches_never_reach_helper_mode",
+    "tests/ui/test_journey.py::test_every_sample_form_can_be_completed_by_touch[market_trader_tax]",
+    "tests/ui/test_journey.py::test_self_test_command_completes_a_visit_into_a_real_store",
+    "tests/ui/test_journey.py::test_walking_away_warns_then_wipes",
+    "tests/ui/test_qt_refcounts.py::test_visits_leave_no_widgets_behind",
+    "tests/ui/test_read_aloud.py::test_the_speaker_shows_it_is_reading_until_it_has_finished",
+    "tests/ui/test_real_input.py::test_real_input_licence_visit_with_double_taps",
+    "tests/ui/test_real_input.py::test_real_input_touches_for_the_licence_form",
+    "tests/ui/test_speech_engines.py::test_a_hanging_engine_leaves_the_kiosk_usable_then_read_aloud_says_it_is_not_available",
+    "tests/ui/test_speech_engines.py::test_a_kiosk_with_a_hanging_engine_stops_on_sigterm",
+    "tests/ui/test_speech_engines.py::test_doctor_fails_an_engine_that_does_not_answer_and_says_what_to_do",
+    "tests/ui/test_speech_engines.py::test_doctor_fails_the_real_engine_with_no_sound_card",
+    "tests/ui/test_speech_engines.py::test_the_real_engine_reads_then_when_it_stops_answering_the_speaker_says_so",
+    "tests/ui/test_sync_ui.py::test_a_stalled_service_never_holds_up_the_screen",
+    "tests/ui/test_typing_flow.py::test_the_helpers_receipts_list_stays_in_sight_above_the_keypad",
+}
 
 
 def mark_by_what_they_use(items: list[pytest.Item]) -> None:
@@ -44,7 +75,7 @@ def mark_by_what_they_use(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.ui)
         if SERVER_FIXTURES & set(item.fixturenames) or _starts_a_server(item):
             item.add_marker(pytest.mark.network)
-        if item.nodeid.split("[")[0] in SLOW:
+        if item.nodeid in SLOW or item.nodeid.split("[")[0] in SLOW:
             item.add_marker(pytest.mark.slow)
 
 
