@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PACKAGE_STAMP := $(VENV)/.installed-package
 
-.PHONY: run test bench lint screenshots i18n run-deps system-deps package clean
+.PHONY: run test test-fast bench lint screenshots i18n run-deps system-deps package clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ run: $(STAMP) run-deps
 
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest
+
+# The Qt-free core alone, in under a minute: no screens, no servers, nothing measured slow
+# (the markers are put on in tests/conftest.py). `make test` still runs everything.
+test-fast: $(STAMP) system-deps
+	$(BIN)/python -m pytest -m "not ui and not slow and not network"
 
 bench: $(PACKAGE_STAMP) system-deps
 	$(BIN)/python tests/bench/run.py

@@ -10,9 +10,8 @@ import sys
 import xml.etree.ElementTree as ET
 
 from kiosk.forms.catalogue import load_catalogue
-from sync.worker import SyncWorker
 from tests.kiosk.xlsform import make_every_feature
-from tests.kiosk.xlsform.test_every_feature import ADULT
+from tests.kiosk.xlsform.make_every_feature import ADULT
 from tests.sync.openrosa_kit import openrosa_config
 from tests.sync.openrosa_server import Fault, OpenRosaServer
 from tests.ui.helpers import shown_window
@@ -32,7 +31,7 @@ def answers_text(xml: bytes) -> dict[str, str]:
             for element in ET.fromstring(xml).iter() if len(element) == 0}
 
 
-def test_an_xlsform_runs_on_the_kiosk_and_arrives_once(tmp_path, qtbot):
+def test_an_xlsform_runs_on_the_kiosk_and_arrives_once(tmp_path, qtbot, sync_worker):
     forms = tmp_path / "forms"
     forms.mkdir()
     imported = kiosk_command("forms", "import", str(make_every_feature.PATH),
@@ -60,12 +59,9 @@ def test_an_xlsform_runs_on_the_kiosk_and_arrives_once(tmp_path, qtbot):
                                        (reference,)).fetchone()[0]
 
         server.faults.append(Fault("POST", after_storing=True))  # the 201 never arrives
-        worker = SyncWorker(store, config)
-        try:
-            for _ in range(3):  # the lost answer, a retry, then nothing left to send
-                worker.run_once(send_all=True)
-        finally:
-            worker.close()
+        worker = sync_worker(store, config)
+        for _ in range(3):  # the lost answer, a retry, then nothing left to send
+            worker.run_once(send_all=True)
         assert store.queue_summary()["counts"]["delivered"] == 1
         store.close()
 

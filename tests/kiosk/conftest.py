@@ -1,11 +1,15 @@
 """Fixtures the domain tests share: a clock that moves on request, a real store in a temporary
-folder, and a data folder the command line finds through KIOSK_DATA_DIR."""
+folder, a data folder the command line finds through KIOSK_DATA_DIR, and the navigation form."""
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
+from kiosk.forms.loader import load_form
 from kiosk.store import Store
+
+FORMS = Path(__file__).parent / "data" / "forms"
 
 
 class Clock:
@@ -36,3 +40,8 @@ def data_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("KIOSK_SITE_ID", "hall7")
     monkeypatch.delenv("KIOSK_CONFIG", raising=False)
     return tmp_path / "data"
+
+
+@pytest.fixture(scope="module")
+def nav_form():
+    return load_form(FORMS / "navigation.yaml")

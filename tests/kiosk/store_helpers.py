@@ -1,6 +1,7 @@
 """Made-up visits for store tests: no real person's details anywhere."""
 
 import uuid
+from pathlib import Path
 
 
 def fake_submission(number: int = 1, form_id: str = "report_problem") -> dict:
@@ -16,3 +17,10 @@ def fake_submission(number: int = 1, form_id: str = "report_problem") -> dict:
         "receipt": [{"name": "location", "label": "Where is the problem?",
                      "answer": f"Test Street {number}"}],
     }
+
+
+def scribble(path: Path) -> None:
+    """Damage a database file in its middle, as a failing disk or a pulled plug can."""
+    with path.open("r+b") as handle:
+        handle.seek(4096)
+        handle.write(b"\x00garbage" * 2000)

@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 from kiosk.store import Store
+from tests.kiosk.store_helpers import fake_submission, scribble
 from ui.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,3 +89,14 @@ def test_status_without_a_database_says_where_it_looked(data_dir, capsys):
     assert main(["status"]) == 1
     assert "no kiosk database at" in capsys.readouterr().err
     assert not (data_dir / "kiosk.db").exists()
+
+
+def test_status_on_a_damaged_database_is_not_healthy(data_dir, capsys):
+    with Store(data_dir / "kiosk.db", site_id="hall7") as store:
+        for number in range(30):
+            store.submit(fake_submission(number))
+    scribble(data_dir / "kiosk.db")
+    first = main(["status", "--json"])
+    second = main(["status", "--json"])
+    capsys.readouterr()
+    assert first != 0 and second != 0

@@ -47,3 +47,27 @@ def test_broken_toml_and_a_missing_file_are_explained(tmp_path):
         load_config(file, environ={})
     with pytest.raises(ConfigError, match="does not exist"):
         load_config(Path(tmp_path / "nope.toml"), environ={})
+
+
+def test_a_bad_environment_override_names_the_variable(tmp_path):
+    file = tmp_path / "kiosk.toml"
+    file.write_text('site_id = "HALL2"\n')
+    with pytest.raises(ConfigError) as error:
+        load_config(file, environ={"KIOSK_IDLE_SECONDS": "ninety"})
+    assert "KIOSK_IDLE_SECONDS" in str(error.value)
+
+
+def test_an_empty_status_url_from_the_environment_means_no_status_url(tmp_path):
+    (tmp_path / "kiosk.toml").write_text("", encoding="utf-8")
+    config = load_config(tmp_path / "kiosk.toml", environ={"KIOSK_RECEIPT_STATUS_URL": ""})
+    assert not config.receipt_status_url
+
+
+def test_a_bad_status_url_from_the_environment_is_named_where_it_came_from(tmp_path):
+    with pytest.raises(ConfigError) as error:
+        (tmp_path / "kiosk.toml").write_text("", encoding="utf-8")
+        load_config(tmp_path / "kiosk.toml",
+                    environ={"KIOSK_RECEIPT_STATUS_URL": "https://council.example/status"})
+    message = str(error.value)
+    assert "KIOSK_RECEIPT_STATUS_URL" in message, message
+    assert "''" not in message, message

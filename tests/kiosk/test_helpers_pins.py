@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.pins import PinRuleError, check_new_pin, hash_pin, lock_seconds, pin_matches
+from kiosk.pins import (
+    LONGEST_LOCK_SECONDS,
+    PinRuleError,
+    check_new_pin,
+    hash_pin,
+    lock_seconds,
+    pin_matches,
+)
 from kiosk.store import Store, StoreError
 
 
@@ -87,3 +94,13 @@ def test_it_can_clear_the_lock_and_it_is_audited(store):
     store.reset_unlock_lock()
     assert store.try_unlock("481516").status == "ok"
     assert {"action": "lock_reset"} in [e["detail"] for e in store.recent_audit(20)]
+
+
+def test_a_clock_set_back_never_locks_the_pad_for_more_than_an_hour(store, clock):
+    store.set_helper_pin("Amina", "481516")
+    for _ in range(5):
+        result = store.try_unlock("000001")
+    assert result.status == "locked" and result.locked_for_seconds == 30
+    clock.advance(days=-1)  # the kiosk's clock is corrected backwards
+    again = store.try_unlock("481516")
+    assert again.status == "ok" or again.locked_for_seconds <= LONGEST_LOCK_SECONDS

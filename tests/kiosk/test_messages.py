@@ -1,9 +1,15 @@
 """Default constraint messages say what to enter, in the visit's language."""
 
+from textwrap import dedent
+
 import pytest
 
+from kiosk.forms.loader import load_form
 from kiosk.forms.messages import default_constraint_message
+from kiosk.forms.session import Session
 from kiosk.forms.xpath import compile_expression
+
+from .small_forms import NOW, answer
 
 
 @pytest.mark.parametrize(("constraint", "message"), [
@@ -34,3 +40,19 @@ def test_the_default_is_translated():
     messages = {lang: default_constraint_message(expression, lang) for lang in ("en", "fr", "es", "ar")}
     assert len(set(messages.values())) == 4
     assert all("1" in text and "20" in text for text in messages.values())
+
+
+def test_default_between_message_uses_the_languages_decimal_mark(tmp_path):
+    path = tmp_path / "fr.yaml"
+    path.write_text(dedent("""\
+        form_id: fr
+        version: "1"
+        title: Dose
+        default_language: fr
+        languages: [fr]
+        survey:
+          - {type: decimal, name: dose, label: Dose, required: true, constraint: ". >= 0.5 and . <= 2.5"}
+        """), encoding="utf-8")
+    session = Session(load_form(path), "fr", clock=lambda: NOW)
+    page = answer(session, dose="7")
+    assert page.problems[0].message == "Écrivez un nombre entre 0,5 et 2,5"

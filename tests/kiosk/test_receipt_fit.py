@@ -16,7 +16,7 @@ from kiosk.forms.trial import run_trial
 from kiosk.receipts import receipt_content, render_receipt
 from kiosk.store import Store
 
-from .test_receipts import receipt
+from .receipt_samples import receipt
 
 FORM = Path(__file__).resolve().parents[2] / "assets" / "forms" / "market_trader_tax.yaml"
 BIG = {"trader_licence": "47163050", "market": "evening_food_market", "quarter": "2026_q4",

@@ -19,7 +19,8 @@ import random
 import shutil
 import subprocess
 import unicodedata
-from datetime import UTC, datetime
+from datetime import datetime
+from urllib.parse import unquote
 
 import pytest
 from pypdf import PdfReader
@@ -29,7 +30,6 @@ from reportlab.lib.units import mm
 from kiosk import i18n
 from kiosk.receipts import (
     LAYOUTS,
-    DraftSlipContent,
     ReceiptContent,
     ReceiptError,
     fonts,
@@ -40,29 +40,18 @@ from kiosk.receipts import (
 from kiosk.receipts.layout import LAYOUT_SPECS, BigCode
 from kiosk.store.codes import ALPHABET
 
-LANGUAGES = ("en", "fr", "es", "ar")
-REFERENCE = "HALL7-K7QFM-2XD9H"
-CODE = "K7QF-M2XD"
-CREATED = datetime(2026, 11, 27, 10, 5, tzinfo=UTC)
-EXPIRES = datetime(2026, 12, 27, 10, 5, tzinfo=UTC)
-STATUS_URL = "https://council.example/status?ref={reference}"
-SERVICE = {"en": "Report a problem", "fr": "Signaler un problème",
-           "es": "Informar de un problema", "ar": "الإبلاغ عن مشكلة"}
-ANSWER = {"en": ("Where is it?", "Example Road"), "fr": ("Où ?", "Rue de l’Exemple"),
-          "es": ("¿Dónde?", "Calle Ejemplo"), "ar": ("أين؟", "شارع المثال")}
-
-
-def receipt(language: str = "en", **changes) -> ReceiptContent:
-    fields = {"reference": REFERENCE, "service": SERVICE[language], "created_at": CREATED,
-              "site": "Testville Library", "language": language,
-              "next_steps": i18n.text(language, "ui.delivery_waiting"),
-              "answers": (ANSWER[language],)}
-    return ReceiptContent(**{**fields, **changes})
-
-
-def slip(language: str = "en") -> DraftSlipContent:
-    return DraftSlipContent(service=SERVICE[language], code=CODE, expires_at=EXPIRES,
-                            site="Testville Library", language=language)
+from .receipt_samples import (
+    ANSWER,
+    CODE,
+    CREATED,
+    EXPIRES,
+    LANGUAGES,
+    REFERENCE,
+    SERVICE,
+    STATUS_URL,
+    receipt,
+    slip,
+)
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -282,3 +271,39 @@ def test_wrapping_keeps_logical_order_and_never_starts_a_line_with_closing_marks
     assert not any(line.startswith(("»", ":", "?")) or line.endswith("«") for line in lines)
     arabic = i18n.text("ar", "receipt.how_to_continue")
     assert " ".join(fonts.wrap(arabic, False, 10, 120)) == arabic
+
+
+def _receipt(**changes) -> ReceiptContent:
+    fields = {"reference": "HALL7-K7QFM-2XD9H", "service": "Report a problem",
+              "created_at": CREATED, "site": "Testville Library", "language": "en",
+              "next_steps": "We will contact you.", "answers": (("Name", "Ana"),)}
+    return ReceiptContent(**{**fields, **changes})
+
+
+def _png(pdf: bytes, tmp_path, name: str, dpi: int = 60):
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm is missing")
+    (tmp_path / f"{name}.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", "-singlefile", str(tmp_path / f"{name}.pdf"),
+                    str(tmp_path / name)], check=True, capture_output=True, timeout=60)
+    return tmp_path / f"{name}.png"
+
+
+def test_an_answer_in_chinese_does_not_print_as_a_blank(tmp_path):
+    blank = _png(render_receipt(_receipt(answers=(("Name", ""),)), "roll80"), tmp_path, "blank")
+    chinese = _png(render_receipt(_receipt(answers=(("Name", "王小明"),)), "roll80"), tmp_path,
+                   "chinese")
+    same = blank.read_bytes() == chinese.read_bytes()
+    assert not same, "the Chinese name left no mark on the paper"
+
+
+def test_a_status_url_with_accents_scans_back_to_that_address(tmp_path):
+    if shutil.which("zbarimg") is None:
+        pytest.skip("zbarimg is missing")
+    content = _receipt(language="fr",
+                       status_url="https://mairie.example/démarches/suivi?réf={reference}")
+    png = _png(render_receipt(content, "roll80"), tmp_path, "qr", dpi=203)
+    read = subprocess.run(["zbarimg", "--raw", "-q", str(png)], capture_output=True,
+                          timeout=30).stdout.decode("utf-8", "replace").strip()
+    assert unquote(read) == unquote(qr_payload(content)) == (
+        "https://mairie.example/démarches/suivi?réf=HALL7-K7QFM-2XD9H")

@@ -1,14 +1,18 @@
 """Sealing: once a submission is sealed to its destination, the kiosk itself cannot read it."""
 
+import contextlib
 import json
+import types
 import uuid
 from pathlib import Path
 
 import pytest
 
+import kiosk.store.keys as install_keys
 from kiosk.config import ConfigError, load_config
 from kiosk.sealing import OpeningKey, SealingError, SealingKey
 from kiosk.store import Store
+from kiosk.store.keys import NONCE_BYTES, Box, load_or_create_key
 from tests.kiosk.store_helpers import fake_submission
 
 
@@ -129,3 +133,30 @@ def test_a_misspelt_destination_key_is_named(tmp_path, central_key):
         load_config(file, environ={})
     assert "'destinations.central.tokn': unknown key" in str(error.value)
     assert "'destinations.central.token'" in str(error.value)  # and the missing one
+
+
+def test_no_autosave_of_a_submitted_visit_is_left_in_the_database_files(tmp_path, central,
+                                                                         monkeypatch):
+    marker = b"AUTOSAVE-NCE"  # a recognisable nonce, so the test can find the autosave blobs
+    monkeypatch.setattr(install_keys, "secrets",
+                        types.SimpleNamespace(token_bytes=lambda n: marker[:n]))
+    folder = tmp_path / "data"
+    visit, secret = _secret_visit()
+    state = {"form_id": visit["form_id"], "form_version": "1", "answers": visit["answers"]}
+    with Store(folder / "kiosk.db", sealing_keys={"central": central.public_key}) as store:
+        draft = store.new_draft_id()
+        store.autosave(draft, state)  # after every page, as the kiosk does
+        store.submit(visit, draft_id=draft)  # sealed to central; the draft deleted with it
+        # What a thief finds on a kiosk unplugged now: the files, and the key beside them.
+        box = Box(load_or_create_key(folder))
+        length = NONCE_BYTES + len(json.dumps(state).encode()) + 16
+        readable = []
+        for name in ("kiosk.db", "kiosk.db-wal"):
+            path = folder / name
+            data = path.read_bytes() if path.exists() else b""
+            at = data.find(marker)
+            while at >= 0:
+                with contextlib.suppress(install_keys.InstallKeyError):
+                    readable.append((name, box.open(data[at:at + length], f"draft:{draft}")))
+                at = data.find(marker, at + 1)
+    assert not [name for name, text in readable if secret.encode() in text], readable[:1]

@@ -2,6 +2,7 @@
 
 import json
 import sqlite3
+import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,8 +12,10 @@ from kiosk.forms.loader import load_form
 from kiosk.forms.session import Session
 from kiosk.forms.snapshot import restore_session, session_state
 from kiosk.store import Store, StoreError, codes
+from kiosk.store import audit as audit_module
+from kiosk.store import store as store_module
 from kiosk.store.errors import DISK_FULL, READ_ONLY, explain
-from tests.kiosk.store_helpers import fake_submission
+from tests.kiosk.store_helpers import fake_submission, scribble
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -115,6 +118,7 @@ def _audit(store):
 
 # -- drafts ---------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def form():
     return load_form(ROOT / "tests" / "kiosk" / "data" / "forms" / "navigation.yaml")
@@ -210,6 +214,7 @@ def test_a_helper_can_delete_a_draft_on_request(store, form, clock):
 
 # -- integrity and failures -----------------------------------------------------------------
 
+
 def test_a_damaged_database_is_set_aside_and_the_kiosk_starts_clean(tmp_path, clock):
     path = tmp_path / "kiosk.db"
     with Store(path, clock=clock) as store:
@@ -267,6 +272,7 @@ def test_a_data_folder_that_cannot_be_made_is_explained(tmp_path):
 
 # -- the audit log --------------------------------------------------------------------------
 
+
 def test_the_audit_chain_detects_a_changed_entry(store):
     for actor in ("helper:Ana", "helper:Ben", "helper:Ana"):
         store.record("helper_unlock", {"helper": actor}, actor=actor)
@@ -284,3 +290,116 @@ def test_the_audit_chain_detects_a_changed_entry(store):
 def test_unknown_audit_events_are_refused(store):
     with pytest.raises(ValueError):
         store.record("citizen_answered", {"answer": "secret"})
+
+
+class _GatedConnection:
+    """The store's connection, but the writer thread stops just before the outbox insert
+    (inside the submission's transaction) until the test lets it go on, and then fails as a
+    full disk would."""
+
+    def __init__(self, conn):
+        self._conn = conn
+        self.inside = threading.Event()
+        self.release = threading.Event()
+
+    def execute(self, sql, *args):
+        if sql.startswith("INSERT INTO outbox") and threading.current_thread() is not threading.main_thread():
+            self.inside.set()
+            self.release.wait(10)
+            raise sqlite3.OperationalError("database or disk is full")
+        return self._conn.execute(sql, *args)
+
+    def __getattr__(self, name):
+        return getattr(self._conn, name)
+
+
+def test_main_thread_reads_do_not_see_a_submission_that_is_not_committed(store, monkeypatch):
+    monkeypatch.setattr(store_module.codes, "new_reference", lambda site: "LIB01-AAAAA-AAAAA")
+    gate = _GatedConnection(store._conn)
+    store._conn = gate
+    outcome = {}
+
+    def submit_on_the_db_lane():
+        try:
+            outcome["reference"] = store.submit(fake_submission(1))
+        except StoreError as error:
+            outcome["error"] = error
+
+    worker = threading.Thread(target=submit_on_the_db_lane)
+    worker.start()
+    try:
+        assert gate.inside.wait(10)
+        seen_mid_transaction = store.submission("LIB01-AAAAA-AAAAA")  # e.g. a receipt reprint
+    finally:
+        gate.release.set()
+        worker.join(10)
+        store._conn = gate._conn
+    assert "error" in outcome  # the transaction was rolled back: nothing was stored ...
+    assert store.submission("LIB01-AAAAA-AAAAA") is None
+    assert seen_mid_transaction is None  # ... yet the main thread read it in full meanwhile
+
+
+def test_a_locked_database_at_start_is_not_set_aside_as_damaged(tmp_path, monkeypatch):
+    path = tmp_path / "kiosk.db"
+    with Store(path, site_id="T") as first:
+        reference = first.submit(fake_submission(1))
+    other = sqlite3.connect(path, isolation_level=None)  # e.g. a backup tool holding the file
+    other.execute("PRAGMA locking_mode=EXCLUSIVE")
+    other.execute("BEGIN EXCLUSIVE")
+    other.execute("INSERT INTO settings VALUES ('backup', 'running', 'now')")
+    real_connect = sqlite3.connect
+    monkeypatch.setattr(sqlite3, "connect",
+                        lambda *a, **k: real_connect(*a, **{**k, "timeout": 0.2}))
+    try:
+        with pytest.raises(StoreError):  # "busy, try again", not "damaged"
+            Store(path, site_id="T").close()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert not list(tmp_path.glob("kiosk.db.damaged-*"))
+    monkeypatch.undo()
+    with Store(path, site_id="T") as again:
+        assert again.receipt(reference) is not None
+
+
+def test_a_second_damaged_database_does_not_overwrite_the_first(tmp_path, clock):
+    path = tmp_path / "kiosk.db"
+    for number in range(2):
+        with Store(path, clock=clock) as store:
+            for item in range(30):
+                store.submit(fake_submission(10 * number + item))
+        scribble(path)
+    with Store(path, clock=clock):
+        pass
+    assert len([p for p in tmp_path.glob("kiosk.db.damaged-*") if not p.name.endswith(("-wal", "-shm"))]) == 2
+
+
+def test_save_for_later_never_hands_out_a_code_it_did_not_store(store, monkeypatch):
+    state = {"form_id": "report_problem", "form_version": "1", "values": {}}
+    monkeypatch.setattr(store_module.codes, "new_resume_code", lambda: "K7QF-M2XD")
+    first, _ = store.save_for_later(store.new_draft_id(), state)
+    second_draft = store.new_draft_id()
+    try:
+        second, _ = store.save_for_later(second_draft, state)
+    except StoreError:
+        return  # refusing is fine
+    assert store.find_draft(second).draft_id == second_draft
+
+
+def test_a_rewritten_audit_log_with_recomputed_hashes_is_detected(store):
+    for actor in ("helper:Ana", "helper:Ben", "helper:Ana"):
+        store.record("helper_unlock", {"helper": actor}, actor=actor)
+    conn = store._conn
+    conn.execute("DROP TRIGGER audit_no_update")
+    prev = audit_module.GENESIS
+    for seq, at, actor, event, detail in conn.execute(
+            "SELECT seq, at, actor, event, detail FROM audit ORDER BY seq").fetchall():
+        if seq == 2:
+            actor, detail = "helper:Cy", json.dumps({"helper": "helper:Cy"})
+        # Someone with the database but not the key file: the best they can do is guess it.
+        digest = audit_module.entry_hash(b"a guessed key", prev, seq, at, actor, event, detail)
+        conn.execute("UPDATE audit SET actor=?, detail=?, prev_hash=?, hash=? WHERE seq=?",
+                     (actor, detail, prev, digest, seq))
+        prev = digest
+    conn.commit()
+    assert not store.verify_audit().ok

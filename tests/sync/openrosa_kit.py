@@ -20,7 +20,7 @@ from kiosk.forms.loader import load_form
 from kiosk.forms.trial import run_trial
 from kiosk.store import Store
 from sync.worker import SyncWorker
-from tests.sync.conftest import TEST_TIMINGS
+from tests.support.central import TEST_TIMINGS
 
 FORM = """\
 form_id: street_report

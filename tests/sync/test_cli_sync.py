@@ -9,7 +9,7 @@ import uuid
 from pathlib import Path
 
 from tests.kiosk.store_helpers import fake_submission
-from tests.sync.conftest import kiosk_config
+from tests.support.central import kiosk_config
 from tests.sync.scripted_service import ScriptedService
 from ui.cli import main
 

@@ -5,9 +5,9 @@ import socket
 
 from kiosk.doctor import FAIL, OK, WARN, Findings, check_clock
 from sync.doctor import check_destinations
-from tests.sync.conftest import kiosk_config
+from tests.support.central import kiosk_config
+from tests.sync.certificates import self_signed
 from tests.sync.scripted_service import ScriptedService
-from tests.sync.test_tls import _self_signed
 
 
 def _free_port() -> int:
@@ -47,7 +47,7 @@ def test_a_service_that_is_not_there_fails(tmp_path, central):
 
 
 def test_an_untrusted_certificate_fails(tmp_path, central):
-    cert_file, key_file = _self_signed(tmp_path)
+    cert_file, key_file = self_signed(tmp_path)
     with ScriptedService(central.init.public_key, tls=(cert_file, key_file)) as service:
         [row] = check_destinations(kiosk_config(tmp_path, central, url=service.url), Findings())
     assert row.status == FAIL and "TLS certificate was not accepted" in row.found

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sync.central.export import export_submissions
 from tests.kiosk.store_helpers import fake_submission
-from tests.sync.conftest import kiosk_config
+from tests.support.central import kiosk_config
 from tests.sync.faulty_proxy import FAULTS, FaultyProxy
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -15,7 +15,6 @@ import sync.openrosa.package
 from kiosk.forms.loader import load_form
 from kiosk.forms.problems import FormError
 from sync.openrosa.instance import instance_xml
-from sync.worker import SyncWorker
 from tests.sync.odk_decryption import SUBMISSIONS, Undecryptable, decrypt_submission
 from tests.sync.openrosa_kit import kiosk, rsa_keys, visit, write_form
 from tests.sync.openrosa_server import OpenRosaServer
@@ -76,17 +75,15 @@ def test_an_encrypted_submission_split_across_posts_is_assembled_and_opens(tmp_p
         assert b"<location>Test Lane 12 &amp; &lt;corner&gt;</location>" in record.decrypted
 
 
-def test_visits_stored_before_sync_ran_are_encrypted_at_its_first_round(tmp_path, keys):
+def test_visits_stored_before_sync_ran_are_encrypted_at_its_first_round(
+        tmp_path, keys, sync_worker):
     private, public = keys
     with OpenRosaServer({"street_report": ["3"]}, private_key=private) as server, \
             kiosk(tmp_path, server, public_key=public, worker=False) as k:
         sent = [k.submit(location=f"Test Road {n}") for n in range(3)]
         assert k.store.status()["not_yet_sealed"] == 3  # under the install key until then
-        worker = SyncWorker(k.store, k.config)
-        try:
-            assert worker.run_once().delivered == 3
-        finally:
-            worker.close()
+        worker = sync_worker(k.store, k.config)
+        assert worker.run_once().delivered == 3
         assert k.store.status()["not_yet_sealed"] == 0
         assert not any(f"Test Road {n}".encode() in _database_bytes(k) for n in range(3))
         opened = {r.instance_id: ET.fromstring(r.decrypted).findtext("location")
@@ -113,7 +110,7 @@ def _id(k) -> str:
 
 
 def test_a_visit_whose_form_version_is_gone_waits_for_staff_with_the_reason(
-        tmp_path, keys, monkeypatch):
+        tmp_path, keys, monkeypatch, sync_worker):
     monkeypatch.setattr(sync.openrosa.package, "MISSING_FOR_SECONDS", 0)  # no waiting in a test
     private, public = keys
     with OpenRosaServer({"street_report": ["3"]}, private_key=private) as server, \
@@ -121,17 +118,14 @@ def test_a_visit_whose_form_version_is_gone_waits_for_staff_with_the_reason(
         sent = k.submit()
         text = k.form.read_text(encoding="utf-8")
         k.form.unlink()  # IT replaced the form file before the visit was sealed
-        worker = SyncWorker(k.store, k.config)
-        try:
-            assert worker.run_once().rejected_total == 1
-            (state, _, _, reason, _), = k.outbox().values()
-            assert state == "rejected"
-            assert "the form 'street_report' version '3' is no longer on this kiosk" in reason
-            k.form.write_text(text, encoding="utf-8")  # IT puts it back; staff send it again
-            k.store.retry_rejected(sent["instance_id"], "helper")
-            assert worker.run_once().delivered == 1
-        finally:
-            worker.close()
+        worker = sync_worker(k.store, k.config)
+        assert worker.run_once().rejected_total == 1
+        (state, _, _, reason, _), = k.outbox().values()
+        assert state == "rejected"
+        assert "the form 'street_report' version '3' is no longer on this kiosk" in reason
+        k.form.write_text(text, encoding="utf-8")  # IT puts it back; staff send it again
+        k.store.retry_rejected(sent["instance_id"], "helper")
+        assert worker.run_once().delivered == 1
         assert next(iter(server.records.values())).problem is None
 
 

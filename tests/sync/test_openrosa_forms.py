@@ -11,9 +11,8 @@ import requests
 
 from kiosk.config import load_config
 from sync.openrosa.transport import OpenRosaTransport
-from sync.worker import SyncWorker
 from tests.kiosk.store_helpers import fake_submission
-from tests.sync.conftest import TEST_TIMINGS
+from tests.support.central import TEST_TIMINGS
 from tests.sync.openrosa_kit import kiosk, openrosa_config, visit, write_form
 from tests.sync.openrosa_server import OpenRosaServer
 
@@ -56,7 +55,8 @@ def test_the_form_list_gives_each_form_s_version_and_hash_and_is_fetched_again_a
         assert [a[2] for a in server.answers if a[1].endswith("/formList")] == [200, 304]
 
 
-def test_heartbeats_and_form_updates_stay_with_the_rest_central_service(tmp_path, central):
+def test_heartbeats_and_form_updates_stay_with_the_rest_central_service(
+        tmp_path, central, sync_worker):
     with OpenRosaServer({"street_report": ["3"]}) as server:
         forms = tmp_path / "forms"
         write_form(forms)
@@ -72,13 +72,10 @@ def test_heartbeats_and_form_updates_stay_with_the_rest_central_service(tmp_path
             + "\n".join(f"{k} = {json.dumps(v)}" for k, v in TEST_TIMINGS.items()) + "\n")
         config = load_config(file, environ={})
         with config.open_store() as store:
-            worker = SyncWorker(store, config, rng=random.Random(3))
-            try:
-                store.submit(fake_submission(1), "central")
-                store.submit(visit(forms / "street_report-3.yaml"), "odk")
-                result = worker.run_once()
-            finally:
-                worker.close()
+            worker = sync_worker(store, config, rng=random.Random(3))
+            store.submit(fake_submission(1), "central")
+            store.submit(visit(forms / "street_report-3.yaml"), "odk")
+            result = worker.run_once()
         assert result.destinations["central"].delivered == 1
         assert result.destinations["odk"].delivered == 1
         assert {path for _, path, _, _ in server.requests} == {"/submission", "/formList"}

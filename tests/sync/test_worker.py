@@ -13,9 +13,9 @@ import requests
 from kiosk import version as kiosk_version
 from kiosk.store import Store
 from sync.central.export import export_submissions
-from sync.worker import SyncWorker, backoff_seconds
+from sync.worker import backoff_seconds
 from tests.kiosk.store_helpers import fake_submission
-from tests.sync.conftest import kiosk_config
+from tests.support.central import kiosk_config
 from tests.sync.scripted_service import ScriptedService
 
 
@@ -38,10 +38,8 @@ def store(config):
 
 
 @pytest.fixture
-def worker(store, config):
-    worker = SyncWorker(store, config, rng=random.Random(3))
-    yield worker
-    worker.close()
+def worker(store, config, sync_worker):
+    return sync_worker(store, config, rng=random.Random(3))
 
 
 def test_a_configured_key_seals_each_submission_as_it_is_stored(central, store, worker):
@@ -50,11 +48,12 @@ def test_a_configured_key_seals_each_submission_as_it_is_stored(central, store, 
     assert worker.run_once().delivered == 1
 
 
-def test_waiting_submissions_are_sealed_delivered_and_decrypt_at_central(tmp_path, central):
+def test_waiting_submissions_are_sealed_delivered_and_decrypt_at_central(tmp_path, central,
+                                                                          sync_worker):
     # Only the fingerprint in the config: the key itself is fetched, and checked against it.
     config = kiosk_config(tmp_path, central, public_key=None)
     store = config.open_store()
-    worker = SyncWorker(store, config)
+    worker = sync_worker(store, config)
     visits = [_visit(n) for n in range(5)]
     for visit in visits:
         store.submit(visit)
@@ -62,7 +61,6 @@ def test_waiting_submissions_are_sealed_delivered_and_decrypt_at_central(tmp_pat
     try:
         result = worker.run_once()
     finally:
-        worker.close()
         store.close()
     store = config.open_store()  # and the fetched key is remembered
     assert "central" in store.sealing_keys
@@ -80,7 +78,8 @@ def test_waiting_submissions_are_sealed_delivered_and_decrypt_at_central(tmp_pat
     assert status["last_sync"] is not None and status["sync"]["central"]["state"] == "ok"
 
 
-def test_a_receipt_lost_on_the_way_back_is_recovered_by_sending_again(central, store, worker):
+def test_a_receipt_lost_on_the_way_back_is_recovered_by_sending_again(
+        central, store, worker, sync_worker):
     visit = _visit(1)
     store.submit(visit)
     worker.run_once()
@@ -89,23 +88,17 @@ def test_a_receipt_lost_on_the_way_back_is_recovered_by_sending_again(central, s
     with store._writing() as conn:
         conn.execute("UPDATE outbox SET state = 'sending', server_receipt = NULL")
     worker.close()  # the one that "died"
-    again = SyncWorker(store, worker.config)
-    try:
-        assert again.run_once().delivered == 1
-    finally:
-        again.close()
+    again = sync_worker(store, worker.config)
+    assert again.run_once().delivered == 1
     assert len(list(export_submissions(central.data_dir))) == 1
     assert store.setting("last_sync_at") >= first
 
 
-def test_an_unreachable_service_leaves_the_queue_as_it_was(tmp_path, central, store):
+def test_an_unreachable_service_leaves_the_queue_as_it_was(tmp_path, central, store, sync_worker):
     config = kiosk_config(tmp_path, central, url="http://127.0.0.1:9")  # nothing listens there
     store.submit(_visit(1))
-    worker = SyncWorker(store, config)
-    try:
-        result = worker.run_once()
-    finally:
-        worker.close()
+    worker = sync_worker(store, config)
+    result = worker.run_once()
     assert result.destinations["central"].state == "offline"
     assert "could not be reached" in result.destinations["central"].message
     (state, attempts, _, _), = _outbox(store).values()
@@ -113,37 +106,32 @@ def test_an_unreachable_service_leaves_the_queue_as_it_was(tmp_path, central, st
     assert store.status()["sync"]["central"]["state"] == "offline"
 
 
-def test_a_refusal_with_a_reason_waits_for_staff_and_is_never_retried(tmp_path, central, store):
+def test_a_refusal_with_a_reason_waits_for_staff_and_is_never_retried(
+        tmp_path, central, store, sync_worker):
     with ScriptedService(central.init.public_key) as service:
         config = kiosk_config(tmp_path, central, url=service.url)
         service.script = [(422, {}, {"error": "the form 'report_problem' is closed"})]
         store.submit(_visit(1))
         store.submit(_visit(2))
-        worker = SyncWorker(store, config)
-        try:
-            result = worker.run_once()
-            assert result.destinations["central"].rejected == 1
-            assert result.delivered == 1 and result.rejected_total == 1
-            rejected = [row for row in _outbox(store).values() if row[0] == "rejected"]
-            assert rejected[0][3] == "422: the form 'report_problem' is closed"
-            worker.run_once(send_all=True)  # even "Send now" leaves it to staff
-        finally:
-            worker.close()
+        worker = sync_worker(store, config)
+        result = worker.run_once()
+        assert result.destinations["central"].rejected == 1
+        assert result.delivered == 1 and result.rejected_total == 1
+        rejected = [row for row in _outbox(store).values() if row[0] == "rejected"]
+        assert rejected[0][3] == "422: the form 'report_problem' is closed"
+        worker.run_once(send_all=True)  # even "Send now" leaves it to staff
         assert len(service.submissions()) == 2
 
 
-def test_a_refused_token_stops_sending_with_a_status_for_it(tmp_path, central, store):
+def test_a_refused_token_stops_sending_with_a_status_for_it(tmp_path, central, store, sync_worker):
     with ScriptedService(central.init.public_key) as service:
         config = kiosk_config(tmp_path, central, url=service.url)
         service.script = [(401, {}, {"error": "unknown device token"})]
         for n in range(3):
             store.submit(_visit(n))
-        worker = SyncWorker(store, config)
-        try:
-            result = worker.run_once()
-            again = worker.run_once()
-        finally:
-            worker.close()
+        worker = sync_worker(store, config)
+        result = worker.run_once()
+        again = worker.run_once()
         assert result.stopped and again.stopped
         message = result.destinations["central"].message
         assert "refused this kiosk" in message and "check the token" in message
@@ -152,41 +140,37 @@ def test_a_refused_token_stops_sending_with_a_status_for_it(tmp_path, central, s
         assert store.status()["sync"]["central"]["state"] == "stopped"
 
 
-def test_server_trouble_is_retried_later_honouring_retry_after(tmp_path, central, store):
+def test_server_trouble_is_retried_later_honouring_retry_after(
+        tmp_path, central, store, sync_worker):
     with ScriptedService(central.init.public_key) as service:
         config = kiosk_config(tmp_path, central, url=service.url, retry_max_seconds=3600)
         service.script = [(200, {"Content-Type": "text/html"}, b"<html>Welcome to the wifi</html>"),
                           (503, {"Retry-After": "120"}, {"error": "maintenance"})]
         store.submit(_visit(1))
         store.submit(_visit(2))
-        worker = SyncWorker(store, config)
-        try:
-            before = datetime.now().astimezone()
-            result = worker.run_once()
-            assert result.destinations["central"].retried == 2 and result.delivered == 0
-            rows = sorted(_outbox(store).values(), key=lambda row: row[3])
-            assert all(row[0] == "queued" and row[1] == 1 for row in rows)
-            waits = [(datetime.fromisoformat(row[2]) - before).total_seconds() for row in rows]
-            assert 0 < waits[0] < 60 and waits[1] >= 119  # jittered backoff; Retry-After
-            assert "without a receipt" in rows[0][3] and "503: maintenance" in rows[1][3]
-            assert worker.run_once().delivered == 0  # not due yet, and the service asked to wait
-            assert len(service.submissions()) == 2
-            assert worker.run_once(send_all=True).delivered == 2  # "Send now" ignores backoff
-        finally:
-            worker.close()
+        worker = sync_worker(store, config)
+        before = datetime.now().astimezone()
+        result = worker.run_once()
+        assert result.destinations["central"].retried == 2 and result.delivered == 0
+        rows = sorted(_outbox(store).values(), key=lambda row: row[3])
+        assert all(row[0] == "queued" and row[1] == 1 for row in rows)
+        waits = [(datetime.fromisoformat(row[2]) - before).total_seconds() for row in rows]
+        assert 0 < waits[0] < 60 and waits[1] >= 119  # jittered backoff; Retry-After
+        assert "without a receipt" in rows[0][3] and "503: maintenance" in rows[1][3]
+        assert worker.run_once().delivered == 0  # not due yet, and the service asked to wait
+        assert len(service.submissions()) == 2
+        assert worker.run_once(send_all=True).delivered == 2  # "Send now" ignores backoff
 
 
-def test_a_request_that_goes_unanswered_is_given_up_on_in_time_and_retried(tmp_path, central, store):
+def test_a_request_that_goes_unanswered_is_given_up_on_in_time_and_retried(
+        tmp_path, central, store, sync_worker):
     with ScriptedService(central.init.public_key) as service:
         config = kiosk_config(tmp_path, central, url=service.url)
         service.script = [("silence", 1.5, None)]
         for n in range(3):
             store.submit(_visit(n))
-        worker = SyncWorker(store, config)
-        try:
-            result = worker.run_once()
-        finally:
-            worker.close()
+        worker = sync_worker(store, config)
+        result = worker.run_once()
         outcome = result.destinations["central"]
         # A blip, not an outage: the service still answers its health check, so the round
         # goes on with the others; the unanswered one is tried again later.
@@ -203,7 +187,7 @@ def test_backoff_grows_to_its_cap_with_jitter():
     assert len({round(backoff_seconds(3, 30, 1800, rng), 3) for _ in range(20)}) > 10
 
 
-def test_a_key_that_does_not_match_the_pin_stops_sending(tmp_path, central):
+def test_a_key_that_does_not_match_the_pin_stops_sending(tmp_path, central, sync_worker):
     from kiosk.sealing import OpeningKey
 
     # The service hands out a key (a swapped server, a man in the middle) that is not pinned.
@@ -211,11 +195,8 @@ def test_a_key_that_does_not_match_the_pin_stops_sending(tmp_path, central):
                           key_fingerprint=OpeningKey.generate().public.fingerprint)
     with config.open_store() as store:
         store.submit(_visit(1))
-        worker = SyncWorker(store, config)
-        try:
-            result = worker.run_once()
-        finally:
-            worker.close()
+        worker = sync_worker(store, config)
+        result = worker.run_once()
         assert store.status()["not_yet_sealed"] == 1
     assert result.stopped and "not the pinned one" in result.destinations["central"].message
     assert list(export_submissions(central.data_dir)) == []

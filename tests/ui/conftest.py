@@ -1,6 +1,5 @@
 """A real kiosk window over the sample forms and a real store in a temporary folder."""
 
-from pathlib import Path
 
 import pytest
 
@@ -8,14 +7,12 @@ from kiosk.config import Config
 from kiosk.forms.catalogue import load_catalogue
 from kiosk.store import Store
 from sync.worker import SyncWorker
-from tests.sync.conftest import central as central  # noqa: F401 (a fixture, for sync tests)
+from tests.support.paths import ROOT
 from ui.driver import Driver
 from ui.sync_runner import SyncRunner
 
 from .helpers import shown_window
 from .speech_engines import hanging_engine, real_engine  # noqa: F401 (fixtures, for speech tests)
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")

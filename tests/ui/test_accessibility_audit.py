@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QPushButt
 from ui.driver import Driver
 
 from . import audit
-from .test_journey import FORMS, answer_sets
+from .sample_answers import FORMS, answer_sets
 
 LANGUAGES = ["en", "fr", "es", "ar"]
 

@@ -9,7 +9,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
-from .conftest import ROOT
+from tests.support.paths import ROOT
+
+from .form_folder import one_form, open_window
+from .helpers import click, click_tile_containing, heading, type_into_first_box, visible_texts
 
 LICENCE = json.loads((ROOT / "tests" / "kiosk" / "data" / "answers" /
                       "renew_driving_licence.valid.jsonl").read_text(encoding="utf-8").splitlines()[1])
@@ -92,3 +95,42 @@ def test_change_on_the_town_opens_the_address_page_typing_in_the_town_box(
     driver.tap_named("primary")
     rows = {row.name: row.answer for row in window.page.session.page().rows}
     assert rows["town"] == "Newtown" and rows["address_line_1"] == LICENCE["address_line_1"]
+
+
+def test_send_with_a_missing_answer_says_what_is_wrong(qtbot, store, tmp_path):
+    folder = one_form(tmp_path, """\
+        - {type: text, name: reason, label: Why, required: "${urgent} = 'yes'"}
+        - {type: select_one, name: urgent, label: Is it urgent, choices: yes_no, required: true}
+        """, """\
+        choices:
+          yes_no:
+            - {name: "yes", label: "Yes"}
+            - {name: "no", label: "No"}
+        """)
+    window = open_window(qtbot, store, folder)
+    click_tile_containing(qtbot, window, "Review form")
+    click(qtbot, window, "Continue")  # optional at this point
+    click_tile_containing(qtbot, window, "Yes")
+    click(qtbot, window, "Continue")
+    assert heading(window) == "Check your answers before sending"
+    send = next(b for b in window.findChildren(QPushButton)
+                if b.isVisible() and b.objectName() == "primary")
+    qtbot.mouseClick(send, Qt.MouseButton.LeftButton)
+    assert heading(window) in ("There is a problem", "Why")
+    assert "There is a problem" in visible_texts(window)
+
+
+def test_an_answer_that_looks_like_markup_is_shown_as_typed(qtbot, store, tmp_path):
+    folder = one_form(tmp_path, """\
+        - {type: text, name: name, label: Your name}
+        """)
+    window = open_window(qtbot, store, folder)
+    click_tile_containing(qtbot, window, "Review form")
+    typed = "<b>Sam</b> & <i>Co</i>"
+    type_into_first_box(qtbot, window, typed)
+    click(qtbot, window, "Continue")
+    assert heading(window) == "Check your answers before sending"
+    shown = [w for w in window.findChildren(QLabel) if w.isVisible() and w.text() == typed]
+    assert shown, visible_texts(window)
+    # Plain text: the citizen sees the brackets they typed, not bold and italic words.
+    assert all(w.textFormat() == Qt.TextFormat.PlainText for w in shown)

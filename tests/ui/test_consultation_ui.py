@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QProgressBar
 
 from kiosk.forms.trial import run_trial
-from tests.sync.conftest import kiosk_config
+from tests.support.central import kiosk_config
 from ui.screens.outcome import ResultsPanel
 
 from .helpers import visible_texts

@@ -13,8 +13,8 @@ from kiosk import i18n
 from ui.style import keyboard_stylesheet, stylesheet
 from ui.themes import DECORATIVE, LARGE, TEXT, THEME_PAIRS, THEMES
 
-from .test_journey import answer_sets
-from .test_targets import MINIMUM, too_small
+from .sample_answers import answer_sets
+from .touch_targets import MINIMUM, too_small
 
 NEEDED = {TEXT: 4.5, LARGE: 3.0, "control": 3.0}
 
@@ -201,7 +201,8 @@ def test_the_keyboard_and_the_signature_pad_follow_high_contrast(qtbot, store, t
 
     from ui.inputs import SignaturePad
 
-    from .test_edge_cases import click_tile_containing, one_form, open_window
+    from .form_folder import one_form, open_window
+    from .helpers import click_tile_containing
 
     folder = one_form(tmp_path, """\
         - {type: signature, name: signed, label: Sign here}

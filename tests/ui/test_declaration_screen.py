@@ -3,7 +3,7 @@ agrees to them, in the citizen's language, and Send stores the agreement."""
 
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton
 
-from .test_journey import answer_sets
+from .sample_answers import answer_sets
 
 
 def to_check_answers(window, driver, form_id: str, language: str) -> None:

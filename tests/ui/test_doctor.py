@@ -7,10 +7,9 @@ import subprocess
 import sys
 
 from kiosk.config import Config
-from tests.sync.conftest import kiosk_config
+from tests.support.central import kiosk_config
+from tests.support.paths import ROOT
 from ui import doctor
-
-from .conftest import ROOT
 
 
 def _rows(capsys) -> dict:

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QLineEdit, QPushButton, QSlider
 from ui.helper.panel import PAGES
 
 from .helper_steps import helpers_ready, press_crest, saved_code, tap, unlock
-from .test_targets import too_small
+from .touch_targets import too_small
 
 
 def _unnamed(window) -> list[str]:

@@ -3,12 +3,18 @@ its progress, against a loopback service."""
 
 from __future__ import annotations
 
+import threading
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton
 
+from sync.worker import DestinationResult, RoundResult
 from tests.kiosk.store_helpers import fake_submission
-from tests.sync.conftest import kiosk_config
+from tests.support.central import kiosk_config
 from tests.sync.scripted_service import ScriptedService
+from ui.sync_runner import SyncRunner
+
+from .helper_steps import helpers_ready, tap, unlock, visible_buttons
 
 
 def _label(window, name: str) -> str:
@@ -65,3 +71,70 @@ def test_staff_see_the_queue_send_a_rejected_one_again_and_send_everything_now(
         assert "send_now" in actions
         assert any(e["event"] == "retry_rejected" and e["actor"] == "Amina"
                    for e in window.store.recent_audit(100))
+
+
+def _db_lane_settled(qtbot, window) -> None:
+    """Everything queued on the database lane so far has been delivered to the screen."""
+    marker = []
+    window.tasks.run("db", lambda: None, on_done=marker.append)
+    qtbot.waitUntil(lambda: bool(marker))
+
+
+def test_a_double_tap_on_retry_does_not_crash(window, store, qtbot):
+    helpers_ready(window, store)
+    refused = fake_submission(1)
+    store.submit(refused)
+    store.mark_rejected(refused["instance_id"], "422: the form is closed")
+    unlock(qtbot, window)  # on the attract screen the panel opens on the queue
+    qtbot.waitUntil(lambda: bool(visible_buttons(window, "retryRejected")))
+    (retry,) = visible_buttons(window, "retryRejected")
+    qtbot.mouseClick(retry, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(retry, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.tasks.busy())
+    assert store.queue_summary()["counts"]["rejected"] == 0
+
+
+class _RoundsWorker:
+    """A sync worker whose background round is still on the wire when Send now is pressed."""
+
+    def __init__(self):
+        self.calls: list[bool] = []
+        self.background = threading.Event()
+        self.send_all = threading.Event()
+
+    def run_once(self, send_all=False, progress=None):
+        self.calls.append(send_all)
+        if not send_all:
+            self.background.wait(10)
+            return RoundResult({"central": DestinationResult(delivered=0)}, waiting=5)
+        self.send_all.wait(10)
+        if progress is not None:
+            progress(5, 5)
+        return RoundResult({"central": DestinationResult(delivered=5)}, waiting=0)
+
+    def cancel(self):
+        self.background.set()
+        self.send_all.set()
+
+    def close(self):
+        pass
+
+
+def test_send_now_during_a_background_round_reports_its_own_result(window, store, qtbot):
+    worker = _RoundsWorker()
+    try:
+        helpers_ready(window, store)
+        window.attach_sync(SyncRunner(window.tasks, store, lambda: worker, 3600))
+        qtbot.waitUntil(lambda: worker.calls == [False])  # a round is on its way
+        unlock(qtbot, window)  # on the attract screen the panel opens on the queue
+        tap(qtbot, window, "sendNow")
+        worker.background.set()
+        qtbot.waitUntil(lambda: worker.calls == [False, True])  # Send now's round has begun
+        _db_lane_settled(qtbot, window)
+    finally:
+        worker.cancel()
+    qtbot.waitUntil(lambda: not window.sync._running)
+    qtbot.waitUntil(lambda: not window.tasks.busy())
+    notes = [w.text() for w in window.helper.panel.findChildren(QLabel)
+             if w.objectName() == "notice" and w.isVisible()]
+    assert any("5 sent" in note for note in notes), notes

@@ -1,7 +1,6 @@
 """The citizen's journey through the real widgets, for every sample form and the ways a
 visit goes wrong: errors, Back, Change, repeats, walking away, another language."""
 
-import json
 import threading
 
 import pytest
@@ -11,18 +10,20 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
 from kiosk.forms.pages import PageKey
+from kiosk.forms.session import Session
+from kiosk.forms.snapshot import session_state
+from tests.support.paths import ROOT
 
-from .conftest import ROOT
-from .helpers import everything_shown_or_kept, heading
-
-ANSWERS = ROOT / "tests" / "kiosk" / "data" / "answers"
-FORMS = ["renew_driving_licence", "housing_assistance", "feedback_services", "report_problem",
-         "market_square_consultation", "market_trader_tax"]
-
-
-def answer_sets(form_id):
-    lines = (ANSWERS / f"{form_id}.valid.jsonl").read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines if line.strip()]
+from .form_folder import one_form, open_window
+from .helpers import (
+    click,
+    click_tile_containing,
+    everything_shown_or_kept,
+    heading,
+    type_into_first_box,
+    visible_texts,
+)
+from .sample_answers import FORMS, answer_sets
 
 
 @pytest.mark.parametrize("form_id", FORMS)
@@ -249,3 +250,35 @@ def test_a_full_day_box_moves_on_to_the_month_and_then_the_year(window, driver, 
     assert boxes["year"].hasFocus()
     QTest.keyClicks(QApplication.focusWidget(), "1985")
     assert [boxes[p].text() for p in ("day", "month", "year")] == ["07", "03", "1985"]
+
+
+def test_revisiting_a_decimal_page_keeps_the_number(qtbot, store, tmp_path):
+    folder = one_form(tmp_path, """\
+        - {type: decimal, name: amount, label: How much, required: true}
+        - {type: text, name: remarks, label: Any remarks}
+        """)
+    window = open_window(qtbot, store, folder)
+    click_tile_containing(qtbot, window, "Review form")
+    type_into_first_box(qtbot, window, "12345678901.25")
+    click(qtbot, window, "Continue")
+    click(qtbot, window, "Back")
+    click(qtbot, window, "Continue")  # unchanged
+    assert heading(window) == "Any remarks", visible_texts(window)
+    assert window.page.session._values["amount"] == 12345678901.25
+
+
+def test_a_saved_draft_that_cannot_be_opened_is_explained(window, store, catalogue, driver, qtbot):
+    session = Session(catalogue.get("report_problem"), "en")
+    draft_id = store.new_draft_id()
+    code, _ = store.save_for_later(draft_id, session_state(session))
+    with store._writing() as conn:  # as after restoring the database onto a re-imaged kiosk
+        conn.execute("UPDATE drafts SET payload = ? WHERE id = ?", (b"\x00" * 64, draft_id))
+    driver.tap_named("primary", language="en")
+    driver.tap_named("tile", resume=True)
+    QTest.keyClicks(window.resume.box, code)
+    with qtbot.captureExceptions() as exceptions:
+        driver.tap_named("primary")
+        qtbot.waitUntil(lambda: not window.tasks.busy())  # read off the screen's thread
+    assert exceptions == []
+    assert window.stack.currentWidget() is window.resume
+    assert [w for w in window.findChildren(QLabel) if w.isVisible() and w.objectName() == "error"]

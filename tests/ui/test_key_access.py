@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QPushButt
 from ui.driver import Driver
 from ui.inputs import LineInput, PartsInput, TilesInput
 
-from .test_journey import FORMS, answer_sets
+from .sample_answers import FORMS, answer_sets
 
 MOST_TABS = 80
 

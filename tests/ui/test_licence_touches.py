@@ -11,8 +11,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea
 
-from .test_journey import answer_sets
-from .test_typing_flow import keyboard_key
+from .keyboard_taps import keyboard_key
+from .sample_answers import answer_sets
 
 GOAL = 60  # touches besides the answers' own characters
 

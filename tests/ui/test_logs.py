@@ -11,8 +11,7 @@ import time
 import pytest
 
 from kiosk.logs import close_logging, log_path, setup_logging
-
-from .conftest import ROOT
+from tests.support.paths import ROOT
 
 ANSWERS = ROOT / "tests" / "kiosk" / "data" / "answers"
 

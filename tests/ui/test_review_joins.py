@@ -13,8 +13,8 @@ from kiosk.forms.session import Session
 from kiosk.forms.snapshot import session_state
 from ui.speech import Speaker
 
-from .test_journey import answer_sets
-from .test_typing_flow import focused, tap_keys
+from .keyboard_taps import focused, tap_keys
+from .sample_answers import answer_sets
 
 
 @pytest.fixture

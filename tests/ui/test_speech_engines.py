@@ -11,10 +11,10 @@ import sys
 
 from PySide6.QtCore import Qt
 
+from tests.support.paths import ROOT
 from ui import speech
 from ui.speech import Speaker
 
-from .conftest import ROOT
 from .helpers import visible_texts
 
 CHOICE = "pothole"

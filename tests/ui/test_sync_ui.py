@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel
 
-from tests.sync.conftest import kiosk_config
+from tests.support.central import kiosk_config
 from tests.sync.scripted_service import ScriptedService
 from ui.selftest import ANSWERS, FORM
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QPushButton, QScrollArea
 
 from ui.style import SCROLL_BAR_PX
 
-from .test_journey import answer_sets
+from .sample_answers import answer_sets
 
 LEFT, NONE = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
 

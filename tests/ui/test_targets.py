@@ -2,20 +2,9 @@
 visit, at every text size."""
 
 import pytest
-from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QPushButton
 
-from .test_journey import answer_sets
-
-MINIMUM = 44
-
-
-def too_small(window) -> list[str]:
-    controls = [w for w in window.findChildren(QPushButton) + window.findChildren(QLineEdit)
-                + window.findChildren(QPlainTextEdit) if w.isVisible()]
-    assert controls
-    return [f"{type(w).__name__} '{getattr(w, 'text', lambda: '')() or w.accessibleName()}' "
-            f"{w.width()}x{w.height()}"
-            for w in controls if w.width() < MINIMUM or w.height() < MINIMUM]
+from .sample_answers import answer_sets
+from .touch_targets import too_small
 
 
 @pytest.mark.parametrize("percent", [100, 200])

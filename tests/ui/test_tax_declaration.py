@@ -8,7 +8,7 @@ import pytest
 from kiosk.payments import payment_reference
 
 from .helpers import visible_texts
-from .test_journey import answer_sets
+from .sample_answers import answer_sets
 
 # The form names its currency (GBP): each language writes pounds its own way (CLDR).
 DUE = {"en": "£113.12", "fr": "113,12\u00a0£GB", "es": "113,12\u00a0GBP",

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton
+from PySide6.QtWidgets import QLineEdit, QPushButton
 
-from .test_journey import answer_sets
+from .keyboard_taps import focused, tap_keys
+from .sample_answers import answer_sets
 
 
 @pytest.fixture
@@ -16,25 +17,6 @@ def typing_window(window, qtbot):
     window.activateWindow()  # key taps go to the focused box of the active window
     qtbot.waitUntil(window.isActiveWindow)
     return window
-
-
-def keyboard_key(window, name: str) -> QPushButton:
-    """A key on screen, by its object name (key_next, key_enter), its accessible name, or the
-    letter it types (whether Shift shows it as a capital or not)."""
-    found = [k for k in window.keyboard.current_keys() if k.isVisible()
-             and (k.objectName() == name or k.accessibleName() == name
-                  or k.property("char") == name)]
-    assert len(found) == 1, f"{len(found)} keys {name!r} on screen"
-    return found[0]
-
-
-def tap_keys(qtbot, window, *names: str) -> None:
-    for name in names:
-        qtbot.mouseClick(keyboard_key(window, name), Qt.MouseButton.LeftButton)
-
-
-def focused() -> QLineEdit:
-    return QApplication.focusWidget()
 
 
 def to_page(window, driver, form_id: str, name: str) -> None:

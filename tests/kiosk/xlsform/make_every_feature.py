@@ -15,6 +15,12 @@ from .workbooks import write_xlsform
 
 HERE = Path(__file__).resolve().parent
 PATH = HERE / "every_feature.xlsx"
+# A visit that takes every branch for an adult: what the tests answer on this form.
+ADULT = {"visitor_name": "Sam", "age": 34, "region": "south", "town": "dunmere",
+         "visit_date": "2026-11-20", "topics": ["housing", "other"],
+         "topic_other": "The bus timetable", "contact_address": "1 Example Road",
+         "monthly_budget": "250.5", "best_time": "14:30", "has_children": "yes",
+         "children": [{"child_name": "Kim", "child_age": 7}], "visits": 2, "consent": True}
 
 
 def q(type_: str, name: str = "", **cells) -> dict:

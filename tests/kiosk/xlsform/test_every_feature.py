@@ -16,6 +16,7 @@ from kiosk.forms.xlsform import import_xlsform
 from . import make_every_feature
 
 PATH = make_every_feature.PATH
+ADULT = make_every_feature.ADULT
 
 
 def clock():
@@ -38,13 +39,6 @@ def step(session: Session, **answers):
 
 def errors(page) -> list[str]:
     return [problem.message for problem in page.problems]
-
-
-ADULT = {"visitor_name": "Sam", "age": 34, "region": "south", "town": "dunmere",
-         "visit_date": "2026-11-20", "topics": ["housing", "other"],
-         "topic_other": "The bus timetable", "contact_address": "1 Example Road",
-         "monthly_budget": "250.5", "best_time": "14:30", "has_children": "yes",
-         "children": [{"child_name": "Kim", "child_age": 7}], "visits": 2, "consent": True}
 
 
 def test_the_committed_file_is_what_the_script_writes(tmp_path):

@@ -10,9 +10,7 @@ import shutil
 
 import pytest
 
-from .conftest import FORMS, sealed_body
-from .test_cli import run
-from .test_consultations import CONSULTATION, answer_body
+from .central_kit import CONSULTATION, FORMS, answer_body, run, sealed_body
 
 MARKER = "Ask Jo Example at 22 Sample Road, she knows"  # free text that must never come out
 WEEK_48, WEEK_49, WEEK_50 = ("2026-11-24T10:00:00+00:00", "2026-12-01T10:00:00+00:00",

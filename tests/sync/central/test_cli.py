@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import json
@@ -16,19 +15,11 @@ import pytest
 import requests
 
 from kiosk.sealing import SealingKey
-from sync.central.cli import add_central_commands
 from sync.central.server import CentralServer
 
-from .conftest import sealed_body
+from .central_kit import run, sealed_body
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def run(*argv: str) -> int:
-    parser = argparse.ArgumentParser(prog="kiosk")
-    add_central_commands(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["central", *argv])
-    return args.handler(args)
 
 
 def _destination(toml_text: str) -> dict:
@@ -105,6 +96,7 @@ def test_serve_refuses_a_folder_that_was_never_set_up(tmp_path, capsys):
     assert "kiosk central init" in err and err.count("\n") == 1
 
 
+@pytest.mark.network  # `kiosk central serve` in a subprocess, on loopback
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
 def test_serve_runs_until_a_signal_and_exits_cleanly(central_dir, stop):
     folder, init = central_dir

@@ -3,29 +3,13 @@ submission, shown only from the form's threshold, never who answered what."""
 
 from __future__ import annotations
 
-import json
 import shutil
 
 import requests
 
-from kiosk.sealing import SealingKey
+from .central_kit import CONSULTATION, FORMS, answer_body
 
-from .conftest import FORMS, new_instance_id
-
-CONSULTATION = "market_square_consultation"
 PLANS = ["plan_a_trees", "plan_b_market_hall", "plan_c_parking"]
-
-
-def answer_body(key: SealingKey, answers: dict, form_id: str = CONSULTATION,
-                created_at: str = "2026-11-27T10:00:00+00:00", version: str = "2026-11-27") -> dict:
-    """A submission of `form_id` as a kiosk sends it, its answers sealed to `key`."""
-    iid = new_instance_id()
-    payload = {"instance_id": iid, "form_id": form_id, "form_version": version,
-               "language": "en", "answers": answers}
-    envelope = json.loads(key.seal(json.dumps(payload).encode(), iid))
-    return {"instance_id": iid, "reference": "HALL7-ABCDE-FGHJK", "form_id": form_id,
-            "form_version": version, "device_id": "kiosk-01", "created_at": created_at,
-            "envelope": envelope}
 
 
 def publish(service) -> None:

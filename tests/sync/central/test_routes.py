@@ -7,11 +7,12 @@ import os
 import threading
 from datetime import datetime
 
+import pytest
 import requests
 
 from kiosk.sealing import ALGORITHM
 
-from .conftest import SAMPLE_FORM, sealed_body
+from .central_kit import SAMPLE_FORM, sealed_body
 
 
 def test_health_needs_no_token(service):
@@ -163,6 +164,7 @@ def test_a_device_token_cannot_read_the_staff_listings(service):
         assert requests.get(service.url + path, timeout=10).status_code == 401
 
 
+@pytest.mark.network  # starts its own server, not the fixture
 def test_stopping_ends_idle_keep_alive_connections(central_dir):
     from sync.central.server import CentralServer
 

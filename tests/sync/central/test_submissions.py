@@ -11,7 +11,7 @@ from kiosk.sealing import OpeningKey
 from sync.central.setup import revoke_device
 from sync.central.store import DB_FILE
 
-from .conftest import new_instance_id, sealed_body
+from .central_kit import new_instance_id, sealed_body
 
 
 def _rows(service) -> list[tuple]:

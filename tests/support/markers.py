@@ -1,0 +1,108 @@
+"""The markers `ui`, `slow` and `network`, put on each collected test by what it uses, so that
+`make test-fast` (pytest -m "not ui and not slow and not network") runs the Qt-free core alone.
+
+ui: everything under tests/ui and tests/e2e, and any test that uses qtbot.
+network: a test that uses a fixture starting a server on loopback, or that starts one of the
+loopback servers itself or through a helper function of its own (a test may also mark itself,
+for a server in a subprocess).
+slow: the tests in SLOW, measured over about 2 s with `pytest --durations=0` on the 2-core
+machine the suite runs on; tests/test_markers.py checks that each one still exists.
+"""
+
+from __future__ import annotations
+
+import inspect
+import types
+from pathlib import Path
+
+import pytest
+
+from sync.central.server import CentralServer
+from sync.demo import start_demo_central
+from tests.sync import openrosa_kit
+from tests.sync.faulty_proxy import FaultyProxy
+from tests.sync.loopback import LoopbackServer
+from tests.sync.openrosa_server import OpenRosaServer
+from tests.sync.scripted_service import ScriptedService
+
+TESTS = Path(__file__).resolve().parents[1]
+UI_FOLDERS = ("ui", "e2e")
+SERVER_FIXTURES = {"central", "service"}
+LOOPBACK_SERVERS = {id(server) for server in (CentralServer, start_demo_central, ScriptedService,
+                                              OpenRosaServer, FaultyProxy, LoopbackServer,
+                                              openrosa_kit.kiosk)}
+
+# A test's id, with its parameters where only some of them are slow; without them, all are.
+SLOW = {
+    "tests/e2e/test_xlsform_to_openrosa.py::test_an_xlsform_runs_on_the_kiosk_and_arrives_once",
+    "tests/kiosk/test_crash.py::test_nothing_printed_is_ever_lost_or_half_written",
+    "tests/kiosk/test_helpers_pins.py::test_five_wrong_pins_lock_the_pad_and_the_lock_survives_a_restart",
+    "tests/kiosk/test_properties.py::test_expressions_compile_or_raise_then_evaluate_without_raising",
+    "tests/kiosk/test_store.py::test_main_thread_reads_do_not_see_a_submission_that_is_not_committed",
+    "tests/sync/test_faults.py::test_a_thousand_submissions_arrive_exactly_once_through_faults_and_kills",
+    "tests/test_layers.py::test_domain_and_sync_never_import_qt",
+    "tests/ui/test_accessibility_audit.py::test_every_screen_passes_the_audit",
+    "tests/ui/test_accessibility_audit.py::test_the_question_stays_in_sight_above_the_keyboard",
+    "tests/ui/test_app_start.py::test_a_windowed_kiosk_is_an_ordinary_window",
+    "tests/ui/test_app_start.py::test_the_configured_default_language_is_the_attract_screens",
+    "tests/ui/test_app_start.py::test_the_locked_kiosk_is_full_screen_frameless_and_above_other_windows",
+    "tests/ui/test_app_start.py::test_the_locked_kiosk_still_stops_on_sigterm_and_closes_its_store",
+    "tests/ui/test_helper_mode.py::test_a_tap_on_the_crest_does_nothing_and_a_3_second_hold_opens_the_pin_pad",
+    "tests/ui/test_helper_mode.py::test_wrong_pins_are_counted_then_the_pad_locks_and_counts_down",
+    "tests/ui/test_helper_unreachable.py::test_hundreds_of_random_touches_never_reach_helper_mode",
+    "tests/ui/test_journey.py::test_every_sample_form_can_be_completed_by_touch[market_trader_tax]",
+    "tests/ui/test_journey.py::test_self_test_command_completes_a_visit_into_a_real_store",
+    "tests/ui/test_journey.py::test_walking_away_warns_then_wipes",
+    "tests/ui/test_qt_refcounts.py::test_visits_leave_no_widgets_behind",
+    "tests/ui/test_read_aloud.py::test_the_speaker_shows_it_is_reading_until_it_has_finished",
+    "tests/ui/test_real_input.py::test_real_input_licence_visit_with_double_taps",
+    "tests/ui/test_real_input.py::test_real_input_touches_for_the_licence_form",
+    "tests/ui/test_speech_engines.py::test_a_hanging_engine_leaves_the_kiosk_usable_then_read_aloud_says_it_is_not_available",
+    "tests/ui/test_speech_engines.py::test_a_kiosk_with_a_hanging_engine_stops_on_sigterm",
+    "tests/ui/test_speech_engines.py::test_doctor_fails_an_engine_that_does_not_answer_and_says_what_to_do",
+    "tests/ui/test_speech_engines.py::test_doctor_fails_the_real_engine_with_no_sound_card",
+    "tests/ui/test_speech_engines.py::test_the_real_engine_reads_then_when_it_stops_answering_the_speaker_says_so",
+    "tests/ui/test_sync_ui.py::test_a_stalled_service_never_holds_up_the_screen",
+    "tests/ui/test_typing_flow.py::test_the_helpers_receipts_list_stays_in_sight_above_the_keypad",
+}
+
+
+def mark_by_what_they_use(items: list[pytest.Item]) -> None:
+    for item in items:
+        path = Path(str(item.path)).resolve()
+        folder = path.relative_to(TESTS).parts[0] if path.is_relative_to(TESTS) else ""
+        if folder in UI_FOLDERS or "qtbot" in item.fixturenames:
+            item.add_marker(pytest.mark.ui)
+        if SERVER_FIXTURES & set(item.fixturenames) or _starts_a_server(item):
+            item.add_marker(pytest.mark.network)
+        if item.nodeid in SLOW or item.nodeid.split("[")[0] in SLOW:
+            item.add_marker(pytest.mark.slow)
+
+
+def _starts_a_server(item: pytest.Item) -> bool:
+    function = getattr(item, "function", None)
+    return function is not None and _calls_a_server(function, depth=3)
+
+
+def _calls_a_server(function, depth: int) -> bool:
+    """Whether `function`, or a function it names (to `depth` calls down), names a server."""
+    code, names = getattr(function, "__code__", None), getattr(function, "__globals__", {})
+    if code is None:
+        return False
+    for name in _global_names(code):
+        value = names.get(name)
+        if id(value) in LOOPBACK_SERVERS:
+            return True
+        if depth > 1 and inspect.isfunction(value) and value is not function \
+                and _calls_a_server(value, depth - 1):
+            return True
+    return False
+
+
+def _global_names(code: types.CodeType) -> set[str]:
+    """The names a function's code reads, its nested functions' and lambdas' included."""
+    names = set(code.co_names)
+    for constant in code.co_consts:
+        if isinstance(constant, types.CodeType):
+            names |= _global_names(constant)
+    return names

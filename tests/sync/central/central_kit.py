@@ -1,0 +1,55 @@
+"""What the central service's tests send, as a kiosk or as staff: sealed submission bodies, and
+`kiosk central ...` run in this process."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import uuid
+from pathlib import Path
+
+from kiosk.sealing import SealingKey
+from sync.central.cli import add_central_commands
+
+FORMS = Path(__file__).resolve().parents[3] / "assets" / "forms"
+SAMPLE_FORM = FORMS / "feedback_services.yaml"
+CONSULTATION = "market_square_consultation"
+
+
+def new_instance_id() -> str:
+    return f"uuid:{uuid.uuid4()}"
+
+
+def sealed_body(key: SealingKey, answers: dict, instance_id: str | None = None,
+                device_id: str = "kiosk-01", inside: dict | None = None) -> dict:
+    """A submission as a kiosk sends it: outer fields, and the payload sealed to `key`.
+
+    `inside` changes fields of the sealed payload only, to make it disagree with the outside.
+    """
+    iid = instance_id or new_instance_id()
+    payload = {"instance_id": iid, "form_id": "feedback", "form_version": "1",
+               "language": "en", "answers": answers, **(inside or {})}
+    envelope = json.loads(key.seal(json.dumps(payload).encode(), iid))
+    return {"instance_id": iid, "reference": "HALL7-ABCDE-FGHJK", "form_id": "feedback",
+            "form_version": "1", "device_id": device_id,
+            "created_at": "2026-03-01T09:30:00+00:00", "envelope": envelope}
+
+
+def answer_body(key: SealingKey, answers: dict, form_id: str = CONSULTATION,
+                created_at: str = "2026-11-27T10:00:00+00:00", version: str = "2026-11-27") -> dict:
+    """A submission of `form_id` as a kiosk sends it, its answers sealed to `key`."""
+    iid = new_instance_id()
+    payload = {"instance_id": iid, "form_id": form_id, "form_version": version,
+               "language": "en", "answers": answers}
+    envelope = json.loads(key.seal(json.dumps(payload).encode(), iid))
+    return {"instance_id": iid, "reference": "HALL7-ABCDE-FGHJK", "form_id": form_id,
+            "form_version": version, "device_id": "kiosk-01", "created_at": created_at,
+            "envelope": envelope}
+
+
+def run(*argv: str) -> int:
+    """`kiosk central ARGV...` in this process; its exit status."""
+    parser = argparse.ArgumentParser(prog="kiosk")
+    add_central_commands(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["central", *argv])
+    return args.handler(args)
