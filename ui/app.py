@@ -8,10 +8,24 @@ import os
 import signal
 import sys
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kiosk.store import Store
+    from sync.central.server import CentralServer
 
 log = logging.getLogger("ui.app")
+
+
+@dataclass
+class _Outcome:
+    """What the start (after the first paint) leaves for the end of run_app."""
+
+    code: int = 0  # non-zero: the kiosk could not start
+    store: Store | None = None
+    central: CentralServer | None = None  # the demo's own central service
 
 
 def has_display() -> bool:
@@ -73,7 +87,7 @@ def run_app(config_path: str | None, *, windowed: bool = False, language: str | 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Public service kiosk")
     window = MainWindow(language=language, locked=not windowed)
-    outcome = {"code": 0, "store": None, "central": None}
+    outcome = _Outcome()
 
     def finish_starting() -> None:
         from kiosk.config import ConfigError, load_config
@@ -92,7 +106,7 @@ def run_app(config_path: str | None, *, windowed: bool = False, language: str | 
                 from sync.demo import start_demo_central
 
                 # The demo's own central service on loopback, so sync can be seen working.
-                outcome["central"], destination = start_demo_central(config.data_dir / "central")
+                outcome.central, destination = start_demo_central(config.data_dir / "central")
                 config.destinations = {"central": destination}
                 print(f"demo: the central service listens at {destination.url}", file=sys.stderr)
             if forms:
@@ -104,7 +118,7 @@ def run_app(config_path: str | None, *, windowed: bool = False, language: str | 
         except (ConfigError, StoreError, CentralError) as error:
             log.error("the kiosk cannot start: %s", error.__class__.__name__)
             print(error, file=sys.stderr)
-            outcome["code"] = 2
+            outcome.code = 2
             window.locked = False
             app.exit(2)
             return
@@ -118,7 +132,7 @@ def run_app(config_path: str | None, *, windowed: bool = False, language: str | 
         for warning in store.warnings:
             print(f"warning: {warning}", file=sys.stderr)
             log.warning("%s", warning)
-        outcome["store"] = store
+        outcome.store = store
         window.settings = replace(window.settings,
                                   default_language=language or config.default_language)
         window.attach(catalogue, store, config.idle_seconds, config.idle_warning_seconds)
@@ -146,7 +160,7 @@ def run_app(config_path: str | None, *, windowed: bool = False, language: str | 
     else:
         # The whole screen even with no window manager to honour "fullscreen" (a bare X
         # server, some kiosk sessions).
-        window.setGeometry(app.primaryScreen().geometry())
+        window.setGeometry(QApplication.primaryScreen().geometry())
         window.showFullScreen()
 
     def first_painted() -> None:
@@ -180,8 +194,8 @@ def run_app(config_path: str | None, *, windowed: bool = False, language: str | 
     if window.ready:
         window.flow.end_visit()
     window.shutdown()
-    if outcome["store"] is not None:
-        outcome["store"].close()
-    if outcome["central"] is not None:
-        outcome["central"].stop()
-    return outcome["code"] or code
+    if outcome.store is not None:
+        outcome.store.close()
+    if outcome.central is not None:
+        outcome.central.stop()
+    return outcome.code or code

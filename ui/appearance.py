@@ -31,7 +31,7 @@ class Appearance(QObject):
         current = host.stack.currentWidget()
         if host.ready and current is host.page and host.page.session is not None:
             host.controls.keep_entries()  # what was typed stays in its box
-            host.page.render(host.page.session.page())  # sizes set in code follow too
+            host.page.show_page(host.page.session.page())  # sizes set in code follow too
         elif isinstance(current, Screen) and (not host.ready or current is not host.done):
             current.enter()
         host.header.show_in(host.language, percent, self.theme)

@@ -77,17 +77,18 @@ class ChoiceTile(Tile):
         self.setAutoExclusive(not several)
         self._focus_policy = self.focusPolicy()
         self.mark = ChoiceMark(self)
-        self.layout().insertWidget(0, self.mark, 0, Qt.AlignmentFlag.AlignVCenter)
-        self.layout().setSpacing(20)
+        self._row.insertWidget(0, self.mark, 0, Qt.AlignmentFlag.AlignVCenter)
+        self._row.setSpacing(20)
         self.toggled.connect(self.mark.update)
 
     def focusInEvent(self, event) -> None:
         super().focusInEvent(event)
-        if self.several or self.parentWidget() is None:
+        parent = self.parentWidget()
+        if self.several or parent is None:
             return
         # Qt makes an auto-exclusive group a single stop for Tab (arrow keys move within it),
         # which leaves the other options out of reach of a keypad or a switch that only has
         # Tab and Space: every tile stays a stop.
-        for sibling in self.parentWidget().findChildren(
+        for sibling in parent.findChildren(
                 ChoiceTile, options=Qt.FindChildOption.FindDirectChildrenOnly):
             sibling.setFocusPolicy(sibling._focus_policy)

@@ -106,9 +106,10 @@ def cmd_forms_try(args: argparse.Namespace) -> int:
         result = run_trial(form, answers, language=args.language)
         if result.errors:
             failed = True
-            for error in result.errors:
-                _say(f"{where}: {error}")
+            for message in result.errors:
+                _say(f"{where}: {message}")
             continue
+        assert result.submission is not None, "a trial without errors reached Send"
         for name in result.unused:
             _say(f"{where}: note: '{name}' was not asked (not relevant, or not a question)")
         if store is not None:

@@ -68,15 +68,15 @@ def check_display(app, reachable: tuple[bool, str]) -> Row:
     size = screen.geometry()
     touch = [d for d in QInputDevice.devices()
              if d.type() == QInputDevice.DeviceType.TouchScreen]
-    found = (f"{how}, {platform}: {size.width()}x{size.height()} at "
-             f"{screen.devicePixelRatio():g}x, " + ("a touchscreen" if touch else "no touchscreen"))
+    seen = (f"{how}, {platform}: {size.width()}x{size.height()} at "
+            f"{screen.devicePixelRatio():g}x, " + ("a touchscreen" if touch else "no touchscreen"))
     if size.width() < SMALLEST_SCREEN[0] or size.height() < SMALLEST_SCREEN[1]:
-        return Row("display", WARN, found, f"the kiosk is made for {SMALLEST_SCREEN[0]}x"
+        return Row("display", WARN, seen, f"the kiosk is made for {SMALLEST_SCREEN[0]}x"
                    f"{SMALLEST_SCREEN[1]} or more: lower QT_SCALE_FACTOR, or a larger screen")
     if not touch:
-        return Row("display", WARN, found, "connect the touchscreen's USB cable (a mouse works "
+        return Row("display", WARN, seen, "connect the touchscreen's USB cable (a mouse works "
                    "for testing)")
-    return Row("display", OK, found)
+    return Row("display", OK, seen)
 
 
 def check_screen_fonts(languages: list[str]) -> Row:

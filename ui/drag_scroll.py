@@ -66,17 +66,20 @@ class DragScroll(QObject):
             widget = widget.parentWidget()
 
     def _move(self, event) -> bool:
+        area, start = self._area, self._start  # both set by the press that began this
+        if area is None or start is None:
+            return False
         if not event.buttons() & Qt.MouseButton.LeftButton:
             self._area = None
             return False
-        moved = event.globalPosition().y() - self._start.y()
+        moved = event.globalPosition().y() - start.y()
         if not self.dragging:
             if abs(moved) < WOBBLE_PX:
                 return False
             self.dragging = True
             self._let_go()
         try:
-            self._area.verticalScrollBar().setValue(round(self._from - moved))
+            area.verticalScrollBar().setValue(round(self._from - moved))
         except RuntimeError:  # the page went away under the finger
             self._area = None
         return True  # the widget under the finger sees no move: it was let go

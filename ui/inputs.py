@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from kiosk import i18n
 from kiosk.forms.display import entry_text
-from kiosk.forms.pages import QuestionView
+from kiosk.forms.pages import ChoiceView, QuestionView
 
 from .choice_tiles import ChoiceTile
 from .length_count import LengthCount
@@ -31,7 +31,7 @@ _KEYBOARDS = {"integer": "integer", "decimal": "decimal", "phone": "phone", "id_
 
 
 class QuestionInput(QWidget):
-    def __init__(self, question: QuestionView, language: str):
+    def __init__(self, question: QuestionView, language: str) -> None:
         super().__init__()
         self.question, self.language = question, language
         self.layout_ = QVBoxLayout(self)
@@ -42,12 +42,17 @@ class QuestionInput(QWidget):
 
 
 class LineInput(QuestionInput):
-    def __init__(self, question, language):
+    def __init__(self, question: QuestionView, language: str) -> None:
         super().__init__(question, language)
         multiline = question.appearance == "multiline"
-        self.box = QPlainTextEdit() if multiline else QLineEdit()
-        if multiline:  # Tab moves on, as everywhere else, instead of typing a tab (a trap)
-            self.box.setTabChangesFocus(True)
+        self.box: QLineEdit | QPlainTextEdit
+        if multiline:
+            area = QPlainTextEdit()
+            # Tab moves on, as everywhere else, instead of typing a tab (a trap).
+            area.setTabChangesFocus(True)
+            self.box = area
+        else:
+            self.box = QLineEdit()
         self.box.setAccessibleName(question.label)
         # Which on-screen keyboard the window docks under this box.
         # An answer kept in capitals (a postcode) gets the code keys: capitals and digits.
@@ -57,7 +62,10 @@ class LineInput(QuestionInput):
         if question.type in _NUMERIC:
             self.box.setInputMethodHints(Qt.InputMethodHint.ImhFormattedNumbersOnly)
         text = entry_text(question.entry, language)
-        self.box.setPlainText(text) if multiline else self.box.setText(text)
+        if isinstance(self.box, QPlainTextEdit):
+            self.box.setPlainText(text)
+        else:
+            self.box.setText(text)
         self.layout_.addWidget(self.box)
         if question.max_length:  # the box stops there; "Characters left" shows near it
             self.layout_.addWidget(LengthCount(self.box, question.max_length, language, self))
@@ -69,10 +77,11 @@ class LineInput(QuestionInput):
 class PartsInput(QuestionInput):
     """Dates as day, month and year boxes; times as hours and minutes (GOV.UK pattern)."""
 
-    def __init__(self, question, language):
+    def __init__(self, question: QuestionView, language: str) -> None:
         super().__init__(question, language)
         row = QHBoxLayout()
         self.layout_.addLayout(row)
+        parts: tuple[tuple[str, int], ...]  # each box's name and its number of digits
         if question.type == "date":
             parts = (("day", 2), ("month", 2), ("year", 4))
         else:
@@ -121,13 +130,13 @@ class TilesInput(QuestionInput):
     """Options as large tiles, each with a tick box (several answers, or "I confirm") or a
     round mark (one answer) that shows whether it is chosen (ui/choice_tiles.py)."""
 
-    def __init__(self, question, language):
+    def __init__(self, question: QuestionView, language: str) -> None:
         super().__init__(question, language)
         several = question.type in ("select_multiple", "acknowledge")
         chosen = question.entry if isinstance(question.entry, list) else [question.entry]
         options = question.choices or []
         if question.type == "acknowledge":
-            options = [type("Option", (), {"name": "yes", "label": i18n.text(language, "ui.confirm")})]
+            options = [ChoiceView("yes", i18n.text(language, "ui.confirm"))]
             chosen = ["yes"] if question.entry else []
         self.names: dict[QPushButton, str] = {}
         for option in options:
@@ -149,7 +158,7 @@ class TilesInput(QuestionInput):
 class SignaturePad(QuestionInput):
     """Drawn with a finger; kept as SVG path data ("M x,y L x,y ..." a stroke)."""
 
-    def __init__(self, question, language):
+    def __init__(self, question: QuestionView, language: str) -> None:
         super().__init__(question, language)
         self.paths: list[list[QPointF]] = self._strokes(question.entry)
         self.setAccessibleName(question.label)
@@ -219,7 +228,7 @@ class SignaturePad(QuestionInput):
 
 
 class ReadOnly(QuestionInput):
-    def __init__(self, question, language):
+    def __init__(self, question: QuestionView, language: str) -> None:
         super().__init__(question, language)
         shown = QLabel(question.shown or i18n.text(language, "ui.not_provided"))
         shown.setWordWrap(True)

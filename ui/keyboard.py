@@ -14,6 +14,8 @@ room above the keyboard.
 
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -189,9 +191,11 @@ class OnScreenKeyboard(QWidget):
         # On a number pad a hidden Next leaves its cell to Backspace above it (no hole).
         grid = page.findChild(QWidget, "padGrid")
         backspace = page.findChild(QPushButton, "key_backspace")
-        if grid is not None and backspace is not None:
-            cells = grid.layout()
-            row, column, _, span = cells.getItemPosition(cells.indexOf(backspace))
+        cells = grid.layout() if grid is not None else None
+        if isinstance(cells, QGridLayout) and backspace is not None:
+            # PySide6 stub: getItemPosition is typed `object`; it returns (row, column, rows, span).
+            position = cells.getItemPosition(cells.indexOf(backspace))
+            row, column, _, span = cast(tuple[int, int, int, int], position)
             cells.removeWidget(backspace)
             cells.addWidget(backspace, row, column, 1 if self._next_on else 2, span)
 

@@ -32,19 +32,22 @@ class LengthCount(QLabel):
         return box.text() if isinstance(box, QLineEdit) else box.toPlainText()
 
     def _cut(self) -> None:
+        box = self.box
+        if not isinstance(box, QPlainTextEdit):
+            return  # a line edit keeps to its limit itself (setMaxLength)
         text = self._text()
         if len(text) <= self.limit:
             return
         # What went past the limit is dropped where it was typed (or pasted), not at the end.
-        cursor = self.box.textCursor()
+        cursor = box.textCursor()
         extra = len(text) - self.limit
         end = cursor.position()
         cursor.setPosition(max(0, end - extra))
         cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
         cursor.removeSelectedText()
         if len(self._text()) > self.limit:  # the cursor was not after what was added
-            self.box.setPlainText(self._text()[:self.limit])
-            self.box.moveCursor(QTextCursor.MoveOperation.End)
+            box.setPlainText(self._text()[:self.limit])
+            box.moveCursor(QTextCursor.MoveOperation.End)
 
     def update_count(self) -> None:
         left = characters_left(len(self._text()), self.limit)

@@ -20,6 +20,7 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Callable
 
 from PySide6.QtCore import QEventLoop, QObject, QProcess, QTimer, Signal
 
@@ -126,11 +127,16 @@ class Speaker(QObject):
             process.finished.connect(process.deleteLater)
             process.kill()
 
-    def wait(self, done, seconds: float) -> bool:
+    def wait(self, done: Callable[[], object], seconds: float) -> bool:
         """Run the event loop until done() or `seconds` pass (for `kiosk doctor`)."""
         loop = QEventLoop()
         poll = QTimer(interval=20)
-        poll.timeout.connect(lambda: done() and loop.quit())
+
+        def check() -> None:
+            if done():
+                loop.quit()
+
+        poll.timeout.connect(check)
         poll.start()
         QTimer.singleShot(int(seconds * 1000), loop.quit)
         if not done():
@@ -139,7 +145,7 @@ class Speaker(QObject):
         return bool(done())
 
     # -- the process --------------------------------------------------------------------------
-    def _launch(self) -> None:
+    def _launch(self) -> QProcess:
         self._ready, self._buffer, self._unanswered = False, b"", 0
         process = QProcess(self)
         # Its warnings go to the kiosk's log; it never writes what it is asked to say.
@@ -151,16 +157,16 @@ class Speaker(QObject):
         self._process = process
         process.start(command[0], command[1:])
         self._watchdog.start(int(LAUNCH_SECONDS * 1000))
+        return process
 
     def _ask(self, request: dict) -> None:
-        if self._process is None:
-            self._launch()
+        process = self._process if self._process is not None else self._launch()
         self._next_id += 1
         request["id"] = self._next_id
         if not self._ready:
             self._waiting = [r for r in self._waiting if r["do"] != request["do"]] + [request]
             return
-        self._process.write((json.dumps(request) + "\n").encode())  # buffered: never waits
+        process.write((json.dumps(request) + "\n").encode())  # buffered: never waits
         self._unanswered += 1
         if not self._watchdog.isActive():
             self._watchdog.start(int(CALL_SECONDS * 1000))
@@ -168,7 +174,7 @@ class Speaker(QObject):
     def _read(self) -> None:
         if self._process is None:
             return
-        self._buffer += bytes(self._process.readAllStandardOutput())
+        self._buffer += bytes(self._process.readAllStandardOutput().data())
         *lines, self._buffer = self._buffer.split(b"\n")
         for line in lines:
             try:

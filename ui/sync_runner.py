@@ -10,8 +10,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
+
+if TYPE_CHECKING:  # sync is imported on the network lane, not at the kiosk's start
+    from sync.worker import RoundResult
 
 
 @dataclass(frozen=True)
@@ -31,20 +35,31 @@ def view_of(result) -> SyncView:
     return SyncView("sent")
 
 
+class RoundWorker(Protocol):
+    """What the runner asks of sync.worker.SyncWorker (the tests give it stand-ins)."""
+
+    def run_once(self, send_all: bool = False,
+                 progress: Callable[[int, int], None] | None = None) -> RoundResult: ...
+
+    def cancel(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
 class SyncRunner(QObject):
     changed = Signal(object)  # SyncView
     forms_changed = Signal(object)  # the new Catalogue, loaded off the screen's thread
     finished = Signal(object, bool)  # the RoundResult, and whether it was "Send now"
     progress = Signal(int, int)  # done, total: during "Send now"
 
-    def __init__(self, tasks, store, make_worker: Callable[[], object], interval_seconds: float,
-                 load_catalogue: Callable[[], object] | None = None):
+    def __init__(self, tasks, store, make_worker: Callable[[], RoundWorker],
+                 interval_seconds: float, load_catalogue: Callable[[], object] | None = None):
         super().__init__()
         self.tasks = tasks
         self._store = store
         self._make_worker = make_worker
         self._load_catalogue = load_catalogue
-        self._worker = None
+        self._worker: RoundWorker | None = None
         self._running = False
         self._again = False
         self._send_all_next = False
@@ -72,7 +87,7 @@ class SyncRunner(QObject):
     def send_now(self) -> None:
         self.nudge(send_all=True)
 
-    def _round(self, send_all: bool = False):
+    def _round(self, send_all: bool = False) -> tuple[RoundResult, object, bool]:
         from sync.lock import SyncBusy
         from sync.worker import RoundResult
 

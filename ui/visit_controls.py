@@ -63,7 +63,7 @@ class VisitControls(QObject):
         if not session.set_language(language):
             return
         host.flow.choose_language(session.language)  # direction, keyboard; the visit's language
-        host.page.render(session.page())
+        host.page.show_page(session.page())
         if host.flow.visit.listening:  # someone listening hears the page again, in its new
             host.voice.read_aloud()  # language
 

@@ -118,7 +118,7 @@ class VisitFlow(QObject):
         try:
             finished = self.visit.finish(session)
         except IncompleteError as incomplete:
-            host.page.render(session.show_problem(incomplete.problems[0]))
+            host.page.show_page(session.show_problem(incomplete.problems[0]))
             return
         form = session.form
         host.page.set_busy(i18n.text(host.language, "ui.saving"))

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from kiosk import i18n
 
 from .button_row import ButtonRow
 from .common import Screen, button, label, scrolling
+
+if TYPE_CHECKING:
+    from ..sync_runner import SyncView
 
 
 # This screen is the first paint: it sets alignment and direction by property name, not by
@@ -19,8 +24,8 @@ class AttractScreen(Screen):
     def __init__(self, languages: list[str], default_language: str):
         super().__init__()
         self.languages, self.default_language = languages, default_language
-        self.sync_view = None  # what the sync worker last said, shown small at the bottom
-        self.sync_line = None
+        self.sync_view: SyncView | None = None  # what the sync worker last said, shown small
+        self.sync_line: QLabel | None = None  # at the bottom
 
     def enter(self) -> None:
         content = QWidget()
@@ -58,7 +63,7 @@ class AttractScreen(Screen):
         self.set_body(scrolling(content))
         self.show_sync(self.sync_view)
 
-    def show_sync(self, view) -> None:
+    def show_sync(self, view: SyncView | None) -> None:
         """The queue in a sentence, in the kiosk's own language: reassurance, not jargon."""
         self.sync_view = view
         if self.sync_line is None:

@@ -32,7 +32,7 @@ class Screen(QWidget):
 
     changed = Signal()  # a new body is up (a new page): the window's tap guard starts anew
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.outer = QVBoxLayout(self)
         self.body: QWidget | None = None
@@ -105,7 +105,7 @@ class OneOf(QObject):
     keypad, switch access). Choosing one here unchecks the others; choosing the chosen one
     again keeps it chosen."""
 
-    def __init__(self, parent=None):
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._buttons: list[QAbstractButton] = []
 
@@ -260,6 +260,7 @@ class Tile(QPushButton):
         if description or note:
             self.setAccessibleDescription("\n".join(part for part in (description, note) if part))
         row = QHBoxLayout(self)
+        self._row = row  # the tile's layout: its height follows the words in it
         row.setContentsMargins(24, 14, 24, 14)
         if icon is not None and icon.is_file():
             picture = QLabel()
@@ -293,10 +294,10 @@ class Tile(QPushButton):
         return True
 
     def heightForWidth(self, width: int) -> int:
-        return max(TILE_HEIGHT, self.layout().totalHeightForWidth(width))
+        return max(TILE_HEIGHT, self._row.totalHeightForWidth(width))
 
     def sizeHint(self) -> QSize:
-        hint = self.layout().totalSizeHint()
+        hint = self._row.totalSizeHint()
         return QSize(hint.width(), max(TILE_HEIGHT, hint.height()))
 
     def minimumSizeHint(self) -> QSize:

@@ -17,7 +17,7 @@ from .top_line import StartAgainButton, add_top_line
 class DetailsOfferScreen(Screen):
     chosen = Signal(bool)  # True: use them; False: start with empty answers
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.language = "en"
         self.rows: list[tuple[str, str]] = []

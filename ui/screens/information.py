@@ -24,7 +24,7 @@ class InformationScreen(Screen):
     left = Signal()  # Back from the first page, or Done on the last
     print_requested = Signal()
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.service: Information | None = None
         self.language = "en"
@@ -38,7 +38,7 @@ class InformationScreen(Screen):
 
     def enter(self) -> None:
         if self.service is not None:
-            self.render()  # a new text size: sizes set in code follow
+            self._show_page(self.service)  # a new text size: sizes set in code follow
 
     def leave(self) -> None:
         """Off screen, it holds nothing: its wrapped buttons and words would otherwise still
@@ -46,13 +46,13 @@ class InformationScreen(Screen):
         self.status = None
         self.set_body(None)
 
-    def render(self) -> None:
-        self.view = page = self.service.page(self.index, self.language)
+    def _show_page(self, service: Information) -> None:
+        self.view = page = service.page(self.index, self.language)
         language = self.language
         content = QWidget()
         layout = QVBoxLayout(content)
         layout.setSpacing(12)
-        layout.addWidget(label(self.service.title(language), "caption"))
+        layout.addWidget(label(service.title(language), "caption"))
         add_top_line(layout, StartAgainButton(language))
         if page.total > 1:
             layout.addWidget(label(i18n.text(language, "info.page_of", number=page.number,
@@ -118,14 +118,20 @@ class InformationScreen(Screen):
 
     def _next(self) -> None:
         self.index += 1
-        self.render()
+        self._show_page(self._open_service())
 
     def _back(self) -> None:
         if self.index == 0:
             self.left.emit()
             return
         self.index -= 1
-        self.render()
+        self._show_page(self._open_service())
+
+    def _open_service(self) -> Information:
+        """The service on screen: its buttons exist only once one is open."""
+        if self.service is None:
+            raise RuntimeError("no information service is open")
+        return self.service
 
     def show_print_status(self, key: str) -> None:
         """Printing, printed, or why not: said under the page, above the buttons."""

@@ -37,9 +37,10 @@ class ResultsPanel(QFrame):
         self.view = view
         while self.column.count():
             item = self.column.takeAt(0)
-            if item.widget() is not None:
-                item.widget().hide()
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.hide()
+                widget.deleteLater()
         if view is None:
             return
         self.column.addWidget(label(view.title, "subheading"))

@@ -48,6 +48,7 @@ class Overlay(QFrame):
         if focused is not None and not self.isAncestorOf(focused):
             self._return_to = focused
         parent = self.parentWidget()
+        assert parent is not None, "an overlay is made over its parent (__init__)"
         self.dialog.setFixedWidth(min(self.widest, parent.width() - 2 * MARGIN))
         self.setGeometry(parent.rect())
         self.raise_()

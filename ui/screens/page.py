@@ -3,8 +3,11 @@ summary or check-your-answers. It only renders the PageView and passes actions o
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QFrame,
     QHBoxLayout,
     QLineEdit,
@@ -15,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk import i18n
-from kiosk.forms.pages import PageView
+from kiosk.forms.pages import PageView, QuestionView
 from kiosk.forms.session import Session
 
 from ..inputs import QuestionInput, make_input
@@ -32,21 +35,29 @@ class PageScreen(Screen):
     wants_keyboard = Signal(object)  # the box to type into, or None: no keyboard on this page
     save_requested = Signal()  # "Save and finish later"
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.session: Session | None = None
         self.inputs: dict[str, QuestionInput] = {}
         self.content: QWidget | None = None
         self.busy_message: str | None = None
-        self.extras = None  # (session, page) -> widgets a service adds (ui/other_services.py)
+        # (session, page) -> widgets a service adds (ui/other_services.py)
+        self.extras: Callable[[Session, PageView], list[QWidget]] | None = None
         self.extra_widgets: list[QWidget] = []
 
     def start(self, session: Session) -> None:
         self.session = session
-        self.render(session.page())
+        self.show_page(session.page())
 
-    def render(self, page: PageView) -> None:
-        language = self.session.language
+    def _live_session(self) -> Session:
+        """The visit's session: the page's controls exist only while there is one."""
+        if self.session is None:
+            raise RuntimeError("the page screen has no visit")
+        return self.session
+
+    def show_page(self, page: PageView) -> None:
+        session = self._live_session()
+        language = session.language
         content = QWidget()
         layout = QVBoxLayout(content)
         self.inputs = {}
@@ -55,7 +66,7 @@ class PageScreen(Screen):
                                               total=page.total), "caption"))
         if page.problems:
             layout.addWidget(self._error_summary(page, language))
-        add_top_line(layout, *language_control(self.session.form, language),
+        add_top_line(layout, *language_control(session.form, language),
                      StartAgainButton(language))  # before the page's controls: Tab's order
         layout.addWidget(label(page.title, "heading"))
         if page.hint:
@@ -66,11 +77,12 @@ class PageScreen(Screen):
             self._summary(page, layout, language)
         else:
             self._questions(page, layout, language)
-        self.extra_widgets = list(self.extras(self.session, page)) if self.extras else []
+        self.extra_widgets = list(self.extras(session, page)) if self.extras else []
         for extra in self.extra_widgets:
             layout.addWidget(extra)
         layout.addStretch(1)
-        pinned = [self._declaration(page, language)] if page.declaration is not None else []
+        pinned = ([self._declaration(page.declaration, language)]
+                  if page.declaration is not None else [])
         self.set_body(scrolling_above(content, *pinned, self._actions(page, language)))
         self.content = content
         self._offer_keyboard(page.focus)
@@ -154,12 +166,14 @@ class PageScreen(Screen):
             row.addWidget(on_reading_side(label(" · ".join([item.title, *item.details])),
                                           language), 1)
             row.addWidget(button(i18n.text(language, "ui.change"),
-                                 on_click=lambda _=False, i=item.index: self.render(self.session.edit_item(i))))
+                                 on_click=lambda _=False, i=item.index:
+                                 self.show_page(self._live_session().edit_item(i))))
             row.addWidget(button(i18n.text(language, "ui.remove"),
-                                 on_click=lambda _=False, i=item.index: self.render(self.session.remove_item(i))))
+                                 on_click=lambda _=False, i=item.index:
+                                 self.show_page(self._live_session().remove_item(i))))
             layout.addLayout(row)
         layout.addWidget(button(i18n.text(language, "ui.add_another"), "add_another",
-                                lambda: self.render(self.session.add_item())))
+                                lambda: self.show_page(self._live_session().add_item())))
 
     def _check_rows(self, page: PageView, layout: QVBoxLayout, language: str) -> None:
         layout.setSpacing(14)
@@ -176,28 +190,29 @@ class PageScreen(Screen):
             if row.changeable:
                 change = button(i18n.text(language, "ui.change"),
                                 on_click=lambda _=False, k=row.key, n=row.name:
-                                self.render(self.session.change(k, n)))
+                                self.show_page(self._live_session().change(k, n)))
                 change.setAccessibleName(f"{i18n.text(language, 'ui.change')} {row.label}")
                 line.addWidget(change)
             layout.addLayout(line)
 
     @staticmethod
-    def _declaration(page: PageView, language: str) -> QFrame:
+    def _declaration(agreed: QuestionView, language: str) -> QFrame:
         """What Send agrees to, just above it and never scrolled away from it."""
         declaration = QFrame()
         declaration.setObjectName("declaration")
         words = QVBoxLayout(declaration)
         words.setContentsMargins(9, 8, 9, 0)  # in line with the words above it
-        words.addWidget(on_reading_side(label(page.declaration.label, "heading"), language))
-        if page.declaration.hint:
-            words.addWidget(on_reading_side(label(page.declaration.hint), language))
+        words.addWidget(on_reading_side(label(agreed.label, "heading"), language))
+        if agreed.hint:
+            words.addWidget(on_reading_side(label(agreed.hint), language))
         return declaration
 
     def _actions(self, page: PageView, language: str) -> ButtonRow:
         buttons = [button(i18n.text(language, "ui.back"), "back", self._back)]
         if page.kind == "check":
-            settings = self.session.form.definition.settings
-            words = self.session.form.text(settings.submit_label, language) or i18n.text(language, "ui.send")
+            form = self._live_session().form
+            settings = form.definition.settings
+            words = form.text(settings.submit_label, language) or i18n.text(language, "ui.send")
             if page.declaration is not None:  # "I agree – send application"
                 words = i18n.text(language, "ui.agree_and_send", send=words[:1].lower() + words[1:])
             buttons.append(button(words, "primary", self.finished.emit))
@@ -223,23 +238,26 @@ class PageScreen(Screen):
             self.show_problem(message, name="caption")
 
     def _continue(self) -> None:
+        session = self._live_session()
         for name, widget in self.inputs.items():
             question = widget.question
             if question.type != "note" and not question.read_only:
-                self.session.answer(name, widget.entry())
-        before = self.session.key
-        page = self.session.continue_()
-        self.render(page)
+                session.answer(name, widget.entry())
+        before = session.key
+        page = session.continue_()
+        self.show_page(page)
         if page.key != before:
             self.advanced.emit()
 
     def show_problem(self, message: str, name: str = "error") -> None:
         """A problem that is not the citizen's (the disk is full): said plainly, on top."""
-        if self.body is not None:
-            self.content.layout().insertWidget(0, label(message, name))
+        column = self.content.layout() if self.content is not None else None
+        if self.body is not None and isinstance(column, QBoxLayout):
+            column.insertWidget(0, label(message, name))
 
     def _back(self) -> None:
-        if not self.session.page().can_go_back:
+        session = self._live_session()
+        if not session.page().can_go_back:
             self.left.emit()
             return
-        self.render(self.session.back())
+        self.show_page(session.back())

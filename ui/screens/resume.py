@@ -17,7 +17,7 @@ class ResumeScreen(Screen):
     left = Signal()
     wants_keyboard = Signal(object)
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.language = "en"
         self.box: QLineEdit | None = None

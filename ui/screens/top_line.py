@@ -38,7 +38,8 @@ def add_top_line(layout: QVBoxLayout, *controls: QPushButton) -> QWidget:
     line.setObjectName("topLine")
     row = QHBoxLayout(line)
     row.setContentsMargins(0, 0, 0, 0)
-    first = layout.itemAt(0).widget() if layout.count() else None
+    item = layout.itemAt(0)  # None on an empty page
+    first = item.widget() if item is not None else None
     if isinstance(first, QLabel) and first.objectName() == "caption":
         layout.removeWidget(first)
         row.addWidget(first, 1)
