@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..i18n import pick
 from . import limits
 from .messages import constraint_hint
 from .model import Choice, FormDefinition, Question
 from .problems import Problem
+from .service import Service
 from .xpath import Expression
 
 INPUT_TYPES = frozenset({
@@ -90,7 +90,7 @@ class Field:
 
 
 @dataclass(eq=False)
-class Form:
+class Form(Service):
     definition: FormDefinition
     path: Path
     top: list[Field]
@@ -107,32 +107,6 @@ class Form:
     def service_id(self) -> str:
         """Its id in the service list, beside information services (`service_id` there)."""
         return self.definition.form_id
-
-    @property
-    def topics(self) -> list[str]:
-        return self.definition.settings.topics
-
-    @property
-    def version(self) -> str:
-        return self.definition.version
-
-    @property
-    def languages(self) -> list[str]:
-        return self.definition.languages
-
-    @property
-    def default_language(self) -> str:
-        return self.definition.default_language
-
-    def text(self, value, language: str) -> str:
-        return pick(value, language, self.default_language)
-
-    def title(self, language: str) -> str:
-        return self.text(self.definition.title, language)
-
-    def description(self, language: str) -> str:
-        """The line under its title in the service list, as an information service has."""
-        return self.text(self.definition.settings.description, language)
 
     def choices(self, field_: Field) -> list[Choice]:
         return self.definition.choices.get(field_.spec.choices or "", [])

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import i18n
+from ..forms.problems import Problem
+from ..forms.service import Service
 from ..forms.spoken import as_sentences
-from ..i18n import pick
 from .markdown import parse
 from .model import Block, InformationDefinition
 
@@ -47,36 +48,15 @@ class InfoPageView:
 
 
 @dataclass(eq=False)
-class Information:
+class Information(Service):
     definition: InformationDefinition
     path: Path
     images: dict[str, Path] = field(default_factory=dict)  # as written -> the file found
-    warnings: list = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def service_id(self) -> str:
         return self.definition.service_id
-
-    @property
-    def version(self) -> str:
-        return self.definition.version
-
-    @property
-    def languages(self) -> list[str]:
-        return self.definition.languages
-
-    @property
-    def topics(self) -> list[str]:
-        return self.definition.settings.topics
-
-    def text(self, value, language: str) -> str:
-        return pick(value, language, self.definition.default_language)
-
-    def title(self, language: str) -> str:
-        return self.text(self.definition.title, language)
-
-    def description(self, language: str) -> str:
-        return self.text(self.definition.settings.description, language)
 
     @property
     def page_count(self) -> int:
