@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
+
+# "question", "group" (one page of questions), "summary" (of a repeat), "check" (answers)
+PageKind = Literal["question", "group", "summary", "check"]
 
 
 @dataclass(frozen=True, order=True)
 class PageKey:
-    kind: str  # "question", "group" (one page of questions), "summary" (of a repeat), "check"
+    kind: PageKind
     name: str = ""
     item: int | None = None  # the repeat item this page belongs to
 
@@ -90,5 +93,5 @@ class PageView:
     declaration: QuestionView | None = None
 
     @property
-    def kind(self) -> str:
+    def kind(self) -> PageKind:
         return self.key.kind
