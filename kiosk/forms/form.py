@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,13 +78,13 @@ class Field:
     def normalise(self) -> tuple[str, ...]:
         return tuple(self.spec.normalise or ())
 
-    def ancestors(self):
+    def ancestors(self) -> Iterator[Field]:
         node = self.parent
         while node is not None:
             yield node
             node = node.parent
 
-    def walk(self):
+    def walk(self) -> Iterator[Field]:
         yield self
         for child in self.children:
             yield from child.walk()
