@@ -22,7 +22,7 @@ from .form import Field, Form
 from .limits import BOUNDED_TYPES
 from .messages import constraint_hint
 from .model import QUESTION_TYPES, Choice, FormDefinition, LocalText, Question, Settings
-from .problems import FormError, Problem
+from .problems import FormError, Location, Problem, Severity
 from .profile import profile_problems
 from .service_settings import check_service_settings
 from .source import read_form_file
@@ -30,7 +30,6 @@ from .xpath import Expression, ExpressionError, compile_expression
 
 _TEMPLATE_REF = re.compile(r"\$\{([^}]*)\}")
 _TEXT_COLUMNS = ("label", "hint", "required_message", "constraint_message", "add_label")
-Location = tuple[int | str, ...]  # a pydantic error's path in the file: ("survey", 3, "label")
 _EXPRESSION_COLUMNS = ("relevant", "constraint", "calculation", "choice_filter", "repeat_count")
 _LABELLED_TYPES = set(QUESTION_TYPES) - {"calculate"}
 
@@ -136,7 +135,7 @@ class _FormCompiler:
 
     # -- reporting -------------------------------------------------------------------------
     def error(self, message: str, field: Field | None = None, column: str | None = None,
-              severity: str = "error", line: int | None = None) -> None:
+              severity: Severity = "error", line: int | None = None) -> None:
         self.problems.append(Problem(
             self.file, message, question=field.name if field else None, column=column,
             line=line or (field.line if field else None), severity=severity))

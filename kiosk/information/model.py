@@ -14,7 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from ..forms.model import LocalText, ServiceId, ServiceSettings, Version, _text_from_scalar
 
-BLOCK_KINDS = ("heading", "text", "list", "numbered", "contact", "image", "markdown")
+BlockKind = Literal["heading", "text", "list", "numbered", "contact", "image", "markdown"]
+BLOCK_KINDS: tuple[BlockKind, ...] = (
+    "heading", "text", "list", "numbered", "contact", "image", "markdown")
 
 
 class Contact(BaseModel):
@@ -67,7 +69,7 @@ class Block(BaseModel):
         return self
 
     @property
-    def kind(self) -> str:
+    def kind(self) -> BlockKind:
         return next(kind for kind in BLOCK_KINDS if getattr(self, kind) is not None)
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from .. import i18n
 from ..forms.problems import Problem
 from ..forms.service import Service
 from ..forms.spoken import as_sentences
-from .markdown import parse
+from .markdown import MarkdownKind, parse
 from .model import Block, InformationDefinition
 
 CONTACT_LINES = ("phone", "email", "address", "hours", "note")
@@ -24,7 +25,7 @@ class ContactView:
 
 @dataclass(frozen=True)
 class BlockView:
-    kind: str  # "heading", "text", "list", "numbered", "contact" or "image"
+    kind: MarkdownKind | Literal["contact", "image"]
     text: str = ""  # a heading's or paragraph's words; a picture's description
     items: tuple[str, ...] = ()
     contact: ContactView | None = None
@@ -80,10 +81,10 @@ class Information(Service):
         if kind in ("list", "numbered"):
             return [BlockView(kind, items=tuple(self.text(item, language)
                                                 for item in getattr(block, kind)))]
-        if kind == "image":
+        if block.image is not None:
             return [BlockView("image", self.text(block.image.alt, language),
                               image=self.images.get(block.image.file))]
-        if kind == "contact":
+        if block.contact is not None:
             contact = block.contact
             lines = []
             for what in CONTACT_LINES:
