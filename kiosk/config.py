@@ -122,6 +122,13 @@ class Destination(BaseModel):
         return destination
 
     @property
+    def credentials(self) -> tuple[str, str] | None:
+        """openrosa: (username, password), which go together; None when the url holds a token."""
+        if self.username is None or self.password is None:
+            return None
+        return self.username, self.password
+
+    @property
     def shown_url(self) -> str:
         """The url as staff may see it: an ODK Central app user's token is a password."""
         parts = self.url.split("/")
