@@ -11,7 +11,7 @@ import zlib
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from . import localise
 from .paths import assets_dir
@@ -128,7 +128,7 @@ def has_text(language: str, key: str) -> bool:
     return _message(_lookup(_catalogue(language), key))
 
 
-def direction(language: str) -> str:
+def direction(language: str) -> Literal["ltr", "rtl"]:
     return "rtl" if _lookup(_catalogue(language), "language.direction") == "rtl" else "ltr"
 
 

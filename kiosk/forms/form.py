@@ -9,7 +9,7 @@ from typing import Any
 
 from . import limits
 from .messages import constraint_hint
-from .model import Choice, FormDefinition, Question
+from .model import Choice, FormDefinition, Question, QuestionType
 from .problems import Problem
 from .service import Service
 from .xpath import Expression
@@ -40,7 +40,7 @@ class Field:
         return self.spec.name
 
     @property
-    def type(self) -> str:
+    def type(self) -> QuestionType:
         return self.spec.type
 
     @property

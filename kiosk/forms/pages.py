@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from .limits import Capitals
+    from .model import QuestionType
 
 # "question", "group" (one page of questions), "summary" (of a repeat), "check" (answers)
 PageKind = Literal["question", "group", "summary", "check"]
@@ -29,7 +33,7 @@ class ChoiceView:
 class QuestionView:
     key: tuple[str, int | None]
     name: str
-    type: str
+    type: QuestionType
     label: str
     hint: str
     required: bool
@@ -42,7 +46,7 @@ class QuestionView:
     error: str | None
     max_length: int | None = None  # the box takes no more (kiosk.forms.limits)
     error_parts: tuple[str, ...] = ()  # a date's or time's boxes at fault: "day", "month"...
-    capitals: str = "none"  # where the keyboard puts capitals (kiosk.forms.limits.capitals)
+    capitals: Capitals = "none"  # where the keyboard puts capitals (kiosk.forms.limits.capitals)
 
 
 @dataclass(frozen=True)
