@@ -57,6 +57,7 @@ i18n: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) dist build/work bench-results.json .pytest_cache

@@ -7,15 +7,20 @@ event or action this module does not know yet still reads as words, never as JSO
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from . import i18n, localise
 
 _ACTORS = {"kiosk": "actor_kiosk", "it": "actor_it", "unknown": "actor_unknown"}
 _LOCK_REASONS = {"inactivity": "helper_lock_quiet", "visit ended": "helper_lock_visit"}
+# An audit entry as the store gives it (kiosk/store/audit.py): at, event, actor, and a detail
+# whose keys depend on the event.
+Entry = Mapping[str, Any]
 
 
-def when(entry: dict, language: str) -> str:
+def when(entry: Entry, language: str) -> str:
     """'27 Nov 2026, 10:05': the stored UTC time in the kiosk's local time."""
     return localise.format_moment(datetime.fromisoformat(entry["at"]), language)
 
@@ -25,31 +30,34 @@ def _actor(name: str, language: str) -> str:
     return i18n.text(language, f"audit.{key}") if key else name
 
 
-def _duration(seconds: float, language: str) -> str:
+def _duration(seconds: int, language: str) -> str:
     from babel.dates import format_timedelta
 
     return format_timedelta(seconds, threshold=1.5, locale=localise._locale(language))
 
 
-def _form(detail: dict) -> str:
+def _form(detail: Mapping[str, Any]) -> str:
     return str(detail.get("form") or detail.get("form_id") or "")
 
 
-def describe(entry: dict, language: str) -> str:
+def describe(entry: Entry, language: str) -> str:
     """One sentence for an audit entry: "Amina opened helper mode"."""
-    event, detail = entry["event"], entry.get("detail") or {}
+    event: str = entry["event"]
+    detail: Mapping[str, Any] = entry.get("detail") or {}
     actor = _actor(entry.get("actor") or "unknown", language)
-    key, params = event, {"actor": actor}
+    key = event
+    params: dict[str, object] = {"actor": actor}
     if event == "helper_action":
         key = str(detail.get("action") or "")
         params |= {"helper": detail.get("helper", ""), "form": _form(detail),
                    "reference": detail.get("reference", ""), "setting": detail.get("setting", "")}
     elif event == "helper_lock":
-        key = _LOCK_REASONS.get(detail.get("reason"), "helper_lock")
+        key = _LOCK_REASONS.get(str(detail.get("reason")), "helper_lock")
     elif event == "helper_unlock_failed":
         params["count"] = int(detail.get("failures") or 1)
     elif event == "helper_lockout":
-        params["duration"] = _duration(float(detail.get("seconds") or 0), language)
+        # whole seconds, as the store writes them
+        params["duration"] = _duration(round(float(detail.get("seconds") or 0)), language)
     elif event in ("draft_saved", "draft_resumed"):
         params["form"] = _form(detail)
     elif event == "purge":
@@ -66,7 +74,7 @@ def describe(entry: dict, language: str) -> str:
     return _unknown(event, detail, actor, language)
 
 
-def _unknown(event: str, detail: dict, actor: str, language: str) -> str:
+def _unknown(event: str, detail: Mapping[str, Any], actor: str, language: str) -> str:
     """An event added later: its name as words and its details as "name: value"."""
     words = event.replace("_", " ")
     parts = [f"{name.replace('_', ' ')}: {value}" for name, value in sorted(detail.items())
@@ -75,7 +83,7 @@ def _unknown(event: str, detail: dict, actor: str, language: str) -> str:
     return i18n.text(language, "info.label_value", label=actor, value=words)
 
 
-def line(entry: dict, language: str) -> str:
+def line(entry: Entry, language: str) -> str:
     """"27 Nov 2026, 10:05: Amina opened helper mode"."""
     return i18n.text(language, "info.label_value", label=when(entry, language),
                      value=describe(entry, language))

@@ -11,15 +11,28 @@ import difflib
 import ipaddress
 import os
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 
 from .paths import sample_forms_dir
+
+if TYPE_CHECKING:
+    from .forms.catalogue import Catalogue
+    from .store import Store
 
 APP = "kiosk"
 
@@ -83,10 +96,11 @@ class Destination(BaseModel):
 
     @model_validator(mode="wrap")
     @classmethod
-    def _keys_of_its_type(cls, data, handler) -> Destination:
+    def _keys_of_its_type(cls, data: Any,
+                          handler: ModelWrapValidatorHandler[Destination]) -> Destination:
         """A key of the other type, or a missing one this type needs, is named like any other
         unknown or missing key ('destinations.odk.token': ...)."""
-        problems = []
+        problems: list[InitErrorDetails] = []
         if isinstance(data, dict) and data.get("type", "rest") in ("rest", "openrosa"):
             kind = data.get("type", "rest")
             for key in data:
@@ -102,10 +116,17 @@ class Destination(BaseModel):
             destination = handler(data)
         except ValidationError as invalid:
             raise ValidationError.from_exception_data(
-                invalid.title, [*invalid.errors(), *problems]) from None
+                invalid.title, [*map(_raised_again, invalid.errors()), *problems]) from None
         if problems:
             raise ValidationError.from_exception_data(cls.__name__, problems)
         return destination
+
+    @property
+    def credentials(self) -> tuple[str, str] | None:
+        """openrosa: (username, password), which go together; None when the url holds a token."""
+        if self.username is None or self.password is None:
+            return None
+        return self.username, self.password
 
     @property
     def shown_url(self) -> str:
@@ -166,19 +187,27 @@ class Destination(BaseModel):
                 raise ValueError(f"{key} must not be empty or hold a line break")
 
 
+def _raised_again(error: ErrorDetails) -> InitErrorDetails:
+    """An error pydantic reported, to raise again beside the checks of its own."""
+    again: InitErrorDetails = {"type": error["type"], "loc": error["loc"], "input": error["input"]}
+    if "ctx" in error:
+        again["ctx"] = error["ctx"]
+    return again
+
+
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     @field_validator("receipt_status_url", mode="before")
     @classmethod
-    def _receipt_url(cls, url):
+    def _receipt_url(cls, url: object) -> str | None:
         if url is None or (isinstance(url, str) and not url.strip()):
             return None  # blank (KIOSK_RECEIPT_STATUS_URL=) switches it off
-        url = str(url).strip()
-        if "{reference}" not in url or urlsplit(url).scheme not in ("http", "https"):
+        text = str(url).strip()
+        if "{reference}" not in text or urlsplit(text).scheme not in ("http", "https"):
             raise ValueError("must be an http(s):// address with {reference} where the "
                              "reference number goes")
-        return url
+        return text
 
     site_id: str = Field("KIOSK", description="this kiosk's site, the first part of references")
     data_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir(APP)),
@@ -218,12 +247,12 @@ class Config(BaseModel):
         """Form versions pulled from the central service (sync/forms_pull.py)."""
         return self.data_dir / "central-forms"
 
-    def load_catalogue(self):
+    def load_catalogue(self) -> Catalogue:
         from .forms.catalogue import load_catalogue
 
         return load_catalogue(self.forms_dir, self.central_forms_dir)
 
-    def open_store(self, set_aside_damage: bool = True):
+    def open_store(self, set_aside_damage: bool = True) -> Store:
         """The store this configuration describes, with configuration changes audited."""
         from .store import Store  # here, so reading a config never needs the store
 
@@ -236,11 +265,12 @@ def default_config_path() -> Path:
     return Path(platformdirs.user_config_dir(APP)) / "kiosk.toml"
 
 
-def load_config(path: str | Path | None = None, environ: dict[str, str] | None = None) -> Config:
+def load_config(path: str | Path | None = None,
+                environ: Mapping[str, str] | None = None) -> Config:
     environ = os.environ if environ is None else environ
     chosen = path or environ.get("KIOSK_CONFIG")
     file = Path(chosen) if chosen else default_config_path()
-    values: dict = {}
+    values: dict[str, Any] = {}
     if chosen or file.is_file():
         try:
             values = tomllib.loads(file.read_text(encoding="utf-8"))
@@ -266,10 +296,10 @@ def load_config(path: str | Path | None = None, environ: dict[str, str] | None =
         config = Config.model_validate(values)
     except ValidationError as invalid:
         problems = []
-        for error in invalid.errors():
-            key = ".".join(map(str, error["loc"]))
+        for problem in invalid.errors():
+            key = ".".join(map(str, problem["loc"]))
             where = f"KIOSK_{key.upper()} (environment)" if key in from_environment else f"{file}: '{key}'"
-            message = "unknown key" if error["type"] == "extra_forbidden" else error["msg"]
+            message = "unknown key" if problem["type"] == "extra_forbidden" else problem["msg"]
             problems.append(f"{where}: {message.removeprefix('Value error, ')}")
         raise ConfigError("; ".join(problems)) from None
     config.source = file if file.is_file() else None

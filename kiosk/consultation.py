@@ -7,10 +7,15 @@ table under RESULTS_SETTING); a kiosk never counts answers itself.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from . import i18n, localise
+
+if TYPE_CHECKING:
+    from .forms.form import Form
 
 RESULTS_SETTING = "consultation_results"  # {"etag", "fetched_at", "consultations": {form_id: ...}}
 SYNC_SETTING = "sync:central"  # the worker's last round to the central service
@@ -41,14 +46,15 @@ class ResultsView:
         return ". ".join(part.rstrip(".") for part in parts if part) + "."
 
 
-def is_online(kept: dict | None, sync_state: dict | None) -> bool:
+def is_online(kept: Mapping[str, Any] | None, sync_state: Mapping[str, Any] | None) -> bool:
     """The results were fetched in the latest round, and that round reached the service."""
     if not kept or not kept.get("fetched_at") or not sync_state:
         return False
     return sync_state.get("state") == "ok" and kept["fetched_at"] >= (sync_state.get("at") or "")
 
 
-def results_view(form, kept: dict | None, online: bool, language: str) -> ResultsView | None:
+def results_view(form: Form, kept: Mapping[str, Any] | None, online: bool,
+                 language: str) -> ResultsView | None:
     """What to show for `form`'s results; None when the form is not a consultation."""
     settings = form.definition.settings.consultation
     if settings is None:
@@ -72,7 +78,7 @@ def results_view(form, kept: dict | None, online: bool, language: str) -> Result
             rows.append(ResultRow(choice.name, form.text(choice.label, language), count,
                                   round(100 * count / total) if total else 0))
         total_line = i18n.text(language, "results.total", total=total)
-    if entry is not None and not online and kept.get("fetched_at"):
+    if entry is not None and kept and not online and kept.get("fetched_at"):
         when = datetime.fromisoformat(kept["fetched_at"]).astimezone()
         notes.append(i18n.text(language, "results.updated_offline",
                                date=i18n.format_date(when.date(), language),

@@ -15,11 +15,19 @@ import shutil
 import stat
 import sys
 import tempfile
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Final, Literal
 
-OK, WARN, FAIL = "OK", "WARN", "FAIL"
+if TYPE_CHECKING:
+    from .config import Config
+
+Status = Literal["OK", "WARN", "FAIL"]
+OK: Final = "OK"
+WARN: Final = "WARN"
+FAIL: Final = "FAIL"
 LOW_DISK_BYTES = 500_000_000  # a WARN below this; a FAIL below a tenth of it
 CLOCK_OK_SECONDS = 120  # off the central service's clock by more than this: WARN
 CLOCK_FAIL_SECONDS = 15 * 60  # more than this: FAIL (certificates, receipts and expiry)
@@ -28,11 +36,11 @@ CLOCK_FAIL_SECONDS = 15 * 60  # more than this: FAIL (certificates, receipts and
 @dataclass
 class Row:
     check: str
-    status: str
+    status: Status
     found: str
     advice: str = ""
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, str]:
         return asdict(self)
 
 
@@ -40,7 +48,7 @@ class Row:
 class Findings:
     """What the checks learnt that a later check needs."""
 
-    config: object | None = None
+    config: Config | None = None
     server_dates: list[datetime] = field(default_factory=list)
 
 
@@ -48,7 +56,8 @@ def not_checked(check: str, why: str = "the configuration did not load") -> Row:
     return Row(check, WARN, f"not checked: {why}", "fix the configuration first (see its row)")
 
 
-def check_config(path: str | None, findings: Findings, environ=None) -> Row:
+def check_config(path: str | None, findings: Findings,
+                 environ: Mapping[str, str] | None = None) -> Row:
     from .config import ConfigError, default_config_path, load_config
 
     try:
@@ -72,7 +81,7 @@ def check_config(path: str | None, findings: Findings, environ=None) -> Row:
     return Row("configuration", OK, found)
 
 
-def check_data_folder(config) -> Row:
+def check_data_folder(config: Config) -> Row:
     folder = Path(config.data_dir)
     if not folder.exists():
         parent = next((p for p in folder.parents if p.exists()), None)
@@ -100,7 +109,7 @@ def check_data_folder(config) -> Row:
     return Row("data folder", OK, found)
 
 
-def check_database(config) -> Row:
+def check_database(config: Config) -> Row:
     from .store import Store, StoreError
 
     path = config.database_path
@@ -130,7 +139,7 @@ def check_database(config) -> Row:
                f"{waiting} waiting to send, {counts['rejected']} refused")
 
 
-def check_forms(config) -> Row:
+def check_forms(config: Config) -> Row:
     catalogue = config.load_catalogue()
     names = sorted(catalogue.forms)
     if catalogue.failures:

@@ -8,14 +8,21 @@ from __future__ import annotations
 
 import json
 import zlib
+from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
 from . import localise
 from .paths import assets_dir
 
+if TYPE_CHECKING:
+    from typing_extensions import TypeIs
+
 FALLBACK = "en"
 LocalText = str | dict[str, str]
+Catalogue = dict[str, Any]  # one language's texts: sections of sections, as the YAML nests them
+Message = str | dict[str, str]  # a text, or one per CLDR plural category
 COMPILED = "compiled.json"  # the YAML files, parsed: the attract screen paints before PyYAML loads
 
 
@@ -24,11 +31,13 @@ def _source(language: str) -> Path:
 
 
 @cache
-def _compiled() -> dict:
+def _compiled() -> dict[str, Any]:
     try:
-        return json.loads((assets_dir() / "i18n" / COMPILED).read_text(encoding="utf-8"))
+        compiled: dict[str, Any] = json.loads(
+            (assets_dir() / "i18n" / COMPILED).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    return compiled
 
 
 def source_checksum(raw: bytes) -> int:
@@ -37,22 +46,24 @@ def source_checksum(raw: bytes) -> int:
     return zlib.crc32(raw)
 
 
-def _parse(text: str) -> dict:
+def _parse(text: str) -> Catalogue:
     import yaml  # only when the compiled copy is missing or out of date
 
     # libyaml's loader when PyYAML has it.
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    texts: Catalogue = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    return texts
 
 
 @cache
-def _catalogue(language: str) -> dict:
+def _catalogue(language: str) -> Catalogue:
     path = _source(language)
     if not path.is_file():
         return {}
     raw = path.read_bytes()
     compiled = _compiled().get(language)
     if compiled and compiled.get("crc32") == source_checksum(raw):
-        return compiled["text"]
+        texts: Catalogue = compiled["text"]
+        return texts
     return _parse(raw.decode("utf-8"))  # a new or edited file counts at once, compiled or not
 
 
@@ -74,8 +85,8 @@ def available_languages() -> list[str]:
     return sorted(path.stem for path in (assets_dir() / "i18n").glob("*.yaml"))
 
 
-def _lookup(tree: dict, key: str):
-    node = tree
+def _lookup(tree: Catalogue, key: str) -> object:
+    node: object = tree
     for part in key.split("."):
         if not isinstance(node, dict) or part not in node:
             return None
@@ -83,11 +94,11 @@ def _lookup(tree: dict, key: str):
     return node
 
 
-def _message(found) -> bool:
+def _message(found: object) -> TypeIs[Message]:
     return isinstance(found, str) or localise.is_plural(found)
 
 
-def text(language: str, key: str, **params) -> str:
+def text(language: str, key: str, **params: object) -> str:
     """The interface text for a dotted key, e.g. text("fr", "ui.continue"), or with values:
     text("fr", "validation.text_too_long", max=1) is "Écrivez 1 caractère au maximum".
 
@@ -117,7 +128,7 @@ def has_text(language: str, key: str) -> bool:
     return _message(_lookup(_catalogue(language), key))
 
 
-def direction(language: str) -> str:
+def direction(language: str) -> Literal["ltr", "rtl"]:
     return "rtl" if _lookup(_catalogue(language), "language.direction") == "rtl" else "ltr"
 
 
@@ -138,7 +149,7 @@ def pick(value: LocalText | None, language: str, default_language: str = FALLBAC
     return next(iter(value.values()), "")
 
 
-def _language_setting(language: str, key: str):
+def _language_setting(language: str, key: str) -> object:
     found = _lookup(_catalogue(language), f"language.{key}")
     return found if found is not None else _lookup(_catalogue(FALLBACK), f"language.{key}")
 
@@ -147,7 +158,7 @@ def uses_decimal_comma(language: str) -> bool:
     return localise.decimal_symbol(language) == ","
 
 
-def format_date(value, language: str) -> str:
+def format_date(value: date, language: str) -> str:
     """A date as people read it: '27 March 2007', '27 de marzo de 2007' (CLDR's long form)."""
     return localise.format_date(value, language)
 

@@ -10,9 +10,15 @@ whole number under 1,000 in a message with no plural forms is written as it is.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from babel import Locale
+    from typing_extensions import TypeIs
 
 CATEGORIES = ("zero", "one", "two", "few", "many", "other")  # CLDR's plural categories
 _PLACEHOLDER = re.compile(r"\{(\w+)")
@@ -21,11 +27,12 @@ _PLACEHOLDER = re.compile(r"\{(\w+)")
 def _locale_code(language: str) -> str:
     from . import i18n
 
-    return i18n._language_setting(language, "locale") or language
+    found = i18n._language_setting(language, "locale")
+    return found if isinstance(found, str) and found else language
 
 
 @cache
-def _locale(language: str):
+def _locale(language: str) -> Locale:
     from babel import Locale, UnknownLocaleError
 
     for code in (_locale_code(language), language, "en"):
@@ -36,12 +43,12 @@ def _locale(language: str):
     raise LookupError(f"no CLDR locale for {language!r}")  # pragma: no cover: "en" exists
 
 
-def is_plural(found) -> bool:
+def is_plural(found: object) -> TypeIs[dict[str, str]]:
     """A message given per plural category: {one: ..., other: ...} ("other" always)."""
     return isinstance(found, dict) and "other" in found and set(found) <= set(CATEGORIES)
 
 
-def _as_number(value) -> int | float | Decimal | None:
+def _as_number(value: object) -> int | float | Decimal | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float | Decimal):
@@ -54,12 +61,13 @@ def _as_number(value) -> int | float | Decimal | None:
     return None
 
 
-def plural_category(language: str, number) -> str:
+def plural_category(language: str, number: float | Decimal) -> str:
     """CLDR's category for a count: "1 caractère" but "2 caractères"; Arabic has six."""
-    return _locale(language).plural_form(abs(number))
+    # abs(number), which mypy types as object for float | Decimal
+    return _locale(language).plural_form(-number if number < 0 else number)
 
 
-def choose_plural(variants: dict, language: str, params: dict) -> str:
+def choose_plural(variants: dict[str, str], language: str, params: Mapping[str, object]) -> str:
     """The variant for the number in `params` that the message counts: `count` when given,
     else the first {placeholder} of the "other" variant that holds a number."""
     names = ["count", *_PLACEHOLDER.findall(variants["other"])]
@@ -70,7 +78,7 @@ def choose_plural(variants: dict, language: str, params: dict) -> str:
     return variants.get(plural_category(language, number), variants["other"])
 
 
-def show_param(value, language: str):
+def show_param(value: object, language: str) -> object:
     """A message's placeholder value as the language writes it: numbers grouped ("1,000",
     "1 000"); everything else as it is."""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
@@ -80,7 +88,7 @@ def show_param(value, language: str):
     return format_number(value, language)
 
 
-def format_number(value, language: str) -> str:
+def format_number(value: int | float | Decimal, language: str) -> str:
     """A number with the locale's grouping and decimal mark, every decimal kept."""
     from babel.numbers import format_decimal
 
@@ -93,7 +101,8 @@ def decimal_symbol(language: str) -> str:
     return get_decimal_symbol(_locale(language))
 
 
-def format_money(amount, language: str, currency: str | None = None) -> str:
+def format_money(amount: int | float | Decimal | str, language: str,
+                 currency: str | None = None) -> str:
     """An amount of money with two decimals: "£30,000.00", "30 000,00 £GB"; without a
     currency the number alone, "30,000.00"."""
     from babel.numbers import format_currency, format_decimal

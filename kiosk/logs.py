@@ -15,6 +15,7 @@ import logging
 import traceback
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
+from types import TracebackType
 
 LOG_FOLDER = "logs"
 LOG_FILE = "kiosk.log"
@@ -24,17 +25,24 @@ BACKUPS = 5
 # url can hold an ODK Central app user's token).
 OWN_LOGGERS = ("kiosk", "sync", "ui")
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None] | tuple[None, None, None]
 
 
 def log_path(data_dir: Path) -> Path:
     return Path(data_dir) / LOG_FOLDER / LOG_FILE
 
 
+class KioskLogHandler(RotatingFileHandler):
+    """The kiosk's own log file: close_logging() removes these handlers and no other."""
+
+
 class PrivateFormatter(logging.Formatter):
     """Tracebacks without the error's message."""
 
-    def formatException(self, ei) -> str:  # noqa: N802 (logging's own name)
+    def formatException(self, ei: ExcInfo) -> str:  # noqa: N802 (logging's own name)
         kind, _error, trace = ei
+        # (None, None, None) comes only from log.exception() outside an except block
+        assert kind is not None
         frames = "".join(f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}\n'
                          for frame in traceback.extract_tb(trace))
         return (f"Traceback (most recent call last):\n{frames}{kind.__module__}."
@@ -51,15 +59,14 @@ def setup_logging(data_dir: Path) -> Path | None:
     close_logging()  # set up again (a test, a second run)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handler = RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS,
-                                      encoding="utf-8")
+        handler = KioskLogHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS,
+                                  encoding="utf-8")
     except OSError as error:
         import sys
 
         print(f"warning: no log file: {path.parent} cannot be written ({error.strerror})",
               file=sys.stderr)
         return None
-    handler.kiosk_log = True
     handler.setFormatter(PrivateFormatter(FORMAT))
     for name in OWN_LOGGERS:
         logger = logging.getLogger(name)
@@ -71,6 +78,6 @@ def setup_logging(data_dir: Path) -> Path | None:
 def close_logging() -> None:
     for name in OWN_LOGGERS:
         for handler in list(logging.getLogger(name).handlers):
-            if getattr(handler, "kiosk_log", False):
+            if isinstance(handler, KioskLogHandler):
                 logging.getLogger(name).removeHandler(handler)
                 handler.close()

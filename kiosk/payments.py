@@ -18,6 +18,7 @@ from stdnum.iso7064 import mod_97_10
 
 from . import i18n
 from .forms.display import show_money
+from .forms.form import Form
 
 
 def payment_reference(reference: str) -> str:
@@ -37,12 +38,13 @@ class PaymentView:
     amount_label: str  # the amount question's own label, which names the currency
 
 
-def payment_view(form, reference: str, amount, language: str) -> PaymentView | None:
+def payment_view(form: Form | None, reference: str, amount: object,
+                 language: str) -> PaymentView | None:
     """What the confirmation and the receipt say about paying; None when the form asks none.
     `amount` is the answer to the form's amount question (a number, or its words already)."""
-    payment = form.definition.settings.payment if form is not None else None
-    if payment is None:
+    if form is None or form.definition.settings.payment is None:
         return None
+    payment = form.definition.settings.payment
     if isinstance(amount, int | float) and not isinstance(amount, bool):
         amount = show_money(amount, language, form.definition.settings.currency)
     field = form.fields.get(payment.amount)

@@ -12,8 +12,10 @@ import base64
 import hashlib
 import hmac
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 MIN_DIGITS = 6
 MAX_DIGITS = 12
@@ -65,7 +67,8 @@ def pin_matches(pin: str, stored: str) -> bool:
 
 def lock_seconds(lockouts: int) -> int:
     """How long the pad stays locked the n-th time in a row: 30 s, 2 min, 8 min, 32 min, 1 h."""
-    return min(LONGEST_LOCK_SECONDS, FIRST_LOCK_SECONDS * 4 ** max(0, lockouts - 1))
+    growth: int = 4 ** max(0, lockouts - 1)  # an int: the power is never negative
+    return min(LONGEST_LOCK_SECONDS, FIRST_LOCK_SECONDS * growth)
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,8 @@ class LockState:
     locked_until: str | None = None
 
     @classmethod
-    def from_json(cls, value: dict | None) -> LockState:
+    def from_json(cls, value: Mapping[str, Any] | None) -> LockState:
+        """From the setting the store keeps it in (its fields, as JSON)."""
         return cls(**(value or {}))
 
     def remaining(self, now: datetime) -> float:

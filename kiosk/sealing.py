@@ -22,6 +22,7 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import serialization
@@ -44,11 +45,14 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def _unb64(text: str, what: str) -> bytes:
-    try:
-        return base64.b64decode(text.encode("ascii"), validate=True)
-    except (binascii.Error, UnicodeEncodeError, AttributeError):
-        raise SealingError(f"{what} is not valid base64") from None
+def _unb64(text: object, what: str) -> bytes:
+    """An envelope's field decoded; SealingError if it is not base64 text (or is missing)."""
+    if isinstance(text, str):
+        try:
+            return base64.b64decode(text.encode("ascii"), validate=True)
+        except (binascii.Error, UnicodeEncodeError):
+            pass
+    raise SealingError(f"{what} is not valid base64")
 
 
 @dataclass(frozen=True)
@@ -156,7 +160,7 @@ class OpeningKey:
                                            serialization.PrivateFormat.PKCS8,
                                            serialization.NoEncryption())
 
-    def open(self, envelope: bytes | dict, instance_id: str) -> bytes:
+    def open(self, envelope: bytes | str | dict[str, Any], instance_id: str) -> bytes:
         """The payload; SealingError when the envelope is not for this key or this instance."""
         try:
             fields = json.loads(envelope) if isinstance(envelope, bytes | str) else envelope

@@ -10,6 +10,7 @@ import json
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from typing import TypedDict
 
 DISTRIBUTION = "public-service-kiosk"
 BUILD_INFO = Path(__file__).with_name("build_info.json")
@@ -18,12 +19,21 @@ BUILD_INFO = Path(__file__).with_name("build_info.json")
 RELEASED = "2026-11-27"
 
 
+class BuildInfo(TypedDict, total=False):
+    """build_info.json, as build/kiosk.spec writes it into a bundle."""
+
+    version: str
+    built_at: str  # ISO 8601, with its time zone
+    commit: str
+
+
 @cache
-def build_info() -> dict:
+def build_info() -> BuildInfo:
     try:
-        return json.loads(BUILD_INFO.read_text(encoding="utf-8"))
+        info: BuildInfo = json.loads(BUILD_INFO.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    return info
 
 
 def version() -> str:
@@ -42,10 +52,12 @@ def version() -> str:
 def built_at() -> datetime:
     """When this bundle was built, else the release day: a clock before it is wrong."""
     baked = build_info().get("built_at")
-    try:
-        return datetime.fromisoformat(baked)
-    except (TypeError, ValueError):
-        return datetime.fromisoformat(RELEASED).replace(tzinfo=UTC)
+    if baked is not None:
+        try:
+            return datetime.fromisoformat(baked)
+        except (TypeError, ValueError):  # not a date, or not text at all
+            pass
+    return datetime.fromisoformat(RELEASED).replace(tzinfo=UTC)
 
 
 def describe() -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.config import Destination
@@ -21,7 +22,8 @@ from .central.setup import init_central
 BLOCK = "kiosk-destination.toml"  # the demo kiosk's own copy of what `central init` printed
 
 
-def start_demo_central(folder: Path, log=None) -> tuple[CentralServer, Destination]:
+def start_demo_central(folder: Path, log: Callable[[str], None] | None = None,
+                       ) -> tuple[CentralServer, Destination]:
     """Start the demo service on a free loopback port; the destination a kiosk sends to."""
     folder = Path(folder)
     block_file = folder / BLOCK
@@ -35,7 +37,7 @@ def start_demo_central(folder: Path, log=None) -> tuple[CentralServer, Destinati
             shutil.copy(form, folder / "forms" / form.name)
         block_file.write_text(result.toml_block, encoding="utf-8")
         block_file.chmod(0o600)
-    server = CentralServer(folder, **({"log": log} if log else {})).start()
+    server = (CentralServer(folder, log=log) if log else CentralServer(folder)).start()
     settings = tomllib.loads(block_file.read_text(encoding="utf-8"))["destinations"]["central"]
     settings["url"] = server.url  # the port is chosen afresh at each start
     return server, Destination.model_validate(settings)

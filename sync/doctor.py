@@ -6,12 +6,18 @@ from __future__ import annotations
 
 import contextlib
 from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
 
 from kiosk.config import is_loopback
 from kiosk.doctor import FAIL, OK, WARN, Findings, Row
 
+if TYPE_CHECKING:
+    import requests
 
-def check_destinations(config, findings: Findings) -> list[Row]:
+    from kiosk.config import Config, Destination
+
+
+def check_destinations(config: Config, findings: Findings) -> list[Row]:
     if not config.destinations:
         return [Row("central", WARN, "no destination is configured: submissions stay on this "
                     "kiosk", "add a [destinations.central] table (`kiosk central init` prints "
@@ -30,14 +36,14 @@ def check_destinations(config, findings: Findings) -> list[Row]:
     return rows
 
 
-def _reach(check: str, destination, site_id: str, findings: Findings) -> Row:
+def _reach(check: str, destination: Destination, site_id: str, findings: Findings) -> Row:
     import requests
 
     from .transport import AuthRefused, KeyMismatch, LinkDown, RestTransport
 
     session = requests.Session()
 
-    def remember_date(response, *args, **kwargs):
+    def remember_date(response: requests.Response, *args: object, **kwargs: object) -> None:
         said = response.headers.get("Date")
         if said:
             with contextlib.suppress(TypeError, ValueError):  # a Date that is not one
@@ -50,16 +56,16 @@ def _reach(check: str, destination, site_id: str, findings: Findings) -> Row:
     if destination.type == "openrosa":
         from .openrosa.transport import OpenRosaTransport
 
-        transport = OpenRosaTransport(destination, session=session)
+        server = OpenRosaTransport(destination, session=session)
         try:
-            transport.probe()
+            server.probe()
         except AuthRefused as refused:
             return Row(check, FAIL, str(refused), "check this destination's url, username and "
                        "password")
         except LinkDown as down:
             return Row(check, FAIL, f"{shown}: {down}", advice_link)
         finally:
-            transport.close()
+            server.close()
         return Row(check, OK, f"{shown}: the OpenRosa server answered and accepts this kiosk")
     transport = RestTransport(destination, site_id, session=session)
     try:

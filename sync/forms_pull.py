@@ -13,9 +13,16 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.forms.loader import load_form
 from kiosk.forms.problems import FormError
+
+if TYPE_CHECKING:
+    from kiosk.config import Config
+    from kiosk.store import Store
+
+    from .transport import RestTransport
 
 CURRENT = "current.json"
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")  # a folder or file name, never a path
@@ -43,7 +50,7 @@ def version_path(root: Path, form_id: str, version: str) -> Path:
     return Path(root) / form_id / f"{version}.yaml"
 
 
-def pull_forms(transport, store, config) -> bool:
+def pull_forms(transport: RestTransport, store: Store, config: Config) -> bool:
     """Ask for the catalogue (with the last ETag); store new versions. True when the set of
     current forms changed, so the kiosk reloads its catalogue for the next visit."""
     root = config.central_forms_dir
@@ -109,9 +116,10 @@ def _take_version(root: Path, form_id: str, version: str, source: bytes) -> str 
 
 def _read_current(root: Path) -> dict[str, str]:
     try:
-        return json.loads((root / CURRENT).read_text(encoding="utf-8"))
+        current: dict[str, str] = json.loads((root / CURRENT).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    return current
 
 
 def _write_current(root: Path, current: dict[str, str]) -> None:
@@ -119,7 +127,7 @@ def _write_current(root: Path, current: dict[str, str]) -> None:
     os.replace(incoming, root / CURRENT)
 
 
-def _remove_unused(root: Path, current: dict[str, str], store) -> None:
+def _remove_unused(root: Path, current: dict[str, str], store: Store) -> None:
     """Old versions go once no draft needs them (drafts keep the version they began on)."""
     kept = store.draft_form_versions() | set(current.items())
     keep_paths = {version_path(root, f, v) for f, v in kept}

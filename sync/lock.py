@@ -6,8 +6,9 @@ process ends however it ends (SIGKILL included), so a crash never leaves it held
 
 from __future__ import annotations
 
-import os
+import sys
 from pathlib import Path
+from typing import BinaryIO
 
 LOCK_FILE = "sync.lock"
 
@@ -19,7 +20,7 @@ class SyncBusy(Exception):
 class WorkerLock:
     def __init__(self, data_dir: Path):
         self.path = Path(data_dir) / LOCK_FILE
-        self._handle = None
+        self._handle: BinaryIO | None = None
 
     def acquire(self) -> None:
         handle = open(self.path, "a+b")  # noqa: SIM115 (held open for as long as the lock)
@@ -38,21 +39,22 @@ class WorkerLock:
             self._handle = None
 
 
-if os.name == "nt":  # pragma: no cover (Windows kiosks)
+# sys.platform rather than os.name (the same test): mypy checks each branch on its platform.
+if sys.platform == "win32":  # pragma: no cover (Windows kiosks)
     import msvcrt
 
-    def _lock(handle) -> None:
+    def _lock(handle: BinaryIO) -> None:
         handle.seek(0)
         msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
 
-    def _unlock(handle) -> None:
+    def _unlock(handle: BinaryIO) -> None:
         handle.seek(0)
         msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
 else:
     import fcntl
 
-    def _lock(handle) -> None:
+    def _lock(handle: BinaryIO) -> None:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
 
-    def _unlock(handle) -> None:
+    def _unlock(handle: BinaryIO) -> None:
         fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

@@ -7,11 +7,19 @@ still records the time: the results shown are then known to be current.
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import TYPE_CHECKING
+
 from kiosk.consultation import RESULTS_SETTING
 from kiosk.store.clock import iso
 
+if TYPE_CHECKING:
+    from kiosk.store import Store
 
-def pull_results(transport, store, now) -> bool:
+    from .transport import RestTransport
+
+
+def pull_results(transport: RestTransport, store: Store, now: datetime) -> bool:
     """Ask for the results (with the last ETag) and keep them; True when they changed."""
     kept = store.setting(RESULTS_SETTING) or {}
     answer = transport.consultation_results(kept.get("etag") if kept.get("consultations")

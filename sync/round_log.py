@@ -4,11 +4,15 @@ and its state, never a submission's reference or contents."""
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .worker import RoundResult
 
 log = logging.getLogger("sync.rounds")
 
 
-def describe_round(result) -> list[str]:
+def describe_round(result: RoundResult) -> list[str]:
     lines = []
     for name, outcome in result.destinations.items():
         counts = f"{outcome.delivered} delivered, {outcome.retried} to retry, {outcome.rejected} rejected"
@@ -21,10 +25,10 @@ class RoundLog:
     """Says a round when something was sent or a destination's state changed, not every 30
     seconds; returns the lines it said (empty when nothing new)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._said: list[str] = []
 
-    def __call__(self, result) -> list[str]:
+    def __call__(self, result: RoundResult) -> list[str]:
         states = [f"{name}:{outcome.state}:{outcome.message}"
                   for name, outcome in result.destinations.items()]
         if not result.delivered and states == self._said:

@@ -10,12 +10,16 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import requests
 
 from kiosk.sealing import SealingError, SealingKey
 from kiosk.store.outbox import Outgoing
+
+if TYPE_CHECKING:
+    from kiosk.config import Destination
 
 USER_AGENT = "public-service-kiosk/0.1"
 RETRY_STATUSES = {408, 425, 429}  # client-side codes that mean "later", not "never"
@@ -35,7 +39,7 @@ class KeyMismatch(Exception):
 
 @dataclass(frozen=True)
 class Delivered:
-    receipt: dict
+    receipt: dict[str, Any]  # the service's receipt, as JSON
 
 
 @dataclass(frozen=True)
@@ -78,7 +82,7 @@ def _retry_after(response: requests.Response) -> float | None:
 
 
 def request_or_link_down(http: requests.Session, method: str, url: str, who: str,
-                         **kwargs) -> requests.Response:
+                         **kwargs: Any) -> requests.Response:
     """One request, never following a redirect (a captive portal's). Every way of getting no
     answer is LinkDown, said for staff in a sentence; `who` is "service" or "server"."""
     try:
@@ -94,7 +98,7 @@ def request_or_link_down(http: requests.Session, method: str, url: str, who: str
                        f"{str(error)[:120]})") from None
 
 
-def connect(destination, session: requests.Session | None,
+def connect(destination: Destination, session: requests.Session | None,
             headers: dict[str, str]) -> tuple[str, tuple[float, float], requests.Session]:
     """The destination's base url, (connect, read) timeout and HTTP session: no proxy, CA or
     .netrc password from the environment, only the config's; a User-Agent plus `headers`."""
@@ -123,7 +127,8 @@ def failure_outcome(response: requests.Response, reason: str, note: str = "") ->
 
 
 class RestTransport:
-    def __init__(self, destination, device_id: str, session: requests.Session | None = None):
+    def __init__(self, destination: Destination, device_id: str,
+                 session: requests.Session | None = None):
         self.destination = destination
         self.device_id = destination.device_id or device_id
         self.base, self.timeout, self.http = connect(
@@ -133,7 +138,7 @@ class RestTransport:
         self.http.close()
 
     def _request(self, method: str, path: str, authenticated: bool = True,
-                 **kwargs) -> requests.Response:
+                 **kwargs: Any) -> requests.Response:
         response = request_or_link_down(self.http, method, self.base + path, "service",
                                         timeout=self.timeout, **kwargs)
         if not authenticated and response.status_code in (401, 403):
@@ -194,15 +199,16 @@ class RestTransport:
             return Retry(f"{status} without a receipt (not the central service?)")
         return failure_outcome(response, _reason(response))
 
-    def heartbeat(self, report: dict) -> dict:
+    def heartbeat(self, report: dict[str, Any]) -> dict[str, Any]:
         response = self._request("POST", f"/v1/devices/{quote(self.device_id, safe='')}/heartbeat",
                                  json=report)
         if response.status_code != 200:
             raise LinkDown(f"the heartbeat was not taken ({_reason(response)})")
         try:
-            return response.json()
+            answer: dict[str, Any] = response.json()
         except ValueError:  # a proxy's page, not the service: the heartbeat did not arrive
             raise LinkDown("the heartbeat's answer was not the service's") from None
+        return answer
 
     def _conditional_get(self, path: str, etag: str | None,
                          what: str) -> requests.Response | None:
@@ -216,7 +222,7 @@ class RestTransport:
             raise LinkDown(f"{what} could not be fetched ({_reason(response)})")
         return response
 
-    def forms(self, etag: str | None) -> tuple[str | None, list[dict]] | None:
+    def forms(self, etag: str | None) -> tuple[str | None, list[dict[str, Any]]] | None:
         """The catalogue, or None when it has not changed since `etag`."""
         response = self._conditional_get("/v1/forms", etag, "the form catalogue")
         if response is None:
@@ -226,7 +232,8 @@ class RestTransport:
         except (ValueError, KeyError, TypeError):
             raise LinkDown("the form catalogue was not understood") from None
 
-    def consultation_results(self, etag: str | None) -> tuple[str | None, list[dict]] | None:
+    def consultation_results(self, etag: str | None,
+                             ) -> tuple[str | None, list[dict[str, Any]]] | None:
         """The consultations' running results, or None when unchanged since `etag`."""
         # not a 200: an older service without results, say
         response = self._conditional_get("/v1/consultations", etag, "the consultation results")

@@ -45,12 +45,12 @@ class Invalid:
     time the boxes at fault ("day"), so the screen can mark them."""
 
     key: str
-    params: tuple[tuple[str, Any], ...] = ()
+    params: tuple[tuple[str, object], ...] = ()
     parts: tuple[str, ...] = ()
 
 
 class AnswerError(Exception):
-    def __init__(self, key: str, *, parts: tuple[str, ...] = (), **params):
+    def __init__(self, key: str, *, parts: tuple[str, ...] = (), **params: object):
         super().__init__(key)
         self.invalid = Invalid(key, tuple(params.items()), parts)
 
@@ -115,9 +115,11 @@ def _finite(raw: Any) -> float:
 
 def _date_parts(raw: Any) -> tuple[str, str, str]:
     if isinstance(raw, dict):
-        return tuple(_clean(raw.get(part, "") or "") for part in ("day", "month", "year"))
+        day, month, year = (_clean(raw.get(part, "") or "") for part in ("day", "month", "year"))
+        return day, month, year
     if isinstance(raw, list | tuple) and len(raw) == 3:
-        return tuple(_clean(part if part is not None else "") for part in raw)
+        day, month, year = (_clean(part if part is not None else "") for part in raw)
+        return day, month, year
     text = _clean(raw)
     iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
     if iso:

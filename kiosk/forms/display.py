@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from datetime import date, time
 from typing import Any
 
@@ -64,7 +65,7 @@ def show_answer(form: Form, field: Field, value: Any, language: str) -> str:
     return to_string(value)
 
 
-def fill_template(text: str, lookup) -> str:
+def fill_template(text: str, lookup: Callable[[str], str]) -> str:
     """Replace ${name} in a label with what `lookup(name)` shows for that answer."""
     if "${" not in text:
         return text

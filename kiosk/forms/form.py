@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..i18n import pick
 from . import limits
 from .messages import constraint_hint
-from .model import Choice, FormDefinition, Question
+from .model import Choice, FormDefinition, Question, QuestionType
 from .problems import Problem
+from .service import Service
 from .xpath import Expression
 
 INPUT_TYPES = frozenset({
@@ -39,7 +40,7 @@ class Field:
         return self.spec.name
 
     @property
-    def type(self) -> str:
+    def type(self) -> QuestionType:
         return self.spec.type
 
     @property
@@ -77,20 +78,20 @@ class Field:
     def normalise(self) -> tuple[str, ...]:
         return tuple(self.spec.normalise or ())
 
-    def ancestors(self):
+    def ancestors(self) -> Iterator[Field]:
         node = self.parent
         while node is not None:
             yield node
             node = node.parent
 
-    def walk(self):
+    def walk(self) -> Iterator[Field]:
         yield self
         for child in self.children:
             yield from child.walk()
 
 
 @dataclass(eq=False)
-class Form:
+class Form(Service):
     definition: FormDefinition
     path: Path
     top: list[Field]
@@ -107,32 +108,6 @@ class Form:
     def service_id(self) -> str:
         """Its id in the service list, beside information services (`service_id` there)."""
         return self.definition.form_id
-
-    @property
-    def topics(self) -> list[str]:
-        return self.definition.settings.topics
-
-    @property
-    def version(self) -> str:
-        return self.definition.version
-
-    @property
-    def languages(self) -> list[str]:
-        return self.definition.languages
-
-    @property
-    def default_language(self) -> str:
-        return self.definition.default_language
-
-    def text(self, value, language: str) -> str:
-        return pick(value, language, self.default_language)
-
-    def title(self, language: str) -> str:
-        return self.text(self.definition.title, language)
-
-    def description(self, language: str) -> str:
-        """The line under its title in the service list, as an information service has."""
-        return self.text(self.definition.settings.description, language)
 
     def choices(self, field_: Field) -> list[Choice]:
         return self.definition.choices.get(field_.spec.choices or "", [])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Literal
 
 # A name or an address line fits in 200; a description in 1,000 (about a page of a letter).
 # An email address can be 254 by its standard; a phone number typed with spaces and a
@@ -69,7 +69,11 @@ WORD_CAPITALS = frozenset({"full_name", "given_name", "family_name", "address_li
                            "address_line_2", "town"})
 
 
-def capitals(kind: str, profile: str | None, normalise_steps: Iterable[str]) -> str:
+# Where the on-screen keyboard starts a capital for itself (capitals() says why).
+Capitals = Literal["words", "sentences", "all", "none"]
+
+
+def capitals(kind: str, profile: str | None, normalise_steps: Iterable[str]) -> Capitals:
     """Where the on-screen keyboard starts a capital for itself: "words", "sentences", "all"
     (the answer is tidied to capitals: a postcode, typed on the code keys), or "none" (not free
     text, or the answer is tidied to small letters or without spaces anyway)."""

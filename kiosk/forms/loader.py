@@ -9,18 +9,20 @@ from __future__ import annotations
 import copy
 import difflib
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from ..i18n import available_languages
 from .answers import AnswerError, parse_answer
 from .form import Field, Form
 from .limits import BOUNDED_TYPES
 from .messages import constraint_hint
-from .model import QUESTION_TYPES, Choice, FormDefinition, Question, Settings
-from .problems import FormError, Problem
+from .model import QUESTION_TYPES, Choice, FormDefinition, LocalText, Question, Settings
+from .problems import FormError, Location, Problem, Severity
 from .profile import profile_problems
 from .service_settings import check_service_settings
 from .source import read_form_file
@@ -41,17 +43,17 @@ def load_form(path: Path | str) -> Form:
     return compile_form(path, data)
 
 
-def compile_form(path: Path, data: dict) -> Form:
+def compile_form(path: Path, data: dict[str, Any]) -> Form:
     """The checked form from a file's data already read, or FormError."""
     return _FormCompiler(path, data).compile()
 
 
-def _suggest(word: str, options) -> str:
+def _suggest(word: str, options: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(options), n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def _find_question(data: Any, loc: tuple) -> tuple[str | None, int | None]:
+def _find_question(data: Any, loc: Location) -> tuple[str | None, int | None]:
     """The name and line of the innermost question on a pydantic error's path."""
     name, line, node = None, getattr(data, "line", None), data
     for step in loc:
@@ -66,7 +68,7 @@ def _find_question(data: Any, loc: tuple) -> tuple[str | None, int | None]:
     return name, line
 
 
-def _model_at(loc: tuple) -> type:
+def _model_at(loc: Location) -> type[BaseModel]:
     """Which part of the file an error's path is in: a question, an option, the settings."""
     if loc and loc[0] == "survey":
         return Question
@@ -77,7 +79,7 @@ def _model_at(loc: tuple) -> type:
     return FormDefinition
 
 
-def _column(loc: tuple) -> str | None:
+def _column(loc: Location) -> str | None:
     # A union type adds its branch names ('str', 'dict[str,str]') to the path: skip them.
     known = set(_model_at(loc).model_fields)
     names = [step for step in loc if isinstance(step, str)]
@@ -87,7 +89,7 @@ def _column(loc: tuple) -> str | None:
     return names[-1] if names else None
 
 
-def _shape_message(error: dict) -> str:
+def _shape_message(error: ErrorDetails) -> str:
     kind, column = error["type"], _column(error["loc"])
     given = error.get("input")
     if kind == "missing":
@@ -108,14 +110,15 @@ def _shape_message(error: dict) -> str:
     return f"{error['msg'].rstrip('.')} (found {given!r})" if given is not None else error["msg"]
 
 
-def _without_unknown_columns(data: dict, errors: list[dict]) -> Any:
+def _without_unknown_columns(data: dict[str, Any],
+                             errors: list[ErrorDetails]) -> dict[str, Any] | None:
     """A copy of the form without the columns pydantic did not know; None if other errors."""
     if any(error["type"] != "extra_forbidden" for error in errors):
         return None
     trimmed = copy.deepcopy(data)
     for error in errors:
         *path, key = error["loc"]
-        node = trimmed
+        node: Any = trimmed  # the file's mappings and lists, as YAML gave them
         for step in path:
             node = node[step]
         node.pop(key, None)
@@ -123,7 +126,7 @@ def _without_unknown_columns(data: dict, errors: list[dict]) -> Any:
 
 
 class _FormCompiler:
-    def __init__(self, path: Path, data: dict):
+    def __init__(self, path: Path, data: dict[str, Any]):
         self.path, self.data = path, data
         self.file = str(path)
         self.problems: list[Problem] = []
@@ -132,7 +135,7 @@ class _FormCompiler:
 
     # -- reporting -------------------------------------------------------------------------
     def error(self, message: str, field: Field | None = None, column: str | None = None,
-              severity: str = "error", line: int | None = None) -> None:
+              severity: Severity = "error", line: int | None = None) -> None:
         self.problems.append(Problem(
             self.file, message, question=field.name if field else None, column=column,
             line=line or (field.line if field else None), severity=severity))
@@ -153,7 +156,10 @@ class _FormCompiler:
                     self.problems.append(problem)
             # An unknown column (a typo) does not hide the form's other problems: check the
             # rest without it, so the author can fix everything in one pass.
-            self.data = _without_unknown_columns(self.data, invalid.errors())
+            trimmed = _without_unknown_columns(self.data, invalid.errors())
+            if trimmed is None:  # other errors than unknown columns: they are reported
+                raise FormError(self.path, self.problems) from None
+            self.data = trimmed
             try:
                 definition = FormDefinition.model_validate(self.data)
             except ValidationError:
@@ -292,6 +298,7 @@ class _FormCompiler:
                 self.error(f"'{names}' is not understood here: write answers as ${{name}}",
                            field, column)
             else:
+                assert field is not None  # a choice_filter is always a question's
                 self._check_filter_columns(expression, field)
         if expression.uses_current and column in ("relevant", "calculation", "repeat_count"):
             self.error(f"'.' has no value in '{column}'; name the question with ${{name}}",
@@ -327,7 +334,11 @@ class _FormCompiler:
 
     def _calculation_order(self) -> list[Field]:
         """Calculated questions in an order where each comes after what it reads."""
-        calculated = {f.name: f for f in self.fields.values() if f.calculation is not None}
+        calculated: dict[str, Field] = {}
+        reads: dict[str, frozenset[str]] = {}  # the names each calculation reads
+        for field in self.fields.values():
+            if field.calculation is not None:
+                calculated[field.name], reads[field.name] = field, field.calculation.refs
         order: list[Field] = []
         state: dict[str, str] = {}
 
@@ -341,7 +352,7 @@ class _FormCompiler:
                            calculated[name], "calculation")
                 return
             state[name] = "visiting"
-            for ref in sorted(calculated[name].calculation.refs):
+            for ref in sorted(reads[name]):
                 if ref in calculated and ref != name:
                     visit(ref, trail + [name])
             state[name] = "done"
@@ -371,7 +382,7 @@ class _FormCompiler:
                 seen.add(option.name)
                 self._check_text(option.label, None, f"choices.{list_name}.{option.name}.label")
 
-    def _check_text(self, value, field: Field | None, column: str) -> None:
+    def _check_text(self, value: LocalText | None, field: Field | None, column: str) -> None:
         if value is None:
             return
         if isinstance(value, dict):

@@ -55,16 +55,17 @@ def _show(number: float) -> str:
     return str(int(number)) if number.is_integer() else str(number)
 
 
-def constraint_hint(expression: Expression) -> tuple[str, dict] | None:
+def constraint_hint(expression: Expression) -> tuple[str, dict[str, str]] | None:
     """The default message key and parameters for a constraint of a known shape."""
     node = expression.node
     if isinstance(node, Binary) and node.op == "and":
         low, high = _bound(node.left), _bound(node.right)
         if low and high and low[1] in ("<", "<=") and high[1] in (">", ">="):
             low, high = high, low
-        if (low and high and low[0] == high[0] == "value" and low[1] == ">=" and high[1] == "<="
-                and _number(low[2]) is not None and _number(high[2]) is not None):
-            return "between", {"min": _show(_number(low[2])), "max": _show(_number(high[2]))}
+        if low and high and low[0] == high[0] == "value" and low[1] == ">=" and high[1] == "<=":
+            least, most = _number(low[2]), _number(high[2])
+            if least is not None and most is not None:
+                return "between", {"min": _show(least), "max": _show(most)}
         return None
     found = _bound(node)
     if not found:
@@ -74,14 +75,14 @@ def constraint_hint(expression: Expression) -> tuple[str, dict] | None:
         count = _number(other)
         if count is None:
             return None
-        keys = {"<=": ("length_at_most", "max"), "<": None, "=": ("length_exactly", "count")}
+        lengths = {"<=": ("length_at_most", "max"), "<": None, "=": ("length_exactly", "count")}
         if op == "<" and count > 0:
             return "length_at_most", {"max": _show(count - 1)}
-        picked = keys.get(op)
+        picked = lengths.get(op)
         return (picked[0], {picked[1]: _show(count)}) if picked else None
     if _is_today(other):
-        keys = {"<=": "past_or_today", "<": "past", ">=": "future_or_today", ">": "future"}
-        return (keys[op], {}) if op in keys else None
+        days = {"<=": "past_or_today", "<": "past", ">=": "future_or_today", ">": "future"}
+        return (days[op], {}) if op in days else None
     number = _number(other)
     if number is None:
         return None
@@ -100,9 +101,9 @@ def default_constraint_message(expression: Expression, language: str) -> str:
     key, params = hint
     # Numbers, not words: text() writes them as the language does ("entre 0,5 et 1 000") and
     # picks the plural form ("1 caractère").
-    params = {name: Decimal(value) if "." in value else int(value)
-              for name, value in params.items()}
-    return i18n.text(language, f"validation.constraint.{key}", **params)
+    numbers = {name: Decimal(value) if "." in value else int(value)
+               for name, value in params.items()}
+    return i18n.text(language, f"validation.constraint.{key}", **numbers)
 
 
 def required_message(kind: str, language: str) -> str:
@@ -112,5 +113,5 @@ def required_message(kind: str, language: str) -> str:
     return i18n.text(language, key)
 
 
-def answer_message(key: str, params: dict, language: str) -> str:
+def answer_message(key: str, params: dict[str, object], language: str) -> str:
     return i18n.text(language, f"validation.{key}", **params)

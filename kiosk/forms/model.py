@@ -3,9 +3,9 @@ is checked afterwards in kiosk.forms.compile, which needs the whole form at once
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 LocalText = str | dict[str, str]
 
@@ -29,6 +29,12 @@ def _text_from_scalar(value: Any) -> Any:
     if isinstance(value, int | float):
         return str(value)
     return value
+
+
+# What a form and an information service (kiosk/information/model.py) both declare.
+# The id the service list knows it by: a form's form_id, an information service's service_id.
+ServiceId = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
+Version = Annotated[str, BeforeValidator(_text_from_scalar)]
 
 
 class Choice(BaseModel):
@@ -123,18 +129,26 @@ class Payment(BaseModel):
     how_to_pay: LocalText
 
 
-class Settings(BaseModel):
+class ServiceSettings(BaseModel):
+    """The settings every service has, a form or an information service: how the service
+    list shows it."""
+
     model_config = ConfigDict(extra="forbid")
+
+    description: LocalText | None = None  # the line under its title
+    icon: str | None = None
+    topics: list[str] = Field(default_factory=list)  # on the service list's topic buttons
+
+
+class Settings(ServiceSettings):
+    """A form's settings: those of every service, and where and how its submissions go."""
 
     destination: str = "central"
     instance_name: str | None = None
-    description: LocalText | None = None
-    icon: str | None = None
     next_steps: LocalText | None = None
     submit_label: LocalText | None = None
     public_key: str | None = None  # RSA, base64: an OpenRosa destination encrypts to it (ODK)
     submission_url: str | None = None
-    topics: list[str] = Field(default_factory=list)  # on the service list's topic buttons
     consultation: Consultation | None = None
     payment: Payment | None = None
     currency: str | None = None  # ISO 4217 (GBP): `appearance: money` answers show it
@@ -165,16 +179,11 @@ class Settings(BaseModel):
 class FormDefinition(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    form_id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-    version: str
+    form_id: ServiceId
+    version: Version
     title: LocalText
     default_language: str
     languages: list[str] = Field(min_length=1)
     settings: Settings = Field(default_factory=Settings)
     survey: list[Question] = Field(min_length=1)
     choices: dict[str, list[Choice]] = Field(default_factory=dict)
-
-    @field_validator("version", mode="before")
-    @classmethod
-    def _version_as_text(cls, value: Any) -> Any:
-        return _text_from_scalar(value)

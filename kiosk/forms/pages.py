@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from .limits import Capitals
+    from .model import QuestionType
+
+# "question", "group" (one page of questions), "summary" (of a repeat), "check" (answers)
+PageKind = Literal["question", "group", "summary", "check"]
 
 
 @dataclass(frozen=True, order=True)
 class PageKey:
-    kind: str  # "question", "group" (one page of questions), "summary" (of a repeat), "check"
+    kind: PageKind
     name: str = ""
     item: int | None = None  # the repeat item this page belongs to
 
@@ -26,7 +33,7 @@ class ChoiceView:
 class QuestionView:
     key: tuple[str, int | None]
     name: str
-    type: str
+    type: QuestionType
     label: str
     hint: str
     required: bool
@@ -39,7 +46,7 @@ class QuestionView:
     error: str | None
     max_length: int | None = None  # the box takes no more (kiosk.forms.limits)
     error_parts: tuple[str, ...] = ()  # a date's or time's boxes at fault: "day", "month"...
-    capitals: str = "none"  # where the keyboard puts capitals (kiosk.forms.limits.capitals)
+    capitals: Capitals = "none"  # where the keyboard puts capitals (kiosk.forms.limits.capitals)
 
 
 @dataclass(frozen=True)
@@ -90,5 +97,5 @@ class PageView:
     declaration: QuestionView | None = None
 
     @property
-    def kind(self) -> str:
+    def kind(self) -> PageKind:
         return self.key.kind

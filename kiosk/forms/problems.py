@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
+
+Severity = Literal["error", "warning"]  # a warning: the file still loads
+Location = tuple[int | str, ...]  # a pydantic error's path in the file: ("survey", 3, "label")
 
 
 @dataclass(frozen=True)
@@ -13,7 +17,7 @@ class Problem:
     question: str | None = None
     column: str | None = None
     line: int | None = None
-    severity: str = "error"  # or "warning": the form still loads
+    severity: Severity = "error"
 
     def __str__(self) -> str:
         where = self.file + (f":{self.line}" if self.line else "")

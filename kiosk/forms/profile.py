@@ -22,10 +22,13 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .display import show_answer
 from .form import Field, Form
+
+if TYPE_CHECKING:
+    from .session import Session
 
 # The vocabulary, and the one question type each key may be on: an answer only ever goes to
 # a question of the kind it came from, so a date of birth is never offered to a text box.
@@ -102,17 +105,19 @@ class VisitProfile:
     def __repr__(self) -> str:  # never the answers, should it ever reach a log
         return f"VisitProfile(keys={sorted(self._details)})"
 
-    def remember(self, session) -> None:
+    def remember(self, session: Session) -> None:
         """Keep the profile answers of the pages continued so far (the latest answer wins)."""
         fields = session.form.fields
-        given = {fields[name].spec.profile: value
-                 for name, value in session.given_answers().items()
-                 if fields[name].spec.profile is not None}
+        given: dict[str, Any] = {}
+        for name, value in session.given_answers().items():
+            key = fields[name].spec.profile
+            if key is not None:
+                given[key] = value
         self._given.pop(session, None)  # now the latest given
         if given:
             self._given[session] = given
 
-    def forget(self, session) -> None:
+    def forget(self, session: Session) -> None:
         """The citizen left this form and its answers were deleted: these go too."""
         self._given.pop(session, None)
 

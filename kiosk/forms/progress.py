@@ -43,9 +43,9 @@ def fixed_path(form: Form) -> bool:
                 if not fixed(field.children, shown_if):
                     return False
             elif field.type == "group":
-                inputs = [child for child in field.children if child.takes_input]
+                boxes = [child for child in field.children if child.takes_input]
                 # Shown and counted whatever the answers, if one box on it always is.
-                if inputs and (shown_if or all(c.relevant is not None for c in inputs)):
+                if boxes and (shown_if or all(c.relevant is not None for c in boxes)):
                     return False
             elif field.takes_input and shown_if:
                 return False

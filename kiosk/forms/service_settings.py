@@ -4,12 +4,19 @@ how to pay, for a declaration). Checked with the rest of the form, by question a
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..information.loader import unknown_topics
+from .form import Field
+from .model import Payment
+
+if TYPE_CHECKING:
+    from .loader import _FormCompiler
 
 _AMOUNT_TYPES = ("integer", "decimal", "calculate")
 
 
-def check_service_settings(compiler) -> None:
+def check_service_settings(compiler: _FormCompiler) -> None:
     """Report problems through the form compiler (kiosk.forms.loader._FormCompiler)."""
     settings = compiler.definition.settings
     for message in unknown_topics(settings.topics):
@@ -20,7 +27,7 @@ def check_service_settings(compiler) -> None:
         _check_payment(compiler, settings.payment)
 
 
-def _question(compiler, name: str, column: str):
+def _question(compiler: _FormCompiler, name: str, column: str) -> Field | None:
     field = compiler.fields.get(name)
     if field is None:
         compiler.error(f"there is no question called '{name}'", column=column)
@@ -30,7 +37,7 @@ def _question(compiler, name: str, column: str):
     return field
 
 
-def _check_consultation(compiler, name: str) -> None:
+def _check_consultation(compiler: _FormCompiler, name: str) -> None:
     column = "settings.consultation.question"
     field = _question(compiler, name, column)
     if field is None:
@@ -43,7 +50,7 @@ def _check_consultation(compiler, name: str) -> None:
                       "end without an answer to it", field, column)
 
 
-def _check_payment(compiler, payment) -> None:
+def _check_payment(compiler: _FormCompiler, payment: Payment) -> None:
     column = "settings.payment.amount"
     field = _question(compiler, payment.amount, column)
     if field is not None:

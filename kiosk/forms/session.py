@@ -19,18 +19,21 @@ from .display import fill_template, show_answer
 from .form import Field, Form
 from .limits import capitals
 from .messages import answer_message, default_constraint_message, required_message
+from .model import Choice, LocalText
 from .pages import (
     CHECK,
     AnswerRow,
     ChoiceView,
     ItemView,
     PageKey,
+    PageKind,
     PageView,
     ProblemView,
     QuestionView,
 )
 from .progress import asks, fixed_path
-from .xpath import EvalContext, Nodeset, to_boolean, to_date, to_number, to_string
+from .submission import Assistance, JSONValue, ReceiptAnswer, Submission
+from .xpath import EvalContext, Expression, Nodeset, to_boolean, to_date, to_number, to_string
 from .xpath.values import temporal_text
 
 MAX_REPEAT_ITEMS = 100
@@ -65,7 +68,7 @@ class _Context(EvalContext):
     def today(self) -> date:
         return self.session.now().date()
 
-    def value(self, name: str):
+    def value(self, name: str) -> object:
         session = self.session
         field = session.form.fields[name]
         if field.repeat is None:
@@ -130,7 +133,7 @@ class Session:
         self.started_at = clock()
         # Staff helped: who (by name, never a PIN), and that the citizen agreed. Goes with
         # the submission, so the service knows the answers were given with help.
-        self.assistance: list[dict[str, str]] = []
+        self.assistance: list[Assistance] = []
         self._values: dict[str, Any] = {}
         self._items: dict[str, list[dict[str, Any]]] = {}
         self._raw: dict[ItemKey, Any] = {}
@@ -174,7 +177,8 @@ class Session:
             declaration = self._declaration()
             return PageView(key=key, title=i18n.text(self.language, "ui.check_answers"),
                             rows=self.check_answers(), can_go_back=bool(self._history),
-                            declaration=declaration and self._question_view(declaration, None))
+                            declaration=None if declaration is None
+                            else self._question_view(declaration, None))
         field = self.form.fields[key.name]
         title = self._text(field, field.spec.label, key.item)
         questions = [self._question_view(f, key.item) for f in self._page_fields(key)]
@@ -335,7 +339,7 @@ class Session:
                         found.append(ProblemView((field.name, key.item), field.name, message, key))
         return found
 
-    def submission(self) -> dict:
+    def submission(self) -> Submission:
         """The finished visit, as it is stored and sent. IncompleteError if it is not finished."""
         self._refresh()
         problems = self.problems()
@@ -348,7 +352,7 @@ class Session:
         name = ""
         if self.form.instance_name is not None:
             name = to_string(self.form.instance_name.evaluate(_Context(self, None, None)))
-        return {
+        submission: Submission = {
             "instance_id": self.instance_id,
             "form_id": self.form.form_id,
             "form_version": self.form.version,
@@ -358,8 +362,10 @@ class Session:
             "instance_name": name,
             "answers": self._answers_json(self.form.top, None),
             "receipt": self._receipt_answers(),
-            **({"assistance": list(self.assistance)} if self.assistance else {}),
         }
+        if self.assistance:
+            submission["assistance"] = list(self.assistance)
+        return submission
 
     def _declaration(self) -> Field | None:
         """The form's declaration, when it applies to this visit (its `relevant`)."""
@@ -464,9 +470,9 @@ class Session:
         for field in fields:  # constraints may compare answers on the same page
             item_key = (field.name, key.item)
             if item_key not in self._errors:
-                message = self._check(field, key.item, self._stored(field, key.item))
-                if message:
-                    self._errors[item_key] = message
+                wrong = self._check(field, key.item, self._stored(field, key.item))
+                if wrong:
+                    self._errors[item_key] = wrong
         if self._errors:
             for field in fields:
                 self._store(field, key.item, before[field.name])
@@ -537,7 +543,11 @@ class Session:
         return items[item].get(field.name) if item is not None and item < len(items) else None
 
     def _store(self, field: Field, item: int | None, value: Any) -> None:
-        target = self._values if field.repeat is None else self._items[field.repeat.name][item]
+        if field.repeat is None:
+            target = self._values
+        else:
+            assert item is not None  # a question inside a repeat is in one of its items
+            target = self._items[field.repeat.name][item]
         if value is None or value == "" or value == []:
             target.pop(field.name, None)
         else:
@@ -556,6 +566,7 @@ class Session:
             for item in items:
                 if not self._relevant.get((field.name, item), True):
                     continue
+                assert field.calculation is not None  # calculation_order: calculated ones only
                 value = _calculated(field, field.calculation.evaluate(self._context(field, item)))
                 self._store(field, item, value)
 
@@ -577,7 +588,7 @@ class Session:
                         items.clear()
                         self._slots, dropped = None, True
                     if ok and field.repeat_count is not None:
-                        self._resize(field)
+                        self._resize(field, field.repeat_count)
                     for index in range(len(items)):
                         walk(field.children, index, ok)
                 elif field.children:
@@ -595,8 +606,8 @@ class Session:
         self._relevant = relevant
         return dropped
 
-    def _resize(self, repeat: Field) -> None:
-        count = to_string(repeat.repeat_count.evaluate(self._context(repeat, None)))
+    def _resize(self, repeat: Field, repeat_count: Expression) -> None:
+        count = to_string(repeat_count.evaluate(self._context(repeat, None)))
         try:
             wanted = max(0, min(MAX_REPEAT_ITEMS, int(float(count))))
         except (ValueError, OverflowError):  # not a number, or infinite (a division by 0)
@@ -612,7 +623,7 @@ class Session:
     def _allowed(self, field: Field, item: int | None) -> list[str]:
         return [c.name for c in self._choices(field, item)]
 
-    def _choices(self, field: Field, item: int | None):
+    def _choices(self, field: Field, item: int | None) -> list[Choice]:
         options = self.form.choices(field)
         if field.choice_filter is None:
             return options
@@ -642,7 +653,7 @@ class Session:
                     elif field.type == "group" and not field.is_field_list:
                         walk(field.children, item)
                     else:
-                        kind = "group" if field.type == "group" else "question"
+                        kind: PageKind = "group" if field.type == "group" else "question"
                         slots.append(PageKey(kind, field.name, item))
 
             walk(self.form.top, None)
@@ -742,7 +753,7 @@ class Session:
 
     def _forget_items_from(self, repeat: Field, first: int) -> None:
         """Pages, entries and history of items from `first` on, which are about to go."""
-        def gone(key) -> bool:
+        def gone(key: PageKey) -> bool:
             return self._in_repeat(key, repeat) and key.item is not None and key.item >= first
         self._history = [k for k in self._history if not gone(k)]
         self._history_before_change = [k for k in self._history_before_change if not gone(k)]
@@ -783,7 +794,7 @@ class Session:
         return (number, total) if number else (0, 0)
 
     # -- views -------------------------------------------------------------------------------
-    def _text(self, field: Field | None, value, item: int | None) -> str:
+    def _text(self, field: Field | None, value: LocalText | None, item: int | None) -> str:
         text = self.form.text(value, self.language)
         if "${" not in text:
             return text
@@ -849,8 +860,9 @@ class Session:
                                   details=[s for s in shown[1:] if s]))
         return views
 
-    def _answers_json(self, fields: list[Field], item_values: dict | None) -> dict:
-        answers: dict[str, Any] = {}
+    def _answers_json(self, fields: list[Field],
+                      item_values: dict[str, Any] | None) -> dict[str, JSONValue]:
+        answers: dict[str, JSONValue] = {}
         for field in fields:
             if field.type == "repeat":
                 answers[field.name] = [self._answers_json(field.children, values)
@@ -863,7 +875,7 @@ class Session:
                     answers[field.name] = _json_value(source[field.name])
         return answers
 
-    def _receipt_answers(self) -> list[dict]:
+    def _receipt_answers(self) -> list[ReceiptAnswer]:
         """Only what the form marks `receipt: true`, as shown to the citizen."""
         return [{"name": f.name, "label": self.form.text(f.spec.label, self.language),
                  "answer": show_answer(self.form, f, self._values[f.name], self.language)}

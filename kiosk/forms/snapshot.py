@@ -10,26 +10,47 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, TypedDict
 
 from .answers import AnswerError, parse_answer
 from .form import Form
 from .pages import CHECK, PageKey
 from .session import Session, _json_value, _utc_now
+from .submission import Assistance, JSONValue
 
 STATE_VERSION = 1
+SavedKey = list[Any]  # a PageKey as JSON holds it: [kind, name, item]
 
 
-def _key(key: PageKey) -> list:
+class SessionState(TypedDict):
+    """A visit so far, as a draft keeps it (kiosk/store): plain JSON."""
+
+    state_version: int
+    form_id: str
+    form_version: str
+    language: str
+    instance_id: str
+    started_at: str  # ISO 8601
+    assistance: list[Assistance]
+    values: dict[str, JSONValue]  # answers outside repeats, by question name
+    items: dict[str, list[dict[str, JSONValue]]]  # each repeat's items
+    page: SavedKey
+    history: list[SavedKey]
+    visited: list[SavedKey]
+    opened_repeats: list[str]
+
+
+def _key(key: PageKey) -> SavedKey:
     return [key.kind, key.name, key.item]
 
 
-def _unkey(raw: list) -> PageKey:
+def _unkey(raw: SavedKey) -> PageKey:
     return PageKey(raw[0], raw[1], raw[2])
 
 
-def session_state(session: Session) -> dict:
+def session_state(session: Session) -> SessionState:
     """Everything needed to continue the visit later; JSON-serialisable."""
-    def answers(values: dict) -> dict:
+    def answers(values: dict[str, Any]) -> dict[str, JSONValue]:
         return {name: _json_value(value) for name, value in values.items()
                 if session.form.fields[name].type != "calculate"}
 
@@ -56,7 +77,7 @@ class Restored:
     dropped: list[str] = field(default_factory=list)  # answers the form no longer takes
 
 
-def restore_session(form: Form, state: dict,
+def restore_session(form: Form, state: SessionState,
                     clock: Callable[[], datetime] = _utc_now) -> Restored:
     session = Session(form, state.get("language"), clock=clock)
     session.instance_id = state["instance_id"]
@@ -64,7 +85,7 @@ def restore_session(form: Form, state: dict,
     session.assistance = list(state.get("assistance", []))
     dropped: list[str] = []
 
-    def take(values: dict, repeat: str | None) -> dict:
+    def take(values: dict[str, JSONValue], repeat: str | None) -> dict[str, Any]:
         kept = {}
         for name, stored in values.items():
             target = form.fields.get(name)

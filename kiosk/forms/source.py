@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from .problems import Problem
 
 
-class LineDict(dict):
+class LineDict(dict[Any, Any]):
     """A mapping that remembers the line it started on in the file."""
 
     line: int | None = None
+
+
+Duplicate = tuple[str, int, LineDict]  # (key, line, the mapping it is in)
 
 
 class _BadKey(Exception):
@@ -22,13 +26,14 @@ class _BadKey(Exception):
         self.message, self.line = message, line
 
 
-def _construct_mapping(loader, node: yaml.MappingNode) -> LineDict:
+def _construct_mapping(loader: _PlainFormLoader | _FastFormLoader,
+                       node: yaml.MappingNode) -> LineDict:
     own = sum(1 for key, _ in node.value if key.tag != "tag:yaml.org,2002:merge")
     loader.flatten_mapping(node)
     merged = len(node.value) - own  # `<<: *anchor` entries come first; own keys override them
     mapping = LineDict()
     mapping.line = node.start_mark.line + 1
-    own_keys: set = set()
+    own_keys: set[object] = set()
     for index, (key_node, value_node) in enumerate(node.value):
         key = loader.construct_object(key_node, deep=True)
         try:
@@ -51,33 +56,47 @@ def _construct_mapping(loader, node: yaml.MappingNode) -> LineDict:
 _KEEP_AS_TEXT = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
 
 
-def _form_loader(base: type) -> type:
-    class FormLoader(base):
-        def __init__(self, stream):
-            super().__init__(stream)
-            self.duplicates: list[tuple[str, int, LineDict]] = []
-
-    FormLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-    FormLoader.yaml_implicit_resolvers = {
+def _with_form_rules(loader: type[_PlainFormLoader] | type[_FastFormLoader]) -> None:
+    loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    loader.yaml_implicit_resolvers = {
         first: [(tag, regexp) for tag, regexp in resolvers if tag not in _KEEP_AS_TEXT]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
-    FormLoader.add_implicit_resolver(
+    loader.add_implicit_resolver(
         "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
-    FormLoader.add_implicit_resolver(
+    loader.add_implicit_resolver(
         "tag:yaml.org,2002:float", re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)$"),
         list("-+0123456789."))
-    return FormLoader
 
+
+class _PlainFormLoader(yaml.SafeLoader):
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self.duplicates: list[Duplicate] = []
+
+
+_with_form_rules(_PlainFormLoader)
 
 # libyaml's parser when PyYAML has it: the kiosk reads every form at start, about five times
 # faster. PyYAML's own parser is used again for a file that is not valid YAML, as its words
 # say more ("found character '\t' that cannot start any token").
-_FormLoader = _form_loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-_PlainFormLoader = _form_loader(yaml.SafeLoader)
+_FormLoader: type[_PlainFormLoader] | type[_FastFormLoader]
+try:
+    from yaml import CSafeLoader
+except ImportError:  # PyYAML built without libyaml
+    _FormLoader = _PlainFormLoader
+else:
+    class _FastFormLoader(CSafeLoader):
+        def __init__(self, stream: str):
+            super().__init__(stream)
+            self.duplicates: list[Duplicate] = []
+
+    _with_form_rules(_FastFormLoader)
+    _FormLoader = _FastFormLoader
 
 
-def _load(text: str, loader_class: type):
+def _load(text: str, loader_class: type[_PlainFormLoader] | type[_FastFormLoader],
+          ) -> tuple[Any, list[Duplicate]]:
     loader = loader_class(text)
     try:
         return loader.get_single_data(), loader.duplicates
@@ -85,7 +104,7 @@ def _load(text: str, loader_class: type):
         loader.dispose()
 
 
-def _parse(text: str):
+def _parse(text: str) -> tuple[Any, list[Duplicate]]:
     """(data, duplicate keys); raises YAMLError or _BadKey."""
     try:
         return _load(text, _FormLoader)
@@ -93,7 +112,7 @@ def _parse(text: str):
         return _load(text, _PlainFormLoader)  # raises again, in PyYAML's own words
 
 
-def read_form_file(path: Path) -> tuple[dict | None, list[Problem]]:
+def read_form_file(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
     """The file's mapping, or None and the problem that stopped it being read."""
     name = str(path)
     try:

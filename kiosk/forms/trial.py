@@ -11,13 +11,14 @@ from typing import Any
 
 from .form import Form
 from .session import IncompleteError, Session
+from .submission import Submission
 
 MAX_STEPS = 5000
 
 
 @dataclass
 class TrialResult:
-    submission: dict | None = None
+    submission: Submission | None = None
     errors: list[str] = field(default_factory=list)  # "name: message", in page order
     unused: list[str] = field(default_factory=list)  # answers given for questions never asked
 
@@ -26,7 +27,7 @@ class AnswerFileError(ValueError):
     """The answers file cannot be read as JSON or JSON Lines."""
 
 
-def read_answer_sets(path: Path) -> list[dict]:
+def read_answer_sets(path: Path) -> list[dict[str, Any]]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
@@ -73,16 +74,19 @@ def run_trial(form: Form, answers: dict[str, Any], language: str | None = None,
             continue
         item = page.key.item
         if item is not None:
-            repeat = session.form.fields[page.key.name].repeat
-            given = answers.get(repeat.name) or []
-            used.add(repeat.name)
-            if item >= len(given) and repeat.repeat_count is None:
+            owner = session.form.fields[page.key.name].repeat
+            assert owner is not None  # a page of a repeat item is inside that repeat
+            given = answers.get(owner.name) or []
+            used.add(owner.name)
+            if item >= len(given) and owner.repeat_count is None:
                 session.cancel_item()  # the answers have fewer items than were started
                 continue
         for question in page.questions:
             source = answers
             if item is not None:
-                items = answers.get(session.form.fields[question.name].repeat.name) or []
+                around = session.form.fields[question.name].repeat
+                assert around is not None  # on a repeat item's page, so inside the repeat
+                items = answers.get(around.name) or []
                 source = items[item] if item < len(items) and isinstance(items[item], dict) else {}
             if question.name in source and not question.read_only and question.type != "note":
                 session.answer(question.name, source[question.name])

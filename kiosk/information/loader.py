@@ -4,13 +4,16 @@ pictures there, the topics known), with every problem named by file, line and pl
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from .. import i18n
-from ..forms.problems import FormError, Problem
+from ..forms.model import LocalText
+from ..forms.problems import FormError, Location, Problem, Severity
 from .markdown import parse
 from .model import BLOCK_KINDS, Block, InformationDefinition
 from .service import CONTACT_LINES, Information
@@ -23,7 +26,7 @@ def known_topics() -> list[str]:
     return i18n.names_under("topics")
 
 
-def unknown_topics(topics) -> list[str]:
+def unknown_topics(topics: Iterable[str]) -> list[str]:
     """A message for each topic that is not one of known_topics()."""
     known = known_topics()
     return [f"'{topic}' is not a topic; use one of: {', '.join(known)}"
@@ -36,14 +39,15 @@ def is_information(data: Any) -> bool:
     return isinstance(data, dict) and "kind" in data
 
 
-def _place(loc: tuple) -> str:
+def _place(loc: Location) -> str:
     """A pydantic path as an author reads it: 'page 2, block 3, contact.phone'."""
     words, rest = [], []
     steps = list(loc)
     while steps:
         step = steps.pop(0)
-        if step in ("pages", "blocks") and steps and isinstance(steps[0], int):
-            words.append(f"{'page' if step == 'pages' else 'block'} {steps.pop(0) + 1}")
+        if step in ("pages", "blocks") and steps and isinstance(index := steps[0], int):
+            steps.pop(0)
+            words.append(f"{'page' if step == 'pages' else 'block'} {index + 1}")
         elif isinstance(step, str) and step not in ("str", "dict[str,str]", "list[union[str,dict[str,str]]]"):
             rest.append(step)
     if rest:
@@ -51,7 +55,7 @@ def _place(loc: tuple) -> str:
     return ", ".join(words)
 
 
-def _line(data: Any, loc: tuple) -> int | None:
+def _line(data: Any, loc: Location) -> int | None:
     line, node = getattr(data, "line", None), data
     for step in loc:
         try:
@@ -62,7 +66,7 @@ def _line(data: Any, loc: tuple) -> int | None:
     return line
 
 
-def _message(error: dict) -> str:
+def _message(error: ErrorDetails) -> str:
     kind, loc = error["type"], error["loc"]
     name = next((step for step in reversed(loc) if isinstance(step, str)), "")
     if kind == "missing":
@@ -77,12 +81,12 @@ def _message(error: dict) -> str:
 
 
 class _Compiler:
-    def __init__(self, path: Path, data: dict):
+    def __init__(self, path: Path, data: dict[str, Any]):
         self.path, self.data, self.file = path, data, str(path)
         self.problems: list[Problem] = []
 
     def error(self, message: str, place: str | None = None, line: int | None = None,
-              severity: str = "error") -> None:
+              severity: Severity = "error") -> None:
         self.problems.append(Problem(self.file, message, column=place, line=line,
                                      severity=severity))
 
@@ -123,7 +127,7 @@ class _Compiler:
             self.error(f"'{self.definition.default_language}' is not one of the languages "
                        f"({', '.join(languages)})", "default_language")
 
-    def text(self, value, place: str, line: int | None = None) -> None:
+    def text(self, value: LocalText | None, place: str, line: int | None = None) -> None:
         if isinstance(value, dict):
             missing = [code for code in self.definition.languages if not value.get(code)]
             if missing:
@@ -146,7 +150,7 @@ class _Compiler:
         elif kind == "contact":
             for what in ("name", *CONTACT_LINES):
                 self.text(getattr(block.contact, what), f"{place}, contact.{what}", line)
-        elif kind == "image":
+        elif block.image is not None:
             self.text(block.image.alt, f"{place}, image.alt", line)
             self._find_image(block.image.file, f"{place}, image.file", line, images)
         else:
@@ -175,6 +179,6 @@ class _Compiler:
             images[name] = path
 
 
-def compile_information(path: Path, data: dict) -> Information:
+def compile_information(path: Path, data: dict[str, Any]) -> Information:
     """The checked information service, or FormError listing every error in it."""
     return _Compiler(Path(path), data).compile()

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+MarkdownKind = Literal["heading", "text", "list", "numbered"]
 
 _SHOWN = {"heading_open", "heading_close", "paragraph_open", "paragraph_close", "inline",
           "bullet_list_open", "bullet_list_close", "ordered_list_open", "ordered_list_close",
@@ -23,7 +26,7 @@ _NAMES = {"fence": "code", "code_block": "code", "html_block": "HTML", "table_op
 
 @dataclass(frozen=True)
 class MarkdownBlock:
-    kind: str  # "heading", "text", "list" or "numbered"
+    kind: MarkdownKind
     text: str = ""
     items: tuple[str, ...] = ()
 
@@ -36,7 +39,7 @@ def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark").enable("table")
 
 
-def _words(inline) -> str:
+def _words(inline: Token) -> str:
     """An inline token's words: emphasis and links keep their text; line breaks are spaces."""
     parts = []
     for child in inline.children or []:
@@ -51,7 +54,7 @@ def parse(text: str) -> tuple[list[MarkdownBlock], list[str]]:
     """The blocks of a Markdown text, and what it holds that the kiosk leaves out."""
     blocks: list[MarkdownBlock] = []
     unsupported: list[str] = []
-    lists: list[tuple[str, list[str]]] = []  # the open lists, innermost last
+    lists: list[tuple[Literal["list", "numbered"], list[str]]] = []  # open ones, innermost last
     in_heading = in_table = False
     for token in _parser().parse(text):
         kind = token.type

@@ -12,9 +12,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ..forms.model import LocalText, _text_from_scalar
+from ..forms.model import LocalText, ServiceId, ServiceSettings, Version, _text_from_scalar
 
-BLOCK_KINDS = ("heading", "text", "list", "numbered", "contact", "image", "markdown")
+BlockKind = Literal["heading", "text", "list", "numbered", "contact", "image", "markdown"]
+BLOCK_KINDS: tuple[BlockKind, ...] = (
+    "heading", "text", "list", "numbered", "contact", "image", "markdown")
 
 
 class Contact(BaseModel):
@@ -67,7 +69,7 @@ class Block(BaseModel):
         return self
 
     @property
-    def kind(self) -> str:
+    def kind(self) -> BlockKind:
         return next(kind for kind in BLOCK_KINDS if getattr(self, kind) is not None)
 
 
@@ -78,27 +80,18 @@ class Page(BaseModel):
     blocks: list[Block] = Field(min_length=1)
 
 
-class InformationSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    description: LocalText | None = None
-    icon: str | None = None
-    topics: list[str] = Field(default_factory=list)
+class InformationSettings(ServiceSettings):
+    """An information service has only the settings every service has."""
 
 
 class InformationDefinition(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal["information"]
-    service_id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-    version: str
+    service_id: ServiceId
+    version: Version
     title: LocalText
     default_language: str
     languages: list[str] = Field(min_length=1)
     settings: InformationSettings = Field(default_factory=InformationSettings)
     pages: list[Page] = Field(min_length=1)
-
-    @field_validator("version", mode="before")
-    @classmethod
-    def _version_as_text(cls, value: Any) -> Any:
-        return _text_from_scalar(value)

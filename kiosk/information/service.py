@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from .. import i18n
+from ..forms.problems import Problem
+from ..forms.service import Service
 from ..forms.spoken import as_sentences
-from ..i18n import pick
-from .markdown import parse
+from .markdown import MarkdownKind, parse
 from .model import Block, InformationDefinition
 
 CONTACT_LINES = ("phone", "email", "address", "hours", "note")
@@ -23,7 +25,7 @@ class ContactView:
 
 @dataclass(frozen=True)
 class BlockView:
-    kind: str  # "heading", "text", "list", "numbered", "contact" or "image"
+    kind: MarkdownKind | Literal["contact", "image"]
     text: str = ""  # a heading's or paragraph's words; a picture's description
     items: tuple[str, ...] = ()
     contact: ContactView | None = None
@@ -47,36 +49,15 @@ class InfoPageView:
 
 
 @dataclass(eq=False)
-class Information:
+class Information(Service):
     definition: InformationDefinition
     path: Path
     images: dict[str, Path] = field(default_factory=dict)  # as written -> the file found
-    warnings: list = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def service_id(self) -> str:
         return self.definition.service_id
-
-    @property
-    def version(self) -> str:
-        return self.definition.version
-
-    @property
-    def languages(self) -> list[str]:
-        return self.definition.languages
-
-    @property
-    def topics(self) -> list[str]:
-        return self.definition.settings.topics
-
-    def text(self, value, language: str) -> str:
-        return pick(value, language, self.definition.default_language)
-
-    def title(self, language: str) -> str:
-        return self.text(self.definition.title, language)
-
-    def description(self, language: str) -> str:
-        return self.text(self.definition.settings.description, language)
 
     @property
     def page_count(self) -> int:
@@ -100,10 +81,10 @@ class Information:
         if kind in ("list", "numbered"):
             return [BlockView(kind, items=tuple(self.text(item, language)
                                                 for item in getattr(block, kind)))]
-        if kind == "image":
+        if block.image is not None:
             return [BlockView("image", self.text(block.image.alt, language),
                               image=self.images.get(block.image.file))]
-        if kind == "contact":
+        if block.contact is not None:
             contact = block.contact
             lines = []
             for what in CONTACT_LINES:

@@ -6,17 +6,24 @@ that is all a receipt (or a reprint, or `kiosk receipt`) can ever show.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from ..payments import payment_view
 from .content import DraftSlipContent, ReceiptContent
 
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..forms.form import Form
 
-def _site(config) -> str:
+
+def _site(config: Config) -> str:
     return config.site_name or config.site_id
 
 
-def receipt_content(stored: dict, form, config) -> ReceiptContent:
+def receipt_content(stored: Mapping[str, Any], form: Form | None,
+                    config: Config) -> ReceiptContent:
     """`stored` is Store.receipt(reference); `form` the form it was made with (or None when
     the kiosk no longer has it: the form's id stands in for its title)."""
     language = stored["language"]
@@ -37,6 +44,7 @@ def receipt_content(stored: dict, form, config) -> ReceiptContent:
         status_url=config.receipt_status_url, payment=payment)
 
 
-def slip_content(form, code: str, expires_at: datetime, language: str, config) -> DraftSlipContent:
+def slip_content(form: Form, code: str, expires_at: datetime, language: str,
+                 config: Config) -> DraftSlipContent:
     return DraftSlipContent(service=form.title(language), code=code, expires_at=expires_at,
                             site=_site(config), language=language)

@@ -73,7 +73,9 @@ def _register(folder: Path) -> None:
 
 @cache
 def _coverage(name: str) -> frozenset[int]:
-    return frozenset(pdfmetrics.getFont(name).face.charToGlyph)
+    font = pdfmetrics.getFont(name)
+    assert isinstance(font, TTFont)  # FILES: the receipts use TrueType fonts only
+    return frozenset(font.face.charToGlyph)
 
 
 MISSING = "?"  # drawn for a character no shipped font has (CJK, emoji): visible, never blank
@@ -115,6 +117,7 @@ def runs(line: str, bold: bool) -> list[tuple[str, str]]:
             if current is not None:
                 result.append((current, line[start:index]))
             current, start = font, index
+    assert current is not None  # the line has a letter: the Arabic one found above
     result.append((current, line[start:]))
     return result
 
@@ -133,8 +136,9 @@ def shape(line: str, rtl: bool) -> str:
     brackets in right-to-left runs mirrored, so "(£)" reads "(£)" in Arabic too."""
     if not rtl and not _RTL_CHAR.search(line):
         return line.translate(_CONTROLS)
-    shaped = _reshaper.reshape(line.translate(_ISOLATES))
-    return get_display(shaped, base_dir="R" if rtl else "L").translate(_CONTROLS)
+    shaped: str = _reshaper.reshape(line.translate(_ISOLATES))
+    visual: str = get_display(shaped, base_dir="R" if rtl else "L")
+    return visual.translate(_CONTROLS)
 
 
 def runs_width(parts: list[tuple[str, str]], size: float) -> float:

@@ -9,16 +9,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable, KeepTogether
 
 from .. import i18n
-from ..information.service import InfoPageView, contact_line
+from ..information.service import BlockView, InfoPageView, contact_line
 from . import fonts
 from .content import check_layout
 from .layout import LAYOUT_SPECS, Layout
 from .render import _roll, _Writer, a4_pages
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..information.service import Information
 
 SCALES = (1.0, 0.9, 0.8, 0.72, 0.65)  # tried in turn until an A4 handout fits one page
 
@@ -35,20 +41,20 @@ class HandoutContent:
 class Picture(Flowable):
     """A picture as wide as it may be (never wider than its own size allows), centred."""
 
-    def __init__(self, path, max_height: float):
+    def __init__(self, path: Path, max_height: float):
         super().__init__()
         self.reader = ImageReader(str(path))
         width, height = self.reader.getSize()
         self.ratio = height / width if width else 1
         self.max_height = max_height
 
-    def wrap(self, availWidth, availHeight):  # noqa: N803 (reportlab's names)
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 (reportlab's names)
         self.draw_height = min(self.max_height, availWidth * self.ratio)
         self.draw_width = self.draw_height / self.ratio
         self.width, self.height = availWidth, self.draw_height
         return self.width, self.height
 
-    def draw(self):
+    def draw(self) -> None:
         self.canv.drawImage(self.reader, (self.width - self.draw_width) / 2, 0,
                             self.draw_width, self.draw_height, mask="auto")
 
@@ -69,7 +75,7 @@ def _story(content: HandoutContent, spec: Layout) -> list[Flowable]:
     return w.story
 
 
-def _block(w: _Writer, block, spec: Layout) -> list[Flowable]:
+def _block(w: _Writer, block: BlockView, spec: Layout) -> list[Flowable]:
     gap = spec.gap * 0.3
     if block.kind == "heading":
         return [w.text(block.text, spec.body, bold=True, space_before=gap)]
@@ -81,7 +87,8 @@ def _block(w: _Writer, block, spec: Layout) -> list[Flowable]:
         return [w.text(f"{mark} {item}", spec.body, space_before=gap * 0.5)
                 for mark, item in zip(marks, block.items, strict=True)]
     if block.kind == "contact" and block.contact is not None:
-        lines = [w.text(block.contact.name, spec.body, bold=True, space_before=gap)]
+        lines: list[Flowable] = [w.text(block.contact.name, spec.body, bold=True,
+                                        space_before=gap)]
         lines += [w.text(contact_line(what, value, w.language), spec.body)
                   for what, value in block.contact.lines]
         return [KeepTogether(lines)]
@@ -107,7 +114,8 @@ def render_handout(content: HandoutContent, layout: str = "a4") -> bytes:
 
 
 
-def handout_content(service, language: str, config, now: datetime | None = None) -> HandoutContent:
+def handout_content(service: Information, language: str, config: Config,
+                    now: datetime | None = None) -> HandoutContent:
     """The handout of an information service (kiosk.information.Information), in a language."""
     return HandoutContent(service.title(language), tuple(service.pages(language)),
                           config.site_name or config.site_id,

@@ -7,12 +7,14 @@ Everything is black on white: a thermal printer has no grey, and contrast stays 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Literal
 
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Table, TableStyle
 
 from . import fonts
@@ -80,40 +82,44 @@ class TextBlock(Flowable):
         return (self.space_before + self.size + (count - 1) * self.leading + self.descent
                 + self.space_after)
 
-    def wrap(self, availWidth, availHeight):  # noqa: N803 (reportlab's names)
-        if self._lines is None or availWidth != self._width:
-            self._lines = fonts.wrap(self.text, self.bold, self.size, availWidth)
-        self._width = availWidth
-        self.width, self.height = availWidth, self._height(len(self._lines))
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 (reportlab's names)
+        self.width, self.height = availWidth, self._height(len(self._wrapped(availWidth)))
         return self.width, self.height
 
-    def split(self, availWidth, availHeight):  # noqa: N803
-        self.wrap(availWidth, availHeight)
-        fits = 0
-        while fits < len(self._lines) and self._height(fits + 1) - self.space_after <= availHeight:
-            fits += 1
-        if fits == 0 or fits == len(self._lines):
-            return []
-        kwargs = {"bold": self.bold, "rtl": self.rtl, "centre": self.centre}
-        pieces = [TextBlock(self.text, self.size, space_before=self.space_before,
-                            lines=self._lines[:fits], **kwargs),
-                  TextBlock(self.text, self.size, space_after=self.space_after,
-                            lines=self._lines[fits:], **kwargs)]
-        for piece in pieces:  # their lines are already wrapped to this width: keep them
-            piece._width = availWidth
-        return pieces
+    def _wrapped(self, width: float) -> list[str]:
+        if self._lines is None or width != self._width:
+            self._lines = fonts.wrap(self.text, self.bold, self.size, width)
+        self._width = width
+        return self._lines
 
-    def draw(self):
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        self.wrap(availWidth, availHeight)
+        lines = self._wrapped(availWidth)
+        fits = 0
+        while fits < len(lines) and self._height(fits + 1) - self.space_after <= availHeight:
+            fits += 1
+        if fits == 0 or fits == len(lines):
+            return []
+        first = TextBlock(self.text, self.size, bold=self.bold, rtl=self.rtl, centre=self.centre,
+                          space_before=self.space_before, lines=lines[:fits])
+        rest = TextBlock(self.text, self.size, bold=self.bold, rtl=self.rtl, centre=self.centre,
+                         space_after=self.space_after, lines=lines[fits:])
+        for piece in (first, rest):  # their lines are already wrapped to this width: keep them
+            piece._width = availWidth
+        return [first, rest]
+
+    def draw(self) -> None:
         canvas = self.canv
         baseline = self.height - self.space_before - self.size
+        assert self._lines is not None  # wrap() comes before draw()
         for line in self._lines:
             draw_line(canvas, fonts.shape(line, self.rtl), self.bold, self.size, 0, self.width,
                       baseline, "centre" if self.centre else ("right" if self.rtl else "left"))
             baseline -= self.leading
 
 
-def draw_line(canvas, visual: str, bold: bool, size: float, left: float, width: float,
-              baseline: float, align: str) -> None:
+def draw_line(canvas: Canvas, visual: str, bold: bool, size: float, left: float, width: float,
+              baseline: float, align: Literal["left", "right", "centre"]) -> None:
     """One visual line, run by run, each run in the font that has its characters."""
     parts = fonts.runs(visual, bold)
     total = fonts.runs_width(parts, size)
@@ -134,8 +140,9 @@ class BigCode(Flowable):
         self.pad = spec.gap * 0.6
         self.label = TextBlock(label, spec.label + 1, bold=True, rtl=rtl, centre=True)
         self.size = spec.big
+        self.code_lines: list[str] = []  # by wrap()
 
-    def wrap(self, availWidth, availHeight):  # noqa: N803
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         inner = availWidth - 2 * self.pad
         _, label_height = self.label.wrap(inner, availHeight)
         self.size = fonts.fit_size(self.code, True, self.spec.big, self.spec.big_min, inner)
@@ -145,7 +152,7 @@ class BigCode(Flowable):
                        + len(self.code_lines) * self.size * 1.15)
         return self.width, self.height
 
-    def draw(self):
+    def draw(self) -> None:
         canvas = self.canv
         canvas.setLineWidth(1.5)
         canvas.roundRect(0.75, 0.75, self.width - 1.5, self.height - 1.5, radius=4, stroke=1,
@@ -170,12 +177,12 @@ class QrBlock(Flowable):
                                    barHeight=self.side)
         self.caption = TextBlock(caption, spec.small, bold=True, rtl=rtl, centre=True)
 
-    def wrap(self, availWidth, availHeight):  # noqa: N803
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         _, caption_height = self.caption.wrap(availWidth, availHeight)
         self.width, self.height = availWidth, self.side + caption_height
         return self.width, self.height
 
-    def draw(self):
+    def draw(self) -> None:
         drawing = Drawing(self.side, self.side)
         drawing.add(self.widget)
         renderPDF.draw(drawing, self.canv, (self.width - self.side) / 2, self.caption.height)
@@ -205,11 +212,11 @@ class Rule(Flowable):
         super().__init__()
         self.space, self.thickness = space, thickness
 
-    def wrap(self, availWidth, availHeight):  # noqa: N803
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         self.width, self.height = availWidth, 2 * self.space + self.thickness
         return self.width, self.height
 
-    def draw(self):
+    def draw(self) -> None:
         self.canv.setLineWidth(self.thickness)
         y = self.space + self.thickness / 2
         self.canv.line(0, y, self.width, y)

@@ -8,7 +8,9 @@ made exactly as tall as their sum, so the printer feeds no blank paper.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING, TypedDict, TypeVar, Unpack
 
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate
@@ -17,6 +19,19 @@ from .. import i18n, localise
 from . import fonts
 from .content import DraftSlipContent, ReceiptContent, check_layout, qr_payload
 from .layout import LAYOUT_SPECS, Beside, BigCode, Layout, QrBlock, Rule, TextBlock
+
+if TYPE_CHECKING:
+    from ..payments import PaymentView
+
+# What a document is made from: a receipt, or the slip of a form saved for later.
+_Content = TypeVar("_Content", ReceiptContent, DraftSlipContent)
+
+
+class _TextOptions(TypedDict, total=False):
+    bold: bool
+    centre: bool
+    space_before: float
+    space_after: float
 
 
 class _Writer:
@@ -27,10 +42,10 @@ class _Writer:
         self.rtl = i18n.direction(language) == "rtl"
         self.story: list[Flowable] = []
 
-    def t(self, key: str, **params) -> str:
+    def t(self, key: str, **params: object) -> str:
         return i18n.text(self.language, f"receipt.{key}", **params)
 
-    def text(self, value: str, size: float, **options) -> TextBlock:
+    def text(self, value: str, size: float, **options: Unpack[_TextOptions]) -> TextBlock:
         return TextBlock(value, size, rtl=self.rtl, **options)
 
     def title(self, value: str) -> None:
@@ -40,7 +55,7 @@ class _Writer:
     def field(self, label: str, value: str) -> None:
         self.story.append(KeepTogether(self.field_parts(label, value)))
 
-    def field_parts(self, label: str, value: str) -> list[TextBlock]:
+    def field_parts(self, label: str, value: str) -> list[Flowable]:
         """A label and its value (kept together on one page)."""
         return [self.text(label, self.spec.label, bold=True, space_before=self.spec.gap * 0.45),
                 self.text(value, self.spec.body, space_before=self.spec.label * 0.15)]
@@ -103,7 +118,7 @@ def _receipt_story(content: ReceiptContent, spec: Layout) -> list[Flowable]:
     return w.story
 
 
-def _payment(w: _Writer, payment, spec: Layout) -> None:
+def _payment(w: _Writer, payment: PaymentView, spec: Layout) -> None:
     """What to pay, the reference to quote and how: the kiosk itself takes no money."""
     w.rule()
     w.story.append(w.heading(w.t("payment_title")))
@@ -137,7 +152,8 @@ def _slip_story(content: DraftSlipContent, spec: Layout) -> list[Flowable]:
 A4_FITS = (1.0, 0.9, 0.82, 0.76)
 
 
-def _a4(story_of, content, spec: Layout, title: str) -> bytes:
+def _a4(story_of: Callable[[_Content, Layout], list[Flowable]], content: _Content,
+        spec: Layout, title: str) -> bytes:
     """On one page if it fits at any of the A4_FITS sizes, else at full size on several."""
     for scale in A4_FITS:
         pdf, pages = a4_pages(story_of(content, spec.scaled(scale)), spec, title,
@@ -149,6 +165,7 @@ def _a4(story_of, content, spec: Layout, title: str) -> bytes:
 
 def a4_pages(story: list[Flowable], spec: Layout, title: str, language: str) -> tuple[bytes, int]:
     """The story on A4 pages: the PDF and how many pages it took (a handout wants one)."""
+    assert spec.page_height is not None  # an A4 layout (a roll has no page height)
     buffer = io.BytesIO()
     frame = Frame(spec.margin_x, spec.margin_bottom, spec.content_width,
                   spec.page_height - spec.margin_top - spec.margin_bottom,
@@ -182,11 +199,14 @@ def _flatten(story: list[Flowable]) -> list[Flowable]:
     """KeepTogether only matters between pages; a roll has one."""
     flat: list[Flowable] = []
     for piece in story:
-        flat.extend(_flatten(piece._content) if isinstance(piece, KeepTogether) else [piece])
+        # reportlab keeps a KeepTogether's flowables in _content, which its stubs leave out
+        flat.extend(_flatten(piece._content)  # type: ignore[attr-defined]
+                    if isinstance(piece, KeepTogether) else [piece])
     return flat
 
 
-def _render(story_of, content, layout: str, title: str) -> bytes:
+def _render(story_of: Callable[[_Content, Layout], list[Flowable]], content: _Content,
+            layout: str, title: str) -> bytes:
     spec = LAYOUT_SPECS[check_layout(layout)]
     fonts.register()
     if spec.page_height is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .cli import add_central_commands
+from .cli import Command, add_central_commands
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -13,7 +13,8 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     add_central_commands(commands)
     args = parser.parse_args(["central", *(sys.argv[1:] if argv is None else argv)])
-    return args.handler(args)
+    handler: Command = args.handler  # set by each command's parser
+    return handler(args)
 
 
 if __name__ == "__main__":

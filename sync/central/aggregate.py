@@ -27,6 +27,7 @@ from typing import TextIO
 from kiosk.forms.catalogue import load_catalogue
 from kiosk.forms.form import Form
 
+from .export import Record
 from .export import _cell as safe_cell  # no cell a spreadsheet would run as a formula
 
 COLUMNS = ("form_id", "week", "question", "option", "count", "suppressed")
@@ -38,7 +39,7 @@ _SELECTS = ("select_one", "select_multiple")
 class Aggregate:
     rows: list[tuple[str, str, str, str, int | None]] = field(default_factory=list)
     suppressed: int = 0
-    skipped: Counter = field(default_factory=Counter)  # form_id -> submissions not counted
+    skipped: Counter[str] = field(default_factory=Counter)  # form_id -> submissions not counted
 
 
 def definitions(folders: Iterable[Path]) -> dict[str, dict[str, Form]]:
@@ -70,10 +71,10 @@ def _select_questions(form: Form) -> dict[str, tuple[str, set[str]]]:
             if field.type in _SELECTS and field.repeat is None}
 
 
-def aggregate(records: Iterable[dict], forms: dict[str, dict[str, Form]],
+def aggregate(records: Iterable[Record], forms: dict[str, dict[str, Form]],
               threshold: int = DEFAULT_THRESHOLD) -> Aggregate:
-    submissions: Counter = Counter()  # (form_id, week)
-    cells: Counter = Counter()  # (form_id, week, question, option)
+    submissions: Counter[tuple[str, str]] = Counter()  # (form_id, week)
+    cells: Counter[tuple[str, str, str, str]] = Counter()  # (form_id, week, question, option)
     kinds: dict[tuple[str, str], str] = {}  # (form_id, question) -> select type
     result = Aggregate()
     # (form_id, version) as the records name it -> its form and select questions, built once
@@ -89,7 +90,8 @@ def aggregate(records: Iterable[dict], forms: dict[str, dict[str, Form]],
             continue
         week = iso_week(record["created_at"])
         submissions[(form.form_id, week)] += 1
-        answers = record.get("answers") if isinstance(record.get("answers"), dict) else {}
+        given_answers = record.get("answers")
+        answers = given_answers if isinstance(given_answers, dict) else {}
         for name, (kind, options) in questions.items():
             kinds[(form.form_id, name)] = kind
             given = answers.get(name)

@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 from urllib.parse import unquote
 
 import yaml
@@ -33,19 +34,26 @@ OPENAPI_FILE = Path(__file__).with_name("openapi.yaml")
 VERSION = version()  # the same as `kiosk --version`, a bundle's baked-in one included
 
 
+class Headers(Protocol):
+    """A request's headers, looked up case-insensitively: http.server's email.message.Message
+    (a dict in the tests)."""
+
+    def get(self, name: str, /) -> str | None: ...
+
+
 @dataclass
 class Request:
     method: str
     path: str  # as sent (still percent-encoded), without the query
     query: Mapping[str, list[str]]
-    headers: Mapping[str, str]  # looked up case-insensitively (an email.message.Message)
+    headers: Headers
     body: bytes = b""
 
 
 @dataclass
 class Response:
     status: int
-    body: dict | bytes | None = None
+    body: dict[str, Any] | bytes | None = None  # a dict is sent as JSON
     headers: dict[str, str] = field(default_factory=dict)
 
 
@@ -68,7 +76,7 @@ class Route:
 
 
 @functools.cache
-def _pattern(template: str) -> re.Pattern:
+def _pattern(template: str) -> re.Pattern[str]:
     return re.compile(re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template)))
 
 
@@ -93,7 +101,8 @@ ROUTES = (
 SERVER_WIDE_STATUSES = frozenset({404, 405, 500})
 
 
-def find_operation(method: str, path: str) -> tuple[Route, Operation, dict] | Response:
+def find_operation(method: str, path: str,
+                   ) -> tuple[Route, Operation, dict[str, str]] | Response:
     """The route's operation for a request, or the 404/405 response."""
     for route in ROUTES:
         params = route.match(path)
@@ -121,7 +130,7 @@ class CentralApp:
             return found
         route, operation, params = found
         try:
-            response = getattr(self, operation.handler)(request, **params)
+            response: Response = getattr(self, operation.handler)(request, **params)
         except ApiError as error:
             response = Response(error.status, {"error": str(error)}, error.headers)
         if response.status not in operation.statuses:
@@ -187,9 +196,11 @@ class CentralApp:
         if outcome.kind == "conflict":
             raise ApiError(409, "A different submission with this id was already received "
                                 f"({incoming.instance_id}); the first one is kept.")
+        receipt = outcome.receipt
+        assert receipt is not None  # a submission taken, or taken before, has its receipt
         if outcome.kind == "replayed":
-            return Response(200, outcome.receipt.as_json(), {"Idempotent-Replayed": "true"})
-        return Response(201, outcome.receipt.as_json())
+            return Response(200, receipt.as_json(), {"Idempotent-Replayed": "true"})
+        return Response(201, receipt.as_json())
 
     def forms(self, request: Request) -> Response:
         self._device(request)

@@ -28,12 +28,16 @@ class Listing:
     etag: str  # strong: a hash of the body
 
 
+Signature = tuple[tuple[str, int, int], ...]  # each form file's (name, mtime in ns, size)
+ListedForm = dict[str, str]  # form_id, version, filename, sha256, source: as /v1/forms sends it
+
+
 class FormCatalogue:
     def __init__(self, forms_dir: Path, log: Callable[[str], None]):
         self.forms_dir = Path(forms_dir)
         self._log = log
         self._lock = threading.Lock()
-        self._signature: tuple | None = None
+        self._signature: Signature | None = None
         self._listing = _listing([])
         self._forms: dict[str, Form] = {}
 
@@ -52,7 +56,7 @@ class FormCatalogue:
         with self._lock:
             return dict(self._forms)
 
-    def _look(self) -> tuple:
+    def _look(self) -> Signature:
         try:
             with os.scandir(self.forms_dir) as entries:
                 found = []
@@ -64,8 +68,8 @@ class FormCatalogue:
             return ()
         return tuple(sorted(found))
 
-    def _read(self, signature: tuple) -> list[dict]:
-        forms: list[dict] = []
+    def _read(self, signature: Signature) -> list[ListedForm]:
+        forms: list[ListedForm] = []
         seen: dict[str, str] = {}
         for name, _mtime, _size in signature:
             path = self.forms_dir / name
@@ -90,7 +94,7 @@ class FormCatalogue:
         return forms
 
 
-def _listing(forms: list[dict]) -> Listing:
+def _listing(forms: list[ListedForm]) -> Listing:
     body = json.dumps({"forms": forms}, ensure_ascii=False, separators=(",", ":")).encode()
     return Listing(body, strong_etag(body))
 

@@ -9,8 +9,10 @@ import argparse
 import contextlib
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import FrameType
+from typing import NoReturn, TextIO
 
 from .errors import CentralError
 
@@ -67,7 +69,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     server = CentralServer(Path(args.data_dir), args.host, args.port).start()
     stop_signals = [signal.SIGINT, signal.SIGTERM]
 
-    def stop(signum, frame) -> None:
+    def stop(signum: int, frame: FrameType | None) -> NoReturn:
         for number in stop_signals:  # a second signal must not interrupt the clean stop
             signal.signal(number, signal.SIG_IGN)
         raise _Stopping
@@ -129,7 +131,7 @@ def _export_aggregate(args: argparse.Namespace) -> int:
 
 
 @contextlib.contextmanager
-def _output(path: str | None):
+def _output(path: str | None) -> Iterator[TextIO]:
     """Standard output, or a file written whole or not at all (never half a file)."""
     if not path:
         yield sys.stdout
@@ -148,12 +150,16 @@ def _output(path: str | None):
         raise
 
 
-def add_central_commands(subparsers) -> argparse.ArgumentParser:
+Command = Callable[[argparse.Namespace], int]  # args -> exit code
+
+
+def add_central_commands(
+        subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     """Register `central` and its subcommands; each sets `handler(args) -> exit code`."""
     central = subparsers.add_parser("central", help="the reference central service")
     commands = central.add_subparsers(dest="central_command", metavar="COMMAND", required=True)
 
-    def command(name: str, handler, help: str) -> argparse.ArgumentParser:
+    def command(name: str, handler: Command, help: str) -> argparse.ArgumentParser:
         parser = commands.add_parser(name, help=help)
         parser.add_argument("--data-dir", required=True, metavar="DIR",
                             help="the service's folder: key, database, forms/")

@@ -27,7 +27,7 @@ class Consultations:
         self.store, self.catalogue = store, catalogue
         self._counting = threading.Lock()  # one count at a time: progress moves in one line
 
-    def results(self) -> list[dict]:
+    def results(self) -> list[dict[str, object]]:
         """Every consultation the service has a form for, in form id order."""
         found = []
         for form_id, form in sorted(self.catalogue.forms().items()):
@@ -48,7 +48,7 @@ class Consultations:
                 if shown else []})
         return found
 
-    def count(self, form_id: str, question: str) -> Counter:
+    def count(self, form_id: str, question: str) -> Counter[str]:
         """The counts per option, after counting whatever arrived since the last time."""
         with self._counting:
             while self._count_more(form_id, question):
@@ -70,7 +70,7 @@ class Consultations:
                                  (form_id, last, BATCH)).fetchall()
         if not batch:
             return False
-        added: Counter = Counter()
+        added: Counter[str] = Counter()
         for _seq, instance_id, envelope in batch:
             answer = self._answer(envelope, instance_id, question)
             if isinstance(answer, str) and answer:
@@ -87,7 +87,7 @@ class Consultations:
                          (form_id, question, batch[-1][0]))
         return len(batch) == BATCH
 
-    def _answer(self, envelope: bytes, instance_id: str, question: str):
+    def _answer(self, envelope: bytes, instance_id: str, question: str) -> object:
         try:
             payload = json.loads(self.store.key.open(envelope, instance_id))
         except (SealingError, ValueError):  # checked when received: cannot happen, never counts

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class CentralError(Exception):
     """The central service cannot do what was asked; the message says why.
@@ -15,7 +17,7 @@ class CentralError(Exception):
         self.exit_code = exit_code
 
 
-def not_initialised(data_dir) -> CentralError:
+def not_initialised(data_dir: Path | str) -> CentralError:
     return CentralError(f"{data_dir} is not a central service data folder (it has no "
                         f"central.key); run `kiosk central init --data-dir {data_dir} --url URL` "
                         "first.", exit_code=2)

@@ -6,16 +6,17 @@ import csv
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from .store import CentralStore
 
 CSV_COLUMNS = ("instance_id", "reference", "form_id", "form_version", "device_id",
                "created_at", "received_at")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+Record = dict[str, Any]  # a submission opened: its outer fields, then the payload's, as JSON
 
 
-def export_submissions(data_dir: Path | str, form_id: str | None = None) -> Iterator[dict]:
+def export_submissions(data_dir: Path | str, form_id: str | None = None) -> Iterator[Record]:
     """Every submission in receive order, opened: its outer fields, then the payload's own.
 
     A dict holds instance_id, reference, device_id, form_id, form_version, created_at,
@@ -35,7 +36,7 @@ def export_submissions(data_dir: Path | str, form_id: str | None = None) -> Iter
         store.close()
 
 
-def write_jsonl(records: Iterable[dict], out: TextIO) -> int:
+def write_jsonl(records: Iterable[Record], out: TextIO) -> int:
     count = 0
     for record in records:
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -43,7 +44,7 @@ def write_jsonl(records: Iterable[dict], out: TextIO) -> int:
     return count
 
 
-def _cell(value) -> str:
+def _cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
@@ -63,7 +64,7 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def write_csv(records: Iterable[dict], out: TextIO) -> int:
+def write_csv(records: Iterable[Record], out: TextIO) -> int:
     """One row per submission; one column per top-level answer, in the order first seen."""
     rows = list(records)
     answer_names: dict[str, None] = {}

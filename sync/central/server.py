@@ -17,6 +17,7 @@ import traceback
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from .api import CentralApp, Request, Response
@@ -136,15 +137,20 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD" and response.status != 304:
             self.wfile.write(payload)
 
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None):
+    def send_error(self, code: int, message: str | None = None,
+                   explain: str | None = None) -> None:
         # What http.server refuses before a route is found (a garbled request line, headers
         # too long): JSON like every other error, not its HTML page.
         self.close_connection = True
         self.server.log(f"{utc_now()} {self.client_address[0]} refused request: {code}")
         self._send(Response(code, {"error": f"{message or 'The request cannot be read'}."}))
 
-    def log_message(self, format: str, *args) -> None:
+    def log_message(self, format: str, *args: object) -> None:
         pass  # _serve logs one line per request, with nothing from the body
+
+
+# What socketserver hands a TCP server per connection (a datagram server's is a tuple).
+Connection = socket.socket | tuple[bytes, socket.socket]
 
 
 class _Server(ThreadingHTTPServer):
@@ -159,15 +165,17 @@ class _Server(ThreadingHTTPServer):
         self._active_lock = threading.Lock()
         super().__init__(address, _Handler)
 
-    def process_request(self, request, client_address) -> None:
+    # client_address: Any, as socketserver declares it ((host, port), 4 parts for IPv6)
+    def process_request(self, request: Connection, client_address: Any) -> None:
         thread = threading.Thread(target=self.process_request_thread,
                                   args=(request, client_address), daemon=True,
                                   name=f"central-{client_address[0]}:{client_address[1]}")
         with self._active_lock:
-            self._active[thread] = request
+            if isinstance(request, socket.socket):  # TCP: always a socket
+                self._active[thread] = request
         thread.start()
 
-    def process_request_thread(self, request, client_address) -> None:
+    def process_request_thread(self, request: Connection, client_address: Any) -> None:
         try:
             super().process_request_thread(request, client_address)
         finally:
@@ -185,7 +193,7 @@ class _Server(ThreadingHTTPServer):
         for thread in active:
             thread.join(_JOIN_SECONDS)
 
-    def handle_error(self, request, client_address) -> None:
+    def handle_error(self, request: Connection, client_address: Any) -> None:
         error = sys.exc_info()[1]
         if isinstance(error, OSError):
             return  # a client that went away or timed out: nothing to fix here
@@ -213,6 +221,7 @@ class CentralServer:
         if self._httpd is None:
             raise CentralError("The central service has not been started.")
         host, port = self._httpd.server_address[:2]
+        assert isinstance(host, str)  # a TCP server's address: (host, port, ...)
         return f"http://{f'[{host}]' if ':' in host else host}:{port}"
 
     def start(self) -> CentralServer:
@@ -247,6 +256,7 @@ class CentralServer:
         httpd.server_close()
         if self._thread is not None:
             self._thread.join()
+        assert self.store is not None  # start() opened it before serving
         self.store.close()
 
     def request_stop(self) -> None:
@@ -268,5 +278,5 @@ class CentralServer:
     def __enter__(self) -> CentralServer:
         return self.start()
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.stop()

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import Any, Literal, NoReturn, overload
 
 from .store import Incoming
 
 _MAX_TEXT = 200  # ids, references, versions, times: anything longer is not one of ours
+JSONObject = dict[str, Any]  # a request's body, as json.loads gives it
 
 
 class ApiError(Exception):
@@ -18,11 +20,11 @@ class ApiError(Exception):
         self.status, self.headers = status, headers or {}
 
 
-def _no_constants(name: str):
+def _no_constants(name: str) -> NoReturn:
     raise ValueError(f"{name} is not JSON")
 
 
-def json_object(body: bytes) -> dict:
+def json_object(body: bytes) -> JSONObject:
     try:
         value = json.loads(body.decode("utf-8"), parse_constant=_no_constants)
     except (UnicodeDecodeError, ValueError):
@@ -32,7 +34,13 @@ def json_object(body: bytes) -> dict:
     return value
 
 
-def _text(body: dict, name: str, *, optional: bool = False) -> str | None:
+@overload
+def _text(body: JSONObject, name: str) -> str: ...
+@overload
+def _text(body: JSONObject, name: str, *, optional: Literal[True]) -> str | None: ...
+
+
+def _text(body: JSONObject, name: str, *, optional: bool = False) -> str | None:
     value = body.get(name)
     if value is None and optional:
         return None
@@ -44,8 +52,14 @@ def _text(body: dict, name: str, *, optional: bool = False) -> str | None:
     return value
 
 
-def _time(body: dict, name: str, *, optional: bool = False) -> str | None:
-    value = _text(body, name, optional=optional)
+@overload
+def _time(body: JSONObject, name: str) -> str: ...
+@overload
+def _time(body: JSONObject, name: str, *, optional: Literal[True]) -> str | None: ...
+
+
+def _time(body: JSONObject, name: str, *, optional: bool = False) -> str | None:
+    value = _text(body, name, optional=True) if optional else _text(body, name)
     if value is not None:
         try:
             datetime.fromisoformat(value)
@@ -54,7 +68,7 @@ def _time(body: dict, name: str, *, optional: bool = False) -> str | None:
     return value
 
 
-def _count(body: dict, name: str) -> int:
+def _count(body: JSONObject, name: str) -> int:
     value = body.get(name)
     if value is None:
         raise ApiError(400, f"{name} is missing.")
@@ -63,7 +77,8 @@ def _count(body: dict, name: str) -> int:
     return value
 
 
-def submission_fields(body: dict, idempotency_key: str | None) -> tuple[Incoming, dict]:
+def submission_fields(body: JSONObject,
+                      idempotency_key: str | None) -> tuple[Incoming, JSONObject]:
     incoming = Incoming(
         instance_id=_text(body, "instance_id"), reference=_text(body, "reference"),
         device_id=_text(body, "device_id"), form_id=_text(body, "form_id"),
@@ -80,7 +95,7 @@ def submission_fields(body: dict, idempotency_key: str | None) -> tuple[Incoming
     return incoming, envelope
 
 
-def heartbeat_fields(body: dict) -> dict:
+def heartbeat_fields(body: JSONObject) -> dict[str, object]:
     return {"queue_depth": _count(body, "queue_depth"), "rejected": _count(body, "rejected"),
             "oldest_waiting": _time(body, "oldest_waiting", optional=True),
             "last_sync_at": _time(body, "last_sync_at", optional=True),

@@ -39,8 +39,8 @@ OAEP = asymmetric.OAEP(mgf=asymmetric.MGF1(algorithm=hashes.SHA256()),
                        algorithm=hashes.SHA256(), label=None)
 
 
-def _md5(data: bytes):
-    return hashlib.md5(data, usedforsecurity=False)  # the specification's choice, not ours
+def _md5(data: bytes) -> bytes:
+    return hashlib.md5(data, usedforsecurity=False).digest()  # the specification's choice, not ours
 
 
 def key_fingerprint(key: RSAPublicKey) -> str:
@@ -55,7 +55,7 @@ def encrypt_record(key: RSAPublicKey, form_id: str, version: str | None, instanc
     """The submission manifest (the XML to post) and the encrypted files to post with it."""
     aes_key = secrets.token_bytes(32)
     wrapped = base64.b64encode(key.encrypt(aes_key, OAEP)).decode("ascii")
-    seed = bytearray(_md5(instance_id.encode("utf-8") + aes_key).digest())
+    seed = bytearray(_md5(instance_id.encode("utf-8") + aes_key))
     originals = [(item.name, item.data) for item in attachments] + [(XML_FILE, xml)]
     encrypted, signed = [], []
     for counter, (name, data) in enumerate(originals):
@@ -64,9 +64,9 @@ def encrypt_record(key: RSAPublicKey, form_id: str, version: str | None, instanc
         encryptor = Cipher(algorithms.AES(aes_key), CFB(bytes(seed))).encryptor()
         ciphertext = encryptor.update(padder.update(data) + padder.finalize()) + encryptor.finalize()
         encrypted.append(Attachment(f"{name}.enc", "application/octet-stream", ciphertext))
-        signed.append(f"{name}::{_md5(data).hexdigest()}")
+        signed.append(f"{name}::{_md5(data).hex()}")
     source = "\n".join([form_id, *([version] if version else []), wrapped, instance_id, *signed])
-    digest = _md5((source + "\n").encode("utf-8")).digest()
+    digest = _md5((source + "\n").encode("utf-8"))
     signature = base64.b64encode(key.encrypt(digest, OAEP)).decode("ascii")
     del aes_key
     return _manifest(form_id, version, wrapped, encrypted, signature, instance_id), encrypted

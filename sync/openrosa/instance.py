@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from kiosk.forms.form import Field, Form
+from kiosk.forms.submission import JSONValue, Submission
 
 _XML_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9._-]*")
 # Characters XML 1.0 cannot carry at all (control characters other than tab and line breaks).
@@ -39,7 +40,7 @@ class Attachment:
     data: bytes
 
 
-def instance_xml(form: Form, submission: dict) -> tuple[bytes, list[Attachment]]:
+def instance_xml(form: Form, submission: Submission) -> tuple[bytes, list[Attachment]]:
     """The instance XML (UTF-8) and the files it names, for `submission` (as Session made it)
     of `form` (the version it was filled in on)."""
     root = ET.Element(form.form_id if _XML_NAME.fullmatch(form.form_id) else "data",
@@ -53,8 +54,8 @@ def instance_xml(form: Form, submission: dict) -> tuple[bytes, list[Attachment]]
     return ET.tostring(root, encoding="utf-8", xml_declaration=True), files
 
 
-def _fill(parent: ET.Element, fields: list[Field], answers: dict, files: list[Attachment],
-          where: str) -> None:
+def _fill(parent: ET.Element, fields: list[Field], answers: dict[str, JSONValue],
+          files: list[Attachment], where: str) -> None:
     for field in fields:
         if field.type == "repeat":
             items = answers.get(field.name)

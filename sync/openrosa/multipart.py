@@ -10,6 +10,7 @@ over it on its own goes alone with the XML (OpenRosa Form Submission API).
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 
 from .instance import Attachment
 
@@ -24,7 +25,8 @@ def _head(boundary: str, name: str, filename: str, content_type: str) -> bytes:
             f"filename=\"{filename}\"\r\nContent-Type: {content_type}\r\n\r\n").encode()
 
 
-def _parts(xml: bytes, attachments, boundary: str) -> list[tuple[bytes, bytes]]:
+def _parts(xml: bytes, attachments: Sequence[Attachment],
+           boundary: str) -> list[tuple[bytes, bytes]]:
     """Each part's head and data; every part ends with CRLF, and the body with the close."""
     return [(_head(boundary, XML_PART, XML_FILENAME, "text/xml"), xml)] + [
         (_head(boundary, item.name, item.name, item.content_type), item.data)

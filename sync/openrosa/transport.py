@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from email.utils import formatdate
+from typing import TYPE_CHECKING
 
 import requests
 from requests.auth import HTTPBasicAuth, HTTPDigestAuth
@@ -37,6 +38,10 @@ from .documents import ServerForm, parse_form_list, response_message
 from .multipart import encode, plan
 from .package import Package
 
+if TYPE_CHECKING:
+    from kiosk.config import Destination
+    from kiosk.store.outbox import Outgoing
+
 DELIVERED = (201, 202)
 _SCHEME = re.compile(r"(?:^|,)\s*([A-Za-z]+)\s+[A-Za-z]+=")  # "Digest realm=..., Basic realm=..."
 
@@ -50,13 +55,13 @@ def _challenge(response: requests.Response) -> str:
 
 
 class OpenRosaTransport:
-    def __init__(self, destination, session: requests.Session | None = None):
+    def __init__(self, destination: Destination, session: requests.Session | None = None):
         self.destination = destination
         self.base, self.timeout, self.http = connect(destination, session,
                                                      {"X-OpenRosa-Version": "1.0"})
-        credentials = (destination.username, destination.password)
+        credentials = self._credentials = destination.credentials
         self._answer_challenge = False
-        if destination.username is not None:
+        if credentials is not None:
             if destination.auth == "basic":
                 self.http.auth = HTTPBasicAuth(*credentials)
             elif destination.auth == "digest":
@@ -72,18 +77,20 @@ class OpenRosaTransport:
         self.http.close()
 
     # -- requests ----------------------------------------------------------------------------
-    def _send(self, method: str, url: str, headers: dict, data: bytes | None) -> requests.Response:
+    def _send(self, method: str, url: str, headers: dict[str, str],
+              data: bytes | None) -> requests.Response:
         headers = {**headers, "Date": formatdate(usegmt=True)}  # the device's time, in GMT
         return request_or_link_down(self.http, method, url, "server", headers=headers,
                                     data=data, timeout=self.timeout)
 
-    def _request(self, method: str, url: str, headers: dict | None = None,
+    def _request(self, method: str, url: str, headers: dict[str, str] | None = None,
                  data: bytes | None = None) -> requests.Response:
         response = self._send(method, url, headers or {}, data)
         if response.status_code == 401 and self._answer_challenge:
             scheme = {"basic": HTTPBasicAuth, "digest": HTTPDigestAuth}.get(_challenge(response))
-            if scheme is not None:  # auth = "auto": sign in the way the server asked
-                self.http.auth = scheme(self.destination.username, self.destination.password)
+            # auth = "auto": sign in the way the server asked (_answer_challenge: credentials)
+            if scheme is not None and self._credentials is not None:
+                self.http.auth = scheme(*self._credentials)
                 self._answer_challenge = False
                 response = self._send(method, url, headers or {}, data)
         if response.status_code in (401, 403):
@@ -139,7 +146,7 @@ class OpenRosaTransport:
         self.server_forms = {form.form_id: form for form in self._forms}
         return self.server_forms
 
-    def send(self, item) -> Outcome:
+    def send(self, item: Outgoing) -> Outcome:
         try:
             package = Package.from_bytes(item.envelope)
         except ValueError as error:
@@ -158,7 +165,7 @@ class OpenRosaTransport:
 
     def _post(self, package: Package, note: str) -> Outcome:
         queue = plan(package.xml, package.attachments, self.accept_content_length)
-        answers = []
+        answers: list[tuple[int, str | None]] = []
         while queue:
             files = queue.pop(0)
             body, content_type = encode(package.xml, files)
@@ -178,7 +185,7 @@ class OpenRosaTransport:
             answers.append((response.status_code, response_message(response.content)))
         status, message = answers[-1]
         return Delivered({"instance_id": package.instance_id, "status": status,
-                          "message": message[:300], "posts": len(answers),
+                          "message": (message or "")[:300], "posts": len(answers),
                           "encrypted": package.encrypted})
 
     @staticmethod

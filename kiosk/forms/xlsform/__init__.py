@@ -40,11 +40,13 @@ def import_xlsform(path: Path | str) -> Imported:
     _stop_on_errors(path, problems)
     survey = pyxform_dict(book, problems)
     _stop_on_errors(path, problems)
+    assert survey is not None  # pyxform's failure is one of the errors stopped on
     data = to_kiosk_form(survey, book, problems)
     _stop_on_errors(path, problems)
     text = to_yaml(data, path.name)
     form = load_imported(text, path.stem, book, problems)
     _stop_on_errors(path, problems)
+    assert form is not None  # the loader's errors are among those stopped on
     form.path = path  # it was loaded from a temporary copy; the spreadsheet is its source
     return Imported(text, form, problems.warnings)
 

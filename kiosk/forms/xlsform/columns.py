@@ -18,7 +18,8 @@ TEXT = "text"  # a column that may differ by language
 PLAIN = "plain"
 
 # pyxform's parsed header (its tokens without the language) -> the kiosk's key, and kind.
-_SURVEY = {
+Headers = dict[tuple[str, ...], tuple[str, str]]
+_SURVEY: Headers = {
     ("type",): ("type", PLAIN), ("name",): ("name", PLAIN),
     ("label",): ("label", TEXT), ("hint",): ("hint", TEXT),
     ("bind", "required"): ("required", PLAIN),
@@ -37,10 +38,10 @@ _SURVEY = {
     ("add_label",): ("add_label", TEXT), ("max_length",): ("max_length", PLAIN),
     ("normalise",): ("normalise", PLAIN), ("profile",): ("profile", PLAIN),
 }
-_CHOICES = {
+_CHOICES: Headers = {
     ("list name",): ("list_name", PLAIN), ("name",): ("name", PLAIN), ("label",): ("label", TEXT),
 }
-_SETTINGS = {
+_SETTINGS: Headers = {
     ("title",): ("title", TEXT), ("id_string",): ("form_id", PLAIN),
     ("version",): ("version", PLAIN), ("default_language",): ("default_language", PLAIN),
     ("public_key",): ("public_key", PLAIN), ("submission_url",): ("submission_url", PLAIN),
@@ -50,7 +51,7 @@ _SETTINGS = {
     ("description",): ("description", TEXT), ("next_steps",): ("next_steps", TEXT),
     ("submit_label",): ("submit_label", TEXT),
 }
-_KNOWN = {"survey": _SURVEY, "choices": _CHOICES, "settings": _SETTINGS}
+_KNOWN: dict[str, Headers] = {"survey": _SURVEY, "choices": _CHOICES, "settings": _SETTINGS}
 _ALIASES = {"survey": aliases.survey_header, "choices": aliases.list_header,
             "settings": aliases.settings_header}
 _PYXFORM_COLUMNS = {

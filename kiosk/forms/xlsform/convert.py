@@ -35,14 +35,17 @@ _YES = {"yes", "true", "true()"}
 _SETTINGS = ("destination", "instance_name", "description", "icon", "next_steps", "submit_label",
              "public_key", "submission_url", "currency")
 _SETTINGS_TEXTS = {"description", "next_steps", "submit_label"}
+# pyxform's dict of a form, or of one question or option in it: JSON, as pyxform builds it.
+Node = dict[str, Any]
 
 
-def pyxform_dict(book: Workbook, problems: Problems) -> dict | None:
+def pyxform_dict(book: Workbook, problems: Problems) -> Node | None:
     """pyxform's dict of the form: `parse_file_to_json`, on the workbook already read."""
     try:
-        return workbook_to_json(workbook_dict=book.data, form_name="data",
-                                fallback_form_name=book.data.fallback_form_name,
-                                default_language="default", warnings=[])
+        survey: Node = workbook_to_json(workbook_dict=book.data, form_name="data",
+                                        fallback_form_name=book.data.fallback_form_name,
+                                        default_language="default", warnings=[])
+        return survey
     except Exception as error:  # the first pass catches what it can; this is the rest
         message = str(error)
         if not isinstance(error, PyXFormError):  # a pyxform failure it has no words for
@@ -57,7 +60,7 @@ def pyxform_dict(book: Workbook, problems: Problems) -> dict | None:
         return None
 
 
-def to_kiosk_form(survey: dict, book: Workbook, problems: Problems) -> dict:
+def to_kiosk_form(survey: Node, book: Workbook, problems: Problems) -> dict[str, Any]:
     """The kiosk's form model (a plain dict, ready to be written as YAML)."""
     converter = _Converter(book, problems)
     languages = book.languages
@@ -77,7 +80,7 @@ def to_kiosk_form(survey: dict, book: Workbook, problems: Problems) -> dict:
         "default_language": languages.default,
         "languages": languages.order,
     }
-    settings = {}
+    settings: dict[str, Any] = {}
     for key in _SETTINGS:
         value = survey.get(key)
         if key in _SETTINGS_TEXTS:
@@ -95,10 +98,10 @@ def to_kiosk_form(survey: dict, book: Workbook, problems: Problems) -> dict:
     return form
 
 
-def _is_meta(node: dict) -> bool:
+def _is_meta(node: Node) -> bool:
     # pyxform adds a bodyless `meta` group (instanceID, instanceName); the kiosk keeps its
     # own instance id, and instance_name comes from the settings sheet.
-    return node.get("name") == "meta" and (node.get("control") or {}).get("bodyless")
+    return node.get("name") == "meta" and bool((node.get("control") or {}).get("bodyless"))
 
 
 class _Converter:
@@ -106,10 +109,11 @@ class _Converter:
         self.book, self.problems = book, problems
         self.text = book.languages.text
 
-    def questions(self, nodes: list[dict]) -> list[dict]:
+    def questions(self, nodes: list[Node]) -> list[dict[str, Any]]:
         # A literal repeat_count makes pyxform add a calculate `<repeat>_count` beside the
         # repeat, with no row of its own: fold it back into the repeat's repeat_count.
-        added = {n.get("name"): n for n in nodes if n.get("name") not in self.book.question_rows}
+        added: dict[str | None, Node] = {n.get("name"): n for n in nodes
+                                         if n.get("name") not in self.book.question_rows}
         result = []
         for node in nodes:
             name = node.get("name")
@@ -121,16 +125,17 @@ class _Converter:
             result.append(self.question(node, added))
         return result
 
-    def _is_count_of_a_repeat(self, name: str, nodes: list[dict]) -> bool:
+    def _is_count_of_a_repeat(self, name: str | None, nodes: list[Node]) -> bool:
         return any(n.get("type") == "repeat" and
                    (n.get("control") or {}).get("jr:count") == f"${{{name}}}" for n in nodes)
 
-    def question(self, node: dict, added: dict[str, dict]) -> dict:
+    def question(self, node: Node, added: dict[str | None, Node]) -> dict[str, Any]:
         name = node["name"]
         row = self.book.question_rows.get(name)
         bind, control = dict(node.get("bind") or {}), dict(node.get("control") or {})
         appearance = control.pop("appearance", None)
-        kind = _TYPES.get(node.get("type"))
+        type_cell = node.get("type")
+        kind = _TYPES.get(type_cell) if isinstance(type_cell, str) else None
         if node.get("type") in _CAMERA and appearance == "signature":
             kind, appearance = "signature", None  # the appearance became the type
         if kind is None:  # the first pass refuses these; this is a safety net
@@ -172,7 +177,7 @@ class _Converter:
         self._report_unread(node, bind, control, row)
         return question
 
-    def _report_unread(self, node: dict, bind: dict, control: dict, row: int | None) -> None:
+    def _report_unread(self, node: Node, bind: Node, control: Node, row: int | None) -> None:
         # Whatever pyxform kept that the kiosk did not read would be lost: say so instead.
         left = {k: v for k, v in node.items() if k not in _READ and v not in (None, "", {}, [])}
         left.update({f"bind {k}": v for k, v in bind.items() if v not in (None, "")})
@@ -182,7 +187,7 @@ class _Converter:
         for key in left:
             self.problems.add(f'"{key}" is not supported on the kiosk', "survey", row)
 
-    def option(self, list_name: str, option: dict) -> dict:
+    def option(self, list_name: str, option: Node) -> dict[str, Any]:
         converted: dict[str, Any] = {"name": option.get("name"),
                                      "label": self.text(option.get("label"))}
         for key, value in option.items():
@@ -196,7 +201,7 @@ class _Converter:
         return converted
 
     @staticmethod
-    def _put(question: dict, key: str, value: Any) -> None:
+    def _put(question: dict[str, Any], key: str, value: Any) -> None:
         if value not in (None, "", {}):
             question[key] = value
 

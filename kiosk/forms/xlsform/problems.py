@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..problems import Severity
+
 
 @dataclass(frozen=True)
 class SheetProblem:
@@ -12,7 +14,7 @@ class SheetProblem:
     sheet: str | None = None  # "survey", "choices" or "settings"; None for the whole file
     row: int | None = None  # the spreadsheet's own row number (the header is row 1)
     column: str | None = None  # the column's header as the author wrote it
-    severity: str = "error"  # or "warning": the form is still imported
+    severity: Severity = "error"  # a warning: the form is still imported
 
     def __str__(self) -> str:
         parts = []
@@ -44,7 +46,7 @@ class Problems:
         self.items: list[SheetProblem] = []
 
     def add(self, message: str, sheet: str | None = None, row: int | None = None,
-            column: str | None = None, severity: str = "error") -> None:
+            column: str | None = None, severity: Severity = "error") -> None:
         problem = SheetProblem(message, sheet, row, column, severity)
         if problem not in self.items:
             self.items.append(problem)

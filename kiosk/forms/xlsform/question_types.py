@@ -8,6 +8,7 @@ The type cell is matched with pyxform's own patterns and aliases (`select_one x`
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 
 from pyxform import aliases, constants
@@ -104,7 +105,7 @@ def row_type(cell: str, appearance: str | None) -> RowType:
     return RowType(None, problem=f'"{text}" is not a question type{suggestion}')
 
 
-def _select(text: str, match) -> RowType:
+def _select(text: str, match: re.Match[str]) -> RowType:
     command = match["select_command"]
     if match["specify_other"]:
         return RowType(None, problem=f'"{text}": or_other is not supported on the kiosk; add an '

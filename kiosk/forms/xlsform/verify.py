@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -28,7 +29,7 @@ _MISSING_LANGUAGE = re.compile(r"has no (\S+?)[, ]")
 _LIST_IN_MESSAGE = re.compile(r"the choice list '([^']+)'")
 
 
-def to_yaml(form: dict, source_name: str) -> str:
+def to_yaml(form: dict[str, Any], source_name: str) -> str:
     header = (f"# Imported from {source_name} by `kiosk forms import`. Change the spreadsheet "
               "and import it\n# again rather than editing this file, so the two stay the same.\n")
     body = yaml.safe_dump(form, sort_keys=False, allow_unicode=True, width=4096,

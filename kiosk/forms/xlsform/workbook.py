@@ -61,8 +61,12 @@ class Workbook:
     def cells(self, sheet: str, row: dict[str, str]) -> dict[str, str]:
         """A row's values by the kiosk's key, leaving out per-language texts."""
         meanings = self.columns.get(sheet, {})
-        return {meanings[h].key: v for h, v in row.items()
-                if h in meanings and meanings[h].key and meanings[h].language is None}
+        found: dict[str, str] = {}
+        for header, value in row.items():
+            column = meanings.get(header)
+            if column is not None and column.key and column.language is None:
+                found[column.key] = value
+        return found
 
 
 def read_workbook(path: Path) -> Workbook:
@@ -169,18 +173,20 @@ def _check_survey(book: Workbook, problems: Problems) -> None:
             if cells.get("name"):  # still a question: what reads it is not wrong as well
                 book.question_rows.setdefault(cells["name"], number)
             continue
-        if found.kind.startswith("end_"):
-            _close(open_blocks, found.kind[4:], number, cells["type"], problems, header["type"])
+        kind = found.kind
+        assert kind is not None  # a type cell without a problem names a type
+        if kind.startswith("end_"):
+            _close(open_blocks, kind[4:], number, cells["type"], problems, header["type"])
             continue
-        if found.kind.startswith("begin_"):
-            open_blocks.append((found.kind[6:], number, cells["type"]))
-        _check_question(book, cells, found.kind, number, header, problems)
+        if kind.startswith("begin_"):
+            open_blocks.append((kind[6:], number, cells["type"]))
+        _check_question(book, cells, kind, number, header, problems)
     for kind, number, text in open_blocks:
         problems.add(f'this "{text}" has no "end {kind}" after it', "survey", number,
                      header["type"])
 
 
-def _close(open_blocks: list, kind: str, number: int, text: str, problems: Problems,
+def _close(open_blocks: list[tuple[str, int, str]], kind: str, number: int, text: str, problems: Problems,
            column: str) -> None:
     if not open_blocks:
         problems.add(f'this "{text}" has no "begin {kind}" before it', "survey", number, column)
@@ -191,7 +197,8 @@ def _close(open_blocks: list, kind: str, number: int, text: str, problems: Probl
                      f'close it with "end {opened}"', "survey", number, column)
 
 
-def _check_question(book: Workbook, cells: dict, kind: str, number: int, header: dict,
+def _check_question(book: Workbook, cells: dict[str, str], kind: str, number: int,
+                    header: dict[str, str],
                     problems: Problems) -> None:
     name = cells.get("name")
     if not name:

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TypeGuard
 
 from openpyxl import Workbook
 
 LANGUAGES = ("English (en)", "French (fr)", "Spanish (es)", "Arabic (ar)")
+Rows = Sequence[Sequence[object]]  # cells, the first row the headers
+Records = Sequence[Mapping[str, object]]  # a dict per row, by column
 
 
-def table(rows: list[dict], columns: Sequence[str] = (),
-          languages: Sequence[str] = LANGUAGES) -> list[list]:
+def table(rows: Records, columns: Sequence[str] = (),
+          languages: Sequence[str] = LANGUAGES) -> list[list[object]]:
     """The header row, then a row of cells per dict. The columns named in `columns` come first,
     in that order; any other a row uses follows, in the order rows first use it."""
     used = [column for column in columns if any(column in row for row in rows)]
@@ -28,24 +31,33 @@ def table(rows: list[dict], columns: Sequence[str] = (),
             headers += [(f"{column}::{language}", column, i) for i, language in enumerate(languages)]
         else:
             headers.append((column, column, None))
-    cells = [[header for header, _, _ in headers]]
+    cells: list[list[object]] = [[header for header, _, _ in headers]]
     for row in rows:
-        cells.append([row[column][i] if isinstance(row.get(column), tuple) else row.get(column)
-                      for _, column, i in headers])
+        cells.append([_cell(row.get(column), i) for _, column, i in headers])
     return cells
 
 
-def write_workbook(path: Path, sheets: Mapping[str, list | None],
+def _cell(value: object, language: int | None) -> object:
+    """A row's value in one column: a text given per language is split across them."""
+    return value[language] if isinstance(value, tuple) and language is not None else value
+
+
+def _records(rows: Records | Rows) -> TypeGuard[Records]:
+    return bool(rows) and isinstance(rows[0], dict)
+
+
+def write_workbook(path: Path, sheets: Mapping[str, Records | Rows | None],
                    columns: Mapping[str, Sequence[str]] | None = None) -> Path:
     """One sheet per entry, in order (None: no such sheet); `columns` orders a sheet's
     columns, by the sheet's title."""
     book = Workbook()
-    book.remove(book.active)
+    if book.active is not None:  # a new workbook's empty first sheet
+        book.remove(book.active)
     for title, rows in sheets.items():
         if rows is None:
             continue
         sheet = book.create_sheet(title)
-        if rows and isinstance(rows[0], dict):
+        if _records(rows):
             rows = table(rows, (columns or {}).get(title, ()))
         for row in rows:
             sheet.append(list(row))

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from typing import TypedDict, Unpack
 
 from .errors import ExpressionError
 from .functions import FUNCTIONS, LAZY_FUNCTIONS, check_pattern
@@ -20,18 +21,37 @@ Evaluator = Callable[["EvalContext"], object]
 class EvalContext:
     """What an expression can see. The session subclasses it; tests use it as it is."""
 
-    def __init__(self, values=None, current="", column_values=None, today=None, now=None):
+    def __init__(self, values: Mapping[str, object] | None = None, current: object = "",
+                 column_values: Mapping[str, object] | None = None, today: date | None = None,
+                 now: datetime | None = None):
         self.values = values or {}
         self.current = current
         self.column_values = column_values or {}
-        self.now = now or datetime.now().astimezone()
-        self.today = today or self.now.date()
+        self._now = now or datetime.now().astimezone()
+        self._today = today or self._now.date()
 
-    def value(self, name: str):
+    # Properties, so the session can read its clock only when today() or now() asks.
+    @property
+    def now(self) -> datetime:
+        return self._now
+
+    @property
+    def today(self) -> date:
+        return self._today
+
+    def value(self, name: str) -> object:
         return self.values.get(name, "")
 
-    def column(self, name: str):
+    def column(self, name: str) -> object:
         return self.column_values.get(name, "")
+
+
+class _ContextArgs(TypedDict, total=False):
+    values: Mapping[str, object]
+    current: object
+    column_values: Mapping[str, object]
+    today: date
+    now: datetime
 
 
 def _divide(a: float, b: float) -> float:
@@ -52,7 +72,7 @@ def _add(a: float, b: float) -> float:
     return a + b
 
 
-_ARITHMETIC = {
+_ARITHMETIC: dict[str, Callable[[float, float], float]] = {
     "+": _add,
     "-": operator.sub,
     "*": operator.mul,
@@ -61,7 +81,7 @@ _ARITHMETIC = {
 }
 
 
-def _arithmetic(fn, a, b):
+def _arithmetic(fn: Callable[[float, float], float], a: object, b: object) -> float:
     try:
         return fn(to_number(a), to_number(b))
     except (OverflowError, ValueError):
@@ -146,7 +166,7 @@ def _check_arity(node: Call, low: int, high: int | None) -> None:
         )
 
 
-def _walk(node: Node):
+def _walk(node: Node) -> Iterator[Node]:
     yield node
     if isinstance(node, Negate):
         yield from _walk(node.operand)
@@ -170,7 +190,7 @@ class Expression:
     uses_today: bool
     _evaluate: Evaluator = field(repr=False, compare=False)
 
-    def evaluate(self, ctx: EvalContext):
+    def evaluate(self, ctx: EvalContext) -> object:
         return self._evaluate(ctx)
 
     def is_true(self, ctx: EvalContext) -> bool:
@@ -193,7 +213,7 @@ def compile_expression(text: str) -> Expression:
     )
 
 
-def evaluate(text: str, **context) -> object:
+def evaluate(text: str, **context: Unpack[_ContextArgs]) -> object:
     """Evaluate once, for tests and the command line: evaluate("1 + ${a}", values={"a": 2})."""
     return compile_expression(text).evaluate(EvalContext(**context))
 

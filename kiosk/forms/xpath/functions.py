@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from .values import (
     NAN,
@@ -22,26 +23,29 @@ from .values import (
     to_string,
 )
 
+if TYPE_CHECKING:
+    from .compiler import EvalContext
+
 
 @dataclass(frozen=True, slots=True)
 class Function:
-    impl: Callable  # impl(ctx, *argument values)
+    impl: Callable[..., object]  # impl(ctx, *argument values)
     min_args: int
     max_args: int | None  # None: any number
 
 
-def _items(value) -> list[str]:
+def _items(value: object) -> list[str]:
     if isinstance(value, list):
         return [to_string(item) for item in value]
     text = to_string(value)
     return text.split() if text else []
 
 
-def _selected(ctx, value, option):
+def _selected(ctx: EvalContext, value: object, option: object) -> bool:
     return to_string(option).strip() in _items(value)
 
 
-def _selected_at(ctx, value, index):
+def _selected_at(ctx: EvalContext, value: object, index: object) -> str:
     number = to_number(index)
     items = _items(value)
     if math.isnan(number) or not 0 <= number < len(items):
@@ -49,37 +53,37 @@ def _selected_at(ctx, value, index):
     return items[int(number)]
 
 
-def _string_length(ctx, *value):
+def _string_length(ctx: EvalContext, *value: object) -> float:
     return float(len(to_string(value[0] if value else ctx.current)))
 
 
 @lru_cache(maxsize=256)
-def _pattern(text: str) -> re.Pattern | None:
+def _pattern(text: str) -> re.Pattern[str] | None:
     try:
         return re.compile(text)
     except re.error:
         return None
 
 
-def _regex(ctx, value, pattern):
+def _regex(ctx: EvalContext, value: object, pattern: object) -> bool:
     compiled = _pattern(to_string(pattern))
     return bool(compiled and compiled.search(to_string(value)))
 
 
-def _concat(ctx, *values):
+def _concat(ctx: EvalContext, *values: object) -> str:
     return "".join(to_string(item) for item in flatten(values))
 
 
-def _coalesce(ctx, first, second):
+def _coalesce(ctx: EvalContext, first: object, second: object) -> object:
     return second if is_empty(first) else first
 
 
-def _int(ctx, value):
+def _int(ctx: EvalContext, value: object) -> float:
     number = to_number(value)
     return number if math.isnan(number) or math.isinf(number) else float(math.trunc(number))
 
 
-def _round(ctx, value, digits=0.0):
+def _round(ctx: EvalContext, value: object, digits: object = 0.0) -> float:
     number, places = to_number(value), to_number(digits)
     if math.isnan(number) or math.isinf(number) or math.isnan(places):
         return number
@@ -94,12 +98,12 @@ def _round(ctx, value, digits=0.0):
     return float(rounded)
 
 
-def _date(ctx, value):
+def _date(ctx: EvalContext, value: object) -> date | str:
     found = to_date(value)
     return found if found is not None else ""
 
 
-def _substr(ctx, value, start, end=None):
+def _substr(ctx: EvalContext, value: object, start: object, end: object = None) -> str:
     text = to_string(value)
     first = to_number(start)
     last = float(len(text)) if end is None else to_number(end)
@@ -109,23 +113,23 @@ def _substr(ctx, value, start, end=None):
     return text[int(first):int(last)]
 
 
-def _count(ctx, value):
+def _count(ctx: EvalContext, value: object) -> float:
     if isinstance(value, Nodeset | list):
         return float(len(value))
     return 0.0 if is_empty(value) else 1.0
 
 
-def _numbers(values) -> list[float]:
+def _numbers(values: tuple[object, ...]) -> list[float]:
     return [to_number(item) for item in flatten(values) if not is_empty(item)]
 
 
-def _sum(ctx, *values):
+def _sum(ctx: EvalContext, *values: object) -> float:
     numbers = _numbers(values)
     return float(sum(numbers)) if numbers else 0.0
 
 
-def _extreme(pick):
-    def impl(ctx, *values):
+def _extreme(pick: Callable[[list[float]], float]) -> Callable[..., float]:
+    def impl(ctx: EvalContext, *values: object) -> float:
         numbers = _numbers(values)
         if not numbers or any(math.isnan(n) for n in numbers):
             return NAN
@@ -134,7 +138,7 @@ def _extreme(pick):
     return impl
 
 
-def _pow(ctx, base, exponent):
+def _pow(ctx: EvalContext, base: object, exponent: object) -> float:
     x, y = to_number(base), to_number(exponent)
     try:
         return math.pow(x, y)
@@ -145,8 +149,8 @@ def _pow(ctx, base, exponent):
         return math.inf if x == 0 else NAN  # pow(0, -1) is +Infinity; pow(-8, 0.5) is NaN
 
 
-def _unary(fn):
-    def impl(ctx, value):
+def _unary(fn: Callable[[float], float]) -> Callable[[EvalContext, object], float]:
+    def impl(ctx: EvalContext, value: object) -> float:
         number = to_number(value)
         if math.isnan(number) or math.isinf(number):
             return number
@@ -155,13 +159,13 @@ def _unary(fn):
     return impl
 
 
-def _join(ctx, separator, *values):
+def _join(ctx: EvalContext, separator: object, *values: object) -> str:
     return to_string(separator).join(to_string(item) for item in flatten(values))
 
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_DATE_PARTS = {
+_DATE_PARTS: dict[str, Callable[[date], str]] = {
     "%a": lambda d: _DAYS[d.weekday()],
     "%b": lambda d: _MONTHS[d.month - 1],
     "%Y": lambda d: f"{d.year:04d}",
@@ -173,14 +177,14 @@ _DATE_PARTS = {
 }
 
 
-def _format_date(ctx, value, pattern):
+def _format_date(ctx: EvalContext, value: object, pattern: object) -> str:
     found = to_date(value)
     if found is None:
         return ""
     return re.sub(r"%[Yymndeab]", lambda m: _DATE_PARTS[m.group()](found), to_string(pattern))
 
 
-def _decimal_date_time(ctx, value):
+def _decimal_date_time(ctx: EvalContext, value: object) -> float:
     if isinstance(value, datetime | date):
         return to_number(value)
     found = to_date(value)
@@ -190,7 +194,7 @@ def _decimal_date_time(ctx, value):
 _XML_SPACE = re.compile(r"[ \t\r\n]+")
 
 
-def _normalize_space(ctx, value):
+def _normalize_space(ctx: EvalContext, value: object) -> str:
     return " ".join(_XML_SPACE.split(to_string(value).strip(" \t\r\n")))
 
 

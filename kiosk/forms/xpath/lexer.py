@@ -45,6 +45,7 @@ def tokenize(text: str) -> list[Token]:
                 raise ExpressionError("a ${name} reference is not closed with }", position)
             raise ExpressionError(f"unexpected character {char!r}", position)
         kind = match.lastgroup
+        assert kind is not None  # every alternative of _TOKEN is a named group
         if kind == "refname":  # lastgroup names the innermost group
             kind = "ref"
         if kind != "ws":
