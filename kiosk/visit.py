@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from kiosk.forms.form import Form
     from kiosk.forms.session import Session
     from kiosk.forms.snapshot import Restored
+    from kiosk.forms.submission import Submission
     from kiosk.store import Store
     from kiosk.store.store import DraftLookup
 
@@ -76,7 +77,7 @@ class StaffSettings:
 class Finished:
     """A form sent: what the store keeps, where it goes, and the draft it replaces."""
 
-    submission: dict[str, object]
+    submission: Submission
     destination: str
     assisted_by: str | None
     draft_id: str | None

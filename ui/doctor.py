@@ -9,6 +9,7 @@ import json
 import os
 import socket
 import sys
+from functools import partial
 
 from kiosk.doctor import FAIL, OK, WARN, Findings, Row, not_checked
 
@@ -166,13 +167,11 @@ def run_doctor(config_path: str | None, as_json: bool = False) -> int:
     findings = Findings()
     rows = [doctor.check_config(config_path, findings)]
     config = findings.config
-    steps = [
-        ("data folder", lambda: doctor.check_data_folder(config)),
-        ("database", lambda: doctor.check_database(config)),
-        ("forms", lambda: doctor.check_forms(config)),
-    ]
-    for name, step in steps:
-        rows.append(_safely(name, step) if config is not None else not_checked(name))
+    checks = {"data folder": doctor.check_data_folder, "database": doctor.check_database,
+              "forms": doctor.check_forms}
+    for name, check in checks.items():
+        rows.append(_safely(name, partial(check, config)) if config is not None
+                    else not_checked(name))
     rows.append(_safely("fonts (screen)", lambda: check_screen_fonts(languages)))
     rows.append(_safely("fonts (receipts)", lambda: doctor.check_receipt_fonts(languages)))
     rows.append(_safely("printer", lambda: check_printer(config)))
