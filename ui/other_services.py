@@ -18,6 +18,9 @@ from .screens.information import InformationScreen
 from .screens.outcome import ResultsPanel, payment_box
 
 if TYPE_CHECKING:
+    from kiosk.forms.form import Form
+    from kiosk.forms.submission import Submission
+
     from .host import Host
 
 
@@ -114,7 +117,8 @@ class OtherServices(QObject):
         return [panel] if panel is not None else []
 
     # -- after sending --------------------------------------------------------------------------
-    def after_sending(self, form, submission: dict, reference: str, language: str) -> None:
+    def after_sending(self, form: Form, submission: Submission, reference: str,
+                      language: str) -> None:
         payment = form.definition.settings.payment
         if payment is not None:
             amount = submission["answers"].get(payment.amount)
