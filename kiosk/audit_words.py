@@ -8,16 +8,20 @@ event or action this module does not know yet still reads as words, never as JSO
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from . import i18n, localise
+
+if TYPE_CHECKING:
+    from .store import AuditEntry
 
 _ACTORS = {"kiosk": "actor_kiosk", "it": "actor_it", "unknown": "actor_unknown"}
 _LOCK_REASONS = {"inactivity": "helper_lock_quiet", "visit ended": "helper_lock_visit"}
 
 
-def when(entry: dict, language: str) -> str:
+def when(entry: AuditEntry, language: str) -> str:
     """'27 Nov 2026, 10:05': the stored UTC time in the kiosk's local time."""
-    return localise.format_moment(datetime.fromisoformat(entry["at"]), language)
+    return localise.format_moment(datetime.fromisoformat(entry.at), language)
 
 
 def _actor(name: str, language: str) -> str:
@@ -35,10 +39,10 @@ def _form(detail: dict) -> str:
     return str(detail.get("form") or detail.get("form_id") or "")
 
 
-def describe(entry: dict, language: str) -> str:
+def describe(entry: AuditEntry, language: str) -> str:
     """One sentence for an audit entry: "Amina opened helper mode"."""
-    event, detail = entry["event"], entry.get("detail") or {}
-    actor = _actor(entry.get("actor") or "unknown", language)
+    event, detail = entry.event, entry.detail or {}
+    actor = _actor(entry.actor or "unknown", language)
     key, params = event, {"actor": actor}
     if event == "helper_action":
         key = str(detail.get("action") or "")
@@ -75,7 +79,7 @@ def _unknown(event: str, detail: dict, actor: str, language: str) -> str:
     return i18n.text(language, "info.label_value", label=actor, value=words)
 
 
-def line(entry: dict, language: str) -> str:
+def line(entry: AuditEntry, language: str) -> str:
     """"27 Nov 2026, 10:05: Amina opened helper mode"."""
     return i18n.text(language, "info.label_value", label=when(entry, language),
                      value=describe(entry, language))

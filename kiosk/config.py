@@ -228,7 +228,7 @@ class Config(BaseModel):
         from .store import Store  # here, so reading a config never needs the store
 
         store = Store.from_config(self, set_aside_damage=set_aside_damage)
-        store.note_config(self.model_dump(mode="json"), str(self.source) if self.source else None)
+        store.settings.note_config(self.model_dump(mode="json"), str(self.source) if self.source else None)
         return store
 
 

@@ -99,7 +99,7 @@ class SyncWorker:
         # store seals its submissions as they are stored (seal_waiting does the earlier ones).
         self.sealers = {name: OpenRosaSealer(config.load_catalogue)
                         for name, dest in config.destinations.items() if dest.type == "openrosa"}
-        store.sealing_keys.update(self.sealers)
+        store.outbox._sealers.update(self.sealers)
         self.stopped: dict[str, tuple[str, datetime]] = {}  # why, and when to look again
         self.paused_until: dict[str, datetime] = {}  # the service asked for a pause
         self._next_heartbeat = self.clock()
@@ -111,8 +111,8 @@ class SyncWorker:
         for transport in self.transports.values():
             transport.close()
         for name, sealer in self.sealers.items():
-            if self.store.sealing_keys.get(name) is sealer:
-                del self.store.sealing_keys[name]
+            if self.store.outbox._sealers.get(name) is sealer:
+                del self.store.outbox._sealers[name]
         self._lock_file.release()
 
     def cancel(self) -> None:
@@ -125,16 +125,16 @@ class SyncWorker:
         with self._lock:
             # Only this worker sends from this database, so any claim left is one it lost
             # (a crash mid-batch): back in the queue.
-            self.store.recover_interrupted()
+            self.store.outbox.recover_interrupted()
             result = RoundResult()
             for name in self._destinations_in_use():
                 outcome = self._round(name, send_all, progress)
                 result.destinations[name] = outcome
                 now = iso(self.clock())
-                self.store.put_setting(f"sync:{name}", {
+                self.store.settings.put(f"sync:{name}", {
                     "state": outcome.state, "message": outcome.message, "at": now})
                 if outcome.state == "ok":
-                    self.store.put_setting("last_sync_at", now)
+                    self.store.settings.put("last_sync_at", now)
             reachable = isinstance(self.transports.get(CATALOGUE_DESTINATION), RestTransport) \
                 and result.destinations.get(CATALOGUE_DESTINATION,
                                             DestinationResult("offline")).state == "ok"
@@ -143,15 +143,15 @@ class SyncWorker:
                 result.forms_changed = self._pull_forms()
             if reachable:  # after sending: a vote just made is in the results fetched
                 self._pull_results()
-            summary = self.store.queue_summary()
-            result.waiting = summary["waiting"]
-            result.rejected_total = summary["counts"]["rejected"]
+            summary = self.store.outbox.queue_summary()
+            result.waiting = summary.waiting
+            result.rejected_total = summary.counts["rejected"]
             if reachable and now >= self._next_heartbeat:
                 self._heartbeat(summary)
             return result
 
     def _destinations_in_use(self) -> list[str]:
-        return sorted(self.store.waiting_destinations() | set(self.transports))
+        return sorted(self.store.outbox.waiting_destinations() | set(self.transports))
 
     def _round(self, name: str, send_all: bool, progress: Progress | None) -> DestinationResult:
         transport = self.transports.get(name)
@@ -168,13 +168,13 @@ class SyncWorker:
         try:
             transport.probe()
             if isinstance(transport, OpenRosaTransport):
-                if name in self.store.waiting_destinations():  # an idle kiosk asks nothing more
+                if name in self.store.outbox.waiting_destinations():  # an idle kiosk asks nothing more
                     self._server_forms(transport)
-            elif name not in self.store.sealing_keys:
+            elif name not in self.store.outbox.sealers:
                 key = transport.fetch_key()
-                self.store.put_setting(f"sealing_key:{name}", {"key": key.text})
-                self.store.set_sealing_key(name, key)
-            self.store.seal_waiting(name)
+                self.store.settings.put(f"sealing_key:{name}", {"key": key.text})
+                self.store.outbox.set_sealing_key(name, key)
+            self.store.outbox.seal_waiting(name)
             outcome = self._send(name, transport, send_all, progress)
         except LinkDown as error:
             return DestinationResult("offline", str(error))
@@ -199,11 +199,11 @@ class SyncWorker:
         result = DestinationResult()
         # What is due now, fixed at the start: a retry scheduled during this round waits for
         # the next one, so a round always ends.
-        due = [item.submission_id for item in self.store.due(
+        due = [item.submission_id for item in self.store.outbox.due(
             limit=1_000_000, destination=name, ignore_backoff=send_all)]
         done = 0
         for start in range(0, len(due), BATCH):
-            batch = self.store.claim(due[start:start + BATCH])
+            batch = self.store.outbox.claim(due[start:start + BATCH])
             delivered: list[tuple[str, dict]] = []
             tried = 0
             try:
@@ -216,7 +216,7 @@ class SyncWorker:
                         delivered.append((item.submission_id, outcome.receipt))
                         continue
                     if isinstance(outcome, Rejected):
-                        self.store.mark_rejected(item.submission_id, outcome.reason)
+                        self.store.outbox.mark_rejected(item.submission_id, outcome.reason)
                         result.rejected += 1
                         continue
                     self._retry_later(name, item.attempts, item.submission_id, outcome)
@@ -230,9 +230,9 @@ class SyncWorker:
                         break  # the rest of the batch waits for the next round
             finally:  # whatever happened, what was delivered is recorded, the rest released
                 try:
-                    self.store.mark_delivered_many(delivered)
+                    self.store.outbox.mark_delivered_many(delivered)
                 finally:
-                    self.store.release([item.submission_id for item in batch[tried:]])
+                    self.store.outbox.release([item.submission_id for item in batch[tried:]])
             result.delivered += len(delivered)
             done += len(batch)
             if progress is not None:
@@ -259,7 +259,7 @@ class SyncWorker:
             if outcome.pause_all:
                 self.paused_until[name] = self.clock() + timedelta(
                     seconds=min(outcome.after_seconds, destination.retry_max_seconds))
-        self.store.mark_retry(submission_id, outcome.reason,
+        self.store.outbox.mark_retry(submission_id, outcome.reason,
                               self.clock() + timedelta(seconds=delay))
 
     # -- the rest of talking to central -------------------------------------------------------
@@ -273,9 +273,9 @@ class SyncWorker:
             free = -1
         try:
             transport.heartbeat({
-                "queue_depth": summary["waiting"], "rejected": summary["counts"]["rejected"],
-                "oldest_waiting": summary["oldest_waiting"],
-                "last_sync_at": self.store.setting("last_sync_at"),
+                "queue_depth": summary.waiting, "rejected": summary.counts["rejected"],
+                "oldest_waiting": summary.oldest_waiting,
+                "last_sync_at": self.store.settings.get("last_sync_at"),
                 "version": version(), "free_disk_bytes": free})
         except (LinkDown, AuthRefused):
             return  # the round's own status already says why; try at the next round
@@ -287,7 +287,7 @@ class SyncWorker:
         except (LinkDown, AuthRefused):
             return False
         except OSError as error:  # a full disk: the forms already here go on being used
-            self.store.put_setting("forms_pull", {"problems": [f"could not be saved: {error}"]})
+            self.store.settings.put("forms_pull", {"problems": [f"could not be saved: {error}"]})
             return False
         self._next_forms_pull = self.clock() + timedelta(minutes=self.config.forms_pull_minutes)
         if changed:

@@ -188,7 +188,7 @@ class MainWindow(QMainWindow):
         self._purge.start()
         from .helper.mode import HelperMode
 
-        self._apply_settings(store.setting(SETTINGS_KEY) or {})
+        self._apply_settings(store.settings.get(SETTINGS_KEY) or {})
         self.helper = HelperMode(self)
         self.header.crest.show_crest()
         waiting, self._waiting_to_begin = self._waiting_to_begin, None
@@ -210,9 +210,9 @@ class MainWindow(QMainWindow):
         reference = self._done_reference
         if reference is not None and self.stack.currentWidget() is self.done:
             def delivered(receipt) -> None:
-                if receipt is not None and receipt["state"] == "delivered":
+                if receipt is not None and receipt.state == "delivered":
                     self.done.set_delivered()
-            self.tasks.run("db", self.store.receipt, reference,
+            self.tasks.run("db", self.store.outbox.receipt, reference,
                            on_done=self._for_this_visit(delivered), on_error=_warn)
 
     def _use_catalogue(self, catalogue) -> None:
@@ -238,7 +238,7 @@ class MainWindow(QMainWindow):
         self.attract.default_language = self.default_language
         settings = {"default_language": self.default_language,
                     "default_text_size": self.default_text_size, "volume": self.volume}
-        self.tasks.run("db", self.store.put_setting, SETTINGS_KEY, settings, on_error=_warn)
+        self.tasks.run("db", self.store.settings.put, SETTINGS_KEY, settings, on_error=_warn)
 
     def visit_in_progress(self) -> bool:
         return self.ready and self.stack.currentWidget() is not self.attract
@@ -385,7 +385,7 @@ class MainWindow(QMainWindow):
         if session.language != self.language:  # the form is not written in the visit's
             self.set_language(session.language)  # layout, keyboard and voice follow its own
         log.info("visit started: %s in %s", form_id, self.language)
-        self.draft_id = self.store.new_draft_id()
+        self.draft_id = self.store.drafts.new_draft_id()
         self.once_only.open(session)  # "Use the details you gave before?" first, if any
 
     def save_for_later(self) -> None:
@@ -407,7 +407,7 @@ class MainWindow(QMainWindow):
             self.show_screen(self.done)
             self._print_slip(session.form, code, expires, session.language)
 
-        self.tasks.run("db", self.store.save_for_later, draft_id, session_state(session),
+        self.tasks.run("db", self.store.drafts.save_for_later, draft_id, session_state(session),
                        on_done=self._for_this_visit(saved),
                        on_error=self._for_this_visit(self._keep_draft_and_fail(draft_id)))
 
@@ -416,7 +416,7 @@ class MainWindow(QMainWindow):
         self.show_screen(self.resume)
 
     def resume_with(self, typed: str) -> None:
-        lookup = self.store.find_draft(typed)
+        lookup = self.store.drafts.find_draft(typed)
         problem = {"typo": "ui.code_typo", "unknown": "ui.code_unknown",
                    "expired": "ui.code_expired"}.get(lookup.status)
         form = self.catalogue.version(lookup.form_id or "", lookup.form_version)
@@ -427,7 +427,7 @@ class MainWindow(QMainWindow):
             if self._failed_codes >= MAX_CODE_TRIES:  # guessing codes: start again, with staff
                 self.end_visit()
                 return
-            days = self.store.draft_expiry.days
+            days = self.store.drafts.draft_expiry.days
             self.resume.show_in(self.language, i18n.text(self.language, problem, days=days)
                                 if problem == "ui.code_expired" else i18n.text(self.language, problem))
             return
@@ -443,7 +443,7 @@ class MainWindow(QMainWindow):
         if form is None:
             return False
         try:
-            restored = restore_session(form, self.store.load_draft(lookup.draft_id))
+            restored = restore_session(form, self.store.drafts.load_draft(lookup.draft_id))
         except (StoreError, KeyError, ValueError, TypeError):
             # A new install key, or a damaged draft: say so, and do not pretend it is gone.
             return False
@@ -474,7 +474,7 @@ class MainWindow(QMainWindow):
             return
         from kiosk.forms.snapshot import session_state
 
-        self.tasks.run("db", self.store.autosave, self.draft_id, session_state(session),
+        self.tasks.run("db", self.store.drafts.autosave, self.draft_id, session_state(session),
                        on_error=self._store_failed)
 
     def finish_visit(self) -> None:
@@ -508,7 +508,7 @@ class MainWindow(QMainWindow):
             if self.sync is not None:
                 self.sync.nudge()  # on its way while the citizen reads the reference
 
-        self.tasks.run("db", self.store.submit, submission, form.definition.settings.destination,
+        self.tasks.run("db", self.store.outbox.submit, submission, form.definition.settings.destination,
                        session.assisted_by, draft_id, on_done=self._for_this_visit(stored),
                        on_error=self._for_this_visit(self._keep_draft_and_fail(draft_id)))
 
@@ -525,9 +525,9 @@ class MainWindow(QMainWindow):
         config = self._receipt_config()
 
         def make():
-            stored = self.store.receipt(reference)
+            stored = self.store.outbox.receipt(reference)
             content = receipt_content(stored, form or self.catalogue.version(
-                stored["form_id"], stored["form_version"]), config)
+                stored.form_id, stored.form_version), config)
             payload = qr_payload(content)
             return render_receipt(content, config.receipt_layout), payload, qr_modules(payload)
 
@@ -615,7 +615,7 @@ class MainWindow(QMainWindow):
 
     def _discard_draft(self) -> None:
         if self.draft_id is not None:
-            self.tasks.run("db", self.store.discard_autosave, self.draft_id,
+            self.tasks.run("db", self.store.drafts.discard_autosave, self.draft_id,
                            on_error=_warn)
             self.draft_id = None
 

@@ -66,7 +66,7 @@ def test_an_xlsform_runs_on_the_kiosk_and_arrives_once(tmp_path, qtbot):
                 worker.run_once(send_all=True)
         finally:
             worker.close()
-        assert store.queue_summary()["counts"]["delivered"] == 1
+        assert store.outbox.queue_summary().counts["delivered"] == 1
         store.close()
 
     assert list(server.records) == [instance_id]  # exactly once, however often it was sent

@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from kiosk.config import ConfigError, load_config
-from kiosk.store import Store, StoreError
+from kiosk.store import Store, StoreError, codes
 from kiosk.store import audit as audit_module
-from kiosk.store import store as store_module
 from tests.kiosk.store_helpers import fake_submission
 from ui.cli import main
 
@@ -48,14 +47,14 @@ class _GatedConnection:
 
 
 def test_main_thread_reads_do_not_see_a_submission_that_is_not_committed(store, monkeypatch):
-    monkeypatch.setattr(store_module.codes, "new_reference", lambda site: "LIB01-AAAAA-AAAAA")
-    gate = _GatedConnection(store._conn)
-    store._conn = gate
+    monkeypatch.setattr(codes, "new_reference", lambda site: "LIB01-AAAAA-AAAAA")
+    gate = _GatedConnection(store._db.conn)
+    store._db.conn = gate
     outcome = {}
 
     def submit_on_the_db_lane():
         try:
-            outcome["reference"] = store.submit(fake_submission(1))
+            outcome["reference"] = store.outbox.submit(fake_submission(1))
         except StoreError as error:
             outcome["error"] = error
 
@@ -63,13 +62,13 @@ def test_main_thread_reads_do_not_see_a_submission_that_is_not_committed(store, 
     worker.start()
     try:
         assert gate.inside.wait(10)
-        seen_mid_transaction = store.submission("LIB01-AAAAA-AAAAA")  # e.g. a receipt reprint
+        seen_mid_transaction = store.outbox.submission("LIB01-AAAAA-AAAAA")  # e.g. a receipt reprint
     finally:
         gate.release.set()
         worker.join(10)
-        store._conn = gate._conn
+        store._db.conn = gate._conn
     assert "error" in outcome  # the transaction was rolled back: nothing was stored ...
-    assert store.submission("LIB01-AAAAA-AAAAA") is None
+    assert store.outbox.submission("LIB01-AAAAA-AAAAA") is None
     assert seen_mid_transaction is None  # ... yet the main thread read it in full meanwhile
 
 
@@ -78,7 +77,7 @@ def test_main_thread_reads_do_not_see_a_submission_that_is_not_committed(store, 
 def test_a_locked_database_at_start_is_not_set_aside_as_damaged(tmp_path, monkeypatch):
     path = tmp_path / "kiosk.db"
     with Store(path, site_id="T") as first:
-        reference = first.submit(fake_submission(1))
+        reference = first.outbox.submit(fake_submission(1))
     other = sqlite3.connect(path, isolation_level=None)  # e.g. a backup tool holding the file
     other.execute("PRAGMA locking_mode=EXCLUSIVE")
     other.execute("BEGIN EXCLUSIVE")
@@ -95,7 +94,7 @@ def test_a_locked_database_at_start_is_not_set_aside_as_damaged(tmp_path, monkey
     assert not list(tmp_path.glob("kiosk.db.damaged-*"))
     monkeypatch.undo()
     with Store(path, site_id="T") as again:
-        assert again.receipt(reference) is not None
+        assert again.outbox.receipt(reference) is not None
 
 
 def test_a_second_damaged_database_does_not_overwrite_the_first(tmp_path, clock):
@@ -103,7 +102,7 @@ def test_a_second_damaged_database_does_not_overwrite_the_first(tmp_path, clock)
     for number in range(2):
         with Store(path, clock=clock) as store:
             for item in range(30):
-                store.submit(fake_submission(10 * number + item))
+                store.outbox.submit(fake_submission(10 * number + item))
         _scribble(path)
     with Store(path, clock=clock):
         pass
@@ -114,14 +113,14 @@ def test_a_second_damaged_database_does_not_overwrite_the_first(tmp_path, clock)
 
 def test_save_for_later_never_hands_out_a_code_it_did_not_store(store, monkeypatch):
     state = {"form_id": "report_problem", "form_version": "1", "values": {}}
-    monkeypatch.setattr(store_module.codes, "new_resume_code", lambda: "K7QF-M2XD")
-    first, _ = store.save_for_later(store.new_draft_id(), state)
-    second_draft = store.new_draft_id()
+    monkeypatch.setattr(codes, "new_resume_code", lambda: "K7QF-M2XD")
+    first, _ = store.drafts.save_for_later(store.drafts.new_draft_id(), state)
+    second_draft = store.drafts.new_draft_id()
     try:
-        second, _ = store.save_for_later(second_draft, state)
+        second, _ = store.drafts.save_for_later(second_draft, state)
     except StoreError:
         return  # refusing is fine
-    assert store.find_draft(second).draft_id == second_draft
+    assert store.drafts.find_draft(second).draft_id == second_draft
 
 
 # -- the audit log ----------------------------------------------------------------------------
@@ -129,7 +128,7 @@ def test_save_for_later_never_hands_out_a_code_it_did_not_store(store, monkeypat
 def test_a_rewritten_audit_log_with_recomputed_hashes_is_detected(store):
     for actor in ("helper:Ana", "helper:Ben", "helper:Ana"):
         store.record("helper_unlock", {"helper": actor}, actor=actor)
-    conn = store._conn
+    conn = store._db.conn
     conn.execute("DROP TRIGGER audit_no_update")
     prev = audit_module.GENESIS
     for seq, at, actor, event, detail in conn.execute(
@@ -160,7 +159,7 @@ def test_a_bad_environment_override_names_the_variable(tmp_path):
 def test_status_on_a_damaged_database_is_not_healthy(data_dir, capsys):
     with Store(data_dir / "kiosk.db", site_id="hall7") as store:
         for number in range(30):
-            store.submit(fake_submission(number))
+            store.outbox.submit(fake_submission(number))
     _scribble(data_dir / "kiosk.db")
     first = main(["status", "--json"])
     second = main(["status", "--json"])

@@ -156,7 +156,7 @@ class Kiosk:
 
     def submit(self, **changes) -> dict:
         submission = visit(self.form, **changes)
-        self.store.submit(submission, self.name)
+        self.store.outbox.submit(submission, self.name)
         return submission
 
     def outbox(self) -> dict[str, tuple]:

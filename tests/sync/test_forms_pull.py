@@ -36,8 +36,8 @@ def test_a_published_version_is_used_for_new_visits_and_drafts_keep_theirs(centr
         assert current.version == "2026-12-01"
         assert current.title("en") == "Tell us about a council service"
         # A citizen saves a draft on this version; then the council publishes another.
-        draft = store.new_draft_id()
-        store.save_for_later(draft, {"form_id": "feedback_services",
+        draft = store.drafts.new_draft_id()
+        store.drafts.save_for_later(draft, {"form_id": "feedback_services",
                                      "form_version": "2026-12-01", "answers": {}})
         _publish(central, "2026-12-15", "Rate a council service")
         assert _round(store, config) is True

@@ -74,8 +74,8 @@ def test_heartbeats_and_form_updates_stay_with_the_rest_central_service(tmp_path
         with config.open_store() as store:
             worker = SyncWorker(store, config, rng=random.Random(3))
             try:
-                store.submit(fake_submission(1), "central")
-                store.submit(visit(forms / "street_report-3.yaml"), "odk")
+                store.outbox.submit(fake_submission(1), "central")
+                store.outbox.submit(visit(forms / "street_report-3.yaml"), "odk")
                 result = worker.run_once()
             finally:
                 worker.close()

@@ -64,10 +64,10 @@ def test_no_autosave_of_a_submitted_visit_is_left_in_the_database_files(tmp_path
     folder = tmp_path / "data"
     visit, secret = _visit()
     state = {"form_id": visit["form_id"], "form_version": "1", "answers": visit["answers"]}
-    with Store(folder / "kiosk.db", sealing_keys={"central": central.public_key}) as store:
-        draft = store.new_draft_id()
-        store.autosave(draft, state)  # after every page, as the kiosk does
-        store.submit(visit, draft_id=draft)  # sealed to central; the draft deleted with it
+    with Store(folder / "kiosk.db", sealers={"central": central.public_key}) as store:
+        draft = store.drafts.new_draft_id()
+        store.drafts.autosave(draft, state)  # after every page, as the kiosk does
+        store.outbox.submit(visit, draft_id=draft)  # sealed to central; the draft deleted with it
         # What a thief finds on a kiosk unplugged now: the files, and the key beside them.
         box = Box(load_or_create_key(folder))
         length = NONCE_BYTES + len(json.dumps(state).encode()) + 16
@@ -103,9 +103,9 @@ def test_one_unreadable_waiting_payload_does_not_stop_all_sending(tmp_path, cent
     with config.open_store() as store:
         good, _ = _visit(1)
         bad, _ = _visit(2)
-        store.submit(good)
-        store.submit(bad)
-        with store._writing() as conn:  # one blob damaged (or from an install key since lost)
+        store.outbox.submit(good)
+        store.outbox.submit(bad)
+        with store._db.writing() as conn:  # one blob damaged (or from an install key since lost)
             conn.execute("UPDATE submissions SET payload = zeroblob(64) WHERE id = ?",
                          (bad["instance_id"],))
         worker = SyncWorker(store, config)
@@ -124,9 +124,9 @@ def test_a_long_failing_submission_is_still_backed_off(tmp_path, central):
         service.script = [(500, {}, {"error": "the service failed on this request"})]
         with config.open_store() as store:
             visit, _ = _visit()
-            store.submit(visit)
+            store.outbox.submit(visit)
             # Three weeks of 500s for this one submission at the 30-minute cap.
-            with store._writing() as conn:
+            with store._db.writing() as conn:
                 conn.execute("UPDATE outbox SET attempts = 1024")
             worker = SyncWorker(store, config, rng=random.Random(1))
             try:
@@ -146,7 +146,7 @@ def test_a_second_worker_on_the_same_database_is_refused_and_the_first_goes_on(t
     config = kiosk_config(tmp_path, central)
     with config.open_store() as store:
         visit, _ = _visit()
-        store.submit(visit)
+        store.outbox.submit(visit)
         kiosk_worker = SyncWorker(store, config)
         refused = []
 
@@ -188,7 +188,7 @@ def test_a_403_block_page_on_health_does_not_pause_sending_until_restart(tmp_pat
         config = kiosk_config(tmp_path, central, url=service.url)
         with config.open_store() as store:
             visit, _ = _visit()
-            store.submit(visit)
+            store.outbox.submit(visit)
             worker = SyncWorker(store, config)  # the kiosk keeps one worker for months
             try:
                 worker.run_once()
@@ -204,7 +204,7 @@ def test_a_service_that_asks_for_a_pause_gets_one(tmp_path, central):
         service.script = [(503, {"Retry-After": "120"}, {"error": "maintenance"})] * 5
         with config.open_store() as store:
             for number in range(5):
-                store.submit(_visit(number)[0])
+                store.outbox.submit(_visit(number)[0])
             worker = SyncWorker(store, config)
             try:
                 worker.run_once()
@@ -230,7 +230,7 @@ def test_a_token_pasted_with_an_invisible_character_is_named(tmp_path, central, 
         assert "token" in str(error)
         return
     with config.open_store() as store:
-        store.submit(_visit()[0])
+        store.outbox.submit(_visit()[0])
         worker = SyncWorker(store, config)
         try:
             result = worker.run_once()
@@ -273,7 +273,7 @@ def test_a_version_that_does_not_load_here_never_deletes_the_one_a_draft_needs(c
     entry = {"form_id": "feedback_services", "version": "2026-12-01", "source": good}
     with config.open_store() as store:
         pull_forms(_Catalogue([entry]), store, config)
-        store.save_for_later(store.new_draft_id(), {"form_id": "feedback_services",
+        store.drafts.save_for_later(store.drafts.new_draft_id(), {"form_id": "feedback_services",
                                                     "form_version": "2026-12-01", "answers": {}})
         # The same version again, edited at the centre in a way this kiosk's loader refuses
         # (a newer feature, a slip): the draft still needs the copy it began on.

@@ -39,16 +39,16 @@ def to_check_page(window, driver, form_id="report_problem"):
     raise AssertionError("never reached check your answers")
 
 
-def gate(store, monkeypatch, method):
-    """Hold `store.<method>` on the db lane until the returned event is set."""
+def gate(part, monkeypatch, method):
+    """Hold `part.<method>` (a part of the store) on the db lane until the returned event is set."""
     release = threading.Event()
-    real = getattr(store, method)
+    real = getattr(part, method)
 
     def held(*args, **kwargs):
         release.wait(10)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(store, method, held)
+    monkeypatch.setattr(part, method, held)
     return release
 
 
@@ -64,7 +64,7 @@ def test_a_reference_arriving_after_the_idle_wipe_is_not_shown_to_the_next_perso
     window = make_window(idle_seconds=0.3, idle_warning_seconds=1)
     driver = Driver(window, wait=lambda p: qtbot.waitUntil(p, timeout=10_000))
     to_check_page(window, driver)
-    release = gate(store, monkeypatch, "submit")
+    release = gate(store.outbox, monkeypatch, "submit")
     try:
         driver.tap_named("primary")  # Send; the disk is slow today
         qtbot.waitUntil(lambda: window.stack.currentWidget() is window.attract, timeout=5000)
@@ -78,7 +78,7 @@ def test_a_reference_arriving_after_the_idle_wipe_is_not_shown_to_the_next_perso
 def test_a_late_submission_result_does_not_wipe_the_next_persons_visit(
         window, store, driver, qtbot, monkeypatch):
     to_check_page(window, driver)
-    release = gate(store, monkeypatch, "submit")
+    release = gate(store.outbox, monkeypatch, "submit")
     try:
         driver.tap_named("primary")  # Send
         window.end_visit()  # what the idle timeout calls
@@ -96,7 +96,7 @@ def test_a_resume_code_arriving_after_the_wipe_is_not_shown(window, store, drive
     driver.start("housing_assistance")
     driver.enter(window.page.inputs["full_name"], "Sam Later")
     driver.tap_named("primary")
-    release = gate(store, monkeypatch, "save_for_later")
+    release = gate(store.drafts, monkeypatch, "save_for_later")
     try:
         driver.tap_named("save_later")
         window.end_visit()  # the idle timeout
@@ -119,7 +119,7 @@ def test_a_resumed_draft_is_deleted_once_sent_even_if_the_visit_was_wiped_meanwh
     QTest.keyClicks(window.resume.box, code)
     driver.tap_named("primary")
     assert window.page.session.page().kind == "check"
-    release = gate(store, monkeypatch, "submit")
+    release = gate(store.outbox, monkeypatch, "submit")
     try:
         driver.tap_named("primary")  # Send
         window.end_visit()
@@ -135,7 +135,7 @@ def test_a_resumed_draft_is_deleted_once_sent_even_if_the_visit_was_wiped_meanwh
 def test_changing_the_text_size_while_sending_does_not_offer_send_again(
         window, store, driver, qtbot, monkeypatch):
     to_check_page(window, driver)
-    release = gate(store, monkeypatch, "submit")
+    release = gate(store.outbox, monkeypatch, "submit")
     try:
         driver.tap_named("primary")  # Send
         size = next(b for b in window.findChildren(QPushButton)
@@ -152,9 +152,9 @@ def test_changing_the_text_size_while_sending_does_not_offer_send_again(
 
 def test_a_saved_draft_that_cannot_be_opened_is_explained(window, store, catalogue, driver, qtbot):
     session = Session(catalogue.get("report_problem"), "en")
-    draft_id = store.new_draft_id()
-    code, _ = store.save_for_later(draft_id, session_state(session))
-    with store._writing() as conn:  # as after restoring the database onto a re-imaged kiosk
+    draft_id = store.drafts.new_draft_id()
+    code, _ = store.drafts.save_for_later(draft_id, session_state(session))
+    with store._db.writing() as conn:  # as after restoring the database onto a re-imaged kiosk
         conn.execute("UPDATE drafts SET payload = ? WHERE id = ?", (b"\x00" * 64, draft_id))
     driver.tap_named("primary", language="en")
     driver.tap_named("tile", resume=True)

@@ -27,9 +27,9 @@ def test_staff_see_the_queue_send_a_rejected_one_again_and_send_everything_now(
         service.script = [(422, {}, {"error": "the form 'report_problem' is closed"})]
         config = kiosk_config(tmp_path, central, url=service.url)
         with config.open_store() as setup:
-            setup.set_helper_pin("Amina", "481516")
+            setup.staff.set_helper_pin("Amina", "481516")
             for number in range(3):
-                setup.submit(fake_submission(number))
+                setup.outbox.submit(fake_submission(number))
         window, _ = kiosk(config)
         qtbot.waitUntil(lambda: window.sync.view is not None)  # the first round: 2 sent, 1 refused
         window.helper._signed_in("Amina")  # (the PIN pad has tests of its own)
@@ -49,7 +49,7 @@ def test_staff_see_the_queue_send_a_rejected_one_again_and_send_everything_now(
         with window.store.reader() as conn:
             assert conn.execute("SELECT count(*) FROM outbox").fetchone()[0] == 3
         for number in range(120):
-            window.store.submit(fake_submission(100 + number))
+            window.store.outbox.submit(fake_submission(100 + number))
         seen: list[tuple[int, int]] = []
         window.sync.progress.connect(lambda done, total: seen.append((done, total)))
         (send,) = _buttons(window, "sendNow")
@@ -60,8 +60,8 @@ def test_staff_see_the_queue_send_a_rejected_one_again_and_send_everything_now(
         assert seen[-1] == (120, 120) and len(seen) == 3  # a step per batch of 50
         assert any(w.objectName() == "notice" and "123" not in w.text() and "Done" in w.text()
                    for w in window.helper.panel.findChildren(QLabel) if w.isVisible())
-        actions = [e["detail"].get("action") for e in window.store.recent_audit(100)
-                   if e["actor"] == "Amina"]
+        actions = [e.detail.get("action") for e in window.store.staff.recent_audit(100)
+                   if e.actor == "Amina"]
         assert "send_now" in actions
-        assert any(e["event"] == "retry_rejected" and e["actor"] == "Amina"
-                   for e in window.store.recent_audit(100))
+        assert any(e.event == "retry_rejected" and e.actor == "Amina"
+                   for e in window.store.staff.recent_audit(100))

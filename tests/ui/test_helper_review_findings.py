@@ -9,6 +9,7 @@ import shiboken6
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QSlider
 
+from kiosk.store import FoundSubmission
 from sync.worker import DestinationResult, RoundResult
 from tests.kiosk.store_helpers import fake_submission
 from ui.selftest import ANSWERS, FORM
@@ -88,8 +89,8 @@ def test_keyboard_done_in_a_helper_box_runs_its_action_once(
     tap(qtbot, window, "helperNav", page="receipts")
     qtbot.waitUntil(lambda: bool(visible_buttons(window, "receiptChoice")))
     searches = []
-    real = store.find_submissions
-    monkeypatch.setattr(store, "find_submissions", lambda c="": searches.append(c) or real(c))
+    real = store.outbox.find_submissions
+    monkeypatch.setattr(store.outbox, "find_submissions", lambda c="": searches.append(c) or real(c))
     qtbot.keyClicks(box(window, "helperReference"), reference[-4:])
     qtbot.waitUntil(window.keyboard.isVisible)
     qtbot.mouseClick(window.keyboard.key("Done"), Qt.MouseButton.LeftButton)
@@ -108,15 +109,15 @@ def test_a_receipt_listing_that_arrives_late_does_not_crash(
     unlock(qtbot, window)
     tap(qtbot, window, "helperNav", page="receipts")
     qtbot.waitUntil(lambda: bool(visible_buttons(window, "receiptChoice")))
-    real, gate, searches = store.find_submissions, threading.Event(), []
+    real, gate, searches = store.outbox.find_submissions, threading.Event(), []
 
-    def second_is_slow(contains: str = "") -> list[dict]:
+    def second_is_slow(contains: str = "") -> list[FoundSubmission]:
         searches.append(contains)
         if len(searches) == 2:
             gate.wait(10)
         return real(contains)
 
-    monkeypatch.setattr(store, "find_submissions", second_is_slow)
+    monkeypatch.setattr(store.outbox, "find_submissions", second_is_slow)
     try:
         qtbot.waitUntil(window.keyboard.isVisible)
         qtbot.mouseClick(window.keyboard.key("Done"), Qt.MouseButton.LeftButton)
@@ -132,15 +133,15 @@ def test_a_receipt_listing_that_arrives_late_does_not_crash(
 def test_a_double_tap_on_retry_does_not_crash(window, store, qtbot):
     helpers_ready(window, store)
     refused = fake_submission(1)
-    store.submit(refused)
-    store.mark_rejected(refused["instance_id"], "422: the form is closed")
+    store.outbox.submit(refused)
+    store.outbox.mark_rejected(refused["instance_id"], "422: the form is closed")
     unlock(qtbot, window)  # on the attract screen the panel opens on the queue
     qtbot.waitUntil(lambda: bool(visible_buttons(window, "retryRejected")))
     (retry,) = visible_buttons(window, "retryRejected")
     qtbot.mouseClick(retry, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(retry, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.tasks.busy())
-    assert store.queue_summary()["counts"]["rejected"] == 0
+    assert store.outbox.queue_summary().counts["rejected"] == 0
 
 
 def test_a_late_helper_result_after_lock_leaves_no_way_into_the_panel(
@@ -156,8 +157,8 @@ def test_a_late_helper_result_after_lock_leaves_no_way_into_the_panel(
     qtbot.waitUntil(lambda: not window.tasks.busy())
     assert not window.helper.unlocked
     lookups = []
-    real = store.find_draft
-    monkeypatch.setattr(store, "find_draft", lambda code: lookups.append(code) or real(code))
+    real = store.drafts.find_draft
+    monkeypatch.setattr(store.drafts, "find_draft", lambda code: lookups.append(code) or real(code))
     keyboard = window.keyboard
     if keyboard.isVisible():  # what the citizen can touch now
         for name in ("1", "2", "Done"):
@@ -258,7 +259,7 @@ def test_a_tap_on_the_volume_track_is_applied_and_kept(window, store, qtbot):
     assert slider.value() != 80  # the tap moved it (80 is the default)
     value = slider.value()
     qtbot.waitUntil(lambda: window.volume == value)  # kept once the finger has settled
-    qtbot.waitUntil(lambda: (store.setting("kiosk_settings") or {}).get("volume") == value)
+    qtbot.waitUntil(lambda: (store.settings.get("kiosk_settings") or {}).get("volume") == value)
 
 
 def test_leaving_a_receipt_while_it_prints_does_not_crash(window, store, driver, qtbot):

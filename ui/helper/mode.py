@@ -73,7 +73,7 @@ class HelperMode(QObject):
             if not names and number == self._check_number and self.pad.isVisible():
                 self.pad.no_helpers(self._set_pin_command())
 
-        self.window.tasks.run("db", self.window.store.helper_names, on_done=known,
+        self.window.tasks.run("db", self.window.store.staff.helper_names, on_done=known,
                               on_error=self._check_failed)
 
     def _set_pin_command(self) -> str:
@@ -93,7 +93,7 @@ class HelperMode(QObject):
             if number == self._check_number and self.pad.isVisible():
                 self._checked(result)
 
-        self.window.tasks.run("db", self.window.store.try_unlock, pin, on_done=checked,
+        self.window.tasks.run("db", self.window.store.staff.try_unlock, pin, on_done=checked,
                               on_error=self._check_failed)
 
     def _forget_check(self) -> None:
@@ -188,5 +188,5 @@ class HelperMode(QObject):
     def did(self, action: str, **detail) -> None:
         """Every helper action goes in the audit log: who, what; never citizen answers."""
         if self.helper is not None:
-            self.window.tasks.run("db", partial(self.window.store.helper_did, self.helper,
+            self.window.tasks.run("db", partial(self.window.store.staff.helper_did, self.helper,
                                                 action, **detail), on_error=_logged)
