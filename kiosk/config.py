@@ -223,11 +223,13 @@ class Config(BaseModel):
 
         return load_catalogue(self.forms_dir, self.central_forms_dir)
 
-    def open_store(self, set_aside_damage: bool = True):
-        """The store this configuration describes, with configuration changes audited."""
+    def open_store(self, set_aside_damage: bool = True, sealers=None):
+        """The store this configuration describes, with configuration changes audited.
+        `sealers`: what seals submissions for the destinations that need more than a key
+        (sync/sealers.py makes them; kiosk/ never imports sync/)."""
         from .store import Store  # here, so reading a config never needs the store
 
-        store = Store.from_config(self, set_aside_damage=set_aside_damage)
+        store = Store.from_config(self, set_aside_damage=set_aside_damage, sealers=sealers)
         store.settings.note_config(self.model_dump(mode="json"), str(self.source) if self.source else None)
         return store
 

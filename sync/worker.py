@@ -8,8 +8,9 @@ sent again and the same receipt comes back. Headless (`kiosk sync`) and in the k
 one worker per database at a time (sync/lock.py).
 
 An OpenRosa destination (sync/openrosa/) goes the same way, with its own transport; its sealer
-needs the forms, so the worker gives the store one (built on the form catalogue) for each such
-destination while it runs. Heartbeats and form updates stay with the REST central service.
+needs the forms, so whoever builds the store gives it one (sync/sealers.py), and the worker
+only tells it when new form versions arrive. Heartbeats and form updates stay with the REST
+central service.
 """
 
 from __future__ import annotations
@@ -85,6 +86,13 @@ Transport = RestTransport | OpenRosaTransport
 class SyncWorker:
     def __init__(self, store: Store, config, *, rng: random.Random | None = None,
                  clock: Callable[[], datetime] | None = None):
+        # An OpenRosa destination seals with the form each visit was made on: the store was
+        # given its sealer (sync/sealers.py), or nothing of it would ever be sent.
+        missing = sorted(name for name, dest in config.destinations.items()
+                         if dest.type == "openrosa" and name not in store.outbox.sealers)
+        if missing:
+            raise ValueError(f"the store has no sealer for {', '.join(missing)}: open it with "
+                             "config.open_store(sealers=sync.sealers.sealers_for(config))")
         self.store = store
         self.config = config
         self.rng = rng or random.Random()
@@ -95,11 +103,6 @@ class SyncWorker:
             name: OpenRosaTransport(dest) if dest.type == "openrosa"
             else RestTransport(dest, config.site_id)
             for name, dest in config.destinations.items()}
-        # An OpenRosa destination seals with the form each visit was made on: from now on the
-        # store seals its submissions as they are stored (seal_waiting does the earlier ones).
-        self.sealers = {name: OpenRosaSealer(config.load_catalogue)
-                        for name, dest in config.destinations.items() if dest.type == "openrosa"}
-        store.outbox._sealers.update(self.sealers)
         self.stopped: dict[str, tuple[str, datetime]] = {}  # why, and when to look again
         self.paused_until: dict[str, datetime] = {}  # the service asked for a pause
         self._next_heartbeat = self.clock()
@@ -110,9 +113,6 @@ class SyncWorker:
     def close(self) -> None:
         for transport in self.transports.values():
             transport.close()
-        for name, sealer in self.sealers.items():
-            if self.store.outbox._sealers.get(name) is sealer:
-                del self.store.outbox._sealers[name]
         self._lock_file.release()
 
     def cancel(self) -> None:
@@ -290,9 +290,10 @@ class SyncWorker:
             self.store.settings.put("forms_pull", {"problems": [f"could not be saved: {error}"]})
             return False
         self._next_forms_pull = self.clock() + timedelta(minutes=self.config.forms_pull_minutes)
-        if changed:
-            for sealer in self.sealers.values():
-                sealer.forget_forms()
+        if changed:  # an OpenRosa sealer reads the forms again at its next seal
+            for sealer in self.store.outbox.sealers.values():
+                if isinstance(sealer, OpenRosaSealer):
+                    sealer.forget_forms()
         return changed
 
     def _pull_results(self) -> None:

@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # imported where used: `kiosk run` paints before these load
+    from collections.abc import Mapping
+
     from kiosk.config import Config
-    from kiosk.store import Store
+    from kiosk.store import Sealer, Store
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -27,8 +29,8 @@ def _config(args: argparse.Namespace) -> Config:
     return config
 
 
-def _open_store(config: Config) -> Store:
-    store = config.open_store()
+def _open_store(config: Config, sealers: Mapping[str, Sealer] | None = None) -> Store:
+    store = config.open_store(sealers=sealers)
     for warning in store.warnings:
         _say(warning)
     store.purge()
@@ -202,6 +204,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
     from kiosk.logs import setup_logging
     from sync.round_log import RoundLog
+    from sync.sealers import sealers_for
     from sync.worker import SyncWorker
 
     config = _config(args)
@@ -212,7 +215,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     from sync.lock import SyncBusy
 
     setup_logging(config.data_dir)
-    store = _open_store(config)
+    store = _open_store(config, sealers_for(config))
     try:
         worker = SyncWorker(store, config)
     except SyncBusy as busy:

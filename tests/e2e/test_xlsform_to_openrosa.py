@@ -10,6 +10,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 from kiosk.forms.catalogue import load_catalogue
+from sync.sealers import sealers_for
 from sync.worker import SyncWorker
 from tests.kiosk.xlsform import make_every_feature
 from tests.kiosk.xlsform.test_every_feature import ADULT
@@ -43,7 +44,7 @@ def test_an_xlsform_runs_on_the_kiosk_and_arrives_once(tmp_path, qtbot):
 
     with OpenRosaServer(forms={"every_feature": [VERSION]}) as server:
         config = openrosa_config(tmp_path, server.url, forms, name="central")
-        store = config.open_store()
+        store = config.open_store(sealers=sealers_for(config))  # as `kiosk run` opens it
         catalogue = load_catalogue(forms)
         assert list(catalogue.forms) == ["every_feature"]
         window = shown_window(qtbot, catalogue, store, config, locked=False)

@@ -82,6 +82,7 @@ def test_visits_stored_before_sync_ran_are_encrypted_at_its_first_round(tmp_path
             kiosk(tmp_path, server, public_key=public, worker=False) as k:
         sent = [k.submit(location=f"Test Road {n}") for n in range(3)]
         assert k.store.status()["not_yet_sealed"] == 3  # under the install key until then
+        k.restart_with_sealers()
         worker = SyncWorker(k.store, k.config)
         try:
             assert worker.run_once().delivered == 3
@@ -121,6 +122,7 @@ def test_a_visit_whose_form_version_is_gone_waits_for_staff_with_the_reason(
         sent = k.submit()
         text = k.form.read_text(encoding="utf-8")
         k.form.unlink()  # IT replaced the form file before the visit was sealed
+        k.restart_with_sealers()
         worker = SyncWorker(k.store, k.config)
         try:
             assert worker.run_once().rejected_total == 1

@@ -11,6 +11,7 @@ import requests
 
 from kiosk.config import load_config
 from sync.openrosa.transport import OpenRosaTransport
+from sync.sealers import sealers_for
 from sync.worker import SyncWorker
 from tests.kiosk.store_helpers import fake_submission
 from tests.sync.conftest import TEST_TIMINGS
@@ -71,7 +72,7 @@ def test_heartbeats_and_form_updates_stay_with_the_rest_central_service(tmp_path
             + f'\n\n[destinations.odk]\ntype = "openrosa"\nurl = "{server.url}"\n'
             + "\n".join(f"{k} = {json.dumps(v)}" for k, v in TEST_TIMINGS.items()) + "\n")
         config = load_config(file, environ={})
-        with config.open_store() as store:
+        with config.open_store(sealers=sealers_for(config)) as store:
             worker = SyncWorker(store, config, rng=random.Random(3))
             try:
                 store.outbox.submit(fake_submission(1), "central")
