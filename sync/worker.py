@@ -18,11 +18,12 @@ from __future__ import annotations
 import random
 import shutil
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Literal
 
-from kiosk.store import Store
+from kiosk.store import QueueSummary, Store, SyncNote
 from kiosk.store.clock import iso
 from kiosk.version import version
 
@@ -41,6 +42,9 @@ from .transport import (
     Retry,
 )
 
+if TYPE_CHECKING:
+    from kiosk.config import Config
+
 BATCH = 50
 RECHECK_STOPPED = timedelta(minutes=15)  # a refused token is tried again this often
 CATALOGUE_DESTINATION = "central"  # heartbeats and form updates go to this one
@@ -51,13 +55,16 @@ Progress = Callable[[int, int], None]  # (done, total)
 def backoff_seconds(attempts: int, first: float, cap: float, rng: random.Random) -> float:
     """Exponential, capped, with jitter (half fixed, half random) so a site's kiosks coming
     back online together don't all retry in the same second."""
-    delay = min(cap, first * 2 ** min(max(0, attempts - 1), 40))  # no overflow, ever
+    delay = min(cap, first * 2.0 ** min(max(0, attempts - 1), 40))  # no overflow, ever
     return delay / 2 + rng.random() * delay / 2
+
+
+DestinationState = Literal["ok", "offline", "stopped"]  # stopped: IT must act
 
 
 @dataclass
 class DestinationResult:
-    state: str = "ok"  # ok, offline, stopped (IT must act)
+    state: DestinationState = "ok"
     message: str = ""
     delivered: int = 0
     retried: int = 0
@@ -84,7 +91,7 @@ Transport = RestTransport | OpenRosaTransport
 
 
 class SyncWorker:
-    def __init__(self, store: Store, config, *, rng: random.Random | None = None,
+    def __init__(self, store: Store, config: Config, *, rng: random.Random | None = None,
                  clock: Callable[[], datetime] | None = None):
         # An OpenRosa destination seals with the form each visit was made on: the store was
         # given its sealer (sync/sealers.py), or nothing of it would ever be sent.
@@ -131,22 +138,22 @@ class SyncWorker:
                 outcome = self._round(name, send_all, progress)
                 result.destinations[name] = outcome
                 now = iso(self.clock())
-                self.store.settings.put(f"sync:{name}", {
-                    "state": outcome.state, "message": outcome.message, "at": now})
+                note: SyncNote = {"state": outcome.state, "message": outcome.message, "at": now}
+                self.store.settings.put(f"sync:{name}", note)
                 if outcome.state == "ok":
                     self.store.settings.put("last_sync_at", now)
             reachable = isinstance(self.transports.get(CATALOGUE_DESTINATION), RestTransport) \
                 and result.destinations.get(CATALOGUE_DESTINATION,
                                             DestinationResult("offline")).state == "ok"
-            now = self.clock()
-            if reachable and now >= self._next_forms_pull:
+            moment = self.clock()
+            if reachable and moment >= self._next_forms_pull:
                 result.forms_changed = self._pull_forms()
             if reachable:  # after sending: a vote just made is in the results fetched
                 self._pull_results()
             summary = self.store.outbox.queue_summary()
             result.waiting = summary.waiting
             result.rejected_total = summary.counts["rejected"]
-            if reachable and now >= self._next_heartbeat:
+            if reachable and moment >= self._next_heartbeat:
                 self._heartbeat(summary)
             return result
 
@@ -204,7 +211,7 @@ class SyncWorker:
         done = 0
         for start in range(0, len(due), BATCH):
             batch = self.store.outbox.claim(due[start:start + BATCH])
-            delivered: list[tuple[str, dict]] = []
+            delivered: list[tuple[str, Mapping[str, object]]] = []
             tried = 0
             try:
                 for item in batch:
@@ -260,10 +267,10 @@ class SyncWorker:
                 self.paused_until[name] = self.clock() + timedelta(
                     seconds=min(outcome.after_seconds, destination.retry_max_seconds))
         self.store.outbox.mark_retry(submission_id, outcome.reason,
-                              self.clock() + timedelta(seconds=delay))
+                                     self.clock() + timedelta(seconds=delay))
 
     # -- the rest of talking to central -------------------------------------------------------
-    def _heartbeat(self, summary: dict) -> None:
+    def _heartbeat(self, summary: QueueSummary) -> None:
         transport = self.transports.get(CATALOGUE_DESTINATION)
         if not isinstance(transport, RestTransport):
             return
