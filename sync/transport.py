@@ -15,7 +15,7 @@ from urllib.parse import quote
 import requests
 
 from kiosk.sealing import SealingError, SealingKey
-from kiosk.store.outbox import Outgoing
+from kiosk.store.records import Outgoing
 
 USER_AGENT = "public-service-kiosk/0.1"
 RETRY_STATUSES = {408, 425, 429}  # client-side codes that mean "later", not "never"

@@ -7,11 +7,11 @@
 from .audit import AuditEntry
 from .drafts import DraftLookup, Drafts
 from .errors import StoreError
-from .outbox import (
+from .outbox import Outbox
+from .records import (
     OUTBOX_STATES,
     DueItem,
     FoundSubmission,
-    Outbox,
     OutboxState,
     Outgoing,
     QueueSummary,

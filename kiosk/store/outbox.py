@@ -14,6 +14,7 @@ Contract:
   is simply claimed and sent again (`recover_interrupted`).
 - A receipt shows only what the form marked for it (`receipt`); the full visit is readable
   only until it is sealed or purged (`submission`).
+What it hands out is typed (records.py).
 """
 
 from __future__ import annotations
@@ -21,10 +22,9 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Literal, TypedDict
+from typing import TYPE_CHECKING
 
 from ..sealing import SealingError
 from . import codes
@@ -32,6 +32,17 @@ from .clock import iso
 from .db import SYSTEM, Db, named, single_value
 from .errors import StoreError
 from .keys import InstallKeyError
+from .records import (
+    DueItem,
+    FoundSubmission,
+    OutboxState,
+    Outgoing,
+    QueueSummary,
+    RejectedSubmission,
+    StateCounts,
+    StoredReceipt,
+    Submission,
+)
 from .sealers import INSTALL_KEY_ONLY, Sealer, pinned_rest_keys, stored_form
 from .settings import Settings
 
@@ -39,92 +50,8 @@ if TYPE_CHECKING:
     from ..config import Destination
     from ..sealing import SealingKey
 
-OutboxState = Literal["queued", "sending", "delivered", "rejected"]
-OUTBOX_STATES: tuple[OutboxState, ...] = ("queued", "sending", "delivered", "rejected")
-
 UNREADABLE = ("the kiosk cannot open these stored answers with its key (install.key was "
               "replaced, or the data is damaged): ask IT")
-
-Submission = dict[str, Any]  # a finished visit as the session made it (JSON)
-
-
-class ReceiptAnswer(TypedDict):
-    """One answer the form marks `receipt: true`, as shown to the citizen (JSON)."""
-
-    name: str
-    label: str
-    answer: str
-
-
-@dataclass(frozen=True)
-class StoredReceipt:
-    """What a reprinted receipt may show: never more than the form marks for it."""
-
-    reference: str
-    form_id: str
-    form_version: str
-    language: str
-    created_at: str  # UTC, ISO 8601
-    answers: list[ReceiptAnswer]
-    state: OutboxState
-
-
-class StateCounts(TypedDict):
-    """Submissions by outbox state (JSON: in `kiosk status --json`)."""
-
-    queued: int
-    sending: int
-    delivered: int
-    rejected: int
-
-
-@dataclass(frozen=True)
-class QueueSummary:
-    counts: StateCounts
-    waiting: int  # queued + sending
-    oldest_waiting: str | None  # when the oldest waiting one was stored
-
-
-@dataclass(frozen=True)
-class RejectedSubmission:
-    submission_id: str
-    reference: str
-    form_id: str
-    created_at: str
-    reason: str | None  # the service's words
-    rejected_at: str
-
-
-@dataclass(frozen=True)
-class FoundSubmission:
-    reference: str
-    form_id: str
-    created_at: str
-    state: OutboxState
-
-
-@dataclass(frozen=True)
-class DueItem:
-    submission_id: str
-    reference: str
-    destination: str
-    attempts: int
-    next_attempt_at: str
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    """One submission as it goes on the wire: metadata in the clear, answers sealed (for an
-    OpenRosa form without a public key: the ready package, opened for this request only)."""
-
-    submission_id: str
-    reference: str
-    form_id: str
-    form_version: str
-    created_at: str
-    attempts: int
-    envelope: bytes
-
 
 class Outbox:
     def __init__(self, db: Db, settings: Settings, *, site_id: str,

@@ -30,7 +30,8 @@ from .db import SYSTEM, Db, single_value
 from .drafts import Drafts
 from .errors import CANNOT_OPEN, StoreError, explain
 from .keys import Box, InstallKeyError, load_or_create_key
-from .outbox import Outbox, StateCounts
+from .outbox import Outbox
+from .records import StateCounts
 from .schema import migrate
 from .sealers import INSTALL_KEY_ONLY, Sealer
 from .settings import Settings
