@@ -89,7 +89,6 @@ def verify(conn: sqlite3.Connection, key: bytes) -> ChainCheck:
     return ChainCheck(True, count)
 
 
-
 def recent(conn: sqlite3.Connection, limit: int) -> list[AuditEntry]:
     """The latest entries, newest first."""
     return [AuditEntry(seq, at, actor, event, json.loads(detail)) for seq, at, actor, event, detail

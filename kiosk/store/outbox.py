@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 UNREADABLE = ("the kiosk cannot open these stored answers with its key (install.key was "
               "replaced, or the data is damaged): ask IT")
 
+
 class Outbox:
     def __init__(self, db: Db, settings: Settings, *, site_id: str,
                  sealers: Mapping[str, Sealer] | None = None):
