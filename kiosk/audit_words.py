@@ -9,20 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import i18n, localise
 
+if TYPE_CHECKING:
+    from .store import AuditEntry
+
 _ACTORS = {"kiosk": "actor_kiosk", "it": "actor_it", "unknown": "actor_unknown"}
 _LOCK_REASONS = {"inactivity": "helper_lock_quiet", "visit ended": "helper_lock_visit"}
-# An audit entry as the store gives it (kiosk/store/audit.py): at, event, actor, and a detail
-# whose keys depend on the event.
-Entry = Mapping[str, Any]
 
 
-def when(entry: Entry, language: str) -> str:
+def when(entry: AuditEntry, language: str) -> str:
     """'27 Nov 2026, 10:05': the stored UTC time in the kiosk's local time."""
-    return localise.format_moment(datetime.fromisoformat(entry["at"]), language)
+    return localise.format_moment(datetime.fromisoformat(entry.at), language)
 
 
 def _actor(name: str, language: str) -> str:
@@ -40,11 +40,10 @@ def _form(detail: Mapping[str, Any]) -> str:
     return str(detail.get("form") or detail.get("form_id") or "")
 
 
-def describe(entry: Entry, language: str) -> str:
+def describe(entry: AuditEntry, language: str) -> str:
     """One sentence for an audit entry: "Amina opened helper mode"."""
-    event: str = entry["event"]
-    detail: Mapping[str, Any] = entry.get("detail") or {}
-    actor = _actor(entry.get("actor") or "unknown", language)
+    event, detail = entry.event, entry.detail or {}
+    actor = _actor(entry.actor or "unknown", language)
     key = event
     params: dict[str, object] = {"actor": actor}
     if event == "helper_action":
@@ -83,7 +82,7 @@ def _unknown(event: str, detail: Mapping[str, Any], actor: str, language: str) -
     return i18n.text(language, "info.label_value", label=actor, value=words)
 
 
-def line(entry: Entry, language: str) -> str:
+def line(entry: AuditEntry, language: str) -> str:
     """"27 Nov 2026, 10:05: Amina opened helper mode"."""
     return i18n.text(language, "info.label_value", label=when(entry, language),
                      value=describe(entry, language))

@@ -33,6 +33,7 @@ from .paths import sample_forms_dir
 if TYPE_CHECKING:
     from .forms.catalogue import Catalogue
     from .store import Store
+    from .store.sealers import Sealer
 
 APP = "kiosk"
 
@@ -252,12 +253,15 @@ class Config(BaseModel):
 
         return load_catalogue(self.forms_dir, self.central_forms_dir)
 
-    def open_store(self, set_aside_damage: bool = True) -> Store:
-        """The store this configuration describes, with configuration changes audited."""
+    def open_store(self, set_aside_damage: bool = True,
+                   sealers: Mapping[str, Sealer] | None = None) -> Store:
+        """The store this configuration describes, with configuration changes audited.
+        `sealers`: what seals submissions for the destinations that need more than a key
+        (sync/sealers.py makes them; kiosk/ never imports sync/)."""
         from .store import Store  # here, so reading a config never needs the store
 
-        store = Store.from_config(self, set_aside_damage=set_aside_damage)
-        store.note_config(self.model_dump(mode="json"), str(self.source) if self.source else None)
+        store = Store.from_config(self, set_aside_damage=set_aside_damage, sealers=sealers)
+        store.settings.note_config(self.model_dump(mode="json"), str(self.source) if self.source else None)
         return store
 
 

@@ -23,8 +23,7 @@ if TYPE_CHECKING:
     from kiosk.forms.session import Session
     from kiosk.forms.snapshot import Restored
     from kiosk.forms.submission import Submission
-    from kiosk.store import Store
-    from kiosk.store.store import DraftLookup
+    from kiosk.store import DraftLookup, Store
 
 TEXT_SIZES = (100, 150, 200)  # the text sizes a citizen (and staff, for each visit) can choose
 VolumeLevel = Literal["quiet", "normal", "loud"]
@@ -84,7 +83,7 @@ class Finished:
 
     def store_in(self, store: Store) -> str:
         """Storage work: the reference, after the commit (the draft goes in the same one)."""
-        return store.submit(self.submission, self.destination, self.assisted_by, self.draft_id)
+        return store.outbox.submit(self.submission, self.destination, self.assisted_by, self.draft_id)
 
 
 @dataclass(frozen=True)
@@ -109,7 +108,7 @@ def read_draft(store: Store, catalogue: Catalogue, lookup: DraftLookup,
     if form is None or lookup.draft_id is None:
         return None
     try:
-        state = store.load_draft(lookup.draft_id)
+        state = store.drafts.load_draft(lookup.draft_id)
         if state is None:
             return None
         return restore_session(form, state)
@@ -119,14 +118,14 @@ def read_draft(store: Store, catalogue: Catalogue, lookup: DraftLookup,
 
 def look_up_code(store: Store, catalogue: Catalogue, typed: str) -> CodeAnswer:
     """Storage work: the saved form a typed code opens, read and brought back."""
-    lookup = store.find_draft(typed)
+    lookup = store.drafts.find_draft(typed)
     problem = CODE_PROBLEMS.get(lookup.status)
     form = catalogue.version(lookup.form_id or "", lookup.form_version)
     if problem is None and form is None:
         problem = "ui.form_gone"
     if problem is not None:
         return CodeAnswer(problem=problem, counts_as_wrong=True,
-                          expiry_days=store.draft_expiry.days)
+                          expiry_days=store.drafts.draft_expiry.days)
     restored = read_draft(store, catalogue, lookup, form)
     if restored is None:
         return CodeAnswer(problem="ui.draft_unreadable")
@@ -191,10 +190,10 @@ def make_receipt(store: Store, catalogue: Catalogue, reference: str, form: Form 
     """Storage work: the receipt of a stored visit, made with the form it was made on."""
     from kiosk.receipts import qr_modules, qr_payload, receipt_content, render_receipt
 
-    stored = store.receipt(reference)
+    stored = store.outbox.receipt(reference)
     if stored is None:
         raise KeyError("no such reference")
-    form = form or catalogue.version(stored["form_id"], stored["form_version"])
+    form = form or catalogue.version(stored.form_id, stored.form_version)
     content = receipt_content(stored, form, config)
     payload = qr_payload(content)
     return Printable(render_receipt(content, config.receipt_layout), payload,

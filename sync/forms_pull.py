@@ -58,7 +58,7 @@ def pull_forms(transport: RestTransport, store: Store, config: Config) -> bool:
         leftover.unlink(missing_ok=True)
     previous = _read_current(root)
     # No listing on disk (a first start, or the folder was cleared): ask for all of it.
-    answer = transport.forms(store.setting("forms_etag") if (root / CURRENT).exists() else None)
+    answer = transport.forms(store.settings.get("forms_etag") if (root / CURRENT).exists() else None)
     if answer is None:
         return False
     etag, listing = answer
@@ -86,8 +86,8 @@ def pull_forms(transport: RestTransport, store: Store, config: Config) -> bool:
         if kept and version_path(root, form_id, kept).exists():
             current[form_id] = kept
     _write_current(root, current)
-    store.put_setting("forms_etag", etag)
-    store.put_setting("forms_pull", {"forms": len(current), "problems": problems[:20]})
+    store.settings.put("forms_etag", etag)
+    store.settings.put("forms_pull", {"forms": len(current), "problems": problems[:20]})
     if current != previous:
         store.record("forms_updated", {"forms": current})
     _remove_unused(root, current, store)
@@ -129,7 +129,7 @@ def _write_current(root: Path, current: dict[str, str]) -> None:
 
 def _remove_unused(root: Path, current: dict[str, str], store: Store) -> None:
     """Old versions go once no draft needs them (drafts keep the version they began on)."""
-    kept = store.draft_form_versions() | set(current.items())
+    kept = store.drafts.draft_form_versions() | set(current.items())
     keep_paths = {version_path(root, f, v) for f, v in kept}
     for path in root.glob("*/*.yaml"):
         if path not in keep_paths:

@@ -21,15 +21,15 @@ if TYPE_CHECKING:
 
 def pull_results(transport: RestTransport, store: Store, now: datetime) -> bool:
     """Ask for the results (with the last ETag) and keep them; True when they changed."""
-    kept = store.setting(RESULTS_SETTING) or {}
+    kept = store.settings.get(RESULTS_SETTING) or {}
     answer = transport.consultation_results(kept.get("etag") if kept.get("consultations")
                                             is not None else None)
     if answer is None:
-        store.put_setting(RESULTS_SETTING, {**kept, "fetched_at": iso(now)})
+        store.settings.put(RESULTS_SETTING, {**kept, "fetched_at": iso(now)})
         return False
     etag, consultations = answer
     by_form = {entry["form_id"]: entry for entry in consultations
                if isinstance(entry.get("form_id"), str)}
-    store.put_setting(RESULTS_SETTING, {"etag": etag, "fetched_at": iso(now),
+    store.settings.put(RESULTS_SETTING, {"etag": etag, "fetched_at": iso(now),
                                         "consultations": by_form})
     return by_form != kept.get("consultations")

@@ -16,7 +16,7 @@ from urllib.parse import quote
 import requests
 
 from kiosk.sealing import SealingError, SealingKey
-from kiosk.store.outbox import Outgoing
+from kiosk.store.records import Outgoing
 
 if TYPE_CHECKING:
     from kiosk.config import Destination

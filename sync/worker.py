@@ -8,8 +8,9 @@ sent again and the same receipt comes back. Headless (`kiosk sync`) and in the k
 one worker per database at a time (sync/lock.py).
 
 An OpenRosa destination (sync/openrosa/) goes the same way, with its own transport; its sealer
-needs the forms, so the worker gives the store one (built on the form catalogue) for each such
-destination while it runs. Heartbeats and form updates stay with the REST central service.
+needs the forms, so whoever builds the store gives it one (sync/sealers.py), and the worker
+only tells it when new form versions arrive. Heartbeats and form updates stay with the REST
+central service.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from __future__ import annotations
 import random
 import shutil
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Literal
 
-from kiosk.store import Store
+from kiosk.store import QueueSummary, Store, SyncNote
 from kiosk.store.clock import iso
 from kiosk.version import version
 
@@ -40,6 +42,9 @@ from .transport import (
     Retry,
 )
 
+if TYPE_CHECKING:
+    from kiosk.config import Config
+
 BATCH = 50
 RECHECK_STOPPED = timedelta(minutes=15)  # a refused token is tried again this often
 CATALOGUE_DESTINATION = "central"  # heartbeats and form updates go to this one
@@ -50,13 +55,16 @@ Progress = Callable[[int, int], None]  # (done, total)
 def backoff_seconds(attempts: int, first: float, cap: float, rng: random.Random) -> float:
     """Exponential, capped, with jitter (half fixed, half random) so a site's kiosks coming
     back online together don't all retry in the same second."""
-    delay = min(cap, first * 2 ** min(max(0, attempts - 1), 40))  # no overflow, ever
+    delay = min(cap, first * 2.0 ** min(max(0, attempts - 1), 40))  # no overflow, ever
     return delay / 2 + rng.random() * delay / 2
+
+
+DestinationState = Literal["ok", "offline", "stopped"]  # stopped: IT must act
 
 
 @dataclass
 class DestinationResult:
-    state: str = "ok"  # ok, offline, stopped (IT must act)
+    state: DestinationState = "ok"
     message: str = ""
     delivered: int = 0
     retried: int = 0
@@ -83,8 +91,15 @@ Transport = RestTransport | OpenRosaTransport
 
 
 class SyncWorker:
-    def __init__(self, store: Store, config, *, rng: random.Random | None = None,
+    def __init__(self, store: Store, config: Config, *, rng: random.Random | None = None,
                  clock: Callable[[], datetime] | None = None):
+        # An OpenRosa destination seals with the form each visit was made on: the store was
+        # given its sealer (sync/sealers.py), or nothing of it would ever be sent.
+        missing = sorted(name for name, dest in config.destinations.items()
+                         if dest.type == "openrosa" and name not in store.outbox.sealers)
+        if missing:
+            raise ValueError(f"the store has no sealer for {', '.join(missing)}: open it with "
+                             "config.open_store(sealers=sync.sealers.sealers_for(config))")
         self.store = store
         self.config = config
         self.rng = rng or random.Random()
@@ -95,11 +110,6 @@ class SyncWorker:
             name: OpenRosaTransport(dest) if dest.type == "openrosa"
             else RestTransport(dest, config.site_id)
             for name, dest in config.destinations.items()}
-        # An OpenRosa destination seals with the form each visit was made on: from now on the
-        # store seals its submissions as they are stored (seal_waiting does the earlier ones).
-        self.sealers = {name: OpenRosaSealer(config.load_catalogue)
-                        for name, dest in config.destinations.items() if dest.type == "openrosa"}
-        store.sealing_keys.update(self.sealers)
         self.stopped: dict[str, tuple[str, datetime]] = {}  # why, and when to look again
         self.paused_until: dict[str, datetime] = {}  # the service asked for a pause
         self._next_heartbeat = self.clock()
@@ -110,9 +120,6 @@ class SyncWorker:
     def close(self) -> None:
         for transport in self.transports.values():
             transport.close()
-        for name, sealer in self.sealers.items():
-            if self.store.sealing_keys.get(name) is sealer:
-                del self.store.sealing_keys[name]
         self._lock_file.release()
 
     def cancel(self) -> None:
@@ -125,33 +132,33 @@ class SyncWorker:
         with self._lock:
             # Only this worker sends from this database, so any claim left is one it lost
             # (a crash mid-batch): back in the queue.
-            self.store.recover_interrupted()
+            self.store.outbox.recover_interrupted()
             result = RoundResult()
             for name in self._destinations_in_use():
                 outcome = self._round(name, send_all, progress)
                 result.destinations[name] = outcome
                 now = iso(self.clock())
-                self.store.put_setting(f"sync:{name}", {
-                    "state": outcome.state, "message": outcome.message, "at": now})
+                note: SyncNote = {"state": outcome.state, "message": outcome.message, "at": now}
+                self.store.settings.put(f"sync:{name}", note)
                 if outcome.state == "ok":
-                    self.store.put_setting("last_sync_at", now)
+                    self.store.settings.put("last_sync_at", now)
             reachable = isinstance(self.transports.get(CATALOGUE_DESTINATION), RestTransport) \
                 and result.destinations.get(CATALOGUE_DESTINATION,
                                             DestinationResult("offline")).state == "ok"
-            now = self.clock()
-            if reachable and now >= self._next_forms_pull:
+            moment = self.clock()
+            if reachable and moment >= self._next_forms_pull:
                 result.forms_changed = self._pull_forms()
             if reachable:  # after sending: a vote just made is in the results fetched
                 self._pull_results()
-            summary = self.store.queue_summary()
-            result.waiting = summary["waiting"]
-            result.rejected_total = summary["counts"]["rejected"]
-            if reachable and now >= self._next_heartbeat:
+            summary = self.store.outbox.queue_summary()
+            result.waiting = summary.waiting
+            result.rejected_total = summary.counts["rejected"]
+            if reachable and moment >= self._next_heartbeat:
                 self._heartbeat(summary)
             return result
 
     def _destinations_in_use(self) -> list[str]:
-        return sorted(self.store.waiting_destinations() | set(self.transports))
+        return sorted(self.store.outbox.waiting_destinations() | set(self.transports))
 
     def _round(self, name: str, send_all: bool, progress: Progress | None) -> DestinationResult:
         transport = self.transports.get(name)
@@ -168,13 +175,13 @@ class SyncWorker:
         try:
             transport.probe()
             if isinstance(transport, OpenRosaTransport):
-                if name in self.store.waiting_destinations():  # an idle kiosk asks nothing more
+                if name in self.store.outbox.waiting_destinations():  # an idle kiosk asks nothing more
                     self._server_forms(transport)
-            elif name not in self.store.sealing_keys:
+            elif name not in self.store.outbox.sealers:
                 key = transport.fetch_key()
-                self.store.put_setting(f"sealing_key:{name}", {"key": key.text})
-                self.store.set_sealing_key(name, key)
-            self.store.seal_waiting(name)
+                self.store.settings.put(f"sealing_key:{name}", {"key": key.text})
+                self.store.outbox.set_sealing_key(name, key)
+            self.store.outbox.seal_waiting(name)
             outcome = self._send(name, transport, send_all, progress)
         except LinkDown as error:
             return DestinationResult("offline", str(error))
@@ -199,12 +206,12 @@ class SyncWorker:
         result = DestinationResult()
         # What is due now, fixed at the start: a retry scheduled during this round waits for
         # the next one, so a round always ends.
-        due = [item.submission_id for item in self.store.due(
+        due = [item.submission_id for item in self.store.outbox.due(
             limit=1_000_000, destination=name, ignore_backoff=send_all)]
         done = 0
         for start in range(0, len(due), BATCH):
-            batch = self.store.claim(due[start:start + BATCH])
-            delivered: list[tuple[str, dict]] = []
+            batch = self.store.outbox.claim(due[start:start + BATCH])
+            delivered: list[tuple[str, Mapping[str, object]]] = []
             tried = 0
             try:
                 for item in batch:
@@ -216,7 +223,7 @@ class SyncWorker:
                         delivered.append((item.submission_id, outcome.receipt))
                         continue
                     if isinstance(outcome, Rejected):
-                        self.store.mark_rejected(item.submission_id, outcome.reason)
+                        self.store.outbox.mark_rejected(item.submission_id, outcome.reason)
                         result.rejected += 1
                         continue
                     self._retry_later(name, item.attempts, item.submission_id, outcome)
@@ -230,9 +237,9 @@ class SyncWorker:
                         break  # the rest of the batch waits for the next round
             finally:  # whatever happened, what was delivered is recorded, the rest released
                 try:
-                    self.store.mark_delivered_many(delivered)
+                    self.store.outbox.mark_delivered_many(delivered)
                 finally:
-                    self.store.release([item.submission_id for item in batch[tried:]])
+                    self.store.outbox.release([item.submission_id for item in batch[tried:]])
             result.delivered += len(delivered)
             done += len(batch)
             if progress is not None:
@@ -259,11 +266,11 @@ class SyncWorker:
             if outcome.pause_all:
                 self.paused_until[name] = self.clock() + timedelta(
                     seconds=min(outcome.after_seconds, destination.retry_max_seconds))
-        self.store.mark_retry(submission_id, outcome.reason,
-                              self.clock() + timedelta(seconds=delay))
+        self.store.outbox.mark_retry(submission_id, outcome.reason,
+                                     self.clock() + timedelta(seconds=delay))
 
     # -- the rest of talking to central -------------------------------------------------------
-    def _heartbeat(self, summary: dict) -> None:
+    def _heartbeat(self, summary: QueueSummary) -> None:
         transport = self.transports.get(CATALOGUE_DESTINATION)
         if not isinstance(transport, RestTransport):
             return
@@ -273,31 +280,40 @@ class SyncWorker:
             free = -1
         try:
             transport.heartbeat({
-                "queue_depth": summary["waiting"], "rejected": summary["counts"]["rejected"],
-                "oldest_waiting": summary["oldest_waiting"],
-                "last_sync_at": self.store.setting("last_sync_at"),
+                "queue_depth": summary.waiting, "rejected": summary.counts["rejected"],
+                "oldest_waiting": summary.oldest_waiting,
+                "last_sync_at": self.store.settings.get("last_sync_at"),
                 "version": version(), "free_disk_bytes": free})
         except (LinkDown, AuthRefused):
             return  # the round's own status already says why; try at the next round
         self._next_heartbeat = self.clock() + timedelta(minutes=self.config.heartbeat_minutes)
 
+    def _catalogue_transport(self) -> RestTransport:
+        """The central service that serves forms and results: a REST one (the callers ask
+        only when the configuration has one)."""
+        transport = self.transports[CATALOGUE_DESTINATION]
+        if not isinstance(transport, RestTransport):
+            raise LinkDown("forms and results come only from a REST central service")
+        return transport
+
     def _pull_forms(self) -> bool:
         try:
-            changed = pull_forms(self.transports[CATALOGUE_DESTINATION], self.store, self.config)
+            changed = pull_forms(self._catalogue_transport(), self.store, self.config)
         except (LinkDown, AuthRefused):
             return False
         except OSError as error:  # a full disk: the forms already here go on being used
-            self.store.put_setting("forms_pull", {"problems": [f"could not be saved: {error}"]})
+            self.store.settings.put("forms_pull", {"problems": [f"could not be saved: {error}"]})
             return False
         self._next_forms_pull = self.clock() + timedelta(minutes=self.config.forms_pull_minutes)
-        if changed:
-            for sealer in self.sealers.values():
-                sealer.forget_forms()
+        if changed:  # an OpenRosa sealer reads the forms again at its next seal
+            for sealer in self.store.outbox.sealers.values():
+                if isinstance(sealer, OpenRosaSealer):
+                    sealer.forget_forms()
         return changed
 
     def _pull_results(self) -> None:
         try:
-            pull_results(self.transports[CATALOGUE_DESTINATION], self.store, self.clock())
+            pull_results(self._catalogue_transport(), self.store, self.clock())
         except (LinkDown, AuthRefused):
             return  # the results already kept stay, with the time they were fetched
 

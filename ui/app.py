@@ -95,6 +95,7 @@ def run_app(config_path: str | None, *, windowed: bool = False, language: str | 
         from kiosk.store import StoreError
         from kiosk.version import version
         from sync.central.errors import CentralError
+        from sync.sealers import sealers_for
 
         try:
             config = load_config(config_path)
@@ -113,7 +114,7 @@ def run_app(config_path: str | None, *, windowed: bool = False, language: str | 
                 config.forms_dir = Path(forms)
             log_file = setup_logging(config.data_dir)
             catalogue = config.load_catalogue()
-            store = config.open_store()
+            store = config.open_store(sealers=sealers_for(config))
             store.purge()
         except (ConfigError, StoreError, CentralError) as error:
             log.error("the kiosk cannot start: %s", error.__class__.__name__)

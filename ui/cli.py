@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # imported where used: `kiosk run` paints before these load
+    from collections.abc import Mapping
+
     from kiosk.config import Config
-    from kiosk.store import Store
+    from kiosk.store import Sealer, Store
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -27,8 +29,8 @@ def _config(args: argparse.Namespace) -> Config:
     return config
 
 
-def _open_store(config: Config) -> Store:
-    store = config.open_store()
+def _open_store(config: Config, sealers: Mapping[str, Sealer] | None = None) -> Store:
+    store = config.open_store(sealers=sealers)
     for warning in store.warnings:
         _say(warning)
     store.purge()
@@ -113,7 +115,7 @@ def cmd_forms_try(args: argparse.Namespace) -> int:
         for name in result.unused:
             _say(f"{where}: note: '{name}' was not asked (not relevant, or not a question)")
         if store is not None:
-            reference = store.submit(result.submission, form.definition.settings.destination)
+            reference = store.outbox.submit(result.submission, form.definition.settings.destination)
             print(f"{where}: stored as {reference}" if len(answer_sets) > 1 else reference)
             continue
         indent = 2 if len(answer_sets) == 1 else None
@@ -203,6 +205,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
     from kiosk.logs import setup_logging
     from sync.round_log import RoundLog
+    from sync.sealers import sealers_for
     from sync.worker import SyncWorker
 
     config = _config(args)
@@ -213,7 +216,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     from sync.lock import SyncBusy
 
     setup_logging(config.data_dir)
-    store = _open_store(config)
+    store = _open_store(config, sealers_for(config))
     try:
         worker = SyncWorker(store, config)
     except SyncBusy as busy:
@@ -255,7 +258,7 @@ def cmd_receipt(args: argparse.Namespace) -> int:
     config = _config(args)
     reference = read_reference(args.reference)  # as printed, however it was typed
     with _open_store(config) as store:
-        stored = store.receipt(reference or args.reference.strip().upper())
+        stored = store.outbox.receipt(reference or args.reference.strip().upper())
     if stored is None:
         why = ""
         if reference is None and reference_parts(args.reference) is not None:
@@ -265,7 +268,7 @@ def cmd_receipt(args: argparse.Namespace) -> int:
         _say(f"There is no submission with the reference {args.reference} on this kiosk{why}.")
         return 1
     catalogue = config.load_catalogue()
-    form = catalogue.version(stored["form_id"], stored["form_version"])
+    form = catalogue.version(stored.form_id, stored.form_version)
     try:
         pdf = render_receipt(receipt_content(stored, form, config),
                              args.layout or config.receipt_layout)
@@ -277,7 +280,7 @@ def cmd_receipt(args: argparse.Namespace) -> int:
     except OSError as error:
         _say(f"{args.output} cannot be written: {error.strerror}.")
         return 2
-    print(f"{args.output}: the receipt for {stored['reference']} ({len(pdf) // 1024} KB)")
+    print(f"{args.output}: the receipt for {stored.reference} ({len(pdf) // 1024} KB)")
     return 0
 
 
@@ -296,7 +299,7 @@ def cmd_helper_set_pin(args: argparse.Namespace) -> int:
             _say("The two PINs are not the same; nothing was changed.")
             return 1
         try:
-            added = store.set_helper_pin(name, first)
+            added = store.staff.set_helper_pin(name, first)
         except StoreError as error:
             _say(f"{error} Nothing was changed.")
             return 1
@@ -308,8 +311,8 @@ def cmd_helper_list(args: argparse.Namespace) -> int:
     from kiosk.store.clock import local_time
 
     with _open_store(_config(args)) as store:
-        names = store.helper_names()
-        lock = store.unlock_state()
+        names = store.staff.helper_names()
+        lock = store.staff.unlock_state()
     for name in names:
         print(name)
     if not names:
@@ -322,7 +325,7 @@ def cmd_helper_list(args: argparse.Namespace) -> int:
 
 def cmd_helper_remove(args: argparse.Namespace) -> int:
     with _open_store(_config(args)) as store:
-        removed = store.remove_helper(args.name)
+        removed = store.staff.remove_helper(args.name)
     if not removed:
         _say(f"There is no helper called {args.name!r}.")
         return 1
@@ -332,7 +335,7 @@ def cmd_helper_remove(args: argparse.Namespace) -> int:
 
 def cmd_helper_reset_lock(args: argparse.Namespace) -> int:
     with _open_store(_config(args)) as store:
-        store.reset_unlock_lock()
+        store.staff.reset_unlock_lock()
     print("The PIN pad's lock after wrong PINs is cleared.")
     return 0
 

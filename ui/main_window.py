@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # the heavy modules load after the first paint (see attach)
     from kiosk.config import Config
     from kiosk.forms.catalogue import Catalogue
     from kiosk.forms.session import Session
-    from kiosk.store import Store
+    from kiosk.store import Store, StoredReceipt
 
     from .helper.mode import HelperMode
     from .idle import IdleWatcher
@@ -197,7 +197,7 @@ class MainWindow(QMainWindow):
         self._purge = QTimer(self, interval=PURGE_EVERY_MS)
         self._purge.timeout.connect(lambda: self.tasks.run("db", store.purge, on_error=warn))
         self._purge.start()
-        self.settings = self.settings.with_stored(store.setting(SETTINGS_KEY), self.languages)
+        self.settings = self.settings.with_stored(store.settings.get(SETTINGS_KEY), self.languages)
         self.helper = HelperMode(self)
         self.header.crest.show_crest()
         self.ready = True
@@ -216,10 +216,10 @@ class MainWindow(QMainWindow):
         self.attract.show_sync(view)
         reference = self.flow.visit.done_reference
         if reference is not None and self.stack.currentWidget() is self.done:
-            def delivered(receipt: dict | None) -> None:
-                if receipt is not None and receipt["state"] == "delivered":
+            def delivered(receipt: StoredReceipt | None) -> None:
+                if receipt is not None and receipt.state == "delivered":
                     self.done.set_delivered()
-            self.tasks.run("db", self.store.receipt, reference,
+            self.tasks.run("db", self.store.outbox.receipt, reference,
                            on_done=self.flow.for_this_visit(delivered), on_error=warn)
 
     def _use_catalogue(self, catalogue: Catalogue) -> None:

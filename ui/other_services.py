@@ -84,7 +84,7 @@ class OtherServices(QObject):
         store = self.host.store
 
         def read():
-            return store.setting(RESULTS_SETTING), store.setting(SYNC_SETTING)
+            return store.settings.get(RESULTS_SETTING), store.settings.get(SYNC_SETTING)
 
         def got(found) -> None:
             self.kept, sync_state = found

@@ -54,7 +54,7 @@ def run_self_test(forms_dir: Path | None = None) -> int:
             driver = Driver(window)
             driver.start(FORM, "en")
             reference = driver.complete(ANSWERS)
-            stored = store.submission(reference)
+            stored = store.outbox.submission(reference)
             if stored is None or stored["answers"].get("location") != ANSWERS["location"]:
                 print(f"self-test failed: {reference} was shown but is not stored", file=sys.stderr)
                 return 1
@@ -97,8 +97,8 @@ def _receipt_printed(store, catalogue, config, reference: str, folder: Path) -> 
 
     from .printing import print_to
 
-    stored = store.receipt(reference)
-    form = catalogue.version(stored["form_id"], stored["form_version"])
+    stored = store.outbox.receipt(reference)
+    form = catalogue.version(stored.form_id, stored.form_version)
     pdf = render_receipt(receipt_content(stored, form, config), "a4")
     if not pdf.startswith(b"%PDF"):
         raise RuntimeError("the receipt is not a PDF")

@@ -96,9 +96,9 @@ class SyncRunner(QObject):
                 self._worker = self._make_worker()
             except SyncBusy:
                 # `kiosk sync` runs beside the app and does the sending: show its progress.
-                summary = self._store.queue_summary()
-                return RoundResult(waiting=summary["waiting"],
-                                   rejected_total=summary["counts"]["rejected"]), None, send_all
+                summary = self._store.outbox.queue_summary()
+                return RoundResult(waiting=summary.waiting,
+                                   rejected_total=summary.counts["rejected"]), None, send_all
         result = self._worker.run_once(
             send_all=send_all, progress=self.progress.emit if send_all else None)
         catalogue = None

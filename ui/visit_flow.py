@@ -18,7 +18,7 @@ from kiosk.visit import SETTINGS_KEY, CodeAnswer, Finished, Visit, look_up_code,
 
 if TYPE_CHECKING:
     from kiosk.forms.snapshot import Restored
-    from kiosk.store.store import DraftLookup
+    from kiosk.store import DraftLookup
 
     from .host import Host
 
@@ -80,7 +80,7 @@ class VisitFlow(QObject):
         if session.language != host.language:  # the form is not written in the visit's
             host.set_language(session.language)  # layout, keyboard and voice follow its own
         log.info("visit started: %s in %s", form_id, host.language)
-        self.visit.draft_id = host.store.new_draft_id()
+        self.visit.draft_id = host.store.drafts.new_draft_id()
         host.once_only.open(session)  # "Use the details you gave before?" first, if any
 
     def _start_idle_watch(self) -> None:
@@ -95,7 +95,7 @@ class VisitFlow(QObject):
             return
         from kiosk.forms.snapshot import session_state
 
-        self.host.tasks.run("db", self.host.store.autosave, draft_id, session_state(session),
+        self.host.tasks.run("db", self.host.store.drafts.autosave, draft_id, session_state(session),
                             on_error=self.store_failed)
 
     def back_to_services(self) -> None:
@@ -160,7 +160,7 @@ class VisitFlow(QObject):
             host.show_screen(host.done)
             host.receipts.print_slip(session.form, code, expires, session.language)
 
-        host.tasks.run("db", host.store.save_for_later, draft_id, session_state(session),
+        host.tasks.run("db", host.store.drafts.save_for_later, draft_id, session_state(session),
                        on_done=self.for_this_visit(saved),
                        on_error=self.for_this_visit(self._keep_draft_and_fail(draft_id)))
 
@@ -184,7 +184,7 @@ class VisitFlow(QObject):
     def _discard_draft(self) -> None:
         draft_id = self.visit.take_draft()
         if draft_id is not None:
-            self.host.tasks.run("db", self.host.store.discard_autosave, draft_id, on_error=warn)
+            self.host.tasks.run("db", self.host.store.drafts.discard_autosave, draft_id, on_error=warn)
 
     # -- a saved form, continued --------------------------------------------------------------
     def open_resume(self) -> None:
@@ -239,7 +239,7 @@ class VisitFlow(QObject):
         host = self.host
         host.settings = host.settings.changed(key, value, host.languages)
         host.attract.default_language = host.settings.default_language
-        host.tasks.run("db", host.store.put_setting, SETTINGS_KEY, host.settings.stored(),
+        host.tasks.run("db", host.store.settings.put, SETTINGS_KEY, host.settings.stored(),
                        on_error=warn)
 
     # -- the wipe -----------------------------------------------------------------------------

@@ -12,7 +12,9 @@ import hashlib
 import hmac
 import json
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 GENESIS = "0" * 64
 EVENTS = frozenset({
@@ -35,6 +37,17 @@ class ChainCheck:
         return f"BROKEN at entry {self.broken_at} of {self.entries}: the log was altered"
 
 
+@dataclass(frozen=True)
+class AuditEntry:
+    """One entry as staff see it (kiosk/audit_words.py says it in words)."""
+
+    seq: int
+    at: str  # UTC, ISO 8601
+    actor: str  # a helper's name, "kiosk", "it" or "unknown"
+    event: str  # one of EVENTS
+    detail: dict[str, Any]  # the entry's JSON: never citizen data
+
+
 def chain_key(install_key: bytes) -> bytes:
     return hashlib.sha256(b"kiosk audit chain\0" + install_key).digest()
 
@@ -47,12 +60,14 @@ def entry_hash(key: bytes, prev_hash: str, seq: int, at: str, actor: str, event:
 
 
 def append(conn: sqlite3.Connection, key: bytes, at: str, actor: str, event: str,
-           detail: dict) -> None:
+           detail: Mapping[str, object]) -> None:
     """Add one entry; call inside the writer's transaction so it commits with its cause."""
     if event not in EVENTS:
         raise ValueError(f"unknown audit event {event!r}")
-    row = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
-    seq, prev_hash = (row[0] + 1, row[1]) if row else (1, GENESIS)
+    cursor = conn.cursor()
+    cursor.row_factory = sqlite3.Row
+    last = cursor.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+    seq, prev_hash = (last["seq"] + 1, last["hash"]) if last else (1, GENESIS)
     detail_text = json.dumps(detail, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     digest = entry_hash(key, prev_hash, seq, at, actor, event, detail_text)
     conn.execute(
@@ -68,8 +83,14 @@ def verify(conn: sqlite3.Connection, key: bytes) -> ChainCheck:
         if seq != expected_seq or stored_prev != prev_hash or \
                 not hmac.compare_digest(entry_hash(key, prev_hash, seq, at, actor, event, detail),
                                         stored_hash):
-            total = conn.execute("SELECT count(*) FROM audit").fetchone()[0]
+            (total,) = conn.execute("SELECT count(*) FROM audit").fetchone()
             return ChainCheck(False, total, seq)
         prev_hash, expected_seq = stored_hash, seq + 1
     return ChainCheck(True, count)
 
+
+def recent(conn: sqlite3.Connection, limit: int) -> list[AuditEntry]:
+    """The latest entries, newest first."""
+    return [AuditEntry(seq, at, actor, event, json.loads(detail)) for seq, at, actor, event, detail
+            in conn.execute("SELECT seq, at, actor, event, detail FROM audit"
+                            " ORDER BY seq DESC LIMIT ?", (limit,))]

@@ -1,59 +1,157 @@
-"""The outbox: what the sync worker reads and writes, and the settings it keeps.
+"""The outbox: finished visits stored durably, and their way to the destination
+(`store.outbox`).
 
-A mixin of Store (it uses the store's one writer and its clock). The worker claims a batch
-(`queued -> sending`), posts each, and records the results for the whole batch in one commit:
-the server is idempotent, so a batch cut short by a crash is simply claimed and sent again.
+Contract:
+- `submit` returns a reference only after the commit; the visit and its outbox entry commit
+  together, and its draft is deleted in the same commit. The same visit twice is stored once.
+- A visit is sealed for its destination as it is stored when the destination's sealer is
+  known (sealers.py); otherwise it waits under the install key and `seal_waiting` seals it
+  once the sealer is there (`set_sealing_key`). A sealer's trouble never loses a visit.
+- States (OutboxState): queued -> sending (claimed) -> delivered, or back to queued (a retry,
+  a release), or rejected (waits for staff; `retry_rejected` queues it again, audited).
+- The sync worker claims a batch (`queued -> sending`), posts each, and records the results
+  for the whole batch in one commit: the server is idempotent, so a batch cut short by a crash
+  is simply claimed and sent again (`recover_interrupted`).
+- A receipt shows only what the form marked for it (`receipt`); the full visit is readable
+  only until it is sealed or purged (`submission`).
+What it hands out is typed (records.py).
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from ..sealing import Sealed, SealingError
+from ..sealing import SealingError
+from . import codes
 from .clock import iso
-from .codes import read_reference
+from .db import SYSTEM, Db, named, single_value
 from .errors import StoreError
 from .keys import InstallKeyError
+from .records import (
+    DueItem,
+    FoundSubmission,
+    OutboxState,
+    Outgoing,
+    QueueSummary,
+    RejectedSubmission,
+    StateCounts,
+    StoredReceipt,
+)
+from .sealers import INSTALL_KEY_ONLY, Sealer, pinned_rest_keys, stored_form
+from .settings import Settings
 
 if TYPE_CHECKING:
+    from ..config import Destination
+    from ..forms.submission import Submission
     from ..sealing import SealingKey
 
 UNREADABLE = ("the kiosk cannot open these stored answers with its key (install.key was "
               "replaced, or the data is damaged): ask IT")
-# `submissions.sealed_to` for a payload made ready for its destination that no destination key
-# protects (an OpenRosa form without a public key): it is sent, but until then only the
-# install key protects it. NULL still means "waiting for the destination's key".
-INSTALL_KEY_ONLY = "install-key"
-
-
-@dataclass(frozen=True)
-class DueItem:
-    submission_id: str
-    reference: str
-    destination: str
-    attempts: int
-    next_attempt_at: str
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    """One submission as it goes on the wire: metadata in the clear, answers sealed (for an
-    OpenRosa form without a public key: the ready package, opened for this request only)."""
-
-    submission_id: str
-    reference: str
-    form_id: str
-    form_version: str
-    created_at: str
-    attempts: int
-    envelope: bytes
 
 
 class Outbox:
+    def __init__(self, db: Db, settings: Settings, *, site_id: str,
+                 sealers: Mapping[str, Sealer] | None = None):
+        self._db = db
+        self._settings = settings
+        self._site_id = site_id
+        # destination name -> its sealer: submissions to these are sealed as stored
+        self._sealers: dict[str, Sealer] = dict(sealers or {})
+
+    @property
+    def sealers(self) -> Mapping[str, Sealer]:
+        """The sealers in use, by destination (read only: see set_sealing_key)."""
+        return MappingProxyType(self._sealers)
+
+    def load_sealing_keys(self, destinations: Mapping[str, Destination]) -> None:
+        """Each REST destination's pinned key, from the config or fetched earlier (sealers.py).
+        Store.from_config does this once, when the store opens."""
+        self._sealers.update(pinned_rest_keys(destinations, self._settings))
+
+    # -- storing ------------------------------------------------------------------------------
+    def submit(self, submission: Submission, destination: str = "central",
+               assisted_by: str | None = None, draft_id: str | None = None) -> str:
+        """Store a finished visit durably and queue it; its reference, after the commit.
+
+        Submitting the same visit twice (a double tap on Send) stores it once and returns the
+        same reference. The draft it came from (`draft_id`) is deleted in the same commit."""
+        instance_id = submission["instance_id"]
+        payload = json.dumps(submission, ensure_ascii=False, separators=(",", ":")).encode()
+        sealer = self._sealers.get(destination)
+        sealed: bytes | None = None
+        sealed_to: str | None = None
+        deferred: dict[str, str] | None = None
+        if sealer is not None:  # from here on, only the destination can read it
+            try:
+                sealed, sealed_to = stored_form(sealer, self._db.box, payload, instance_id)
+            except Exception as error:  # noqa: BLE001 (a visit is never lost to its sealer's
+                # trouble: it waits under the install key, and seal_waiting tries again)
+                deferred = {"destination": destination, "why": (
+                    str(error) if isinstance(error, SealingError) else error.__class__.__name__)[:300]}
+        if sealed is None:
+            sealed, sealed_to = self._db.box.seal(payload, f"submission:{instance_id}"), None
+        receipt = json.dumps(submission.get("receipt", []), ensure_ascii=False)
+        now = self._db.stamp()
+        with self._db.writing() as conn:
+            for _ in range(10):  # a clash of references is astronomically rare; try again
+                reference = codes.new_reference(self._site_id)
+                try:
+                    inserted = conn.execute(
+                        "INSERT INTO submissions (id, reference, form_id, form_version, language,"
+                        " destination, assisted_by, created_at, payload, payload_bytes, receipt,"
+                        " sealed_to) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING",
+                        (instance_id, reference, submission["form_id"], submission["form_version"],
+                         submission["language"], destination, assisted_by, now, sealed,
+                         len(payload), receipt, sealed_to)).rowcount
+                except sqlite3.IntegrityError:
+                    continue
+                break
+            else:
+                raise StoreError("The kiosk could not make a unique reference number.")
+            dropped_draft = draft_id is not None and conn.execute(
+                "DELETE FROM drafts WHERE id = ?", (draft_id,)).rowcount
+            if inserted:
+                conn.execute(
+                    "INSERT INTO outbox (submission_id, destination, state, next_attempt_at,"
+                    " updated_at) VALUES (?, ?, 'queued', ?, ?)",
+                    (instance_id, destination, now, now))
+                if deferred:
+                    self._db.audit(conn, SYSTEM, "sealing_deferred", deferred)
+            else:
+                reference = single_value(conn, "SELECT reference FROM submissions WHERE id = ?",
+                                         (instance_id,))
+        if dropped_draft:
+            self._db.forget_wal()  # the visit's autosaves, readable with the install key, go too
+        return reference
+
+    def submission(self, reference: str) -> Submission | None:
+        """The stored visit in full while the kiosk can still read it; None when unknown,
+        purged, or sealed to its destination (then only the central service can read it)."""
+        row = self._db.read_one("SELECT id, payload, sealed_to FROM submissions"
+                                " WHERE reference = ?", (reference,))
+        if row is None or row["payload"] is None or row["sealed_to"] is not None:
+            return None
+        visit: Submission = json.loads(self._db.box.open(row["payload"], f"submission:{row['id']}"))
+        return visit
+
+    def receipt(self, reference: str) -> StoredReceipt | None:
+        """What a reprinted receipt may show: never more than the form marks for it."""
+        row = self._db.read_one(
+            "SELECT s.reference, s.form_id, s.form_version, s.language, s.created_at, s.receipt,"
+            " o.state FROM submissions s JOIN outbox o ON o.submission_id = s.id"
+            " WHERE s.reference = ?", (reference,))
+        if row is None:
+            return None
+        return StoredReceipt(reference=row["reference"], form_id=row["form_id"],
+                             form_version=row["form_version"], language=row["language"],
+                             created_at=row["created_at"], answers=json.loads(row["receipt"]),
+                             state=row["state"])
+
     # -- choosing work ------------------------------------------------------------------------
     def due(self, limit: int = 20, now: datetime | None = None,
             conn: sqlite3.Connection | None = None, destination: str | None = None,
@@ -62,51 +160,61 @@ class Outbox:
         oldest first."""
         when = "" if ignore_backoff else " AND o.next_attempt_at <= :now"
         where = " AND o.destination = :destination" if destination else ""
-        with self._lock:
-            rows = (conn or self._conn).execute(
+        with self._db.lock:
+            rows = named(
+                conn or self._db.conn,
                 "SELECT o.submission_id, s.reference, o.destination, o.attempts, o.next_attempt_at"
                 " FROM outbox o JOIN submissions s ON s.id = o.submission_id"
                 f" WHERE o.state = 'queued'{when}{where}"  # noqa: S608 (fixed fragments)
                 " ORDER BY o.next_attempt_at LIMIT :limit",
-                {"now": iso(now or self.clock()), "destination": destination, "limit": limit},
+                {"now": iso(now or self._db.clock()),
+                 "destination": destination, "limit": limit},
             ).fetchall()
-        return [DueItem(*row) for row in rows]
+        return [DueItem(submission_id=row["submission_id"], reference=row["reference"],
+                        destination=row["destination"], attempts=row["attempts"],
+                        next_attempt_at=row["next_attempt_at"]) for row in rows]
 
     def recover_interrupted(self) -> int:
         """Claims left by a worker that died (`sending`) go back to the queue, due now."""
-        now = iso(self.clock())
-        with self._writing() as conn:
-            return conn.execute("UPDATE outbox SET state = 'queued', next_attempt_at = ?,"
-                                " updated_at = ? WHERE state = 'sending'", (now, now)).rowcount
+        now = self._db.stamp()
+        with self._db.writing() as conn:
+            changed: int = conn.execute("UPDATE outbox SET state = 'queued', next_attempt_at = ?,"
+                                        " updated_at = ? WHERE state = 'sending'",
+                                        (now, now)).rowcount
+        return changed
 
-    def claim(self, submission_ids: list[str]) -> list[Outgoing]:
+    def claim(self, submission_ids: Sequence[str]) -> list[Outgoing]:
         """Mark a batch `sending` and return what to post; rows another worker took are skipped,
         and so are payloads not yet sealed (seal_waiting comes first). A payload that only the
         install key protects is opened here, for the request, and never written back."""
         if not submission_ids:
             return []
-        now = iso(self.clock())
+        now = self._db.stamp()
         marks = ",".join("?" * len(submission_ids))
-        with self._writing() as conn:
-            rows = conn.execute(
+        with self._db.writing() as conn:
+            rows = named(
+                conn,
                 "SELECT s.id, s.reference, s.form_id, s.form_version, s.created_at, o.attempts,"
                 f" s.payload, s.sealed_to FROM submissions s JOIN outbox o ON o.submission_id = s.id"
                 f" WHERE s.id IN ({marks}) AND o.state = 'queued'"  # noqa: S608
                 " AND s.sealed_to IS NOT NULL AND s.payload IS NOT NULL",
-                submission_ids).fetchall()
-            claimed = [row[0] for row in rows]
+                list(submission_ids)).fetchall()
             conn.executemany("UPDATE outbox SET state = 'sending', last_attempt_at = ?,"
                              " updated_at = ? WHERE submission_id = ?",
-                             [(now, now, sid) for sid in claimed])
+                             [(now, now, row["id"]) for row in rows])
         outgoing = []
-        for *fields, payload, sealed_to in rows:
-            if sealed_to == INSTALL_KEY_ONLY:
+        for row in rows:
+            payload = row["payload"]
+            if row["sealed_to"] == INSTALL_KEY_ONLY:
                 try:
-                    payload = self._box.open(payload, f"submission:{fields[0]}")
+                    payload = self._db.box.open(payload, f"submission:{row['id']}")
                 except InstallKeyError:
-                    self.mark_rejected(fields[0], UNREADABLE)
+                    self.mark_rejected(row["id"], UNREADABLE)
                     continue
-            outgoing.append(Outgoing(*fields, payload))
+            outgoing.append(Outgoing(
+                submission_id=row["id"], reference=row["reference"], form_id=row["form_id"],
+                form_version=row["form_version"], created_at=row["created_at"],
+                attempts=row["attempts"], envelope=payload))
         order = {sid: n for n, sid in enumerate(submission_ids)}
         return sorted(outgoing, key=lambda item: order[item.submission_id])
 
@@ -114,22 +222,22 @@ class Outbox:
     def mark_sending(self, submission_id: str) -> None:
         self._set_state(submission_id, "sending", ("queued", "sending"))
 
-    def mark_delivered(self, submission_id: str, server_receipt: dict) -> None:
+    def mark_delivered(self, submission_id: str, server_receipt: Mapping[str, object]) -> None:
         self.mark_delivered_many([(submission_id, server_receipt)])
 
-    def mark_delivered_many(self, results: list[tuple[str, dict]]) -> None:
+    def mark_delivered_many(self, results: Sequence[tuple[str, Mapping[str, object]]]) -> None:
         """Record the server's receipts for a batch in one commit (and the time of the sync)."""
         if not results:
             return
-        now = iso(self.clock())
-        with self._writing() as conn:
+        now = self._db.stamp()
+        with self._db.writing() as conn:
             changed = sum(conn.execute(
                 "UPDATE outbox SET state = 'delivered', attempts = attempts + 1,"
                 " last_attempt_at = ?, server_receipt = ?, delivered_at = ?, last_error = NULL,"
                 " updated_at = ? WHERE submission_id = ?"
                 " AND state IN ('queued', 'sending', 'delivered')",
                 (now, json.dumps(receipt), now, now, sid)).rowcount for sid, receipt in results)
-            self._put_setting(conn, "last_sync_at", now)
+            self._settings.put_in(conn, "last_sync_at", now)
         if changed != len(results):
             raise StoreError(f"{len(results) - changed} delivered submission(s) were not in the outbox")
 
@@ -142,32 +250,33 @@ class Outbox:
         self._set_state(submission_id, "rejected", ("queued", "sending"), attempts=1,
                         last_error=reason[:500])
 
-    def release(self, submission_ids: list[str]) -> None:
+    def release(self, submission_ids: Sequence[str]) -> None:
         """Claimed but not tried (the link went down, or the token was refused): back to the
         queue as they were, without counting an attempt."""
-        now = iso(self.clock())
-        with self._writing() as conn:
+        now = self._db.stamp()
+        with self._db.writing() as conn:
             conn.executemany("UPDATE outbox SET state = 'queued', updated_at = ?"
                              " WHERE submission_id = ? AND state = 'sending'",
                              [(now, sid) for sid in submission_ids])
 
     def retry_rejected(self, submission_id: str, actor: str) -> None:
         """Staff looked at a rejected submission and send it again (an audited decision)."""
-        now = iso(self.clock())
-        with self._writing() as conn:
+        now = self._db.stamp()
+        with self._db.writing() as conn:
             changed = conn.execute(
                 "UPDATE outbox SET state = 'queued', next_attempt_at = ?, updated_at = ?"
                 " WHERE submission_id = ? AND state = 'rejected'",
                 (now, now, submission_id)).rowcount
             if not changed:
                 raise StoreError(f"submission {submission_id} is not waiting for staff")
-            self._audit(conn, actor, "retry_rejected", {"submission": submission_id})
+            self._db.audit(conn, actor, "retry_rejected", {"submission": submission_id})
 
-    def _set_state(self, submission_id: str, state: str, allowed_from: tuple[str, ...],
-                   attempts: int = 0, **columns) -> None:
-        now = iso(self.clock())
+    def _set_state(self, submission_id: str, state: OutboxState,
+                   allowed_from: tuple[OutboxState, ...], attempts: int = 0,
+                   **columns: str) -> None:
+        now = self._db.stamp()
         assignments = "".join(f", {name} = ?" for name in columns)
-        with self._writing() as conn:
+        with self._db.writing() as conn:
             changed = conn.execute(
                 f"UPDATE outbox SET state = ?, updated_at = ?, attempts = attempts + ?"  # noqa: S608
                 f"{', last_attempt_at = ?' if attempts else ''}{assignments}"
@@ -178,53 +287,46 @@ class Outbox:
             raise StoreError(f"submission {submission_id} cannot become {state} from its state")
 
     # -- sealing ------------------------------------------------------------------------------
-    def _seal_with(self, key, payload: bytes, submission_id: str) -> tuple[bytes, str]:
-        """The stored form of `payload` for `key`'s destination, and what goes in sealed_to.
-        SealingError when the sealer cannot do it (the payload then stays as it is)."""
-        sealed = key.seal(payload, submission_id)
-        if not isinstance(sealed, Sealed):
-            return sealed, key.fingerprint
-        if sealed.sealed_to is None:  # ready to send, but no destination key protects it
-            return self._box.seal(sealed.envelope, f"submission:{submission_id}"), INSTALL_KEY_ONLY
-        return sealed.envelope, sealed.sealed_to
-
     def set_sealing_key(self, destination: str, key: SealingKey) -> int:
-        """Use `key` for `destination` from now on, and seal what waits under the install key.
-        Returns how many stored submissions were sealed."""
-        self.sealing_keys[destination] = key
+        """Use `key` (fetched from the service) for `destination` from now on, and seal what
+        waits under the install key. Returns how many stored submissions were sealed."""
+        self._sealers[destination] = key
         return self.seal_waiting(destination)
 
     def seal_waiting(self, destination: str, batch: int = 200) -> int:
-        """Seal payloads stored before the destination's key was known; the readable copy is
+        """Seal payloads stored before the destination's sealer was known; the readable copy is
         overwritten (secure_delete) in the same commit. A payload the install key cannot open
         (the key file replaced, the data damaged), or one its sealer cannot handle (its form
         version gone from this kiosk), is set aside for staff with the reason, never a
         blocker."""
-        key = self.sealing_keys.get(destination)
-        if key is None:
+        sealer = self._sealers.get(destination)
+        if sealer is None:
             return 0
         sealed = 0
         while True:
-            with self._lock:
-                rows = self._conn.execute(
-                    "SELECT s.id, s.payload FROM submissions s JOIN outbox o"
-                    " ON o.submission_id = s.id WHERE s.sealed_to IS NULL"
-                    " AND s.payload IS NOT NULL AND s.destination = ?"
-                    " AND o.state IN ('queued', 'sending') LIMIT ?",
-                    (destination, batch)).fetchall()
+            rows = self._db.read_all(
+                "SELECT s.id, s.payload FROM submissions s JOIN outbox o"
+                " ON o.submission_id = s.id WHERE s.sealed_to IS NULL"
+                " AND s.payload IS NOT NULL AND s.destination = ?"
+                " AND o.state IN ('queued', 'sending') LIMIT ?",
+                (destination, batch))
             if not rows:
                 break
-            updates, unreadable, refused = [], [], []
-            for sid, payload in rows:
+            updates: list[tuple[bytes, str, str]] = []
+            unreadable: list[str] = []
+            refused: list[tuple[str, str]] = []
+            for row in rows:
+                sid = row["id"]
                 try:
-                    updates.append((*self._seal_with(
-                        key, self._box.open(payload, f"submission:{sid}"), sid), sid))
+                    updates.append((*stored_form(
+                        sealer, self._db.box, self._db.box.open(row["payload"],
+                                                                f"submission:{sid}"), sid), sid))
                 except InstallKeyError:
                     unreadable.append(sid)
                 except SealingError as error:
                     refused.append((f"could not be made ready to send: {error}"[:500], sid))
-            now = iso(self.clock())
-            with self._writing() as conn:
+            now = self._db.stamp()
+            with self._db.writing() as conn:
                 conn.executemany("UPDATE submissions SET payload = ?, sealed_to = ?"
                                  " WHERE id = ? AND sealed_to IS NULL", updates)
                 conn.executemany(
@@ -233,72 +335,59 @@ class Outbox:
                     [(UNREADABLE, now, sid) for sid in unreadable]
                     + [(why, now, sid) for why, sid in refused])
                 if updates:
-                    self._audit(conn, "kiosk", "sealed", {"destination": destination,
-                                                          "count": len(updates),
-                                                          "key": key.fingerprint})
+                    self._db.audit(conn, SYSTEM, "sealed", {"destination": destination,
+                                                            "count": len(updates),
+                                                            "key": sealer.fingerprint})
                 if unreadable:
-                    self._audit(conn, "kiosk", "integrity_problem",
-                                {"unreadable_submissions": unreadable})
+                    self._db.audit(conn, SYSTEM, "integrity_problem",
+                                   {"unreadable_submissions": unreadable})
             sealed += len(updates)
         if sealed:
-            self.forget_wal()  # the readable pages may still sit in the WAL
+            self._db.forget_wal()  # the readable pages may still sit in the WAL
         return sealed
 
     # -- looking at it -----------------------------------------------------------------------
-    def queue_summary(self, conn: sqlite3.Connection | None = None) -> dict:
+    def queue_summary(self, conn: sqlite3.Connection | None = None) -> QueueSummary:
         """Counts by state and the oldest waiting: cheap enough for every heartbeat."""
-        with self._lock:
-            conn = conn or self._conn
-            counts = dict.fromkeys(("queued", "sending", "delivered", "rejected"), 0)
-            counts.update(conn.execute("SELECT state, count(*) FROM outbox GROUP BY state"))
-            oldest = conn.execute("SELECT min(s.created_at) FROM outbox o JOIN submissions s"
-                                  " ON s.id = o.submission_id WHERE o.state IN ('queued', 'sending')"
-                                  ).fetchone()[0]
-        return {"counts": counts, "waiting": counts["queued"] + counts["sending"],
-                "oldest_waiting": oldest}
+        with self._db.lock:
+            conn = conn or self._db.conn
+            by_state = {row["state"]: row["n"] for row in named(
+                conn, "SELECT state, count(*) AS n FROM outbox GROUP BY state")}
+            counts = StateCounts(queued=by_state.get("queued", 0),
+                                 sending=by_state.get("sending", 0),
+                                 delivered=by_state.get("delivered", 0),
+                                 rejected=by_state.get("rejected", 0))
+            oldest = single_value(conn, "SELECT min(s.created_at) FROM outbox o JOIN submissions s"
+                                        " ON s.id = o.submission_id"
+                                        " WHERE o.state IN ('queued', 'sending')")
+        return QueueSummary(counts=counts, waiting=counts["queued"] + counts["sending"],
+                            oldest_waiting=oldest)
 
-    def rejected_submissions(self, limit: int = 50) -> list[dict]:
+    def rejected_submissions(self, limit: int = 50) -> list[RejectedSubmission]:
         """What the services refused, newest first, with their reasons: for staff to act on."""
-        with self._lock:
-            rows = self._conn.execute(
-                "SELECT s.id, s.reference, s.form_id, s.created_at, o.last_error, o.updated_at"
-                " FROM outbox o JOIN submissions s ON s.id = o.submission_id"
-                " WHERE o.state = 'rejected' ORDER BY o.updated_at DESC LIMIT ?", (limit,)).fetchall()
-        keys = ("submission_id", "reference", "form_id", "created_at", "reason", "rejected_at")
-        return [dict(zip(keys, row, strict=True)) for row in rows]
+        rows = self._db.read_all(
+            "SELECT s.id, s.reference, s.form_id, s.created_at, o.last_error, o.updated_at"
+            " FROM outbox o JOIN submissions s ON s.id = o.submission_id"
+            " WHERE o.state = 'rejected' ORDER BY o.updated_at DESC LIMIT ?", (limit,))
+        return [RejectedSubmission(submission_id=row["id"], reference=row["reference"],
+                                   form_id=row["form_id"], created_at=row["created_at"],
+                                   reason=row["last_error"], rejected_at=row["updated_at"])
+                for row in rows]
 
-    def find_submissions(self, contains: str = "", limit: int = 20) -> list[dict]:
+    def find_submissions(self, contains: str = "", limit: int = 20) -> list[FoundSubmission]:
         """The latest submissions whose reference contains `contains` (case, spaces and dashes
         ignored): how staff find a receipt to show again. A whole reference is also found with
         lookalikes typed (O for 0, I or L for 1) in its random part."""
-        whole = read_reference(contains)
+        whole = codes.read_reference(contains)
         wanted = "".join(ch for ch in (whole or contains).upper() if ch.isalnum())
-        with self._lock:
-            rows = self._conn.execute(
-                "SELECT s.reference, s.form_id, s.created_at, o.state"
-                " FROM submissions s JOIN outbox o ON o.submission_id = s.id"
-                " WHERE replace(s.reference, '-', '') LIKE ?"  # only letters and digits: nothing to escape
-                " ORDER BY s.created_at DESC LIMIT ?", (f"%{wanted}%", limit)).fetchall()
-        return [dict(zip(("reference", "form_id", "created_at", "state"), row, strict=True))
-                for row in rows]
+        rows = self._db.read_all(
+            "SELECT s.reference, s.form_id, s.created_at, o.state"
+            " FROM submissions s JOIN outbox o ON o.submission_id = s.id"
+            " WHERE replace(s.reference, '-', '') LIKE ?"  # only letters and digits: nothing to escape
+            " ORDER BY s.created_at DESC LIMIT ?", (f"%{wanted}%", limit))
+        return [FoundSubmission(reference=row["reference"], form_id=row["form_id"],
+                                created_at=row["created_at"], state=row["state"]) for row in rows]
 
     def waiting_destinations(self) -> set[str]:
-        with self._lock:
-            return {row[0] for row in self._conn.execute(
-                "SELECT DISTINCT destination FROM outbox WHERE state IN ('queued', 'sending')")}
-
-    # -- settings -----------------------------------------------------------------------------
-    def setting(self, key: str, default=None):
-        with self._lock:
-            row = self._conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-        return json.loads(row[0]) if row else default
-
-    def put_setting(self, key: str, value) -> None:
-        with self._writing() as conn:
-            self._put_setting(conn, key, value)
-
-    def _put_setting(self, conn: sqlite3.Connection, key: str, value) -> None:
-        conn.execute("INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)"
-                     " ON CONFLICT(key) DO UPDATE SET value = excluded.value,"
-                     " updated_at = excluded.updated_at",
-                     (key, json.dumps(value), iso(self.clock())))
+        return {row["destination"] for row in self._db.read_all(
+            "SELECT DISTINCT destination FROM outbox WHERE state IN ('queued', 'sending')")}

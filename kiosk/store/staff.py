@@ -1,25 +1,32 @@
-"""Named helpers (staff) and their PINs, kept in the kiosk's database: a mixin of Store.
+"""Named helpers (staff), their PINs and what they did (`store.staff`).
 
-Only scrypt hashes are stored. Unlocking checks the growing lock first (a locked pad does not
-even look at the PIN), and every attempt, right or wrong, is in the audit log by helper name
-(never the PIN). A PIN identifies its helper, so no two helpers may share one.
+Contract: only scrypt hashes of PINs are stored. Unlocking checks the growing lock first (a
+locked pad does not even look at the PIN), and every attempt, right or wrong, is in the audit
+log by helper name (never the PIN). A PIN identifies its helper, so no two helpers may share
+one. Adding, changing and removing helpers and clearing the lock are audited with their actor
+("it" from the command line). `recent_audit` is the log as the helper screens show it.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from typing import Literal
 
 from .. import pins
-from .clock import iso
+from .audit import AuditEntry, recent
+from .db import Db
 from .errors import StoreError
+from .settings import Settings
 
 LOCK_SETTING = "helper_unlock_lock"
+
+UnlockStatus = Literal["ok", "wrong", "locked", "no_helpers"]
 
 
 @dataclass(frozen=True)
 class UnlockResult:
-    status: str  # "ok", "wrong", "locked", "no_helpers"
+    status: UnlockStatus
     helper: str | None = None
     locked_for_seconds: float = 0.0  # when status is "locked" (also right after a 5th failure)
     tries_left: int = 0  # before the next lock, when status is "wrong"
@@ -33,9 +40,12 @@ def check_helper_name(name: str) -> str:
 
 
 class Staff:
+    def __init__(self, db: Db, settings: Settings):
+        self._db = db
+        self._settings = settings
+
     def helper_names(self) -> list[str]:
-        with self._lock:
-            return [row[0] for row in self._conn.execute("SELECT name FROM helpers ORDER BY name")]
+        return [row["name"] for row in self._db.read_all("SELECT name FROM helpers ORDER BY name")]
 
     def set_helper_pin(self, name: str, pin: str, actor: str = "it") -> bool:
         """Add a helper, or give one a new PIN. True when the helper is new."""
@@ -44,75 +54,70 @@ class Staff:
             pins.check_new_pin(pin)
         except pins.PinRuleError as error:
             raise StoreError(str(error)) from None
-        with self._lock:
-            others = self._conn.execute("SELECT name, pin_hash FROM helpers WHERE name != ?",
-                                        (name,)).fetchall()
-        if any(pins.pin_matches(pin, stored) for _, stored in others):
+        others = self._db.read_all("SELECT pin_hash FROM helpers WHERE name != ?", (name,))
+        if any(pins.pin_matches(pin, row["pin_hash"]) for row in others):
             raise StoreError("Another helper already has that PIN; each helper needs their own.")
-        stored, now = pins.hash_pin(pin), iso(self.clock())
-        with self._writing() as conn:
+        stored, now = pins.hash_pin(pin), self._db.stamp()
+        with self._db.writing() as conn:
             new = conn.execute("SELECT 1 FROM helpers WHERE name = ?", (name,)).fetchone() is None
             conn.execute("INSERT INTO helpers (name, pin_hash, created_at, updated_at)"
                          " VALUES (?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET"
                          " pin_hash = excluded.pin_hash, updated_at = excluded.updated_at",
                          (name, stored, now, now))
-            self._audit(conn, actor, "helper_action",
-                        {"action": "helper_added" if new else "pin_changed", "helper": name})
+            self._db.audit(conn, actor, "helper_action",
+                           {"action": "helper_added" if new else "pin_changed", "helper": name})
         return new
 
     def remove_helper(self, name: str, actor: str = "it") -> bool:
         name = check_helper_name(name)
-        with self._writing() as conn:
+        with self._db.writing() as conn:
             removed = conn.execute("DELETE FROM helpers WHERE name = ?", (name,)).rowcount
             if removed:
-                self._audit(conn, actor, "helper_action", {"action": "helper_removed",
-                                                           "helper": name})
+                self._db.audit(conn, actor, "helper_action", {"action": "helper_removed",
+                                                              "helper": name})
         return bool(removed)
 
     def reset_unlock_lock(self, actor: str = "it") -> None:
         """IT clears the wrong-PIN lock (a helper who mistyped, a clock that jumped)."""
-        with self._writing() as conn:
-            self._put_setting(conn, LOCK_SETTING, {})
-            self._audit(conn, actor, "helper_action", {"action": "lock_reset"})
+        with self._db.writing() as conn:
+            self._settings.put_in(conn, LOCK_SETTING, {})
+            self._db.audit(conn, actor, "helper_action", {"action": "lock_reset"})
 
     def unlock_state(self) -> pins.LockState:
-        return pins.LockState.from_json(self.setting(LOCK_SETTING))
+        return pins.LockState.from_json(self._settings.get(LOCK_SETTING))
 
     def try_unlock(self, pin: str) -> UnlockResult:
         """Check a PIN typed on the kiosk: the helper it belongs to, or why not."""
-        now = self.clock()
+        now = self._db.clock()
         state = self.unlock_state()
         if state.remaining(now) > 0:
             return UnlockResult("locked", locked_for_seconds=state.remaining(now))
-        with self._lock:
-            helpers = self._conn.execute("SELECT name, pin_hash FROM helpers").fetchall()
+        helpers = self._db.read_all("SELECT name, pin_hash FROM helpers")
         if not helpers:
             return UnlockResult("no_helpers")
-        helper = next((name for name, stored in helpers if pins.pin_matches(pin, stored)), None)
-        with self._writing() as conn:
+        helper: str | None = next((row["name"] for row in helpers
+                                   if pins.pin_matches(pin, row["pin_hash"])), None)
+        with self._db.writing() as conn:
             if helper is not None:
-                self._put_setting(conn, LOCK_SETTING, {})
-                self._audit(conn, helper, "helper_unlock", {})
+                self._settings.put_in(conn, LOCK_SETTING, {})
+                self._db.audit(conn, helper, "helper_unlock", {})
                 return UnlockResult("ok", helper)
             after = state.after_failure(now)
-            self._put_setting(conn, LOCK_SETTING, after.__dict__)
-            self._audit(conn, "unknown", "helper_unlock_failed", {"failures": state.failures + 1})
+            self._settings.put_in(conn, LOCK_SETTING, after.__dict__)
+            self._db.audit(conn, "unknown", "helper_unlock_failed",
+                           {"failures": state.failures + 1})
             if after.locked_until is not None and after.lockouts > state.lockouts:
                 seconds = after.remaining(now)
-                self._audit(conn, "unknown", "helper_lockout",
-                            {"lockout": after.lockouts, "seconds": round(seconds)})
+                self._db.audit(conn, "unknown", "helper_lockout",
+                               {"lockout": after.lockouts, "seconds": round(seconds)})
                 return UnlockResult("locked", locked_for_seconds=seconds)
         return UnlockResult("wrong", tries_left=pins.FAILURES_BEFORE_LOCK - after.failures)
 
-    def helper_did(self, helper: str, action: str, **detail) -> None:
+    def helper_did(self, helper: str, action: str, **detail: object) -> None:
         """A helper's action in the audit log: who, when, what (never citizen data)."""
-        self.record("helper_action", {"action": action, **detail}, actor=helper)
+        self._db.record("helper_action", {"action": action, **detail}, actor=helper)
 
-    def recent_audit(self, limit: int = 50) -> list[dict]:
-        import json
-
-        with self._lock:
-            rows = self._conn.execute("SELECT seq, at, actor, event, detail FROM audit"
-                                      " ORDER BY seq DESC LIMIT ?", (limit,)).fetchall()
-        return [{"seq": seq, "at": at, "actor": actor, "event": event, "detail": json.loads(detail)}
-                for seq, at, actor, event, detail in rows]
+    def recent_audit(self, limit: int = 50) -> list[AuditEntry]:
+        """The latest audit entries, newest first."""
+        with self._db.lock:
+            return recent(self._db.conn, limit)

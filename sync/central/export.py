@@ -28,8 +28,9 @@ def export_submissions(data_dir: Path | str, form_id: str | None = None) -> Iter
         while True:  # a page at a time: a large export never sits in memory at once
             page, after = store.submissions(form_id, after, limit=500)
             for record in page:
-                payload = record.pop("payload")
-                yield {**record, **{k: v for k, v in payload.items() if k not in record}}
+                payload = record["payload"]
+                kept = {k: v for k, v in record.items() if k != "payload"}
+                yield {**kept, **{k: v for k, v in payload.items() if k not in kept}}
             if after is None:
                 return
     finally:

@@ -3,6 +3,7 @@
 One writer connection guarded by a lock, with synchronous=FULL so a receipt is only given for
 a submission that survives a power cut; readers open their own connections (WAL). Tokens are
 kept only as sha256 hashes. Submissions are kept sealed and opened only when staff read them.
+Rows are read by column name (sqlite3.Row, per cursor: `named`).
 """
 
 from __future__ import annotations
@@ -13,15 +14,17 @@ import json
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, Literal, TypedDict
 
 from sqlite_utils import Database
 
 from kiosk.sealing import OpeningKey, SealingError
+from kiosk.store.db import named
 
 from .errors import CentralError, not_initialised
 from .schema import migrate
@@ -88,15 +91,51 @@ class Receipt:
     instance_id: str
     received_at: str
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, str]:
         return {"receipt_id": self.receipt_id, "instance_id": self.instance_id,
                 "received_at": self.received_at}
 
 
 @dataclass(frozen=True)
 class Outcome:
-    kind: str  # "created", "replayed" (same payload again) or "conflict" (another payload)
+    kind: Literal["created", "replayed", "conflict"]  # replayed: the same payload again;
+    # conflict: another payload under the same instance id
     receipt: Receipt | None
+
+
+class SubmissionRecord(TypedDict):
+    """A submission as staff export it (JSON: GET /v1/submissions), its payload opened."""
+
+    instance_id: str
+    reference: str
+    device_id: str
+    form_id: str
+    form_version: str
+    created_at: str
+    received_at: str
+    receipt_id: str
+    payload: dict[str, Any]
+
+
+class Heartbeat(TypedDict):
+    """A device's last report (JSON)."""
+
+    received_at: str
+    queue_depth: int
+    rejected: int
+    oldest_waiting: str | None
+    last_sync_at: str | None
+    version: str
+    free_disk_bytes: int
+
+
+class DeviceRecord(TypedDict):
+    """A device as staff see it (JSON: GET /v1/devices)."""
+
+    id: str
+    created_at: str
+    revoked: bool
+    last_heartbeat: Heartbeat | None
 
 
 _SUBMISSION_COLUMNS = ("instance_id", "reference", "device_id", "form_id", "form_version",
@@ -146,8 +185,8 @@ class CentralStore:
     # -- settings and tokens ----------------------------------------------------------------
     def setting(self, key: str) -> str | None:
         with self.reading() as conn:
-            row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
+            row = named(conn, "SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return str(row["value"]) if row else None
 
     def set_setting(self, key: str, value: str) -> None:
         with self._writing() as conn:
@@ -157,18 +196,18 @@ class CentralStore:
     def device_for_token(self, token: str) -> Device | None:
         wanted = hash_token(token)
         with self.reading() as conn:
-            row = conn.execute("SELECT id, token_hash, revoked_at FROM devices "
-                               "WHERE token_hash = ?", (wanted,)).fetchone()
-        if row is None or not hmac.compare_digest(row[1], wanted):
+            row = named(conn, "SELECT id, token_hash, revoked_at FROM devices "
+                              "WHERE token_hash = ?", (wanted,)).fetchone()
+        if row is None or not hmac.compare_digest(row["token_hash"], wanted):
             return None
-        return Device(row[0], revoked=row[2] is not None)
+        return Device(row["id"], revoked=row["revoked_at"] is not None)
 
     def is_admin_token(self, token: str) -> bool:
         wanted = hash_token(token)
         with self.reading() as conn:
-            row = conn.execute("SELECT token_hash FROM admin_tokens WHERE token_hash = ?",
-                               (wanted,)).fetchone()
-        return row is not None and hmac.compare_digest(row[0], wanted)
+            row = named(conn, "SELECT token_hash FROM admin_tokens WHERE token_hash = ?",
+                        (wanted,)).fetchone()
+        return row is not None and hmac.compare_digest(row["token_hash"], wanted)
 
     def add_admin_token(self) -> str:
         token = new_token()
@@ -199,12 +238,13 @@ class CentralStore:
     def receive(self, incoming: Incoming, payload_sha256: str, envelope: bytes) -> Outcome:
         """Store a submission once; the same one again gets the first receipt back."""
         with self._writing() as conn:
-            row = conn.execute("SELECT receipt_id, received_at, payload_sha256 FROM submissions "
-                               "WHERE instance_id = ?", (incoming.instance_id,)).fetchone()
+            row = named(conn, "SELECT receipt_id, received_at, payload_sha256 FROM submissions "
+                              "WHERE instance_id = ?", (incoming.instance_id,)).fetchone()
             if row is not None:
-                if not hmac.compare_digest(row[2], payload_sha256):
+                if not hmac.compare_digest(row["payload_sha256"], payload_sha256):
                     return Outcome("conflict", None)
-                return Outcome("replayed", Receipt(row[0], incoming.instance_id, row[1]))
+                return Outcome("replayed", Receipt(row["receipt_id"], incoming.instance_id,
+                                                   row["received_at"]))
             receipt = Receipt("rcpt-" + secrets.token_hex(12), incoming.instance_id, utc_now())
             conn.execute(
                 "INSERT INTO submissions (instance_id, seq, reference, device_id, form_id, "
@@ -217,7 +257,7 @@ class CentralStore:
         return Outcome("created", receipt)
 
     def submissions(self, form_id: str | None = None, after: str | None = None,
-                    limit: int | None = None) -> tuple[list[dict], str | None]:
+                    limit: int | None = None) -> tuple[list[SubmissionRecord], str | None]:
         """Opened submissions in receive order, and the cursor for the next page (or None).
 
         `after` is the receipt id the previous page ended with; an unknown one is CentralError.
@@ -225,28 +265,31 @@ class CentralStore:
         with self.reading() as conn:
             start = 0
             if after is not None:
-                row = conn.execute("SELECT seq FROM submissions WHERE receipt_id = ?",
-                                   (after,)).fetchone()
+                row = named(conn, "SELECT seq FROM submissions WHERE receipt_id = ?",
+                            (after,)).fetchone()
                 if row is None:
                     raise CentralError("after is not a receipt id this service gave out")
-                start = row[0]
+                start = row["seq"]
             sql = (f"SELECT {', '.join(_SUBMISSION_COLUMNS)}, envelope FROM submissions "
                    "WHERE seq > ?" + (" AND form_id = ?" if form_id is not None else "")
                    + " ORDER BY seq" + (" LIMIT ?" if limit is not None else ""))
-            params: list = [start] + ([form_id] if form_id is not None else [])
+            params: list[object] = [start] + ([form_id] if form_id is not None else [])
             params += [limit + 1] if limit is not None else []
-            rows = conn.execute(sql, params).fetchall()
+            rows = named(conn, sql, params).fetchall()
         more = limit is not None and len(rows) > limit
         page = [self._opened(row) for row in (rows[:limit] if limit is not None else rows)]
         return page, (page[-1]["receipt_id"] if more else None)
 
-    def _opened(self, row: tuple) -> dict:
-        record = dict(zip(_SUBMISSION_COLUMNS, row[:-1], strict=True))
-        record["payload"] = json.loads(self.key.open(row[-1], record["instance_id"]))
-        return record
+    def _opened(self, row: sqlite3.Row) -> SubmissionRecord:
+        return SubmissionRecord(
+            instance_id=row["instance_id"], reference=row["reference"],
+            device_id=row["device_id"], form_id=row["form_id"],
+            form_version=row["form_version"], created_at=row["created_at"],
+            received_at=row["received_at"], receipt_id=row["receipt_id"],
+            payload=json.loads(self.key.open(row["envelope"], row["instance_id"])))
 
     # -- devices and heartbeats -------------------------------------------------------------
-    def record_heartbeat(self, device_id: str, beat: dict) -> str:
+    def record_heartbeat(self, device_id: str, beat: Mapping[str, object]) -> str:
         now = utc_now()
         values = {**beat, "received_at": now}
         with self._writing() as conn:
@@ -258,13 +301,22 @@ class CentralStore:
                 (device_id, *(values[c] for c in _HEARTBEAT_COLUMNS)))
         return now
 
-    def devices(self) -> list[dict]:
+    def devices(self) -> list[DeviceRecord]:
         with self.reading() as conn:
-            rows = conn.execute(
-                f"SELECT d.id, d.created_at, d.revoked_at, h.device_id, "
+            rows = named(
+                conn,
+                f"SELECT d.id, d.created_at, d.revoked_at, h.device_id AS beat_from, "
                 f"{', '.join('h.' + c for c in _HEARTBEAT_COLUMNS)} "
                 "FROM devices d LEFT JOIN heartbeats h ON h.device_id = d.id ORDER BY d.id"
             ).fetchall()
-        return [{"id": row[0], "created_at": row[1], "revoked": row[2] is not None,
-                 "last_heartbeat": dict(zip(_HEARTBEAT_COLUMNS, row[4:], strict=True))
-                 if row[3] is not None else None} for row in rows]
+        return [DeviceRecord(id=row["id"], created_at=row["created_at"],
+                             revoked=row["revoked_at"] is not None,
+                             last_heartbeat=_heartbeat(row) if row["beat_from"] is not None
+                             else None) for row in rows]
+
+
+def _heartbeat(row: sqlite3.Row) -> Heartbeat:
+    return Heartbeat(received_at=row["received_at"], queue_depth=row["queue_depth"],
+                     rejected=row["rejected"], oldest_waiting=row["oldest_waiting"],
+                     last_sync_at=row["last_sync_at"], version=row["version"],
+                     free_disk_bytes=row["free_disk_bytes"])

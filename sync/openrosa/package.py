@@ -1,5 +1,5 @@
 """What the kiosk keeps for a submission to an OpenRosa destination, and the sealer that makes
-it (the object the store's `sealing_keys` holds for that destination).
+it (the store's sealer for that destination, made by sync/sealers.py).
 
 Sealing turns the stored answers into exactly what will be posted: the instance XML and its
 files, built once from the form version the citizen filled in. For a form with a public key

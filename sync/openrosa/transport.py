@@ -40,7 +40,7 @@ from .package import Package
 
 if TYPE_CHECKING:
     from kiosk.config import Destination
-    from kiosk.store.outbox import Outgoing
+    from kiosk.store.records import Outgoing
 
 DELIVERED = (201, 202)
 _SCHEME = re.compile(r"(?:^|,)\s*([A-Za-z]+)\s+[A-Za-z]+=")  # "Digest realm=..., Basic realm=..."

@@ -90,7 +90,7 @@ def _one_visit(form) -> list[float]:
 
 
 def bench_durable_submit(folder: Path, rounds: int = 400) -> tuple[list[float], list[float]]:
-    """Store.submit against a bare sqlite3 INSERT + COMMIT of the same bytes, same pragmas,
+    """Store.outbox.submit against a bare sqlite3 INSERT + COMMIT of the same bytes, same pragmas,
     interleaved so both see the same disk and the same noise."""
     from kiosk.store import Store
     from tests.kiosk.store_helpers import fake_submission
@@ -106,7 +106,7 @@ def bench_durable_submit(folder: Path, rounds: int = 400) -> tuple[list[float], 
         submission = fake_submission(number)
         payload = json.dumps(submission).encode()
         start = time.perf_counter()
-        store.submit(submission)
+        store.outbox.submit(submission)
         ours.append((time.perf_counter() - start) * 1000)
         start = time.perf_counter()
         raw.execute("INSERT INTO t VALUES (?, ?)", (submission["instance_id"], payload))
@@ -122,9 +122,9 @@ def bench_due_query(folder: Path, rows: int = 1_000_000, queries: int = 200) -> 
     from kiosk.store import Store
 
     store = Store(folder / "due.db", site_id="BENCH")
-    conn = store._conn
+    conn = store._db.conn
     now = store.clock()
-    with store._lock:
+    with store._db.lock:
         conn.execute("BEGIN")
         conn.executemany(
             "INSERT INTO submissions (id, reference, form_id, form_version, language, destination,"
@@ -142,7 +142,7 @@ def bench_due_query(folder: Path, rows: int = 1_000_000, queries: int = 200) -> 
     times = []
     for _ in range(queries):
         start = time.perf_counter()
-        due = store.due(limit=20, now=now, conn=reader)
+        due = store.outbox.due(limit=20, now=now, conn=reader)
         times.append((time.perf_counter() - start) * 1000)
     assert due, "the benchmark's outbox should have due rows"
     reader.close()
@@ -185,7 +185,7 @@ def main() -> int:
 
     touches = bench_touches()
     ratio = statistics.median(ours) / statistics.median(bare)
-    results.append({"name": "durable submit p50 (Store.submit)", "value": statistics.median(ours), "unit": "ms"})
+    results.append({"name": "durable submit p50 (Store.outbox.submit)", "value": statistics.median(ours), "unit": "ms"})
     results.append({"name": "raw INSERT+COMMIT p50 (same bytes, pragmas)", "value": statistics.median(bare), "unit": "ms"})
     results.append({"name": "durable submit / raw, p50 ratio", "value": ratio, "unit": "x", "goal": "<= 1.5"})
     results.append({"name": "outbox due query p95 (1,000,000 rows)", "value": percentile(due, 0.95), "unit": "ms", "goal": "< 5"})

@@ -59,9 +59,9 @@ def bench_drain(count: int = COUNT) -> dict[str, float]:
             config = Config(data_dir=folder / "kiosk", site_id="BENCH",
                             destinations={"central": destination})
             store = config.open_store()
-            key = store.sealing_keys["central"]
+            key = store.outbox.sealers["central"]
             for number in range(count):
-                store.submit(_visit(number))
+                store.outbox.submit(_visit(number))
             bodies = _plain_bodies(key, count)
 
             with requests.Session() as session:

@@ -148,9 +148,9 @@ def beyond_forms(window, driver, store) -> None:
     form = window.catalogue.get("market_square_consultation")
     earlier = ["plan_a_trees"] * 7 + ["plan_b_market_hall"] * 11 + ["plan_c_parking"] * 4
     for plan in earlier:  # made-up answers from earlier visits, sent with the next round
-        store.submit(run_trial(form, {"plan": plan}).submission, "central")
+        store.outbox.submit(run_trial(form, {"plan": plan}).submission, "central")
     window.sync.nudge()
-    wait_until(lambda: ((store.setting(RESULTS_SETTING) or {}).get("consultations") or {})
+    wait_until(lambda: ((store.settings.get(RESULTS_SETTING) or {}).get("consultations") or {})
                .get(form.form_id, {}).get("total") == len(earlier))
     window.others.refresh_results()
     wait_until(lambda: not window.tasks.busy())
@@ -261,12 +261,12 @@ def helper_screens(window, driver, store) -> None:
     from kiosk.forms.session import Session
     from kiosk.forms.snapshot import session_state
 
-    store.set_helper_pin("Amina", "481516")  # made up, like every answer here
+    store.staff.set_helper_pin("Amina", "481516")  # made up, like every answer here
     session = Session(window.catalogue.get("housing_assistance"), "en")
-    code, _ = store.save_for_later(store.new_draft_id(), session_state(session))
-    store.autosave(store.new_draft_id(), session_state(  # a visit a power cut stopped
+    code, _ = store.drafts.save_for_later(store.drafts.new_draft_id(), session_state(session))
+    store.drafts.autosave(store.drafts.new_draft_id(), session_state(  # a visit a power cut stopped
         Session(window.catalogue.get("renew_driving_licence"), "en")))
-    with store._writing() as conn:  # one submission the service refused, to show the queue
+    with store._db.writing() as conn:  # one submission the service refused, to show the queue
         conn.execute("UPDATE outbox SET state = 'rejected', last_error = ? WHERE rowid ="
                      " (SELECT max(rowid) FROM outbox)",
                      ("422: the form 'report_problem' is closed for maintenance",))

@@ -10,6 +10,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 from kiosk.forms.catalogue import load_catalogue
+from sync.sealers import sealers_for
 from tests.kiosk.xlsform import make_every_feature
 from tests.kiosk.xlsform.make_every_feature import ADULT
 from tests.sync.openrosa_kit import openrosa_config
@@ -42,7 +43,7 @@ def test_an_xlsform_runs_on_the_kiosk_and_arrives_once(tmp_path, qtbot, sync_wor
 
     with OpenRosaServer(forms={"every_feature": [VERSION]}) as server:
         config = openrosa_config(tmp_path, server.url, forms, name="central")
-        store = config.open_store()
+        store = config.open_store(sealers=sealers_for(config))  # as `kiosk run` opens it
         catalogue = load_catalogue(forms)
         assert list(catalogue.forms) == ["every_feature"]
         window = shown_window(qtbot, catalogue, store, config, locked=False)
@@ -62,7 +63,7 @@ def test_an_xlsform_runs_on_the_kiosk_and_arrives_once(tmp_path, qtbot, sync_wor
         worker = sync_worker(store, config)
         for _ in range(3):  # the lost answer, a retry, then nothing left to send
             worker.run_once(send_all=True)
-        assert store.queue_summary()["counts"]["delivered"] == 1
+        assert store.outbox.queue_summary().counts["delivered"] == 1
         store.close()
 
     assert list(server.records) == [instance_id]  # exactly once, however often it was sent

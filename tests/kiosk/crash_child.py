@@ -17,7 +17,7 @@ def main() -> None:
     while True:
         number += 1
         submission = fake_submission(number)
-        reference = store.submit(submission)
+        reference = store.outbox.submit(submission)
         # Written only after submit() returned, that is after the commit; one write call, so
         # a kill cannot leave half a line (print() writes its parts separately when unbuffered).
         sys.stdout.write(f"{reference} {submission['instance_id']} {number}\n")

@@ -8,20 +8,20 @@ import re
 import pytest
 
 from kiosk.audit_words import describe, line, when
-from kiosk.store import Store
+from kiosk.store import AuditEntry, Store
 
 
 @pytest.fixture
 def entries(tmp_path):
     with Store(tmp_path / "kiosk.db", site_id="LIB01") as store:
-        store.set_helper_pin("Amina", "481516")
-        store.try_unlock("000000")
-        store.try_unlock("481516")
-        store.helper_did("Amina", "reprint", reference="LIB01-K7QFM-2XD9H")
+        store.staff.set_helper_pin("Amina", "481516")
+        store.staff.try_unlock("000000")
+        store.staff.try_unlock("481516")
+        store.staff.helper_did("Amina", "reprint", reference="LIB01-K7QFM-2XD9H")
         store.record("helper_lock", {"reason": "inactivity"}, actor="Amina")
         store.record("sealed", {"destination": "central", "count": 2, "key": "ab12"})
-        return {entry["event"] if entry["event"] != "helper_action" else entry["detail"]["action"]:
-                entry for entry in store.recent_audit(50)}
+        return {entry.event if entry.event != "helper_action" else entry.detail["action"]:
+                entry for entry in store.staff.recent_audit(50)}
 
 
 def test_each_entry_is_a_sentence_with_who_did_it(entries):
@@ -42,8 +42,8 @@ def test_in_the_helpers_language(entries):
 
 
 def test_an_event_added_later_still_reads_as_words():
-    entry = {"at": "2026-11-27T10:05:07.123456+00:00", "actor": "kiosk",
-             "event": "brand_new_event", "detail": {"widgets": 3}}
+    entry = AuditEntry(seq=1, at="2026-11-27T10:05:07.123456+00:00", actor="kiosk",
+                       event="brand_new_event", detail={"widgets": 3})
     assert describe(entry, "en") == "The kiosk: brand new event (widgets: 3)"
     assert describe(entry, "fr") == "La borne\u00a0: brand new event (widgets: 3)"
 

@@ -15,7 +15,7 @@ def test_a_stored_submission_gives_its_receipt_as_a_pdf(data_dir, tmp_path, caps
     with config.open_store() as store:
         visit = fake_submission(3)
         visit["answers"]["details"] = "not for the receipt"
-        reference = store.submit(visit)
+        reference = store.outbox.submit(visit)
     output = tmp_path / "receipt.pdf"
     assert main(["receipt", reference.lower(), "-o", str(output), "--layout", "roll80"]) == 0
     assert f"the receipt for {reference}" in capsys.readouterr().out
@@ -35,7 +35,7 @@ def test_a_reference_is_found_however_it_was_typed(data_dir, tmp_path, capsys, m
     monkeypatch.setattr(codes, "_random", lambda length: "K7Q0M2XD9"[:length])
     config = load_config(environ={"KIOSK_DATA_DIR": str(data_dir), "KIOSK_SITE_ID": "hall7"})
     with config.open_store() as store:
-        reference = store.submit(fake_submission(4))
+        reference = store.outbox.submit(fake_submission(4))
     assert reference.startswith("HALL7-K7Q0M-2XD9")
     typed = reference.lower().replace("-", " ").replace("0", "o")
     assert main(["receipt", typed, "-o", str(tmp_path / "r.pdf")]) == 0
@@ -46,7 +46,7 @@ def test_a_reference_is_found_however_it_was_typed(data_dir, tmp_path, capsys, m
 def test_a_mistyped_reference_says_a_character_may_be_wrong(data_dir, tmp_path, capsys):
     config = load_config(environ={"KIOSK_DATA_DIR": str(data_dir), "KIOSK_SITE_ID": "hall7"})
     with config.open_store() as store:
-        reference = store.submit(fake_submission(5))
+        reference = store.outbox.submit(fake_submission(5))
     wrong = reference[:-2] + ("X" if reference[-2] != "X" else "Y") + reference[-1]
     assert main(["receipt", wrong, "-o", str(tmp_path / "r.pdf")]) == 1
     assert "one of them may be mistyped" in capsys.readouterr().err

@@ -21,7 +21,7 @@ def test_submit_stores_each_answer_set_and_prints_its_reference(data_dir, capsys
     references = [line.rsplit(" ", 1)[-1] for line in out]
     assert len(references) == 3 and all(r.startswith("HALL7-") for r in references)
     with Store(data_dir / "kiosk.db") as store:
-        stored = [store.submission(r) for r in references]
+        stored = [store.outbox.submission(r) for r in references]
     assert [s["form_id"] for s in stored] == ["housing_assistance"] * 3
     assert stored[0]["answers"]["full_name"] == "Sam Example"
 
@@ -55,9 +55,9 @@ def test_status_shows_the_queue_health_and_audit(data_dir, capsys):
 def test_status_fails_when_the_audit_log_was_altered(data_dir, capsys):
     with Store(data_dir / "kiosk.db") as store:
         store.record("helper_unlock", {"helper": "Ana"}, actor="helper:Ana")
-        store._conn.execute("DROP TRIGGER audit_no_update")
-        store._conn.execute("UPDATE audit SET actor = 'nobody'")
-        store._conn.commit()
+        store._db.conn.execute("DROP TRIGGER audit_no_update")
+        store._db.conn.execute("UPDATE audit SET actor = 'nobody'")
+        store._db.conn.commit()
     assert main(["status", "--json"]) == 1
     assert json.loads(capsys.readouterr().out)["audit_chain_ok"] is False
 
@@ -78,7 +78,7 @@ def test_configuration_changes_are_audited_by_key_name(data_dir, tmp_path, monke
     assert main(["status"]) == 0
     assert main(["status"]) == 0  # nothing changed this time
     with Store(data_dir / "kiosk.db") as store:
-        rows = store._conn.execute(
+        rows = store._db.conn.execute(
             "SELECT detail FROM audit WHERE event = 'config_changed' ORDER BY seq").fetchall()
     details = [json.loads(row[0]) for row in rows]
     assert [d["keys"] for d in details] == [["(first start)"], ["draft_expiry_days"]]
@@ -94,7 +94,7 @@ def test_status_without_a_database_says_where_it_looked(data_dir, capsys):
 def test_status_on_a_damaged_database_is_not_healthy(data_dir, capsys):
     with Store(data_dir / "kiosk.db", site_id="hall7") as store:
         for number in range(30):
-            store.submit(fake_submission(number))
+            store.outbox.submit(fake_submission(number))
     scribble(data_dir / "kiosk.db")
     first = main(["status", "--json"])
     second = main(["status", "--json"])

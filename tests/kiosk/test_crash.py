@@ -45,7 +45,7 @@ def test_nothing_printed_is_ever_lost_or_half_written(tmp_path, monkeypatch, cap
         assert status["integrity"] == "ok"
         for line in printed:
             reference, instance_id, number = line.split()
-            stored = store.submission(reference)
+            stored = store.outbox.submission(reference)
             assert stored is not None, f"{reference} was printed but is not stored"
             assert stored["instance_id"] == instance_id
             assert stored["answers"]["location"] == f"Test Street {number}"

@@ -38,38 +38,38 @@ def test_the_lock_grows_from_30_seconds_to_an_hour():
 
 
 def test_helpers_unlock_with_their_own_pin_and_never_share_one(store):
-    assert store.set_helper_pin("Amina", "481516") is True
-    assert store.set_helper_pin("Bo", "270918") is True
+    assert store.staff.set_helper_pin("Amina", "481516") is True
+    assert store.staff.set_helper_pin("Bo", "270918") is True
     with pytest.raises(StoreError, match="Another helper already has that PIN"):
-        store.set_helper_pin("Chris", "481516")
-    assert store.try_unlock("270918").helper == "Bo"
-    assert store.try_unlock("481516").helper == "Amina"
-    assert store.set_helper_pin("Amina", "592735") is False  # a new PIN for the same helper
-    assert store.try_unlock("481516").status == "wrong"
-    assert store.helper_names() == ["Amina", "Bo"]
+        store.staff.set_helper_pin("Chris", "481516")
+    assert store.staff.try_unlock("270918").helper == "Bo"
+    assert store.staff.try_unlock("481516").helper == "Amina"
+    assert store.staff.set_helper_pin("Amina", "592735") is False  # a new PIN for the same helper
+    assert store.staff.try_unlock("481516").status == "wrong"
+    assert store.staff.helper_names() == ["Amina", "Bo"]
 
 
 def test_five_wrong_pins_lock_the_pad_and_the_lock_survives_a_restart(tmp_path, clock):
     path = tmp_path / "data" / "kiosk.db"
     with Store(path, clock=clock) as store:
-        store.set_helper_pin("Amina", "481516")
-        tries = [store.try_unlock("000001") for _ in range(4)]
+        store.staff.set_helper_pin("Amina", "481516")
+        tries = [store.staff.try_unlock("000001") for _ in range(4)]
         assert [t.tries_left for t in tries] == [4, 3, 2, 1]
-        fifth = store.try_unlock("000001")
+        fifth = store.staff.try_unlock("000001")
         assert fifth.status == "locked" and fifth.locked_for_seconds == 30
     with Store(path, clock=clock) as store:  # switched off and on again: still locked
-        locked = store.try_unlock("481516")  # even the right PIN is not looked at
+        locked = store.staff.try_unlock("481516")  # even the right PIN is not looked at
         assert locked.status == "locked" and 0 < locked.locked_for_seconds <= 30
         clock.advance(seconds=31)
         for _ in range(5):
-            result = store.try_unlock("000002")
+            result = store.staff.try_unlock("000002")
         assert result.status == "locked" and result.locked_for_seconds == 120  # longer now
         clock.advance(seconds=121)
-        assert store.try_unlock("481516").status == "ok"  # and a right PIN resets it all
+        assert store.staff.try_unlock("481516").status == "ok"  # and a right PIN resets it all
         for _ in range(5):
-            result = store.try_unlock("000003")
+            result = store.staff.try_unlock("000003")
         assert result.locked_for_seconds == 30
-        events = [(e["actor"], e["event"]) for e in store.recent_audit(100)]
+        events = [(e.actor, e.event) for e in store.staff.recent_audit(100)]
     assert ("Amina", "helper_unlock") in events
     assert ("unknown", "helper_lockout") in events
     assert sum(1 for _, event in events if event == "helper_unlock_failed") == 15
@@ -77,30 +77,30 @@ def test_five_wrong_pins_lock_the_pad_and_the_lock_survives_a_restart(tmp_path, 
 
 
 def test_no_helpers_yet_is_said_plainly(store):
-    assert store.try_unlock("481516").status == "no_helpers"
+    assert store.staff.try_unlock("481516").status == "no_helpers"
 
 
 def test_a_helper_can_be_removed(store):
-    store.set_helper_pin("Amina", "481516")
-    assert store.remove_helper("Amina") and not store.remove_helper("Amina")
-    assert store.try_unlock("481516").status == "no_helpers"
+    store.staff.set_helper_pin("Amina", "481516")
+    assert store.staff.remove_helper("Amina") and not store.staff.remove_helper("Amina")
+    assert store.staff.try_unlock("481516").status == "no_helpers"
 
 
 def test_it_can_clear_the_lock_and_it_is_audited(store):
-    store.set_helper_pin("Amina", "481516")
+    store.staff.set_helper_pin("Amina", "481516")
     for _ in range(5):
-        store.try_unlock("000001")
-    assert store.try_unlock("481516").status == "locked"
-    store.reset_unlock_lock()
-    assert store.try_unlock("481516").status == "ok"
-    assert {"action": "lock_reset"} in [e["detail"] for e in store.recent_audit(20)]
+        store.staff.try_unlock("000001")
+    assert store.staff.try_unlock("481516").status == "locked"
+    store.staff.reset_unlock_lock()
+    assert store.staff.try_unlock("481516").status == "ok"
+    assert {"action": "lock_reset"} in [e.detail for e in store.staff.recent_audit(20)]
 
 
 def test_a_clock_set_back_never_locks_the_pad_for_more_than_an_hour(store, clock):
-    store.set_helper_pin("Amina", "481516")
+    store.staff.set_helper_pin("Amina", "481516")
     for _ in range(5):
-        result = store.try_unlock("000001")
+        result = store.staff.try_unlock("000001")
     assert result.status == "locked" and result.locked_for_seconds == 30
     clock.advance(days=-1)  # the kiosk's clock is corrected backwards
-    again = store.try_unlock("481516")
+    again = store.staff.try_unlock("481516")
     assert again.status == "ok" or again.locked_for_seconds <= LONGEST_LOCK_SECONDS

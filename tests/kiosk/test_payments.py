@@ -101,8 +101,8 @@ def test_pitch_fees_above_the_takings_are_refused(form):
 
 def test_the_receipt_gives_the_payment_reference_the_amount_and_how_to_pay(tmp_path, form):
     with Store(tmp_path / "kiosk.db", site_id="LIB01") as store:
-        reference = store.submit(run_trial(form, ANSWERS, language="en").submission)
-        content = receipt_content(store.receipt(reference), form, Config(site_id="LIB01"))
+        reference = store.outbox.submit(run_trial(form, ANSWERS, language="en").submission)
+        content = receipt_content(store.outbox.receipt(reference), form, Config(site_id="LIB01"))
     assert content.payment == payment_view(form, reference, "£113.12", "en")
     assert content.payment.amount_label == "Amount to pay"
     for layout in ("a4", "roll80"):
@@ -117,8 +117,8 @@ def test_the_receipt_gives_the_payment_reference_the_amount_and_how_to_pay(tmp_p
 def test_thirty_thousand_pounds_prints_as_money_on_the_receipt(tmp_path, form):
     big = {**ANSWERS, "takings": 1000000, "pitch_fees": 0}
     with Store(tmp_path / "kiosk.db", site_id="LIB01") as store:
-        reference = store.submit(run_trial(form, big, language="en").submission)
-        content = receipt_content(store.receipt(reference), form, Config(site_id="LIB01"))
+        reference = store.outbox.submit(run_trial(form, big, language="en").submission)
+        content = receipt_content(store.outbox.receipt(reference), form, Config(site_id="LIB01"))
     words = " ".join(PdfReader(io.BytesIO(render_receipt(content, "a4"))).pages[0]
                      .extract_text().split())
     assert "Amount to pay £30,000.00" in words and "30000" not in words

@@ -33,8 +33,8 @@ def test_a_tax_receipt_with_a_payment_and_its_answers_is_one_a4_page(tmp_path, l
     config = Config(site_id="LIB01", site_name="Central Library, Hall 7",
                     receipt_status_url="https://services.example.gov.uk/status/{reference}")
     with Store(tmp_path / "kiosk.db", site_id="LIB01") as store:
-        reference = store.submit(run_trial(form, BIG, language=language).submission)
-        content = receipt_content(store.receipt(reference), form, config)
+        reference = store.outbox.submit(run_trial(form, BIG, language=language).submission)
+        content = receipt_content(store.outbox.receipt(reference), form, config)
     [page] = pages(render_receipt(content, "a4"))  # one page, not two
     if language != "ar":  # pypdf gives Arabic lines in visual order
         assert " ".join(i18n.text(language, "receipt.scan_status").split()) in page

@@ -67,14 +67,14 @@ def test_a_key_whose_fingerprint_is_not_the_pinned_one_is_refused(central_key):
 def test_a_sealed_submission_leaves_no_readable_answer_in_the_database_files(tmp_path, central_key):
     folder = tmp_path / "data"
     with Store(folder / "kiosk.db", site_id="LIB01",
-               sealing_keys={"central": central_key.public}) as store:
+               sealers={"central": central_key.public}) as store:
         visit, secret = _secret_visit()
-        reference = store.submit(visit)
-        assert store.submission(reference) is None  # not even the kiosk can read it back
-        assert store.receipt(reference)["answers"][0]["answer"] == "Test Street 1"
+        reference = store.outbox.submit(visit)
+        assert store.outbox.submission(reference) is None  # not even the kiosk can read it back
+        assert store.outbox.receipt(reference).answers[0]["answer"] == "Test Street 1"
         files = _file_bytes(folder)  # the database, its WAL, and the install key beside them
         assert secret.encode() not in files
-        item = store.claim([visit["instance_id"]])[0]
+        item = store.outbox.claim([visit["instance_id"]])[0]
         opened = json.loads(central_key.open(item.envelope, visit["instance_id"]))
         assert opened["answers"]["details"] == secret
 
@@ -84,19 +84,19 @@ def test_submissions_stored_before_the_key_was_known_are_sealed_and_the_copy_ove
     folder = tmp_path / "data"
     with Store(folder / "kiosk.db", site_id="LIB01") as store:
         visits = [_secret_visit(n) for n in range(3)]
-        references = [store.submit(visit) for visit, _ in visits]
-        assert store.submission(references[0])["answers"]["details"] == visits[0][1]
-        assert store.claim([visits[0][0]["instance_id"]]) == []  # never sent unsealed
+        references = [store.outbox.submit(visit) for visit, _ in visits]
+        assert store.outbox.submission(references[0])["answers"]["details"] == visits[0][1]
+        assert store.outbox.claim([visits[0][0]["instance_id"]]) == []  # never sent unsealed
         assert store.status()["not_yet_sealed"] == 3
-        assert store.set_sealing_key("central", central_key.public) == 3
+        assert store.outbox.set_sealing_key("central", central_key.public) == 3
         assert store.status()["not_yet_sealed"] == 0
-        assert all(store.submission(reference) is None for reference in references)
+        assert all(store.outbox.submission(reference) is None for reference in references)
     files = _file_bytes(folder)
     for _, secret in visits:
         assert secret.encode() not in files  # secure_delete and a checkpoint: no stale pages
     with Store(folder / "kiosk.db", site_id="LIB01") as store:
         opened = {json.loads(central_key.open(item.envelope, item.submission_id))["answers"]["details"]
-                  for item in store.claim([visit["instance_id"] for visit, _ in visits])}
+                  for item in store.outbox.claim([visit["instance_id"] for visit, _ in visits])}
         assert opened == {secret for _, secret in visits}
 
 
@@ -143,10 +143,10 @@ def test_no_autosave_of_a_submitted_visit_is_left_in_the_database_files(tmp_path
     folder = tmp_path / "data"
     visit, secret = _secret_visit()
     state = {"form_id": visit["form_id"], "form_version": "1", "answers": visit["answers"]}
-    with Store(folder / "kiosk.db", sealing_keys={"central": central.public_key}) as store:
-        draft = store.new_draft_id()
-        store.autosave(draft, state)  # after every page, as the kiosk does
-        store.submit(visit, draft_id=draft)  # sealed to central; the draft deleted with it
+    with Store(folder / "kiosk.db", sealers={"central": central.public_key}) as store:
+        draft = store.drafts.new_draft_id()
+        store.drafts.autosave(draft, state)  # after every page, as the kiosk does
+        store.outbox.submit(visit, draft_id=draft)  # sealed to central; the draft deleted with it
         # What a thief finds on a kiosk unplugged now: the files, and the key beside them.
         box = Box(load_or_create_key(folder))
         length = NONCE_BYTES + len(json.dumps(state).encode()) + 16

@@ -13,7 +13,6 @@ from kiosk.forms.session import Session
 from kiosk.forms.snapshot import restore_session, session_state
 from kiosk.store import Store, StoreError, codes
 from kiosk.store import audit as audit_module
-from kiosk.store import store as store_module
 from kiosk.store.errors import DISK_FULL, READ_ONLY, explain
 from tests.kiosk.store_helpers import fake_submission, scribble
 
@@ -21,11 +20,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def rows(store, sql, *args):
-    return store._conn.execute(sql, args).fetchall()
+    return store._db.conn.execute(sql, args).fetchall()
 
 
 def test_a_submission_and_its_outbox_entry_are_stored_together(store):
-    reference = store.submit(fake_submission())
+    reference = store.outbox.submit(fake_submission())
     assert reference.startswith("LIB01-")
     assert rows(store, "SELECT count(*) FROM submissions") == [(1,)]
     assert rows(store, "SELECT state FROM outbox") == [("queued",)]
@@ -34,7 +33,7 @@ def test_a_submission_and_its_outbox_entry_are_stored_together(store):
 
 def test_submitting_the_same_visit_twice_stores_it_once(store):
     submission = fake_submission()
-    assert store.submit(submission) == store.submit(submission)
+    assert store.outbox.submit(submission) == store.outbox.submit(submission)
     assert rows(store, "SELECT count(*) FROM submissions") == [(1,)]
     assert rows(store, "SELECT count(*) FROM outbox") == [(1,)]
 
@@ -42,7 +41,7 @@ def test_submitting_the_same_visit_twice_stores_it_once(store):
 def test_answers_are_not_readable_in_the_database_file(store):
     submission = fake_submission()
     submission["answers"]["description"] = "A very distinctive sentence 4242"
-    store.submit(submission)
+    store.outbox.submit(submission)
     raw = b"".join(Path(f"{store.path}{s}").read_bytes()
                    for s in ("", "-wal") if Path(f"{store.path}{s}").exists())
     assert b"distinctive sentence" not in raw
@@ -50,60 +49,60 @@ def test_answers_are_not_readable_in_the_database_file(store):
 
 
 def test_the_receipt_keeps_only_what_the_form_marks(store):
-    reference = store.submit(fake_submission(7))
-    receipt = store.receipt(reference)
-    assert receipt["answers"] == [{"name": "location", "label": "Where is the problem?",
+    reference = store.outbox.submit(fake_submission(7))
+    receipt = store.outbox.receipt(reference)
+    assert receipt.answers == [{"name": "location", "label": "Where is the problem?",
                                    "answer": "Test Street 7"}]
-    assert store.submission(reference)["answers"]["urgency"] == "not_urgent"
+    assert store.outbox.submission(reference)["answers"]["urgency"] == "not_urgent"
 
 
 def test_what_is_due_comes_oldest_first_and_respects_backoff(store, clock):
-    first = store.submit(fake_submission(1))
+    first = store.outbox.submit(fake_submission(1))
     clock.advance(seconds=1)
-    second = store.submit(fake_submission(2))
-    assert [d.reference for d in store.due()] == [first, second]
-    store.mark_sending(store.due()[0].submission_id)
-    due = store.due()
+    second = store.outbox.submit(fake_submission(2))
+    assert [d.reference for d in store.outbox.due()] == [first, second]
+    store.outbox.mark_sending(store.outbox.due()[0].submission_id)
+    due = store.outbox.due()
     assert [d.reference for d in due] == [second]
-    store.mark_retry(due[0].submission_id, "timeout", clock() + timedelta(minutes=5))
-    assert store.due() == []
+    store.outbox.mark_retry(due[0].submission_id, "timeout", clock() + timedelta(minutes=5))
+    assert store.outbox.due() == []
     clock.advance(minutes=6)
-    assert [d.reference for d in store.due()] == [second]
+    assert [d.reference for d in store.outbox.due()] == [second]
 
 
 def test_delivered_payloads_go_after_retention_but_the_reference_stays(store, clock):
-    reference = store.submit(fake_submission())
-    item = store.due()[0]
-    store.mark_sending(item.submission_id)
-    store.mark_delivered(item.submission_id, {"receipt": "server-1"})
+    reference = store.outbox.submit(fake_submission())
+    item = store.outbox.due()[0]
+    store.outbox.mark_sending(item.submission_id)
+    store.outbox.mark_delivered(item.submission_id, {"receipt": "server-1"})
     clock.advance(days=6)
     assert store.purge()["delivered_payloads"] == 0
     clock.advance(days=2)
     assert store.purge()["delivered_payloads"] == 1
-    assert store.submission(reference) is None
-    assert store.receipt(reference)["state"] == "delivered"
+    assert store.outbox.submission(reference) is None
+    assert store.outbox.receipt(reference).state == "delivered"
     assert store.verify_audit().ok
     assert [e["event"] for e in _audit(store)] == ["purge"]
 
 
 def test_a_rejected_submission_is_never_due_again(store):
-    store.submit(fake_submission())
-    item = store.due()[0]
-    store.mark_rejected(item.submission_id, "form closed")
-    assert store.due() == []
+    store.outbox.submit(fake_submission())
+    item = store.outbox.due()[0]
+    store.outbox.mark_rejected(item.submission_id, "form closed")
+    assert store.outbox.due() == []
     assert store.status()["submissions"]["rejected"] == 1
     with pytest.raises(StoreError):
-        store.mark_sending(item.submission_id)
+        store.outbox.mark_sending(item.submission_id)
 
 
 def test_staff_find_a_submission_by_part_or_all_of_its_reference(store, monkeypatch):
     monkeypatch.setattr(codes, "_random", lambda length: "K7Q0M2XD9"[:length])
-    reference = store.submit(fake_submission(1))
+    reference = store.outbox.submit(fake_submission(1))
     site, random_part = reference.split("-", 1)
     assert random_part.startswith("K7Q0M-2XD9")
 
     def found(typed):
-        return [row["reference"] for row in store.find_submissions(typed)]
+        return [found.reference for found in store.outbox.find_submissions(typed)]
 
     assert found("k7q0") == [reference]  # a part, in any case
     assert found(reference.replace("-", " ")) == [reference]  # spaces for dashes
@@ -135,13 +134,13 @@ def started_session(form, clock):
 
 def test_a_saved_draft_resumes_where_it_stopped(store, form, clock):
     session = started_session(form, clock)
-    draft_id = store.new_draft_id()
-    store.autosave(draft_id, session_state(session))
-    code, expires = store.save_for_later(draft_id, session_state(session))
+    draft_id = store.drafts.new_draft_id()
+    store.drafts.autosave(draft_id, session_state(session))
+    code, expires = store.drafts.save_for_later(draft_id, session_state(session))
     assert expires == clock() + timedelta(days=30)
-    lookup = store.find_draft(code.lower().replace("-", " "))
+    lookup = store.drafts.find_draft(code.lower().replace("-", " "))
     assert lookup.status == "found" and lookup.form_id == "navigation"
-    restored = restore_session(form, store.load_draft(lookup.draft_id), clock=clock)
+    restored = restore_session(form, store.drafts.load_draft(lookup.draft_id), clock=clock)
     assert restored.dropped == []
     page = restored.session.page()
     assert page.key.name == "has_children"
@@ -153,23 +152,23 @@ def test_a_saved_draft_resumes_where_it_stopped(store, form, clock):
 
 def test_resume_codes_catch_typos_and_expire(store, form, clock):
     session = started_session(form, clock)
-    draft_id = store.new_draft_id()
-    code, _ = store.save_for_later(draft_id, session_state(session))
+    draft_id = store.drafts.new_draft_id()
+    code, _ = store.drafts.save_for_later(draft_id, session_state(session))
     wrong = code[:-1] + ("A" if code[-1] != "A" else "B")
-    assert store.find_draft(wrong).status == "typo"
-    assert store.find_draft("ZZZZ-ZZZZ").status in ("typo", "unknown")
+    assert store.drafts.find_draft(wrong).status == "typo"
+    assert store.drafts.find_draft("ZZZZ-ZZZZ").status in ("typo", "unknown")
     clock.advance(days=31)
-    assert store.find_draft(code).status == "expired"
+    assert store.drafts.find_draft(code).status == "expired"
     assert store.purge()["expired_drafts"] == 1
-    assert store.find_draft(code).status == "unknown"
+    assert store.drafts.find_draft(code).status == "unknown"
 
 
 def test_an_autosave_is_gone_at_the_wipe_and_a_crash_leftover_is_purged(store, form, clock):
     session = started_session(form, clock)
-    first, second = store.new_draft_id(), store.new_draft_id()
-    store.autosave(first, session_state(session))
-    store.autosave(second, session_state(session))
-    store.discard_autosave(first)
+    first, second = store.drafts.new_draft_id(), store.drafts.new_draft_id()
+    store.drafts.autosave(first, session_state(session))
+    store.drafts.autosave(second, session_state(session))
+    store.drafts.discard_autosave(first)
     assert store.status()["drafts_in_progress"] == 1
     clock.advance(minutes=16)  # the kiosk lost power; the leftover outlives its grace period
     assert store.purge()["abandoned_autosaves"] == 1
@@ -178,16 +177,16 @@ def test_an_autosave_is_gone_at_the_wipe_and_a_crash_leftover_is_purged(store, f
 
 def test_a_crash_leftover_is_offered_to_staff_until_its_grace_ends(store, form, clock):
     session = started_session(form, clock)
-    left, saved, current = store.new_draft_id(), store.new_draft_id(), store.new_draft_id()
-    store.autosave(left, session_state(session))  # the visit a power cut stopped
-    store.save_for_later(saved, session_state(session))  # found by its code, not listed
+    left, saved, current = store.drafts.new_draft_id(), store.drafts.new_draft_id(), store.drafts.new_draft_id()
+    store.drafts.autosave(left, session_state(session))  # the visit a power cut stopped
+    store.drafts.save_for_later(saved, session_state(session))  # found by its code, not listed
     clock.advance(minutes=5)
-    store.autosave(current, session_state(session))  # the visit on screen now
-    (found,) = store.interrupted_autosaves(excluding=current)
+    store.drafts.autosave(current, session_state(session))  # the visit on screen now
+    (found,) = store.drafts.interrupted_autosaves(excluding=current)
     assert (found.draft_id, found.form_id, found.status) == (left, form.form_id, "found")
-    assert [d.draft_id for d in store.interrupted_autosaves()] == [current, left]  # newest first
+    assert [d.draft_id for d in store.drafts.interrupted_autosaves()] == [current, left]  # newest first
     clock.advance(minutes=11)  # past the left one's 15 minutes
-    assert [d.draft_id for d in store.interrupted_autosaves(excluding=current)] == []
+    assert [d.draft_id for d in store.drafts.interrupted_autosaves(excluding=current)] == []
 
 
 def test_a_draft_survives_a_new_form_version(tmp_path, store, form, clock):
@@ -205,10 +204,10 @@ def test_a_draft_survives_a_new_form_version(tmp_path, store, form, clock):
 
 def test_a_helper_can_delete_a_draft_on_request(store, form, clock):
     session = started_session(form, clock)
-    draft_id = store.new_draft_id()
-    code, _ = store.save_for_later(draft_id, session_state(session))
-    assert store.delete_draft(draft_id, actor="helper:Ana")
-    assert store.find_draft(code).status == "unknown"
+    draft_id = store.drafts.new_draft_id()
+    code, _ = store.drafts.save_for_later(draft_id, session_state(session))
+    assert store.drafts.delete_draft(draft_id, actor="helper:Ana")
+    assert store.drafts.find_draft(code).status == "unknown"
     assert _audit(store)[-1] == {"event": "draft_deleted", "detail": {}}
 
 
@@ -219,7 +218,7 @@ def test_a_damaged_database_is_set_aside_and_the_kiosk_starts_clean(tmp_path, cl
     path = tmp_path / "kiosk.db"
     with Store(path, clock=clock) as store:
         for number in range(50):
-            store.submit(fake_submission(number))
+            store.outbox.submit(fake_submission(number))
     with path.open("r+b") as handle:  # scribble over the middle of the file
         handle.seek(4096)
         handle.write(b"\x00garbage" * 2000)
@@ -241,13 +240,13 @@ def test_a_file_that_is_not_a_database_is_set_aside_too(tmp_path, clock):
 
 
 def test_a_full_disk_says_so_and_writes_nothing(store):
-    store.submit(fake_submission(1))
+    store.outbox.submit(fake_submission(1))
     pages = rows(store, "PRAGMA page_count")[0][0]
-    store._conn.execute(f"PRAGMA max_page_count = {pages}")
+    store._db.conn.execute(f"PRAGMA max_page_count = {pages}")
     big = fake_submission(2)
     big["answers"]["description"] = "x" * 200_000
     with pytest.raises(StoreError) as error:
-        store.submit(big)
+        store.outbox.submit(big)
     assert str(error.value) == DISK_FULL
     assert rows(store, "SELECT count(*) FROM submissions") == [(1,)]
     assert rows(store, "SELECT count(*) FROM outbox") == [(1,)]
@@ -277,11 +276,11 @@ def test_the_audit_chain_detects_a_changed_entry(store):
     for actor in ("helper:Ana", "helper:Ben", "helper:Ana"):
         store.record("helper_unlock", {"helper": actor}, actor=actor)
     assert store.verify_audit().ok and store.verify_audit().entries == 3
-    with pytest.raises(StoreError), store._writing() as conn:  # the database itself refuses
+    with pytest.raises(StoreError), store._db.writing() as conn:  # the database itself refuses
         conn.execute("UPDATE audit SET actor = 'someone' WHERE seq = 2")
-    store._conn.execute("DROP TRIGGER audit_no_update")  # someone with the file and a tool
-    store._conn.execute("UPDATE audit SET actor = 'someone' WHERE seq = 2")
-    store._conn.commit()
+    store._db.conn.execute("DROP TRIGGER audit_no_update")  # someone with the file and a tool
+    store._db.conn.execute("UPDATE audit SET actor = 'someone' WHERE seq = 2")
+    store._db.conn.commit()
     check = store.verify_audit()
     assert not check.ok and check.broken_at == 2
     assert store.status()["audit_chain_ok"] is False
@@ -314,14 +313,14 @@ class _GatedConnection:
 
 
 def test_main_thread_reads_do_not_see_a_submission_that_is_not_committed(store, monkeypatch):
-    monkeypatch.setattr(store_module.codes, "new_reference", lambda site: "LIB01-AAAAA-AAAAA")
-    gate = _GatedConnection(store._conn)
-    store._conn = gate
+    monkeypatch.setattr(codes, "new_reference", lambda site: "LIB01-AAAAA-AAAAA")
+    gate = _GatedConnection(store._db.conn)
+    store._db.conn = gate
     outcome = {}
 
     def submit_on_the_db_lane():
         try:
-            outcome["reference"] = store.submit(fake_submission(1))
+            outcome["reference"] = store.outbox.submit(fake_submission(1))
         except StoreError as error:
             outcome["error"] = error
 
@@ -329,20 +328,20 @@ def test_main_thread_reads_do_not_see_a_submission_that_is_not_committed(store, 
     worker.start()
     try:
         assert gate.inside.wait(10)
-        seen_mid_transaction = store.submission("LIB01-AAAAA-AAAAA")  # e.g. a receipt reprint
+        seen_mid_transaction = store.outbox.submission("LIB01-AAAAA-AAAAA")  # e.g. a receipt reprint
     finally:
         gate.release.set()
         worker.join(10)
-        store._conn = gate._conn
+        store._db.conn = gate._conn
     assert "error" in outcome  # the transaction was rolled back: nothing was stored ...
-    assert store.submission("LIB01-AAAAA-AAAAA") is None
+    assert store.outbox.submission("LIB01-AAAAA-AAAAA") is None
     assert seen_mid_transaction is None  # ... yet the main thread read it in full meanwhile
 
 
 def test_a_locked_database_at_start_is_not_set_aside_as_damaged(tmp_path, monkeypatch):
     path = tmp_path / "kiosk.db"
     with Store(path, site_id="T") as first:
-        reference = first.submit(fake_submission(1))
+        reference = first.outbox.submit(fake_submission(1))
     other = sqlite3.connect(path, isolation_level=None)  # e.g. a backup tool holding the file
     other.execute("PRAGMA locking_mode=EXCLUSIVE")
     other.execute("BEGIN EXCLUSIVE")
@@ -359,7 +358,7 @@ def test_a_locked_database_at_start_is_not_set_aside_as_damaged(tmp_path, monkey
     assert not list(tmp_path.glob("kiosk.db.damaged-*"))
     monkeypatch.undo()
     with Store(path, site_id="T") as again:
-        assert again.receipt(reference) is not None
+        assert again.outbox.receipt(reference) is not None
 
 
 def test_a_second_damaged_database_does_not_overwrite_the_first(tmp_path, clock):
@@ -367,7 +366,7 @@ def test_a_second_damaged_database_does_not_overwrite_the_first(tmp_path, clock)
     for number in range(2):
         with Store(path, clock=clock) as store:
             for item in range(30):
-                store.submit(fake_submission(10 * number + item))
+                store.outbox.submit(fake_submission(10 * number + item))
         scribble(path)
     with Store(path, clock=clock):
         pass
@@ -376,20 +375,20 @@ def test_a_second_damaged_database_does_not_overwrite_the_first(tmp_path, clock)
 
 def test_save_for_later_never_hands_out_a_code_it_did_not_store(store, monkeypatch):
     state = {"form_id": "report_problem", "form_version": "1", "values": {}}
-    monkeypatch.setattr(store_module.codes, "new_resume_code", lambda: "K7QF-M2XD")
-    first, _ = store.save_for_later(store.new_draft_id(), state)
-    second_draft = store.new_draft_id()
+    monkeypatch.setattr(codes, "new_resume_code", lambda: "K7QF-M2XD")
+    first, _ = store.drafts.save_for_later(store.drafts.new_draft_id(), state)
+    second_draft = store.drafts.new_draft_id()
     try:
-        second, _ = store.save_for_later(second_draft, state)
+        second, _ = store.drafts.save_for_later(second_draft, state)
     except StoreError:
         return  # refusing is fine
-    assert store.find_draft(second).draft_id == second_draft
+    assert store.drafts.find_draft(second).draft_id == second_draft
 
 
 def test_a_rewritten_audit_log_with_recomputed_hashes_is_detected(store):
     for actor in ("helper:Ana", "helper:Ben", "helper:Ana"):
         store.record("helper_unlock", {"helper": actor}, actor=actor)
-    conn = store._conn
+    conn = store._db.conn
     conn.execute("DROP TRIGGER audit_no_update")
     prev = audit_module.GENESIS
     for seq, at, actor, event, detail in conn.execute(

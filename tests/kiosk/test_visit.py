@@ -88,14 +88,14 @@ def test_the_next_visit_keeps_nothing_of_the_last():
 def test_send_takes_the_draft_with_the_submission_and_gives_it_back_when_storing_fails(
         catalogue, store):
     visit = Visit()
-    visit.draft_id = store.new_draft_id()
+    visit.draft_id = store.drafts.new_draft_id()
     unfinished = Session(catalogue.get("navigation"), "en")
     with pytest.raises(IncompleteError):
         visit.finish(unfinished)
     assert visit.draft_id is not None  # nothing was taken
 
     session = finished_session(catalogue)
-    store.autosave(visit.draft_id, session_state(session))
+    store.drafts.autosave(visit.draft_id, session_state(session))
     finished = visit.finish(session)
     assert visit.draft_id is None and finished.draft_id is not None
     assert finished.submission["form_id"] == "navigation"
@@ -103,15 +103,15 @@ def test_send_takes_the_draft_with_the_submission_and_gives_it_back_when_storing
     assert visit.draft_id == finished.draft_id
 
     reference = finished.store_in(store)
-    assert store.submission(reference)["answers"]["first_name"] == "Sam"
-    assert store.load_draft(finished.draft_id) is None  # gone in the same commit
+    assert store.outbox.submission(reference)["answers"]["first_name"] == "Sam"
+    assert store.drafts.load_draft(finished.draft_id) is None  # gone in the same commit
     assert finished.store_in(store) == reference  # a double Send stores it once
 
 
 def test_a_code_is_looked_up_and_its_form_brought_back(catalogue, store, clock):
     session = finished_session(catalogue)
-    draft_id = store.new_draft_id()
-    code, _expires = store.save_for_later(draft_id, session_state(session))
+    draft_id = store.drafts.new_draft_id()
+    code, _expires = store.drafts.save_for_later(draft_id, session_state(session))
 
     found = look_up_code(store, catalogue, code)
     assert found.problem is None and found.draft_id == draft_id
@@ -129,7 +129,7 @@ def test_a_code_is_looked_up_and_its_form_brought_back(catalogue, store, clock):
 
 def test_a_code_whose_form_is_gone_or_unreadable_says_so(catalogue, store, tmp_path):
     session = finished_session(catalogue)
-    code, _ = store.save_for_later(store.new_draft_id(), session_state(session))
+    code, _ = store.drafts.save_for_later(store.drafts.new_draft_id(), session_state(session))
     empty = load_catalogue(tmp_path)  # the form was withdrawn from this kiosk
     assert look_up_code(store, empty, code).problem == "ui.form_gone"
 

@@ -19,6 +19,7 @@ from kiosk.config import Config, load_config
 from kiosk.forms.loader import load_form
 from kiosk.forms.trial import run_trial
 from kiosk.store import Store
+from sync.sealers import sealers_for
 from sync.worker import SyncWorker
 from tests.support.central import TEST_TIMINGS
 
@@ -150,14 +151,20 @@ def openrosa_config(tmp_path: Path, url: str, forms_dir: Path, name: str = "odk"
 class Kiosk:
     config: Config
     store: Store
-    worker: SyncWorker | None  # None: visits stored before sync runs
+    worker: SyncWorker | None  # None: visits stored before sync runs (a store without sealers)
     form: Path
     name: str
 
     def submit(self, **changes) -> dict:
         submission = visit(self.form, **changes)
-        self.store.submit(submission, self.name)
+        self.store.outbox.submit(submission, self.name)
         return submission
+
+    def restart_with_sealers(self) -> None:
+        """The kiosk starts again, now with its sealers, as `kiosk run` builds its store: what
+        was stored before waits under the install key until the worker's first round."""
+        self.store.close()
+        self.store = self.config.open_store(sealers=sealers_for(self.config))
 
     def outbox(self) -> dict[str, tuple]:
         """instance id -> (state, attempts, next_attempt_at, last_error, server_receipt)"""
@@ -175,11 +182,12 @@ def kiosk(tmp_path: Path, server, *, public_key: str | None = None, name: str = 
     form = write_form(tmp_path / "forms", public_key, destination=name)
     url = destination.pop("url", server.url)
     config = openrosa_config(tmp_path, url, tmp_path / "forms", name=name, **destination)
-    store = config.open_store()
+    store = config.open_store(sealers=sealers_for(config) if worker else None)
     sync = SyncWorker(store, config, rng=random.Random(3)) if worker else None
+    made = Kiosk(config, store, sync, form, name)
     try:
-        yield Kiosk(config, store, sync, form, name)
+        yield made
     finally:
         if sync is not None:
             sync.close()
-        store.close()
+        made.store.close()

@@ -24,7 +24,7 @@ def test_a_token_pasted_with_an_invisible_character_is_named(tmp_path, central, 
         assert "token" in str(error)
         return
     with config.open_store() as store:
-        store.submit(secret_visit()[0])
+        store.outbox.submit(secret_visit()[0])
         worker = sync_worker(store, config)
         result = worker.run_once()
     outcome = result.destinations["central"]

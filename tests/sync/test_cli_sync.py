@@ -21,7 +21,7 @@ def _submit(config, count: int) -> None:
         for number in range(count):
             visit = fake_submission(number)
             visit["instance_id"] = f"uuid:{uuid.uuid4()}"
-            store.submit(visit)
+            store.outbox.submit(visit)
 
 
 def test_once_sends_everything_and_says_so(tmp_path, central, capsys):

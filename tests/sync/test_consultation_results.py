@@ -30,12 +30,12 @@ def store(config):
 def vote(store, form, plan: str) -> None:
     result = run_trial(form, {"plan": plan})
     assert result.errors == []
-    store.submit(result.submission, form.definition.settings.destination)
+    store.outbox.submit(result.submission, form.definition.settings.destination)
 
 
 def view(store, form, language="en"):
-    kept = store.setting(RESULTS_SETTING)
-    return results_view(form, kept, is_online(kept, store.setting(SYNC_SETTING)), language)
+    kept = store.settings.get(RESULTS_SETTING)
+    return results_view(form, kept, is_online(kept, store.settings.get(SYNC_SETTING)), language)
 
 
 def test_answers_are_counted_centrally_and_the_results_come_back(
@@ -54,7 +54,7 @@ def test_answers_are_counted_centrally_and_the_results_come_back(
     in_arabic = view(store, form, "ar")
     assert in_arabic.rows[0].label == "الخطة (أ): أشجار ومقاعد وساحة لعب"
     # The kiosk keeps counts only: nothing per person in what it stored.
-    kept = store.setting(RESULTS_SETTING)
+    kept = store.settings.get(RESULTS_SETTING)
     assert set(kept["consultations"][form.form_id]) == {
         "form_id", "question", "total", "shown", "results_from", "options"}
 

@@ -56,7 +56,7 @@ def test_a_thousand_submissions_arrive_exactly_once_through_faults_and_kills(tmp
             for number in range(SUBMISSIONS):
                 visit = fake_submission(number)
                 visit["answers"]["details"] = f"only-{number}-{uuid.uuid4().hex}"
-                store.submit(visit)
+                store.outbox.submit(visit)
                 submitted[visit["instance_id"]] = visit["answers"]
 
         kills_mid_run, runs, started = 0, 0, time.monotonic()

@@ -38,8 +38,8 @@ def test_a_published_version_is_used_for_new_visits_and_drafts_keep_theirs(centr
         assert current.version == "2026-12-01"
         assert current.title("en") == "Tell us about a council service"
         # A citizen saves a draft on this version; then the council publishes another.
-        draft = store.new_draft_id()
-        store.save_for_later(draft, {"form_id": "feedback_services",
+        draft = store.drafts.new_draft_id()
+        store.drafts.save_for_later(draft, {"form_id": "feedback_services",
                                      "form_version": "2026-12-01", "answers": {}})
         _publish(central, "2026-12-15", "Rate a council service")
         assert _round(sync_worker, store, config) is True
@@ -89,7 +89,7 @@ def test_a_version_that_does_not_load_here_never_deletes_the_one_a_draft_needs(c
     entry = {"form_id": "feedback_services", "version": "2026-12-01", "source": good}
     with config.open_store() as store:
         pull_forms(_Catalogue([entry]), store, config)
-        store.save_for_later(store.new_draft_id(), {"form_id": "feedback_services",
+        store.drafts.save_for_later(store.drafts.new_draft_id(), {"form_id": "feedback_services",
                                                     "form_version": "2026-12-01", "answers": {}})
         # The same version again, edited at the centre in a way this kiosk's loader refuses
         # (a newer feature, a slip): the draft still needs the copy it began on.

@@ -20,7 +20,7 @@ def test_a_second_worker_on_the_same_database_is_refused_and_the_first_goes_on(
     config = kiosk_config(tmp_path, central)
     with config.open_store() as store:
         visit, _ = secret_visit()
-        store.submit(visit)
+        store.outbox.submit(visit)
         kiosk_worker = sync_worker(store, config)
         refused = []
 

@@ -82,6 +82,7 @@ def test_visits_stored_before_sync_ran_are_encrypted_at_its_first_round(
             kiosk(tmp_path, server, public_key=public, worker=False) as k:
         sent = [k.submit(location=f"Test Road {n}") for n in range(3)]
         assert k.store.status()["not_yet_sealed"] == 3  # under the install key until then
+        k.restart_with_sealers()
         worker = sync_worker(k.store, k.config)
         assert worker.run_once().delivered == 3
         assert k.store.status()["not_yet_sealed"] == 0
@@ -99,7 +100,7 @@ def test_a_form_without_a_public_key_is_kept_under_the_kiosk_key_only(tmp_path):
         assert not any(secret in _database_bytes(k) for secret in SECRETS)
         # ... but the kiosk's own key opens it: whoever takes the kiosk with its key file can
         # read it (docs/sync.md: set a public key on the form).
-        package = json.loads(k.store._box.open(payload, f"submission:{_id(k)}"))
+        package = json.loads(k.store._db.box.open(payload, f"submission:{_id(k)}"))
         assert b"Test Lane 12" in base64.b64decode(package["xml"])
         assert k.worker.run_once().delivered == 1
 
@@ -118,13 +119,14 @@ def test_a_visit_whose_form_version_is_gone_waits_for_staff_with_the_reason(
         sent = k.submit()
         text = k.form.read_text(encoding="utf-8")
         k.form.unlink()  # IT replaced the form file before the visit was sealed
+        k.restart_with_sealers()
         worker = sync_worker(k.store, k.config)
         assert worker.run_once().rejected_total == 1
         (state, _, _, reason, _), = k.outbox().values()
         assert state == "rejected"
         assert "the form 'street_report' version '3' is no longer on this kiosk" in reason
         k.form.write_text(text, encoding="utf-8")  # IT puts it back; staff send it again
-        k.store.retry_rejected(sent["instance_id"], "helper")
+        k.store.outbox.retry_rejected(sent["instance_id"], "helper")
         assert worker.run_once().delivered == 1
         assert next(iter(server.records.values())).problem is None
 
@@ -171,7 +173,7 @@ def test_a_form_version_added_while_sync_runs_is_found_when_its_first_visit_is_s
         k.form.unlink()  # IT replaces the form file with version 4
         newer = write_form(tmp_path / "forms", public, version="4")
         submission = visit(newer)
-        k.store.submit(submission, "odk")
+        k.store.outbox.submit(submission, "odk")
         with k.store.reader() as conn:
             sealed = dict(conn.execute("SELECT form_version, sealed_to FROM submissions"))
         assert sealed["4"].startswith("rsa-sha256:")  # sealed as it was stored
@@ -187,7 +189,7 @@ def test_a_visit_is_stored_even_when_it_cannot_be_sealed_yet(tmp_path, keys, mon
         submission = visit(k.form)
         text = k.form.read_text(encoding="utf-8")
         k.form.unlink()  # the form file is gone at the moment the citizen presses Send
-        reference = k.store.submit(submission, "odk")
+        reference = k.store.outbox.submit(submission, "odk")
         assert reference and k.store.status()["not_yet_sealed"] == 1
         with k.store.reader() as conn:
             (detail,) = [row[0] for row in conn.execute(

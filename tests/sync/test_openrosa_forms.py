@@ -11,6 +11,7 @@ import requests
 
 from kiosk.config import load_config
 from sync.openrosa.transport import OpenRosaTransport
+from sync.sealers import sealers_for
 from tests.kiosk.store_helpers import fake_submission
 from tests.support.central import TEST_TIMINGS
 from tests.sync.openrosa_kit import kiosk, openrosa_config, visit, write_form
@@ -71,10 +72,10 @@ def test_heartbeats_and_form_updates_stay_with_the_rest_central_service(
             + f'\n\n[destinations.odk]\ntype = "openrosa"\nurl = "{server.url}"\n'
             + "\n".join(f"{k} = {json.dumps(v)}" for k, v in TEST_TIMINGS.items()) + "\n")
         config = load_config(file, environ={})
-        with config.open_store() as store:
+        with config.open_store(sealers=sealers_for(config)) as store:
             worker = sync_worker(store, config, rng=random.Random(3))
-            store.submit(fake_submission(1), "central")
-            store.submit(visit(forms / "street_report-3.yaml"), "odk")
+            store.outbox.submit(fake_submission(1), "central")
+            store.outbox.submit(visit(forms / "street_report-3.yaml"), "odk")
             result = worker.run_once()
         assert result.destinations["central"].delivered == 1
         assert result.destinations["odk"].delivered == 1

@@ -27,9 +27,9 @@ def test_one_unreadable_waiting_payload_does_not_stop_all_sending(tmp_path, cent
     with config.open_store() as store:
         good, _ = secret_visit(1)
         bad, _ = secret_visit(2)
-        store.submit(good)
-        store.submit(bad)
-        with store._writing() as conn:  # one blob damaged (or from an install key since lost)
+        store.outbox.submit(good)
+        store.outbox.submit(bad)
+        with store._db.writing() as conn:  # one blob damaged (or from an install key since lost)
             conn.execute("UPDATE submissions SET payload = zeroblob(64) WHERE id = ?",
                          (bad["instance_id"],))
         worker = sync_worker(store, config)
@@ -45,9 +45,9 @@ def test_a_long_failing_submission_is_still_backed_off(tmp_path, central, sync_w
         service.script = [(500, {}, {"error": "the service failed on this request"})]
         with config.open_store() as store:
             visit, _ = secret_visit()
-            store.submit(visit)
+            store.outbox.submit(visit)
             # Three weeks of 500s for this one submission at the 30-minute cap.
-            with store._writing() as conn:
+            with store._db.writing() as conn:
                 conn.execute("UPDATE outbox SET attempts = 1024")
             worker = sync_worker(store, config, rng=random.Random(1))
             try:
@@ -80,7 +80,7 @@ def test_a_403_block_page_on_health_does_not_pause_sending_until_restart(
         config = kiosk_config(tmp_path, central, url=service.url)
         with config.open_store() as store:
             visit, _ = secret_visit()
-            store.submit(visit)
+            store.outbox.submit(visit)
             worker = sync_worker(store, config)  # the kiosk keeps one worker for months
             worker.run_once()
             later = worker.run_once()
@@ -93,7 +93,7 @@ def test_a_service_that_asks_for_a_pause_gets_one(tmp_path, central, sync_worker
         service.script = [(503, {"Retry-After": "120"}, {"error": "maintenance"})] * 5
         with config.open_store() as store:
             for number in range(5):
-                store.submit(secret_visit(number)[0])
+                store.outbox.submit(secret_visit(number)[0])
             worker = sync_worker(store, config)
             worker.run_once()
         posted = len(service.submissions())

@@ -11,9 +11,9 @@ from tests.sync.scripted_service import ScriptedService
 
 def _send_one(sync_worker, config) -> tuple:
     with config.open_store() as store:
-        store.submit(fake_submission(1))
+        store.outbox.submit(fake_submission(1))
         worker = sync_worker(store, config)
-        sent = worker.run_once(), store.queue_summary()
+        sent = worker.run_once(), store.outbox.queue_summary()
         worker.close()  # the next send's worker needs the sync lock
         return sent
 

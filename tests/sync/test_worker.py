@@ -43,7 +43,7 @@ def worker(store, config, sync_worker):
 
 
 def test_a_configured_key_seals_each_submission_as_it_is_stored(central, store, worker):
-    store.submit(_visit(1))
+    store.outbox.submit(_visit(1))
     assert store.status()["not_yet_sealed"] == 0
     assert worker.run_once().delivered == 1
 
@@ -56,14 +56,14 @@ def test_waiting_submissions_are_sealed_delivered_and_decrypt_at_central(tmp_pat
     worker = sync_worker(store, config)
     visits = [_visit(n) for n in range(5)]
     for visit in visits:
-        store.submit(visit)
+        store.outbox.submit(visit)
     assert store.status()["not_yet_sealed"] == 5  # the key is not known before the first sync
     try:
         result = worker.run_once()
     finally:
         store.close()
     store = config.open_store()  # and the fetched key is remembered
-    assert "central" in store.sealing_keys
+    assert "central" in store.outbox.sealers
     store.close()
     assert result.destinations["central"].state == "ok"
     assert result.delivered == 5 and result.waiting == 0
@@ -81,22 +81,22 @@ def test_waiting_submissions_are_sealed_delivered_and_decrypt_at_central(tmp_pat
 def test_a_receipt_lost_on_the_way_back_is_recovered_by_sending_again(
         central, store, worker, sync_worker):
     visit = _visit(1)
-    store.submit(visit)
+    store.outbox.submit(visit)
     worker.run_once()
-    first = store.setting("last_sync_at")
+    first = store.settings.get("last_sync_at")
     # The kiosk died after the service committed, before it recorded the receipt.
-    with store._writing() as conn:
+    with store._db.writing() as conn:
         conn.execute("UPDATE outbox SET state = 'sending', server_receipt = NULL")
     worker.close()  # the one that "died"
     again = sync_worker(store, worker.config)
     assert again.run_once().delivered == 1
     assert len(list(export_submissions(central.data_dir))) == 1
-    assert store.setting("last_sync_at") >= first
+    assert store.settings.get("last_sync_at") >= first
 
 
 def test_an_unreachable_service_leaves_the_queue_as_it_was(tmp_path, central, store, sync_worker):
     config = kiosk_config(tmp_path, central, url="http://127.0.0.1:9")  # nothing listens there
-    store.submit(_visit(1))
+    store.outbox.submit(_visit(1))
     worker = sync_worker(store, config)
     result = worker.run_once()
     assert result.destinations["central"].state == "offline"
@@ -111,8 +111,8 @@ def test_a_refusal_with_a_reason_waits_for_staff_and_is_never_retried(
     with ScriptedService(central.init.public_key) as service:
         config = kiosk_config(tmp_path, central, url=service.url)
         service.script = [(422, {}, {"error": "the form 'report_problem' is closed"})]
-        store.submit(_visit(1))
-        store.submit(_visit(2))
+        store.outbox.submit(_visit(1))
+        store.outbox.submit(_visit(2))
         worker = sync_worker(store, config)
         result = worker.run_once()
         assert result.destinations["central"].rejected == 1
@@ -128,7 +128,7 @@ def test_a_refused_token_stops_sending_with_a_status_for_it(tmp_path, central, s
         config = kiosk_config(tmp_path, central, url=service.url)
         service.script = [(401, {}, {"error": "unknown device token"})]
         for n in range(3):
-            store.submit(_visit(n))
+            store.outbox.submit(_visit(n))
         worker = sync_worker(store, config)
         result = worker.run_once()
         again = worker.run_once()
@@ -146,8 +146,8 @@ def test_server_trouble_is_retried_later_honouring_retry_after(
         config = kiosk_config(tmp_path, central, url=service.url, retry_max_seconds=3600)
         service.script = [(200, {"Content-Type": "text/html"}, b"<html>Welcome to the wifi</html>"),
                           (503, {"Retry-After": "120"}, {"error": "maintenance"})]
-        store.submit(_visit(1))
-        store.submit(_visit(2))
+        store.outbox.submit(_visit(1))
+        store.outbox.submit(_visit(2))
         worker = sync_worker(store, config)
         before = datetime.now().astimezone()
         result = worker.run_once()
@@ -168,7 +168,7 @@ def test_a_request_that_goes_unanswered_is_given_up_on_in_time_and_retried(
         config = kiosk_config(tmp_path, central, url=service.url)
         service.script = [("silence", 1.5, None)]
         for n in range(3):
-            store.submit(_visit(n))
+            store.outbox.submit(_visit(n))
         worker = sync_worker(store, config)
         result = worker.run_once()
         outcome = result.destinations["central"]
@@ -194,7 +194,7 @@ def test_a_key_that_does_not_match_the_pin_stops_sending(tmp_path, central, sync
     config = kiosk_config(tmp_path, central, public_key=None,
                           key_fingerprint=OpeningKey.generate().public.fingerprint)
     with config.open_store() as store:
-        store.submit(_visit(1))
+        store.outbox.submit(_visit(1))
         worker = sync_worker(store, config)
         result = worker.run_once()
         assert store.status()["not_yet_sealed"] == 1
@@ -205,7 +205,7 @@ def test_a_key_that_does_not_match_the_pin_stops_sending(tmp_path, central, sync
 def test_the_heartbeat_tells_central_about_the_queue(central, store, worker, monkeypatch):
     # The version IT sees is the running kiosk's: here a bundle built as 2.3.4.
     monkeypatch.setattr(kiosk_version, "build_info", lambda: {"version": "2.3.4"})
-    store.submit(_visit(1))
+    store.outbox.submit(_visit(1))
     worker.run_once()
     devices = requests.get(f"{central.url}/v1/devices", timeout=5,
                            headers={"Authorization": f"Bearer {central.init.admin_token}"}).json()
@@ -213,4 +213,4 @@ def test_the_heartbeat_tells_central_about_the_queue(central, store, worker, mon
     assert device["id"] == "hall-7"
     beat = device["last_heartbeat"]
     assert beat["queue_depth"] == 0 and beat["version"] == "2.3.4" and beat["free_disk_bytes"] > 0
-    assert beat["last_sync_at"] == store.setting("last_sync_at")
+    assert beat["last_sync_at"] == store.settings.get("last_sync_at")

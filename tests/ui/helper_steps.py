@@ -13,7 +13,7 @@ PIN = "481516"
 
 
 def helpers_ready(window, store):
-    store.set_helper_pin("Amina", PIN)
+    store.staff.set_helper_pin("Amina", PIN)
     window.header.crest._timer.setInterval(30)  # the real 3 s hold has a test of its own
     return window
 
@@ -70,5 +70,5 @@ def one_page_answered(catalogue) -> dict:
 
 def saved_code(store, catalogue) -> str:
     """A citizen's form saved for later (one page answered); its resume code."""
-    code, _ = store.save_for_later(store.new_draft_id(), one_page_answered(catalogue))
+    code, _ = store.drafts.save_for_later(store.drafts.new_draft_id(), one_page_answered(catalogue))
     return code

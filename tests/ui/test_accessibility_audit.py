@@ -40,7 +40,7 @@ def show_results(window) -> None:
     from kiosk.consultation import RESULTS_SETTING
 
     counts = {"plan_a_trees": 14, "plan_b_market_hall": 9, "plan_c_parking": 4}
-    window.store.put_setting(RESULTS_SETTING, {
+    window.store.settings.put(RESULTS_SETTING, {
         "etag": '"x"', "fetched_at": "2026-11-27T09:30:00.000000+00:00", "consultations": {
             "market_square_consultation": {
                 "form_id": "market_square_consultation", "question": "plan", "total": 27,

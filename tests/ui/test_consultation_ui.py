@@ -31,7 +31,7 @@ def test_a_vote_goes_to_central_and_comes_back_as_a_result(kiosk, central, tmp_p
     qtbot.waitUntil(lambda: window.sync.view is not None, timeout=10_000)
     form = window.catalogue.get("market_square_consultation")
     for plan in EARLIER:  # earlier visits today, not yet sent
-        window.store.submit(run_trial(form, {"plan": plan}).submission, "central")
+        window.store.outbox.submit(run_trial(form, {"plan": plan}).submission, "central")
 
     driver.start("market_square_consultation", "en")
     first = panel_on(window.page)  # the first page shows what people have said so far

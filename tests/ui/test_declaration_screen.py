@@ -33,7 +33,7 @@ def test_the_declaration_sits_above_the_button_that_agrees_to_it(window, driver,
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.done)
     reference = next(w.text() for w in window.findChildren(QLabel)
                      if w.isVisible() and w.objectName() == "reference")
-    assert store.submission(reference)["answers"]["declaration"] is True
+    assert store.outbox.submission(reference)["answers"]["declaration"] is True
 
 
 def test_without_a_declaration_send_is_plain_send(window, driver, store):

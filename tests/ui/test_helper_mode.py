@@ -36,7 +36,7 @@ def helper_window(window, store, qtbot):
 
 
 def _audit_events(store) -> list[tuple[str, str]]:
-    return [(entry["actor"], entry["event"]) for entry in store.recent_audit(200)]
+    return [(entry.actor, entry.event) for entry in store.staff.recent_audit(200)]
 
 
 def test_a_tap_on_the_crest_does_nothing_and_a_3_second_hold_opens_the_pin_pad(window, qtbot):
@@ -78,7 +78,7 @@ def test_wrong_pins_are_counted_then_the_pad_locks_and_counts_down(helper_window
     assert not any(key.isEnabled() for key in window.helper.pad.keys)
     qtbot.waitUntil(lambda: "Try again in 0:29" in message.text(), timeout=3000)
     window.helper.pad.locked(0)  # the countdown has run out (as if 30 s had passed)
-    assert store.try_unlock(PIN).status == "locked"  # but the store's lock is what counts
+    assert store.staff.try_unlock(PIN).status == "locked"  # but the store's lock is what counts
     assert not window.helper.unlocked
 
 
@@ -114,7 +114,7 @@ def test_helping_inside_a_visit_records_consent_and_returns_to_the_same_page(
     tap(qtbot, window, "helperLock")
     assert not window.helper.unlocked and heading(window) == question
     reference = driver.complete(ANSWERS)
-    stored = store.submission(reference)
+    stored = store.outbox.submission(reference)
     assert stored["assistance"][0]["helper"] == "Amina"
     assert stored["assistance"][0]["consent"] == "given"
     with store.reader() as conn:
@@ -149,7 +149,7 @@ def test_a_form_a_power_cut_stopped_is_offered_to_the_helper_to_continue(
     """The kiosk lost power mid-visit and started again: the citizen asks staff, who find the
     form (its autosave, kept for a grace period) without any code, and carry on from there."""
     window = helper_window
-    store.autosave(store.new_draft_id(), one_page_answered(catalogue))  # the page before the cut
+    store.drafts.autosave(store.drafts.new_draft_id(), one_page_answered(catalogue))  # the page before the cut
     unlock(qtbot, window)
     tap(qtbot, window, "helperNav", page="saved")
     qtbot.waitUntil(lambda: "Stopped by a restart" in visible_texts(window))
@@ -160,14 +160,14 @@ def test_a_form_a_power_cut_stopped_is_offered_to_the_helper_to_continue(
     # the screen's thread
     assert window.page.session.page().key.name == "problem_detail"  # where the cut came
     window.flow.end_visit()  # the wipe: an autosave nobody chose to keep goes
-    qtbot.waitUntil(lambda: store.interrupted_autosaves() == [])  # (on the database lane)
+    qtbot.waitUntil(lambda: store.drafts.interrupted_autosaves() == [])  # (on the database lane)
 
 
 def test_an_interrupted_form_that_cannot_be_opened_says_so(helper_window, store, catalogue,
                                                            qtbot):
     window = helper_window
     state = one_page_answered(catalogue)
-    store.autosave(store.new_draft_id(), {**state, "form_id": "a_form_no_longer_served"})
+    store.drafts.autosave(store.drafts.new_draft_id(), {**state, "form_id": "a_form_no_longer_served"})
     unlock(qtbot, window)
     tap(qtbot, window, "helperNav", page="saved")
     tap(qtbot, window, "primary", action="interrupted_continue")
@@ -181,7 +181,7 @@ def test_the_visit_on_screen_is_not_offered_as_interrupted(helper_window, driver
     driver.start(FORM, "en")
     driver.fill_page(ANSWERS)
     driver.tap_named("primary")
-    qtbot.waitUntil(lambda: len(store.interrupted_autosaves()) == 1)  # this visit's own
+    qtbot.waitUntil(lambda: len(store.drafts.interrupted_autosaves()) == 1)  # this visit's own
     unlock(qtbot, window)
     tap(qtbot, window, "helperNav", page="saved")
     qtbot.waitUntil(lambda: not window.tasks.busy())  # the page's own look has come back
@@ -202,7 +202,7 @@ def test_a_helper_deletes_a_saved_form_when_the_citizen_asks(
     tap(qtbot, window, "savedDelete")
     tap(qtbot, window, "savedConfirmDelete")
     qtbot.waitUntil(lambda: "The saved form has been deleted." in visible_texts(window))
-    assert store.find_draft(code).status == "unknown"
+    assert store.drafts.find_draft(code).status == "unknown"
     assert ("Amina", "draft_deleted") in _audit_events(store)
 
 
@@ -225,10 +225,10 @@ def test_a_helper_shows_a_receipt_again_by_reference(helper_window, store, drive
     assert shown == [reference]
     tap(qtbot, window, "primary", action="reprint")  # this kiosk has no printer (config)
     qtbot.waitUntil(lambda: "It could not be printed" in " ".join(visible_texts(window)))
-    actions = [e["detail"] for e in store.recent_audit(50) if e["event"] == "helper_action"]
+    actions = [e.detail for e in store.staff.recent_audit(50) if e.event == "helper_action"]
     assert {"action": "show_receipt", "reference": reference} in actions
     qtbot.waitUntil(lambda: {"action": "reprint", "reference": reference} in [
-        e["detail"] for e in store.recent_audit(50) if e["event"] == "helper_action"])
+        e.detail for e in store.staff.recent_audit(50) if e.event == "helper_action"])
 
 
 def test_settings_a_helper_changes_apply_to_the_next_visit_and_are_kept(
@@ -241,11 +241,11 @@ def test_settings_a_helper_changes_apply_to_the_next_visit_and_are_kept(
     assert "Enregistré." in visible_texts(window)  # staff screens speak the kiosk's language
     tap(qtbot, window, "helperBack")  # Lock
     assert window.appearance.text_size == 150 and window.language == "fr"  # the attract screen now
-    qtbot.waitUntil(lambda: (store.setting("kiosk_settings") or {}).get("default_text_size") == 150)
+    qtbot.waitUntil(lambda: (store.settings.get("kiosk_settings") or {}).get("default_text_size") == 150)
     again = make_window()  # a restart keeps them
     assert again.settings.default_language == "fr" and again.settings.default_text_size == 150
-    settings = [e["detail"]["setting"] for e in store.recent_audit(50)
-                if e["detail"].get("action") == "settings_changed"]
+    settings = [e.detail["setting"] for e in store.staff.recent_audit(50)
+                if e.detail.get("action") == "settings_changed"]
     assert sorted(settings) == ["default_language", "default_text_size"]
 
 
@@ -270,7 +270,7 @@ def test_no_helpers_yet_is_said_on_the_pad_as_it_opens(window, store, qtbot):
     assert "No helper PIN is set on this kiosk" in pad.message.text()
     assert not any(key.isEnabled() for key in pad.keys) and pad.cancel_button.isEnabled()
     qtbot.mouseClick(pad.cancel_button, Qt.MouseButton.LeftButton)
-    store.set_helper_pin("Amina", PIN)  # IT adds one: the pad asks for a PIN again
+    store.staff.set_helper_pin("Amina", PIN)  # IT adds one: the pad asks for a PIN again
     qtbot.mouseRelease(window.header.crest, Qt.MouseButton.LeftButton)
     press_crest(qtbot, window)
     qtbot.waitUntil(pad.isVisible)
@@ -332,8 +332,8 @@ def test_keyboard_done_in_a_helper_box_runs_its_action_once(
     tap(qtbot, window, "helperNav", page="receipts")
     qtbot.waitUntil(lambda: bool(visible_buttons(window, "receiptChoice")))
     searches = []
-    real = store.find_submissions
-    monkeypatch.setattr(store, "find_submissions", lambda c="": searches.append(c) or real(c))
+    real = store.outbox.find_submissions
+    monkeypatch.setattr(store.outbox, "find_submissions", lambda c="": searches.append(c) or real(c))
     qtbot.keyClicks(box(window, "helperReference"), reference[-4:])
     qtbot.waitUntil(window.keyboard.isVisible)
     qtbot.mouseClick(window.keyboard.key("Done"), Qt.MouseButton.LeftButton)
@@ -352,7 +352,7 @@ def test_a_receipt_listing_that_arrives_late_does_not_crash(
     unlock(qtbot, window)
     tap(qtbot, window, "helperNav", page="receipts")
     qtbot.waitUntil(lambda: bool(visible_buttons(window, "receiptChoice")))
-    real, gate, searches = store.find_submissions, threading.Event(), []
+    real, gate, searches = store.outbox.find_submissions, threading.Event(), []
 
     def second_is_slow(contains: str = "") -> list[dict]:
         searches.append(contains)
@@ -360,7 +360,7 @@ def test_a_receipt_listing_that_arrives_late_does_not_crash(
             gate.wait(10)
         return real(contains)
 
-    monkeypatch.setattr(store, "find_submissions", second_is_slow)
+    monkeypatch.setattr(store.outbox, "find_submissions", second_is_slow)
     try:
         qtbot.waitUntil(window.keyboard.isVisible)
         qtbot.mouseClick(window.keyboard.key("Done"), Qt.MouseButton.LeftButton)
@@ -386,8 +386,8 @@ def test_a_late_helper_result_after_lock_leaves_no_way_into_the_panel(
     qtbot.waitUntil(lambda: not window.tasks.busy())
     assert not window.helper.unlocked
     lookups = []
-    real = store.find_draft
-    monkeypatch.setattr(store, "find_draft", lambda code: lookups.append(code) or real(code))
+    real = store.drafts.find_draft
+    monkeypatch.setattr(store.drafts, "find_draft", lambda code: lookups.append(code) or real(code))
     keyboard = window.keyboard
     if keyboard.isVisible():  # what the citizen can touch now
         for name in ("1", "2", "Done"):
@@ -444,7 +444,7 @@ def test_a_tap_on_the_volume_track_is_applied_and_kept(window, store, qtbot):
     assert slider.value() != 80  # the tap moved it (80 is the default)
     value = slider.value()
     qtbot.waitUntil(lambda: window.settings.volume == value)  # kept once the finger has settled
-    qtbot.waitUntil(lambda: (store.setting("kiosk_settings") or {}).get("volume") == value)
+    qtbot.waitUntil(lambda: (store.settings.get("kiosk_settings") or {}).get("volume") == value)
 
 
 def test_leaving_a_receipt_while_it_prints_does_not_crash(window, store, driver, qtbot):

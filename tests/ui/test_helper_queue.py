@@ -33,9 +33,9 @@ def test_staff_see_the_queue_send_a_rejected_one_again_and_send_everything_now(
         service.script = [(422, {}, {"error": "the form 'report_problem' is closed"})]
         config = kiosk_config(tmp_path, central, url=service.url)
         with config.open_store() as setup:
-            setup.set_helper_pin("Amina", "481516")
+            setup.staff.set_helper_pin("Amina", "481516")
             for number in range(3):
-                setup.submit(fake_submission(number))
+                setup.outbox.submit(fake_submission(number))
         window, _ = kiosk(config)
         qtbot.waitUntil(lambda: window.sync.view is not None)  # the first round: 2 sent, 1 refused
         window.helper._signed_in("Amina")  # (the PIN pad has tests of its own)
@@ -55,7 +55,7 @@ def test_staff_see_the_queue_send_a_rejected_one_again_and_send_everything_now(
         with window.store.reader() as conn:
             assert conn.execute("SELECT count(*) FROM outbox").fetchone()[0] == 3
         for number in range(120):
-            window.store.submit(fake_submission(100 + number))
+            window.store.outbox.submit(fake_submission(100 + number))
         seen: list[tuple[int, int]] = []
         window.sync.progress.connect(lambda done, total: seen.append((done, total)))
         (send,) = _buttons(window, "sendNow")
@@ -66,11 +66,11 @@ def test_staff_see_the_queue_send_a_rejected_one_again_and_send_everything_now(
         assert seen[-1] == (120, 120) and len(seen) == 3  # a step per batch of 50
         assert any(w.objectName() == "notice" and "123" not in w.text() and "Done" in w.text()
                    for w in window.helper.panel.findChildren(QLabel) if w.isVisible())
-        actions = [e["detail"].get("action") for e in window.store.recent_audit(100)
-                   if e["actor"] == "Amina"]
+        actions = [e.detail.get("action") for e in window.store.staff.recent_audit(100)
+                   if e.actor == "Amina"]
         assert "send_now" in actions
-        assert any(e["event"] == "retry_rejected" and e["actor"] == "Amina"
-                   for e in window.store.recent_audit(100))
+        assert any(e.event == "retry_rejected" and e.actor == "Amina"
+                   for e in window.store.staff.recent_audit(100))
 
 
 def _db_lane_settled(qtbot, window) -> None:
@@ -83,15 +83,15 @@ def _db_lane_settled(qtbot, window) -> None:
 def test_a_double_tap_on_retry_does_not_crash(window, store, qtbot):
     helpers_ready(window, store)
     refused = fake_submission(1)
-    store.submit(refused)
-    store.mark_rejected(refused["instance_id"], "422: the form is closed")
+    store.outbox.submit(refused)
+    store.outbox.mark_rejected(refused["instance_id"], "422: the form is closed")
     unlock(qtbot, window)  # on the attract screen the panel opens on the queue
     qtbot.waitUntil(lambda: bool(visible_buttons(window, "retryRejected")))
     (retry,) = visible_buttons(window, "retryRejected")
     qtbot.mouseClick(retry, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(retry, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.tasks.busy())
-    assert store.queue_summary()["counts"]["rejected"] == 0
+    assert store.outbox.queue_summary().counts["rejected"] == 0
 
 
 class _RoundsWorker:

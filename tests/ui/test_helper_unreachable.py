@@ -77,7 +77,7 @@ def _screens_of_a_whole_journey(window, driver, qtbot):
 
 
 def test_every_citizen_screen_offers_no_way_into_helper_mode(window, store, driver, qtbot):
-    store.set_helper_pin("Amina", "481516")  # helpers exist: there is something to reach
+    store.staff.set_helper_pin("Amina", "481516")  # helpers exist: there is something to reach
     seen = []
     for screen in _screens_of_a_whole_journey(window, driver, qtbot):
         seen.append(screen)
@@ -91,7 +91,7 @@ def test_every_citizen_screen_offers_no_way_into_helper_mode(window, store, driv
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_hundreds_of_random_touches_never_reach_helper_mode(window, store, qtbot, seed):
     """A monkey on the touchscreen: any visible button, any box, typed text, the crest."""
-    store.set_helper_pin("Amina", "481516")
+    store.staff.set_helper_pin("Amina", "481516")
     rng = random.Random(seed)
     screens = set()
     for _ in range(250):

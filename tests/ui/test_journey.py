@@ -31,7 +31,7 @@ def test_every_sample_form_can_be_completed_by_touch(form_id, window, store, dri
     for answers in answer_sets(form_id):
         driver.start(form_id, "en")
         reference = driver.complete(answers)
-        stored = store.submission(reference)
+        stored = store.outbox.submission(reference)
         assert stored["form_id"] == form_id
         for name, value in answers.items():
             if not isinstance(value, list | dict):
@@ -180,13 +180,13 @@ def test_the_kiosk_cannot_be_closed_or_escaped(window, driver, qtbot):
 
 def test_saving_runs_off_the_main_thread(window, store, driver, monkeypatch, qtbot):
     threads = []
-    real_submit = store.submit
+    real_submit = store.outbox.submit
 
     def recording_submit(*args, **kwargs):
         threads.append(threading.current_thread())
         return real_submit(*args, **kwargs)
 
-    monkeypatch.setattr(store, "submit", recording_submit)
+    monkeypatch.setattr(store.outbox, "submit", recording_submit)
     driver.start("report_problem")
     driver.complete(answer_sets("report_problem")[1])
     assert threads and threads[0] is not threading.main_thread()
@@ -233,7 +233,7 @@ def test_save_and_finish_later_then_continue_with_the_code(window, store, driver
     assert window.page.inputs["full_name"].entry() == "Sam Later"
     answers = dict(answer_sets("housing_assistance")[1], full_name="Sam Later")
     reference = driver.complete(answers)
-    assert store.submission(reference)["answers"]["full_name"] == "Sam Later"
+    assert store.outbox.submission(reference)["answers"]["full_name"] == "Sam Later"
     qtbot.waitUntil(lambda: store.status()["drafts_saved"] == 0)  # sent: the draft is gone
 
 
@@ -269,9 +269,9 @@ def test_revisiting_a_decimal_page_keeps_the_number(qtbot, store, tmp_path):
 
 def test_a_saved_draft_that_cannot_be_opened_is_explained(window, store, catalogue, driver, qtbot):
     session = Session(catalogue.get("report_problem"), "en")
-    draft_id = store.new_draft_id()
-    code, _ = store.save_for_later(draft_id, session_state(session))
-    with store._writing() as conn:  # as after restoring the database onto a re-imaged kiosk
+    draft_id = store.drafts.new_draft_id()
+    code, _ = store.drafts.save_for_later(draft_id, session_state(session))
+    with store._db.writing() as conn:  # as after restoring the database onto a re-imaged kiosk
         conn.execute("UPDATE drafts SET payload = ? WHERE id = ?", (b"\x00" * 64, draft_id))
     driver.tap_named("primary", language="en")
     driver.tap_named("tile", resume=True)

@@ -59,7 +59,7 @@ def test_a_reference_arriving_after_the_idle_wipe_is_not_shown_to_the_next_perso
     window = make_window(idle_seconds=0.3, idle_warning_seconds=1)
     driver = Driver(window, wait=lambda p: qtbot.waitUntil(p, timeout=10_000))
     to_check_page(window, driver)
-    release = gate(store, monkeypatch, "submit")
+    release = gate(store.outbox, monkeypatch, "submit")
     try:
         driver.tap_named("primary")  # Send; the disk is slow today
         qtbot.waitUntil(lambda: window.stack.currentWidget() is window.attract, timeout=5000)
@@ -73,7 +73,7 @@ def test_a_reference_arriving_after_the_idle_wipe_is_not_shown_to_the_next_perso
 def test_a_late_submission_result_does_not_wipe_the_next_persons_visit(
         window, store, driver, qtbot, monkeypatch):
     to_check_page(window, driver)
-    release = gate(store, monkeypatch, "submit")
+    release = gate(store.outbox, monkeypatch, "submit")
     try:
         driver.tap_named("primary")  # Send
         window.flow.end_visit()  # what the idle timeout calls
@@ -91,7 +91,7 @@ def test_a_resume_code_arriving_after_the_wipe_is_not_shown(window, store, drive
     driver.start("housing_assistance")
     driver.enter(window.page.inputs["full_name"], "Sam Later")
     driver.tap_named("primary")
-    release = gate(store, monkeypatch, "save_for_later")
+    release = gate(store.drafts, monkeypatch, "save_for_later")
     try:
         driver.tap_named("save_later")
         window.flow.end_visit()  # the idle timeout
@@ -115,7 +115,7 @@ def test_a_resumed_draft_is_deleted_once_sent_even_if_the_visit_was_wiped_meanwh
     driver.tap_named("primary")
     qtbot.waitUntil(lambda: window.page.session is not None)  # read off the screen's thread
     assert window.page.session.page().kind == "check"
-    release = gate(store, monkeypatch, "submit")
+    release = gate(store.outbox, monkeypatch, "submit")
     try:
         driver.tap_named("primary")  # Send
         window.flow.end_visit()
@@ -129,7 +129,7 @@ def test_a_resumed_draft_is_deleted_once_sent_even_if_the_visit_was_wiped_meanwh
 def test_changing_the_text_size_while_sending_does_not_offer_send_again(
         window, store, driver, qtbot, monkeypatch):
     to_check_page(window, driver)
-    release = gate(store, monkeypatch, "submit")
+    release = gate(store.outbox, monkeypatch, "submit")
     try:
         driver.tap_named("primary")  # Send
         size = next(b for b in window.findChildren(QPushButton)

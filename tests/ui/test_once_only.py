@@ -63,7 +63,7 @@ def test_details_are_offered_to_the_next_service_used_or_not_and_forgotten_at_th
     driver.fill_page({"full_name": "Sam Example-Jones"})
     click(qtbot, window, "Continue")
     reference = driver.complete({})
-    sent = store.submission(reference)["answers"]
+    sent = store.outbox.submission(reference)["answers"]
     assert (sent["full_name"], sent["phone"]) == ("Sam Example-Jones", "07700900555")
     another_service(qtbot, window)
 

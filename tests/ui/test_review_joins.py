@@ -74,7 +74,7 @@ def test_a_resumed_form_on_a_date_offers_next(typing_window, store, catalogue, d
         session.answer(name, answers[name])
         session.continue_()
     assert session.page().key.name == "date_of_birth"
-    code, _ = store.save_for_later(store.new_draft_id(), session_state(session))
+    code, _ = store.drafts.save_for_later(store.drafts.new_draft_id(), session_state(session))
     driver.tap_named("primary", language="en")
     driver.tap_named("tile", resume=True)
     window.resume.box.setText(code)

@@ -49,7 +49,7 @@ def test_a_declaration_by_touch_gives_the_amount_and_a_payment_reference(
     assert form.text(form.definition.settings.payment.how_to_pay, language) in texts
     assert any(text.startswith(NOT_HERE[language]) for text in texts)
     # Kept for a reprint: the amount, beside the reference (it was marked receipt: true).
-    kept = {a["name"]: a["answer"] for a in store.receipt(reference)["answers"]}
+    kept = {a["name"]: a["answer"] for a in store.outbox.receipt(reference).answers}
     assert kept["amount_due"] == DUE[language]
     driver.tap_named("primary")  # Finish
     assert not any(payment_reference(reference) in text for text in visible_texts(window))

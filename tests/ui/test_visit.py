@@ -46,9 +46,9 @@ def test_a_citizen_reports_a_problem_and_the_next_person_sees_nothing(qtbot, win
     assert heading(window) == "Your form will be sent"  # queued: no service is set up
     reference = next(w.text() for w in window.findChildren(QLabel)
                      if w.isVisible() and w.objectName() == "reference")
-    stored = store.receipt(reference)
-    assert stored["state"] == "queued" and stored["form_id"] == "report_problem"
-    assert store.submission(reference)["answers"]["location"] == "Bus shelter by the library"
+    stored = store.outbox.receipt(reference)
+    assert stored.state == "queued" and stored.form_id == "report_problem"
+    assert store.outbox.submission(reference)["answers"]["location"] == "Bus shelter by the library"
     qtbot.waitUntil(lambda: drafts(store) == 0)  # sent: the autosave has gone
     QApplication.clipboard().setText("Bus shelter by the library")
     click(qtbot, window, "Finish")

@@ -78,7 +78,7 @@ class HelperMode(QObject):
             if not names and number == self._check_number and self.pad.isVisible():
                 self.pad.no_helpers(self._set_pin_command())
 
-        self.host.tasks.run("db", self.host.store.helper_names, on_done=known,
+        self.host.tasks.run("db", self.host.store.staff.helper_names, on_done=known,
                               on_error=self._check_failed)
 
     def _set_pin_command(self) -> str:
@@ -98,7 +98,7 @@ class HelperMode(QObject):
             if number == self._check_number and self.pad.isVisible():
                 self._checked(result)
 
-        self.host.tasks.run("db", self.host.store.try_unlock, pin, on_done=checked,
+        self.host.tasks.run("db", self.host.store.staff.try_unlock, pin, on_done=checked,
                               on_error=self._check_failed)
 
     def _forget_check(self) -> None:
@@ -193,5 +193,5 @@ class HelperMode(QObject):
     def did(self, action: str, **detail) -> None:
         """Every helper action goes in the audit log: who, what; never citizen answers."""
         if self.helper is not None:
-            self.host.tasks.run("db", partial(self.host.store.helper_did, self.helper,
+            self.host.tasks.run("db", partial(self.host.store.staff.helper_did, self.helper,
                                                 action, **detail), on_error=_logged)

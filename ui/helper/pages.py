@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSlider
 
 from kiosk import i18n
+from kiosk.store import FoundSubmission
 from kiosk.store.clock import local_time
 
 from ..screens.code_label import CodeLabel
@@ -74,7 +75,7 @@ class SavedPage(HelperPage):
         self.show_content(content)
         self.host.dock.offer(self.box if keyboard else None)
         if keyboard:  # looking, not yet dealing with one: forms a restart cut short, if any
-            self.run(self.host.store.interrupted_autosaves, self.host.flow.visit.draft_id,
+            self.run(self.host.store.drafts.interrupted_autosaves, self.host.flow.visit.draft_id,
                      on_done=self._list_interrupted)
 
     def _list_interrupted(self, found: list) -> None:
@@ -103,14 +104,14 @@ class SavedPage(HelperPage):
                                                  partial(self._confirm, lookup)))
 
     def _find(self) -> None:
-        self.run(self.host.store.find_draft, self.box.text(), on_done=self._found)
+        self.run(self.host.store.drafts.find_draft, self.box.text(), on_done=self._found)
 
     def _found(self, lookup) -> None:
         language = self.host.settings.default_language
         if lookup.status != "found":
             key = {"typo": "ui.code_typo", "unknown": "ui.code_unknown",
                    "expired": "ui.code_expired"}[lookup.status]
-            self.refresh(i18n.text(language, key, days=self.host.store.draft_expiry.days))
+            self.refresh(i18n.text(language, key, days=self.host.store.drafts.draft_expiry.days))
             return
         self.refresh(keyboard=False)  # found: what to do with it matters now, not typing
         self._offer(lookup, "saved_found", "saved_continue")
@@ -133,7 +134,7 @@ class SavedPage(HelperPage):
                                              partial(self._delete, lookup)))
 
     def _delete(self, lookup) -> None:
-        self.run(self.host.store.delete_draft, lookup.draft_id, actor=self.mode.helper,
+        self.run(self.host.store.drafts.delete_draft, lookup.draft_id, actor=self.mode.helper,
                  on_done=lambda _: self.refresh(self.t("saved_deleted"), False))
 
 
@@ -161,28 +162,28 @@ class ReceiptsPage(HelperPage):
         layout.addStretch(1)
         self.show_content(content)
         self.host.dock.offer(self.box)
-        self.run(self.host.store.find_submissions, contains, on_done=self._listed)
+        self.run(self.host.store.outbox.find_submissions, contains, on_done=self._listed)
 
-    def _describe(self, found: dict) -> str:
-        form = self.host.catalogue.forms.get(found["form_id"])
-        title = form.title(self.host.settings.default_language) if form else found["form_id"]
-        return self.t("receipts_reference", form=title, when=local_time(found["created_at"]),
-                      state=self.t(f"state_{found['state']}"))
+    def _describe(self, found: FoundSubmission) -> str:
+        form = self.host.catalogue.forms.get(found.form_id)
+        title = form.title(self.host.settings.default_language) if form else found.form_id
+        return self.t("receipts_reference", form=title, when=local_time(found.created_at),
+                      state=self.t(f"state_{found.state}"))
 
-    def _listed(self, rows: list[dict]) -> None:
+    def _listed(self, rows: list[FoundSubmission]) -> None:
         at = self.list.count() - 1
         if not rows:
             self.list.insertWidget(at, label(self.t("receipts_none")))
         for number, found in enumerate(rows):
-            choice = button(f"{found['reference']} · {self._describe(found)}", "receiptChoice",
+            choice = button(f"{found.reference} · {self._describe(found)}", "receiptChoice",
                             partial(self._show, found))
-            choice.setProperty("reference", found["reference"])
+            choice.setProperty("reference", found.reference)
             self.list.insertWidget(at + number, choice)
 
-    def _show(self, found: dict) -> None:
+    def _show(self, found: FoundSubmission) -> None:
         content, layout = self.column()
         layout.addWidget(label(self.t("receipts_reprint"), "heading"))
-        layout.addWidget(CodeLabel(found["reference"]))
+        layout.addWidget(CodeLabel(found.reference))
         layout.addWidget(label(self._describe(found)))
         self.print_result = label("")
         self.print_result.setObjectName("reprintResult")
@@ -193,9 +194,9 @@ class ReceiptsPage(HelperPage):
         layout.addWidget(button(self.t("receipts_title"), "", lambda: self.refresh()))
         layout.addStretch(1)
         self.show_content(content)
-        self.mode.did("show_receipt", reference=found["reference"])
+        self.mode.did("show_receipt", reference=found.reference)
 
-    def _reprint(self, found: dict) -> None:
+    def _reprint(self, found: FoundSubmission) -> None:
         generation, shown = self.generation, self.print_result
 
         def printed(result) -> None:
@@ -204,8 +205,8 @@ class ReceiptsPage(HelperPage):
             shown.setText(self.t("receipts_printed") if result.ok
                           else self.t("receipts_not_printed"))
 
-        self.host.receipts.print_receipt(found["reference"], on_printed=printed)
-        self.mode.did("reprint", reference=found["reference"])
+        self.host.receipts.print_receipt(found.reference, on_printed=printed)
+        self.mode.did("reprint", reference=found.reference)
 
 
 class SettingsPage(HelperPage):

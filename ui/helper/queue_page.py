@@ -6,6 +6,7 @@ from functools import partial
 
 from PySide6.QtWidgets import QGridLayout, QProgressBar, QPushButton
 
+from kiosk.store import RejectedSubmission
 from kiosk.store.clock import local_time
 
 from ..screens.common import button, label
@@ -14,8 +15,8 @@ from .common import HelperPage
 
 def _snapshot(store) -> dict:
     """Everything the page shows, read in one go on the database lane."""
-    return {"queue": store.queue_summary(), "last_sync": store.setting("last_sync_at"),
-            "rejected": store.rejected_submissions()}
+    return {"queue": store.outbox.queue_summary(), "last_sync": store.settings.get("last_sync_at"),
+            "rejected": store.outbox.rejected_submissions()}
 
 
 class QueuePage(HelperPage):
@@ -46,16 +47,16 @@ class QueuePage(HelperPage):
         return self.t("queue_conn_ok")
 
     def _show(self, data: dict) -> None:
-        counts = data["queue"]["counts"]
+        counts = data["queue"].counts
         content, layout = self.column()
         if self.note:
             layout.addWidget(label(self.note, "notice"))
         grid = QGridLayout()
         rows = [
-            ("queue_waiting", str(data["queue"]["waiting"])),
+            ("queue_waiting", str(data["queue"].waiting)),
             ("queue_delivered", str(counts["delivered"])),
             ("queue_rejected", str(counts["rejected"])),
-            ("queue_oldest", local_time(data["queue"]["oldest_waiting"]) or self.t("queue_none")),
+            ("queue_oldest", local_time(data["queue"].oldest_waiting) or self.t("queue_none")),
             ("queue_last_sync", local_time(data["last_sync"]) or self.t("queue_never")),
             ("queue_connection", self._connection()),
         ]
@@ -78,11 +79,11 @@ class QueuePage(HelperPage):
         if not data["rejected"]:
             layout.addWidget(label(self.t("queue_rejected_none")))
         for item in data["rejected"]:
-            layout.addWidget(label(f"{item['reference']} · {local_time(item['created_at'])}",
+            layout.addWidget(label(f"{item.reference} · {local_time(item.created_at)}",
                                    "tileTitle"))
-            layout.addWidget(label(item["reason"] or ""))
+            layout.addWidget(label(item.reason or ""))
             retry = button(self.t("queue_retry"), "retryRejected", partial(self._retry, item))
-            retry.setProperty("reference", item["reference"])
+            retry.setProperty("reference", item.reference)
             layout.addWidget(retry)
         layout.addStretch(1)
         self.show_content(content)
@@ -110,16 +111,16 @@ class QueuePage(HelperPage):
         if self.isVisible() and not self._awaiting_send_all:
             self.refresh()
 
-    def _retry(self, item: dict) -> None:
+    def _retry(self, item: RejectedSubmission) -> None:
         for retry in self.findChildren(QPushButton):
-            if retry.property("reference") == item["reference"]:
+            if retry.property("reference") == item.reference:
                 retry.setEnabled(False)  # one tap is one retry
 
         def retried(_) -> None:
-            self.note = self.t("queue_retried", reference=item["reference"])
+            self.note = self.t("queue_retried", reference=item.reference)
             if self.host.sync is not None:
                 self.host.sync.nudge()
             self.refresh()
 
-        self.run(self.host.store.retry_rejected, item["submission_id"], self.mode.helper,
+        self.run(self.host.store.outbox.retry_rejected, item.submission_id, self.mode.helper,
                  on_done=retried)
