@@ -126,6 +126,30 @@ def test_a_resumed_draft_is_deleted_once_sent_even_if_the_visit_was_wiped_meanwh
     assert store.status()["drafts_saved"] == 0
 
 
+def test_a_saved_form_read_after_the_wipe_is_not_opened_for_the_next_person(
+        window, store, driver, qtbot, monkeypatch):
+    """A code is looked up off the screen's thread: if the visit is wiped meanwhile (the idle
+    timeout), the form it opens must not appear in front of the next person."""
+    to_check_page(window, driver)
+    window.flow.save_for_later()
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.done)
+    code = shown_reference(window)[0]
+    driver.tap_named("primary")  # Finish
+    driver.tap_named("primary", language="en")
+    driver.tap_named("tile", resume=True)
+    QTest.keyClicks(window.resume.box, code)
+    release = gate(store.drafts, monkeypatch, "find_draft")
+    try:
+        driver.tap_named("primary")  # Continue: the disk is slow today
+        window.flow.end_visit()  # the idle timeout
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: not window.tasks.busy())
+    assert window.stack.currentWidget() is window.attract
+    assert window.page.session is None
+    assert store.status()["drafts_saved"] == 1  # still there for the citizen who saved it
+
+
 def test_changing_the_text_size_while_sending_does_not_offer_send_again(
         window, store, driver, qtbot, monkeypatch):
     to_check_page(window, driver)
