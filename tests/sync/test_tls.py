@@ -26,10 +26,10 @@ def test_an_untrusted_certificate_stops_sending_and_a_named_ca_allows_it(tmp_pat
         result, queue = _send_one(sync_worker, kiosk_config(tmp_path, central, url=service.url))
         assert result.destinations["central"].state == "offline"
         assert "TLS certificate was not accepted" in result.destinations["central"].message
-        assert queue["waiting"] == 1 and service.submissions() == []
+        assert queue.waiting == 1 and service.submissions() == []
 
         result, queue = _send_one(sync_worker, kiosk_config(tmp_path, central, url=service.url,
                                                ca_file=cert_file))
-        assert result.delivered == 2 and queue["waiting"] == 0  # the earlier one too
+        assert result.delivered == 2 and queue.waiting == 0  # the earlier one too
         (_, headers, body), *_ = [r for r in service.requests if r[0] == "/v1/submissions"]
         assert headers["Idempotency-Key"] == body["instance_id"]
