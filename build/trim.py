@@ -32,6 +32,9 @@ EXCLUDED_MODULES = [
     # when rich is installed (import-linter brings it), and rich brings pygments, whose
     # image formatter brings Pillow's fonts: 8 MB the kiosk never runs.
     "rich", "pygments",
+    # pydantic's mypy plugin (the type checker's, for make lint) names mypy, which brings its
+    # serialiser: 3.5 MB the kiosk never runs.
+    "pydantic.mypy", "mypy", "mypyc", "ast_serialize", "librt",
     # reportlab imports Pillow, but a receipt holds no picture: no AVIF, WebP or colour
     # management (their libraries are 6 MB).
     "PIL._avif", "PIL._webp", "PIL._imagingcms", "PIL._imagingtk", "PIL.ImageTk",
