@@ -38,18 +38,39 @@ def load_or_create_key(data_dir: Path) -> bytes:
 
 
 def _create(path: Path) -> bytes:
+    """A new key, written whole under a name of its own and then linked to `path`.
+
+    Processes starting at once on a new folder see no key file or a whole one, never half of
+    one (nor an empty one left by a power cut mid-write). os.link will not replace a file, so
+    only the first key in is kept: the others read that one, and every process ends up with
+    the same key."""
     key = AESGCM.generate_key(bit_length=256)
-    # O_EXCL: two processes starting at once must not each write their own key.
+    temporary = path.with_name(f".{path.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp")
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    descriptor = os.open(temporary, flags, 0o600)
     try:
-        descriptor = os.open(path, flags, 0o600)
-    except FileExistsError:
-        return path.read_bytes()
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(key)
-        handle.flush()
-        os.fsync(handle.fileno())
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(key)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            return path.read_bytes()  # another process's key came first: it is the one
+        _sync_folder(path.parent)  # the new name, too, survives a power cut
+    finally:
+        temporary.unlink(missing_ok=True)
     return key
+
+
+def _sync_folder(folder: Path) -> None:
+    if os.name != "posix":  # a folder cannot be opened to fsync elsewhere
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 class Box:
