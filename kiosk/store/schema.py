@@ -113,4 +113,18 @@ def m003_helpers(db: Database) -> None:
 
 
 def migrate(db: Database) -> None:
-    migrations.apply(db)
+    """Apply what is pending, all of it in one transaction that holds SQLite's write lock.
+
+    Processes starting at once on a new folder take turns (BEGIN IMMEDIATE waits out the
+    connection's busy timeout), and each reads what is already applied only once it holds the
+    lock, so no migration runs twice. A start with nothing pending takes no lock at all.
+    (A migration that cannot run inside a transaction, VACUUM say, would need a step of its own.)"""
+    if not migrations.pending(db):
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        migrations.apply(db)  # its own transactions nest inside this one (savepoints)
+    except BaseException:
+        db.conn.rollback()
+        raise
+    db.execute("COMMIT")
