@@ -30,6 +30,7 @@ from .db import SYSTEM, Db, single_value
 from .drafts import Drafts
 from .errors import CANNOT_OPEN, StoreError, explain
 from .keys import Box, InstallKeyError, load_or_create_key
+from .opening import BUSY_TIMEOUT, create_private, use_wal
 from .outbox import Outbox
 from .records import StateCounts
 from .schema import migrate
@@ -71,8 +72,9 @@ class StoreStatus(TypedDict):
 
 
 def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, timeout=10, check_same_thread=False)
-    conn.execute("PRAGMA journal_mode=WAL")
+    create_private(path)
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT, check_same_thread=False)
+    use_wal(conn, patience=BUSY_TIMEOUT)  # several processes may be opening a new database
     conn.execute("PRAGMA synchronous=FULL")  # a commit survives a power cut
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA secure_delete=ON")  # deleted answers are overwritten, not just unlinked

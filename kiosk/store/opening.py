@@ -1,0 +1,36 @@
+"""Opening the database file when several kiosk processes may do it at the same moment (the
+kiosk and `kiosk sync --once` started together on a new data folder, say)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from pathlib import Path
+
+BUSY_TIMEOUT = 10  # seconds a connection waits for another process's write to finish
+RETRY_EVERY = 0.01  # seconds between tries of a step SQLite will not wait for itself
+
+
+def create_private(path: Path) -> None:
+    """Make a missing database file readable by the kiosk's own account only (0600). SQLite
+    gives its -wal and -shm files the database file's mode, so they are private too."""
+    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_BINARY", 0)
+    if not path.exists():
+        os.close(os.open(path, flags, 0o600))
+
+
+def use_wal(conn: sqlite3.Connection, patience: float) -> None:
+    """PRAGMA journal_mode=WAL, waiting its turn. On a new database every process opening it
+    tries to switch it to WAL, and SQLite answers "database is locked" at once rather than
+    waiting out the busy timeout; so try again, for as long as that timeout."""
+    give_up_at = time.monotonic() + patience
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            busy = getattr(error, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_BUSY
+            if not busy or time.monotonic() >= give_up_at:
+                raise
+        time.sleep(RETRY_EVERY)
