@@ -25,6 +25,10 @@ class Round:
 
 
 def start_together(base: Path, processes: int, rounds: int) -> list[Round]:
+    """`processes` processes, each opening the store in base/round-<n> at the same moment as
+    the others, for n in range(rounds). A round's folder may be made beforehand (an older
+    database, say); otherwise it is new."""
+    base.mkdir(parents=True, exist_ok=True)
     children = [subprocess.Popen([sys.executable, str(CHILD), str(base), str(rounds), str(child)],
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                 for child in range(processes)]
@@ -43,6 +47,10 @@ def start_together(base: Path, processes: int, rounds: int) -> list[Round]:
                     outcome.failures.append(f"process {index}: {said}")
             outcome.failures += _unreadable_drafts(outcome.folder, processes, outcome.failures)
             results.append(outcome)
+    except BaseException:
+        for child in children:
+            child.kill()  # they would wait for a go file that never comes
+        raise
     finally:
         for child in children:
             child.wait(timeout=60)
