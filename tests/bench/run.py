@@ -164,6 +164,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         ours, bare = bench_durable_submit(Path(folder))
         due = bench_due_query(Path(folder))
+    from tests.bench.first_start_bench import bench_first_start
+
+    first_start = bench_first_start()
     from tests.bench.ui_bench import bench_pages_and_memory, bench_startup
 
     bare_start, label_start, kiosk_start = bench_startup()
@@ -189,6 +192,7 @@ def main() -> int:
     results.append({"name": "raw INSERT+COMMIT p50 (same bytes, pragmas)", "value": statistics.median(bare), "unit": "ms"})
     results.append({"name": "durable submit / raw, p50 ratio", "value": ratio, "unit": "x", "goal": "<= 1.5"})
     results.append({"name": "outbox due query p95 (1,000,000 rows)", "value": percentile(due, 0.95), "unit": "ms", "goal": "< 5"})
+    results.extend(first_start)
     results.append({"name": "start to first paint: bare PySide6 window", "value": bare_start, "unit": "ms"})
     results.append({"name": "start to first paint: the same with one label", "value": label_start, "unit": "ms"})
     results.append({"name": "start to first paint: kiosk attract screen", "value": kiosk_start, "unit": "ms"})
