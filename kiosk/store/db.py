@@ -74,10 +74,32 @@ class Db:
         leaves nothing half-written (the transaction is rolled back)."""
         with self.lock:
             try:
-                with self._transactions.atomic():
+                with self._transaction():
                     yield self.conn
             except sqlite3.Error as error:
                 raise explain(error) from None
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE: the write lock taken first, waiting out the busy timeout. A plain
+        BEGIN that reads before it writes fails at once ("database is locked") when another
+        process wrote in between: the kiosk and `kiosk sync` starting together, say. Inside a
+        transaction already, a savepoint."""
+        if self.conn.in_transaction:
+            with self._transactions.atomic():
+                yield
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.rollback()  # nothing if SQLite has rolled back already
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.rollback()
+            raise
 
     def read_one(self, sql: str, parameters: Parameters = ()) -> sqlite3.Row | None:
         """The first row of a query on the writer connection, by column name."""
