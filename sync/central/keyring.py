@@ -171,9 +171,10 @@ def rotate_key(data_dir: Path | str) -> tuple[Keyring, bool]:
     """Make the prepared next key (or a new one) the current key, keeping every earlier one;
     the keyring after it, and whether the new key was the prepared one."""
     data_dir = Path(data_dir)
+    read_keyring(data_dir)  # a folder never set up is said so, and left as it is
     try:
         with _rotating(data_dir):
-            ring = read_keyring(data_dir)
+            ring = read_keyring(data_dir)  # again: another rotation may just have finished
             prepared = _prepared(data_dir, ring)
             new = prepared or OpeningKey.generate()
             kept = (ring.current, *ring.earlier)
