@@ -78,8 +78,9 @@ class Destination(BaseModel):
                                  "server's OpenRosa base, without /submission")
     device_id: str | None = Field(None, description="this kiosk's id there (default: site_id)")
     token: str | None = Field(None, description="rest: the device token `kiosk central init` printed")
-    key_fingerprint: str | None = Field(
-        None, description="rest: the pinned fingerprint of the sealing key")
+    key_fingerprint: str | list[str] | None = Field(
+        None, description="rest: the pinned fingerprint of the sealing key, or a list of them "
+                          "(the current key and the next, before the central rotates its key)")
     public_key: str | None = Field(
         None, description="rest: the sealing key (base64); fetched from the service when absent")
     username: str | None = Field(None, description="openrosa: the account, when the url holds no token")
@@ -165,6 +166,10 @@ class Destination(BaseModel):
         if scheme == "http" and not self.allow_http and not is_loopback(self.url):
             raise ValueError("plain http is allowed only to this machine (loopback); use https, "
                              "or set allow_http = true if IT accepts unencrypted transport")
+        if self.key_fingerprint is not None and not [
+                one for one in ([self.key_fingerprint] if isinstance(self.key_fingerprint, str)
+                                else self.key_fingerprint) if one.strip()]:
+            raise ValueError("key_fingerprint must name at least one fingerprint, sha256:...")
         if self.public_key is not None and self.key_fingerprint is not None:
             from .sealing import SealingError, SealingKey
 

@@ -7,7 +7,9 @@ private key (the central service) can unwrap it. The instance id is bound into b
 an envelope cannot be passed off as another submission.
 
 The kiosk pins the key's fingerprint in its configuration: a key whose fingerprint differs (a
-wrong file, a tampered config, a server that hands out another key) is refused.
+wrong file, a tampered config, a server that hands out another key) is refused. IT may pin
+several (the current key and the next one, before the central rotates to it). Every envelope
+names the key it is sealed to, so a central that keeps its earlier keys opens each with its own.
 
 Other destinations seal differently (an OpenRosa server: ODK's own scheme, to the public key a
 form carries). What the store asks of any sealer is `seal(payload, instance_id)` and a
@@ -21,6 +23,7 @@ import binascii
 import hashlib
 import json
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,9 +90,36 @@ def fingerprint(raw_public_key: bytes) -> str:
     return "sha256:" + hashlib.sha256(raw_public_key).hexdigest()
 
 
+def normal_fingerprint(text: str) -> str:
+    """A fingerprint as IT may type it, in one form: case and a missing prefix don't matter."""
+    return text.strip().lower().removeprefix("sha256:")
+
+
 def same_fingerprint(a: str, b: str) -> bool:
-    """Fingerprints compared as IT may type them: case and a missing prefix don't matter."""
-    return a.strip().lower().removeprefix("sha256:") == b.strip().lower().removeprefix("sha256:")
+    return normal_fingerprint(a) == normal_fingerprint(b)
+
+
+Pinned = str | Sequence[str]  # one fingerprint, or several (the current key and the next)
+
+
+def pinned_list(pinned: Pinned) -> tuple[str, ...]:
+    return (pinned,) if isinstance(pinned, str) else tuple(pinned)
+
+
+def is_pinned(fingerprint_: str, pinned: Pinned) -> bool:
+    return any(same_fingerprint(fingerprint_, one) for one in pinned_list(pinned))
+
+
+def envelope_fields(envelope: bytes | str | dict[str, Any]) -> dict[str, Any]:
+    """An envelope's fields (its "key" names the key it is sealed to); SealingError when it is
+    not a kiosk-sealed-v1 envelope."""
+    try:
+        fields = json.loads(envelope) if isinstance(envelope, bytes | str) else envelope
+    except (ValueError, UnicodeDecodeError):
+        raise SealingError("the envelope is not JSON") from None
+    if not isinstance(fields, dict) or fields.get("format") != FORMAT:
+        raise SealingError(f"the envelope is not in the {FORMAT} format")
+    return fields
 
 
 @dataclass(frozen=True)
@@ -99,15 +129,18 @@ class SealingKey:
     raw: bytes
 
     @classmethod
-    def from_text(cls, text: str, pinned: str | None = None) -> SealingKey:
+    def from_text(cls, text: str, pinned: Pinned | None = None) -> SealingKey:
         raw = _unb64(text.strip(), "the public key")
         if len(raw) != 32:
             raise SealingError("the public key should be 32 bytes (an X25519 key) "
                                f"but is {len(raw)}")
         key = cls(raw)
-        if pinned is not None and not same_fingerprint(key.fingerprint, pinned):
-            raise SealingError(f"the public key's fingerprint {key.fingerprint} is not the pinned "
-                               f"one ({pinned}): refusing to seal to it")
+        if pinned is not None and not is_pinned(key.fingerprint, pinned):
+            listed = pinned_list(pinned)
+            which = f"the pinned one ({listed[0]})" if len(listed) == 1 else \
+                f"any of the pinned ones ({', '.join(listed)})"
+            raise SealingError(f"the public key's fingerprint {key.fingerprint} is not {which}: "
+                               "refusing to seal to it")
         return key
 
     @property
@@ -162,12 +195,7 @@ class OpeningKey:
 
     def open(self, envelope: bytes | str | dict[str, Any], instance_id: str) -> bytes:
         """The payload; SealingError when the envelope is not for this key or this instance."""
-        try:
-            fields = json.loads(envelope) if isinstance(envelope, bytes | str) else envelope
-        except (ValueError, UnicodeDecodeError):
-            raise SealingError("the envelope is not JSON") from None
-        if not isinstance(fields, dict) or fields.get("format") != FORMAT:
-            raise SealingError(f"the envelope is not in the {FORMAT} format")
+        fields = envelope_fields(envelope)
         if not same_fingerprint(str(fields.get("key", "")), self.public.fingerprint):
             raise SealingError(f"the envelope was sealed to another key ({fields.get('key')})")
         if fields.get("instance_id") != instance_id:

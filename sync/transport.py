@@ -15,11 +15,12 @@ from urllib.parse import quote
 
 import requests
 
-from kiosk.sealing import SealingError, SealingKey
+from kiosk.sealing import SealingError, SealingKey, same_fingerprint
 from kiosk.store.records import Outgoing
 
 if TYPE_CHECKING:
     from kiosk.config import Destination
+    from kiosk.store.sealers import Sealer
 
 USER_AGENT = "public-service-kiosk/0.1"
 RETRY_STATUSES = {408, 425, 429}  # client-side codes that mean "later", not "never"
@@ -133,6 +134,7 @@ class RestTransport:
         self.device_id = destination.device_id or device_id
         self.base, self.timeout, self.http = connect(
             destination, session, {"Authorization": f"Bearer {destination.token}"})
+        self.announced_key: str | None = None  # the service's current key, as /health says
 
     def close(self) -> None:
         self.http.close()
@@ -156,11 +158,20 @@ class RestTransport:
         (or something else, such as a captive portal, answers instead)."""
         response = self._request("GET", "/health", authenticated=False)
         try:
-            healthy = response.status_code == 200 and response.json().get("status") == "ok"
+            answer = response.json()
+            healthy = response.status_code == 200 and answer.get("status") == "ok"
         except (ValueError, AttributeError):
             healthy = False
         if not healthy:
             raise LinkDown(f"the service's health check failed ({response.status_code})")
+        announced = answer.get("key_fingerprint")  # absent from services before key rotation
+        self.announced_key = announced if isinstance(announced, str) else None
+
+    def needs_key(self, sealer: Sealer | None) -> bool:
+        """Whether to fetch the key: none yet, or the service announced another one (it
+        rotated its key; what was sealed to the old one still opens there)."""
+        return sealer is None or (self.announced_key is not None and
+                                  not same_fingerprint(self.announced_key, sealer.fingerprint))
 
     def fetch_key(self) -> SealingKey:
         response = self._request("GET", "/v1/key", authenticated=False)

@@ -177,7 +177,7 @@ class SyncWorker:
             if isinstance(transport, OpenRosaTransport):
                 if name in self.store.outbox.waiting_destinations():  # an idle kiosk asks nothing more
                     self._server_forms(transport)
-            elif name not in self.store.outbox.sealers:
+            elif transport.needs_key(self.store.outbox.sealers.get(name)):  # none, or rotated
                 key = transport.fetch_key()
                 self.store.settings.put(f"sealing_key:{name}", {"key": key.text})
                 self.store.outbox.set_sealing_key(name, key)

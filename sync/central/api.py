@@ -168,15 +168,18 @@ class CentralApp:
 
     # -- open routes ------------------------------------------------------------------------
     def health(self, request: Request) -> Response:
-        return Response(200, {"status": "ok", "version": VERSION, "time": utc_now()})
+        # The current key's fingerprint: a kiosk sealing to another one fetches the key anew.
+        return Response(200, {"status": "ok", "version": VERSION, "time": utc_now(),
+                              "key_fingerprint": self.store.keyring.current.public.fingerprint})
 
     def openapi(self, request: Request) -> Response:
         return Response(200, self._openapi)
 
     def public_key(self, request: Request) -> Response:
-        key = self.store.key.public
+        ring = self.store.keyring
+        key = ring.current.public
         return Response(200, {"public_key": key.text, "fingerprint": key.fingerprint,
-                              "algorithm": ALGORITHM})
+                              "algorithm": ALGORITHM, "opens": ring.fingerprints})
 
     # -- kiosks -----------------------------------------------------------------------------
     def receive_submission(self, request: Request) -> Response:
@@ -187,7 +190,7 @@ class CentralApp:
             raise ApiError(403, f"This token belongs to device {device.id}, not {claimed}.")
         incoming, envelope = submission_fields(body, request.headers.get("Idempotency-Key"))
         try:
-            opened = self.store.key.open(envelope, incoming.instance_id)
+            opened = self.store.keyring.open(envelope, incoming.instance_id)
         except SealingError as error:
             raise ApiError(422, f"The envelope cannot be opened: {error}.") from None
         _check_payload(opened, incoming)

@@ -59,6 +59,36 @@ def cmd_revoke_device(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rotate_key(args: argparse.Namespace) -> int:
+    """--prepare: make the next key and print the pin for kiosks' configs; without it, make
+    that key the current one (every earlier key is kept: what was sealed to it still opens)."""
+    import json
+
+    from .keyring import prepare_next_key, read_keyring, rotate_key
+
+    folder = Path(args.data_dir)
+    if args.prepare:
+        ring, ready = read_keyring(folder), prepare_next_key(folder)
+        pins = [ring.current.public.fingerprint, ready.public.fingerprint]
+        print(f"key_fingerprint = {json.dumps(pins)}")
+        _say(f"The next key is {ready.public.fingerprint}. Put the line above in every kiosk's "
+             "[destinations.NAME] block, then run `kiosk central rotate-key` (without "
+             "--prepare) to start using it.")
+        return 0
+    ring, prepared = rotate_key(folder)
+    new = ring.current.public.fingerprint
+    print(f"key_fingerprint = {json.dumps([new])}")
+    _say(f"The current key is now {new}; the {len(ring.earlier)} earlier "
+         f"key{'s are' if len(ring.earlier) != 1 else ' is'} kept, so what kiosks sealed "
+         "before still opens. A running service uses it at once, and kiosks that pin it seal "
+         "new submissions to it at their next round.")
+    if not prepared:
+        _say("warning: this key was not prepared (`rotate-key --prepare`), so no kiosk pins it "
+             "yet: each stops sending (nothing is lost) until its config lists it, e.g. the "
+             "line above.")
+    return 0
+
+
 class _Stopping(BaseException):
     """Raised by the SIGTERM/SIGINT handler to leave the wait in serve_forever."""
 
@@ -173,6 +203,11 @@ def add_central_commands(
     add.add_argument("--device", required=True, metavar="ID")
     revoke = command("revoke-device", cmd_revoke_device, "stop accepting a kiosk's token")
     revoke.add_argument("--device", required=True, metavar="ID")
+    rotate = command("rotate-key", cmd_rotate_key, "start sealing to a new key, keeping the "
+                     "earlier ones to open what was sealed to them")
+    rotate.add_argument("--prepare", action="store_true",
+                        help="only make the next key and print its fingerprint, to pin on the "
+                             "kiosks before rotating")
     serve = command("serve", cmd_serve, "run the service until SIGTERM or Ctrl+C")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)

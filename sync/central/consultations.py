@@ -89,7 +89,7 @@ class Consultations:
 
     def _answer(self, envelope: bytes, instance_id: str, question: str) -> object:
         try:
-            payload = json.loads(self.store.key.open(envelope, instance_id))
+            payload = json.loads(self.store.keyring.open(envelope, instance_id))
         except (SealingError, ValueError):  # checked when received: cannot happen, never counts
             return None
         answers = payload.get("answers") if isinstance(payload, dict) else None

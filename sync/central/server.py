@@ -23,7 +23,8 @@ from urllib.parse import parse_qs, urlsplit
 from .api import CentralApp, Request, Response
 from .catalogue import FormCatalogue
 from .errors import CentralError, not_initialised
-from .store import FORMS_DIR, KEY_FILE, CentralStore, utc_now
+from .keyring import KEY_FILE
+from .store import FORMS_DIR, CentralStore, utc_now
 
 MAX_BODY = 5 * 1024 * 1024
 _DRAIN_LIMIT = 4 * MAX_BODY  # a body up to this size is read and dropped, keeping the connection

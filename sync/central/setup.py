@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 from kiosk.sealing import OpeningKey
 
 from .errors import CentralError
-from .store import DB_FILE, FORMS_DIR, KEY_FILE, CentralStore, connect
+from .keyring import KEY_FILE
+from .store import DB_FILE, FORMS_DIR, CentralStore, connect
 
 # Device ids appear in URLs and config files: keep them to characters that need no escaping.
 _DEVICE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
@@ -129,7 +130,8 @@ def device_toml_block(data_dir: Path | str, device_id: str, token: str) -> str:
     """The config block a kiosk needs, with the URL given at init."""
     store = CentralStore(data_dir)
     try:
-        return toml_block(store.setting("url") or "", device_id, token, store.key)
+        return toml_block(store.setting("url") or "", device_id, token,
+                          store.keyring.current)
     finally:
         store.close()
 

@@ -1,4 +1,4 @@
-"""The central service's durable state: its private key and its SQLite database.
+"""The central service's durable state: its private keys (keyring.py) and its SQLite database.
 
 One writer connection guarded by a lock, with synchronous=FULL so a receipt is only given for
 a submission that survives a power cut; readers open their own connections (WAL). Tokens are
@@ -23,13 +23,12 @@ from typing import Any, Literal, TypedDict
 
 from sqlite_utils import Database
 
-from kiosk.sealing import OpeningKey, SealingError
 from kiosk.store.db import named
 
-from .errors import CentralError, not_initialised
+from .errors import CentralError
+from .keyring import Keyring, WatchedKeyring
 from .schema import migrate
 
-KEY_FILE = "central.key"
 DB_FILE = "central.db"
 FORMS_DIR = "forms"
 
@@ -53,18 +52,6 @@ def connect(path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA synchronous=FULL")  # a receipt is only given for a commit on disk
     conn.execute("PRAGMA foreign_keys=ON")
     return conn
-
-
-def read_opening_key(data_dir: Path) -> OpeningKey:
-    path = Path(data_dir) / KEY_FILE
-    try:
-        return OpeningKey.from_pem(path.read_bytes())
-    except FileNotFoundError:
-        raise not_initialised(data_dir) from None
-    except OSError as error:
-        raise CentralError(f"The central key {path} cannot be read: {error.strerror}.") from None
-    except SealingError as error:
-        raise CentralError(f"The central key {path} is not usable: {error}.") from None
 
 
 @dataclass(frozen=True)
@@ -147,7 +134,7 @@ _HEARTBEAT_COLUMNS = ("received_at", "queue_depth", "rejected", "oldest_waiting"
 class CentralStore:
     def __init__(self, data_dir: Path | str):
         self.data_dir = Path(data_dir)
-        self.key = read_opening_key(self.data_dir)
+        self._keyring = WatchedKeyring(self.data_dir)
         self.db_path = self.data_dir / DB_FILE
         if not self.db_path.exists():
             raise CentralError(f"The central database {self.db_path} is missing, although the "
@@ -159,6 +146,12 @@ class CentralStore:
         except sqlite3.Error as error:
             raise CentralError(f"The central database {self.db_path} cannot be opened "
                                f"({error}).") from None
+
+    @property
+    def keyring(self) -> Keyring:
+        """The current key and the earlier ones, as the files now hold them (a rotation by
+        `kiosk central rotate-key` is seen at the next use)."""
+        return self._keyring.current()
 
     def close(self) -> None:
         with self._lock:
@@ -286,7 +279,7 @@ class CentralStore:
             device_id=row["device_id"], form_id=row["form_id"],
             form_version=row["form_version"], created_at=row["created_at"],
             received_at=row["received_at"], receipt_id=row["receipt_id"],
-            payload=json.loads(self.key.open(row["envelope"], row["instance_id"])))
+            payload=json.loads(self.keyring.open(row["envelope"], row["instance_id"])))
 
     # -- devices and heartbeats -------------------------------------------------------------
     def record_heartbeat(self, device_id: str, beat: Mapping[str, object]) -> str:
