@@ -195,7 +195,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         ("saved drafts", str(status["drafts_saved"])),
         *((f"damaged copy {copy['file']}",
            f"{copy['waiting']} not yet delivered, {copy['unreadable']} unreadable, set aside "
-           f"{local_time(str(copy['set_aside_at']))}") for copy in status["damaged_copies"]),
+           f"{local_time(copy['set_aside_at'])}") for copy in status["damaged_copies"]),
     ]
     width = max(len(name) for name, _ in rows)
     for name, value in rows:

@@ -77,24 +77,30 @@ def _cell(data: bytes, page: bytes, offset: int, page_size: int,
     most_local = usable - 35
     if size <= most_local:
         payload = page[at:at + size]
-    else:  # the rest is on a chain of overflow pages
-        least = (usable - 12) * 32 // 255 - 23
-        local = least + (size - least) % (usable - 4)
-        local = local if local <= most_local else least
-        payload = bytearray(page[at:at + local])
-        following = int.from_bytes(page[at + local:at + local + 4], "big")
-        seen: set[int] = set()
-        while len(payload) < size:
-            if following in seen or not 1 < following <= len(data) // page_size:
-                raise _Damaged
-            seen.add(following)
-            start = (following - 1) * page_size
-            following = int.from_bytes(data[start:start + 4], "big")
-            payload += data[start + 4:start + usable][:size - len(payload)]
-        payload = bytes(payload)
+    else:
+        payload = _overflowing(data, page[at:], size, page_size, usable)
     if len(payload) != size:
         raise _Damaged
     return rowid, _record(payload)
+
+
+def _overflowing(data: bytes, cell: bytes, size: int, page_size: int, usable: int) -> bytes:
+    """A payload too large for its page: what fits there, then a chain of overflow pages."""
+    most_local = usable - 35
+    least = (usable - 12) * 32 // 255 - 23
+    local = least + (size - least) % (usable - 4)
+    local = local if local <= most_local else least
+    payload = bytearray(cell[:local])
+    following = int.from_bytes(cell[local:local + 4], "big")
+    seen: set[int] = set()
+    while len(payload) < size:
+        if following in seen or not 1 < following <= len(data) // page_size:
+            raise _Damaged
+        seen.add(following)
+        start = (following - 1) * page_size
+        following = int.from_bytes(data[start:start + 4], "big")
+        payload += data[start + 4:start + usable][:size - len(payload)]
+    return bytes(payload)
 
 
 def _record(payload: bytes) -> Record:

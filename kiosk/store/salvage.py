@@ -24,10 +24,10 @@ import shutil
 import sqlite3
 import tempfile
 from contextlib import suppress
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from .clock import iso
 from .keys import Box, InstallKeyError
@@ -80,6 +80,18 @@ class Recovered:
     notes: list[str] = field(default_factory=list)  # what could not be read, for IT
 
 
+class DamagedCopyJson(TypedDict):
+    """A DamagedCopy as `kiosk status --json` prints it."""
+
+    file: str
+    set_aside_at: str
+    waiting: int
+    rejected: int
+    unreadable: int
+    oldest_waiting: str | None
+    notes: list[str]
+
+
 @dataclass(frozen=True)
 class DamagedCopy:
     """What a damaged copy holds (JSON: in `kiosk status --json`)."""
@@ -102,8 +114,11 @@ class DamagedCopy:
                 f"{self.set_aside_at}, {held}: run `kiosk salvage` to put them back in the "
                 "queue.")
 
-    def as_json(self) -> dict[str, Any]:
-        return {**asdict(self), "notes": list(self.notes)}
+    def as_json(self) -> DamagedCopyJson:
+        return DamagedCopyJson(file=self.file, set_aside_at=self.set_aside_at,
+                               waiting=self.waiting, rejected=self.rejected,
+                               unreadable=self.unreadable, oldest_waiting=self.oldest_waiting,
+                               notes=list(self.notes))
 
 
 @dataclass(frozen=True)
@@ -406,6 +421,8 @@ def put_back(conn: sqlite3.Connection, recovered: Recovered,
 
 def mark_salvaged(path: Path, now: datetime) -> Path:
     """Rename a damaged copy (and its side files) to its salvaged name: dealt with."""
+    if DAMAGED not in path.name:  # a copy salvaged before, salvaged again: named already
+        return path
     base = path.name.partition(DAMAGED)[0]
     target = path.with_name(f"{base}{SALVAGED}{now.strftime(_STAMP)}")
     number = 1

@@ -18,6 +18,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
@@ -34,7 +35,7 @@ from .errors import CANNOT_OPEN, StoreError, explain
 from .keys import Box, InstallKeyError, load_or_create_key
 from .outbox import DAMAGED_PAYLOAD, Outbox
 from .records import StateCounts
-from .salvage import DamagedCopy, SalvageReport
+from .salvage import DamagedCopy, DamagedCopyJson, SalvageReport
 from .schema import migrate
 from .sealers import INSTALL_KEY_ONLY, Sealer
 from .settings import Settings
@@ -72,7 +73,7 @@ class StoreStatus(TypedDict):
     drafts_in_progress: int
     # copies of a damaged database set aside and not yet dealt with (`kiosk salvage`), each
     # with what it holds (DamagedCopy.as_json)
-    damaged_copies: list[dict[str, object]]
+    damaged_copies: list[DamagedCopyJson]
     damaged_payloads: int  # rejected on the kiosk: their stored answers failed their checksum
     warnings: list[str]
 
@@ -215,10 +216,8 @@ class Store:
                                              "notes": tuple(remembered["copy"]["notes"])}))
                 continue
             copy = salvaging.survey(path, self._db.box)
-            try:
+            with suppress(StoreError):  # a full disk: counted again next time
                 self.settings.put(f"damaged_copy:{path.name}", {"key": key, "copy": copy.as_json()})
-            except StoreError:
-                pass  # a full disk: counted again next time
             copies.append(copy)
         return copies
 
