@@ -43,7 +43,9 @@ def flip_in_payload(path: Path, submission_id: str) -> None:
     finally:
         conn.close()
     data = bytearray(path.read_bytes())
-    at = data.find(payload[40:104])  # a stretch from its first page, found in the file
-    assert at > 0 and data.find(payload[40:104], at + 1) < 0, "the payload is not in the file once"
+    middle = len(payload) // 2
+    stretch = payload[middle:middle + 48]  # random ciphertext: no other row has it
+    at = data.find(stretch)
+    assert at > 0 and data.find(stretch, at + 1) < 0, "the payload is not in the file once"
     data[at + 10] ^= 0x20
     path.write_bytes(bytes(data))
