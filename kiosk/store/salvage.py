@@ -277,10 +277,15 @@ def _combine(sqlite_read: dict[str, _Table], page_read: dict[str, _Table],
     for name, table in sqlite_read.items():
         for key, row in page_read[name].rows.items():
             table.rows.setdefault(key, row)
+    # How many were lost, at least: rowids SQLite failed on and no page had; and, as neither
+    # table ever loses a row and each submission has one outbox row, the highest rowid of
+    # either table (or the outbox rows naming a submission not read) is a floor on how many
+    # submissions there were.
     found_rowids = {row["rowid"] for row in submissions.rows.values()}
-    lost_rowids = len(submissions.failed - found_rowids)
-    lost_ids = len(outbox.rows.keys() - submissions.rows.keys())  # the end of a cut file
-    lost = max(lost_rowids, lost_ids)
+    there_were = max(len(outbox.rows.keys() | submissions.rows.keys()),
+                     *(row["rowid"] for table in (submissions, outbox)
+                       for row in table.rows.values()), 0)
+    lost = max(len(submissions.failed - found_rowids), there_were - len(submissions.rows))
     recovered.unreadable += lost
     if lost:
         recovered.notes.append(f"at least {lost} submission row(s) could not be read")
@@ -334,6 +339,8 @@ def _scan(conn: sqlite3.Connection, table: str,
     while True:
         try:
             for found in conn.execute(f"{select} WHERE rowid > ? ORDER BY rowid", (after,)):
+                if found[0] <= after:  # out of order: a damaged page read as if whole
+                    raise sqlite3.DatabaseError("rowids out of order")
                 rows.append((found[0], found[1:]))
                 after = found[0]
                 failed.update(misses)
