@@ -122,9 +122,18 @@ def check_database(config: Config) -> Row:
         store = Store.from_config(config, set_aside_damage=False)
     except StoreError as error:
         return Row("database", FAIL, str(error),
-                   "restart the kiosk: it sets a damaged database aside and starts a new one")
+                   "restart the kiosk (it sets a damaged database aside and starts a new one), "
+                   "then run `kiosk salvage`")
     with store:
         status = store.status()
+    if status["damaged_copies"]:
+        copies = status["damaged_copies"]
+        held = sum(copy["waiting"] for copy in copies)
+        since = min(copy["set_aside_at"] for copy in copies)
+        return Row("database", FAIL, f"{path}: {len(copies)} damaged copy(ies) set aside since "
+                   f"{since} hold {held} submission(s) not yet delivered "
+                   f"({', '.join(copy['file'] for copy in copies)})",
+                   "run `kiosk salvage`: it puts them back in the queue, each once")
     if status["integrity"] != "ok":
         return Row("database", FAIL, f"{path}: integrity check: {status['integrity']}",
                    "copy the data folder for IT, then restart the kiosk (it sets the damaged "
@@ -135,6 +144,10 @@ def check_database(config: Config) -> Row:
                    "security")
     counts = status["submissions"]
     waiting = counts["queued"] + counts["sending"]
+    if status["damaged_payloads"]:
+        return Row("database", WARN, f"{path}: {status['damaged_payloads']} submission(s) kept "
+                   "back: their stored answers no longer match their checksum",
+                   "check the disk (smartctl, dmesg); those citizens may need to send again")
     return Row("database", OK, f"{path}: intact ({status['database_bytes'] / 1e6:.1f} MB), "
                f"{waiting} waiting to send, {counts['rejected']} refused")
 

@@ -171,7 +171,10 @@ def cmd_status(args: argparse.Namespace) -> int:
         return 1
     with store:
         status = store.status()
-    healthy = status["integrity"] == "ok" and status["audit_chain_ok"]
+    # A damaged copy set aside and not yet dealt with is never "all clear": what it holds
+    # waits for `kiosk salvage`.
+    healthy = (status["integrity"] == "ok" and status["audit_chain_ok"]
+               and not status["damaged_copies"])
     if args.json:
         print(json.dumps({"healthy": healthy, "site_id": config.site_id, **status}, indent=2))
         return 0 if healthy else 1
@@ -190,6 +193,9 @@ def cmd_status(args: argparse.Namespace) -> int:
         *((f"sending to {name}", f"{state['state']}" + (f": {state['message']}" if state["message"] else ""))
           for name, state in sorted(status["sync"].items())),
         ("saved drafts", str(status["drafts_saved"])),
+        *((f"damaged copy {copy['file']}",
+           f"{copy['waiting']} not yet delivered, {copy['unreadable']} unreadable, set aside "
+           f"{local_time(copy['set_aside_at'])}") for copy in status["damaged_copies"]),
     ]
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
@@ -223,11 +229,18 @@ def cmd_sync(args: argparse.Namespace) -> int:
         store.close()
         _say(str(busy))
         return 1
+    stranded = store.damaged_copies()  # said at every start, until IT deals with them
+    for copy in stranded:
+        _say(copy.describe())
     try:
         if args.once:  # everything waiting, now, ignoring backoff (as "Send now" does)
             result = worker.run_once(send_all=True)
             for line in RoundLog()(result):  # into the log file as well
                 print(line)
+            if stranded:  # never "everything has been delivered" while a copy holds some
+                _say("Not finished: a damaged copy of the database holds submissions this "
+                     "kiosk has not sent.")
+                return 1
             if result.waiting or result.rejected_total or result.stopped:
                 _say(f"Not finished: {result.waiting} waiting to send, {result.rejected_total} "
                      "rejected (staff must look at those)" + (", and sending is stopped until IT "
@@ -249,6 +262,29 @@ def cmd_sync(args: argparse.Namespace) -> int:
     finally:
         worker.close()
         store.close()
+
+
+def cmd_salvage(args: argparse.Namespace) -> int:
+    from kiosk.store.salvage import damaged_copies
+
+    config = _config(args)
+    if not config.database_path.exists() and not damaged_copies(config.database_path):
+        _say(f"There is no kiosk database at {config.database_path} (check data_dir).")
+        return 1
+    # Opened as the kiosk opens it: a damaged live database is set aside first, then salvaged.
+    with _open_store(config) as store:
+        copies = ([Path(args.file)] if args.file
+                  else damaged_copies(store.path))
+        if not copies:
+            print("There is no damaged copy of the database to salvage.")
+            return 0
+        for path in copies:
+            if not path.is_file():
+                _say(f"{path}: there is no such file.")
+                return 1
+            for line in store.salvage(path).lines():
+                print(line)
+    return 0
 
 
 def cmd_receipt(args: argparse.Namespace) -> int:
@@ -430,6 +466,14 @@ def build_parser(only_run: bool = False) -> argparse.ArgumentParser:
                       help="try everything waiting now (ignoring backoff) and exit; exit 1 if "
                            "anything is left or rejected")
     sync.set_defaults(handler=cmd_sync)
+
+    salvage = commands.add_parser(
+        "salvage", parents=[common],
+        help="put the submissions of a damaged copy of the database (kiosk.db.damaged-*) back "
+             "in the queue, each once, and rename the copy kiosk.db.salvaged-*")
+    salvage.add_argument("file", nargs="?",
+                         help="one damaged copy (default: every one in the data folder)")
+    salvage.set_defaults(handler=cmd_salvage)
 
     receipt = commands.add_parser("receipt", parents=[common],
                                   help="a submission's receipt as a PDF file, for staff and IT")

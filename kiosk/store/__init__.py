@@ -20,14 +20,15 @@ from .records import (
     StateCounts,
     StoredReceipt,
 )
+from .salvage import DamagedCopy, SalvageReport
 from .sealers import Sealer
 from .settings import Settings
 from .staff import Staff, UnlockResult
 from .store import Store, StoreStatus, SyncNote
 
 __all__ = [
-    "OUTBOX_STATES", "AuditEntry", "DraftLookup", "Drafts", "DueItem", "FoundSubmission",
+    "OUTBOX_STATES", "AuditEntry", "DamagedCopy", "DraftLookup", "Drafts", "DueItem", "FoundSubmission",
     "Outbox", "OutboxState", "Outgoing", "QueueSummary", "ReceiptAnswer", "RejectedSubmission",
-    "Sealer", "Settings", "Staff", "StateCounts", "Store", "StoreError", "StoreStatus",
+    "SalvageReport", "Sealer", "Settings", "Staff", "StateCounts", "Store", "StoreError", "StoreStatus",
     "StoredReceipt", "SyncNote", "UnlockResult",
 ]

@@ -12,6 +12,10 @@ Contract:
 - The sync worker claims a batch (`queued -> sending`), posts each, and records the results
   for the whole batch in one commit: the server is idempotent, so a batch cut short by a crash
   is simply claimed and sent again (`recover_interrupted`).
+- Every stored payload carries its own SHA-256 (`payload_sha256`, `payload_checksum`), set
+  whenever the payload is written. `claim` checks it: a payload that no longer matches (a
+  flipped bit on the disk, which a sealed payload's own encryption cannot show the kiosk) is
+  rejected here with DAMAGED_PAYLOAD, for staff and IT, and never sent to be refused.
 - A receipt shows only what the form marked for it (`receipt`); the full visit is readable
   only until it is sealed or purged (`submission`).
 What it hands out is typed (records.py).
@@ -19,6 +23,7 @@ What it hands out is typed (records.py).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Mapping, Sequence
@@ -52,6 +57,19 @@ if TYPE_CHECKING:
 
 UNREADABLE = ("the kiosk cannot open these stored answers with its key (install.key was "
               "replaced, or the data is damaged): ask IT")
+DAMAGED_PAYLOAD = ("its stored answers were damaged on this kiosk's disk (they no longer match "
+                   "their checksum), so they were not sent: the citizen may need to send the "
+                   "form again. IT: see `kiosk status`")
+
+
+def payload_checksum(payload: bytes) -> str:
+    """What `submissions.payload_sha256` holds for `payload`."""
+    return hashlib.sha256(payload).hexdigest()
+
+
+def payload_intact(payload: bytes, checksum: str | None) -> bool:
+    """Whether a stored payload is as it was written (a row stored before checksums: yes)."""
+    return checksum is None or payload_checksum(payload) == checksum
 
 
 class Outbox:
@@ -104,10 +122,11 @@ class Outbox:
                     inserted = conn.execute(
                         "INSERT INTO submissions (id, reference, form_id, form_version, language,"
                         " destination, assisted_by, created_at, payload, payload_bytes, receipt,"
-                        " sealed_to) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING",
+                        " sealed_to, payload_sha256) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                        " ON CONFLICT(id) DO NOTHING",
                         (instance_id, reference, submission["form_id"], submission["form_version"],
                          submission["language"], destination, assisted_by, now, sealed,
-                         len(payload), receipt, sealed_to)).rowcount
+                         len(payload), receipt, sealed_to, payload_checksum(sealed))).rowcount
                 except sqlite3.IntegrityError:
                     continue
                 break
@@ -195,7 +214,7 @@ class Outbox:
             rows = named(
                 conn,
                 "SELECT s.id, s.reference, s.form_id, s.form_version, s.created_at, o.attempts,"
-                f" s.payload, s.sealed_to FROM submissions s JOIN outbox o ON o.submission_id = s.id"
+                " s.payload, s.sealed_to, s.payload_sha256 FROM submissions s JOIN outbox o ON o.submission_id = s.id"
                 f" WHERE s.id IN ({marks}) AND o.state = 'queued'"  # noqa: S608
                 " AND s.sealed_to IS NOT NULL AND s.payload IS NOT NULL",
                 list(submission_ids)).fetchall()
@@ -203,7 +222,13 @@ class Outbox:
                              " updated_at = ? WHERE submission_id = ?",
                              [(now, now, row["id"]) for row in rows])
         outgoing = []
+        damaged = [row["id"] for row in rows
+                   if not payload_intact(row["payload"], row["payload_sha256"])]
+        if damaged:
+            self._keep_back_damaged(damaged)
         for row in rows:
+            if row["id"] in damaged:
+                continue
             payload = row["payload"]
             if row["sealed_to"] == INSTALL_KEY_ONLY:
                 try:
@@ -217,6 +242,17 @@ class Outbox:
                 attempts=row["attempts"], envelope=payload))
         order = {sid: n for n, sid in enumerate(submission_ids)}
         return sorted(outgoing, key=lambda item: order[item.submission_id])
+
+    def _keep_back_damaged(self, submission_ids: Sequence[str]) -> None:
+        """Claimed payloads that fail their checksum: rejected for staff, with the reason, and
+        an integrity_problem for IT in the same commit."""
+        now = self._db.stamp()
+        with self._db.writing() as conn:
+            conn.executemany("UPDATE outbox SET state = 'rejected', last_error = ?,"
+                             " updated_at = ? WHERE submission_id = ? AND state = 'sending'",
+                             [(DAMAGED_PAYLOAD, now, sid) for sid in submission_ids])
+            self._db.audit(conn, SYSTEM, "integrity_problem",
+                           {"damaged_payloads": list(submission_ids)})
 
     # -- results ------------------------------------------------------------------------------
     def mark_sending(self, submission_id: str) -> None:
@@ -312,23 +348,25 @@ class Outbox:
                 (destination, batch))
             if not rows:
                 break
-            updates: list[tuple[bytes, str, str]] = []
+            updates: list[tuple[bytes, str, str, str]] = []
             unreadable: list[str] = []
             refused: list[tuple[str, str]] = []
             for row in rows:
                 sid = row["id"]
                 try:
-                    updates.append((*stored_form(
+                    stored, sealed_to = stored_form(
                         sealer, self._db.box, self._db.box.open(row["payload"],
-                                                                f"submission:{sid}"), sid), sid))
+                                                                f"submission:{sid}"), sid)
+                    updates.append((stored, sealed_to, payload_checksum(stored), sid))
                 except InstallKeyError:
                     unreadable.append(sid)
                 except SealingError as error:
                     refused.append((f"could not be made ready to send: {error}"[:500], sid))
             now = self._db.stamp()
             with self._db.writing() as conn:
-                conn.executemany("UPDATE submissions SET payload = ?, sealed_to = ?"
-                                 " WHERE id = ? AND sealed_to IS NULL", updates)
+                conn.executemany("UPDATE submissions SET payload = ?, sealed_to = ?,"
+                                 " payload_sha256 = ? WHERE id = ? AND sealed_to IS NULL",
+                                 updates)
                 conn.executemany(
                     "UPDATE outbox SET state = 'rejected', last_error = ?, updated_at = ?"
                     " WHERE submission_id = ?",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 
 from sqlite_utils import Database
@@ -110,6 +111,18 @@ def m003_helpers(db: Database) -> None:
         updated_at TEXT NOT NULL
     );
     """)
+
+
+@migrations()
+def m004_payload_checksums(db: Database) -> None:
+    """Each stored payload's own SHA-256 (payload_checksum in outbox.py), so a flipped byte in
+    a sealed payload, which the kiosk cannot open to check, is found before it is sent.
+    Payloads already stored get theirs now: later damage to them is found too."""
+    db.execute("ALTER TABLE submissions ADD COLUMN payload_sha256 TEXT")
+    rows = db.execute("SELECT id, payload FROM submissions WHERE payload IS NOT NULL").fetchall()
+    for submission_id, payload in rows:
+        db.execute("UPDATE submissions SET payload_sha256 = ? WHERE id = ?",
+                   (hashlib.sha256(payload).hexdigest(), submission_id))
 
 
 def migrate(db: Database) -> None:

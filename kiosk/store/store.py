@@ -5,8 +5,9 @@
     store.staff     helpers, their PINs and what they did (staff.py)
     store.settings  the kiosk's own settings (settings.py)
 
-The store itself opens and closes the database (a damaged one is set aside for IT), keeps the
-audit log (`record`, `verify_audit`), reports on everything (`status`) and deletes what is past
+The store itself opens and closes the database (a damaged one is set aside for IT, what it
+holds counted once and remembered, and brought back by `salvage`: salvage.py), keeps the audit
+log (`record`, `verify_audit`), reports on everything (`status`) and deletes what is past
 keeping (`purge`). The parts share one writer connection, guarded by a lock (db.py); readers
 open their own connections (WAL). Every write is one transaction, with synchronous=FULL.
 """
@@ -17,6 +18,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
@@ -25,14 +27,16 @@ from typing import TYPE_CHECKING, TypedDict
 from sqlite_utils import Database
 
 from . import audit
+from . import salvage as salvaging
 from .clock import iso, utc_now
 from .db import SYSTEM, Db, single_value
 from .drafts import Drafts
 from .errors import CANNOT_OPEN, StoreError, explain
 from .keys import Box, InstallKeyError, load_or_create_key
 from .opening import BUSY_TIMEOUT, create_private, use_wal
-from .outbox import Outbox
+from .outbox import DAMAGED_PAYLOAD, Outbox
 from .records import StateCounts
+from .salvage import DamagedCopy, DamagedCopyJson, SalvageReport
 from .schema import migrate
 from .sealers import INSTALL_KEY_ONLY, Sealer
 from .settings import Settings
@@ -68,6 +72,10 @@ class StoreStatus(TypedDict):
     sync: dict[str, SyncNote]
     drafts_saved: int
     drafts_in_progress: int
+    # copies of a damaged database set aside and not yet dealt with (`kiosk salvage`), each
+    # with what it holds (DamagedCopy.as_json)
+    damaged_copies: list[DamagedCopyJson]
+    damaged_payloads: int  # rejected on the kiosk: their stored answers failed their checksum
     warnings: list[str]
 
 
@@ -110,7 +118,7 @@ class Store:
             if error.errno == 28:  # ENOSPC
                 raise explain(sqlite3.OperationalError("database or disk is full")) from None
             raise StoreError(CANNOT_OPEN.format(path=self.path.parent, reason=error.strerror)) from None
-        self._db = Db(self._open_checked(), Box(install_key), audit.chain_key(install_key), clock)
+        self._db = Db(self._open_checked(Box(install_key)), Box(install_key), audit.chain_key(install_key), clock)
         try:
             with self._db.lock:
                 migrate(Database(self._db.conn))
@@ -123,6 +131,7 @@ class Store:
         self.staff = Staff(self._db, self.settings)
         if self._damage is not None:
             self.record("integrity_problem", self._damage)
+            self._survey_quietly()  # counted now, so every later look is cheap
 
     @classmethod
     def from_config(cls, config: Config, set_aside_damage: bool = True,
@@ -138,7 +147,7 @@ class Store:
         return store
 
     # -- opening ------------------------------------------------------------------------------
-    def _open_checked(self) -> sqlite3.Connection:
+    def _open_checked(self, box: Box) -> sqlite3.Connection:
         """Open the database; a damaged one is moved aside (kept for IT) and a fresh one made."""
         conn = None
         try:
@@ -159,14 +168,28 @@ class Store:
             conn.close()
         if not self.set_aside_damage:
             raise StoreError(f"The kiosk's database {self.path} is damaged ({problem[:200]}). "
-                             "Starting the kiosk sets it aside and begins a new one; ask IT first.")
+                             f"{self._what_it_holds(box)}"
+                             "Starting the kiosk sets it aside and begins a new one; then `kiosk salvage` "
+                             "puts what it holds back in the queue.")
         moved = self._move_aside()
         conn = _connect(self.path)
         self.warnings.append(
             f"The kiosk's database was damaged and has been set aside as {moved.name}; "
-            "the kiosk started with an empty one. Ask IT to look at the old file.")
+            "the kiosk started with an empty one. IT: `kiosk salvage` puts the submissions "
+            "it holds back in the queue.")
         self._damage = {"moved_to": moved.name, "problem": problem[:200]}
         return conn
+
+    def _what_it_holds(self, box: Box) -> str:
+        """For a look only: what the damaged database holds, read from a copy of it."""
+        try:
+            held = salvaging.survey(self.path, box)
+        except Exception:  # noqa: BLE001 (the damage is the news; the count is extra)
+            return ""
+        return (f"It holds {held.waiting} submission(s) not yet delivered"
+                + (f" (the oldest from {held.oldest_waiting})" if held.oldest_waiting else "")
+                + (f" and {held.unreadable} that cannot be read" if held.unreadable else "")
+                + ". ")
 
     def _move_aside(self) -> Path:
         stamp = self.clock().strftime("%Y%m%dT%H%M%SZ")
@@ -180,6 +203,48 @@ class Store:
             if source.exists():
                 os.replace(source, Path(f"{target}{suffix}"))
         return target
+
+    # -- damaged copies --------------------------------------------------------------------------
+    def damaged_copies(self) -> list[DamagedCopy]:
+        """The damaged copies beside the database not yet dealt with, and what each holds:
+        read (with recovery) once per copy and remembered in the settings, keyed by the file,
+        so looking again costs a stat and a settings read."""
+        copies = []
+        for path in salvaging.damaged_copies(self.path):
+            key = salvaging.file_key(path)
+            remembered = self.settings.get(f"damaged_copy:{path.name}")
+            if remembered is not None and remembered.get("key") == key:
+                copies.append(DamagedCopy(**{**remembered["copy"],
+                                             "notes": tuple(remembered["copy"]["notes"])}))
+                continue
+            copy = salvaging.survey(path, self._db.box)
+            with suppress(StoreError):  # a full disk: counted again next time
+                self.settings.put(f"damaged_copy:{path.name}", {"key": key, "copy": copy.as_json()})
+            copies.append(copy)
+        return copies
+
+    def _survey_quietly(self) -> None:
+        try:
+            self.damaged_copies()
+        except Exception as error:  # noqa: BLE001 (a survey never stops the kiosk starting;
+            # `kiosk status` surveys again)
+            self.record("integrity_problem", {"survey_failed": error.__class__.__name__})
+
+    def salvage(self, path: Path) -> SalvageReport:
+        """Put every readable submission of the damaged copy `path` back in the queue, exactly
+        once (salvage.py), then rename the copy to its salvaged name."""
+        recovered = salvaging.read_damaged(path, self._db.box)
+        with self._db.writing() as conn:
+            back, there, delivered = salvaging.put_back(conn, recovered, self._db.stamp())
+            counts = {"file": path.name, "recovered": back, "already_there": there,
+                      "already_delivered": delivered, "unreadable": recovered.unreadable}
+            self._db.audit(conn, SYSTEM, "salvaged", counts)
+            conn.execute("DELETE FROM settings WHERE key = ?", (f"damaged_copy:{path.name}",))
+        # After the commit: cut short here, the copy is salvaged again, and nothing is doubled.
+        moved = salvaging.mark_salvaged(path, self.clock())
+        return SalvageReport(file=path.name, moved_to=moved.name, recovered=back,
+                             already_there=there, already_delivered=delivered,
+                             unreadable=recovered.unreadable, notes=tuple(recovered.notes))
 
     def close(self) -> None:
         with self._db.lock:
@@ -248,10 +313,19 @@ class Store:
                     "SELECT key, value FROM settings WHERE key LIKE 'sync:%'")}
             drafts: dict[int, int] = dict(conn.execute(
                 "SELECT saved, count(*) FROM drafts GROUP BY saved").fetchall())
+            damaged_payloads: int = single_value(
+                conn, "SELECT count(*) FROM outbox WHERE state = 'rejected' AND last_error = ?",
+                (DAMAGED_PAYLOAD,))
             integrity = _integrity(conn)
             chain = self._db.verify_audit(conn)
         finally:
             conn.close()
+        copies = self.damaged_copies()
+        warnings = [*self.warnings, *(copy.describe() for copy in copies)]
+        if damaged_payloads:
+            warnings.append(f"{damaged_payloads} submission(s) were kept back: their stored "
+                            "answers no longer match their checksum (damaged on this disk), "
+                            "so they cannot be sent. Check the disk.")
         size = sum(Path(f"{self.path}{s}").stat().st_size
                    for s in ("", "-wal") if Path(f"{self.path}{s}").exists())
         return {
@@ -269,5 +343,7 @@ class Store:
             "sync": sync,
             "drafts_saved": drafts.get(1, 0),
             "drafts_in_progress": drafts.get(0, 0),
-            "warnings": list(self.warnings),
+            "damaged_copies": [copy.as_json() for copy in copies],
+            "damaged_payloads": damaged_payloads,
+            "warnings": warnings,
         }

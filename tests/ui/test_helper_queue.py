@@ -8,8 +8,9 @@ import threading
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton
 
+from kiosk.store import salvage
 from sync.worker import DestinationResult, RoundResult
-from tests.kiosk.store_helpers import fake_submission
+from tests.kiosk.store_helpers import fake_submission, scribble
 from tests.support.central import kiosk_config
 from tests.sync.scripted_service import ScriptedService
 from ui.sync_runner import SyncRunner
@@ -138,3 +139,31 @@ def test_send_now_during_a_background_round_reports_its_own_result(window, store
     notes = [w.text() for w in window.helper.panel.findChildren(QLabel)
              if w.objectName() == "notice" and w.isVisible()]
     assert any("5 sent" in note for note in notes), notes
+
+
+def test_the_sending_page_says_what_a_damaged_copy_holds_until_it_is_salvaged(tmp_path, central,
+                                                                              kiosk, qtbot):
+    config = kiosk_config(tmp_path, central, url="http://127.0.0.1:9")  # offline: nothing sent
+    with config.open_store() as setup:
+        for number in range(20):
+            setup.outbox.submit(fake_submission(number))
+    scribble(config.database_path)
+    window, _ = kiosk(config)  # starts as the kiosk does: the damaged file is set aside
+    window.store.staff.set_helper_pin("Amina", "481516")
+    window.helper._signed_in("Amina")
+    window.helper.panel.show_page("queue")
+
+    def damaged_notes() -> list[str]:
+        return [w.text() for w in window.helper.panel.findChildren(QLabel)
+                if w.property("damagedCopy") and w.isVisible()]
+
+    qtbot.waitUntil(lambda: bool(damaged_notes()))
+    (note,) = damaged_notes()
+    assert "holds 20 form(s) not yet sent" in note and "kiosk salvage" in note
+    assert _label(window, "queue_waiting") == "0"
+
+    (copy,) = salvage.damaged_copies(window.store.path)
+    window.store.salvage(copy)  # what `kiosk salvage` does
+    window.helper.panel.show_page("queue")
+    qtbot.waitUntil(lambda: _label(window, "queue_waiting") == "20")
+    assert damaged_notes() == []

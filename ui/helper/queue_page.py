@@ -16,7 +16,9 @@ from .common import HelperPage
 def _snapshot(store) -> dict:
     """Everything the page shows, read in one go on the database lane."""
     return {"queue": store.outbox.queue_summary(), "last_sync": store.settings.get("last_sync_at"),
-            "rejected": store.outbox.rejected_submissions()}
+            "rejected": store.outbox.rejected_submissions(),
+            # remembered per copy once counted (Store.damaged_copies): cheap after the first
+            "damaged": store.damaged_copies()}
 
 
 class QueuePage(HelperPage):
@@ -51,6 +53,14 @@ class QueuePage(HelperPage):
         content, layout = self.column()
         if self.note:
             layout.addWidget(label(self.note, "notice"))
+        for copy in data["damaged"]:  # never all clear while a damaged copy holds some
+            stranded = label(self.t("queue_damaged_copy", file=copy.file,
+                                    since=local_time(copy.set_aside_at),
+                                    count=copy.waiting + copy.unreadable,
+                                    oldest=local_time(copy.oldest_waiting) or self.t("queue_none")),
+                             "notice")
+            stranded.setProperty("damagedCopy", copy.file)  # styled as a notice; found by tests
+            layout.addWidget(stranded)
         grid = QGridLayout()
         rows = [
             ("queue_waiting", str(data["queue"].waiting)),
