@@ -103,7 +103,7 @@ class _Watchdog:
         at = ticket.deadline if at is None else at
         with self._changed:
             self._active[ticket] = at
-            if self._thread is None:
+            if self._thread is None or not self._thread.is_alive():  # a forked child has none
                 self._thread = threading.Thread(target=self._run, name="request-deadlines",
                                                 daemon=True)
                 self._thread.start()
