@@ -93,6 +93,12 @@ class Destination(BaseModel):
     proxy: str | None = Field(None, description="an HTTP proxy, http://host:port (none by default)")
     connect_timeout_seconds: float = Field(5, gt=0, le=120)
     timeout_seconds: float = Field(20, gt=0, le=600, description="for each request's answer")
+    request_deadline_seconds: float = Field(
+        60, gt=0, le=3600, description="the most one request may take, from connecting to the "
+                                       "answer's last byte (a trickling answer is cut off)")
+    max_response_bytes: int = Field(
+        16_000_000, ge=65_536, le=1_000_000_000,
+        description="the largest answer read; a larger one is a failed request, never kept")
     retry_first_seconds: float = Field(30, gt=0, le=3600, description="the first retry's delay")
     retry_max_seconds: float = Field(1800, gt=0, le=86400, description="the longest delay")
 
@@ -239,6 +245,9 @@ class Config(BaseModel):
     receipt_status_url: str | None = Field(
         None, description="where a citizen checks progress, with {reference}; in the QR code")
     sync_interval_seconds: float = Field(30, ge=1, le=3600, description="how often to look for work")
+    sync_round_budget_seconds: float = Field(
+        300, ge=1, le=86400, description="a round starts no request after this long; what was "
+                                         "not tried waits for the next round")
     heartbeat_minutes: float = Field(5, gt=0, le=1440, description="how often to report to central")
     forms_pull_minutes: float = Field(15, gt=0, le=1440,
                                       description="how often to ask central for new form versions")

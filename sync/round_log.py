@@ -18,6 +18,9 @@ def describe_round(result: RoundResult) -> list[str]:
         counts = f"{outcome.delivered} delivered, {outcome.retried} to retry, {outcome.rejected} rejected"
         lines.append(f"{name}: {counts}" + (f" ({outcome.state}: {outcome.message})"
                                             if outcome.state != "ok" else ""))
+    if result.out_of_time:
+        lines.append(f"the round's time was up (sync_round_budget_seconds): {result.waiting} "
+                     "waiting, for the next round")
     return lines
 
 

@@ -1,7 +1,8 @@
 """The reference REST contract, client side: what each answer of the central service means.
 
-Every request has a timeout; TLS is verified (a private CA can be named with `ca_file`);
-proxies come from the config only, never from whatever environment the kiosk was started in.
+Every request has a deadline for its whole answer and a cap on the answer's size
+(sync/bounded_http.py); TLS is verified (a private CA can be named with `ca_file`); proxies
+come from the config only, never from whatever environment the kiosk was started in.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import requests
 
 from kiosk.sealing import SealingError, SealingKey, same_fingerprint
 from kiosk.store.records import Outgoing
+
+from .bounded_http import AnswerTooLarge, DeadlinePassed, Limits, bound_session, bounded_request
 
 if TYPE_CHECKING:
     from kiosk.config import Destination
@@ -83,11 +86,17 @@ def _retry_after(response: requests.Response) -> float | None:
 
 
 def request_or_link_down(http: requests.Session, method: str, url: str, who: str,
-                         **kwargs: Any) -> requests.Response:
-    """One request, never following a redirect (a captive portal's). Every way of getting no
-    answer is LinkDown, said for staff in a sentence; `who` is "service" or "server"."""
+                         limits: Limits, **kwargs: Any) -> requests.Response:
+    """One request, never following a redirect (a captive portal's), its answer read whole
+    within `limits`. Every way of getting no answer (none in time, none whole, one too large)
+    is LinkDown, said for staff in a sentence; `who` is "service" or "server"."""
     try:
-        return http.request(method, url, allow_redirects=False, **kwargs)
+        return bounded_request(http, method, url, limits, allow_redirects=False, **kwargs)
+    except DeadlinePassed:
+        raise LinkDown(f"the {who} did not answer in full within {limits.deadline_seconds:g} s "
+                       "(request_deadline_seconds)") from None
+    except AnswerTooLarge as error:
+        raise LinkDown(f"the {who}'s answer was too large: {error} (max_response_bytes)") from None
     except requests.exceptions.SSLError as error:
         raise LinkDown(f"the {who}'s TLS certificate was not accepted ({error.__class__.__name__})") from None
     except requests.exceptions.Timeout:
@@ -100,18 +109,19 @@ def request_or_link_down(http: requests.Session, method: str, url: str, who: str
 
 
 def connect(destination: Destination, session: requests.Session | None,
-            headers: dict[str, str]) -> tuple[str, tuple[float, float], requests.Session]:
-    """The destination's base url, (connect, read) timeout and HTTP session: no proxy, CA or
+            headers: dict[str, str]) -> tuple[str, Limits, requests.Session]:
+    """The destination's base url, its requests' limits and an HTTP session: no proxy, CA or
     .netrc password from the environment, only the config's; a User-Agent plus `headers`."""
     base = destination.url.rstrip("/")
-    timeout = (destination.connect_timeout_seconds, destination.timeout_seconds)
-    http = session or requests.Session()
+    limits = Limits(destination.connect_timeout_seconds, destination.timeout_seconds,
+                    destination.request_deadline_seconds, destination.max_response_bytes)
+    http = bound_session(session or requests.Session())
     http.trust_env = False
     http.verify = str(destination.ca_file) if destination.ca_file else True
     if destination.proxy:
         http.proxies = {"http": destination.proxy, "https": destination.proxy}
     http.headers.update({"User-Agent": USER_AGENT, **headers})
-    return base, timeout, http
+    return base, limits, http
 
 
 def failure_outcome(response: requests.Response, reason: str, note: str = "") -> Outcome:
@@ -132,7 +142,7 @@ class RestTransport:
                  session: requests.Session | None = None):
         self.destination = destination
         self.device_id = destination.device_id or device_id
-        self.base, self.timeout, self.http = connect(
+        self.base, self.limits, self.http = connect(
             destination, session, {"Authorization": f"Bearer {destination.token}"})
         self.announced_key: str | None = None  # the service's current key, as /health says
 
@@ -142,7 +152,7 @@ class RestTransport:
     def _request(self, method: str, path: str, authenticated: bool = True,
                  **kwargs: Any) -> requests.Response:
         response = request_or_link_down(self.http, method, self.base + path, "service",
-                                        timeout=self.timeout, **kwargs)
+                                        self.limits, **kwargs)
         if not authenticated and response.status_code in (401, 403):
             # Nothing of ours was checked: a web filter or proxy is in the way, not our token.
             raise LinkDown(f"something between the kiosk and the service refused the request "

@@ -18,6 +18,7 @@ from __future__ import annotations
 import random
 import shutil
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -77,6 +78,7 @@ class RoundResult:
     forms_changed: bool = False
     waiting: int = 0
     rejected_total: int = 0
+    out_of_time: bool = False  # the round's time budget ran out: what was not tried waits
 
     @property
     def delivered(self) -> int:
@@ -116,6 +118,7 @@ class SyncWorker:
         self._next_forms_pull = self.clock()
         self._lock = threading.Lock()  # one round at a time, whoever asks
         self._cancel = threading.Event()
+        self._round_ends, self._budget_spent = time.monotonic(), False  # see _out_of_time
 
     def close(self) -> None:
         for transport in self.transports.values():
@@ -130,11 +133,15 @@ class SyncWorker:
     def run_once(self, send_all: bool = False, progress: Progress | None = None) -> RoundResult:
         """One pass over every destination. `send_all` ignores backoff ("Send now")."""
         with self._lock:
+            self._round_ends = time.monotonic() + self.config.sync_round_budget_seconds
+            self._budget_spent = False
             # Only this worker sends from this database, so any claim left is one it lost
             # (a crash mid-batch): back in the queue.
             self.store.outbox.recover_interrupted()
             result = RoundResult()
             for name in self._destinations_in_use():
+                if self._out_of_time():
+                    break  # not tried: its note stays as the last round left it
                 outcome = self._round(name, send_all, progress)
                 result.destinations[name] = outcome
                 now = iso(self.clock())
@@ -153,6 +160,7 @@ class SyncWorker:
             summary = self.store.outbox.queue_summary()
             result.waiting = summary.waiting
             result.rejected_total = summary.counts["rejected"]
+            result.out_of_time = self._budget_spent
             if reachable and moment >= self._next_heartbeat:
                 self._heartbeat(summary)
             return result
@@ -215,7 +223,7 @@ class SyncWorker:
             tried = 0
             try:
                 for item in batch:
-                    if self._cancel.is_set():
+                    if self._out_of_time():
                         break
                     outcome = transport.send(item)
                     tried += 1
@@ -244,9 +252,16 @@ class SyncWorker:
             done += len(batch)
             if progress is not None:
                 progress(done, len(due))
-            if result.state == "offline" or self._cancel.is_set():
+            if result.state == "offline" or self._out_of_time():
                 break
         return result
+
+    def _out_of_time(self) -> bool:
+        """Start no new request: the worker is shutting down, or the round's time budget
+        (sync_round_budget_seconds) is spent. What was not tried stays queued, with no attempt
+        counted, for the next round; the request on the wire ends by its own deadline."""
+        self._budget_spent = self._budget_spent or time.monotonic() >= self._round_ends
+        return self._budget_spent or self._cancel.is_set()
 
     @staticmethod
     def _still_there(transport: Transport) -> bool:
@@ -272,7 +287,7 @@ class SyncWorker:
     # -- the rest of talking to central -------------------------------------------------------
     def _heartbeat(self, summary: QueueSummary) -> None:
         transport = self.transports.get(CATALOGUE_DESTINATION)
-        if not isinstance(transport, RestTransport):
+        if not isinstance(transport, RestTransport) or self._out_of_time():
             return
         try:
             free = shutil.disk_usage(self.store.path.parent).free
@@ -294,6 +309,8 @@ class SyncWorker:
         transport = self.transports[CATALOGUE_DESTINATION]
         if not isinstance(transport, RestTransport):
             raise LinkDown("forms and results come only from a REST central service")
+        if self._out_of_time():
+            raise LinkDown("the round's time is up: asked at the next round")
         return transport
 
     def _pull_forms(self) -> bool:

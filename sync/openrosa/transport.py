@@ -10,7 +10,7 @@ transport gives the worker (Delivered, Rejected, Retry; LinkDown, AuthRefused).
   delivered only when every one was answered 201 or 202 with an OpenRosaResponse;
 - sign-in: an ODK Central app user's token in the url, or a username and password sent as
   Basic (ODK Central sends no challenge), Digest, or whichever the server's challenge asks for.
-Every request has a timeout, TLS is verified, proxies come from the config only, and no
+Every request has a deadline for its whole answer and a cap on the answer's size, TLS is verified, proxies come from the config only, and no
 message repeats the url (an app user's token is in it).
 """
 
@@ -57,7 +57,7 @@ def _challenge(response: requests.Response) -> str:
 class OpenRosaTransport:
     def __init__(self, destination: Destination, session: requests.Session | None = None):
         self.destination = destination
-        self.base, self.timeout, self.http = connect(destination, session,
+        self.base, self.limits, self.http = connect(destination, session,
                                                      {"X-OpenRosa-Version": "1.0"})
         credentials = self._credentials = destination.credentials
         self._answer_challenge = False
@@ -80,8 +80,8 @@ class OpenRosaTransport:
     def _send(self, method: str, url: str, headers: dict[str, str],
               data: bytes | None) -> requests.Response:
         headers = {**headers, "Date": formatdate(usegmt=True)}  # the device's time, in GMT
-        return request_or_link_down(self.http, method, url, "server", headers=headers,
-                                    data=data, timeout=self.timeout)
+        return request_or_link_down(self.http, method, url, "server", self.limits,
+                                    headers=headers, data=data)
 
     def _request(self, method: str, url: str, headers: dict[str, str] | None = None,
                  data: bytes | None = None) -> requests.Response:

@@ -184,6 +184,9 @@ def main() -> int:
     bundles = bench_bundles()
 
     drain = bench_drain()
+    from tests.bench.sync_bench import BOUNDED, bench_misbehaving
+
+    misbehaving = bench_misbehaving()
     from tests.bench.touch_bench import bench_touches
 
     touches = bench_touches()
@@ -203,6 +206,12 @@ def main() -> int:
     results.append({"name": f"drain {COUNT:,} to loopback central: outbox worker", "value": drain["worker"], "unit": "s"})
     results.append({"name": "outbox worker / plain loop", "value": drain["worker"] / drain["plain"], "unit": "x", "goal": "<= 1.3"})
     results.append({"name": "outbox worker throughput", "value": COUNT / drain["worker"], "unit": "/s"})
+    longest = BOUNDED["sync_round_budget_seconds"] + BOUNDED["destination_request_deadline_seconds"]
+    for scenario, measured in misbehaving.items():  # a round against a server that misbehaves
+        results.append({"name": f"round vs {scenario}", "value": measured["seconds"], "unit": "s",
+                        "goal": f"<= {longest}"})
+        results.append({"name": f"round vs {scenario}: peak memory growth",
+                        "value": measured["peak_growth_mb"], "unit": "MB", "goal": "< 100"})
     for name, value in receipts.items():
         label = name.removesuffix("_ms").replace("_", " ")
         results.append({"name": f"receipt PDF {label}", "value": value, "unit": "ms",

@@ -85,3 +85,59 @@ def bench_drain(count: int = COUNT) -> dict[str, float]:
         finally:
             server.stop()
     return {"plain": plain, "worker": drained}
+
+
+# A server that hangs, trickles or answers 200 MB (tests/support/misbehaving.py), each met by
+# one `kiosk sync --once` round in a process of its own: how long the round took and how much
+# its peak memory grew. The requests are bounded by the destination's deadline and size cap,
+# the round by its budget (docs/sync.md); the numbers say what they cost in the worst case.
+MISBEHAVING = {
+    "hang, 10 waiting": ("hang", {}, 10),
+    "trickle, a byte every 0.5 s": ("trickle", {"every": 0.5, "length": 240}, 1),
+    "trickle, the headers": ("trickle_head", {"every": 0.5}, 1),
+    "200 MB answer, with its length": ("huge", {}, 1),
+    "200 MB answer, no length": ("huge", {"declared": False}, 1),
+}
+BOUNDED = {"destination_timeout_seconds": 2, "destination_request_deadline_seconds": 5,
+           "sync_round_budget_seconds": 8}
+
+
+def bench_misbehaving(settings: dict | None = None, give_up: float = 900,
+                      say=lambda name, measured: None) -> dict[str, dict]:
+    """Each scenario's round: seconds, peak_growth_mb, and what it said; a round still going
+    after `give_up` seconds is stopped and counted as that long ("gave_up")."""
+    import subprocess
+
+    from tests.support.misbehaving import misbehaving, stop_misbehaving
+    from tests.support.round_child import measure_round, waiting_kiosk
+    from tests.sync.loopback import LoopbackServer
+
+    found = {}
+    for name, (mode, options, waiting) in MISBEHAVING.items():
+        handler = misbehaving(mode, **options)
+        with tempfile.TemporaryDirectory(prefix="kiosk-deadline-bench-") as folder, \
+                LoopbackServer(handler) as server:
+            try:
+                config = waiting_kiosk(Path(folder), server.url, waiting,
+                                       **(BOUNDED if settings is None else settings))
+                found[name] = measure_round(config, timeout=give_up)
+            except subprocess.TimeoutExpired:
+                found[name] = {"seconds": give_up, "peak_growth_mb": float("nan"),
+                               "retried": 0, "waiting": waiting, "gave_up": True}
+            finally:
+                stop_misbehaving(handler)
+        say(name, found[name])
+    return found
+
+
+def _say(scenario: str, measured: dict) -> None:
+    print(f"{scenario:<32} {'>' if measured.get('gave_up') else ' '}{measured['seconds']:6.1f} s  "
+          f"peak +{measured['peak_growth_mb']:5.0f} MB  {measured['retried']} to retry, "
+          f"{measured['waiting']} waiting", flush=True)
+
+
+if __name__ == "__main__":  # python -m tests.bench.sync_bench [bounded|defaults] [give up after s]
+    import sys
+
+    chosen = {"defaults": {}, "bounded": None}[sys.argv[1] if len(sys.argv) > 1 else "bounded"]
+    bench_misbehaving(chosen, float(sys.argv[2]) if len(sys.argv) > 2 else 900, say=_say)
