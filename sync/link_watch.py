@@ -21,17 +21,18 @@ if TYPE_CHECKING:
 DOWN_AFTER = 3  # failures in a row before anything answered: the link is down
 MOST_IN_A_ROW = 12  # however flaky the link has been, this many in a row ends the round
 GIVE_UP_CHANCE = 0.001  # a run of failures this unlikely at the link's own rate: it went down
-TRIES_PER_ROUND = 4  # a submission the link lost is tried again this often in the same round
+TRIES_PER_ROUND = 6  # a submission the link lost is tried again this often in the same round
 WAVE = 3  # the same wrong-address answer this many times in a row: pause for IT
 GATEWAY_TROUBLE = {502, 503, 504}  # something on the way failed, not the service itself
 
 
 def lost_on_the_way(outcome: Retry) -> bool:
-    """A request the link lost (no answer, cut, a gateway's 502/503/504) and nobody asked us
-    to wait: worth another try in the same round. A service's own 500, a page that is not
-    the service's, or a Retry-After waits for a later round, with backoff."""
+    """A request the link lost (no answer; an answer cut short, which reads as a 2xx without
+    the service's receipt; a gateway's 502/503/504) and nobody asked us to wait: worth another
+    try in the same round. A service's own 500 or a Retry-After waits for a later round."""
     return outcome.after_seconds is None and (
-        outcome.link_down or outcome.status in GATEWAY_TROUBLE)
+        outcome.link_down or outcome.status in GATEWAY_TROUBLE
+        or (outcome.status is not None and 200 <= outcome.status < 300))
 
 
 class LinkWatch:

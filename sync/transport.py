@@ -233,7 +233,7 @@ class RestTransport:
             except (ValueError, AttributeError):
                 pass
             # A 200 that is not our receipt: a proxy or captive portal answered. Not delivered.
-            return Retry(f"{status} without a receipt (not the central service?)")
+            return Retry(f"{status} without a receipt (not the central service?)", status=status)
         return failure_outcome(response, _reason(response))
 
     def heartbeat(self, report: dict[str, Any]) -> dict[str, Any]:
