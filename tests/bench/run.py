@@ -170,7 +170,13 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         pages, growth = bench_pages_and_memory(generated_form(Path(folder) / "generated.yaml"))
     from tests.bench.receipt_bench import bench_receipts
-    from tests.bench.sync_bench import COUNT, bench_drain
+    from tests.bench.sync_bench import (
+        BAD_LINK_COUNT,
+        BAD_LINK_RUNS,
+        COUNT,
+        bench_bad_link,
+        bench_drain,
+    )
 
     receipts = bench_receipts()
     from tests.bench.speech_bench import bench_speaker_taps
@@ -181,6 +187,7 @@ def main() -> int:
     bundles = bench_bundles()
 
     drain = bench_drain()
+    bad_link = bench_bad_link()
     from tests.bench.touch_bench import bench_touches
 
     touches = bench_touches()
@@ -199,6 +206,9 @@ def main() -> int:
     results.append({"name": f"drain {COUNT:,} to loopback central: outbox worker", "value": drain["worker"], "unit": "s"})
     results.append({"name": "outbox worker / plain loop", "value": drain["worker"] / drain["plain"], "unit": "x", "goal": "<= 1.3"})
     results.append({"name": "outbox worker throughput", "value": COUNT / drain["worker"], "unit": "/s"})
+    results.append({"name": f"bad link: sync --once runs to drain {BAD_LINK_COUNT}, worst seed", "value": bad_link["runs_worst"], "unit": "runs", "goal": f"<= {BAD_LINK_RUNS}"})
+    results.append({"name": "bad link: submissions drained per run, worst seed", "value": bad_link["drained_per_run_worst"], "unit": "/run"})
+    results.append({"name": "bad link: requests per delivered submission, worst seed", "value": bad_link["requests_per_delivered_worst"], "unit": "req"})
     for name, value in receipts.items():
         label = name.removesuffix("_ms").replace("_", " ")
         results.append({"name": f"receipt PDF {label}", "value": value, "unit": "ms",
