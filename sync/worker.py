@@ -170,7 +170,7 @@ class SyncWorker:
         now = self.clock()
         if name in self.stopped:
             why, look_again = self.stopped[name]
-            if now < look_again:
+            if now < look_again and not send_all:  # "Send now" (IT fixed it?) looks at once
                 return DestinationResult("stopped", why)
         if now < self.paused_until.get(name, now) and not send_all:
             return DestinationResult("offline", "the service asked the kiosk to wait")
@@ -293,8 +293,8 @@ class SyncWorker:
                         result.state = "stopped"
                         result.message = (
                             f"the address or configuration looks wrong: {wave.count} requests in "
-                            f"a row were answered \"{outcome.reason}\", so nothing was rejected. "
-                            "Check the url and any proxy between the kiosk and the service")
+                            f"a row were answered \"{outcome.reason}\". Nothing was rejected; "
+                            "check the url and any proxy between the kiosk and the service")
                         break
                 elif outcome.pause_all:
                     later(item, outcome)
