@@ -22,6 +22,7 @@ EVENTS = frozenset({
     "draft_deleted", "purge", "helper_unlock", "helper_lock",
     "helper_unlock_failed", "helper_lockout", "helper_action", "config_changed",
     "sealed", "sync_stopped", "forms_updated", "retry_rejected", "sealing_deferred",
+    "retry_all_rejected",
 })
 
 
