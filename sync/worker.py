@@ -4,8 +4,10 @@ A round, per destination: probe the service; learn its sealing key (pinned finge
 seal what still waits under the install key; then claim due submissions in batches, post each
 with its instance id as the idempotency key, and record the answers batch by batch. The
 service is idempotent, so anything cut short (a crash, SIGKILL, a dropped answer) is simply
-sent again and the same receipt comes back. Headless (`kiosk sync`) and in the kiosk alike;
-one worker per database at a time (sync/lock.py).
+sent again and the same receipt comes back. A flaky link is used to the end of the queue, a
+down one given up on after 3 requests (sync/link_watch.py); answers that say the address is
+wrong pause the destination for IT instead of rejecting submissions. Headless (`kiosk sync`)
+and in the kiosk alike; one worker per database at a time (sync/lock.py).
 
 An OpenRosa destination (sync/openrosa/) goes the same way, with its own transport; its sealer
 needs the forms, so whoever builds the store gives it one (sync/sealers.py), and the worker
