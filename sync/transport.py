@@ -8,6 +8,7 @@ come from the config only, never from whatever environment the kiosk was started
 from __future__ import annotations
 
 import json
+import ssl
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -27,10 +28,20 @@ if TYPE_CHECKING:
 
 USER_AGENT = "public-service-kiosk/0.1"
 RETRY_STATUSES = {408, 425, 429}  # client-side codes that mean "later", not "never"
+# Answers that say the address or a proxy's configuration is wrong, not this submission: no
+# service of ours has a POST route that 404s or 405s, nor refuses a body this small (413).
+WRONG_ADDRESS_STATUSES = {404, 405}
+SMALL_BODY = 1024 * 1024
+HOSTNAME_MISMATCH = 62  # OpenSSL's X509_V_ERR_HOSTNAME_MISMATCH
 
 
 class LinkDown(Exception):
     """The service could not be reached or did not answer in time: try again later."""
+
+
+class WrongAddress(LinkDown):
+    """The service's TLS certificate is for another name: the url is wrong, or something (a
+    proxy, a wifi sign-in page) answers in its place. Only IT can fix it."""
 
 
 class AuthRefused(Exception):
@@ -57,6 +68,8 @@ class Retry:
     after_seconds: float | None = None  # the server's Retry-After, when it gave one
     link_down: bool = False  # no answer at all: the next ones would fail the same way
     pause_all: bool = False  # the service asked for a pause (429, 503 + Retry-After)
+    wrong_address: bool = False  # the answer says the address or configuration is wrong
+    status: int | None = None  # the HTTP status, when something answered
 
 
 Outcome = Delivered | Rejected | Retry
@@ -98,6 +111,9 @@ def request_or_link_down(http: requests.Session, method: str, url: str, who: str
     except AnswerTooLarge as error:
         raise LinkDown(f"the {who}'s answer was too large: {error} (max_response_bytes)") from None
     except requests.exceptions.SSLError as error:
+        if _name_mismatch(error):
+            raise WrongAddress(f"the {who}'s TLS certificate is for another name than the url's "
+                               "host: check the url, or what answers in its place") from None
         raise LinkDown(f"the {who}'s TLS certificate was not accepted ({error.__class__.__name__})") from None
     except requests.exceptions.Timeout:
         raise LinkDown(f"the {who} did not answer in time") from None
@@ -106,6 +122,21 @@ def request_or_link_down(http: requests.Session, method: str, url: str, who: str
     except (ValueError, OSError) as error:  # a CA file gone, a header that cannot be sent
         raise LinkDown(f"the request could not be made ({error.__class__.__name__}: "
                        f"{str(error)[:120]})") from None
+
+
+def _name_mismatch(error: BaseException) -> bool:
+    """Whether the certificate was refused for its name (not for its issuer or dates)."""
+    seen: list[BaseException] = []
+    found: BaseException | None = error
+    while found is not None and found not in seen:
+        if isinstance(found, ssl.SSLCertVerificationError):
+            return found.verify_code == HOSTNAME_MISMATCH
+        seen.append(found)
+        inner = getattr(found, "reason", None)  # urllib3 keeps the cause there
+        found = inner if isinstance(inner, BaseException) else (
+            found.args[0] if found.args and isinstance(found.args[0], BaseException)
+            else found.__cause__ or found.__context__)
+    return False
 
 
 def connect(destination: Destination, session: requests.Session | None,
@@ -127,11 +158,17 @@ def connect(destination: Destination, session: requests.Session | None,
 def failure_outcome(response: requests.Response, reason: str, note: str = "") -> Outcome:
     """What an answer that is not a delivery means: retryable statuses and 5xx are Retry (with
     the server's Retry-After; 429, or 503 with a Retry-After, pauses every send), any other
-    4xx is Rejected (`note` appended), anything else (1xx/3xx) is Retry."""
+    4xx is Rejected (`note` appended), anything else (1xx/3xx) is Retry. An answer that says
+    the address is wrong (404, 405, 413 to a small body) is a Retry marked `wrong_address`."""
     status = response.status_code
+    body = response.request.body if response.request is not None else None
+    if status in WRONG_ADDRESS_STATUSES or (
+            status == 413 and isinstance(body, bytes | str) and len(body) < SMALL_BODY):
+        return Retry(reason, wrong_address=True, status=status)
     if status in RETRY_STATUSES or status >= 500:
         after = _retry_after(response)
-        return Retry(reason, after, pause_all=status == 429 or (status == 503 and after is not None))
+        return Retry(reason, after, pause_all=status == 429 or (status == 503 and after is not None),
+                     status=status)
     if 400 <= status < 500:
         return Rejected(reason + note)
     return Retry(reason)  # 1xx/3xx: nothing we asked for
@@ -207,7 +244,7 @@ class RestTransport:
             response = self._request("POST", "/v1/submissions", json=body,
                                      headers={"Idempotency-Key": item.submission_id})
         except LinkDown as error:
-            return Retry(str(error), link_down=True)
+            return Retry(str(error), link_down=True, wrong_address=isinstance(error, WrongAddress))
         status = response.status_code
         if status in (200, 201):
             try:
@@ -217,7 +254,7 @@ class RestTransport:
             except (ValueError, AttributeError):
                 pass
             # A 200 that is not our receipt: a proxy or captive portal answered. Not delivered.
-            return Retry(f"{status} without a receipt (not the central service?)")
+            return Retry(f"{status} without a receipt (not the central service?)", status=status)
         return failure_outcome(response, _reason(response))
 
     def heartbeat(self, report: dict[str, Any]) -> dict[str, Any]:

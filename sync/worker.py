@@ -4,8 +4,10 @@ A round, per destination: probe the service; learn its sealing key (pinned finge
 seal what still waits under the install key; then claim due submissions in batches, post each
 with its instance id as the idempotency key, and record the answers batch by batch. The
 service is idempotent, so anything cut short (a crash, SIGKILL, a dropped answer) is simply
-sent again and the same receipt comes back. Headless (`kiosk sync`) and in the kiosk alike;
-one worker per database at a time (sync/lock.py).
+sent again and the same receipt comes back. A flaky link is used to the end of the queue, a
+down one given up on after 3 requests (sync/link_watch.py); answers that say the address is
+wrong pause the destination for IT instead of rejecting submissions. Headless (`kiosk sync`)
+and in the kiosk alike; one worker per database at a time (sync/lock.py).
 
 An OpenRosa destination (sync/openrosa/) goes the same way, with its own transport; its sealer
 needs the forms, so whoever builds the store gives it one (sync/sealers.py), and the worker
@@ -24,11 +26,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
-from kiosk.store import QueueSummary, Store, SyncNote
+from kiosk.store import Outgoing, QueueSummary, Store, SyncNote
 from kiosk.store.clock import iso
 from kiosk.version import version
 
 from .forms_pull import pull_forms
+from .link_watch import TRIES_PER_ROUND, LinkWatch, Wave, lost_on_the_way
 from .lock import WorkerLock
 from .openrosa.package import OpenRosaSealer
 from .openrosa.transport import OpenRosaTransport
@@ -41,6 +44,7 @@ from .transport import (
     Rejected,
     RestTransport,
     Retry,
+    WrongAddress,
 )
 
 if TYPE_CHECKING:
@@ -176,12 +180,13 @@ class SyncWorker:
         now = self.clock()
         if name in self.stopped:
             why, look_again = self.stopped[name]
-            if now < look_again:
+            if now < look_again and not send_all:  # "Send now" (IT fixed it?) looks at once
                 return DestinationResult("stopped", why)
         if now < self.paused_until.get(name, now) and not send_all:
             return DestinationResult("offline", "the service asked the kiosk to wait")
+        watch = LinkWatch()  # this round's requests to this destination
         try:
-            transport.probe()
+            self._probe(transport, watch)
             if isinstance(transport, OpenRosaTransport):
                 if name in self.store.outbox.waiting_destinations():  # an idle kiosk asks nothing more
                     self._server_forms(transport)
@@ -190,15 +195,36 @@ class SyncWorker:
                 self.store.settings.put(f"sealing_key:{name}", {"key": key.text})
                 self.store.outbox.set_sealing_key(name, key)
             self.store.outbox.seal_waiting(name)
-            outcome = self._send(name, transport, send_all, progress)
+            outcome = self._send(name, transport, send_all, progress, watch)
+        except WrongAddress as error:
+            outcome = DestinationResult("stopped", str(error))
         except LinkDown as error:
             return DestinationResult("offline", str(error))
         except (AuthRefused, KeyMismatch) as error:
-            self.stopped[name] = (str(error), now + RECHECK_STOPPED)
-            self.store.record("sync_stopped", {"destination": name, "why": str(error)[:300]})
-            return DestinationResult("stopped", str(error))
+            outcome = DestinationResult("stopped", str(error))
+        if outcome.state == "stopped":  # IT must act: looked at again in a while, not each round
+            self.stopped[name] = (outcome.message, now + RECHECK_STOPPED)
+            self.store.record("sync_stopped", {"destination": name, "why": outcome.message[:300]})
+            return outcome
         self.stopped.pop(name, None)
         return outcome
+
+    @staticmethod
+    def _probe(transport: Transport, watch: LinkWatch) -> None:
+        """Is the destination there? Asked again while the failures could be a flaky link's;
+        LinkDown once they say it is down (at most DOWN_AFTER requests)."""
+        while True:
+            try:
+                transport.probe()
+            except WrongAddress:
+                raise  # a certificate for another name: asking again changes nothing
+            except LinkDown:
+                watch.failed()
+                if watch.down:
+                    raise
+                continue
+            watch.answered()
+            return
 
     @staticmethod
     def _server_forms(transport: OpenRosaTransport) -> None:
@@ -210,49 +236,32 @@ class SyncWorker:
             transport.server_forms = None
 
     def _send(self, name: str, transport: Transport, send_all: bool,
-              progress: Progress | None) -> DestinationResult:
+              progress: Progress | None, watch: LinkWatch) -> DestinationResult:
         result = DestinationResult()
         # What is due now, fixed at the start: a retry scheduled during this round waits for
         # the next one, so a round always ends.
         due = [item.submission_id for item in self.store.outbox.due(
             limit=1_000_000, destination=name, ignore_backoff=send_all)]
+        wave = Wave()
         done = 0
         for start in range(0, len(due), BATCH):
             batch = self.store.outbox.claim(due[start:start + BATCH])
             delivered: list[tuple[str, Mapping[str, object]]] = []
-            tried = 0
+            settled: set[str] = set()  # delivered, rejected or given its next try
             try:
-                for item in batch:
-                    if self._out_of_time():
-                        break
-                    outcome = transport.send(item)
-                    tried += 1
-                    if isinstance(outcome, Delivered):
-                        delivered.append((item.submission_id, outcome.receipt))
-                        continue
-                    if isinstance(outcome, Rejected):
-                        self.store.outbox.mark_rejected(item.submission_id, outcome.reason)
-                        result.rejected += 1
-                        continue
-                    self._retry_later(name, item.attempts, item.submission_id, outcome)
-                    result.retried += 1
-                    if outcome.pause_all:
-                        result.state = "offline"
-                        result.message = f"the service asked the kiosk to wait ({outcome.reason})"
-                        break
-                    if outcome.link_down and not self._still_there(transport):
-                        result.state, result.message = "offline", outcome.reason
-                        break  # the rest of the batch waits for the next round
+                self._send_batch(name, transport, batch, result, watch, wave,
+                                 delivered, settled)
             finally:  # whatever happened, what was delivered is recorded, the rest released
                 try:
                     self.store.outbox.mark_delivered_many(delivered)
                 finally:
-                    self.store.outbox.release([item.submission_id for item in batch[tried:]])
+                    self.store.outbox.release([item.submission_id for item in batch
+                                               if item.submission_id not in settled])
             result.delivered += len(delivered)
             done += len(batch)
             if progress is not None:
                 progress(done, len(due))
-            if result.state == "offline" or self._out_of_time():
+            if result.state != "ok" or self._out_of_time():
                 break
         return result
 
@@ -263,14 +272,68 @@ class SyncWorker:
         self._budget_spent = self._budget_spent or time.monotonic() >= self._round_ends
         return self._budget_spent or self._cancel.is_set()
 
-    @staticmethod
-    def _still_there(transport: Transport) -> bool:
-        """After a request got no answer: a blip (go on with the next) or an outage (stop)?"""
-        try:
-            transport.probe()
-        except LinkDown:
-            return False
-        return True
+    def _send_batch(self, name: str, transport: Transport, batch: list[Outgoing],
+                    result: DestinationResult, watch: LinkWatch, wave: Wave,
+                    delivered: list[tuple[str, Mapping[str, object]]], settled: set[str]) -> None:
+        """Post a claimed batch. A submission the link lost is tried again after the others
+        (TRIES_PER_ROUND in all) while the link delivers between its failures; its last
+        failure schedules the next try. Sets result.state when the round must end here: the
+        link is down, the service asked for a pause, or a wave of answers says the address
+        is wrong (for IT)."""
+
+        def later(item: Outgoing, outcome: Retry) -> None:
+            self._retry_later(name, item.attempts, item.submission_id, outcome)
+            settled.add(item.submission_id)
+            result.retried += 1
+
+        pending = list(batch)
+        lost: list[tuple[Outgoing, Retry]] = []
+        for _ in range(TRIES_PER_ROUND):
+            lost = []
+            for item in pending:
+                if self._out_of_time():
+                    break
+                outcome = transport.send(item)
+                if isinstance(outcome, Delivered | Rejected):
+                    watch.answered()
+                    wave.clear()
+                    settled.add(item.submission_id)
+                    if isinstance(outcome, Delivered):
+                        delivered.append((item.submission_id, outcome.receipt))
+                    else:
+                        self.store.outbox.mark_rejected(item.submission_id, outcome.reason)
+                        result.rejected += 1
+                elif outcome.wrong_address:  # never the submission's fault: it waits, unrejected
+                    watch.answered()
+                    later(item, outcome)
+                    if wave.add(outcome.reason):
+                        result.state = "stopped"
+                        result.message = (
+                            f"the address or configuration looks wrong: {wave.count} requests in "
+                            f"a row were answered \"{outcome.reason}\". Nothing was rejected; "
+                            "check the url and any proxy between the kiosk and the service")
+                        break
+                elif outcome.pause_all:
+                    later(item, outcome)
+                    result.state = "offline"
+                    result.message = f"the service asked the kiosk to wait ({outcome.reason})"
+                    break
+                else:
+                    if lost_on_the_way(outcome):
+                        lost.append((item, outcome))  # tried again after the others
+                    else:
+                        later(item, outcome)
+                    watch.failed()
+                    if watch.down:
+                        result.state = "offline"
+                        result.message = (f"{outcome.reason} ({watch.in_a_row} requests in a row "
+                                          "failed)")
+                        break
+            if result.state != "ok" or not lost or self._out_of_time():
+                break
+            pending = [item for item, _ in lost]
+        for item, outcome in lost:  # lost on its last try in this round: the next is scheduled
+            later(item, outcome)
 
     def _retry_later(self, name: str, attempts: int, submission_id: str, outcome: Retry) -> None:
         destination = self.config.destinations[name]

@@ -23,6 +23,7 @@ EVENTS = frozenset({
     "helper_unlock_failed", "helper_lockout", "helper_action", "config_changed",
     "sealed", "sync_stopped", "forms_updated", "retry_rejected", "sealing_deferred",
     "salvaged",
+    "retry_all_rejected",
 })
 
 

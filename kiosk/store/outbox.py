@@ -8,7 +8,8 @@ Contract:
   known (sealers.py); otherwise it waits under the install key and `seal_waiting` seals it
   once the sealer is there (`set_sealing_key`). A sealer's trouble never loses a visit.
 - States (OutboxState): queued -> sending (claimed) -> delivered, or back to queued (a retry,
-  a release), or rejected (waits for staff; `retry_rejected` queues it again, audited).
+  a release), or rejected (waits for staff; `retry_rejected` queues it again, audited,
+  and `retry_all_rejected` all of them).
 - The sync worker claims a batch (`queued -> sending`), posts each, and records the results
   for the whole batch in one commit: the server is idempotent, so a batch cut short by a crash
   is simply claimed and sent again (`recover_interrupted`).
@@ -306,6 +307,18 @@ class Outbox:
             if not changed:
                 raise StoreError(f"submission {submission_id} is not waiting for staff")
             self._db.audit(conn, actor, "retry_rejected", {"submission": submission_id})
+
+    def retry_all_rejected(self, actor: str) -> int:
+        """Staff send every rejected submission again at once (say, once IT fixed what refused
+        them all): one audited decision with how many. Returns how many were queued."""
+        now = self._db.stamp()
+        with self._db.writing() as conn:
+            changed: int = conn.execute(
+                "UPDATE outbox SET state = 'queued', next_attempt_at = ?, updated_at = ?"
+                " WHERE state = 'rejected'", (now, now)).rowcount
+            if changed:
+                self._db.audit(conn, actor, "retry_all_rejected", {"count": changed})
+        return changed
 
     def _set_state(self, submission_id: str, state: OutboxState,
                    allowed_from: tuple[OutboxState, ...], attempts: int = 0,

@@ -173,7 +173,13 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         pages, growth = bench_pages_and_memory(generated_form(Path(folder) / "generated.yaml"))
     from tests.bench.receipt_bench import bench_receipts
-    from tests.bench.sync_bench import COUNT, bench_drain
+    from tests.bench.sync_bench import (
+        BAD_LINK_COUNT,
+        BAD_LINK_RUNS,
+        COUNT,
+        bench_bad_link,
+        bench_drain,
+    )
 
     receipts = bench_receipts()
     from tests.bench.speech_bench import bench_speaker_taps
@@ -187,6 +193,7 @@ def main() -> int:
     from tests.bench.sync_bench import BOUNDED, bench_misbehaving
 
     misbehaving = bench_misbehaving()
+    bad_link = bench_bad_link()
     from tests.bench.touch_bench import bench_touches
 
     touches = bench_touches()
@@ -212,6 +219,9 @@ def main() -> int:
                         "goal": f"<= {longest}"})
         results.append({"name": f"round vs {scenario}: peak memory growth",
                         "value": measured["peak_growth_mb"], "unit": "MB", "goal": "< 100"})
+    results.append({"name": f"bad link: sync --once runs to drain {BAD_LINK_COUNT}, worst seed", "value": bad_link["runs_worst"], "unit": "runs", "goal": f"<= {BAD_LINK_RUNS}"})
+    results.append({"name": "bad link: submissions drained per run, worst seed", "value": bad_link["drained_per_run_worst"], "unit": "/run"})
+    results.append({"name": "bad link: requests per delivered submission, worst seed", "value": bad_link["requests_per_delivered_worst"], "unit": "req"})
     for name, value in receipts.items():
         label = name.removesuffix("_ms").replace("_", " ")
         results.append({"name": f"receipt PDF {label}", "value": value, "unit": "ms",

@@ -2,8 +2,10 @@
 
 Between the kiosk and the central service it drops connections mid-request, answers
 500/502/503 itself, stalls past the client's timeout, and cuts the response after the server
-has committed (the worst case for exactly-once). Faults are drawn from a seeded generator and
-counted, so a test can prove each one happened. It serves only 127.0.0.1 and stops itself.
+has committed (the worst case for exactly-once). It can also refuse a request outright (a
+connection reset) and, misconfigured, answer a fixed status such as 404 in the service's
+place. Faults are drawn from a seeded generator and counted, so a test can prove each one
+happened. It serves only 127.0.0.1 and stops itself.
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ from __future__ import annotations
 import contextlib
 import random
 import socket
+import struct
 import threading
 from collections import Counter
 from dataclasses import dataclass
 
 FAULTS = ("drop_mid_request", "server_error", "stall", "cut_after_commit")
+MORE_FAULTS = ("refuse", "wrong_address")  # off unless a test asks for them
 
 
 @dataclass
@@ -24,6 +28,15 @@ class Rates:
     server_error: float = 0.08
     stall: float = 0.02
     cut_after_commit: float = 0.06
+    refuse: float = 0.0
+    wrong_address: float = 0.0
+
+
+# A poor rural line (issue 19): about 45 % of requests pass; the rest are refused, answered
+# 503, stalled or cut after the server committed. Use with every path faulty and 503 alone.
+BAD_LINK = Rates(drop_mid_request=0.0, refuse=0.15, server_error=0.15, stall=0.10,
+                 cut_after_commit=0.15)
+ALL_PATHS = (b"/",)
 
 
 def _read_head(conn: socket.socket, buffer: bytearray) -> bytes | None:
@@ -59,11 +72,14 @@ def _read_body(conn: socket.socket, buffer: bytearray, length: int) -> bytes | N
 
 class FaultyProxy:
     def __init__(self, upstream_port: int, seed: int = 7, rates: Rates | None = None,
-                 stall_seconds: float = 1.5, faulty_paths: tuple[bytes, ...] = (b"/v1/submissions",)):
+                 stall_seconds: float = 1.5, faulty_paths: tuple[bytes, ...] = (b"/v1/submissions",),
+                 error_statuses: tuple[int, ...] = (500, 502, 503), wrong_status: int = 404):
         self.upstream = ("127.0.0.1", upstream_port)
         self.rates = rates or Rates()
         self.stall_seconds = stall_seconds
         self.faulty_paths = faulty_paths  # the requests whose fate the test is about
+        self.error_statuses = error_statuses  # what server_error answers
+        self.wrong_status = wrong_status  # what wrong_address answers (404, 405, 413...)
         self.counts: Counter[str] = Counter()
         self._rng = random.Random(seed)
         self._lock = threading.Lock()
@@ -94,13 +110,19 @@ class FaultyProxy:
     def _choose(self) -> str:
         with self._lock:
             draw = self._rng.random()
-            for fault in FAULTS:
+            for fault in FAULTS + MORE_FAULTS:
                 draw -= getattr(self.rates, fault)
                 if draw < 0:
                     self.counts[fault] += 1
                     return fault
             self.counts["passed"] += 1
             return "pass"
+
+    @property
+    def requests(self) -> int:
+        """How many requests to the faulty paths arrived, whatever became of them."""
+        with self._lock:
+            return sum(self.counts.values())
 
     def _accept(self) -> None:
         while not self._stopping.is_set():
@@ -130,14 +152,24 @@ class FaultyProxy:
                 fault = self._choose() if path.startswith(self.faulty_paths) else "pass"
                 if fault == "drop_mid_request":
                     return  # the head arrived, the body never reaches the server
+                if fault == "refuse":  # reset at once: the kiosk sees the connection refused
+                    client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    return
                 body = _read_body(client, buffer, _content_length(head))
                 if body is None:
                     return
                 if fault == "server_error":
-                    status = self._rng.choice((500, 502, 503))
+                    with self._lock:
+                        status = self._rng.choice(self.error_statuses)
                     message = b'{"error": "gateway trouble"}'
                     client.sendall(b"HTTP/1.1 %d Trouble\r\nContent-Type: application/json\r\n"
                                    b"Content-Length: %d\r\n\r\n%s" % (status, len(message), message))
+                    continue
+                if fault == "wrong_address":  # a proxy sending the path to the wrong place
+                    page = b"<html><h1>Not here</h1></html>"
+                    client.sendall(b"HTTP/1.1 %d Wrong\r\nContent-Type: text/html\r\n"
+                                   b"Content-Length: %d\r\n\r\n%s"
+                                   % (self.wrong_status, len(page), page))
                     continue
                 if fault == "stall":
                     self._stopping.wait(self.stall_seconds)  # past the client's timeout

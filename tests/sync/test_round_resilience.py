@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 
 from sync.central.export import export_submissions
+from sync.link_watch import DOWN_AFTER
 from tests.support.central import kiosk_config
 from tests.sync.scripted_service import ScriptedService, _Handler
 from tests.sync.secret_visits import outbox_states, secret_visit
@@ -60,12 +61,13 @@ def test_a_long_failing_submission_is_still_backed_off(tmp_path, central, sync_w
 
 
 class _BlockedOnce(_Handler):
-    """A web filter that answers the first /health with its 403 block page."""
+    """A web filter that answers a round's /health checks (the first DOWN_AFTER) with its 403
+    block page, and then lets them through."""
 
     def do_GET(self) -> None:
         service = self.server.service
-        if self.path == "/health" and not getattr(service, "blocked_once", False):
-            service.blocked_once = True
+        if self.path == "/health" and getattr(service, "blocked", 0) < DOWN_AFTER:
+            service.blocked = getattr(service, "blocked", 0) + 1
             self._reply(403, b"<html>Blocked by your organisation's web filter</html>",
                         {"Content-Type": "text/html"})
             return
@@ -82,8 +84,9 @@ def test_a_403_block_page_on_health_does_not_pause_sending_until_restart(
             visit, _ = secret_visit()
             store.outbox.submit(visit)
             worker = sync_worker(store, config)  # the kiosk keeps one worker for months
-            worker.run_once()
+            first = worker.run_once()
             later = worker.run_once()
+    assert first.destinations["central"].state == "offline"
     assert later.delivered == 1, later.destinations["central"]
 
 

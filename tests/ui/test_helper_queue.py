@@ -12,6 +12,7 @@ from kiosk.store import salvage
 from sync.worker import DestinationResult, RoundResult
 from tests.kiosk.store_helpers import fake_submission, scribble
 from tests.support.central import kiosk_config
+from tests.sync.faulty_proxy import FaultyProxy, Rates
 from tests.sync.scripted_service import ScriptedService
 from ui.sync_runner import SyncRunner
 
@@ -167,3 +168,43 @@ def test_the_sending_page_says_what_a_damaged_copy_holds_until_it_is_salvaged(tm
     window.helper.panel.show_page("queue")
     qtbot.waitUntil(lambda: _label(window, "queue_waiting") == "20")
     assert damaged_notes() == []
+def test_a_wrong_address_pauses_sending_and_staff_send_every_rejected_one_again(
+        tmp_path, central, kiosk, qtbot):
+    # A proxy sends every POST to the wrong place (404). An older kiosk rejected five
+    # submissions for it; four more wait.
+    wrong = Rates(drop_mid_request=0, server_error=0, stall=0, cut_after_commit=0,
+                  wrong_address=1.0)
+    with FaultyProxy(int(central.url.rsplit(":", 1)[1]), rates=wrong,
+                     faulty_paths=(b"/v1/submissions", b"/v1/devices")) as proxy:
+        config = kiosk_config(tmp_path, central, url=proxy.url)
+        with config.open_store() as setup:
+            setup.staff.set_helper_pin("Amina", "481516")
+            for number in range(9):
+                visit = fake_submission(number)
+                setup.outbox.submit(visit)
+                if number < 5:
+                    setup.outbox.mark_rejected(visit["instance_id"], "404: Not Found")
+        window, _ = kiosk(config)
+        qtbot.waitUntil(lambda: window.sync.view is not None)
+        window.helper._signed_in("Amina")
+        window.helper.panel.show_page("queue")
+        qtbot.waitUntil(lambda: _label(window, "queue_waiting") == "4")
+        assert _label(window, "queue_connection").startswith(
+            "Stopped until IT acts: the address or configuration looks wrong")
+        assert _label(window, "queue_rejected") == "5"  # none of the four was rejected
+        assert proxy.counts["wrong_address"] == 3  # a wave, then nothing more
+
+        proxy.rates.wrong_address = 0  # IT fixed the proxy
+        (again,) = _buttons(window, "retryAllRejected")
+        assert again.text() == "Send all again (5)"
+        qtbot.mouseClick(again, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: _label(window, "queue_rejected") == "0")
+        assert any(w.objectName() == "notice" and w.text() == "5 rejected forms will be sent again."
+                   for w in window.helper.panel.findChildren(QLabel) if w.isVisible())
+        (send,) = _buttons(window, "sendNow")
+        qtbot.mouseClick(send, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: _label(window, "queue_delivered") == "9", timeout=10_000)
+        assert _label(window, "queue_connection") == "Online"
+        (decision,) = [e for e in window.store.staff.recent_audit(100)
+                       if e.event == "retry_all_rejected"]
+        assert decision.actor == "Amina" and decision.detail == {"count": 5}

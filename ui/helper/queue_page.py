@@ -88,6 +88,11 @@ class QueuePage(HelperPage):
         layout.addWidget(label(self.t("queue_rejected_title"), "heading"))
         if not data["rejected"]:
             layout.addWidget(label(self.t("queue_rejected_none")))
+        if counts["rejected"] > 1:  # after IT fixed what refused them all: one tap, not 50
+            again = button(self.t("queue_retry_all", count=counts["rejected"]), "primary",
+                           self._retry_all)
+            again.setObjectName("retryAllRejected")
+            layout.addWidget(again)
         for item in data["rejected"]:
             layout.addWidget(label(f"{item.reference} · {local_time(item.created_at)}",
                                    "tileTitle"))
@@ -134,3 +139,16 @@ class QueuePage(HelperPage):
 
         self.run(self.host.store.outbox.retry_rejected, item.submission_id, self.mode.helper,
                  on_done=retried)
+
+    def _retry_all(self) -> None:
+        for retry in self.findChildren(QPushButton):
+            if retry.objectName() in ("retryAllRejected", "retryRejected"):
+                retry.setEnabled(False)  # one tap is one decision
+
+        def retried(count: int) -> None:
+            self.note = self.t("queue_retried_all", count=count)
+            if self.host.sync is not None:
+                self.host.sync.nudge()
+            self.refresh()
+
+        self.run(self.host.store.outbox.retry_all_rejected, self.mode.helper, on_done=retried)
