@@ -196,5 +196,8 @@ def test_a_200_mb_answer_never_grows_a_round_past_the_size_cap(serve, tmp_path):
     server = serve("huge", size=200 * MB, declared=False)
     measured = measure_round(waiting_kiosk(tmp_path, server.url, waiting=2, **{
         "destination_timeout_seconds": 5}))
-    assert measured["retried"] == 2 and measured["waiting"] == 2
+    # Nothing delivered and nothing lost: the round gives up as on a failing link (a lost
+    # request is tried again in the round, then the link counts as down) and both wait.
+    assert measured["delivered"] == 0 and measured["waiting"] == 2 and measured["retried"] >= 1
+    assert "answer was too large" in measured["message"]
     assert measured["peak_growth_mb"] < 100  # the whole answer read would be 200 MB and more
