@@ -3,11 +3,12 @@
 Sizes scale with the citizen's text-size choice (100, 150 or 200 %); colours come from a named
 palette in ui/themes.py (standard or high contrast)."""
 
+from kiosk.visit import TEXT_SIZES
+
 from .themes import THEME_NAMES, palette
 
 __all__ = ["TEXT_SIZES", "THEME_NAMES", "keyboard_stylesheet", "stylesheet", "text_scale"]
 
-TEXT_SIZES = (100, 150, 200)
 BODY_PX = 22  # at 100 %
 # Wide enough to see there is more below, and to drag with a finger. Its handle has no
 # minimum length of its own: that would be the page's smallest height too (at 200 % with the

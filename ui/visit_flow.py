@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit
 
 from kiosk import i18n
-from kiosk.visit import SETTINGS_KEY, CodeAnswer, Finished, Visit, look_up_code, read_draft
+from kiosk.visit import SETTINGS_KEY, CodeAnswer, Visit, look_up_code, read_draft
 
 if TYPE_CHECKING:
     from kiosk.forms.snapshot import Restored
@@ -139,7 +139,7 @@ class VisitFlow(QObject):
         # The draft (an autosave, or the saved form it was resumed from) goes in the same
         # commit as the submission, whatever happens to this screen meanwhile.
         host.tasks.run("db", finished.store_in, host.store, on_done=self.for_this_visit(stored),
-                       on_error=self.for_this_visit(self._keep_draft_and_fail(finished)))
+                       on_error=self.for_this_visit(self._keep_draft_and_fail(finished.draft_id)))
 
     def save_for_later(self) -> None:
         """The citizen will finish later: keep the visit under a code they take away."""
@@ -164,10 +164,7 @@ class VisitFlow(QObject):
                        on_done=self.for_this_visit(saved),
                        on_error=self.for_this_visit(self._keep_draft_and_fail(draft_id)))
 
-    def _keep_draft_and_fail(self, finished: Finished | str | None) -> Callable[[BaseException],
-                                                                                  None]:
-        draft_id = finished.draft_id if isinstance(finished, Finished) else finished
-
+    def _keep_draft_and_fail(self, draft_id: str | None) -> Callable[[BaseException], None]:
         def failed(error: BaseException) -> None:
             self.visit.keep_draft(draft_id)  # nothing was stored: the draft is still the visit's
             self.store_failed(error)

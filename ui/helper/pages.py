@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSlider
 from kiosk import i18n
 from kiosk.store import FoundSubmission
 from kiosk.store.clock import local_time
+from kiosk.visit import CODE_PROBLEMS
 
 from ..screens.code_label import CodeLabel
 from ..screens.common import button, label
@@ -109,8 +110,7 @@ class SavedPage(HelperPage):
     def _found(self, lookup) -> None:
         language = self.host.settings.default_language
         if lookup.status != "found":
-            key = {"typo": "ui.code_typo", "unknown": "ui.code_unknown",
-                   "expired": "ui.code_expired"}[lookup.status]
+            key = CODE_PROBLEMS[lookup.status]  # what the citizen's resume screen says too
             self.refresh(i18n.text(language, key, days=self.host.store.drafts.draft_expiry.days))
             return
         self.refresh(keyboard=False)  # found: what to do with it matters now, not typing
