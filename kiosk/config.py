@@ -63,6 +63,7 @@ _ONLY_FOR = {
     "public_key": ("rest", ": an openrosa destination seals to the public key each form "
                            "carries (settings.public_key)"),
     "username": ("openrosa", ""), "password": ("openrosa", ""), "auth": ("openrosa", ""),
+    "max_batch": ("rest", ": OpenRosa takes one submission a request"),
 }
 _REST_NEEDS = ("token", "key_fingerprint")
 
@@ -99,6 +100,10 @@ class Destination(BaseModel):
     max_response_bytes: int = Field(
         16_000_000, ge=65_536, le=1_000_000_000,
         description="the largest answer read; a larger one is a failed request, never kept")
+    max_batch: int = Field(
+        50, ge=1, le=100,
+        description="rest: the most submissions sent in one request, when the service takes "
+                    "batches (it says so); 1 sends one a request")
     retry_first_seconds: float = Field(30, gt=0, le=3600, description="the first retry's delay")
     retry_max_seconds: float = Field(1800, gt=0, le=86400, description="the longest delay")
 

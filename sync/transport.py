@@ -52,6 +52,12 @@ class KeyMismatch(Exception):
     """The service offers a sealing key whose fingerprint is not the pinned one."""
 
 
+class BatchesRefused(Exception):
+    """The service announced batches, but a batch was refused as a whole (its route not there,
+    its body not taken: something between, or a service rolled back). Nothing was stored;
+    send these one at a time."""
+
+
 @dataclass(frozen=True)
 class Delivered:
     receipt: dict[str, Any]  # the service's receipt, as JSON
@@ -73,6 +79,13 @@ class Retry:
 
 
 Outcome = Delivered | Rejected | Retry
+# A batch's answer: one outcome per submission sent, in order; or one Retry when the request
+# itself got no usable answer, which says nothing about any one of them.
+BatchOutcome = list[Outcome] | Retry
+ITEM_REJECTIONS = {400, 409, 422}  # a batch item's answer that resending will not change
+# A batch refused as a whole by something that would take the submissions one by one: a route
+# not there, a body or a length some proxy will not pass. Each is then sent alone, and judged so.
+BATCH_REFUSALS = {400, 404, 405, 411, 413}
 
 
 def _reason(response: requests.Response) -> str:
@@ -122,6 +135,25 @@ def request_or_link_down(http: requests.Session, method: str, url: str, who: str
     except (ValueError, OSError) as error:  # a CA file gone, a header that cannot be sent
         raise LinkDown(f"the request could not be made ({error.__class__.__name__}: "
                        f"{str(error)[:120]})") from None
+
+
+def _receipt_for(receipt: object, item: Outgoing) -> bool:
+    """Whether `receipt` is the service's receipt for this very submission."""
+    return isinstance(receipt, dict) and receipt.get("instance_id") == item.submission_id \
+        and bool(receipt.get("receipt_id"))
+
+
+def _item_outcome(answer: dict[str, Any] | None, item: Outgoing) -> Outcome:
+    """What a batch's answer says of one submission in it."""
+    if answer is None:
+        return Retry("the service's answer to the batch did not mention it")
+    status = answer.get("status")
+    if status in (200, 201) and _receipt_for(answer.get("receipt"), item):
+        return Delivered(answer["receipt"])
+    error = str(answer.get("error") or "no reason given")
+    if status in ITEM_REJECTIONS:
+        return Rejected(f"{status}: {error}"[:500])
+    return Retry(f"{status}: {error}"[:500])
 
 
 def _name_mismatch(error: BaseException) -> bool:
@@ -182,6 +214,9 @@ class RestTransport:
         self.base, self.limits, self.http = connect(
             destination, session, {"Authorization": f"Bearer {destination.token}"})
         self.announced_key: str | None = None  # the service's current key, as /health says
+        # Submissions a request: more once /health says the service takes batches (never more
+        # than the destination's max_batch); one until then.
+        self.max_batch = 1
 
     def close(self) -> None:
         self.http.close()
@@ -213,6 +248,9 @@ class RestTransport:
             raise LinkDown(f"the service's health check failed ({response.status_code})")
         announced = answer.get("key_fingerprint")  # absent from services before key rotation
         self.announced_key = announced if isinstance(announced, str) else None
+        batch = answer.get("max_batch")  # absent from services before batches: one at a time
+        self.max_batch = min(batch, self.destination.max_batch) if isinstance(batch, int) \
+            and not isinstance(batch, bool) and batch > 1 else 1
 
     def needs_key(self, sealer: Sealer | None) -> bool:
         """Whether to fetch the key: none yet, or the service announced another one (it
@@ -232,14 +270,19 @@ class RestTransport:
         except SealingError as error:
             raise KeyMismatch(str(error)) from None
 
-    def send(self, item: Outgoing) -> Outcome:
+    def _body(self, item: Outgoing) -> dict[str, Any] | Rejected:
         try:
             envelope = json.loads(item.envelope)
         except ValueError:
             return Rejected("the stored envelope is damaged")
-        body = {"instance_id": item.submission_id, "reference": item.reference,
+        return {"instance_id": item.submission_id, "reference": item.reference,
                 "form_id": item.form_id, "form_version": item.form_version,
                 "device_id": self.device_id, "created_at": item.created_at, "envelope": envelope}
+
+    def send(self, item: Outgoing) -> Outcome:
+        body = self._body(item)
+        if isinstance(body, Rejected):
+            return body
         try:
             response = self._request("POST", "/v1/submissions", json=body,
                                      headers={"Idempotency-Key": item.submission_id})
@@ -249,13 +292,44 @@ class RestTransport:
         if status in (200, 201):
             try:
                 receipt = response.json()
-                if receipt.get("instance_id") == item.submission_id and receipt.get("receipt_id"):
-                    return Delivered(receipt)
-            except (ValueError, AttributeError):
-                pass
+            except ValueError:
+                receipt = None
+            if _receipt_for(receipt, item):
+                return Delivered(receipt)
             # A 200 that is not our receipt: a proxy or captive portal answered. Not delivered.
             return Retry(f"{status} without a receipt (not the central service?)", status=status)
         return failure_outcome(response, _reason(response))
+
+    def send_many(self, items: list[Outgoing]) -> BatchOutcome:
+        """Post `items` as one batch (the service announced max_batch). BatchesRefused when
+        its batch route is not there after all; from then on this transport sends singly."""
+        bodies = [self._body(item) for item in items]
+        sent = [body for body in bodies if not isinstance(body, Rejected)]
+        if not sent:
+            return [body for body in bodies if isinstance(body, Rejected)]
+        try:
+            response = self._request("POST", "/v1/submissions/batch",
+                                     json={"device_id": self.device_id, "submissions": sent})
+        except LinkDown as error:
+            return Retry(str(error), link_down=True, wrong_address=isinstance(error, WrongAddress))
+        status = response.status_code
+        if status in BATCH_REFUSALS:
+            self.max_batch = 1
+            raise BatchesRefused(_reason(response))
+        if status != 200:
+            outcome = failure_outcome(response, _reason(response))
+            return outcome if isinstance(outcome, Retry) else Retry(_reason(response),
+                                                                    status=status)
+        try:
+            results = response.json()["results"]
+            answers = {result["instance_id"]: result for result in results
+                       if isinstance(result, dict) and isinstance(result.get("instance_id"), str)}
+        except (ValueError, KeyError, TypeError):
+            # A 200 that is not our answer: a proxy or captive portal answered. Not delivered.
+            return Retry("200 without an answer for each submission (not the central service?)",
+                         status=status)
+        return [body if isinstance(body, Rejected) else _item_outcome(answers.get(item.submission_id), item)
+                for item, body in zip(items, bodies, strict=True)]
 
     def heartbeat(self, report: dict[str, Any]) -> dict[str, Any]:
         response = self._request("POST", f"/v1/devices/{quote(self.device_id, safe='')}/heartbeat",

@@ -21,6 +21,7 @@ import random
 import shutil
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -38,10 +39,11 @@ from .openrosa.transport import OpenRosaTransport
 from .results_pull import pull_results
 from .transport import (
     AuthRefused,
+    BatchesRefused,
+    BatchOutcome,
     Delivered,
     KeyMismatch,
     LinkDown,
-    Rejected,
     RestTransport,
     Retry,
     WrongAddress,
@@ -50,7 +52,9 @@ from .transport import (
 if TYPE_CHECKING:
     from kiosk.config import Config
 
-BATCH = 50
+BATCH = 50  # claimed from the store at a time (and sent in as few requests as the service takes)
+BATCH_BYTES = 900 * 1024  # a batch request's body stays under this
+ITEM_OVERHEAD = 400  # a submission's outer fields beside its envelope, in bytes (generous)
 RECHECK_STOPPED = timedelta(minutes=15)  # a refused token is tried again this often
 CATALOGUE_DESTINATION = "central"  # heartbeats and form updates go to this one
 
@@ -94,6 +98,31 @@ class RoundResult:
 
 
 Transport = RestTransport | OpenRosaTransport
+
+
+def _requests(transport: Transport, items: list[Outgoing]) -> list[list[Outgoing]]:
+    """`items` grouped into the requests that carry them: up to the service's max_batch a
+    request, and under BATCH_BYTES (a proxy's default body limit is often 1 MB); a larger
+    submission goes alone. One a request to a service without batches, and to OpenRosa."""
+    most = transport.max_batch if isinstance(transport, RestTransport) else 1
+    groups: list[list[Outgoing]] = []
+    size = 0
+    for item in items:
+        cost = len(item.envelope) + ITEM_OVERHEAD
+        if not groups or len(groups[-1]) >= most or size + cost > BATCH_BYTES:
+            groups.append([])
+            size = 0
+        groups[-1].append(item)
+        size += cost
+    return groups
+
+
+def _post(transport: Transport, items: list[Outgoing]) -> BatchOutcome:
+    """One request: a lone submission as the contract always had it, several as a batch."""
+    if len(items) > 1 and isinstance(transport, RestTransport):
+        return transport.send_many(items)
+    outcome = transport.send(items[0])
+    return outcome if isinstance(outcome, Retry) else [outcome]
 
 
 class SyncWorker:
@@ -244,8 +273,9 @@ class SyncWorker:
             limit=1_000_000, destination=name, ignore_backoff=send_all)]
         wave = Wave()
         done = 0
-        for start in range(0, len(due), BATCH):
-            batch = self.store.outbox.claim(due[start:start + BATCH])
+        claimed = max(BATCH, transport.max_batch if isinstance(transport, RestTransport) else 1)
+        for start in range(0, len(due), claimed):
+            batch = self.store.outbox.claim(due[start:start + claimed])
             delivered: list[tuple[str, Mapping[str, object]]] = []
             settled: set[str] = set()  # delivered, rejected or given its next try
             try:
@@ -275,65 +305,73 @@ class SyncWorker:
     def _send_batch(self, name: str, transport: Transport, batch: list[Outgoing],
                     result: DestinationResult, watch: LinkWatch, wave: Wave,
                     delivered: list[tuple[str, Mapping[str, object]]], settled: set[str]) -> None:
-        """Post a claimed batch. A submission the link lost is tried again after the others
-        (TRIES_PER_ROUND in all) while the link delivers between its failures; its last
-        failure schedules the next try. Sets result.state when the round must end here: the
-        link is down, the service asked for a pause, or a wave of answers says the address
-        is wrong (for IT)."""
+        """Post a claimed batch, as few requests as the service takes (_requests). A request
+        the link lost is tried again after the others (TRIES_PER_ROUND in all) while the link
+        delivers between its failures; its last failure schedules the next try of what it
+        carried. Sets result.state when the round must end here: the link is down, the
+        service asked for a pause, or a wave of answers says the address is wrong (for IT)."""
 
-        def later(item: Outgoing, outcome: Retry) -> None:
-            self._retry_later(name, item.attempts, item.submission_id, outcome)
-            settled.add(item.submission_id)
-            result.retried += 1
+        def later(items: list[Outgoing], outcome: Retry) -> None:
+            for item in items:
+                self._retry_later(name, item.attempts, item.submission_id, outcome)
+                settled.add(item.submission_id)
+                result.retried += 1
 
-        pending = list(batch)
-        lost: list[tuple[Outgoing, Retry]] = []
+        pending = deque(_requests(transport, batch))
+        lost: list[tuple[list[Outgoing], Retry]] = []
         for _ in range(TRIES_PER_ROUND):
             lost = []
-            for item in pending:
-                if self._out_of_time():
-                    break
-                outcome = transport.send(item)
-                if isinstance(outcome, Delivered | Rejected):
+            while pending and not self._out_of_time():
+                items = pending.popleft()
+                try:
+                    answer = _post(transport, items)
+                except BatchesRefused:  # sent again at once, one by one, and judged so
+                    pending.extendleft([item] for item in reversed(items))
+                    continue
+                if not isinstance(answer, Retry):  # the service answered for each of them
                     watch.answered()
                     wave.clear()
-                    settled.add(item.submission_id)
-                    if isinstance(outcome, Delivered):
-                        delivered.append((item.submission_id, outcome.receipt))
-                    else:
-                        self.store.outbox.mark_rejected(item.submission_id, outcome.reason)
-                        result.rejected += 1
-                elif outcome.wrong_address:  # never the submission's fault: it waits, unrejected
+                    for item, outcome in zip(items, answer, strict=True):
+                        if isinstance(outcome, Retry):  # the service's own "later" for this one
+                            later([item], outcome)
+                            continue
+                        settled.add(item.submission_id)
+                        if isinstance(outcome, Delivered):
+                            delivered.append((item.submission_id, outcome.receipt))
+                        else:
+                            self.store.outbox.mark_rejected(item.submission_id, outcome.reason)
+                            result.rejected += 1
+                elif answer.wrong_address:  # never the submissions' fault: they wait, unrejected
                     watch.answered()
-                    later(item, outcome)
-                    if wave.add(outcome.reason):
+                    later(items, answer)
+                    if wave.add(answer.reason):
                         result.state = "stopped"
                         result.message = (
                             f"the address or configuration looks wrong: {wave.count} requests in "
-                            f"a row were answered \"{outcome.reason}\". Nothing was rejected; "
+                            f"a row were answered \"{answer.reason}\". Nothing was rejected; "
                             "check the url and any proxy between the kiosk and the service")
                         break
-                elif outcome.pause_all:
-                    later(item, outcome)
+                elif answer.pause_all:
+                    later(items, answer)
                     result.state = "offline"
-                    result.message = f"the service asked the kiosk to wait ({outcome.reason})"
+                    result.message = f"the service asked the kiosk to wait ({answer.reason})"
                     break
                 else:
-                    if lost_on_the_way(outcome):
-                        lost.append((item, outcome))  # tried again after the others
+                    if lost_on_the_way(answer):
+                        lost.append((items, answer))  # tried again after the others
                     else:
-                        later(item, outcome)
+                        later(items, answer)
                     watch.failed()
                     if watch.down:
                         result.state = "offline"
-                        result.message = (f"{outcome.reason} ({watch.in_a_row} requests in a row "
+                        result.message = (f"{answer.reason} ({watch.in_a_row} requests in a row "
                                           "failed)")
                         break
             if result.state != "ok" or not lost or self._out_of_time():
                 break
-            pending = [item for item, _ in lost]
-        for item, outcome in lost:  # lost on its last try in this round: the next is scheduled
-            later(item, outcome)
+            pending = deque(items for items, _ in lost)
+        for items, outcome in lost:  # lost on its last try in this round: the next is scheduled
+            later(items, outcome)
 
     def _retry_later(self, name: str, attempts: int, submission_id: str, outcome: Retry) -> None:
         destination = self.config.destinations[name]

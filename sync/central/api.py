@@ -26,12 +26,23 @@ from .catalogue import FormCatalogue, etag_matches, strong_etag
 from .consultations import Consultations
 from .errors import CentralError
 from .store import CentralStore, Device, Incoming, utc_now
-from .validation import ApiError, heartbeat_fields, json_object, submission_fields
+from .validation import (
+    ApiError,
+    JSONObject,
+    batch_items,
+    heartbeat_fields,
+    incoming_fields,
+    json_object,
+    submission_fields,
+)
 
 OPENAPI_FILE = Path(__file__).with_name("openapi.yaml")
 
 
 VERSION = version()  # the same as `kiosk --version`, a bundle's baked-in one included
+# Submissions one POST /v1/submissions/batch may carry (/health says so): a batch costs one
+# commit to disk instead of one each; at about 2 KB a submission it stays far under 5 MB.
+MAX_BATCH = 100
 
 
 class Headers(Protocol):
@@ -91,6 +102,8 @@ ROUTES = (
     Route("/v1/submissions", {
         "POST": _op("receive_submission", 200, 201, 400, 401, 403, 409, 411, 413, 422),
         "GET": _op("list_submissions", 200, 400, 401, 403)}),
+    Route("/v1/submissions/batch", {
+        "POST": _op("receive_batch", 200, 400, 401, 403, 411, 413)}),
     Route("/v1/forms", {"GET": _op("forms", 200, 304, 401, 403)}),
     Route("/v1/devices/{device_id}/heartbeat", {
         "POST": _op("heartbeat", 200, 400, 401, 403, 411, 413)}),
@@ -169,8 +182,10 @@ class CentralApp:
     # -- open routes ------------------------------------------------------------------------
     def health(self, request: Request) -> Response:
         # The current key's fingerprint: a kiosk sealing to another one fetches the key anew.
+        # max_batch: kiosks that see it send many submissions a request (older ones, one).
         return Response(200, {"status": "ok", "version": VERSION, "time": utc_now(),
-                              "key_fingerprint": self.store.keyring.current.public.fingerprint})
+                              "key_fingerprint": self.store.keyring.current.public.fingerprint,
+                              "max_batch": MAX_BATCH})
 
     def openapi(self, request: Request) -> Response:
         return Response(200, self._openapi)
@@ -185,25 +200,62 @@ class CentralApp:
     def receive_submission(self, request: Request) -> Response:
         device = self._device(request)
         body = json_object(request.body)
-        claimed = body.get("device_id")
-        if isinstance(claimed, str) and claimed != device.id:
-            raise ApiError(403, f"This token belongs to device {device.id}, not {claimed}.")
+        _same_device(body, device)
         incoming, envelope = submission_fields(body, request.headers.get("Idempotency-Key"))
-        try:
-            opened = self.store.keyring.open(envelope, incoming.instance_id)
-        except SealingError as error:
-            raise ApiError(422, f"The envelope cannot be opened: {error}.") from None
-        _check_payload(opened, incoming)
-        outcome = self.store.receive(incoming, hashlib.sha256(opened).hexdigest(),
-                                     json.dumps(envelope, separators=(",", ":")).encode())
+        outcome = self.store.receive(incoming, *self._opened(incoming, envelope))
         if outcome.kind == "conflict":
-            raise ApiError(409, "A different submission with this id was already received "
-                                f"({incoming.instance_id}); the first one is kept.")
+            raise ApiError(409, _conflict(incoming.instance_id))
         receipt = outcome.receipt
         assert receipt is not None  # a submission taken, or taken before, has its receipt
         if outcome.kind == "replayed":
             return Response(200, receipt.as_json(), {"Idempotent-Replayed": "true"})
         return Response(201, receipt.as_json())
+
+    def receive_batch(self, request: Request) -> Response:
+        """Many submissions in one request, stored in one transaction. Each is answered on its
+        own, in the order sent, with the status and body it would get alone (201 or 200 with
+        its receipt; 400, 409 or 422 with the reason): one bad submission spoils no other."""
+        device = self._device(request)
+        body = json_object(request.body)
+        _same_device(body, device)
+        items = batch_items(body, MAX_BATCH)
+        for item in items:  # another device's submission in it: the whole batch is refused
+            if isinstance(item, dict):
+                _same_device(item, device)
+        answers: list[dict[str, Any]] = [{} for _ in items]
+        arrivals: list[tuple[Incoming, str, bytes]] = []
+        places: list[int] = []
+        for place, item in enumerate(items):
+            said = item.get("instance_id") if isinstance(item, dict) else None
+            answers[place]["instance_id"] = said if isinstance(said, str) else None
+            try:
+                if not isinstance(item, dict):
+                    raise ApiError(400, "Each submission must be a JSON object.")
+                incoming, envelope = incoming_fields(item)
+                arrivals.append((incoming, *self._opened(incoming, envelope)))
+                places.append(place)
+            except ApiError as error:
+                answers[place].update(status=error.status, error=str(error))
+        for place, (incoming, _, _), outcome in zip(places, arrivals,
+                                                     self.store.receive_many(arrivals),
+                                                     strict=True):
+            if outcome.kind == "conflict" or outcome.receipt is None:
+                answers[place].update(status=409, error=_conflict(incoming.instance_id))
+            else:
+                answers[place].update(status=201 if outcome.kind == "created" else 200,
+                                      receipt=outcome.receipt.as_json())
+        return Response(200, {"results": answers})
+
+    def _opened(self, incoming: Incoming, envelope: JSONObject) -> tuple[str, bytes]:
+        """The payload's digest and the envelope to keep, once the envelope opens (with the key
+        it names) to the submission the outer fields describe; 422 otherwise."""
+        try:
+            opened = self.store.keyring.open(envelope, incoming.instance_id)
+        except SealingError as error:
+            raise ApiError(422, f"The envelope cannot be opened: {error}.") from None
+        _check_payload(opened, incoming)
+        return (hashlib.sha256(opened).hexdigest(),
+                json.dumps(envelope, separators=(",", ":")).encode())
 
     def forms(self, request: Request) -> Response:
         self._device(request)
@@ -241,6 +293,17 @@ class CentralApp:
         except CentralError as error:
             raise ApiError(400, f"{error}.") from None
         return Response(200, {"submissions": page, "next": cursor})
+
+
+def _same_device(body: JSONObject, device: Device) -> None:
+    claimed = body.get("device_id")
+    if isinstance(claimed, str) and claimed != device.id:
+        raise ApiError(403, f"This token belongs to device {device.id}, not {claimed}.")
+
+
+def _conflict(instance_id: str) -> str:
+    return (f"A different submission with this id was already received ({instance_id}); "
+            "the first one is kept.")
 
 
 def _conditional(request: Request, body: bytes, etag: str) -> Response:

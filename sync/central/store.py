@@ -14,7 +14,7 @@ import json
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -230,23 +230,36 @@ class CentralStore:
     # -- submissions ------------------------------------------------------------------------
     def receive(self, incoming: Incoming, payload_sha256: str, envelope: bytes) -> Outcome:
         """Store a submission once; the same one again gets the first receipt back."""
+        return self.receive_many([(incoming, payload_sha256, envelope)])[0]
+
+    def receive_many(self, arrivals: Sequence[tuple[Incoming, str, bytes]]) -> list[Outcome]:
+        """Store each (submission, payload digest, envelope) once, in one transaction: a batch
+        costs one commit to disk, not one each. Outcomes in the same order."""
+        outcomes: list[Outcome] = []
         with self._writing() as conn:
-            row = named(conn, "SELECT receipt_id, received_at, payload_sha256 FROM submissions "
-                              "WHERE instance_id = ?", (incoming.instance_id,)).fetchone()
-            if row is not None:
-                if not hmac.compare_digest(row["payload_sha256"], payload_sha256):
-                    return Outcome("conflict", None)
-                return Outcome("replayed", Receipt(row["receipt_id"], incoming.instance_id,
-                                                   row["received_at"]))
-            receipt = Receipt("rcpt-" + secrets.token_hex(12), incoming.instance_id, utc_now())
-            conn.execute(
-                "INSERT INTO submissions (instance_id, seq, reference, device_id, form_id, "
-                "form_version, created_at, received_at, receipt_id, payload_sha256, envelope) "
-                "VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM submissions), "
-                "?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (incoming.instance_id, incoming.reference, incoming.device_id, incoming.form_id,
-                 incoming.form_version, incoming.created_at, receipt.received_at,
-                 receipt.receipt_id, payload_sha256, envelope))
+            for incoming, payload_sha256, envelope in arrivals:
+                outcomes.append(self._receive_one(conn, incoming, payload_sha256, envelope))
+        return outcomes
+
+    @staticmethod
+    def _receive_one(conn: sqlite3.Connection, incoming: Incoming, payload_sha256: str,
+                     envelope: bytes) -> Outcome:
+        row = named(conn, "SELECT receipt_id, received_at, payload_sha256 FROM submissions "
+                          "WHERE instance_id = ?", (incoming.instance_id,)).fetchone()
+        if row is not None:
+            if not hmac.compare_digest(row["payload_sha256"], payload_sha256):
+                return Outcome("conflict", None)
+            return Outcome("replayed", Receipt(row["receipt_id"], incoming.instance_id,
+                                               row["received_at"]))
+        receipt = Receipt("rcpt-" + secrets.token_hex(12), incoming.instance_id, utc_now())
+        conn.execute(
+            "INSERT INTO submissions (instance_id, seq, reference, device_id, form_id, "
+            "form_version, created_at, received_at, receipt_id, payload_sha256, envelope) "
+            "VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM submissions), "
+            "?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (incoming.instance_id, incoming.reference, incoming.device_id, incoming.form_id,
+             incoming.form_version, incoming.created_at, receipt.received_at,
+             receipt.receipt_id, payload_sha256, envelope))
         return Outcome("created", receipt)
 
     def submissions(self, form_id: str | None = None, after: str | None = None,

@@ -79,6 +79,28 @@ def _count(body: JSONObject, name: str) -> int:
 
 def submission_fields(body: JSONObject,
                       idempotency_key: str | None) -> tuple[Incoming, JSONObject]:
+    """One submission posted on its own: its fields, and the Idempotency-Key that must name it."""
+    incoming, envelope = incoming_fields(body)
+    if not idempotency_key:
+        raise ApiError(400, "The Idempotency-Key header is missing: send the instance_id in it.")
+    if idempotency_key != incoming.instance_id:
+        raise ApiError(400, "The Idempotency-Key header must equal instance_id.")
+    return incoming, envelope
+
+
+def batch_items(body: JSONObject, most: int) -> list[Any]:
+    """A batch's submissions, as sent: 1 to `most` of them, each checked on its own later."""
+    items = body.get("submissions")
+    if not isinstance(items, list) or not items:
+        raise ApiError(400, "submissions must be a list of 1 or more submissions.")
+    if len(items) > most:
+        raise ApiError(400, f"A batch carries at most {most} submissions; this one has "
+                            f"{len(items)}.")
+    return items
+
+
+def incoming_fields(body: JSONObject) -> tuple[Incoming, JSONObject]:
+    """A submission's outer fields and its envelope (alone or as an item of a batch)."""
     incoming = Incoming(
         instance_id=_text(body, "instance_id"), reference=_text(body, "reference"),
         device_id=_text(body, "device_id"), form_id=_text(body, "form_id"),
@@ -88,10 +110,6 @@ def submission_fields(body: JSONObject,
         raise ApiError(400, "envelope is missing.")
     if not isinstance(envelope, dict):
         raise ApiError(400, "envelope must be a JSON object (the sealed submission).")
-    if not idempotency_key:
-        raise ApiError(400, "The Idempotency-Key header is missing: send the instance_id in it.")
-    if idempotency_key != incoming.instance_id:
-        raise ApiError(400, "The Idempotency-Key header must equal instance_id.")
     return incoming, envelope
 
 

@@ -4,7 +4,9 @@ draining through a poor rural line (`bench_bad_link`).
 The plain loop posts the same kind of sealed payloads (same answers, its own instance ids, so
 neither side meets the other's replays) one by one on a keep-alive session: the least any
 client could do. The worker does everything a kiosk must on top: claim from SQLite, record
-each receipt durably, schedule retries. Both drain into the same server, one after the other.
+each receipt durably, schedule retries; in batches, as this service takes them, and one a
+request, as to a service without batches. All drain into the same server, one after the other;
+then the batches once more through the fault proxy, each submission checked at central.
 """
 
 from __future__ import annotations
@@ -23,11 +25,13 @@ if __name__ == "__main__":  # run alone: python tests/bench/sync_bench.py
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from kiosk.config import Config, Destination  # noqa: E402
+from sync.central.export import export_submissions  # noqa: E402
 from sync.central.server import CentralServer  # noqa: E402
 from sync.central.setup import init_central  # noqa: E402
 from sync.worker import SyncWorker  # noqa: E402
 from tests.support.bad_link import drain_through_bad_link  # noqa: E402
 from tests.support.central import Central  # noqa: E402
+from tests.sync.faulty_proxy import FAULTS, FaultyProxy  # noqa: E402
 
 COUNT = 10_000
 BAD_LINK_COUNT = 120  # issue 19: 30 runs delivered 54 of these before
@@ -58,23 +62,46 @@ def _plain_bodies(key, count: int) -> list[tuple[str, dict]]:
     return bodies
 
 
+def _kiosk(folder: Path, server_url: str, init, count: int, **destination) -> Config:
+    """A kiosk's config for the bench service, with `count` submissions waiting."""
+    config = Config(data_dir=folder, site_id="BENCH", destinations={"central": Destination(
+        url=server_url, device_id="bench", token=init.device_token, public_key=init.public_key,
+        key_fingerprint=init.key_fingerprint, **destination)})
+    with config.open_store() as store:
+        for number in range(count):
+            store.outbox.submit(_visit(number))
+    return config
+
+
+def _drain(config: Config, most_rounds: int = 1) -> tuple[float, int]:
+    """Rounds ("Send now") until nothing waits: the seconds taken and the rounds run."""
+    with config.open_store() as store:
+        worker = SyncWorker(store, config)
+        try:
+            start = time.perf_counter()
+            result, rounds = worker.run_once(send_all=True), 1
+            while result.waiting and rounds < most_rounds:
+                result, rounds = worker.run_once(send_all=True), rounds + 1
+            seconds = time.perf_counter() - start
+        finally:
+            worker.close()
+        assert result.waiting == 0 and store.outbox.queue_summary().counts["rejected"] == 0
+    return seconds, rounds
+
+
 def bench_drain(count: int = COUNT) -> dict[str, float]:
+    """The plain loop, the worker in batches (as to this service), the worker one a request
+    (as to a service without batches), and the worker in batches through the fault proxy,
+    each submission then checked to be at central exactly once with its answers."""
     with tempfile.TemporaryDirectory(prefix="kiosk-sync-bench-") as folder:
         folder = Path(folder)
         init = init_central(folder / "central", "http://127.0.0.1:8765", device_id="bench")
         server = CentralServer(folder / "central", log=lambda line: None).start()
         try:
-            destination = Destination(url=server.url, device_id="bench", token=init.device_token,
-                                      public_key=init.public_key,
-                                      key_fingerprint=init.key_fingerprint)
-            config = Config(data_dir=folder / "kiosk", site_id="BENCH",
-                            destinations={"central": destination})
-            store = config.open_store()
-            key = store.outbox.sealers["central"]
-            for number in range(count):
-                store.outbox.submit(_visit(number))
-            bodies = _plain_bodies(key, count)
-
+            batched = _kiosk(folder / "batched", server.url, init, count)
+            single = _kiosk(folder / "single", server.url, init, count, max_batch=1)
+            with batched.open_store() as store:
+                bodies = _plain_bodies(store.outbox.sealers["central"], count)
             with requests.Session() as session:
                 session.headers["Authorization"] = f"Bearer {init.device_token}"
                 start = time.perf_counter()
@@ -83,19 +110,38 @@ def bench_drain(count: int = COUNT) -> dict[str, float]:
                                           headers={"Idempotency-Key": instance_id})
                     assert answer.status_code == 201, answer.text
                 plain = time.perf_counter() - start
-
-            worker = SyncWorker(store, config)
-            try:
-                start = time.perf_counter()
-                result = worker.run_once(send_all=True)
-                drained = time.perf_counter() - start
-            finally:
-                worker.close()
-            assert result.delivered == count and result.waiting == 0, result
-            store.close()
+            worker, _ = _drain(batched)
+            worker_single, _ = _drain(single)
         finally:
             server.stop()
-    return {"plain": plain, "worker": drained}
+        faulty = _through_faults(folder, count)
+    return {"plain": plain, "worker": worker, "worker_single": worker_single, **faulty}
+
+
+def _through_faults(folder: Path, count: int) -> dict[str, float]:
+    """`count` drained in batches through the fault proxy (drops, 5xx, stalls, answers cut
+    after the commit), then every one checked at central: once, with its answers."""
+    init = init_central(folder / "faulty-central", "http://127.0.0.1:8765", device_id="bench")
+    server = CentralServer(folder / "faulty-central", log=lambda line: None).start()
+    try:
+        with FaultyProxy(int(server.url.rsplit(":", 1)[1]), seed=19, stall_seconds=1.0,
+                         first=FAULTS) as proxy:
+            config = _kiosk(folder / "faulty", proxy.url, init, count, timeout_seconds=0.5,
+                            retry_first_seconds=0.01, retry_max_seconds=0.05)
+            seconds, rounds = _drain(config, most_rounds=50)
+            faults = dict(proxy.counts)
+    finally:
+        server.stop()
+    received = list(export_submissions(folder / "faulty-central"))
+    ids = [row["instance_id"] for row in received]
+    places = sorted(row["answers"]["location"] for row in received)  # each visit's own answer
+    exactly_once = len(ids) == len(set(ids)) == count and places == sorted(
+        f"Bench Street {number}" for number in range(count))
+    print(f"through the fault proxy: {count} in {seconds:.1f} s, {rounds} rounds, "
+          f"faults {faults}; at central exactly once: {exactly_once}")
+    assert exactly_once, (len(ids), len(set(ids)))
+    return {"faulty": seconds, "faulty_rounds": rounds,
+            "faulty_requests_per_submission": sum(faults.values()) / count}
 
 
 # A server that hangs, trickles or answers 200 MB (tests/support/misbehaving.py), each met by
@@ -147,8 +193,8 @@ def _say(scenario: str, measured: dict) -> None:
           f"{measured['waiting']} waiting", flush=True)
 
 
-def bench_bad_link(count: int = BAD_LINK_COUNT,
-                   seeds: tuple[int, ...] = BAD_LINK_SEEDS) -> dict[str, float]:
+def bench_bad_link(count: int = BAD_LINK_COUNT, seeds: tuple[int, ...] = BAD_LINK_SEEDS,
+                   max_batch: int = 50) -> dict[str, float]:
     """`kiosk sync --once`, run as IT would, through the fault proxy's BAD_LINK (about 45 % of
     requests pass) to a loopback central, once per seed: runs needed, submissions drained per
     run, requests per delivered submission (the worst seed and the median)."""
@@ -160,11 +206,12 @@ def bench_bad_link(count: int = BAD_LINK_COUNT,
             server = CentralServer(folder / "central", log=lambda line: None).start()
             try:
                 drain = drain_through_bad_link(folder, Central(folder / "central", init, server, []),
-                                               count, most_runs=BAD_LINK_RUNS * 3, seed=seed)
+                                               count, most_runs=BAD_LINK_RUNS * 3, seed=seed,
+                                               max_batch=max_batch)
             finally:
                 server.stop()
         assert drain.delivered == count, f"seed {seed}: {drain.delivered_per_run}"
-        print(f"bad link, seed {seed}: {count} drained in {drain.runs} runs "
+        print(f"bad link, max_batch {max_batch}, seed {seed}: {count} drained in {drain.runs} runs "
               f"(per run {drain.delivered_per_run}), {drain.requests} requests, "
               f"{drain.requests_per_delivered:.2f} per delivered; faults {drain.faults}")
         runs.append(drain.runs)

@@ -17,6 +17,7 @@ from tests.support.central import Central, kiosk_config
 from tests.sync.faulty_proxy import ALL_PATHS, BAD_LINK, FaultyProxy
 
 ROOT = Path(__file__).resolve().parents[2]
+FIRST_FAULTS = ("pass", "refuse", "cut_after_commit", "server_error", "stall")
 STALL_SECONDS = 1.0  # past the kiosk's 0.5 s test timeout (the field's 12 s stall, shortened)
 
 
@@ -57,14 +58,16 @@ def sync_once(config_file: Path) -> subprocess.CompletedProcess[str]:
 
 
 def drain_through_bad_link(folder: Path, central: Central, count: int, most_runs: int,
-                           seed: int) -> Drain:
+                           seed: int, max_batch: int = 50) -> Drain:
     """Queue `count` made-up submissions, then run `kiosk sync --once` until it says everything
-    was delivered (exit 0) or `most_runs` have run."""
+    was delivered (exit 0) or `most_runs` have run. `max_batch` is the kiosk's (1: one
+    submission a request, as to a service without batches)."""
     drain = Drain()
+    # Every fault early (a batch drain makes few requests), then the line's own mix.
     with FaultyProxy(int(central.url.rsplit(":", 1)[1]), seed=seed, rates=BAD_LINK,
                      stall_seconds=STALL_SECONDS, faulty_paths=ALL_PATHS,
-                     error_statuses=(503,)) as proxy:
-        config = kiosk_config(folder, central, url=proxy.url)
+                     error_statuses=(503,), first=FIRST_FAULTS) as proxy:
+        config = kiosk_config(folder, central, url=proxy.url, max_batch=max_batch)
         with config.open_store() as store:
             for number in range(count):
                 visit = fake_submission(number)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from sync.central.export import export_submissions
 from sync.link_watch import DOWN_AFTER
 from tests.kiosk.store_helpers import fake_submission
@@ -21,8 +23,10 @@ from tests.sync.faulty_proxy import ALL_PATHS, FaultyProxy, Rates
 SEED = int(os.environ.get("KIOSK_FAULT_SEED", "19"))  # another seed: another line, same promise
 
 
-def test_a_flaky_link_drains_the_queue_in_a_few_runs_exactly_once(tmp_path, central):
-    drain = drain_through_bad_link(tmp_path, central, count=40, most_runs=10, seed=SEED)
+@pytest.mark.parametrize("max_batch", [50, 1], ids=["in batches", "one a request"])
+def test_a_flaky_link_drains_the_queue_in_a_few_runs_exactly_once(tmp_path, central, max_batch):
+    drain = drain_through_bad_link(tmp_path, central, count=40, most_runs=10, seed=SEED,
+                                   max_batch=max_batch)
 
     assert "Everything has been delivered." in drain.last_output, (
         f"{drain.runs} runs delivered {drain.delivered_per_run}: {drain.last_output}")
@@ -58,11 +62,17 @@ def test_a_link_that_is_down_costs_at_most_three_requests_a_round(tmp_path, cent
     assert {tuple(row) for row in rows} == {("queued", 0)}
 
 
-def test_a_link_that_goes_down_mid_round_ends_the_round_soon(tmp_path, central, sync_worker):
+# One a request, the link answered 51 times before it went down: 3 failures in a row are
+# unlikely enough. In batches it answered twice (the probe and one batch of 50), too few to
+# call a short run of failures an outage: it takes a few more (sync/link_watch.py).
+@pytest.mark.parametrize("max_batch, refusals", [(1, DOWN_AFTER), (50, 5)],
+                         ids=["one a request", "in batches"])
+def test_a_link_that_goes_down_mid_round_ends_the_round_soon(tmp_path, central, sync_worker,
+                                                              max_batch, refusals):
     with FaultyProxy(int(central.url.rsplit(":", 1)[1]),
                      rates=Rates(drop_mid_request=0, server_error=0, stall=0,
                                  cut_after_commit=0)) as proxy:
-        config = kiosk_config(tmp_path, central, url=proxy.url)
+        config = kiosk_config(tmp_path, central, url=proxy.url, max_batch=max_batch)
         with config.open_store() as store:
             for number in range(60):
                 store.outbox.submit(fake_submission(number))
@@ -78,4 +88,4 @@ def test_a_link_that_goes_down_mid_round_ends_the_round_soon(tmp_path, central, 
     assert outcome.delivered == 50 and outcome.state == "offline"
     assert "requests in a row failed" in outcome.message
     # The link had delivered every request so far: it went down, it is not flaky.
-    assert proxy.counts["refuse"] == DOWN_AFTER
+    assert proxy.counts["refuse"] == refusals
