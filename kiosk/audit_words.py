@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from .store import AuditEntry
 
 _ACTORS = {"kiosk": "actor_kiosk", "it": "actor_it", "unknown": "actor_unknown"}
-_LOCK_REASONS = {"inactivity": "helper_lock_quiet", "visit ended": "helper_lock_visit"}
+_LOCK_REASONS = {"inactivity": "helper_lock_quiet", "visit ended": "helper_lock_visit",
+                 "no helper action": "helper_lock_back"}
 
 
 def when(entry: AuditEntry, language: str) -> str:

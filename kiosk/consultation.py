@@ -2,14 +2,15 @@
 and share, the total, and when the kiosk is offline, when they were last updated.
 
 The counts come from the central service (sync/results_pull.py keeps them in the settings
-table under RESULTS_SETTING); a kiosk never counts answers itself.
+table under RESULTS_SETTING); a kiosk never counts answers itself. They are what the open data
+publishes, over the weeks that have ended (sync/central/consultations.py), and say so.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from . import i18n, localise
@@ -78,6 +79,9 @@ def results_view(form: Form, kept: Mapping[str, Any] | None, online: bool,
             rows.append(ResultRow(choice.name, form.text(choice.label, language), count,
                                   round(100 * count / total) if total else 0))
         total_line = i18n.text(language, "results.total", total=total)
+        if entry.get("counted_to"):  # the service counts the weeks that have ended
+            notes.append(i18n.text(language, "results.counted_to", date=i18n.format_date(
+                date.fromisoformat(entry["counted_to"]), language)))
     if entry is not None and kept and not online and kept.get("fetched_at"):
         when = datetime.fromisoformat(kept["fetched_at"]).astimezone()
         notes.append(i18n.text(language, "results.updated_offline",

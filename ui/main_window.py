@@ -88,7 +88,8 @@ class MainWindow(QMainWindow):
 
     def __init__(self, catalogue: Catalogue | None = None, store: Store | None = None,
                  language: str | None = None, *, idle_seconds: float = 90,
-                 idle_warning_seconds: int = 30, locked: bool = True):
+                 idle_warning_seconds: int = 30, locked: bool = True,
+                 helper_back_in_visit_seconds: float | None = None):
         super().__init__()
         self.locked = locked
         self.languages = offered_languages()
@@ -123,10 +124,12 @@ class MainWindow(QMainWindow):
         self.attract.start.connect(self.flow.begin)
         self.show_screen(self.attract)
         if catalogue is not None and store is not None:
-            self.attach(catalogue, store, idle_seconds, idle_warning_seconds)
+            self.attach(catalogue, store, idle_seconds, idle_warning_seconds,
+                        helper_back_in_visit_seconds=helper_back_in_visit_seconds)
 
     def attach(self, catalogue: Catalogue, store: Store, idle_seconds: float = 90,
-               idle_warning_seconds: int = 30) -> None:
+               idle_warning_seconds: int = 30, *,
+               helper_back_in_visit_seconds: float | None = None) -> None:
         """The forms and the store are ready: build the rest of the kiosk."""
         from .drag_scroll import DragScroll  # these too load after the first paint
         from .helper.mode import HelperMode
@@ -198,7 +201,8 @@ class MainWindow(QMainWindow):
         self._purge.timeout.connect(lambda: self.tasks.run("db", store.purge, on_error=warn))
         self._purge.start()
         self.settings = self.settings.with_stored(store.settings.get(SETTINGS_KEY), self.languages)
-        self.helper = HelperMode(self)
+        self.helper = (HelperMode(self) if helper_back_in_visit_seconds is None
+                       else HelperMode(self, helper_back_in_visit_seconds))
         self.header.crest.show_crest()
         self.ready = True
         flow.end_visit()

@@ -1,35 +1,74 @@
 """Consultation results: how many answered each option of a consultation's question.
 
 The forms in the service's forms/ folder that have `settings.consultation` say which question
-is counted. Counting opens each new submission once, adds its answer to a per-option count and
-remembers how far it got (`consultation_progress`), so a request only opens what arrived since
-the last; a submission received twice is stored once, so it is counted once. Only counts are
-kept and served, never who answered what; below the form's `results_from` no counts are
-served at all, so a bystander cannot see one person's answer move a bar.
+is counted. Counting opens each new submission once, adds its answer to a count per ISO week
+(of its created_at, as the open data) and option, and remembers how far it got
+(`consultation_progress`), so a request only opens what arrived since the last; a submission
+received twice is stored once, so it is counted once. Only counts are kept and served, never
+who answered what.
+
+The running results are published only as the open data is (aggregate.py): for each option,
+the sum of its weekly counts that the open data publishes, over the weeks that have ended.
+So they add nothing to the open data that subtraction could use (the week's suppressed counts
+are in neither), a bar moves once a week by a whole week's published answers, never by one
+person's, and below the form's `results_from` no counts are served at all.
 """
 
 from __future__ import annotations
 
 import json
 import threading
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 
 from kiosk.sealing import SealingError
 
+from .aggregate import DEFAULT_THRESHOLD, iso_week, suppressed
 from .catalogue import FormCatalogue
 from .store import CentralStore
 
 BATCH = 500
+WeekCounts = dict[str, Counter[str]]  # ISO week -> option -> count
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def published_running(weeks: WeekCounts, options: list[str], before_week: str,
+                      threshold: int = DEFAULT_THRESHOLD) -> dict[str, int]:
+    """Per option, the sum of the weekly counts the open data publishes, over the weeks
+    before `before_week` (those that have ended)."""
+    running = dict.fromkeys(options, 0)
+    for week, counts in weeks.items():
+        if week >= before_week:
+            continue
+        line = {name: counts.get(name, 0) for name in options}
+        hidden = suppressed(line, threshold, adds_up=True)  # a select_one question
+        for name in options:
+            if name not in hidden:
+                running[name] += line[name]
+    return running
+
+
+def counted_to(now: datetime) -> date:
+    """The last day of the last week that has ended (a Sunday)."""
+    today = now.astimezone(UTC).date()
+    return today - timedelta(days=today.isoweekday())
 
 
 class Consultations:
-    def __init__(self, store: CentralStore, catalogue: FormCatalogue):
-        self.store, self.catalogue = store, catalogue
+    def __init__(self, store: CentralStore, catalogue: FormCatalogue,
+                 clock: Callable[[], datetime] = _utc_now):
+        self.store, self.catalogue, self.clock = store, catalogue, clock
         self._counting = threading.Lock()  # one count at a time: progress moves in one line
 
     def results(self) -> list[dict[str, object]]:
         """Every consultation the service has a form for, in form id order."""
         found = []
+        now = self.clock()
+        this_week = iso_week(now.astimezone(UTC).isoformat())
         for form_id, form in sorted(self.catalogue.forms().items()):
             settings = form.definition.settings.consultation
             if settings is None:
@@ -38,26 +77,32 @@ class Consultations:
             if field is None:
                 continue
             options = [choice.name for choice in form.choices(field)]
-            counts = self.count(form_id, settings.question)
-            total = sum(counts.get(name, 0) for name in options)
+            counts = published_running(self.count(form_id, settings.question), options,
+                                       this_week)
+            total = sum(counts.values())
             shown = total >= settings.results_from
             found.append({
                 "form_id": form_id, "question": settings.question, "total": total,
                 "shown": shown, "results_from": settings.results_from,
-                "options": [{"name": name, "count": counts.get(name, 0)} for name in options]
+                "counted_to": counted_to(now).isoformat(),
+                "options": [{"name": name, "count": counts[name]} for name in options]
                 if shown else []})
         return found
 
-    def count(self, form_id: str, question: str) -> Counter[str]:
-        """The counts per option, after counting whatever arrived since the last time."""
+    def count(self, form_id: str, question: str) -> WeekCounts:
+        """The counts per week and option, after counting whatever arrived since the last
+        time."""
         with self._counting:
             while self._count_more(form_id, question):
                 pass
             with self.store.reading() as conn:
-                rows = conn.execute("SELECT option, count FROM consultation_tallies "
+                rows = conn.execute("SELECT week, option, count FROM consultation_week_tallies "
                                     "WHERE form_id = ? AND question = ?",
                                     (form_id, question)).fetchall()
-        return Counter(dict(rows))
+        weeks: WeekCounts = defaultdict(Counter)
+        for week, option, count in rows:
+            weeks[week][option] = count
+        return dict(weeks)
 
     def _count_more(self, form_id: str, question: str) -> bool:
         """Count the next batch; True when there may be more."""
@@ -65,22 +110,22 @@ class Consultations:
             row = conn.execute("SELECT last_seq FROM consultation_progress WHERE form_id = ? "
                                "AND question = ?", (form_id, question)).fetchone()
             last = row[0] if row else 0
-            batch = conn.execute("SELECT seq, instance_id, envelope FROM submissions "
+            batch = conn.execute("SELECT seq, instance_id, created_at, envelope FROM submissions "
                                  "WHERE form_id = ? AND seq > ? ORDER BY seq LIMIT ?",
                                  (form_id, last, BATCH)).fetchall()
         if not batch:
             return False
-        added: Counter[str] = Counter()
-        for _seq, instance_id, envelope in batch:
+        added: Counter[tuple[str, str]] = Counter()  # (week, option)
+        for _seq, instance_id, created_at, envelope in batch:
             answer = self._answer(envelope, instance_id, question)
             if isinstance(answer, str) and answer:
-                added[answer] += 1
+                added[(iso_week(created_at), answer)] += 1
         with self.store._writing() as conn:
-            for option, count in added.items():
-                conn.execute("INSERT INTO consultation_tallies (form_id, question, option, count) "
-                             "VALUES (?, ?, ?, ?) ON CONFLICT (form_id, question, option) "
-                             "DO UPDATE SET count = count + excluded.count",
-                             (form_id, question, option, count))
+            for (week, option), count in added.items():
+                conn.execute("INSERT INTO consultation_week_tallies (form_id, question, week, "
+                             "option, count) VALUES (?, ?, ?, ?, ?) ON CONFLICT (form_id, "
+                             "question, week, option) DO UPDATE SET count = count + excluded.count",
+                             (form_id, question, week, option, count))
             conn.execute("INSERT INTO consultation_progress (form_id, question, last_seq) "
                          "VALUES (?, ?, ?) ON CONFLICT (form_id, question) "
                          "DO UPDATE SET last_seq = excluded.last_seq",

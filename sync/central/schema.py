@@ -75,5 +75,25 @@ def m002_consultation_tallies(db: Database) -> None:
     """)
 
 
+@migrations()
+def m003_consultation_weeks(db: Database) -> None:
+    # Counts per ISO week (of created_at, as the open data has them): the running results are
+    # the sum of the weekly counts the open data publishes, closed weeks only. The old
+    # all-weeks counts cannot be split into weeks: counting starts again from the first
+    # submission (the envelopes are all kept).
+    run_script(db, """
+    DROP TABLE consultation_tallies;
+    DELETE FROM consultation_progress;
+    CREATE TABLE consultation_week_tallies (
+        form_id TEXT NOT NULL,
+        question TEXT NOT NULL,
+        week TEXT NOT NULL,
+        option TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (form_id, question, week, option)
+    );
+    """)
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,6 +43,9 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="kiosk-shots-"))
     central, destination = start_demo_central(folder / "central", log=lambda line: None)
+    # Consultation results count the weeks that have ended: the service's clock 8 days on
+    # counts today's made-up answers for the screenshots.
+    central.app.tallies.clock = lambda: datetime.now(UTC) + timedelta(days=8)
     config = Config(data_dir=folder / "kiosk", site_id="LIB01",
                     destinations={"central": destination})
     store = config.open_store()
@@ -146,7 +150,7 @@ def beyond_forms(window, driver, store) -> None:
     window.flow.end_visit()
 
     form = window.catalogue.get("market_square_consultation")
-    earlier = ["plan_a_trees"] * 7 + ["plan_b_market_hall"] * 11 + ["plan_c_parking"] * 4
+    earlier = ["plan_a_trees"] * 7 + ["plan_b_market_hall"] * 11 + ["plan_c_parking"] * 5
     for plan in earlier:  # made-up answers from earlier visits, sent with the next round
         store.outbox.submit(run_trial(form, {"plan": plan}).submission, "central")
     window.sync.nudge()

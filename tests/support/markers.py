@@ -49,6 +49,7 @@ SLOW = {
     "tests/ui/test_app_start.py::test_the_configured_default_language_is_the_attract_screens",
     "tests/ui/test_app_start.py::test_the_locked_kiosk_is_full_screen_frameless_and_above_other_windows",
     "tests/ui/test_app_start.py::test_the_locked_kiosk_still_stops_on_sigterm_and_closes_its_store",
+    "tests/ui/test_helper_back_in_visit.py::test_work_on_the_panel_is_not_cut_short_and_reopening_it_counts_as_the_helpers",
     "tests/ui/test_helper_mode.py::test_a_tap_on_the_crest_does_nothing_and_a_3_second_hold_opens_the_pin_pad",
     "tests/ui/test_helper_mode.py::test_wrong_pins_are_counted_then_the_pad_locks_and_counts_down",
     "tests/ui/test_helper_unreachable.py::test_hundreds_of_random_touches_never_reach_helper_mode",

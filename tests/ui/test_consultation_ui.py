@@ -5,6 +5,7 @@ confirmation; when the link goes down the kiosk says when the results were last 
 from __future__ import annotations
 
 import shutil
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -17,7 +18,7 @@ from ui.screens.outcome import ResultsPanel
 from .helpers import visible_texts
 
 FORM = Path(__file__).resolve().parents[2] / "assets" / "forms" / "market_square_consultation.yaml"
-EARLIER = ["plan_a_trees"] * 5 + ["plan_b_market_hall"] * 3 + ["plan_c_parking"]
+EARLIER = ["plan_a_trees"] * 8 + ["plan_b_market_hall"] * 6 + ["plan_c_parking"] * 5
 
 
 def panel_on(screen) -> ResultsPanel:
@@ -27,6 +28,8 @@ def panel_on(screen) -> ResultsPanel:
 
 def test_a_vote_goes_to_central_and_comes_back_as_a_result(kiosk, central, tmp_path, qtbot):
     shutil.copy(FORM, central.data_dir / "forms")  # the council published the consultation
+    # The service counts the weeks that have ended: its clock 8 days on counts today's.
+    central.server.app.tallies.clock = lambda: datetime.now(UTC) + timedelta(days=8)
     window, driver = kiosk(kiosk_config(tmp_path, central))
     qtbot.waitUntil(lambda: window.sync.view is not None, timeout=10_000)
     form = window.catalogue.get("market_square_consultation")
@@ -44,18 +47,19 @@ def test_a_vote_goes_to_central_and_comes_back_as_a_result(kiosk, central, tmp_p
     driver.tap_named("primary")  # Send my answer
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.done, timeout=10_000)
 
-    # Sent, counted centrally, and back: ten answers, this one among them.
-    qtbot.waitUntil(lambda: "Answers so far: 10" in visible_texts(window), timeout=15_000)
+    # Sent, counted centrally, and back: twenty answers, this one among them.
+    qtbot.waitUntil(lambda: "Answers so far: 20" in visible_texts(window), timeout=15_000)
     panel = panel_on(window.done)
     assert [(r.label, r.count, r.percent) for r in panel.view.rows] == [
-        ("Plan A: trees, benches and a play area", 5, 50),
-        ("Plan B: a covered market hall", 3, 30),
-        ("Plan C: more parking and a bus stop", 2, 20)]
+        ("Plan A: trees, benches and a play area", 8, 40),
+        ("Plan B: a covered market hall", 6, 30),
+        ("Plan C: more parking and a bus stop", 6, 30)]
     texts = visible_texts(window)
-    assert "5 (50%)" in texts and "2 (20%)" in texts
+    assert "8 (40%)" in texts and "6 (30%)" in texts
+    assert any(text.startswith("Answers counted up to ") for text in texts)
     bars = [b for b in panel.findChildren(QProgressBar) if b.isVisible()]
-    assert [b.value() for b in bars] == [50, 30, 20]
-    assert bars[2].accessibleName() == "Plan C: more parking and a bus stop: 2 (20%)"
+    assert [b.value() for b in bars] == [40, 30, 30]
+    assert bars[2].accessibleName() == "Plan C: more parking and a bus stop: 6 (30%)"
     assert not any("offline" in text for text in texts)
 
     # The link goes down: the results stay, and the kiosk says when they were fetched.
@@ -64,19 +68,19 @@ def test_a_vote_goes_to_central_and_comes_back_as_a_result(kiosk, central, tmp_p
     qtbot.waitUntil(lambda: any(text.startswith("This kiosk is offline. The results were last "
                                                 "updated on ") for text in visible_texts(window)),
                     timeout=15_000)
-    assert "Answers so far: 10" in visible_texts(window)
+    assert "Answers so far: 20" in visible_texts(window)
     driver.tap_named("primary")  # Finish: the next person sees them on the first page too
     driver.start("market_square_consultation", "fr")
     texts = visible_texts(window)
-    assert "Réponses jusqu’ici\u00a0: 10" in texts
+    assert "Réponses jusqu’ici\u00a0: 20" in texts
     assert any(text.startswith("Cette borne est hors ligne.") for text in texts)
     # Read aloud: the page, then the results, in French.
     qtbot.mouseClick(window.header.speak, Qt.MouseButton.LeftButton)
     language, said = window.voice.speaker.requests[-1]
     assert language == "fr" and said.startswith("La mairie a trois projets")
     assert said.index("Ce que les gens ont répondu jusqu’ici") > said.index("anonyme")
-    assert "Projet A : arbres, bancs et aire de jeux: 5 (50 %)" in said
-    assert "Réponses jusqu’ici\u00a0: 10" in said
+    assert "Projet A : arbres, bancs et aire de jeux: 8 (40 %)" in said
+    assert "Réponses jusqu’ici\u00a0: 20" in said
 
 
 def test_one_answer_per_visit(kiosk, central, tmp_path, qtbot):

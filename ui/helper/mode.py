@@ -1,8 +1,15 @@
-"""Helper mode: who is signed in, the PIN check, the 10-minute fall-back, and locking.
+"""Helper mode: who is signed in, the PIN check, the time-outs, and locking.
 
 Unlocking over a citizen's visit lays the helper panel over it; the visit stays exactly as it
 was underneath, and locking returns to it. While a helper is signed in the citizen's idle
-wipe waits (they are being helped); helper mode's own 10 minutes without a touch lock it.
+wipe waits (they are being helped). Two time-outs lock helper mode:
+
+- on the panel, 10 minutes without a touch (every touch there is the helper's);
+- once the helper goes back to the citizen's visit, 2 minutes without a helper action (a tap
+  on the panel or on the header's helper buttons). The citizen's own touches on their form
+  never extend it: helper mode must not outlive the helper who walked away.
+
+The visit's end and a tap on Lock end it at once.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ if TYPE_CHECKING:
     from .panel import HelperPanel
 
 INACTIVE_MS = 10 * 60 * 1000
+BACK_IN_VISIT_SECONDS = 2 * 60
 
 
 def _logged(error: BaseException) -> None:
@@ -34,7 +42,7 @@ def _logged(error: BaseException) -> None:
 
 
 class HelperMode(QObject):
-    def __init__(self, host: Host):
+    def __init__(self, host: Host, back_in_visit_seconds: float = BACK_IN_VISIT_SECONDS):
         super().__init__(host.central)  # goes with the window
         self.host = host
         self.helper: str | None = None
@@ -46,6 +54,11 @@ class HelperMode(QObject):
         host.header.crest.held.connect(self.ask_pin)
         self._quiet = QTimer(self, singleShot=True, interval=INACTIVE_MS)
         self._quiet.timeout.connect(lambda: self.lock("inactivity"))
+        # Started when the helper goes back to the visit; only the helper's own buttons (which
+        # open the panel or lock) stop it, never a touch on the citizen's form.
+        self._back_in_visit = QTimer(self, singleShot=True,
+                                     interval=int(back_in_visit_seconds * 1000))
+        self._back_in_visit.timeout.connect(lambda: self.lock("no helper action"))
         self._banner: list = []
         watch_input(host.central.window(), self)  # for as long as the window lasts
 
@@ -54,9 +67,14 @@ class HelperMode(QObject):
         return self.helper is not None
 
     def eventFilter(self, watched, event) -> bool:
-        if self.helper is not None and event.type() in ACTIVITY:
+        # Only touches while the panel is up count: once back in the visit, whoever touches
+        # the screen is taken to be the citizen.
+        if self.helper is not None and self._panel_open() and event.type() in ACTIVITY:
             self._quiet.start()
         return False
+
+    def _panel_open(self) -> bool:
+        return self.panel is not None and self.panel.isVisible()
 
     def text(self, key: str, **params) -> str:
         """Helper screens speak the kiosk's own language, whatever the visit's is."""
@@ -160,12 +178,17 @@ class HelperMode(QObject):
 
             self.panel = HelperPanel(self)
         self.host.keyboard.hide()
+        self._back_in_visit.stop()  # the helper is back at work: the panel's own time-out
+        self._quiet.start()
         self.panel.open(page)
 
     def close_panel(self) -> None:
         if self.panel is not None and self.panel.isVisible():
             self.panel.hide()
             self.host.keyboard.hide()
+            if self.helper is not None:  # back to the citizen's visit, still signed in
+                self._quiet.stop()
+                self._back_in_visit.start()
 
     # -- locking ------------------------------------------------------------------------------
     def lock(self, reason: str) -> None:
@@ -174,6 +197,7 @@ class HelperMode(QObject):
             return
         helper, self.helper = self.helper, None
         self._quiet.stop()
+        self._back_in_visit.stop()
         self.close_panel()
         for widget in self._banner:
             widget.hide()

@@ -76,11 +76,18 @@ def test_counts_per_form_week_and_option(received, capsys):
 
 def test_a_lone_small_cell_takes_its_smallest_neighbour_with_it(received, capsys):
     rows, _ = export(received, capsys)
-    # 9 answers in week 48: 7 and 2. Publishing the 7 (and the week's 9 submissions) would
-    # give away the 2, so both are suppressed.
+    # Every option has its row, chosen or not: a suppressed row does not say "at least 1".
+    assert {r["option"] for r in rows if r["week"] == "2026-W49" and r["question"] == "plan"} \
+        == {"plan_a_trees", "plan_b_market_hall", "plan_c_parking"}
+    # 9 answers in week 48: 7, 2 and nought. The 7 is published; the 2 and the nought are
+    # two unknowns that add up to 2: either could be 0, 1 or 2.
     assert cell(rows, CONSULTATION, "2026-W48", "", "")["count"] == "9"
-    for plan in ("plan_a_trees", "plan_b_market_hall"):
+    assert cell(rows, CONSULTATION, "2026-W48", "plan", "plan_b_market_hall")["count"] == "7"
+    for plan in ("plan_a_trees", "plan_c_parking"):
         assert cell(rows, CONSULTATION, "2026-W48", "plan", plan)["suppressed"] == "true"
+    # 11 answers in week 49: 6, 5 and nought. A lone suppressed nought gives nothing away
+    # (nobody chose it), so the 5 stays published.
+    assert cell(rows, CONSULTATION, "2026-W49", "plan", "plan_c_parking")["count"] == "5"
     # Several options can be chosen at once: the counts do not add up to anything, so the
     # small one alone is suppressed.
     assert cell(rows, "feedback_services", "2026-W48", "what_was_good",

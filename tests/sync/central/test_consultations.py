@@ -1,19 +1,31 @@
 """GET /v1/consultations on a real loopback service: counts per option, counted once per
-submission, shown only from the form's threshold, never who answered what."""
+submission, published only as the open data is (weeks that have ended, small counts left
+out), shown only from the form's threshold, never who answered what."""
 
 from __future__ import annotations
 
 import shutil
+from datetime import UTC, datetime
 
 import requests
 
 from .central_kit import CONSULTATION, FORMS, answer_body
 
 PLANS = ["plan_a_trees", "plan_b_market_hall", "plan_c_parking"]
+WEEK_48, WEEK_49, WEEK_50 = ("2026-11-27T10:00:00+00:00", "2026-12-01T10:00:00+00:00",
+                             "2026-12-08T10:00:00+00:00")
+IN_WEEK_50 = datetime(2026, 12, 9, 12, tzinfo=UTC)  # weeks 48 and 49 have ended
+IN_WEEK_51 = datetime(2026, 12, 16, 12, tzinfo=UTC)
 
 
-def publish(service) -> None:
+def publish(service, now: datetime = IN_WEEK_50) -> None:
     shutil.copy(FORMS / f"{CONSULTATION}.yaml", service.data_dir / "forms")
+    at(service, now)
+
+
+def at(service, now: datetime) -> None:
+    """The service's clock (which weeks have ended), whatever today is."""
+    service.server.app.tallies.clock = lambda: now
 
 
 def results(service, **headers) -> requests.Response:
@@ -25,57 +37,93 @@ def ours(response: requests.Response) -> dict:
     return next(c for c in response.json()["consultations"] if c["form_id"] == CONSULTATION)
 
 
-def vote(service, plan: str, comments: str | None = None) -> dict:
+def vote(service, plan: str, comments: str | None = None, created_at: str = WEEK_48) -> dict:
     answers = {"plan": plan, **({"comments": comments} if comments else {})}
-    body = answer_body(service.key, answers)
+    body = answer_body(service.key, answers, created_at=created_at)
     assert service.post(body).status_code == 201
     return body
 
 
 def test_no_counts_are_given_below_the_threshold(service):
     publish(service)
-    for plan in PLANS:  # three answers: each one would be visible moving a bar
-        vote(service, plan)
+    for _ in range(3):
+        for plan in PLANS:  # 9 answers, 3 each: each small count stays out, like the open data
+            vote(service, plan)
     entry = ours(results(service))
-    assert entry == {"form_id": CONSULTATION, "question": "plan", "total": 3, "shown": False,
-                     "results_from": 10, "options": []}
+    assert entry == {"form_id": CONSULTATION, "question": "plan", "total": 0, "shown": False,
+                     "results_from": 10, "counted_to": "2026-12-06", "options": []}
 
 
 def test_counts_per_option_once_there_are_enough_and_a_resend_counts_once(service):
     publish(service)
     marker = "Please keep the old fountain, my neighbour at number 14 agrees"
-    sent = [vote(service, "plan_b_market_hall", marker) for _ in range(6)]
-    sent += [vote(service, "plan_a_trees") for _ in range(3)]
-    sent.append(vote(service, "plan_c_parking"))
+    sent = [vote(service, "plan_b_market_hall", marker) for _ in range(7)]
+    sent += [vote(service, "plan_a_trees") for _ in range(5)]
     first = results(service)
     assert first.status_code == 200
     entry = ours(first)
-    assert entry["shown"] is True and entry["total"] == 10
-    assert entry["options"] == [{"name": "plan_a_trees", "count": 3},
-                                {"name": "plan_b_market_hall", "count": 6},
-                                {"name": "plan_c_parking", "count": 1}]
+    assert entry["shown"] is True and entry["total"] == 12
+    assert entry["options"] == [{"name": "plan_a_trees", "count": 5},
+                                {"name": "plan_b_market_hall", "count": 7},
+                                {"name": "plan_c_parking", "count": 0}]
     # Nothing of any one person: no comment, no instance id, no reference.
     text = first.text
     assert marker not in text and "HALL7" not in text
     assert all(body["instance_id"] not in text for body in sent)
     # The same submission sent again (a lost answer, say) is stored once and counted once.
     assert service.post(sent[0]).status_code == 200
-    vote(service, "plan_a_trees")
+    for _ in range(5):
+        vote(service, "plan_a_trees", created_at=WEEK_49)
     entry = ours(results(service))
-    assert entry["total"] == 11
-    assert entry["options"][0] == {"name": "plan_a_trees", "count": 4}
+    assert entry["total"] == 17
+    assert entry["options"][:2] == [{"name": "plan_a_trees", "count": 10},
+                                    {"name": "plan_b_market_hall", "count": 7}]
 
 
-def test_an_unchanged_result_is_a_304_and_a_new_answer_changes_it(service):
+def test_the_running_results_minus_the_published_weeks_give_no_small_count(service, capsys):
+    """The attack of issue 20: all weeks together minus the weeks published gave a suppressed
+    week's count (B = 7 - 6 = 1). The running results are the published weeks added up."""
+    from .central_kit import run
+
     publish(service)
-    vote(service, "plan_a_trees")
+    for week, chosen in {WEEK_48: ["plan_b_market_hall"] * 6 + ["plan_a_trees"] * 5,
+                         WEEK_49: ["plan_b_market_hall"] + ["plan_a_trees"] * 9}.items():
+        for plan in chosen:
+            vote(service, plan, created_at=week)
+    running = {o["name"]: o["count"] for o in ours(results(service))["options"]}
+    assert run("export", "--data-dir", str(service.data_dir), "--aggregate") == 0
+    published = [line.split(",") for line in capsys.readouterr().out.splitlines()[1:]]
+    for plan in PLANS:
+        weeks = [int(row[4]) for row in published if row[2] == "plan" and row[3] == plan
+                 and row[4]]
+        assert running[plan] - sum(weeks) == 0  # nothing left over to give a week away
+    assert running == {"plan_a_trees": 14, "plan_b_market_hall": 6, "plan_c_parking": 0}
+
+
+def test_the_week_on_now_is_counted_when_it_ends(service):
+    publish(service)
+    for _ in range(12):
+        vote(service, "plan_a_trees", created_at=WEEK_50)  # a voter watching the bar sees
+    assert ours(results(service))["total"] == 0  # it not move
+    at(service, IN_WEEK_51)
+    entry = ours(results(service))
+    assert entry["total"] == 12 and entry["counted_to"] == "2026-12-13"
+
+
+def test_an_unchanged_result_is_a_304_and_a_new_week_changes_it(service):
+    publish(service)
+    for _ in range(10):
+        vote(service, "plan_a_trees")
     first = results(service)
     etag = first.headers["ETag"]
     again = results(service, **{"If-None-Match": etag})
     assert again.status_code == 304 and again.content == b""
-    vote(service, "plan_c_parking")
+    for _ in range(5):
+        vote(service, "plan_c_parking", created_at=WEEK_50)
+    assert results(service, **{"If-None-Match": etag}).status_code == 304
+    at(service, IN_WEEK_51)
     changed = results(service, **{"If-None-Match": etag})
-    assert changed.status_code == 200 and ours(changed)["total"] == 2
+    assert changed.status_code == 200 and ours(changed)["total"] == 15
 
 
 def test_only_a_device_token_reads_the_results(service):
@@ -106,6 +154,7 @@ def test_the_counts_survive_a_restart_without_opening_the_answers_again(service)
     restarted = CentralServer(service.data_dir, log=service.log.append).start()
     try:
         tallies = restarted.app.tallies
+        tallies.clock = lambda: IN_WEEK_50
         opened = []
         original = tallies._answer
         tallies._answer = lambda *args: opened.append(args) or original(*args)
