@@ -3,6 +3,7 @@ kiosk and `kiosk sync --once` started together on a new data folder, say)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import time
@@ -18,6 +19,23 @@ def create_private(path: Path) -> None:
     flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_BINARY", 0)
     if not path.exists():
         os.close(os.open(path, flags, 0o600))
+
+
+def make_private(path: Path) -> None:
+    """The database, its -wal and -shm files made the kiosk's own (0600) where an older kiosk
+    left them readable by others (0644)."""
+    if os.name != "posix":
+        return
+    for suffix in ("", "-wal", "-shm"):
+        tighten(Path(f"{path}{suffix}"))
+
+
+def tighten(path: Path) -> None:
+    """`path` made 0600 if it is open to others. Missing, or not ours to change (a read-only
+    folder, say, which opening then reports in its own words): left as it is."""
+    with contextlib.suppress(OSError):
+        if path.stat().st_mode & 0o077:
+            os.chmod(path, 0o600)
 
 
 def use_wal(conn: sqlite3.Connection, patience: float) -> None:

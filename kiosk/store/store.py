@@ -33,7 +33,7 @@ from .db import SYSTEM, Db, single_value
 from .drafts import Drafts
 from .errors import CANNOT_OPEN, StoreError, explain
 from .keys import Box, InstallKeyError, load_or_create_key
-from .opening import BUSY_TIMEOUT, create_private, use_wal
+from .opening import BUSY_TIMEOUT, create_private, make_private, use_wal
 from .outbox import DAMAGED_PAYLOAD, Outbox
 from .records import StateCounts
 from .salvage import DamagedCopy, DamagedCopyJson, SalvageReport
@@ -81,6 +81,7 @@ class StoreStatus(TypedDict):
 
 def _connect(path: Path) -> sqlite3.Connection:
     create_private(path)
+    make_private(path)  # before SQLite makes a -wal or -shm with the database file's mode
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT, check_same_thread=False)
     use_wal(conn, patience=BUSY_TIMEOUT)  # several processes may be opening a new database
     conn.execute("PRAGMA synchronous=FULL")  # a commit survives a power cut
@@ -277,17 +278,22 @@ class Store:
         self._db.forget_wal()
 
     def purge(self) -> dict[str, int]:
-        """Delete expired drafts, stale autosaves and delivered payloads past retention."""
+        """Delete expired drafts, stale autosaves, and delivered payloads (with their receipt's
+        answers) past retention."""
         now = self.clock()
         with self._db.writing() as conn:
             expired = conn.execute("DELETE FROM drafts WHERE saved = 1 AND expires_at <= ?",
                                    (iso(now),)).rowcount
             stale = conn.execute("DELETE FROM drafts WHERE saved = 0 AND expires_at <= ?",
                                  (iso(now),)).rowcount
+            # The receipt's answers (a name, say) go with the payload: only the reference,
+            # form and times stay. Rows an older kiosk purged with their receipt kept are
+            # emptied too.
             payloads = conn.execute(
-                "UPDATE submissions SET payload = NULL, payload_deleted_at = ?"
-                " WHERE payload IS NOT NULL AND id IN (SELECT submission_id FROM outbox"
-                " WHERE state = 'delivered' AND delivered_at <= ?)",
+                "UPDATE submissions SET payload = NULL, receipt = '[]',"
+                " payload_deleted_at = coalesce(payload_deleted_at, ?)"
+                " WHERE (payload IS NOT NULL OR receipt != '[]') AND id IN (SELECT submission_id"
+                " FROM outbox WHERE state = 'delivered' AND delivered_at <= ?)",
                 (iso(now), iso(now - self.retention))).rowcount
             counts = {"expired_drafts": expired, "abandoned_autosaves": stale,
                       "delivered_payloads": payloads}
