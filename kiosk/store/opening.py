@@ -4,8 +4,10 @@ kiosk and `kiosk sync --once` started together on a new data folder, say)."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sqlite3
+import tempfile
 import time
 from pathlib import Path
 
@@ -36,6 +38,21 @@ def tighten(path: Path) -> None:
     with contextlib.suppress(OSError):
         if path.stat().st_mode & 0o077:
             os.chmod(path, 0o600)
+
+
+_CANNOT_WRITE = {errno.EROFS, errno.EACCES, errno.EPERM}
+
+
+def cannot_write(folder: Path) -> bool:
+    """True when a file cannot be made in `folder`: mounted read-only, or not the kiosk's to
+    write. (Tried, not guessed from the mode bits, which do not stop root or show a mount.)"""
+    try:
+        descriptor, name = tempfile.mkstemp(prefix=".kiosk-write-check-", dir=folder)
+    except OSError as error:
+        return error.errno in _CANNOT_WRITE
+    os.close(descriptor)
+    os.unlink(name)
+    return False
 
 
 def use_wal(conn: sqlite3.Connection, patience: float) -> None:

@@ -14,6 +14,7 @@ open their own connections (WAL). Every write is one transaction, with synchrono
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sqlite3
@@ -31,9 +32,9 @@ from . import salvage as salvaging
 from .clock import iso, utc_now
 from .db import SYSTEM, Db, single_value
 from .drafts import Drafts
-from .errors import CANNOT_OPEN, StoreError, explain
+from .errors import CANNOT_OPEN, READ_ONLY, StoreError, explain
 from .keys import Box, InstallKeyError, load_or_create_key
-from .opening import BUSY_TIMEOUT, create_private, make_private, use_wal
+from .opening import BUSY_TIMEOUT, cannot_write, create_private, make_private, use_wal
 from .outbox import DAMAGED_PAYLOAD, Outbox
 from .records import StateCounts
 from .salvage import DamagedCopy, DamagedCopyJson, SalvageReport
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     from ..config import Config
 
 _DAMAGE_CODES = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}  # what "damaged" means
+_OPEN_CODES = {sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY}  # a folder it cannot write?
 
 
 class SyncNote(TypedDict):
@@ -116,8 +118,10 @@ class Store:
         except InstallKeyError as error:
             raise StoreError(str(error)) from None
         except OSError as error:
-            if error.errno == 28:  # ENOSPC
+            if error.errno == errno.ENOSPC:
                 raise explain(sqlite3.OperationalError("database or disk is full")) from None
+            if error.errno == errno.EROFS:  # a read-only mount with no key file yet
+                raise StoreError(READ_ONLY) from None
             raise StoreError(CANNOT_OPEN.format(path=self.path.parent, reason=error.strerror)) from None
         self._db = Db(self._open_checked(Box(install_key)), Box(install_key), audit.chain_key(install_key), clock)
         try:
@@ -161,6 +165,11 @@ class Store:
             if getattr(error, "sqlite_errorcode", None) not in _DAMAGE_CODES:
                 if conn is not None:
                     conn.close()
+                # A read-only folder (a read-only mount, say): SQLite opens the file but cannot
+                # make its -wal and -shm beside it, and says only "unable to open database file".
+                code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+                if code in _OPEN_CODES and cannot_write(self.path.parent):
+                    raise StoreError(READ_ONLY) from None
                 # Locked, busy, an I/O error, no space: the file may be fine. Say so, and
                 # never set a queue of submissions aside for it.
                 raise explain(error) from None

@@ -1,6 +1,7 @@
 """The durable store against a real SQLite file: what a citizen, a helper and IT rely on."""
 
 import json
+import os
 import sqlite3
 import threading
 from datetime import timedelta
@@ -15,6 +16,7 @@ from kiosk.store import Store, StoreError, codes
 from kiosk.store import audit as audit_module
 from kiosk.store.errors import DISK_FULL, READ_ONLY, explain
 from tests.kiosk.store_helpers import fake_submission, scribble
+from tests.support.read_only_folder import run_python_with_read_only
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -298,6 +300,35 @@ def test_a_read_only_database_is_explained(tmp_path):
     with pytest.raises(sqlite3.OperationalError) as error:
         conn.execute("INSERT INTO t VALUES (1)")
     assert str(explain(error.value)) == READ_ONLY
+
+
+_OPEN_AND_SAY = """
+from kiosk.store import Store, StoreError
+try:
+    Store({path!r}).close()
+    print("opened")
+except StoreError as error:
+    print(error)
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a read-only mount is POSIX's")
+def test_a_read_only_data_folder_says_so_in_its_own_sentence(tmp_path):
+    folder = tmp_path / "data"
+    with Store(folder / "kiosk.db") as store:
+        store.outbox.submit(fake_submission())
+    said = run_python_with_read_only(folder, _OPEN_AND_SAY.format(path=str(folder / "kiosk.db")))
+    assert said.stdout.strip() == READ_ONLY, said.stderr
+    with Store(folder / "kiosk.db") as store:  # nothing was lost: writable again, all there
+        assert store.status()["submissions"]["queued"] == 1
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a read-only mount is POSIX's")
+def test_a_new_kiosk_on_a_read_only_folder_says_so_too(tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    said = run_python_with_read_only(folder, _OPEN_AND_SAY.format(path=str(folder / "kiosk.db")))
+    assert said.stdout.strip() == READ_ONLY, said.stderr
 
 
 def test_a_data_folder_that_cannot_be_made_is_explained(tmp_path):
