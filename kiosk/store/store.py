@@ -31,7 +31,7 @@ from . import audit
 from . import salvage as salvaging
 from .clock import iso, utc_now
 from .db import SYSTEM, Db, single_value
-from .drafts import Drafts
+from .drafts import Drafts, resume_key
 from .errors import CANNOT_OPEN, READ_ONLY, StoreError, explain
 from .keys import Box, InstallKeyError, load_or_create_key
 from .opening import BUSY_TIMEOUT, cannot_write, create_private, make_private, use_wal
@@ -130,8 +130,10 @@ class Store:
         except sqlite3.Error as error:
             raise explain(error) from None
         self.settings = Settings(self._db)
-        self.drafts = Drafts(self._db, draft_expiry=timedelta(days=draft_expiry_days),
+        self.drafts = Drafts(self._db, self.settings, resume_key(install_key),
+                             draft_expiry=timedelta(days=draft_expiry_days),
                              autosave_grace=timedelta(minutes=autosave_grace_minutes))
+        self.drafts.wrap_old_code_hashes()
         self.outbox = Outbox(self._db, self.settings, site_id=site_id, sealers=sealers)
         self.staff = Staff(self._db, self.settings)
         if self._damage is not None:
