@@ -133,11 +133,10 @@ def read_draft(store: Store, catalogue: Catalogue, lookup: DraftLookup,
 def look_up_code(store: Store, catalogue: Catalogue, typed: str) -> CodeAnswer:
     """Storage work: the saved form a typed code opens, read and brought back. While wrong
     codes have paused look-ups on this kiosk, or when this one starts a pause, the answer is
-    the wait, in whole minutes."""
+    the wait, in whole minutes (said on screen, not wiped: the wait is what stops guessing)."""
     lookup = store.drafts.try_code(typed)
     if lookup.wait_seconds > 0:
-        return CodeAnswer(problem="ui.code_wait", counts_as_wrong=lookup.status == "unknown",
-                          wait_minutes=math.ceil(lookup.wait_seconds / 60))
+        return CodeAnswer(problem="ui.code_wait", wait_minutes=math.ceil(lookup.wait_seconds / 60))
     problem = CODE_PROBLEMS.get(lookup.status)
     form = catalogue.version(lookup.form_id or "", lookup.form_version)
     if problem is None and form is None:
