@@ -55,7 +55,7 @@ def describe(entry: AuditEntry, language: str) -> str:
         key = _LOCK_REASONS.get(str(detail.get("reason")), "helper_lock")
     elif event == "helper_unlock_failed":
         params["count"] = int(detail.get("failures") or 1)
-    elif event == "helper_lockout":
+    elif event in ("helper_lockout", "resume_code_wait"):
         # whole seconds, as the store writes them
         params["duration"] = _duration(round(float(detail.get("seconds") or 0)), language)
     elif event in ("draft_saved", "draft_resumed"):

@@ -1,7 +1,9 @@
 """Helper PINs: the rules a new PIN must meet, how it is kept, and the growing lock.
 
 NIST SP 800-63B: at least 6 digits, refuse the obvious ones, store only a salted, memory-hard
-hash (scrypt), and limit consecutive failures. Here: after 5 wrong PINs the pad locks for 30 s,
+hash (scrypt at N=2^17, r=8, OWASP's floor: about 0.4 s and 128 MiB per check, so every 6-digit
+PIN costs about 100 core-hours from a stolen disk; a hash made at a lower cost is made again at
+the helper's next right PIN), and limit consecutive failures. Here: after 5 wrong PINs the pad locks for 30 s,
 then each further lock is four times longer, up to an hour; a right PIN resets the count. The
 state is kept in the database, so switching the kiosk off and on does not reset it.
 """
@@ -22,7 +24,10 @@ MAX_DIGITS = 12
 FAILURES_BEFORE_LOCK = 5
 FIRST_LOCK_SECONDS = 30
 LONGEST_LOCK_SECONDS = 3600
-_SCRYPT = {"n": 2**15, "r": 8, "p": 1}  # about 0.1 s and 32 MiB here: slow to guess offline
+SCRYPT_COST = {"n": 2**17, "r": 8, "p": 1}  # 128 * n * r bytes = 128 MiB per hash
+# What one check may use: room for N=2^17 at r=8, and a stored hash that asks for more (a
+# hostile row, say) is refused rather than allowed to exhaust the kiosk's memory.
+MAX_MEMORY = 2**28
 _COMMON = {"123123", "121212", "112233", "102030", "123321", "147258", "159753", "696969",
            "131313", "654321"}
 
@@ -48,9 +53,9 @@ def check_new_pin(pin: str) -> None:
 
 def hash_pin(pin: str) -> str:
     salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(pin.encode(), salt=salt, maxmem=2**26, **_SCRYPT)
+    digest = hashlib.scrypt(pin.encode(), salt=salt, maxmem=MAX_MEMORY, **SCRYPT_COST)
     return "scrypt${n}${r}${p}${salt}${digest}".format(
-        **_SCRYPT, salt=base64.b64encode(salt).decode(), digest=base64.b64encode(digest).decode())
+        **SCRYPT_COST, salt=base64.b64encode(salt).decode(), digest=base64.b64encode(digest).decode())
 
 
 def pin_matches(pin: str, stored: str) -> bool:
@@ -59,10 +64,21 @@ def pin_matches(pin: str, stored: str) -> bool:
         if scheme != "scrypt":
             return False
         computed = hashlib.scrypt(pin.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r),
-                                  p=int(p), maxmem=2**26)
+                                  p=int(p), maxmem=MAX_MEMORY)
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(computed, base64.b64decode(digest))
+
+
+def needs_rehash(stored: str) -> bool:
+    """True when `stored` was made at a lower cost than today's (an older kiosk's N=2^15):
+    its helper's next right PIN stores it again at today's cost."""
+    try:
+        scheme, n, r, p, _salt, _digest = stored.split("$")
+        return scheme != "scrypt" or int(n) * int(r) * int(p) < (
+            SCRYPT_COST["n"] * SCRYPT_COST["r"] * SCRYPT_COST["p"])
+    except ValueError:
+        return True
 
 
 def lock_seconds(lockouts: int) -> int:

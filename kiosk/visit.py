@@ -12,6 +12,7 @@ by the visit it was for.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
@@ -28,11 +29,12 @@ if TYPE_CHECKING:
 TEXT_SIZES = (100, 150, 200)  # the text sizes a citizen (and staff, for each visit) can choose
 VolumeLevel = Literal["quiet", "normal", "loud"]
 VOLUME_LEVELS: tuple[VolumeLevel, ...] = ("quiet", "normal", "loud")
-MAX_CODE_TRIES = 5  # wrong resume codes in one visit before it is wiped (guessing)
+MAX_CODE_TRIES = 5  # wrong resume codes in one visit before it is wiped (guessing); the
+# kiosk-wide wait (kiosk/store/code_guard.py) is what a new visit does not clear
 SETTINGS_KEY = "kiosk_settings"  # where what staff changed in helper mode is kept
 
 CODE_PROBLEMS = {"typo": "ui.code_typo", "unknown": "ui.code_unknown",
-                 "expired": "ui.code_expired"}
+                 "expired": "ui.code_expired", "wait": "ui.code_wait"}
 
 
 def visit_volume(normal: int, level: VolumeLevel) -> int:
@@ -95,6 +97,18 @@ class CodeAnswer:
     problem: str | None = None  # the interface text's key, when there is nothing to continue
     counts_as_wrong: bool = False  # a code that opens nothing (a guess, perhaps)
     expiry_days: int = 0  # for "codes last N days"
+    wait_minutes: int = 0  # for "try again in N minutes": wrong codes paused look-ups
+
+    def problem_text(self, language: str) -> str:
+        """What the resume screen says (the answer opened nothing)."""
+        from kiosk import i18n
+
+        problem = self.problem or "ui.draft_unreadable"
+        if problem == "ui.code_expired":
+            return i18n.text(language, problem, days=self.expiry_days)
+        if problem == "ui.code_wait":
+            return i18n.text(language, problem, count=self.wait_minutes)
+        return i18n.text(language, problem)
 
 
 def read_draft(store: Store, catalogue: Catalogue, lookup: DraftLookup,
@@ -117,8 +131,12 @@ def read_draft(store: Store, catalogue: Catalogue, lookup: DraftLookup,
 
 
 def look_up_code(store: Store, catalogue: Catalogue, typed: str) -> CodeAnswer:
-    """Storage work: the saved form a typed code opens, read and brought back."""
-    lookup = store.drafts.find_draft(typed)
+    """Storage work: the saved form a typed code opens, read and brought back. While wrong
+    codes have paused look-ups on this kiosk, or when this one starts a pause, the answer is
+    the wait, in whole minutes (said on screen, not wiped: the wait is what stops guessing)."""
+    lookup = store.drafts.try_code(typed)
+    if lookup.wait_seconds > 0:
+        return CodeAnswer(problem="ui.code_wait", wait_minutes=math.ceil(lookup.wait_seconds / 60))
     problem = CODE_PROBLEMS.get(lookup.status)
     form = catalogue.version(lookup.form_id or "", lookup.form_version)
     if problem is None and form is None:

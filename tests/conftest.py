@@ -15,6 +15,7 @@ from pathlib import Path  # noqa: E402 (after the environment above, as everythi
 
 import pytest  # noqa: E402
 
+from kiosk import pins  # noqa: E402
 from sync.central.server import CentralServer  # noqa: E402
 from sync.central.setup import InitResult, init_central  # noqa: E402
 from sync.worker import SyncWorker  # noqa: E402
@@ -24,6 +25,15 @@ from tests.support.markers import mark_by_what_they_use  # noqa: E402
 
 def pytest_collection_modifyitems(config, items):
     mark_by_what_they_use(items)
+
+
+@pytest.fixture(autouse=True)
+def quick_pin_hashes(request, monkeypatch):
+    """Helper PINs hashed at N=2^14 instead of the kiosk's 2^17 (0.4 s and 128 MiB each), so
+    the many tests that add helpers and unlock stay quick; each hash names its own cost, so
+    nothing else changes. Tests of the cost itself are marked `real_pin_cost`."""
+    if "real_pin_cost" not in request.keywords:
+        monkeypatch.setattr(pins, "SCRYPT_COST", {"n": 2**14, "r": 8, "p": 1})
 
 
 @pytest.fixture

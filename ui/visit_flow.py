@@ -202,10 +202,7 @@ class VisitFlow(QObject):
         if answer.counts_as_wrong and self.visit.wrong_code():
             self.end_visit()  # guessing codes: start again, with staff
             return
-        problem = answer.problem or "ui.draft_unreadable"
-        said = (i18n.text(host.language, problem, days=answer.expiry_days)
-                if problem == "ui.code_expired" else i18n.text(host.language, problem))
-        host.resume.show_in(host.language, said)
+        host.resume.show_in(host.language, answer.problem_text(host.language))
 
     def open_draft(self, lookup: DraftLookup, on_opened: Callable[[bool], None]) -> None:
         """A draft a helper found: read it off the screen's thread, then continue it;

@@ -36,7 +36,7 @@ class ReceiptContent:
 @dataclass(frozen=True)
 class DraftSlipContent:
     service: str
-    code: str  # e.g. "K7QF-M2XD"
+    code: str  # e.g. "K7QFM-2XD9H"
     expires_at: datetime
     site: str
     language: str

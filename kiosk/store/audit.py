@@ -24,6 +24,7 @@ EVENTS = frozenset({
     "sealed", "sync_stopped", "forms_updated", "retry_rejected", "sealing_deferred",
     "salvaged",
     "retry_all_rejected",
+    "resume_code_wait",
 })
 
 

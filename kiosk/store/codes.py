@@ -15,7 +15,12 @@ from stdnum.exceptions import ValidationError
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 REFERENCE_RANDOM = 9  # 32**9 = 3.5e13 per site: a kiosk would need millions to risk a clash
-RESUME_RANDOM = 7
+# A resume code: 9 random characters (45 bits, 1024 times the 7 of kiosks before issue 20) and
+# a check, printed as two groups of five with a QR code a helper's scanner types in. Two more
+# characters to type is the whole cost; guessing is held back by the kiosk-wide wait
+# (code_guard.py), and the stored hash is keyed, so the database alone gives nothing to search.
+RESUME_RANDOM = 9
+LEGACY_RESUME_RANDOM = 7  # XXXX-XXXX, on slips printed before: still read while they last
 _SITE = re.compile(r"^[A-Z0-9]{1,8}$")
 _SEPARATORS = re.compile(r"[\s\-._]")  # what people type between groups, or by mistake
 _LOOKALIKES = str.maketrans({"I": "1", "L": "1", "O": "0"})
@@ -45,8 +50,8 @@ def new_reference(site_id: str) -> str:
 
 
 def new_resume_code() -> str:
-    """e.g. K7QF-M2XD: seven random characters and a check character."""
-    return _group(_with_check(_random(RESUME_RANDOM)), 4)
+    """e.g. K7QFM-2XD9H: nine random characters and a check character."""
+    return _group(_with_check(_random(RESUME_RANDOM)), 5)
 
 
 def normalise(typed: str) -> str:
@@ -65,11 +70,13 @@ def is_valid(code_chars: str) -> bool:
 
 
 def read_resume_code(typed: str) -> str | None:
-    """The resume code in its printed form, or None when it cannot be one (a typo)."""
+    """The resume code in its printed form, or None when it cannot be one (a typo). A code of
+    an older slip (XXXX-XXXX) is read too: its saved form is kept until it expires."""
     chars = normalise(typed)
-    if len(chars) != RESUME_RANDOM + 1 or not is_valid(chars):
+    groups = {RESUME_RANDOM + 1: 5, LEGACY_RESUME_RANDOM + 1: 4}
+    if len(chars) not in groups or not is_valid(chars):
         return None
-    return _group(chars, 4)
+    return _group(chars, groups[len(chars)])
 
 
 def reference_parts(typed: str) -> tuple[str, str] | None:

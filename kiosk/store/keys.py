@@ -18,6 +18,8 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from .opening import tighten
+
 KEY_FILE = "install.key"
 NONCE_BYTES = 12
 
@@ -30,6 +32,7 @@ def load_or_create_key(data_dir: Path) -> bytes:
     path = data_dir / KEY_FILE
     try:
         key = path.read_bytes()
+        tighten(path)  # an older kiosk's key file, open to others (0644)
     except FileNotFoundError:
         key = _create(path)
     if len(key) != 32:

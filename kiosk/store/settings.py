@@ -6,8 +6,9 @@ change uses `put_in(conn, ...)` inside its own transaction, so both commit toget
 `note_config` puts in the audit log which configuration keys changed since the last start.
 
 Keys in use include last_sync_at, sync:<destination>, sealing_key:<destination>, forms_etag,
-forms_pull (sync/), helper_unlock_lock (staff.py), config (note_config), kiosk_settings (what
-staff changed in helper mode) and consultation_results (kiosk/consultation.py).
+forms_pull (sync/), helper_unlock_lock (staff.py), resume_code_guard (code_guard.py), config
+(note_config), kiosk_settings (what staff changed in helper mode) and consultation_results
+(kiosk/consultation.py).
 """
 
 from __future__ import annotations

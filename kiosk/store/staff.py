@@ -1,6 +1,7 @@
 """Named helpers (staff), their PINs and what they did (`store.staff`).
 
-Contract: only scrypt hashes of PINs are stored. Unlocking checks the growing lock first (a
+Contract: only scrypt hashes of PINs are stored (pins.py; one made at an older, lower cost is
+made again at its helper's next right PIN). Unlocking checks the growing lock first (a
 locked pad does not even look at the PIN), and every attempt, right or wrong, is in the audit
 log by helper name (never the PIN). A PIN identifies its helper, so no two helpers may share
 one. Adding, changing and removing helpers and clearing the lock are audited with their actor
@@ -95,10 +96,17 @@ class Staff:
         helpers = self._db.read_all("SELECT name, pin_hash FROM helpers")
         if not helpers:
             return UnlockResult("no_helpers")
-        helper: str | None = next((row["name"] for row in helpers
-                                   if pins.pin_matches(pin, row["pin_hash"])), None)
+        found = next((row for row in helpers if pins.pin_matches(pin, row["pin_hash"])), None)
+        helper: str | None = found["name"] if found is not None else None
+        # A hash made at an older, lower cost is made again now, while the PIN is known (and
+        # off the database lock: scrypt takes a moment).
+        upgraded = (pins.hash_pin(pin) if found is not None and pins.needs_rehash(found["pin_hash"])
+                    else None)
         with self._db.writing() as conn:
-            if helper is not None:
+            if found is not None and helper is not None:
+                if upgraded is not None:  # unless IT changed the PIN meanwhile
+                    conn.execute("UPDATE helpers SET pin_hash = ? WHERE name = ? AND pin_hash = ?",
+                                 (upgraded, helper, found["pin_hash"]))
                 self._settings.put_in(conn, LOCK_SETTING, {})
                 self._db.audit(conn, helper, "helper_unlock", {})
                 return UnlockResult("ok", helper)

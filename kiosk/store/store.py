@@ -14,6 +14,7 @@ open their own connections (WAL). Every write is one transaction, with synchrono
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sqlite3
@@ -30,10 +31,10 @@ from . import audit
 from . import salvage as salvaging
 from .clock import iso, utc_now
 from .db import SYSTEM, Db, single_value
-from .drafts import Drafts
-from .errors import CANNOT_OPEN, StoreError, explain
+from .drafts import Drafts, resume_key
+from .errors import CANNOT_OPEN, READ_ONLY, StoreError, explain
 from .keys import Box, InstallKeyError, load_or_create_key
-from .opening import BUSY_TIMEOUT, create_private, use_wal
+from .opening import BUSY_TIMEOUT, cannot_write, create_private, make_private, use_wal
 from .outbox import DAMAGED_PAYLOAD, Outbox
 from .records import StateCounts
 from .salvage import DamagedCopy, DamagedCopyJson, SalvageReport
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     from ..config import Config
 
 _DAMAGE_CODES = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}  # what "damaged" means
+_OPEN_CODES = {sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY}  # a folder it cannot write?
 
 
 class SyncNote(TypedDict):
@@ -81,6 +83,7 @@ class StoreStatus(TypedDict):
 
 def _connect(path: Path) -> sqlite3.Connection:
     create_private(path)
+    make_private(path)  # before SQLite makes a -wal or -shm with the database file's mode
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT, check_same_thread=False)
     use_wal(conn, patience=BUSY_TIMEOUT)  # several processes may be opening a new database
     conn.execute("PRAGMA synchronous=FULL")  # a commit survives a power cut
@@ -115,8 +118,10 @@ class Store:
         except InstallKeyError as error:
             raise StoreError(str(error)) from None
         except OSError as error:
-            if error.errno == 28:  # ENOSPC
+            if error.errno == errno.ENOSPC:
                 raise explain(sqlite3.OperationalError("database or disk is full")) from None
+            if error.errno == errno.EROFS:  # a read-only mount with no key file yet
+                raise StoreError(READ_ONLY) from None
             raise StoreError(CANNOT_OPEN.format(path=self.path.parent, reason=error.strerror)) from None
         self._db = Db(self._open_checked(Box(install_key)), Box(install_key), audit.chain_key(install_key), clock)
         try:
@@ -125,8 +130,10 @@ class Store:
         except sqlite3.Error as error:
             raise explain(error) from None
         self.settings = Settings(self._db)
-        self.drafts = Drafts(self._db, draft_expiry=timedelta(days=draft_expiry_days),
+        self.drafts = Drafts(self._db, self.settings, resume_key(install_key),
+                             draft_expiry=timedelta(days=draft_expiry_days),
                              autosave_grace=timedelta(minutes=autosave_grace_minutes))
+        self.drafts.wrap_old_code_hashes()
         self.outbox = Outbox(self._db, self.settings, site_id=site_id, sealers=sealers)
         self.staff = Staff(self._db, self.settings)
         if self._damage is not None:
@@ -160,6 +167,11 @@ class Store:
             if getattr(error, "sqlite_errorcode", None) not in _DAMAGE_CODES:
                 if conn is not None:
                     conn.close()
+                # A read-only folder (a read-only mount, say): SQLite opens the file but cannot
+                # make its -wal and -shm beside it, and says only "unable to open database file".
+                code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+                if code in _OPEN_CODES and cannot_write(self.path.parent):
+                    raise StoreError(READ_ONLY) from None
                 # Locked, busy, an I/O error, no space: the file may be fine. Say so, and
                 # never set a queue of submissions aside for it.
                 raise explain(error) from None
@@ -277,17 +289,22 @@ class Store:
         self._db.forget_wal()
 
     def purge(self) -> dict[str, int]:
-        """Delete expired drafts, stale autosaves and delivered payloads past retention."""
+        """Delete expired drafts, stale autosaves, and delivered payloads (with their receipt's
+        answers) past retention."""
         now = self.clock()
         with self._db.writing() as conn:
             expired = conn.execute("DELETE FROM drafts WHERE saved = 1 AND expires_at <= ?",
                                    (iso(now),)).rowcount
             stale = conn.execute("DELETE FROM drafts WHERE saved = 0 AND expires_at <= ?",
                                  (iso(now),)).rowcount
+            # The receipt's answers (a name, say) go with the payload: only the reference,
+            # form and times stay. Rows an older kiosk purged with their receipt kept are
+            # emptied too.
             payloads = conn.execute(
-                "UPDATE submissions SET payload = NULL, payload_deleted_at = ?"
-                " WHERE payload IS NOT NULL AND id IN (SELECT submission_id FROM outbox"
-                " WHERE state = 'delivered' AND delivered_at <= ?)",
+                "UPDATE submissions SET payload = NULL, receipt = '[]',"
+                " payload_deleted_at = coalesce(payload_deleted_at, ?)"
+                " WHERE (payload IS NOT NULL OR receipt != '[]') AND id IN (SELECT submission_id"
+                " FROM outbox WHERE state = 'delivered' AND delivered_at <= ?)",
                 (iso(now), iso(now - self.retention))).rowcount
             counts = {"expired_drafts": expired, "abandoned_autosaves": stale,
                       "delivered_payloads": payloads}

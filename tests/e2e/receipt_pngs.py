@@ -65,7 +65,7 @@ def receipt(language: str) -> ReceiptContent:
 
 
 def slip(language: str) -> DraftSlipContent:
-    return DraftSlipContent(service=SAMPLES[language][0], code="K7QF-M2XD", expires_at=EXPIRES,
+    return DraftSlipContent(service=SAMPLES[language][0], code="K7QFM-2XD9H", expires_at=EXPIRES,
                             site=SITES[language], language=language)
 
 

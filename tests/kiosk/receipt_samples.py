@@ -9,7 +9,7 @@ from kiosk.receipts import DraftSlipContent, ReceiptContent
 
 LANGUAGES = ("en", "fr", "es", "ar")
 REFERENCE = "HALL7-K7QFM-2XD9H"
-CODE = "K7QF-M2XD"
+CODE = "K7QFM-2XD9H"
 CREATED = datetime(2026, 11, 27, 10, 5, tzinfo=UTC)
 EXPIRES = datetime(2026, 12, 27, 10, 5, tzinfo=UTC)
 STATUS_URL = "https://council.example/status?ref={reference}"

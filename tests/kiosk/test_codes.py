@@ -7,7 +7,7 @@ import pytest
 from kiosk.store import codes
 
 REFERENCE = re.compile(r"^[A-Z0-9]{1,8}-[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$")
-RESUME = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$")
+RESUME = re.compile(r"^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$")
 
 
 def test_formats():

@@ -94,6 +94,23 @@ def test_a_new_database_its_log_and_the_key_are_readable_by_the_kiosk_alone(tmp_
                      "install.key": 0o600}
 
 
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX's")
+def test_an_older_kiosks_files_open_to_others_are_made_its_own_at_the_next_start(tmp_path):
+    folder = tmp_path / "data"
+    with Store(folder / "kiosk.db") as store:
+        store.drafts.autosave("draft-1", {"form_id": "f", "form_version": "1"})  # type: ignore[typeddict-item]
+        for path in folder.iterdir():  # as kiosks before issue 20 could leave them
+            path.chmod(0o644)
+    # Another local account could read them now: the next start takes them back.
+    assert {path.name: path.stat().st_mode & 0o777 for path in folder.iterdir()} == {
+        "kiosk.db": 0o644, "install.key": 0o644}
+    with Store(folder / "kiosk.db") as store:
+        store.drafts.autosave("draft-1", {"form_id": "f", "form_version": "1"})  # type: ignore[typeddict-item]
+        files = {path.name: path.stat().st_mode & 0o777 for path in folder.iterdir()}
+    assert files == {"kiosk.db": 0o600, "kiosk.db-wal": 0o600, "kiosk.db-shm": 0o600,
+                     "install.key": 0o600}
+
+
 def test_a_key_cut_off_by_a_power_cut_while_being_written_does_not_stop_the_next_start(tmp_path):
     folder = tmp_path / "data"
     folder.mkdir()

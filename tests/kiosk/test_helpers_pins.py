@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import sqlite3
+
 import pytest
 
 from kiosk.pins import (
@@ -31,6 +35,50 @@ def test_a_pin_is_kept_only_as_a_salted_scrypt_hash():
     assert stored != hash_pin("481516")  # salted
     assert pin_matches("481516", stored) and not pin_matches("481517", stored)
     assert not pin_matches("481516", "md5$whatever")
+
+
+@pytest.mark.real_pin_cost
+def test_a_pin_hash_costs_a_thief_128_mib_and_n_2_17_per_guess():
+    scheme, n, r, p, salt, digest = hash_pin("481516").split("$")
+    assert (scheme, int(n), int(r), int(p)) == ("scrypt", 2**17, 8, 1)
+    assert len(base64.b64decode(salt)) == 16
+    # What a thief with the file computes for each guess: the same scrypt, in full.
+    guess = hashlib.scrypt(b"481516", salt=base64.b64decode(salt), n=2**17, r=8, p=1,
+                           maxmem=2**28)
+    assert guess == base64.b64decode(digest)
+
+
+def test_a_stored_hash_asking_for_gigabytes_is_refused_not_computed():
+    salt = base64.b64encode(b"0" * 16).decode()
+    assert not pin_matches("481516", f"scrypt${2**22}$8$1${salt}$AAAA")  # 4 GiB
+
+
+def _old_hash(pin: str) -> str:
+    """A PIN hash as kiosks before issue 20 made it: N=2^15."""
+    salt = b"s" * 16
+    digest = hashlib.scrypt(pin.encode(), salt=salt, n=2**15, r=8, p=1, maxmem=2**26)
+    return f"scrypt${2**15}$8$1${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
+
+
+@pytest.mark.real_pin_cost
+def test_an_older_cheaper_pin_hash_is_made_again_at_the_next_right_pin(tmp_path):
+    path = tmp_path / "kiosk.db"
+    with Store(path) as store:
+        store.staff.set_helper_pin("Amina", "481516")
+    with sqlite3.connect(path) as conn:  # as an older kiosk left it
+        conn.execute("UPDATE helpers SET pin_hash = ?", (_old_hash("481516"),))
+
+    def stored() -> str:
+        with sqlite3.connect(path) as conn:
+            return conn.execute("SELECT pin_hash FROM helpers").fetchone()[0]
+
+    with Store(path) as store:
+        assert store.staff.try_unlock("592735").status == "wrong"
+        assert stored().startswith(f"scrypt${2**15}$")  # a wrong PIN changes nothing
+        assert store.staff.try_unlock("481516").helper == "Amina"
+        assert stored().startswith(f"scrypt${2**17}$8$1$")
+        assert pin_matches("481516", stored())
+        assert store.staff.try_unlock("481516").helper == "Amina"  # and it still opens
 
 
 def test_the_lock_grows_from_30_seconds_to_an_hour():

@@ -1,6 +1,7 @@
 """The durable store against a real SQLite file: what a citizen, a helper and IT rely on."""
 
 import json
+import os
 import sqlite3
 import threading
 from datetime import timedelta
@@ -15,6 +16,7 @@ from kiosk.store import Store, StoreError, codes
 from kiosk.store import audit as audit_module
 from kiosk.store.errors import DISK_FULL, READ_ONLY, explain
 from tests.kiosk.store_helpers import fake_submission, scribble
+from tests.support.read_only_folder import run_python_with_read_only
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -83,6 +85,45 @@ def test_delivered_payloads_go_after_retention_but_the_reference_stays(store, cl
     assert store.outbox.receipt(reference).state == "delivered"
     assert store.verify_audit().ok
     assert [e["event"] for e in _audit(store)] == ["purge"]
+
+
+def _on_disk(store) -> bytes:
+    """Everything a thief who copies the database finds: the file and its write-ahead log."""
+    return b"".join(Path(f"{store.path}{s}").read_bytes()
+                    for s in ("", "-wal") if Path(f"{store.path}{s}").exists())
+
+
+def test_after_retention_no_receipt_answer_is_left_in_the_database_files(store, clock):
+    references = []
+    for number in range(1, 41):  # enough rows for several pages
+        submission = fake_submission(number)
+        submission["receipt"] = [{"name": "full_name", "label": "Your name",
+                                  "answer": f"Zorbalina Quenthorpe-{number:02d}"}]
+        references.append(store.outbox.submit(submission))
+    assert b"Zorbalina Quenthorpe" in _on_disk(store)  # kept readable to reprint a receipt
+    for item in store.outbox.due(limit=100):
+        store.outbox.mark_sending(item.submission_id)
+        store.outbox.mark_delivered(item.submission_id, {"receipt": "server-1"})
+    clock.advance(days=8)
+    assert store.purge()["delivered_payloads"] == 40
+    assert b"Zorbalina" not in _on_disk(store)  # not in a row, a freed cell or the log
+    receipt = store.outbox.receipt(references[0])  # the reference stays, for the queue view
+    assert (receipt.reference, receipt.state, receipt.answers) == (references[0], "delivered", [])
+
+
+def test_a_receipt_an_older_kiosk_kept_after_its_purge_goes_at_the_next_one(store, clock):
+    reference = store.outbox.submit(fake_submission(3))
+    item = store.outbox.due()[0]
+    store.outbox.mark_sending(item.submission_id)
+    store.outbox.mark_delivered(item.submission_id, {"receipt": "server-1"})
+    clock.advance(days=8)
+    with store._db.writing() as conn:  # purged as kiosks before issue 20 did: payload only
+        conn.execute("UPDATE submissions SET payload = NULL, payload_deleted_at = '2026-12-05'")
+    assert store.outbox.receipt(reference).answers != []
+    assert store.purge()["delivered_payloads"] == 1
+    assert store.outbox.receipt(reference).answers == []
+    assert b"Test Street 3" not in _on_disk(store)
+    assert rows(store, "SELECT payload_deleted_at FROM submissions") == [("2026-12-05",)]
 
 
 def test_a_rejected_submission_is_never_due_again(store):
@@ -259,6 +300,35 @@ def test_a_read_only_database_is_explained(tmp_path):
     with pytest.raises(sqlite3.OperationalError) as error:
         conn.execute("INSERT INTO t VALUES (1)")
     assert str(explain(error.value)) == READ_ONLY
+
+
+_OPEN_AND_SAY = """
+from kiosk.store import Store, StoreError
+try:
+    Store({path!r}).close()
+    print("opened")
+except StoreError as error:
+    print(error)
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a read-only mount is POSIX's")
+def test_a_read_only_data_folder_says_so_in_its_own_sentence(tmp_path):
+    folder = tmp_path / "data"
+    with Store(folder / "kiosk.db") as store:
+        store.outbox.submit(fake_submission())
+    said = run_python_with_read_only(folder, _OPEN_AND_SAY.format(path=str(folder / "kiosk.db")))
+    assert said.stdout.strip() == READ_ONLY, said.stderr
+    with Store(folder / "kiosk.db") as store:  # nothing was lost: writable again, all there
+        assert store.status()["submissions"]["queued"] == 1
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a read-only mount is POSIX's")
+def test_a_new_kiosk_on_a_read_only_folder_says_so_too(tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    said = run_python_with_read_only(folder, _OPEN_AND_SAY.format(path=str(folder / "kiosk.db")))
+    assert said.stdout.strip() == READ_ONLY, said.stderr
 
 
 def test_a_data_folder_that_cannot_be_made_is_explained(tmp_path):

@@ -4,7 +4,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
 
 from kiosk.config import Config
-from kiosk.store import Store
+from kiosk.store import Store, codes
 from ui.main_window import MainWindow
 
 from .helpers import (
@@ -140,3 +140,24 @@ def test_five_codes_that_open_nothing_wipe_the_visit(qtbot, window, driver):
     assert window.stack.currentWidget() is window.attract
     assert window.flow.visit.failed_codes == 0  # the next person starts afresh
     assert not any("ABCD" in text for text in everything_shown_or_kept(window))
+
+
+def test_after_ten_codes_that_open_nothing_the_next_visit_is_told_to_wait(qtbot, window, driver):
+    """Guessing across visits: the wipe starts a new visit at once, but the kiosk's wait does
+    not end with it, and the screen says plainly how long it is."""
+    def valid_code(number: int) -> str:  # a right check character: not a typo, a guess
+        body = f"{number:09d}"
+        return body + codes.luhn.calc_check_digit(body, alphabet=codes.ALPHABET)
+
+    said = []
+    for number in range(10):
+        if window.stack.currentWidget() is not window.resume:  # wiped after five: start again
+            driver.tap_named("primary", language="en")
+            driver.tap_named("tile", resume=True)
+        window.resume.box.setText(valid_code(number))
+        driver.tap_named("primary")
+        qtbot.waitUntil(lambda: not window.tasks.busy())
+        said = [w.text() for w in window.findChildren(QLabel)
+                if w.objectName() == "error" and w.isVisible()]
+    assert said == ["Too many codes that open nothing were tried at this kiosk. "
+                    "Try again in 1 minute, or ask a member of staff."]

@@ -38,7 +38,7 @@ class ResumeScreen(Screen):
         self.box.setObjectName("resumeCode")
         self.box.setAccessibleName(i18n.text(language, "ui.enter_code"))
         self.box.setProperty("keyboard", "code")
-        self.box.setMaxLength(12)
+        self.box.setMaxLength(20)  # XXXXX-XXXXX, typed with spaces or scanned from the slip
         self.box.returnPressed.connect(self._submit)
         layout.addWidget(self.box)
         layout.addStretch(1)
