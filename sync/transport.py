@@ -337,9 +337,11 @@ class RestTransport:
         if response.status_code != 200:
             raise LinkDown(f"the heartbeat was not taken ({_reason(response)})")
         try:
-            answer: dict[str, Any] = response.json()
+            answer = response.json()
         except ValueError:  # a proxy's page, not the service: the heartbeat did not arrive
-            raise LinkDown("the heartbeat's answer was not the service's") from None
+            answer = None
+        if not isinstance(answer, dict):
+            raise LinkDown("the heartbeat's answer was not the service's")
         return answer
 
     def _conditional_get(self, path: str, etag: str | None,

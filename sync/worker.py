@@ -395,13 +395,17 @@ class SyncWorker:
         except OSError:
             free = -1
         try:
-            transport.heartbeat({
+            answer = transport.heartbeat({
                 "queue_depth": summary.waiting, "rejected": summary.counts["rejected"],
                 "oldest_waiting": summary.oldest_waiting,
                 "last_sync_at": self.store.settings.get("last_sync_at"),
-                "version": version(), "free_disk_bytes": free})
+                "version": version(), "free_disk_bytes": free,
+                "audit": self.store.audit_report()})  # anchored there, off this disk
         except (LinkDown, AuthRefused):
             return  # the round's own status already says why; try at the next round
+        verdict = answer.get("audit")
+        if isinstance(verdict, dict) and isinstance(verdict.get("anchor_seq"), int):
+            self.store.note_audit_verdict(verdict)
         self._next_heartbeat = self.clock() + timedelta(minutes=self.config.heartbeat_minutes)
 
     def _catalogue_transport(self) -> RestTransport:

@@ -29,6 +29,7 @@ from .store import CentralStore, Device, Incoming, utc_now
 from .validation import (
     ApiError,
     JSONObject,
+    audit_fields,
     batch_items,
     heartbeat_fields,
     incoming_fields,
@@ -266,8 +267,13 @@ class CentralApp:
         device = self._device(request)
         if device.id != device_id:
             raise ApiError(403, f"This token belongs to device {device.id}, not {device_id}.")
-        beat = heartbeat_fields(json_object(request.body))
-        return Response(200, {"server_time": self.store.record_heartbeat(device.id, beat)})
+        body = json_object(request.body)
+        beat = heartbeat_fields(body)
+        moment, verdict = self.store.record_heartbeat(device.id, beat, audit_fields(body))
+        answer: dict[str, Any] = {"server_time": moment}
+        if verdict is not None:  # a kiosk older than anchoring sends no audit, and gets none
+            answer["audit"] = verdict
+        return Response(200, answer)
 
     def consultations(self, request: Request) -> Response:
         """The running results of every consultation: counts per option, never per person."""
