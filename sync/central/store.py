@@ -27,6 +27,7 @@ from kiosk.store.db import named
 
 from .errors import CentralError
 from .keyring import Keyring, WatchedKeyring
+from .receipt_key import load_or_create_signer
 from .schema import migrate
 
 DB_FILE = "central.db"
@@ -77,10 +78,12 @@ class Receipt:
     receipt_id: str
     instance_id: str
     received_at: str
+    payload_sha256: str  # of the opened payload: what the kiosk sealed, as it knows it too
 
     def as_json(self) -> dict[str, str]:
+        """Unsigned: the service signs it as it answers (CentralStore.receipts)."""
         return {"receipt_id": self.receipt_id, "instance_id": self.instance_id,
-                "received_at": self.received_at}
+                "received_at": self.received_at, "payload_sha256": self.payload_sha256}
 
 
 @dataclass(frozen=True)
@@ -161,6 +164,7 @@ class CentralStore:
     def __init__(self, data_dir: Path | str):
         self.data_dir = Path(data_dir)
         self._keyring = WatchedKeyring(self.data_dir)
+        self.receipts = load_or_create_signer(self.data_dir)  # signs every receipt it gives
         self.db_path = self.data_dir / DB_FILE
         if not self.db_path.exists():
             raise CentralError(f"The central database {self.db_path} is missing, although the "
@@ -276,8 +280,9 @@ class CentralStore:
             if not hmac.compare_digest(row["payload_sha256"], payload_sha256):
                 return Outcome("conflict", None)
             return Outcome("replayed", Receipt(row["receipt_id"], incoming.instance_id,
-                                               row["received_at"]))
-        receipt = Receipt("rcpt-" + secrets.token_hex(12), incoming.instance_id, utc_now())
+                                               row["received_at"], row["payload_sha256"]))
+        receipt = Receipt("rcpt-" + secrets.token_hex(12), incoming.instance_id, utc_now(),
+                          payload_sha256)
         conn.execute(
             "INSERT INTO submissions (instance_id, seq, reference, device_id, form_id, "
             "form_version, created_at, received_at, receipt_id, payload_sha256, envelope) "
