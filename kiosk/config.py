@@ -64,6 +64,7 @@ _ONLY_FOR = {
                            "carries (settings.public_key)"),
     "username": ("openrosa", ""), "password": ("openrosa", ""), "auth": ("openrosa", ""),
     "max_batch": ("rest", ": OpenRosa takes one submission a request"),
+    "receipt_key": ("rest", ": an OpenRosa server does not sign its receipts"),
 }
 _REST_NEEDS = ("token", "key_fingerprint")
 
@@ -84,6 +85,10 @@ class Destination(BaseModel):
                           "(the current key and the next, before the central rotates its key)")
     public_key: str | None = Field(
         None, description="rest: the sealing key (base64); fetched from the service when absent")
+    receipt_key: str | None = Field(
+        None, description="rest: the service's receipt key, ed25519:..., as `kiosk central "
+                          "init` prints it; a receipt it did not sign is not a delivery. "
+                          "Absent: the key is learnt from the service at first contact")
     username: str | None = Field(None, description="openrosa: the account, when the url holds no token")
     password: str | None = Field(None, description="openrosa: its password")
     auth: Literal["basic", "digest", "auto"] = Field(
@@ -187,6 +192,13 @@ class Destination(BaseModel):
             try:
                 SealingKey.from_text(self.public_key, self.key_fingerprint)
             except SealingError as error:
+                raise ValueError(str(error)) from None
+        if self.receipt_key is not None:
+            from .signed_receipts import ReceiptKey, ReceiptKeyError
+
+            try:
+                ReceiptKey.from_text(self.receipt_key)
+            except ReceiptKeyError as error:
                 raise ValueError(str(error)) from None
         return self
 

@@ -142,6 +142,11 @@ def check_database(config: Config) -> Row:
         return Row("database", FAIL, f"{path}: audit log: {status['audit_chain']}",
                    "the audit log was changed outside the kiosk: keep a copy and tell IT "
                    "security")
+    if not status["audit_anchor_ok"]:
+        return Row("database", FAIL, f"{path}: audit log: guard {status['audit_guard']}; "
+                   f"{status['audit_anchor']}",
+                   "entries of the audit log were removed or changed outside the kiosk: keep a "
+                   "copy of the data folder and tell IT security")
     counts = status["submissions"]
     waiting = counts["queued"] + counts["sending"]
     if status["damaged_payloads"]:

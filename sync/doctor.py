@@ -72,6 +72,7 @@ def _reach(check: str, destination: Destination, site_id: str, findings: Finding
         transport.probe()  # GET /health: reached, over TLS that was verified
         transport.forms(None)  # an authenticated request: the token is accepted
         transport.fetch_key()  # the key it offers is the pinned one
+        offered = transport.offered_receipt_key()
     except AuthRefused as refused:
         return Row(check, FAIL, str(refused), "put the token `kiosk central add-device` printed "
                    "in the config (or ask for a new one)")
@@ -83,4 +84,17 @@ def _reach(check: str, destination: Destination, site_id: str, findings: Finding
     finally:
         transport.close()
     tls = ", TLS verified" if destination.url.startswith("https:") else ""
-    return Row(check, OK, f"{shown}: reached{tls}, token accepted, sealing key as pinned")
+    found = f"{shown}: reached{tls}, token accepted, sealing key as pinned"
+    pinned = transport.receipt_key
+    if pinned is not None and (offered is None or offered.text != pinned.text):
+        return Row(check, FAIL, f"{found}; but its receipts are not signed with the pinned "
+                   "receipt_key, so nothing it answers counts as delivered",
+                   "check receipt_key against `kiosk central init`'s block; if the service "
+                   "was set up again, it is not the one this kiosk sent to")
+    if pinned is None and offered is not None:
+        return Row(check, WARN, f"{found}; receipts are checked with the key it offered at "
+                   "first contact, not a pinned one", f'pin it: receipt_key = "{offered.text}"')
+    if offered is None:
+        return Row(check, WARN, f"{found}; it does not sign its receipts (an older service)",
+                   "upgrade the central service: a signed receipt proves a submission arrived")
+    return Row(check, OK, f"{found}, receipts signed with the pinned key")

@@ -18,6 +18,7 @@ from urllib.parse import quote
 import requests
 
 from kiosk.sealing import SealingError, SealingKey, same_fingerprint
+from kiosk.signed_receipts import ReceiptKey
 from kiosk.store.records import Outgoing
 
 from .bounded_http import AnswerTooLarge, DeadlinePassed, Limits, bound_session, bounded_request
@@ -137,25 +138,6 @@ def request_or_link_down(http: requests.Session, method: str, url: str, who: str
                        f"{str(error)[:120]})") from None
 
 
-def _receipt_for(receipt: object, item: Outgoing) -> bool:
-    """Whether `receipt` is the service's receipt for this very submission."""
-    return isinstance(receipt, dict) and receipt.get("instance_id") == item.submission_id \
-        and bool(receipt.get("receipt_id"))
-
-
-def _item_outcome(answer: dict[str, Any] | None, item: Outgoing) -> Outcome:
-    """What a batch's answer says of one submission in it."""
-    if answer is None:
-        return Retry("the service's answer to the batch did not mention it")
-    status = answer.get("status")
-    if status in (200, 201) and _receipt_for(answer.get("receipt"), item):
-        return Delivered(answer["receipt"])
-    error = str(answer.get("error") or "no reason given")
-    if status in ITEM_REJECTIONS:
-        return Rejected(f"{status}: {error}"[:500])
-    return Retry(f"{status}: {error}"[:500])
-
-
 def _name_mismatch(error: BaseException) -> bool:
     """Whether the certificate was refused for its name (not for its issuer or dates)."""
     seen: list[BaseException] = []
@@ -214,6 +196,11 @@ class RestTransport:
         self.base, self.limits, self.http = connect(
             destination, session, {"Authorization": f"Bearer {destination.token}"})
         self.announced_key: str | None = None  # the service's current key, as /health says
+        # What the service's receipts must be signed with: pinned in the config, else learnt
+        # from the service at first contact (the worker keeps it); None: not known yet, or a
+        # service older than signed receipts, whose receipts are taken unsigned.
+        self.receipt_key = ReceiptKey.from_text(destination.receipt_key) \
+            if destination.receipt_key else None
         # Submissions a request: more once /health says the service takes batches (never more
         # than the destination's max_batch); one until then.
         self.max_batch = 1
@@ -270,6 +257,38 @@ class RestTransport:
         except SealingError as error:
             raise KeyMismatch(str(error)) from None
 
+    def offered_receipt_key(self) -> ReceiptKey | None:
+        """The receipt key the service offers (GET /v1/key); None from a service older than
+        signed receipts."""
+        response = self._request("GET", "/v1/key", authenticated=False)
+        if response.status_code != 200:
+            raise LinkDown(f"the service's keys could not be fetched ({_reason(response)})")
+        try:
+            offered = response.json().get("receipt_key")
+            return ReceiptKey.from_text(offered) if offered is not None else None
+        except (ValueError, AttributeError):
+            raise LinkDown("the service's answer for its keys was not understood") from None
+
+    def _delivery(self, receipt: object, item: Outgoing, status: int) -> Outcome:
+        """Delivered, if `receipt` is the service's receipt for this very submission: its
+        instance id, signed with the receipt key (when one is known) over the digest of what
+        was sealed. Anything else delivers nothing; a receipt that fails its signature or
+        names other contents means something else answers in the service's place."""
+        if not (isinstance(receipt, dict) and receipt.get("instance_id") == item.submission_id
+                and receipt.get("receipt_id")):
+            # A 200 that is not our receipt: a proxy or captive portal answered.
+            return Retry(f"{status} without a receipt (not the central service?)", status=status)
+        if self.receipt_key is not None:
+            if not self.receipt_key.verifies(receipt):
+                return Retry(f"{status} with a receipt not signed by the service's receipt key "
+                             "(receipt_key): something else answers in its place", status=status,
+                             wrong_address=True)
+            if item.content_sha256 is not None and \
+                    receipt.get("payload_sha256") != item.content_sha256:
+                return Retry(f"{status} with a signed receipt for other contents than were sent",
+                             status=status, wrong_address=True)
+        return Delivered(receipt)
+
     def _body(self, item: Outgoing) -> dict[str, Any] | Rejected:
         try:
             envelope = json.loads(item.envelope)
@@ -294,10 +313,7 @@ class RestTransport:
                 receipt = response.json()
             except ValueError:
                 receipt = None
-            if _receipt_for(receipt, item):
-                return Delivered(receipt)
-            # A 200 that is not our receipt: a proxy or captive portal answered. Not delivered.
-            return Retry(f"{status} without a receipt (not the central service?)", status=status)
+            return self._delivery(receipt, item, status)
         return failure_outcome(response, _reason(response))
 
     def send_many(self, items: list[Outgoing]) -> BatchOutcome:
@@ -328,8 +344,24 @@ class RestTransport:
             # A 200 that is not our answer: a proxy or captive portal answered. Not delivered.
             return Retry("200 without an answer for each submission (not the central service?)",
                          status=status)
-        return [body if isinstance(body, Rejected) else _item_outcome(answers.get(item.submission_id), item)
-                for item, body in zip(items, bodies, strict=True)]
+        outcomes = [body if isinstance(body, Rejected)
+                    else self._item_outcome(answers.get(item.submission_id), item)
+                    for item, body in zip(items, bodies, strict=True)]
+        forged = next((outcome for outcome in outcomes
+                       if isinstance(outcome, Retry) and outcome.wrong_address), None)
+        return forged or outcomes  # one forged receipt: the whole answer is not the service's
+
+    def _item_outcome(self, answer: dict[str, Any] | None, item: Outgoing) -> Outcome:
+        """What a batch's answer says of one submission in it."""
+        if answer is None:
+            return Retry("the service's answer to the batch did not mention it")
+        status = answer.get("status")
+        if status in (200, 201):
+            return self._delivery(answer.get("receipt"), item, status)
+        error = str(answer.get("error") or "no reason given")
+        if status in ITEM_REJECTIONS:
+            return Rejected(f"{status}: {error}"[:500])
+        return Retry(f"{status}: {error}"[:500])
 
     def heartbeat(self, report: dict[str, Any]) -> dict[str, Any]:
         response = self._request("POST", f"/v1/devices/{quote(self.device_id, safe='')}/heartbeat",
@@ -337,9 +369,11 @@ class RestTransport:
         if response.status_code != 200:
             raise LinkDown(f"the heartbeat was not taken ({_reason(response)})")
         try:
-            answer: dict[str, Any] = response.json()
+            answer = response.json()
         except ValueError:  # a proxy's page, not the service: the heartbeat did not arrive
-            raise LinkDown("the heartbeat's answer was not the service's") from None
+            answer = None
+        if not isinstance(answer, dict):
+            raise LinkDown("the heartbeat's answer was not the service's")
         return answer
 
     def _conditional_get(self, path: str, etag: str | None,

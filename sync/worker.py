@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
+from kiosk.signed_receipts import ReceiptKey, ReceiptKeyError
 from kiosk.store import Outgoing, QueueSummary, Store, SyncNote
 from kiosk.store.clock import iso
 from kiosk.version import version
@@ -147,6 +148,7 @@ class SyncWorker:
             for name, dest in config.destinations.items()}
         self.stopped: dict[str, tuple[str, datetime]] = {}  # why, and when to look again
         self.paused_until: dict[str, datetime] = {}  # the service asked for a pause
+        self._unsigned: set[str] = set()  # services that offered no receipt key
         self._next_heartbeat = self.clock()
         self._next_forms_pull = self.clock()
         self._lock = threading.Lock()  # one round at a time, whoever asks
@@ -219,10 +221,12 @@ class SyncWorker:
             if isinstance(transport, OpenRosaTransport):
                 if name in self.store.outbox.waiting_destinations():  # an idle kiosk asks nothing more
                     self._server_forms(transport)
-            elif transport.needs_key(self.store.outbox.sealers.get(name)):  # none, or rotated
-                key = transport.fetch_key()
-                self.store.settings.put(f"sealing_key:{name}", {"key": key.text})
-                self.store.outbox.set_sealing_key(name, key)
+            else:
+                if transport.needs_key(self.store.outbox.sealers.get(name)):  # none, or rotated
+                    key = transport.fetch_key()
+                    self.store.settings.put(f"sealing_key:{name}", {"key": key.text})
+                    self.store.outbox.set_sealing_key(name, key)
+                self._learn_receipt_key(name, transport)
             self.store.outbox.seal_waiting(name)
             outcome = self._send(name, transport, send_all, progress, watch)
         except WrongAddress as error:
@@ -254,6 +258,27 @@ class SyncWorker:
                 continue
             watch.answered()
             return
+
+    def _learn_receipt_key(self, name: str, transport: RestTransport) -> None:
+        """The key receipts must be signed with, when the config pins none: the one learnt at
+        first contact (kept, so a server answering in the service's place later cannot offer
+        its own), else the one the service offers now. A service older than signed receipts
+        offers none: asked once per worker, its receipts are taken unsigned meanwhile."""
+        if transport.receipt_key is not None or name in self._unsigned:
+            return
+        kept = self.store.settings.get(f"receipt_key:{name}")
+        if isinstance(kept, dict) and isinstance(kept.get("key"), str):
+            try:
+                transport.receipt_key = ReceiptKey.from_text(kept["key"])
+                return
+            except ReceiptKeyError:
+                pass  # damaged: learnt again
+        offered = transport.offered_receipt_key()
+        if offered is None:
+            self._unsigned.add(name)
+            return
+        self.store.settings.put(f"receipt_key:{name}", {"key": offered.text})
+        transport.receipt_key = offered
 
     @staticmethod
     def _server_forms(transport: OpenRosaTransport) -> None:
@@ -395,13 +420,17 @@ class SyncWorker:
         except OSError:
             free = -1
         try:
-            transport.heartbeat({
+            answer = transport.heartbeat({
                 "queue_depth": summary.waiting, "rejected": summary.counts["rejected"],
                 "oldest_waiting": summary.oldest_waiting,
                 "last_sync_at": self.store.settings.get("last_sync_at"),
-                "version": version(), "free_disk_bytes": free})
+                "version": version(), "free_disk_bytes": free,
+                "audit": self.store.audit_report()})  # anchored there, off this disk
         except (LinkDown, AuthRefused):
             return  # the round's own status already says why; try at the next round
+        verdict = answer.get("audit")
+        if isinstance(verdict, dict) and isinstance(verdict.get("anchor_seq"), int):
+            self.store.note_audit_verdict(verdict)
         self._next_heartbeat = self.clock() + timedelta(minutes=self.config.heartbeat_minutes)
 
     def _catalogue_transport(self) -> RestTransport:

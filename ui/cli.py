@@ -174,7 +174,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     # A damaged copy set aside and not yet dealt with is never "all clear": what it holds
     # waits for `kiosk salvage`.
     healthy = (status["integrity"] == "ok" and status["audit_chain_ok"]
-               and not status["damaged_copies"])
+               and status["audit_anchor_ok"] and not status["damaged_copies"])
     if args.json:
         print(json.dumps({"healthy": healthy, "site_id": config.site_id, **status}, indent=2))
         return 0 if healthy else 1
@@ -184,6 +184,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         ("database", f"{status['database']} ({status['database_bytes'] / 1_000_000:.1f} MB)"),
         ("integrity", status["integrity"]),
         ("audit log", status["audit_chain"]),
+        ("audit guard", status["audit_guard"]),
+        ("audit anchor", status["audit_anchor"]),
         ("waiting to send", f"{counts['queued'] + counts['sending']}"
                             + (f", oldest from {local_time(status['oldest_waiting'])}"
                                if status["oldest_waiting"] else "")),

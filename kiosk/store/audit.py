@@ -24,8 +24,16 @@ EVENTS = frozenset({
     "sealed", "sync_stopped", "forms_updated", "retry_rejected", "sealing_deferred",
     "salvaged",
     "retry_all_rejected",
-    "resume_code_wait",
+    "resume_code_wait", "audit_guard_restored",
 })
+# The database refuses to change or remove an entry. Dropped outside the kiosk (a tool that
+# opens SQLite can), they are put back at the next start, and that is logged (`guard`).
+GUARDS = {
+    "audit_no_update": "CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit "
+                       "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+    "audit_no_delete": "CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit "
+                       "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+}
 
 
 @dataclass(frozen=True)
@@ -49,6 +57,40 @@ class AuditEntry:
     actor: str  # a helper's name, "kiosk", "it" or "unknown"
     event: str  # one of EVENTS
     detail: dict[str, Any]  # the entry's JSON: never citizen data
+
+
+@dataclass(frozen=True)
+class Head:
+    """The newest entry: what a heartbeat anchors at the central service, where nobody with
+    the kiosk's disk can reach it (a log cut short or rewritten is then seen there)."""
+
+    seq: int
+    hash: str
+
+
+def head(conn: sqlite3.Connection) -> Head | None:
+    row = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+    return Head(row[0], row[1]) if row else None
+
+
+def hash_at(conn: sqlite3.Connection, seq: int) -> str | None:
+    """Entry `seq`'s hash as the log holds it now (None when there is no such entry)."""
+    row = conn.execute("SELECT hash FROM audit WHERE seq = ?", (seq,)).fetchone()
+    return str(row[0]) if row else None
+
+
+def missing_guards(conn: sqlite3.Connection) -> list[str]:
+    present = {row[0] for row in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit'")}
+    return sorted(set(GUARDS) - present)
+
+
+def guard(conn: sqlite3.Connection) -> list[str]:
+    """Put back any guard trigger that is missing; the names of those put back."""
+    missing = missing_guards(conn)
+    for name in missing:
+        conn.execute(GUARDS[name])
+    return missing
 
 
 def chain_key(install_key: bytes) -> bytes:

@@ -81,6 +81,8 @@ class Outbox:
         self._site_id = site_id
         # destination name -> its sealer: submissions to these are sealed as stored
         self._sealers: dict[str, Sealer] = dict(sealers or {})
+        # REST destination name -> this kiosk's device id there, sealed inside each payload
+        self._device_ids: dict[str, str] = {}
 
     @property
     def sealers(self) -> Mapping[str, Sealer]:
@@ -88,9 +90,12 @@ class Outbox:
         return MappingProxyType(self._sealers)
 
     def load_sealing_keys(self, destinations: Mapping[str, Destination]) -> None:
-        """Each REST destination's pinned key, from the config or fetched earlier (sealers.py).
-        Store.from_config does this once, when the store opens."""
+        """Each REST destination's pinned key, from the config or fetched earlier (sealers.py),
+        and this kiosk's device id there. Store.from_config does this once, when it opens."""
         self._sealers.update(pinned_rest_keys(destinations, self._settings))
+        self._device_ids.update({name: destination.device_id or self._site_id
+                                 for name, destination in destinations.items()
+                                 if getattr(destination, "type", "rest") == "rest"})
 
     # -- storing ------------------------------------------------------------------------------
     def submit(self, submission: Submission, destination: str = "central",
@@ -100,34 +105,23 @@ class Outbox:
         Submitting the same visit twice (a double tap on Send) stores it once and returns the
         same reference. The draft it came from (`draft_id`) is deleted in the same commit."""
         instance_id = submission["instance_id"]
-        payload = json.dumps(submission, ensure_ascii=False, separators=(",", ":")).encode()
-        sealer = self._sealers.get(destination)
-        sealed: bytes | None = None
-        sealed_to: str | None = None
-        deferred: dict[str, str] | None = None
-        if sealer is not None:  # from here on, only the destination can read it
-            try:
-                sealed, sealed_to = stored_form(sealer, self._db.box, payload, instance_id)
-            except Exception as error:  # noqa: BLE001 (a visit is never lost to its sealer's
-                # trouble: it waits under the install key, and seal_waiting tries again)
-                deferred = {"destination": destination, "why": (
-                    str(error) if isinstance(error, SealingError) else error.__class__.__name__)[:300]}
-        if sealed is None:
-            sealed, sealed_to = self._db.box.seal(payload, f"submission:{instance_id}"), None
         receipt = json.dumps(submission.get("receipt", []), ensure_ascii=False)
         now = self._db.stamp()
         with self._db.writing() as conn:
             for _ in range(10):  # a clash of references is astronomically rare; try again
                 reference = codes.new_reference(self._site_id)
+                payload, sealed, sealed_to, deferred = self._sealed(
+                    submission, destination, reference, now)
                 try:
                     inserted = conn.execute(
                         "INSERT INTO submissions (id, reference, form_id, form_version, language,"
                         " destination, assisted_by, created_at, payload, payload_bytes, receipt,"
-                        " sealed_to, payload_sha256) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
-                        " ON CONFLICT(id) DO NOTHING",
+                        " sealed_to, payload_sha256, content_sha256)"
+                        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING",
                         (instance_id, reference, submission["form_id"], submission["form_version"],
                          submission["language"], destination, assisted_by, now, sealed,
-                         len(payload), receipt, sealed_to, payload_checksum(sealed))).rowcount
+                         len(payload), receipt, sealed_to, payload_checksum(sealed),
+                         payload_checksum(payload))).rowcount
                 except sqlite3.IntegrityError:
                     continue
                 break
@@ -148,6 +142,30 @@ class Outbox:
         if dropped_draft:
             self._db.forget_wal()  # the visit's autosaves, readable with the install key, go too
         return reference
+
+    def _sealed(self, submission: Submission, destination: str, reference: str, now: str,
+                ) -> tuple[bytes, bytes, str | None, dict[str, str] | None]:
+        """What is stored of a visit: the payload (with its reference, time and device inside,
+        for a REST destination, so nothing on the way can relabel it), its stored form (sealed
+        to the destination, or under the install key until its key is known), sealed_to, and
+        why sealing was deferred (None when it was not)."""
+        device_id = self._device_ids.get(destination)
+        inside = {**submission, "reference": reference, "created_at": now,
+                  "device_id": device_id} if device_id is not None else submission
+        instance_id = submission["instance_id"]
+        payload = json.dumps(inside, ensure_ascii=False, separators=(",", ":")).encode()
+        sealer = self._sealers.get(destination)
+        if sealer is not None:  # from here on, only the destination can read it
+            try:
+                sealed, sealed_to = stored_form(sealer, self._db.box, payload, instance_id)
+                return payload, sealed, sealed_to, None
+            except Exception as error:  # noqa: BLE001 (a visit is never lost to its sealer's
+                # trouble: it waits under the install key, and seal_waiting tries again)
+                deferred = {"destination": destination, "why": (
+                    str(error) if isinstance(error, SealingError) else error.__class__.__name__)[:300]}
+        else:
+            deferred = None
+        return payload, self._db.box.seal(payload, f"submission:{instance_id}"), None, deferred
 
     def submission(self, reference: str) -> Submission | None:
         """The stored visit in full while the kiosk can still read it; None when unknown,
@@ -215,7 +233,8 @@ class Outbox:
             rows = named(
                 conn,
                 "SELECT s.id, s.reference, s.form_id, s.form_version, s.created_at, o.attempts,"
-                " s.payload, s.sealed_to, s.payload_sha256 FROM submissions s JOIN outbox o ON o.submission_id = s.id"
+                " s.payload, s.sealed_to, s.payload_sha256, s.content_sha256"
+                " FROM submissions s JOIN outbox o ON o.submission_id = s.id"
                 f" WHERE s.id IN ({marks}) AND o.state = 'queued'"  # noqa: S608
                 " AND s.sealed_to IS NOT NULL AND s.payload IS NOT NULL",
                 list(submission_ids)).fetchall()
@@ -240,7 +259,8 @@ class Outbox:
             outgoing.append(Outgoing(
                 submission_id=row["id"], reference=row["reference"], form_id=row["form_id"],
                 form_version=row["form_version"], created_at=row["created_at"],
-                attempts=row["attempts"], envelope=payload))
+                attempts=row["attempts"], envelope=payload,
+                content_sha256=row["content_sha256"]))
         order = {sid: n for n, sid in enumerate(submission_ids)}
         return sorted(outgoing, key=lambda item: order[item.submission_id])
 

@@ -90,3 +90,6 @@ class Outgoing:
     created_at: str
     attempts: int
     envelope: bytes
+    # SHA-256 of what was sealed, which the service's signed receipt must name (None: a row
+    # stored before receipts were signed)
+    content_sha256: str | None = None

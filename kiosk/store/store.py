@@ -78,7 +78,38 @@ class StoreStatus(TypedDict):
     # with what it holds (DamagedCopy.as_json)
     damaged_copies: list[DamagedCopyJson]
     damaged_payloads: int  # rejected on the kiosk: their stored answers failed their checksum
+    # The audit log beyond its own chain: its guard triggers, and what the central service,
+    # which holds its head, last said of it (audit_anchor_ok False: cut short, rewritten...)
+    audit_guard: str
+    audit_anchor: str
+    audit_anchor_ok: bool
     warnings: list[str]
+
+
+AUDIT_ANCHOR = "audit_anchor"  # settings: the central service's last word on the audit log
+
+
+class AuditReportJson(TypedDict):
+    """What a heartbeat says of the audit log (the central's openapi.yaml: Heartbeat.audit)."""
+
+    head_seq: int
+    head_hash: str | None
+    anchor_seq: int | None
+    anchor_hash: str | None
+
+
+def _anchor_state(said: object, head_seq: int) -> tuple[bool, str]:
+    """Whether the audit log is as the central service last saw it, in words."""
+    if not isinstance(said, dict) or not isinstance(said.get("anchor_seq"), int):
+        return True, "not anchored yet (at the next heartbeat to the central service)"
+    seq = int(said["anchor_seq"])
+    if said.get("state", "ok") != "ok":
+        return False, (f"the central service says it was {said.get('state')} "
+                       f"(since {said.get('since')}): {said.get('detail')}")
+    if head_seq < seq:  # seen here before the next heartbeat says so
+        return False, (f"cut short: the central service holds entry {seq}, and the log now "
+                       f"ends at entry {head_seq}")
+    return True, f"anchored at the central service to entry {seq} ({said.get('heard_at')})"
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -108,6 +139,7 @@ class Store:
         self.clock = clock
         self.retention = timedelta(days=delivered_retention_days)
         self.warnings: list[str] = []
+        self.audit_guard = "in place"  # or what was found missing at this opening
         self._damage: dict[str, str] | None = None  # what was wrong with a database set aside
         self.set_aside_damage = set_aside_damage  # False for a look only (kiosk status)
         try:
@@ -139,6 +171,39 @@ class Store:
         if self._damage is not None:
             self.record("integrity_problem", self._damage)
             self._survey_quietly()  # counted now, so every later look is cheap
+        self._guard_audit()
+
+    def audit_report(self) -> AuditReportJson:
+        """The audit log's head, and the entry the central service anchored last as the log
+        holds it now: what the next heartbeat carries."""
+        said = self.settings.get(AUDIT_ANCHOR)
+        seq = said.get("anchor_seq") if isinstance(said, dict) else None
+        seq = seq if isinstance(seq, int) and not isinstance(seq, bool) else None
+        with self._db.lock:
+            head = audit.head(self._db.conn)
+            at_anchor = audit.hash_at(self._db.conn, seq) if seq is not None else None
+        return {"head_seq": head.seq if head else 0, "head_hash": head.hash if head else None,
+                "anchor_seq": seq, "anchor_hash": at_anchor}
+
+    def note_audit_verdict(self, verdict: Mapping[str, object]) -> None:
+        """Keep what the central service said of the audit log (its heartbeat answer)."""
+        self.settings.put(AUDIT_ANCHOR, {**verdict, "heard_at": iso(self.clock())})
+
+    def _guard_audit(self) -> None:
+        """The audit log's guard triggers, put back if something dropped them: logged, and
+        said by this store's status (a log whose newest entries were then deleted is seen by
+        the central service, which holds its head: store.staff.audit_anchor)."""
+        with self._db.lock:  # a look first: a read-only database is left as it is
+            if not audit.missing_guards(self._db.conn):
+                return
+        with self._db.writing() as conn:
+            restored = audit.guard(conn)
+            if restored:
+                self._db.audit(conn, SYSTEM, "audit_guard_restored", {"triggers": restored})
+        if restored:
+            self.audit_guard = (f"the audit log's guard ({', '.join(restored)}) had been "
+                                "removed outside the kiosk and was put back")
+            self.warnings.append(self.audit_guard)
 
     @classmethod
     def from_config(cls, config: Config, set_aside_damage: bool = True,
@@ -335,8 +400,11 @@ class Store:
                 (DAMAGED_PAYLOAD,))
             integrity = _integrity(conn)
             chain = self._db.verify_audit(conn)
+            head = audit.head(conn)
         finally:
             conn.close()
+        anchor_ok, anchor_said = _anchor_state(self.settings.get(AUDIT_ANCHOR),
+                                               head.seq if head else 0)
         copies = self.damaged_copies()
         warnings = [*self.warnings, *(copy.describe() for copy in copies)]
         if damaged_payloads:
@@ -362,5 +430,8 @@ class Store:
             "drafts_in_progress": drafts.get(0, 0),
             "damaged_copies": [copy.as_json() for copy in copies],
             "damaged_payloads": damaged_payloads,
+            "audit_guard": self.audit_guard,
+            "audit_anchor": anchor_said,
+            "audit_anchor_ok": anchor_ok and self.audit_guard == "in place",
             "warnings": warnings,
         }

@@ -29,6 +29,7 @@ from .store import CentralStore, Device, Incoming, utc_now
 from .validation import (
     ApiError,
     JSONObject,
+    audit_fields,
     batch_items,
     heartbeat_fields,
     incoming_fields,
@@ -194,7 +195,8 @@ class CentralApp:
         ring = self.store.keyring
         key = ring.current.public
         return Response(200, {"public_key": key.text, "fingerprint": key.fingerprint,
-                              "algorithm": ALGORITHM, "opens": ring.fingerprints})
+                              "algorithm": ALGORITHM, "opens": ring.fingerprints,
+                              "receipt_key": self.store.receipts.public.text})
 
     # -- kiosks -----------------------------------------------------------------------------
     def receive_submission(self, request: Request) -> Response:
@@ -207,9 +209,10 @@ class CentralApp:
             raise ApiError(409, _conflict(incoming.instance_id))
         receipt = outcome.receipt
         assert receipt is not None  # a submission taken, or taken before, has its receipt
+        signed = self.store.receipts.sign(receipt.as_json())
         if outcome.kind == "replayed":
-            return Response(200, receipt.as_json(), {"Idempotent-Replayed": "true"})
-        return Response(201, receipt.as_json())
+            return Response(200, signed, {"Idempotent-Replayed": "true"})
+        return Response(201, signed)
 
     def receive_batch(self, request: Request) -> Response:
         """Many submissions in one request, stored in one transaction. Each is answered on its
@@ -243,7 +246,7 @@ class CentralApp:
                 answers[place].update(status=409, error=_conflict(incoming.instance_id))
             else:
                 answers[place].update(status=201 if outcome.kind == "created" else 200,
-                                      receipt=outcome.receipt.as_json())
+                                      receipt=self.store.receipts.sign(outcome.receipt.as_json()))
         return Response(200, {"results": answers})
 
     def _opened(self, incoming: Incoming, envelope: JSONObject) -> tuple[str, bytes]:
@@ -266,8 +269,13 @@ class CentralApp:
         device = self._device(request)
         if device.id != device_id:
             raise ApiError(403, f"This token belongs to device {device.id}, not {device_id}.")
-        beat = heartbeat_fields(json_object(request.body))
-        return Response(200, {"server_time": self.store.record_heartbeat(device.id, beat)})
+        body = json_object(request.body)
+        beat = heartbeat_fields(body)
+        moment, verdict = self.store.record_heartbeat(device.id, beat, audit_fields(body))
+        answer: dict[str, Any] = {"server_time": moment}
+        if verdict is not None:  # a kiosk older than anchoring sends no audit, and gets none
+            answer["audit"] = verdict
+        return Response(200, answer)
 
     def consultations(self, request: Request) -> Response:
         """The running results of every consultation: counts per option, never per person."""
@@ -325,6 +333,11 @@ def _check_payload(opened: bytes, incoming: Incoming) -> None:
         raise ApiError(422, "The sealed payload is not a JSON object.")
     for name in ("instance_id", "form_id", "form_version"):
         if payload.get(name) != getattr(incoming, name):
+            raise ApiError(422, f"The sealed payload's {name} is not the request's {name}.")
+    # Sealed too by kiosks since receipts are signed (older ones leave them out), so nothing
+    # on the way can relabel a submission as another device's, time or reference.
+    for name in ("reference", "created_at", "device_id"):
+        if name in payload and payload[name] != getattr(incoming, name):
             raise ApiError(422, f"The sealed payload's {name} is not the request's {name}.")
     if not isinstance(payload.get("answers"), dict):
         raise ApiError(422, "The sealed payload has no answers object.")

@@ -59,6 +59,45 @@ def cmd_revoke_device(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_devices(args: argparse.Namespace) -> int:
+    """The fleet: each kiosk's last heartbeat and its audit log's state. Exit 1 when a log
+    was found cut short, rewritten or not proven (staff look, then `accept-audit`)."""
+    from .store import CentralStore
+
+    store = CentralStore(Path(args.data_dir))
+    try:
+        devices = store.devices()
+    finally:
+        store.close()
+    flagged = 0
+    for device in devices:
+        beat, audit = device["last_heartbeat"], device["audit"]
+        seen = (f"last heard {beat['received_at']}, version {beat['version']}, "
+                f"{beat['queue_depth']} waiting" if beat else "never heard from")
+        log = "audit log not reported" if audit is None else (
+            f"audit log ok to entry {audit['anchor_seq']}" if audit["state"] == "ok"
+            else f"AUDIT LOG {audit['state'].upper()} since {audit['since']}: {audit['detail']}")
+        flagged += audit is not None and audit["state"] != "ok"
+        print(f"{device['id']}{' (revoked)' if device['revoked'] else ''}: {seen}; {log}")
+    if flagged:
+        _say(f"{flagged} kiosk(s) have an audit log problem: keep a copy of their data folder "
+             "for IT security, then `kiosk central accept-audit --device ID`.")
+    return 1 if flagged else 0
+
+
+def cmd_accept_audit(args: argparse.Namespace) -> int:
+    from .store import CentralStore
+
+    store = CentralStore(Path(args.data_dir))
+    try:
+        cleared = store.accept_audit(args.device)
+    finally:
+        store.close()
+    _say(f"The audit log problem of {args.device} is cleared; its log is checked from its "
+         "current entry on." if cleared else f"{args.device} has no audit log problem to clear.")
+    return 0
+
+
 def cmd_rotate_key(args: argparse.Namespace) -> int:
     """--prepare: make the next key and print the pin for kiosks' configs; without it, make
     that key the current one (every earlier key is kept: what was sealed to it still opens)."""
@@ -203,6 +242,11 @@ def add_central_commands(
     add.add_argument("--device", required=True, metavar="ID")
     revoke = command("revoke-device", cmd_revoke_device, "stop accepting a kiosk's token")
     revoke.add_argument("--device", required=True, metavar="ID")
+    command("devices", cmd_devices, "every kiosk: last heartbeat, version, queue, and whether "
+            "its audit log was cut short or rewritten (exit 1 if one was)")
+    accept = command("accept-audit", cmd_accept_audit, "clear a kiosk's audit log problem "
+                     "once staff have looked into it")
+    accept.add_argument("--device", required=True, metavar="ID")
     rotate = command("rotate-key", cmd_rotate_key, "start sealing to a new key, keeping the "
                      "earlier ones to open what was sealed to them")
     rotate.add_argument("--prepare", action="store_true",

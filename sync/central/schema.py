@@ -95,5 +95,21 @@ def m003_consultation_weeks(db: Database) -> None:
     """)
 
 
+@migrations()
+def m004_audit_anchors(db: Database) -> None:
+    # Each kiosk's audit log head as its heartbeats report it: off the kiosk, so a log cut
+    # short or rewritten on its disk is seen here. A problem stays until staff accept it.
+    run_script(db, """
+    CREATE TABLE audit_anchors (
+        device_id TEXT PRIMARY KEY REFERENCES devices(id),
+        seq INTEGER NOT NULL,             -- the newest entry the kiosk reported
+        hash TEXT NOT NULL,               -- and its hash
+        anchored_at TEXT NOT NULL,
+        problem TEXT,                     -- "cut short: ..." / "rewritten: ..." / NULL
+        problem_at TEXT
+    );
+    """)
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)

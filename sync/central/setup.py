@@ -11,9 +11,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from kiosk.sealing import OpeningKey
+from kiosk.signed_receipts import ReceiptKey
 
 from .errors import CentralError
 from .keyring import KEY_FILE
+from .receipt_key import RECEIPT_KEY_FILE
 from .store import DB_FILE, FORMS_DIR, CentralStore, connect
 
 # Device ids appear in URLs and config files: keep them to characters that need no escaping.
@@ -28,6 +30,7 @@ class InitResult:
     device_token: str
     public_key: str
     key_fingerprint: str
+    receipt_key: str  # the public key kiosks check receipts with (pinned as receipt_key)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -59,7 +62,8 @@ def _is_loopback(host: str) -> bool:
         return host == "localhost"
 
 
-def toml_block(url: str, device_id: str, token: str, key: OpeningKey) -> str:
+def toml_block(url: str, device_id: str, token: str, key: OpeningKey,
+               receipts: ReceiptKey) -> str:
     def quoted(text: str) -> str:
         return json.dumps(text)  # a JSON string of these characters is a TOML basic string
 
@@ -71,6 +75,7 @@ def toml_block(url: str, device_id: str, token: str, key: OpeningKey) -> str:
         f"token = {quoted(token)}",
         f"public_key = {quoted(key.public.text)}",
         f"key_fingerprint = {quoted(key.public.fingerprint)}",
+        f"receipt_key = {quoted(receipts.text)}",
     ]) + "\n"
 
 
@@ -104,16 +109,19 @@ def init_central(data_dir: Path | str, url: str, device_id: str = "kiosk-01") ->
             store.set_setting("url", url)
             admin_token = store.add_admin_token()
             device_token = store.add_device(device_id)
+            receipts = store.receipts.public
         finally:
             store.close()
         (data_dir / FORMS_DIR).mkdir(exist_ok=True)
     except BaseException:
         # Half a setup would be refused by the next init: leave the folder as it was.
-        for path in (key_path, db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm")):
+        for path in (key_path, db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm"),
+                     data_dir / RECEIPT_KEY_FILE):
             path.unlink(missing_ok=True)
         raise
-    return InitResult(toml_block(url, device_id, device_token, key), admin_token, device_id,
-                      device_token, key.public.text, key.public.fingerprint, warnings)
+    return InitResult(toml_block(url, device_id, device_token, key, receipts), admin_token,
+                      device_id, device_token, key.public.text, key.public.fingerprint,
+                      receipts.text, warnings)
 
 
 def add_device(data_dir: Path | str, device_id: str) -> str:
@@ -131,7 +139,7 @@ def device_toml_block(data_dir: Path | str, device_id: str, token: str) -> str:
     store = CentralStore(data_dir)
     try:
         return toml_block(store.setting("url") or "", device_id, token,
-                          store.keyring.current)
+                          store.keyring.current, store.receipts.public)
     finally:
         store.close()
 

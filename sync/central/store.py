@@ -27,6 +27,7 @@ from kiosk.store.db import named
 
 from .errors import CentralError
 from .keyring import Keyring, WatchedKeyring
+from .receipt_key import load_or_create_signer
 from .schema import migrate
 
 DB_FILE = "central.db"
@@ -77,10 +78,12 @@ class Receipt:
     receipt_id: str
     instance_id: str
     received_at: str
+    payload_sha256: str  # of the opened payload: what the kiosk sealed, as it knows it too
 
     def as_json(self) -> dict[str, str]:
+        """Unsigned: the service signs it as it answers (CentralStore.receipts)."""
         return {"receipt_id": self.receipt_id, "instance_id": self.instance_id,
-                "received_at": self.received_at}
+                "received_at": self.received_at, "payload_sha256": self.payload_sha256}
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,31 @@ class Outcome:
     kind: Literal["created", "replayed", "conflict"]  # replayed: the same payload again;
     # conflict: another payload under the same instance id
     receipt: Receipt | None
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    """What a heartbeat says of the kiosk's audit log (already checked)."""
+
+    head_seq: int  # the newest entry (0: none yet)
+    head_hash: str | None
+    anchor_seq: int | None  # the entry central anchored last, as the kiosk was told
+    anchor_hash: str | None  # its hash as the kiosk's log holds it now
+
+
+AuditState = Literal["ok", "cut short", "rewritten", "not proven"]
+_PROBLEMS: dict[str, AuditState] = {"cut short": "cut short", "rewritten": "rewritten",
+                                    "not proven": "not proven"}
+
+
+class AuditVerdict(TypedDict):
+    """Central's word on a kiosk's audit log (JSON: the heartbeat's answer, the fleet view)."""
+
+    state: AuditState
+    detail: str  # "" when ok
+    since: str | None  # when the problem was seen; it stays until staff accept it
+    anchor_seq: int  # the entry now anchored: the kiosk shows its hash at the next heartbeat
+    anchored_at: str
 
 
 class SubmissionRecord(TypedDict):
@@ -123,6 +151,7 @@ class DeviceRecord(TypedDict):
     created_at: str
     revoked: bool
     last_heartbeat: Heartbeat | None
+    audit: AuditVerdict | None  # None until a kiosk that reports its audit log beats
 
 
 _SUBMISSION_COLUMNS = ("instance_id", "reference", "device_id", "form_id", "form_version",
@@ -135,6 +164,7 @@ class CentralStore:
     def __init__(self, data_dir: Path | str):
         self.data_dir = Path(data_dir)
         self._keyring = WatchedKeyring(self.data_dir)
+        self.receipts = load_or_create_signer(self.data_dir)  # signs every receipt it gives
         self.db_path = self.data_dir / DB_FILE
         if not self.db_path.exists():
             raise CentralError(f"The central database {self.db_path} is missing, although the "
@@ -250,8 +280,9 @@ class CentralStore:
             if not hmac.compare_digest(row["payload_sha256"], payload_sha256):
                 return Outcome("conflict", None)
             return Outcome("replayed", Receipt(row["receipt_id"], incoming.instance_id,
-                                               row["received_at"]))
-        receipt = Receipt("rcpt-" + secrets.token_hex(12), incoming.instance_id, utc_now())
+                                               row["received_at"], row["payload_sha256"]))
+        receipt = Receipt("rcpt-" + secrets.token_hex(12), incoming.instance_id, utc_now(),
+                          payload_sha256)
         conn.execute(
             "INSERT INTO submissions (instance_id, seq, reference, device_id, form_id, "
             "form_version, created_at, received_at, receipt_id, payload_sha256, envelope) "
@@ -295,7 +326,10 @@ class CentralStore:
             payload=json.loads(self.keyring.open(row["envelope"], row["instance_id"])))
 
     # -- devices and heartbeats -------------------------------------------------------------
-    def record_heartbeat(self, device_id: str, beat: Mapping[str, object]) -> str:
+    def record_heartbeat(self, device_id: str, beat: Mapping[str, object],
+                         audit: AuditReport | None = None) -> tuple[str, AuditVerdict | None]:
+        """Keep the device's last report; with `audit`, check its log against the anchor
+        kept from the last one and anchor its new head. The time, and the verdict."""
         now = utc_now()
         values = {**beat, "received_at": now}
         with self._writing() as conn:
@@ -305,20 +339,32 @@ class CentralStore:
                 "ON CONFLICT (device_id) DO UPDATE SET "
                 + ", ".join(f"{c} = excluded.{c}" for c in _HEARTBEAT_COLUMNS),
                 (device_id, *(values[c] for c in _HEARTBEAT_COLUMNS)))
-        return now
+            verdict = _anchor(conn, device_id, audit, now) if audit is not None else None
+        return now, verdict
+
+    def accept_audit(self, device_id: str) -> bool:
+        """Staff have looked into a device's audit problem: clear it (the anchor stays)."""
+        with self._writing() as conn:
+            return conn.execute("UPDATE audit_anchors SET problem = NULL, problem_at = NULL "
+                                "WHERE device_id = ? AND problem IS NOT NULL",
+                                (device_id,)).rowcount > 0
 
     def devices(self) -> list[DeviceRecord]:
         with self.reading() as conn:
             rows = named(
                 conn,
                 f"SELECT d.id, d.created_at, d.revoked_at, h.device_id AS beat_from, "
-                f"{', '.join('h.' + c for c in _HEARTBEAT_COLUMNS)} "
-                "FROM devices d LEFT JOIN heartbeats h ON h.device_id = d.id ORDER BY d.id"
+                f"{', '.join('h.' + c for c in _HEARTBEAT_COLUMNS)}, a.device_id AS anchored, "
+                "a.seq AS anchor_seq, a.anchored_at, a.problem, a.problem_at "
+                "FROM devices d LEFT JOIN heartbeats h ON h.device_id = d.id "
+                "LEFT JOIN audit_anchors a ON a.device_id = d.id ORDER BY d.id"
             ).fetchall()
         return [DeviceRecord(id=row["id"], created_at=row["created_at"],
                              revoked=row["revoked_at"] is not None,
                              last_heartbeat=_heartbeat(row) if row["beat_from"] is not None
-                             else None) for row in rows]
+                             else None,
+                             audit=_verdict(row) if row["anchored"] is not None else None)
+                for row in rows]
 
 
 def _heartbeat(row: sqlite3.Row) -> Heartbeat:
@@ -326,3 +372,53 @@ def _heartbeat(row: sqlite3.Row) -> Heartbeat:
                      rejected=row["rejected"], oldest_waiting=row["oldest_waiting"],
                      last_sync_at=row["last_sync_at"], version=row["version"],
                      free_disk_bytes=row["free_disk_bytes"])
+
+
+def _anchor(conn: sqlite3.Connection, device_id: str, audit: AuditReport,
+            now: str) -> AuditVerdict:
+    """Check a heartbeat's audit report against the anchor kept for the device, then anchor
+    the reported head (so the next report is checked against it). A problem found is kept,
+    with its time, until staff accept it; a later one does not hide the first."""
+    row = named(conn, "SELECT seq, hash, anchored_at, problem, problem_at FROM audit_anchors "
+                      "WHERE device_id = ?", (device_id,)).fetchone()
+    problem = _problem(row, audit) if row is not None else None
+    head_hash = audit.head_hash or ""
+    if row is None:
+        conn.execute("INSERT INTO audit_anchors (device_id, seq, hash, anchored_at) "
+                     "VALUES (?, ?, ?, ?)", (device_id, audit.head_seq, head_hash, now))
+    else:
+        if row["problem"] is not None or problem is None:  # the first problem stays on record
+            problem, problem_at = row["problem"], row["problem_at"]
+        else:
+            problem_at = now
+        conn.execute("UPDATE audit_anchors SET seq = ?, hash = ?, anchored_at = ?, problem = ?, "
+                     "problem_at = ? WHERE device_id = ?",
+                     (audit.head_seq, head_hash, now, problem, problem_at, device_id))
+    found = named(conn, "SELECT seq AS anchor_seq, anchored_at, problem, problem_at "
+                        "FROM audit_anchors WHERE device_id = ?", (device_id,)).fetchone()
+    return _verdict(found)
+
+
+def _problem(anchor: sqlite3.Row, audit: AuditReport) -> str | None:
+    """What is wrong with the kiosk's log, measured against the anchor; None when nothing."""
+    seq = anchor["seq"]
+    if audit.head_seq < seq:
+        return (f"cut short: entry {seq} was reported on {anchor['anchored_at']}, and the log "
+                f"now ends at entry {audit.head_seq}")
+    if seq == 0:
+        return None  # the log was empty then: there is nothing to prove
+    if audit.anchor_seq != seq or audit.anchor_hash is None:
+        return (f"not proven: the kiosk did not show entry {seq} (its data may have been "
+                "replaced or restored)")
+    if not hmac.compare_digest(audit.anchor_hash, anchor["hash"]):
+        return (f"rewritten: entry {seq} is not what it was when reported on "
+                f"{anchor['anchored_at']}")
+    return None
+
+
+def _verdict(row: sqlite3.Row) -> AuditVerdict:
+    problem: str | None = row["problem"]
+    state: AuditState = "ok" if problem is None else \
+        _PROBLEMS.get(problem.partition(":")[0], "not proven")
+    return AuditVerdict(state=state, detail=problem or "", since=row["problem_at"],
+                        anchor_seq=row["anchor_seq"], anchored_at=row["anchored_at"])

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from typing import Any, Literal, NoReturn, overload
 
-from .store import Incoming
+from .store import AuditReport, Incoming
 
+_HASH = re.compile(r"[0-9a-f]{64}")
 _MAX_TEXT = 200  # ids, references, versions, times: anything longer is not one of ours
 JSONObject = dict[str, Any]  # a request's body, as json.loads gives it
 
@@ -111,6 +113,24 @@ def incoming_fields(body: JSONObject) -> tuple[Incoming, JSONObject]:
     if not isinstance(envelope, dict):
         raise ApiError(400, "envelope must be a JSON object (the sealed submission).")
     return incoming, envelope
+
+
+def audit_fields(body: JSONObject) -> AuditReport | None:
+    """A heartbeat's `audit` object: the kiosk's newest audit entry, and the entry central
+    anchored last as the kiosk's log holds it now. None from kiosks older than anchoring."""
+    audit = body.get("audit")
+    if audit is None:
+        return None
+    if not isinstance(audit, dict):
+        raise ApiError(400, "audit must be a JSON object.")
+    head_seq, anchor_seq = _count(audit, "head_seq"), audit.get("anchor_seq")
+    if anchor_seq is not None:
+        anchor_seq = _count(audit, "anchor_seq")
+    hashes = {name: audit.get(name) for name in ("head_hash", "anchor_hash")}
+    for name, value in hashes.items():
+        if value is not None and not (isinstance(value, str) and _HASH.fullmatch(value)):
+            raise ApiError(400, f"audit.{name} must be 64 hexadecimal characters or null.")
+    return AuditReport(head_seq, hashes["head_hash"], anchor_seq, hashes["anchor_hash"])
 
 
 def heartbeat_fields(body: JSONObject) -> dict[str, object]:

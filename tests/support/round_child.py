@@ -30,6 +30,7 @@ def waiting_kiosk(folder: Path, url: str, waiting: int = 1, **settings: object) 
     init = init_central(folder / "central-keys", "http://127.0.0.1:8765", device_id="hall-7")
     destination = {"url": url, "device_id": init.device_id, "token": init.device_token,
                    "key_fingerprint": init.key_fingerprint, "public_key": init.public_key,
+                   "receipt_key": init.receipt_key,
                    "retry_first_seconds": 0.01, "retry_max_seconds": 0.05}
     top = {"site_id": "HALL7", "data_dir": str(folder / "kiosk")}
     for key, value in settings.items():

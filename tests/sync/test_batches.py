@@ -73,7 +73,7 @@ def test_one_refused_submission_in_a_batch_is_rejected_and_the_others_delivered(
 
 
 def test_to_a_service_without_batches_each_goes_on_its_own(tmp_path, central, sync_worker):
-    with ScriptedService(central.init.public_key) as service:  # its /health has no max_batch
+    with ScriptedService(central) as service:  # its /health has no max_batch
         config = kiosk_config(tmp_path, central, url=service.url)
         with config.open_store() as store:
             for number in range(4):
@@ -115,7 +115,7 @@ def test_a_batch_answer_that_is_not_the_services_delivers_nothing(tmp_path, cent
                                                                   sync_worker):
     """A captive portal's 200, or an answer that leaves one out: nothing is marked delivered
     that the service did not answer for."""
-    with ScriptedService(central.init.public_key) as service:
+    with ScriptedService(central) as service:
         config = kiosk_config(tmp_path, central, url=service.url)
         with config.open_store() as store:
             for number in range(3):
@@ -128,10 +128,9 @@ def test_a_batch_answer_that_is_not_the_services_delivers_nothing(tmp_path, cent
             service.script = [(200, {}, b"<html>Sign in to the wifi</html>")]
             portal = transport.send_many(items)
             first = items[0].submission_id
+            receipt = service.signed_receipt(first, json.loads(items[0].envelope), "R1")
             service.script = [(200, {}, {"results": [
-                {"instance_id": first, "status": 201,
-                 "receipt": {"receipt_id": "R1", "instance_id": first,
-                             "received_at": "2026-11-27T10:00:00Z"}}]})]
+                {"instance_id": first, "status": 201, "receipt": receipt}]})]
             partial = transport.send_many(items)
             store.outbox.release([item.submission_id for item in items])
     assert isinstance(portal, Retry) and "not the central service" in portal.reason

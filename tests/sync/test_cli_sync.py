@@ -39,7 +39,7 @@ def test_once_sends_everything_and_says_so(tmp_path, central, capsys):
 
 
 def test_once_exits_non_zero_when_something_was_rejected(tmp_path, central, capsys):
-    with ScriptedService(central.init.public_key) as service:
+    with ScriptedService(central) as service:
         kiosk_config(tmp_path, central, url=service.url)
         service.script = [(400, {}, {"error": "the answer 'age' is not a number"})]
         _submit(kiosk_config(tmp_path, central, url=service.url), 2)

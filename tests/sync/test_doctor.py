@@ -48,7 +48,7 @@ def test_a_service_that_is_not_there_fails(tmp_path, central):
 
 def test_an_untrusted_certificate_fails(tmp_path, central):
     cert_file, key_file = self_signed(tmp_path)
-    with ScriptedService(central.init.public_key, tls=(cert_file, key_file)) as service:
+    with ScriptedService(central, tls=(cert_file, key_file)) as service:
         [row] = check_destinations(kiosk_config(tmp_path, central, url=service.url), Findings())
     assert row.status == FAIL and "TLS certificate was not accepted" in row.found
     assert "ca_file" in row.advice

@@ -14,7 +14,7 @@ from tests.sync.secret_visits import outbox_states, secret_visit
 
 
 def test_a_heartbeat_answered_with_a_page_does_not_end_the_round(tmp_path, central, sync_worker):
-    with ScriptedService(central.init.public_key) as service:
+    with ScriptedService(central) as service:
         config = kiosk_config(tmp_path, central, url=service.url)
         service.script = [(200, {"Content-Type": "text/html"}, b"<html>Sign in to the wifi</html>")]
         with config.open_store() as store:
@@ -41,7 +41,7 @@ def test_one_unreadable_waiting_payload_does_not_stop_all_sending(tmp_path, cent
 
 
 def test_a_long_failing_submission_is_still_backed_off(tmp_path, central, sync_worker):
-    with ScriptedService(central.init.public_key) as service:
+    with ScriptedService(central) as service:
         config = kiosk_config(tmp_path, central, url=service.url)
         service.script = [(500, {}, {"error": "the service failed on this request"})]
         with config.open_store() as store:
@@ -76,7 +76,7 @@ class _BlockedOnce(_Handler):
 
 def test_a_403_block_page_on_health_does_not_pause_sending_until_restart(
         tmp_path, central, sync_worker):
-    service = ScriptedService(central.init.public_key)
+    service = ScriptedService(central)
     service._httpd.RequestHandlerClass = _BlockedOnce
     with service:
         config = kiosk_config(tmp_path, central, url=service.url)
@@ -91,7 +91,7 @@ def test_a_403_block_page_on_health_does_not_pause_sending_until_restart(
 
 
 def test_a_service_that_asks_for_a_pause_gets_one(tmp_path, central, sync_worker):
-    with ScriptedService(central.init.public_key) as service:
+    with ScriptedService(central) as service:
         config = kiosk_config(tmp_path, central, url=service.url, retry_max_seconds=3600)
         service.script = [(503, {"Retry-After": "120"}, {"error": "maintenance"})] * 5
         with config.open_store() as store:

@@ -21,7 +21,7 @@ def _send_one(sync_worker, config) -> tuple:
 def test_an_untrusted_certificate_stops_sending_and_a_named_ca_allows_it(tmp_path, central,
                                                                          sync_worker):
     cert_file, key_file = self_signed(tmp_path)
-    with ScriptedService(central.init.public_key, tls=(cert_file, key_file)) as service:
+    with ScriptedService(central, tls=(cert_file, key_file)) as service:
         assert service.url.startswith("https://")
         result, queue = _send_one(sync_worker, kiosk_config(tmp_path, central, url=service.url))
         assert result.destinations["central"].state == "offline"

@@ -108,7 +108,7 @@ def test_an_unreachable_service_leaves_the_queue_as_it_was(tmp_path, central, st
 
 def test_a_refusal_with_a_reason_waits_for_staff_and_is_never_retried(
         tmp_path, central, store, sync_worker):
-    with ScriptedService(central.init.public_key) as service:
+    with ScriptedService(central) as service:
         config = kiosk_config(tmp_path, central, url=service.url)
         service.script = [(422, {}, {"error": "the form 'report_problem' is closed"})]
         store.outbox.submit(_visit(1))
@@ -124,7 +124,7 @@ def test_a_refusal_with_a_reason_waits_for_staff_and_is_never_retried(
 
 
 def test_a_refused_token_stops_sending_with_a_status_for_it(tmp_path, central, store, sync_worker):
-    with ScriptedService(central.init.public_key) as service:
+    with ScriptedService(central) as service:
         config = kiosk_config(tmp_path, central, url=service.url)
         service.script = [(401, {}, {"error": "unknown device token"})]
         for n in range(3):
@@ -142,7 +142,7 @@ def test_a_refused_token_stops_sending_with_a_status_for_it(tmp_path, central, s
 
 def test_server_trouble_is_retried_later_honouring_retry_after(
         tmp_path, central, store, sync_worker):
-    with ScriptedService(central.init.public_key) as service:
+    with ScriptedService(central) as service:
         config = kiosk_config(tmp_path, central, url=service.url, retry_max_seconds=3600)
         service.script = [(200, {"Content-Type": "text/html"}, b"<html>Welcome to the wifi</html>"),
                           (503, {"Retry-After": "120"}, {"error": "maintenance"})]
@@ -164,7 +164,7 @@ def test_server_trouble_is_retried_later_honouring_retry_after(
 
 def test_a_request_that_goes_unanswered_is_given_up_on_in_time_and_retried(
         tmp_path, central, store, sync_worker):
-    with ScriptedService(central.init.public_key) as service:
+    with ScriptedService(central) as service:
         config = kiosk_config(tmp_path, central, url=service.url)
         service.script = [("silence", 1.5, None)]
         for n in range(3):

@@ -63,7 +63,7 @@ def test_a_proxy_answering_every_post_wrongly_pauses_sending_and_rejects_nothing
 
 def test_one_wrong_answer_among_deliveries_is_no_wave_and_rejects_nothing(
         tmp_path, central, sync_worker):
-    with ScriptedService(central.init.public_key) as service:
+    with ScriptedService(central) as service:
         config = kiosk_config(tmp_path, central, url=service.url)
         service.script = [(404, {}, {"error": "not here"})]  # one proxy hiccup, then fine
         with config.open_store() as store:
@@ -80,7 +80,7 @@ def test_one_wrong_answer_among_deliveries_is_no_wave_and_rejects_nothing(
 
 def test_a_big_body_refused_as_too_large_is_still_the_submissions_own_problem(
         tmp_path, central, sync_worker):
-    with ScriptedService(central.init.public_key) as service:
+    with ScriptedService(central) as service:
         config = kiosk_config(tmp_path, central, url=service.url)
         service.script = [(413, {}, {"error": "The body is larger than the service takes."})]
         with config.open_store() as store:
@@ -93,7 +93,7 @@ def test_a_big_body_refused_as_too_large_is_still_the_submissions_own_problem(
 
 def test_a_certificate_for_another_name_pauses_sending_for_it(tmp_path, central, sync_worker):
     cert_file, key_file = self_signed(tmp_path)  # trusted (ca_file), but for 127.0.0.1 only
-    with ScriptedService(central.init.public_key, tls=(cert_file, key_file)) as service:
+    with ScriptedService(central, tls=(cert_file, key_file)) as service:
         config = kiosk_config(tmp_path, central, ca_file=cert_file,
                               url=service.url.replace("127.0.0.1", "localhost"))
         with config.open_store() as store:

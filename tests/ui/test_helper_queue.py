@@ -31,7 +31,7 @@ def _buttons(window, name: str) -> list[QPushButton]:
 
 def test_staff_see_the_queue_send_a_rejected_one_again_and_send_everything_now(
         tmp_path, central, kiosk, qtbot):
-    with ScriptedService(central.init.public_key) as service:
+    with ScriptedService(central) as service:
         service.script = [(422, {}, {"error": "the form 'report_problem' is closed"})]
         config = kiosk_config(tmp_path, central, url=service.url)
         with config.open_store() as setup:

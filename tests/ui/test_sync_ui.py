@@ -40,7 +40,7 @@ def test_offline_the_form_is_kept_and_the_kiosk_says_how_many_wait(tmp_path, cen
 
 
 def test_a_stalled_service_never_holds_up_the_screen(tmp_path, central, kiosk, qtbot):
-    with ScriptedService(central.init.public_key) as service:
+    with ScriptedService(central) as service:
         window, driver = kiosk(kiosk_config(tmp_path, central, url=service.url,
                                             timeout_seconds=3))
         qtbot.waitUntil(lambda: window.sync.view is not None)

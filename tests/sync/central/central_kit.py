@@ -1,5 +1,5 @@
 """What the central service's tests send, as a kiosk or as staff: sealed submission bodies, and
-`kiosk central ...` run in this process."""
+`kiosk central ...` run in this process; and the check that a body is what openapi.yaml says."""
 
 from __future__ import annotations
 
@@ -8,12 +8,30 @@ import json
 import uuid
 from pathlib import Path
 
+import yaml
+from jsonschema import Draft202012Validator
+from referencing import Registry
+from referencing.jsonschema import DRAFT202012
+
 from kiosk.sealing import SealingKey
+from sync.central.api import OPENAPI_FILE
 from sync.central.cli import add_central_commands
 
 FORMS = Path(__file__).resolve().parents[3] / "assets" / "forms"
 SAMPLE_FORM = FORMS / "feedback_services.yaml"
 CONSULTATION = "market_square_consultation"
+DOCUMENT = yaml.safe_load(OPENAPI_FILE.read_text(encoding="utf-8"))
+# OpenAPI 3.1's schemas are JSON Schema 2020-12; $refs resolve within the whole document.
+_REGISTRY = Registry().with_resource("urn:openapi", DRAFT202012.create_resource(DOCUMENT))
+
+
+def conforms(body: object, pointer: str) -> None:
+    """`body` is what openapi.yaml says at `pointer` (a JSON pointer into it); every error is
+    listed when it is not."""
+    validator = Draft202012Validator({"$ref": f"urn:openapi#{pointer}"}, registry=_REGISTRY)
+    errors = [f"{list(error.absolute_path)}: {error.message}" for error in
+              validator.iter_errors(body)]
+    assert not errors, errors
 
 
 def new_instance_id() -> str:

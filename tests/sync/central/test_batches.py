@@ -7,28 +7,11 @@ import sqlite3
 
 import pytest
 import requests
-import yaml
-from jsonschema import Draft202012Validator
-from referencing import Registry
-from referencing.jsonschema import DRAFT202012
 
-from sync.central.api import MAX_BATCH, OPENAPI_FILE
+from sync.central.api import MAX_BATCH
 from sync.central.store import DB_FILE
 
-from .central_kit import sealed_body
-
-DOCUMENT = yaml.safe_load(OPENAPI_FILE.read_text(encoding="utf-8"))
-# OpenAPI 3.1's schemas are JSON Schema 2020-12; $refs resolve within the whole document.
-_REGISTRY = Registry().with_resource("urn:openapi", DRAFT202012.create_resource(DOCUMENT))
-
-
-def _conforms(body: object, pointer: str) -> None:
-    """`body` is what openapi.yaml says at `pointer` (every error listed when it is not)."""
-    validator = Draft202012Validator({"$ref": f"urn:openapi#{pointer}"}, registry=_REGISTRY)
-    errors = [f"{list(error.absolute_path)}: {error.message}" for error in
-              validator.iter_errors(body)]
-    assert not errors, errors
-
+from .central_kit import DOCUMENT, conforms, sealed_body
 
 BATCH = "/paths/~1v1~1submissions~1batch/post"
 ANSWER = BATCH + "/responses/200/content/application~1json/schema"
@@ -51,11 +34,11 @@ def _stored(service) -> dict[str, str]:
 
 def test_a_batch_is_stored_once_each_and_sent_again_gets_the_same_receipts(service):
     bodies = [sealed_body(service.key, {"service": "library", "rating": n}) for n in range(30)]
-    _conforms({"device_id": "kiosk-01", "submissions": bodies}, REQUEST)
+    conforms({"device_id": "kiosk-01", "submissions": bodies}, REQUEST)
 
     first = _post(service, bodies)
     assert first.status_code == 200
-    _conforms(first.json(), ANSWER)
+    conforms(first.json(), ANSWER)
     results = first.json()["results"]
     assert [r["instance_id"] for r in results] == [b["instance_id"] for b in bodies]
     assert {r["status"] for r in results} == {201}
@@ -84,7 +67,7 @@ def test_each_bad_submission_is_answered_on_its_own_and_the_others_are_stored(se
 
     answer = _post(service, batch)
     assert answer.status_code == 200
-    _conforms(answer.json(), ANSWER)
+    conforms(answer.json(), ANSWER)
     results = answer.json()["results"]
     assert [r["status"] for r in results] == [201, 409, 422, 400, 422, 400, 201]
     assert "already received" in results[1]["error"]
@@ -124,4 +107,4 @@ def test_the_service_announces_batches_as_the_contract_bounds_them(service):
     schema = DOCUMENT["paths"]["/v1/submissions/batch"]["post"]["requestBody"]["content"][
         "application/json"]["schema"]
     assert schema["properties"]["submissions"]["maxItems"] == MAX_BATCH
-    _conforms(health, "/paths/~1health/get/responses/200/content/application~1json/schema")
+    conforms(health, "/paths/~1health/get/responses/200/content/application~1json/schema")

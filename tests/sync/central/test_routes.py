@@ -28,7 +28,8 @@ def test_the_key_matches_the_pinned_fingerprint(service):
     body = requests.get(service.url + "/v1/key", timeout=10).json()
     assert body == {"public_key": service.init.public_key,
                     "fingerprint": service.init.key_fingerprint, "algorithm": ALGORITHM,
-                    "opens": [service.init.key_fingerprint]}  # no earlier keys yet
+                    "opens": [service.init.key_fingerprint],  # no earlier keys yet
+                    "receipt_key": service.init.receipt_key}  # as init printed it for kiosks
     assert body["fingerprint"] == service.key.fingerprint
 
 
