@@ -125,6 +125,14 @@ def m004_payload_checksums(db: Database) -> None:
                    (hashlib.sha256(payload).hexdigest(), submission_id))
 
 
+@migrations()
+def m005_content_digests(db: Database) -> None:
+    """The SHA-256 of what was sealed (the submission as the service opens it): the service
+    signs its receipt over it, and a receipt for anything else is not a delivery. Rows stored
+    before have none: their receipts are checked by signature alone."""
+    db.execute("ALTER TABLE submissions ADD COLUMN content_sha256 TEXT")
+
+
 def migrate(db: Database) -> None:
     """Apply what is pending, all of it in one transaction that holds SQLite's write lock.
 
@@ -141,11 +149,3 @@ def migrate(db: Database) -> None:
         db.conn.rollback()
         raise
     db.execute("COMMIT")
-
-
-@migrations()
-def m005_content_digests(db: Database) -> None:
-    """The SHA-256 of what was sealed (the submission as the service opens it): the service
-    signs its receipt over it, and a receipt for anything else is not a delivery. Rows stored
-    before have none: their receipts are checked by signature alone."""
-    db.execute("ALTER TABLE submissions ADD COLUMN content_sha256 TEXT")
