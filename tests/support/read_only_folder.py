@@ -20,24 +20,32 @@ import pytest
 _MOUNT_THEN_RUN = 'mount --bind -o ro "$1" "$1" && exec "$2" -c "$3"'
 
 
-def _can_unshare() -> bool:
+def _unshare() -> list[str] | None:
+    """How to enter a mount namespace of our own here: as a mapped root in a new user
+    namespace, or (root, where user namespaces are not allowed) a mount namespace alone."""
     if shutil.which("unshare") is None:
-        return False
-    tried = subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "true"],
-                           capture_output=True, check=False)
-    return tried.returncode == 0
+        return None
+    ways = [["unshare", "--user", "--map-root-user", "--mount"]]
+    if os.geteuid() == 0:
+        ways.append(["unshare", "--mount"])
+    for way in ways:
+        if subprocess.run([*way, "true"], capture_output=True, check=False).returncode == 0:
+            return way
+    return None
 
 
 def run_python_with_read_only(folder: Path, script: str) -> subprocess.CompletedProcess[str]:
     """Run `script` (Python) in a child that cannot write to `folder`; its output as text."""
     environment = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
-    if _can_unshare():
-        command = ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c",
-                   _MOUNT_THEN_RUN, "sh", str(folder), sys.executable, script]
+    unshare = _unshare()
+    if unshare is not None:
+        command = [*unshare, "sh", "-c", _MOUNT_THEN_RUN, "sh", str(folder), sys.executable,
+                   script]
         return subprocess.run(command, capture_output=True, text=True, env=environment,
                               timeout=60, check=False)
     if os.geteuid() == 0:
-        pytest.skip("as root, only a read-only mount stops writes, and unshare is not allowed")
+        pytest.skip("as root, only a read-only mount stops writes, and no mount namespace "
+                    "can be made here")
     modes = {path: path.stat().st_mode & 0o777 for path in [folder, *folder.iterdir()]}
     try:
         for path in modes:
