@@ -9,9 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from .patterns import matches, pattern_problem
 from .values import (
     NAN,
     Nodeset,
@@ -57,17 +57,8 @@ def _string_length(ctx: EvalContext, *value: object) -> float:
     return float(len(to_string(value[0] if value else ctx.current)))
 
 
-@lru_cache(maxsize=256)
-def _pattern(text: str) -> re.Pattern[str] | None:
-    try:
-        return re.compile(text)
-    except re.error:
-        return None
-
-
 def _regex(ctx: EvalContext, value: object, pattern: object) -> bool:
-    compiled = _pattern(to_string(pattern))
-    return bool(compiled and compiled.search(to_string(value)))
+    return matches(to_string(pattern), to_string(value))  # RE2: linear time (patterns.py)
 
 
 def _concat(ctx: EvalContext, *values: object) -> str:
@@ -240,8 +231,4 @@ LAZY_FUNCTIONS = {"if": (3, 3)}
 
 def check_pattern(pattern: str) -> str | None:
     """Why a literal regex pattern does not compile, or None when it does."""
-    try:
-        re.compile(pattern)
-    except re.error as error:
-        return str(error)
-    return None
+    return pattern_problem(pattern)
