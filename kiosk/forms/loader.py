@@ -22,7 +22,7 @@ from .form import Field, Form
 from .limits import BOUNDED_TYPES
 from .messages import constraint_hint
 from .model import QUESTION_TYPES, Choice, FormDefinition, LocalText, Question, Settings
-from .problems import FormError, Location, Problem, Severity
+from .problems import FormError, Location, Problem, Severity, clip, shown
 from .profile import profile_problems
 from .service_settings import check_service_settings
 from .source import read_form_file
@@ -92,6 +92,7 @@ def _column(loc: Location) -> str | None:
 def _shape_message(error: ErrorDetails) -> str:
     kind, column = error["type"], _column(error["loc"])
     given = error.get("input")
+    quoted = shown(given)
     if kind == "missing":
         return f"'{column}' is missing"
     if kind == "extra_forbidden":
@@ -99,15 +100,16 @@ def _shape_message(error: ErrorDetails) -> str:
         return f"'{column}' is not a column the kiosk knows{_suggest(str(column), known)}"
     if column in _TEXT_COLUMNS + ("title", "description", "next_steps", "submit_label") \
             and kind in ("string_type", "dict_type"):
-        return f"'{column}' must be text, or a map from language code to text (found {given!r})"
+        return f"'{column}' must be text, or a map from language code to text (found {quoted})"
     if kind == "literal_error" and column == "type":
-        return (f"'{given}' is not a question type{_suggest(str(given), QUESTION_TYPES)}; "
+        return (f"{quoted} is not a question type{_suggest(str(given), QUESTION_TYPES)}; "
                 f"use one of: {', '.join(QUESTION_TYPES)}")
     if kind == "string_pattern_mismatch" and column == "name":
-        return f"'{given}' is not a usable name: use letters, digits and _, starting with a letter"
+        return f"{quoted} is not a usable name: use letters, digits and _, starting with a letter"
     if kind == "string_pattern_mismatch" and column == "form_id":
-        return f"'{given}' is not a usable form_id: use letters, digits, _ and -"
-    return f"{error['msg'].rstrip('.')} (found {given!r})" if given is not None else error["msg"]
+        return f"{quoted} is not a usable form_id: use letters, digits, _ and -"
+    message = clip(error["msg"].rstrip("."), 200)  # a validator's own words may quote the value
+    return f"{message} (found {quoted})" if given is not None else message
 
 
 def _without_unknown_columns(data: dict[str, Any],
@@ -276,7 +278,7 @@ class _FormCompiler:
                                          check_digit=field.spec.check_digit, decimal_comma=False,
                                          max_length=field.max_length, normalise=field.normalise)
         except AnswerError as problem:
-            self.error(f"the default {field.spec.default!r} is not a {field.type} answer "
+            self.error(f"the default {shown(field.spec.default)} is not a {field.type} answer "
                        f"({problem.invalid.key.replace('_', ' ')})", field, "default")
 
     # -- expressions -------------------------------------------------------------------------
@@ -286,7 +288,7 @@ class _FormCompiler:
         try:
             expression = compile_expression(text)
         except ExpressionError as problem:
-            self.error(f"{problem} in: {text}", field, column)
+            self.error(f"{problem} in: {clip(text, 200)}", field, column)
             return None
         for name in sorted(expression.refs):
             if name not in self.fields:

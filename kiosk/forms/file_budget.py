@@ -1,0 +1,93 @@
+"""How much a form file may ask of the machine before anything is built from it.
+
+A form is written by someone the kiosk need not trust. Nine lines of YAML aliases (nine levels
+of nine `*name`s) expand to 387 million values: `kiosk forms check` reached 13.7 GB on one.
+A form nested 50,000 levels deep overran Python's stack and stopped the catalogue loading.
+So the file's size is checked before it is read, and its shape (nesting, values once aliases
+are expanded) from the parser's event stream, which needs no recursion and builds nothing,
+before PyYAML builds a single value. The largest sample form is 21 KB, 1,132 values and 7
+levels deep: each budget is far above what a real form needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+MAX_FILE_BYTES = 4_000_000
+MAX_NESTING = 40  # mappings and lists inside each other: a question in 15 groups is 34
+MAX_VALUES = 250_000  # keys and values, each alias counted as everything it stands for
+
+
+@dataclass(frozen=True)
+class OverBudget:
+    message: str
+    line: int | None = None
+
+
+def too_big(size: int) -> OverBudget | None:
+    if size <= MAX_FILE_BYTES:
+        return None
+    return OverBudget(f"the file is {size / 1e6:.1f} MB; a form file may be at most "
+                      f"{MAX_FILE_BYTES / 1e6:.0f} MB")
+
+
+class _Frame:
+    """A mapping or list still open in the event stream."""
+
+    __slots__ = ("anchor", "height", "start")
+
+    def __init__(self, anchor: str | None, start: int):
+        self.anchor, self.height, self.start = anchor, 0, start  # start: values before it
+
+
+def check_shape(loader: Any) -> OverBudget | None:
+    """Read the events of a YAML loader not yet used (PyYAML's or libyaml's parser); the first
+    budget broken, or None. A file that is not valid YAML raises YAMLError, as loading would."""
+    open_frames: list[_Frame] = []
+    sizes: dict[str, int] = {}  # an anchor's values, once its own aliases are expanded
+    heights: dict[str, int] = {}  # how deep an anchor's value goes
+    values = 0
+    while True:
+        event = loader.get_event()
+        if event is None or isinstance(event, yaml.StreamEndEvent):
+            return None
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.CollectionStartEvent):
+            open_frames.append(_Frame(event.anchor, values))
+            values += 1
+            if len(open_frames) > MAX_NESTING:
+                return OverBudget(f"lists and mappings are nested more than {MAX_NESTING} "
+                                  "levels deep here; a form needs far fewer", line)
+            if event.anchor:
+                sizes.pop(event.anchor, None)  # a name used again: this is the one now
+            continue
+        if isinstance(event, yaml.CollectionEndEvent):
+            frame = open_frames.pop()
+            height = frame.height + 1
+            if frame.anchor:
+                sizes[frame.anchor], heights[frame.anchor] = values - frame.start, height
+        elif isinstance(event, yaml.AliasEvent):
+            if any(frame.anchor == event.anchor for frame in open_frames):
+                return OverBudget(f"the alias *{event.anchor} is inside the value it names, "
+                                  "so the value would contain itself for ever", line)
+            values += sizes.get(event.anchor, 1)
+            height = heights.get(event.anchor, 0)
+            if len(open_frames) + height > MAX_NESTING:
+                return OverBudget(f"the alias *{event.anchor} nests lists and mappings more "
+                                  f"than {MAX_NESTING} levels deep here", line)
+        elif isinstance(event, yaml.ScalarEvent):
+            values += 1
+            height = 0
+            if event.anchor:
+                sizes[event.anchor], heights[event.anchor] = 1, 0
+        else:
+            continue  # the start and end of the stream and of the document
+        if values > MAX_VALUES:
+            return OverBudget(f"the file holds more than {MAX_VALUES:,} values once its aliases "
+                              "(*name) are expanded; write the values out, or use fewer aliases",
+                              line)
+        if open_frames:
+            open_frames[-1].height = max(open_frames[-1].height, height)
