@@ -70,13 +70,14 @@ def check_shape(loader: Any) -> OverBudget | None:
             if frame.anchor:
                 sizes[frame.anchor], heights[frame.anchor] = values - frame.start, height
         elif isinstance(event, yaml.AliasEvent):
-            if any(frame.anchor == event.anchor for frame in open_frames):
-                return OverBudget(f"the alias *{event.anchor} is inside the value it names, "
+            anchor = event.anchor or ""
+            if any(frame.anchor == anchor for frame in open_frames):
+                return OverBudget(f"the alias *{anchor} is inside the value it names, "
                                   "so the value would contain itself for ever", line)
-            values += sizes.get(event.anchor, 1)
-            height = heights.get(event.anchor, 0)
+            values += sizes.get(anchor, 1)
+            height = heights.get(anchor, 0)
             if len(open_frames) + height > MAX_NESTING:
-                return OverBudget(f"the alias *{event.anchor} nests lists and mappings more "
+                return OverBudget(f"the alias *{anchor} nests lists and mappings more "
                                   f"than {MAX_NESTING} levels deep here", line)
         elif isinstance(event, yaml.ScalarEvent):
             values += 1

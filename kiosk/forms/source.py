@@ -25,7 +25,7 @@ Duplicate = tuple[str, int, LineDict]  # (key, line, the mapping it is in)
 
 
 class _Refused(Exception):
-    def __init__(self, message: str, line: int):
+    def __init__(self, message: str, line: int | None):
         self.message, self.line = message, line
 
 

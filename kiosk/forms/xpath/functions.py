@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from .patterns import matches, pattern_problem
 from .values import (
+    MAX_TEXT,
     NAN,
     Nodeset,
     flatten,
@@ -61,8 +62,14 @@ def _regex(ctx: EvalContext, value: object, pattern: object) -> bool:
     return matches(to_string(pattern), to_string(value))  # RE2: linear time (patterns.py)
 
 
+def _bounded(parts: list[str]) -> str:
+    """The parts joined, or "" when that would pass MAX_TEXT (a form the loader's count of
+    value sizes let through: 31 doublings would otherwise make 4 GB)."""
+    return "".join(parts) if sum(map(len, parts)) <= MAX_TEXT else ""
+
+
 def _concat(ctx: EvalContext, *values: object) -> str:
-    return "".join(to_string(item) for item in flatten(values))
+    return _bounded([to_string(item) for item in flatten(values)])
 
 
 def _coalesce(ctx: EvalContext, first: object, second: object) -> object:
@@ -151,7 +158,10 @@ def _unary(fn: Callable[[float], float]) -> Callable[[EvalContext, object], floa
 
 
 def _join(ctx: EvalContext, separator: object, *values: object) -> str:
-    return to_string(separator).join(to_string(item) for item in flatten(values))
+    items, between = [to_string(item) for item in flatten(values)], to_string(separator)
+    if sum(map(len, items)) + len(between) * max(0, len(items) - 1) > MAX_TEXT:
+        return ""  # as _bounded
+    return between.join(items)
 
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
