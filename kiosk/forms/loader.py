@@ -292,7 +292,7 @@ class _FormCompiler:
         try:
             expression = compile_expression(text)
         except ExpressionError as problem:
-            self.error(f"{problem} in: {clip(text, 200)}", field, column)
+            self.error(f"{problem} in: {clip(text, 120)}", field, column)
             return None
         for name in sorted(expression.refs):
             if name not in self.fields:
