@@ -34,6 +34,20 @@ def too_big(size: int) -> OverBudget | None:
                       f"{MAX_FILE_BYTES / 1e6:.0f} MB")
 
 
+def too_deep(line: int | None) -> OverBudget:
+    return OverBudget(f"lists and mappings are nested more than {MAX_NESTING} levels deep "
+                      "here; a form needs far fewer", line)
+
+
+def parser_too_deep(error: yaml.YAMLError) -> OverBudget | None:
+    """libyaml's own limit (1,000 levels of brackets), which its look-ahead can meet before
+    check_shape counts the 41st: the same refusal, without PyYAML's slower parser."""
+    if getattr(error, "problem", None) != "exceeded maximum nesting depth":
+        return None
+    mark = getattr(error, "problem_mark", None)
+    return too_deep(mark.line + 1 if mark is not None else None)
+
+
 class _Frame:
     """A mapping or list still open in the event stream."""
 
@@ -59,8 +73,7 @@ def check_shape(loader: Any) -> OverBudget | None:
             open_frames.append(_Frame(event.anchor, values))
             values += 1
             if len(open_frames) > MAX_NESTING:
-                return OverBudget(f"lists and mappings are nested more than {MAX_NESTING} "
-                                  "levels deep here; a form needs far fewer", line)
+                return too_deep(line)
             if event.anchor:
                 sizes.pop(event.anchor, None)  # a name used again: this is the one now
             continue

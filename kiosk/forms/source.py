@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from .file_budget import MAX_FILE_BYTES, check_shape, too_big
+from .file_budget import MAX_FILE_BYTES, check_shape, parser_too_deep, too_big
 from .problems import Problem
 
 
@@ -124,7 +124,10 @@ def _parse(text: str) -> tuple[Any, list[Duplicate]]:
     """(data, duplicate keys); raises YAMLError or _Refused."""
     try:
         return _checked_load(text, _FormLoader)
-    except yaml.YAMLError:
+    except yaml.YAMLError as error:
+        deep = parser_too_deep(error)
+        if deep is not None:
+            raise _Refused(deep.message, deep.line) from None
         return _checked_load(text, _PlainFormLoader)  # raises again, in PyYAML's own words
 
 
