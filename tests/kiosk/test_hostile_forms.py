@@ -186,3 +186,11 @@ def test_forms_check_reports_every_hostile_file_in_a_few_lines_within_a_gigabyte
         assert words in line
     assert f"{sample}: OK (report_problem" in checked.stdout
     assert lines[-1] == f"{len(HOSTILE) + 1} forms checked, 1 fine, {len(HOSTILE)} with errors"
+
+
+def test_a_pattern_of_groups_199_deep_loads_without_a_traceback(tmp_path):
+    """Too deep for advice on backtracking (the check would overrun Python's stack), but RE2
+    runs it: the form loads."""
+    path = tmp_path / "deep_pattern.yaml"
+    path.write_text(backtracking_form("(x" * 199 + "a+" + "y)+" * 199), encoding="utf-8")
+    assert load_service(path).warnings == []

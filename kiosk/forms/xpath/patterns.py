@@ -20,6 +20,8 @@ import re2
 # RE2's memory for one compiled pattern (its default is 8 MiB); a form's patterns are short.
 _MAX_MEMORY = 2 << 20
 _ANY = None  # a set of characters too wide to list: overlaps everything
+# Longer patterns get no advice: the check's work grows with the cube of the nesting.
+_LONGEST_CHECKED = 1_000
 
 
 class Pattern(Protocol):
@@ -79,13 +81,17 @@ def backtracks(pattern: str) -> bool:
     """True when a backtracking engine can take exponential time on this pattern: a repeat
     whose body has a variable part that can take the characters the next round starts with,
     as in `(a+)+`, `(\\w+\\s?)*` or `(.*x){20}`."""
+    if len(pattern) > _LONGEST_CHECKED:
+        return False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "possible nested set" and the like
             tree = _parser.parse(pattern)
+        return any(_ambiguous_repeat(op, av) for op, av in _nodes(list(tree)))
+    except RecursionError:  # hundreds of groups inside each other: no advice
+        return False
     except Exception:  # noqa: BLE001 - RE2 syntax Python's parser does not know (\pL): no advice
         return False
-    return any(_ambiguous_repeat(op, av) for op, av in _nodes(list(tree)))
 
 
 def _nodes(sequence: Iterable[tuple[Any, Any]]) -> Iterator[tuple[Any, Any]]:
