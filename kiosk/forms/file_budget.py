@@ -57,51 +57,60 @@ class _Frame:
         self.anchor, self.height, self.start = anchor, 0, start  # start: values before it
 
 
+_START = {yaml.MappingStartEvent, yaml.SequenceStartEvent}
+_END = {yaml.MappingEndEvent, yaml.SequenceEndEvent}
+
+
+def _line(event: Any) -> int:
+    return int(event.start_mark.line) + 1
+
+
 def check_shape(loader: Any) -> OverBudget | None:
     """Read the events of a YAML loader not yet used (PyYAML's or libyaml's parser); the first
-    budget broken, or None. A file that is not valid YAML raises YAMLError, as loading would."""
+    budget broken, or None. A file that is not valid YAML raises YAMLError, as loading would.
+    Every form is read through here at each start, so the common events come first."""
     open_frames: list[_Frame] = []
     sizes: dict[str, int] = {}  # an anchor's values, once its own aliases are expanded
     heights: dict[str, int] = {}  # how deep an anchor's value goes
     values = 0
     while True:
         event = loader.get_event()
-        if event is None or isinstance(event, yaml.StreamEndEvent):
-            return None
-        line = event.start_mark.line + 1
-        if isinstance(event, yaml.CollectionStartEvent):
-            open_frames.append(_Frame(event.anchor, values))
-            values += 1
-            if len(open_frames) > MAX_NESTING:
-                return too_deep(line)
-            if event.anchor:
-                sizes.pop(event.anchor, None)  # a name used again: this is the one now
-            continue
-        if isinstance(event, yaml.CollectionEndEvent):
-            frame = open_frames.pop()
-            height = frame.height + 1
-            if frame.anchor:
-                sizes[frame.anchor], heights[frame.anchor] = values - frame.start, height
-        elif isinstance(event, yaml.AliasEvent):
-            anchor = event.anchor or ""
-            if any(frame.anchor == anchor for frame in open_frames):
-                return OverBudget(f"the alias *{anchor} is inside the value it names, "
-                                  "so the value would contain itself for ever", line)
-            values += sizes.get(anchor, 1)
-            height = heights.get(anchor, 0)
-            if len(open_frames) + height > MAX_NESTING:
-                return OverBudget(f"the alias *{anchor} nests lists and mappings more "
-                                  f"than {MAX_NESTING} levels deep here", line)
-        elif isinstance(event, yaml.ScalarEvent):
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
             values += 1
             height = 0
             if event.anchor:
                 sizes[event.anchor], heights[event.anchor] = 1, 0
+        elif kind in _START:
+            open_frames.append(_Frame(event.anchor, values))
+            values += 1
+            if len(open_frames) > MAX_NESTING:
+                return too_deep(_line(event))
+            if event.anchor:
+                sizes.pop(event.anchor, None)  # a name used again: this is the one now
+            continue
+        elif kind in _END:
+            frame = open_frames.pop()
+            height = frame.height + 1
+            if frame.anchor:
+                sizes[frame.anchor], heights[frame.anchor] = values - frame.start, height
+        elif kind is yaml.AliasEvent:
+            anchor = event.anchor or ""
+            if any(frame.anchor == anchor for frame in open_frames):
+                return OverBudget(f"the alias *{anchor} is inside the value it names, "
+                                  "so the value would contain itself for ever", _line(event))
+            values += sizes.get(anchor, 1)
+            height = heights.get(anchor, 0)
+            if len(open_frames) + height > MAX_NESTING:
+                return OverBudget(f"the alias *{anchor} nests lists and mappings more "
+                                  f"than {MAX_NESTING} levels deep here", _line(event))
+        elif event is None or kind is yaml.StreamEndEvent:
+            return None
         else:
-            continue  # the start and end of the stream and of the document
+            continue  # the start and end of the document, the start of the stream
         if values > MAX_VALUES:
             return OverBudget(f"the file holds more than {MAX_VALUES:,} values once its aliases "
                               "(*name) are expanded; write the values out, or use fewer aliases",
-                              line)
-        if open_frames:
-            open_frames[-1].height = max(open_frames[-1].height, height)
+                              _line(event))
+        if open_frames and height > open_frames[-1].height:
+            open_frames[-1].height = height
