@@ -63,18 +63,22 @@ class Typed:
 def type_then_continue(window, text: str, step_ms: int = 10) -> Typed:
     """Empty the page's first box, then each key of `text` into it, then Continue, each sent
     from the event loop as a person's key presses and tap arrive: the work each starts runs in
-    the loop, between the timer's ticks, where a stall would show."""
-    box = next(w for w in window.page.findChildren(QLineEdit) if w.isVisible())
-    box.clear()
+    the loop, between the timer's ticks, where a stall would show. The box and the button are
+    found as each arrives: a page drawn again since has new ones."""
     typed = Typed()
-    for number, key in enumerate(text, start=1):
-        QTimer.singleShot(step_ms * number, lambda key=key: QTest.keyClicks(box, key))
-    primary = next(b for b in window.findChildren(QPushButton)
-                   if b.isVisible() and b.objectName() == "primary")
+
+    def box() -> QLineEdit:
+        return next(w for w in window.page.findChildren(QLineEdit) if w.isVisible())
+
+    QTimer.singleShot(step_ms, lambda: box().clear())
+    for number, key in enumerate(text, start=2):
+        QTimer.singleShot(step_ms * number, lambda key=key: QTest.keyClicks(box(), key))
 
     def tap() -> None:
+        primary = next(b for b in window.findChildren(QPushButton)
+                       if b.isVisible() and b.objectName() == "primary")
         QTest.mouseClick(primary, Qt.MouseButton.LeftButton)  # handled before it returns
         typed.continued = True
 
-    QTimer.singleShot(step_ms * (len(text) + 2), tap)
+    QTimer.singleShot(step_ms * (len(text) + 3), tap)
     return typed
