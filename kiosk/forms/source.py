@@ -43,7 +43,7 @@ def _construct_mapping(loader: _PlainFormLoader | _FastFormLoader,
             hash(key)
         except TypeError:
             raise _Refused("a key must be a plain word, not a list or a mapping",
-                          key_node.start_mark.line + 1) from None
+                           key_node.start_mark.line + 1) from None
         if index >= merged:
             if key in own_keys:
                 loader.duplicates.append((str(key), key_node.start_mark.line + 1, mapping))
