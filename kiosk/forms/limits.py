@@ -19,6 +19,8 @@ from typing import Any, Literal
 DEFAULT_MAX_LENGTH = {"text": 200, "multiline": 1000, "id_number": 50, "phone": 30,
                       "email": 254}
 BOUNDED_TYPES = frozenset({"text", "id_number", "phone", "email"})
+# A repeat has at most this many items, however many "add another" or repeat_count asks for.
+MAX_REPEAT_ITEMS = 100
 # The count of characters left shows from this share of the limit on.
 COUNT_FROM = 0.8
 

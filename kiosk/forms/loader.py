@@ -19,14 +19,17 @@ from pydantic_core import ErrorDetails
 from ..i18n import available_languages
 from .answers import AnswerError, parse_answer
 from .form import Field, Form
-from .limits import BOUNDED_TYPES
+from .limits import BOUNDED_TYPES, MAX_REPEAT_ITEMS
 from .messages import constraint_hint
 from .model import QUESTION_TYPES, Choice, FormDefinition, LocalText, Question, Settings
-from .problems import FormError, Location, Problem, Severity
+from .problems import FormError, Location, Problem, Severity, clip, shown
 from .profile import profile_problems
 from .service_settings import check_service_settings
 from .source import read_form_file
+from .value_sizes import MAX_CALCULATED, ValueSizes
 from .xpath import Expression, ExpressionError, compile_expression
+from .xpath.patterns import backtracks
+from .xpath.values import MAX_TEXT
 
 _TEMPLATE_REF = re.compile(r"\$\{([^}]*)\}")
 _TEXT_COLUMNS = ("label", "hint", "required_message", "constraint_message", "add_label")
@@ -92,6 +95,7 @@ def _column(loc: Location) -> str | None:
 def _shape_message(error: ErrorDetails) -> str:
     kind, column = error["type"], _column(error["loc"])
     given = error.get("input")
+    quoted = shown(given)
     if kind == "missing":
         return f"'{column}' is missing"
     if kind == "extra_forbidden":
@@ -99,15 +103,16 @@ def _shape_message(error: ErrorDetails) -> str:
         return f"'{column}' is not a column the kiosk knows{_suggest(str(column), known)}"
     if column in _TEXT_COLUMNS + ("title", "description", "next_steps", "submit_label") \
             and kind in ("string_type", "dict_type"):
-        return f"'{column}' must be text, or a map from language code to text (found {given!r})"
+        return f"'{column}' must be text, or a map from language code to text (found {quoted})"
     if kind == "literal_error" and column == "type":
-        return (f"'{given}' is not a question type{_suggest(str(given), QUESTION_TYPES)}; "
+        return (f"{quoted} is not a question type{_suggest(str(given), QUESTION_TYPES)}; "
                 f"use one of: {', '.join(QUESTION_TYPES)}")
     if kind == "string_pattern_mismatch" and column == "name":
-        return f"'{given}' is not a usable name: use letters, digits and _, starting with a letter"
+        return f"{quoted} is not a usable name: use letters, digits and _, starting with a letter"
     if kind == "string_pattern_mismatch" and column == "form_id":
-        return f"'{given}' is not a usable form_id: use letters, digits, _ and -"
-    return f"{error['msg'].rstrip('.')} (found {given!r})" if given is not None else error["msg"]
+        return f"{quoted} is not a usable form_id: use letters, digits, _ and -"
+    message = clip(error["msg"].rstrip("."), 200)  # a validator's own words may quote the value
+    return f"{message} (found {quoted})" if given is not None else message
 
 
 def _without_unknown_columns(data: dict[str, Any],
@@ -176,6 +181,7 @@ class _FormCompiler:
         check_service_settings(self)
         order = self._calculation_order()
         instance_name = self._expression(definition.settings.instance_name, None, "instance_name")
+        self._check_value_sizes(order, instance_name)
         if any(p.severity == "error" for p in self.problems):
             raise FormError(self.path, self.problems)
         warnings = [p for p in self.problems if p.severity == "warning"]
@@ -276,7 +282,7 @@ class _FormCompiler:
                                          check_digit=field.spec.check_digit, decimal_comma=False,
                                          max_length=field.max_length, normalise=field.normalise)
         except AnswerError as problem:
-            self.error(f"the default {field.spec.default!r} is not a {field.type} answer "
+            self.error(f"the default {shown(field.spec.default)} is not a {field.type} answer "
                        f"({problem.invalid.key.replace('_', ' ')})", field, "default")
 
     # -- expressions -------------------------------------------------------------------------
@@ -286,7 +292,7 @@ class _FormCompiler:
         try:
             expression = compile_expression(text)
         except ExpressionError as problem:
-            self.error(f"{problem} in: {text}", field, column)
+            self.error(f"{problem} in: {clip(text, 120)}", field, column)
             return None
         for name in sorted(expression.refs):
             if name not in self.fields:
@@ -300,6 +306,12 @@ class _FormCompiler:
             else:
                 assert field is not None  # a choice_filter is always a question's
                 self._check_filter_columns(expression, field)
+        for pattern in expression.patterns:
+            if backtracks(pattern):
+                self.warn(f"the pattern {shown(pattern)} repeats a part that itself repeats the "
+                          "same characters, as (a+)+ does: the kiosk checks it in linear time, "
+                          "but engines that backtrack (ODK Collect's, a server's) can take "
+                          "minutes on a short answer; repeat once, as in ^a+$", field, column)
         if expression.uses_current and column in ("relevant", "calculation", "repeat_count"):
             self.error(f"'.' has no value in '{column}'; name the question with ${{name}}",
                        field, column)
@@ -361,6 +373,34 @@ class _FormCompiler:
         for name in calculated:
             visit(name, [])
         return order
+
+    def _check_value_sizes(self, order: list[Field], instance_name: Expression | None) -> None:
+        """No expression can make a text longer than MAX_TEXT (value_sizes.py says why)."""
+        sizes = ValueSizes(self.fields, self.definition.choices)
+        total = 0
+        for field in order:
+            assert field.calculation is not None  # calculation_order: calculated ones only
+            made = sizes.calculation(field, field.calculation)
+            if made > MAX_TEXT:
+                self.error(f"the calculation can make a value of more than {MAX_TEXT:,} "
+                           "characters; is a value repeated in itself, as in "
+                           "concat(${x}, ${x})?", field, "calculation")
+                sizes.calculated[field.name] = 0  # reported here, not again by each reader
+            kept = sizes.calculated[field.name]
+            total += kept * (MAX_REPEAT_ITEMS if field.repeat is not None else 1)
+        if total > MAX_CALCULATED and order:
+            self.error(f"the calculations together can hold more than {MAX_CALCULATED:,} "
+                       "characters; make fewer, or shorter ones", order[-1], "calculation")
+        for field in self.fields.values():
+            for column in ("relevant", "constraint", "required", "choice_filter", "repeat_count"):
+                self._check_value_size(sizes, getattr(field, column), field, column)
+        self._check_value_size(sizes, instance_name, None, "instance_name")
+
+    def _check_value_size(self, sizes: ValueSizes, expression: object, field: Field | None,
+                          column: str) -> None:
+        if isinstance(expression, Expression) and sizes.of(expression, field).text > MAX_TEXT:
+            self.error(f"the expression can make a value of more than {MAX_TEXT:,} characters "
+                       "while it is worked out", field, column)
 
     # -- texts in every language ------------------------------------------------------------
     def _check_texts(self) -> None:

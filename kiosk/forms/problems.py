@@ -3,11 +3,52 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Literal
 
+# A value quoted in a message is cut to this many characters (a form can hold a value of
+# megabytes), and a whole message to MESSAGE_LIMIT: a message names the problem, not the value.
+VALUE_LIMIT = 60
+MESSAGE_LIMIT = 400
+
 Severity = Literal["error", "warning"]  # a warning: the file still loads
 Location = tuple[int | str, ...]  # a pydantic error's path in the file: ("survey", 3, "label")
+
+
+def clip(text: str, limit: int = VALUE_LIMIT) -> str:
+    """The text, or its start and how long it is when it is longer than `limit`."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text):,} characters)"
+
+
+def shown(value: object) -> str:
+    """A value as a message quotes it, in at most about VALUE_LIMIT characters: a long text is
+    cut, and a list or mapping shows its first few items, a few levels deep (repr() would write
+    out every value an alias bomb expands to)."""
+    if isinstance(value, str) and len(value) > VALUE_LIMIT:
+        return f"{value[:VALUE_LIMIT]!r}... ({len(value):,} characters)"
+    text = _brief(value, 0)
+    return text if len(text) <= 2 * VALUE_LIMIT else text[:2 * VALUE_LIMIT] + "..."
+
+
+def _brief(value: object, depth: int) -> str:
+    if isinstance(value, str):
+        return repr(value[:VALUE_LIMIT])
+    if isinstance(value, dict | list | tuple):
+        if depth >= 2:
+            return "{...}" if isinstance(value, dict) else "[...]"
+        if isinstance(value, dict):
+            parts = [f"{_brief(key, depth + 1)}: {_brief(item, depth + 1)}"
+                     for key, item in islice(value.items(), 4)]
+        else:
+            parts = [_brief(item, depth + 1) for item in islice(value, 4)]
+        if len(value) > 4:
+            parts.append("...")
+        opening, closing = ("{", "}") if isinstance(value, dict) else ("[", "]")
+        return opening + ", ".join(parts) + closing
+    return repr(value)  # a number, a boolean, None, a date: short
 
 
 @dataclass(frozen=True)
@@ -28,7 +69,7 @@ class Problem:
             parts.append(f"column '{self.column}'")
         place = f" {', '.join(parts)}:" if parts else ""
         prefix = "warning: " if self.severity == "warning" else ""
-        return f"{where}:{place} {prefix}{self.message}"
+        return f"{where}:{place} {prefix}{clip(self.message, MESSAGE_LIMIT)}"
 
 
 class FormError(Exception):

@@ -17,7 +17,7 @@ from .. import i18n
 from .answers import DATE_PARTS, TIME_PARTS, AnswerError, check_id_number, parse_answer
 from .display import fill_template, show_answer
 from .form import Field, Form
-from .limits import capitals
+from .limits import MAX_REPEAT_ITEMS, capitals
 from .messages import answer_message, default_constraint_message, required_message
 from .model import Choice, LocalText
 from .pages import (
@@ -36,7 +36,6 @@ from .submission import Assistance, JSONValue, ReceiptAnswer, Submission
 from .xpath import EvalContext, Expression, Nodeset, to_boolean, to_date, to_number, to_string
 from .xpath.values import temporal_text
 
-MAX_REPEAT_ITEMS = 100
 ItemKey = tuple[str, int | None]  # (question name, repeat item or None)
 
 

@@ -1,14 +1,17 @@
 """Read a form's YAML keeping line numbers, and refusing duplicate keys that PyYAML would
-otherwise drop silently (a second `label:` must not quietly win)."""
+otherwise drop silently (a second `label:` must not quietly win). A file over the budgets of
+file_budget.py (size, nesting, aliases) is refused before PyYAML builds anything from it."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from .file_budget import MAX_FILE_BYTES, check_shape, parser_too_deep, too_big
 from .problems import Problem
 
 
@@ -21,8 +24,8 @@ class LineDict(dict[Any, Any]):
 Duplicate = tuple[str, int, LineDict]  # (key, line, the mapping it is in)
 
 
-class _BadKey(Exception):
-    def __init__(self, message: str, line: int):
+class _Refused(Exception):
+    def __init__(self, message: str, line: int | None):
         self.message, self.line = message, line
 
 
@@ -39,8 +42,8 @@ def _construct_mapping(loader: _PlainFormLoader | _FastFormLoader,
         try:
             hash(key)
         except TypeError:
-            raise _BadKey("a key must be a plain word, not a list or a mapping",
-                          key_node.start_mark.line + 1) from None
+            raise _Refused("a key must be a plain word, not a list or a mapping",
+                           key_node.start_mark.line + 1) from None
         if index >= merged:
             if key in own_keys:
                 loader.duplicates.append((str(key), key_node.start_mark.line + 1, mapping))
@@ -104,28 +107,57 @@ def _load(text: str, loader_class: type[_PlainFormLoader] | type[_FastFormLoader
         loader.dispose()
 
 
-def _parse(text: str) -> tuple[Any, list[Duplicate]]:
-    """(data, duplicate keys); raises YAMLError or _BadKey."""
+def _checked_load(text: str, loader_class: type[_PlainFormLoader] | type[_FastFormLoader],
+                  ) -> tuple[Any, list[Duplicate]]:
+    """Load the text once its events are within the budgets (file_budget.py)."""
+    events = loader_class(text)
     try:
-        return _load(text, _FormLoader)
-    except yaml.YAMLError:
-        return _load(text, _PlainFormLoader)  # raises again, in PyYAML's own words
+        over = check_shape(events)
+    finally:
+        events.dispose()
+    if over is not None:
+        raise _Refused(over.message, over.line)
+    return _load(text, loader_class)
+
+
+def _parse(text: str) -> tuple[Any, list[Duplicate]]:
+    """(data, duplicate keys); raises YAMLError or _Refused."""
+    try:
+        return _checked_load(text, _FormLoader)
+    except yaml.YAMLError as error:
+        deep = parser_too_deep(error)
+        if deep is not None:
+            raise _Refused(deep.message, deep.line) from None
+        return _checked_load(text, _PlainFormLoader)  # raises again, in PyYAML's own words
+
+
+def _read_text(path: Path) -> str | Problem:
+    """The file's text, or why it is not read: the size is checked before reading it."""
+    with path.open("rb") as file:
+        size = os.fstat(file.fileno()).st_size
+        raw = b"" if size > MAX_FILE_BYTES else file.read(MAX_FILE_BYTES + 1)
+    over = too_big(max(size, len(raw)))
+    if over is not None:
+        return Problem(str(path), over.message)
+    return raw.decode("utf-8")
 
 
 def read_form_file(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
     """The file's mapping, or None and the problem that stopped it being read."""
     name = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _read_text(path)
     except FileNotFoundError:
         return None, [Problem(name, "the file does not exist")]
     except UnicodeDecodeError:
         return None, [Problem(name, "the file is not UTF-8 text; save it as UTF-8")]
     except OSError as error:
         return None, [Problem(name, f"the file cannot be read ({error.strerror})")]
+    if isinstance(text, Problem):
+        return None, [text]
     try:
         data, duplicates = _parse(text)
-    except _BadKey as bad:
+    except _Refused as bad:
         return None, [Problem(name, bad.message, line=bad.line)]
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)

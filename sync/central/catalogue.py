@@ -15,9 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.forms.file_budget import MAX_FILE_BYTES
 from kiosk.forms.form import Form
 from kiosk.forms.loader import load_form
-from kiosk.forms.problems import FormError
+from kiosk.forms.problems import FormError, Problem
 
 FORM_SUFFIXES = (".yaml", ".yml")
 
@@ -74,8 +75,10 @@ class FormCatalogue:
         for name, _mtime, _size in signature:
             path = self.forms_dir / name
             try:
+                form = load_form(path)  # first: it refuses a file over its size budget unread
                 data = path.read_bytes()
-                form = load_form(path)
+                if len(data) > MAX_FILE_BYTES:  # grown since: serve only what was checked
+                    raise FormError(path, [Problem(name, "the file grew while it was read")])
                 source = data.decode("utf-8")
             except FormError as error:
                 self._log(f"form {name} is not served: {error}")

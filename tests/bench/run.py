@@ -172,6 +172,10 @@ def main() -> int:
     bare_start, label_start, kiosk_start = bench_startup()
     with tempfile.TemporaryDirectory() as folder:
         pages, growth = bench_pages_and_memory(generated_form(Path(folder) / "generated.yaml"))
+    from tests.bench.hostile_bench import bench_backtracking_stall, bench_refusals
+
+    refusals = bench_refusals()
+    stall_ms, stall_work_ms = bench_backtracking_stall()
     from tests.bench.receipt_bench import bench_receipts
     from tests.bench.sync_bench import (
         BAD_LINK_COUNT,
@@ -209,6 +213,12 @@ def main() -> int:
     results.append({"name": "start to first paint, kiosk / bare", "value": kiosk_start / bare_start, "unit": "x", "goal": "<= 1.5"})
     results.append({"name": f"page to page p95 ({QUESTIONS} questions, widgets)", "value": percentile(pages, 0.95), "unit": "ms", "goal": "< 16"})
     results.append({"name": "memory growth over 200 visits", "value": growth, "unit": "MB", "goal": "< 10"})
+    for name, value in refusals.items():  # issue 20: refused within the budgets, quickly
+        results.append({"name": f"refuse the {name} p50", "value": value, "unit": "ms"})
+    results.append({"name": "GUI longest stall, visit checking ^(a+)+$", "value": stall_ms,
+                    "unit": "ms", "goal": "< 50"})
+    results.append({"name": "GUI thread's most work between 5 ms ticks, same visit",
+                    "value": stall_work_ms, "unit": "ms", "goal": "< 50"})
     results.append({"name": f"drain {COUNT:,} to loopback central: plain requests loop", "value": drain["plain"], "unit": "s"})
     results.append({"name": f"drain {COUNT:,} to loopback central: outbox worker", "value": drain["worker"], "unit": "s"})
     results.append({"name": "outbox worker / plain loop (batches)", "value": drain["worker"] / drain["plain"], "unit": "x", "goal": "<= 0.5"})

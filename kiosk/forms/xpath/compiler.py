@@ -189,6 +189,8 @@ class Expression:
     uses_current: bool
     uses_today: bool
     _evaluate: Evaluator = field(repr=False, compare=False)
+    patterns: tuple[str, ...] = ()  # the regex() patterns written out, for forms check
+
 
     def evaluate(self, ctx: EvalContext) -> object:
         return self._evaluate(ctx)
@@ -210,6 +212,8 @@ def compile_expression(text: str) -> Expression:
         or any(isinstance(n, Call) and n.name == "string-length" and not n.args for n in nodes),
         uses_today=any(isinstance(n, Call) and n.name in ("today", "now") for n in nodes),
         _evaluate=evaluate,
+        patterns=tuple(str(n.args[1].value) for n in nodes if isinstance(n, Call)
+                       and n.name == "regex" and isinstance(n.args[1], Literal)),
     )
 
 

@@ -9,10 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from .patterns import matches, pattern_problem
 from .values import (
+    MAX_TEXT,
     NAN,
     Nodeset,
     flatten,
@@ -57,21 +58,18 @@ def _string_length(ctx: EvalContext, *value: object) -> float:
     return float(len(to_string(value[0] if value else ctx.current)))
 
 
-@lru_cache(maxsize=256)
-def _pattern(text: str) -> re.Pattern[str] | None:
-    try:
-        return re.compile(text)
-    except re.error:
-        return None
-
-
 def _regex(ctx: EvalContext, value: object, pattern: object) -> bool:
-    compiled = _pattern(to_string(pattern))
-    return bool(compiled and compiled.search(to_string(value)))
+    return matches(to_string(pattern), to_string(value))  # RE2: linear time (patterns.py)
+
+
+def _bounded(parts: list[str]) -> str:
+    """The parts joined, or "" when that would pass MAX_TEXT (a form the loader's count of
+    value sizes let through: 31 doublings would otherwise make 4 GB)."""
+    return "".join(parts) if sum(map(len, parts)) <= MAX_TEXT else ""
 
 
 def _concat(ctx: EvalContext, *values: object) -> str:
-    return "".join(to_string(item) for item in flatten(values))
+    return _bounded([to_string(item) for item in flatten(values)])
 
 
 def _coalesce(ctx: EvalContext, first: object, second: object) -> object:
@@ -160,7 +158,10 @@ def _unary(fn: Callable[[float], float]) -> Callable[[EvalContext, object], floa
 
 
 def _join(ctx: EvalContext, separator: object, *values: object) -> str:
-    return to_string(separator).join(to_string(item) for item in flatten(values))
+    items, between = [to_string(item) for item in flatten(values)], to_string(separator)
+    if sum(map(len, items)) + len(between) * max(0, len(items) - 1) > MAX_TEXT:
+        return ""  # as _bounded
+    return between.join(items)
 
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -240,8 +241,4 @@ LAZY_FUNCTIONS = {"if": (3, 3)}
 
 def check_pattern(pattern: str) -> str | None:
     """Why a literal regex pattern does not compile, or None when it does."""
-    try:
-        re.compile(pattern)
-    except re.error as error:
-        return str(error)
-    return None
+    return pattern_problem(pattern)

@@ -143,6 +143,7 @@ class _Parser:
 
 
 MAX_DEPTH = 400
+MAX_LENGTH = 10_000  # characters: the longest relevant of the samples is 120
 TOO_DEEP = ("the expression is nested too deeply; split it over calculate questions "
             f"(at most {MAX_DEPTH} levels)")
 
@@ -165,6 +166,9 @@ def depth(node: Node) -> int:
 def parse(text: str) -> Node:
     if not text or not text.strip():
         raise ExpressionError("the expression is empty")
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"the expression is {len(text):,} characters long; at most "
+                              f"{MAX_LENGTH:,}: split it over calculate questions")
     parser = _Parser(text)
     try:
         node = parser.expression()

@@ -15,6 +15,10 @@ from decimal import Decimal
 from typing import cast
 
 EPOCH = date(1970, 1, 1)
+# The longest text an expression may make: ten of the longest typed answers (10,000). A form
+# whose expressions could make more is refused as it loads (kiosk/forms/value_sizes.py), and
+# concat() and join() give the empty string rather than build more.
+MAX_TEXT = 100_000
 NAN = float("nan")
 # XPath's whitespace is only space, tab, CR and LF (float() refuses other control characters).
 _NUMBER = re.compile(r"^[ \t\r\n]*-?(\d+(\.\d*)?|\.\d+)[ \t\r\n]*$")
