@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import json
 
-import pytest
 import requests
 
-from kiosk.config import ConfigError, load_config
 from sync.central.export import export_submissions
 from sync.transport import Retry
 from tests.kiosk.store_helpers import fake_submission
@@ -137,16 +135,6 @@ def test_a_batch_answer_that_is_not_the_services_delivers_nothing(tmp_path, cent
     assert not isinstance(partial, Retry)
     assert [type(outcome).__name__ for outcome in partial] == ["Delivered", "Retry", "Retry"]
     assert "did not mention it" in partial[1].reason
-
-
-def test_max_batch_belongs_to_rest_destinations_only(tmp_path):
-    file = tmp_path / "kiosk.toml"
-    file.write_text('site_id = "HALL7"\n[destinations.odk]\ntype = "openrosa"\n'
-                    'url = "https://odk.example.org/v1/key/T/projects/1"\nmax_batch = 20\n')
-    with pytest.raises(ConfigError) as refused:
-        load_config(file, environ={})
-    assert "destinations.odk.max_batch" in str(refused.value)
-    assert "OpenRosa takes one submission a request" in str(refused.value)
 
 
 def test_the_health_check_a_kiosk_reads_announces_batches(central):

@@ -41,6 +41,10 @@ def test_a_kobo_account_with_digest(tmp_path):
                                         "key each form carries"),
     ('auth = "bearer"\nusername = "u"\npassword = "p"\n', "'destinations.odk.auth': Input should "
                                                           "be 'basic', 'digest' or 'auto'"),
+    ('max_batch = 20\n', "'destinations.odk.max_batch': only for type = \"rest\": OpenRosa "
+                         "takes one submission a request"),
+    ('receipt_key = "ed25519:x"\n', "'destinations.odk.receipt_key': only for type = \"rest\": "
+                                    "an OpenRosa server does not sign its receipts"),
     ('usrname = "u"\n', "'destinations.odk.usrname': unknown key"),
     ('username = "u"\n', "username and password go together"),
     ('timeout_seconds = "soon"\n', "'destinations.odk.timeout_seconds': Input should be a valid number"),
