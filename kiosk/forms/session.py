@@ -848,7 +848,7 @@ class Session:
             DATE_PARTS if field.type == "date" else TIME_PARTS)
 
     def _item_title(self, repeat: Field, item: int | None) -> str:
-        return f"{self._text(repeat, repeat.spec.label, item)} {(item or 0) + 1}"
+        return f"{self._text(repeat, repeat.spec.label, item)} {(item or 0) + 1}".strip()
 
     def _item_views(self, repeat: Field) -> list[ItemView]:
         views = []
