@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,10 +23,21 @@ from .question_types import METADATA_DROPPED, METADATA_FILLED, appearance_proble
 
 SHEETS = ("survey", "choices", "settings")
 _OTHER_SHEETS = ("external_choices", "entities", "osm")
+_WHY_SHEET = {
+    "external_choices": "its choices are sent to the phone as a file; put them on the choices "
+                        "sheet, with a choice_filter",
+    "entities": "a kiosk keeps no records between visits to update",
+    "osm": "the kiosk has no map",
+}
 _YES_NO = {"yes", "no", "true", "false", "true()", "false()"}
 _TEXTS = ("label", "hint", "required_message", "constraint_message", "add_label")
 _REFERENCE = re.compile(r"\$\{([^}]*)\}")
 _NAME = re.compile(NAME_PATTERN)
+_DUPLICATE_HEADER = re.compile(r"^Duplicate column header: (.*)$")
+# Functions that read files attached to the form in ODK, which a kiosk does not have.
+_FILE_FUNCTIONS = re.compile(r"\bpulldata\s*\(")
+_EXPRESSIONS = ("relevant", "constraint", "calculation", "required", "choice_filter",
+                "default", "repeat_count")
 # Which appearances a row's kind acts on (question_types.APPEARANCES is by kiosk type).
 _KIND_OF = {"phone number": "text", "hidden": "calculate", "loop": "group"}
 
@@ -88,9 +100,18 @@ def read_workbook(path: Path) -> Workbook:
     if not path.is_file():
         raise UnreadableWorkbook(SheetProblem("the file does not exist"))
     try:
-        data = get_xlsform(str(path))
+        with warnings.catch_warnings():
+            # openpyxl warns of parts of a workbook it leaves out (data validation, unknown
+            # extensions): they hold no rows, and a warning must not fail the reading.
+            warnings.simplefilter("ignore")
+            data = get_xlsform(str(path))
     except Exception as error:  # an untrusted file: whatever fails, it cannot be read
         reason = str(error) or type(error).__name__
+        twice = _DUPLICATE_HEADER.match(reason)
+        if twice:  # pyxform does not say which sheet; the header row is row 1 of each
+            raise UnreadableWorkbook(SheetProblem(
+                f'two columns are headed "{twice[1]}": pyxform cannot tell which to read; '
+                "delete or rename one", row=1, column=twice[1])) from None
         raise UnreadableWorkbook(SheetProblem(
             f"the file cannot be read as an XLSForm spreadsheet ({reason})")) from None
     return Workbook(data)
@@ -103,7 +124,9 @@ def check_workbook(book: Workbook) -> Problems:
         problems.add("the workbook has no survey sheet")
     for sheet in _OTHER_SHEETS:
         if getattr(data, sheet, None):
-            problems.add(f"the {sheet} sheet is not supported on the kiosk", sheet=sheet)
+            first = next(iter((getattr(data, f"{sheet}_header", None) or [{}])[0]), None)
+            problems.add(f"the {sheet} sheet is not supported on the kiosk ({_WHY_SHEET[sheet]})",
+                         sheet, 2, first)
     plain_texts: list[tuple[str, str]] = []
     for sheet in SHEETS:
         _check_columns(book, sheet, problems, plain_texts)
@@ -206,6 +229,12 @@ def _check_survey(book: Workbook, problems: Problems) -> None:
             open_blocks.append((kind[6:], number, cells["type"]))
         if found.list_name:
             book.used_lists.add(found.list_name)
+        for key in _EXPRESSIONS:
+            if _FILE_FUNCTIONS.search(cells.get(key) or ""):
+                problems.add("pulldata() reads a CSV file attached to the form, which the kiosk "
+                             "does not have: put the values on the choices sheet and read them "
+                             "with a choice_filter, or write them in the calculation",
+                             "survey", number, book.header_for("survey", key) or key)
         if kind == "note" and not cells.get("name"):  # pyxform names it after its row
             cells = {**cells, "name": f"generated_note_name_{number}"}
         _check_question(book, cells, kind, number, header, problems)
