@@ -818,7 +818,8 @@ class Session:
             required = required.is_true(self._context(field, item))
         choices = []
         if field.type in ("select_one", "select_multiple"):
-            choices = [ChoiceView(c.name, self.form.text(c.label, self.language))
+            # A choice's label may show an answer, `${name}`, as in ODK.
+            choices = [ChoiceView(c.name, self._text(field, c.label, item))
                        for c in self._choices(field, item)]
         return QuestionView(
             key=item_key, name=field.name, type=field.type,

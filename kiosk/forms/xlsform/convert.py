@@ -38,6 +38,7 @@ _PYXFORM_SHEET = re.compile(r"On the '(\w+)' sheet")
 _EXCEL_MIDNIGHT = re.compile(r"^\d{4}-\d{2}-\d{2} 00:00:00$")
 _COUNT_REF = re.compile(r"^\$\{([^}]+)\}$")
 _YES = {"yes", "true", "true()"}
+_TABLE_HEADER = "reserved_name_for_field_list_labels_"  # pyxform's, in a table-list
 _BARE_NAME = re.compile(r"^\s*[A-Za-z_][\w.-]*\s*$")
 _PARENT_REF = re.compile(r"\.\./([A-Za-z_][\w.-]*)")
 # control keys that only lay a question out (warned of by the first pass).
@@ -148,6 +149,8 @@ class _Converter:
             name = node.get("name")
             if name in self.book.left_out:
                 continue  # ODK metadata the kiosk does not send (warned in the first pass)
+            if str(name).startswith(_TABLE_HEADER):
+                continue  # a table-list's row of choice labels: only layout, never answered
             if name in added:
                 if not self._is_count_of_a_repeat(name, nodes):
                     self.problems.add(f'pyxform added a question "{name}" that has no row in '

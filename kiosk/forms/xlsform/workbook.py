@@ -205,10 +205,9 @@ def _check_survey(book: Workbook, problems: Problems) -> None:
         cells = book.cells("survey", row)
         labelled = _labelled(book, "survey", row)
         if not cells.get("type"):
-            if cells.get("name") or labelled:  # pyxform leaves the row out: say so
-                problems.add("the row has no type, so it is left out, as ODK leaves it out",
-                             "survey", number, header["type"], severity="warning")
-            continue  # a row of notes for the authors
+            if cells.get("name") or labelled:  # pyxform refuses it: say where
+                problems.add("the row has no type", "survey", number, header["type"])
+            continue  # a row of notes for the authors, in columns pyxform does not read
         found = row_type(cells["type"], cells.get("appearance"))
         if found.problem:
             problems.add(found.problem, "survey", number, header["type"])
@@ -238,6 +237,10 @@ def _check_survey(book: Workbook, problems: Problems) -> None:
         if kind == "note" and not cells.get("name"):  # pyxform names it after its row
             cells = {**cells, "name": f"generated_note_name_{number}"}
         _check_question(book, cells, kind, number, header, problems)
+        if kind == "begin_group" and "table-list" in (cells.get("appearance") or "").split() \
+                and (labelled or _has_text(book, row, "hint")):
+            # pyxform moves a table's label and hint into a note of their own at its top.
+            book.question_rows.setdefault(f"generated_table_list_label_{number}", number)
         if found.or_other and cells.get("name"):  # pyxform's "Specify other." question
             book.question_rows.setdefault(f"{cells['name']}_other", number)
     for kind, number, text in open_blocks:
@@ -246,9 +249,13 @@ def _check_survey(book: Workbook, problems: Problems) -> None:
 
 
 def _labelled(book: Workbook, sheet: str, row: dict[str, str]) -> bool:
+    return _has_text(book, row, "label", sheet)
+
+
+def _has_text(book: Workbook, row: dict[str, str], key: str, sheet: str = "survey") -> bool:
     meanings = book.columns.get(sheet, {})
     return any(v not in (None, "") for h, v in row.items()
-               if h in meanings and meanings[h].key == "label")
+               if h in meanings and meanings[h].key == key)
 
 
 def _metadata(book: Workbook, cells: dict[str, str], number: int, header: dict[str, str],
@@ -299,6 +306,11 @@ def _check_question(book: Workbook, cells: dict[str, str], kind: str, number: in
         why, ignored = appearance_problem(_KIND_OF.get(kind, kind), cells["appearance"])
         if why:
             problems.add(why, "survey", number, header["appearance"])
+        if kind == "group" and "table-list" in ignored:  # pyxform makes it a field-list
+            ignored.remove("table-list")
+            problems.add('the appearance "table-list" is shown as "field-list": the questions '
+                         "on one page, each with its own tiles, not as a table", "survey",
+                         number, header["appearance"], severity="warning")
         if ignored:
             words = ", ".join(f'"{word}"' for word in ignored)
             problems.add(f"the appearance {words} is ignored: it only changes how ODK lays "
