@@ -6,7 +6,7 @@ names it. What reaches the server keeps the element names pyxform gives the form
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from openpyxl import Workbook
@@ -21,7 +21,7 @@ HEAD = ["type", "name", "label::English (en)"]
 SETTINGS = [["form_id", "version", "default_language"], ["visit", "1", "English (en)"]]
 COLOURS = [["list_name", "name", "label::English (en)"], ["colours", "red", "Red"],
            ["colours", "blue", "Blue"]]
-VISIT_DAY = datetime(2026, 3, 4, 10, 30, tzinfo=timezone.utc)
+VISIT_DAY = datetime(2026, 3, 4, 10, 30, tzinfo=UTC)
 
 
 def warnings_of(imported) -> list[str]:
