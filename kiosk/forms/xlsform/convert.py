@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from pyxform.errors import PyXFormError
+from pyxform.question_type_dictionary import QUESTION_TYPE_DICT
 from pyxform.xls2json import workbook_to_json
 
 from .problems import Problems
@@ -16,7 +17,8 @@ from .question_types import (
     APPEARANCES,
     HIDDEN_CALCULATION,
     METADATA_FILLED,
-    PHONE_NUMBER,
+    PRESETS,
+    SAME_AS,
     SAME_TYPES,
 )
 from .workbook import Workbook
@@ -200,13 +202,17 @@ class _Converter:
         bind, control = dict(node.get("bind") or {}), dict(node.get("control") or {})
         appearance = control.pop("appearance", None)
         type_cell = node.get("type")
+        if isinstance(type_cell, str):  # pyxform keeps "q int", "add text prompt" as written
+            type_cell = SAME_AS.get(type_cell, type_cell)
         kind = _TYPES.get(type_cell) if isinstance(type_cell, str) else None
         if node.get("type") in _CAMERA and appearance == "signature":
             kind, appearance = "signature", None  # the appearance became the type
-        if type_cell == "phone number":  # pyxform's: text of digits, with its own hint
-            kind = "text"
-            bind.setdefault("constraint", PHONE_NUMBER["constraint"])
-            node = {"hint": PHONE_NUMBER["hint"], **{k: v for k, v in node.items() if v}}
+        if type_cell in PRESETS:  # pyxform's constraint and hint for the type, unless given
+            kind = PRESETS[type_cell]
+            preset = QUESTION_TYPE_DICT[type_cell]
+            bind.setdefault("constraint", preset["bind"]["constraint"])
+            if preset.get("hint"):
+                node = {"hint": preset["hint"], **{k: v for k, v in node.items() if v}}
         elif type_cell == "hidden":
             kind = "calculate"
             bind.setdefault("calculate", HIDDEN_CALCULATION)

@@ -47,7 +47,7 @@ _REASONS = {
     **dict.fromkeys(("dateTime", "datetime", "date time", "add dateTime prompt",
                      "add date time prompt", "q dateTime", "q date time"), "datetime"),
     "range": "range",
-    # phone number (two words) is a question: see PHONE_NUMBER below.
+    # phone number (two words) is a question: see PRESETS below.
 }
 # ODK's metadata: filled in by the device, never asked. The kiosk fills what it can and leaves
 # out the rest (a server takes a submission without them), with a warning naming each.
@@ -63,8 +63,13 @@ METADATA_DROPPED = {
                      "get phone number", "audit"),
                     "a kiosk has no device owner, account or SIM to read it from"),
 }
-# pyxform's `phone number` is a text question limited to digits, with its own hint.
-PHONE_NUMBER = {"constraint": r"regex(., '^\d*$')", "hint": "Enter numbers only."}
+# pyxform's types that are a plain question with its own constraint (and hint): `phone number`
+# is text limited to digits, `percentage` an integer from 0 to 100... The kiosk asks them as
+# pyxform builds them (their constraint and hint are in pyxform's type dictionary).
+PRESETS = {"phone number": "text", "percentage": "integer",
+           "number of days in last month": "integer",
+           "number of days in last six months": "integer",
+           "number of days in last year": "integer"}
 # `hidden` is an answer no one gives or computes: sent empty, as ODK sends it.
 HIDDEN_CALCULATION = "''"
 
@@ -86,6 +91,19 @@ REFUSED_APPEARANCES = {
     "ex": "the kiosk cannot open another app; ask for the value as a question",
     "printer": "the kiosk prints its own receipt; mark answers with the receipt column",
 }
+def _same_as() -> dict[str, str]:
+    """pyxform's other spellings of a type, by the one the kiosk knows: those whose entry in
+    pyxform's type dictionary is the same as the known type's."""
+    known = [*SAME_TYPES, *_REASONS, *METADATA_FILLED, *METADATA_DROPPED, *PRESETS, "hidden"]
+    found = {}
+    for text, entry in QUESTION_TYPE_DICT.items():
+        if text not in known and "select" not in text:
+            same = next((k for k in known if QUESTION_TYPE_DICT.get(k) == entry), None)
+            if same:
+                found[text] = same
+    return found
+
+
 @dataclass(frozen=True)
 class RowType:
     kind: str | None  # a kiosk type, or begin_group / end_group / begin_repeat / end_repeat,
@@ -98,6 +116,9 @@ class RowType:
 def _refused(text: str, reason: str | None = None) -> RowType:
     why = f" ({reason})" if reason else ""
     return RowType(None, problem=f'"{text}" is not supported on the kiosk{why}')
+
+
+SAME_AS = _same_as()
 
 
 def row_type(cell: str, appearance: str | None) -> RowType:
@@ -120,12 +141,14 @@ def row_type(cell: str, appearance: str | None) -> RowType:
         return RowType("signature")
     if text in SAME_TYPES:
         return RowType(SAME_TYPES[text])
-    if text == "phone number" or text == "hidden":
+    if text in PRESETS or text == "hidden":
         return RowType(text)
     if text in METADATA_FILLED or text in METADATA_DROPPED:
         return RowType("metadata")
     if text in _REASONS:
         return _refused(text, _WHY[_REASONS[text]])
+    if same := SAME_AS.get(text):  # pyxform's other names ("add integer prompt", "q int")
+        return row_type(same, appearance)
     if text == "include":
         return _refused(text, "pyxform no longer includes other workbooks; copy the rows in")
     if text in QUESTION_TYPE_DICT:

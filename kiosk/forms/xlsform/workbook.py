@@ -19,7 +19,13 @@ from ..model import NAME_PATTERN
 from .columns import Column, classify, is_off
 from .languages import ASSUMED, DEFAULT, Languages, code_for
 from .problems import Problems, SheetProblem
-from .question_types import METADATA_DROPPED, METADATA_FILLED, appearance_problem, row_type
+from .question_types import (
+    METADATA_DROPPED,
+    METADATA_FILLED,
+    PRESETS,
+    appearance_problem,
+    row_type,
+)
 
 SHEETS = ("survey", "choices", "settings")
 _OTHER_SHEETS = ("external_choices", "entities", "osm")
@@ -39,7 +45,7 @@ _FILE_FUNCTIONS = re.compile(r"\bpulldata\s*\(")
 _EXPRESSIONS = ("relevant", "constraint", "calculation", "required", "choice_filter",
                 "default", "repeat_count")
 # Which appearances a row's kind acts on (question_types.APPEARANCES is by kiosk type).
-_KIND_OF = {"phone number": "text", "hidden": "calculate", "loop": "group"}
+_KIND_OF = {**PRESETS, "hidden": "calculate", "loop": "group"}
 
 
 class UnreadableWorkbook(Exception):

@@ -295,3 +295,16 @@ def test_a_workbook_whose_only_sheet_is_sheet1_is_its_survey(tmp_path):
     book.save(tmp_path / "plain.xlsx")
     form = import_xlsform(tmp_path / "plain.xlsx").form
     assert Session(form).page().title == "The state"
+
+
+@pytest.mark.parametrize(("type_", "inside", "outside"), [
+    ("percentage", 100, 101), ("number of days in last month", 31, 32),
+    ("q int", 1000, "many"), ("add integer prompt", 7, "seven"),
+])
+def test_pyxform_s_other_number_types_are_asked_as_pyxform_builds_them(xlsform, type_, inside,
+                                                                       outside):
+    form = import_xlsform(xlsform([HEAD, [type_, "amount", "How many?"]],
+                                  settings=SETTINGS)).form
+    assert form.fields["amount"].type == "integer"
+    assert run_trial(form, {"amount": inside}).errors == []
+    assert run_trial(form, {"amount": outside}).errors != []
