@@ -284,6 +284,10 @@ def test_an_answer_in_a_choice_label_is_shown_on_the_tile(xlsform):
     session = Session(form)
     session.answer("first", "Amira")
     assert [c.label for c in session.continue_().questions[0].choices] == ["Amira", "Nobody"]
+    session.answer("name", "first")
+    session.continue_()
+    assert [(row.name, row.answer) for row in session.check_answers()] == [
+        ("first", "Amira"), ("name", "Amira")]
 
 
 def test_a_workbook_whose_only_sheet_is_sheet1_is_its_survey(tmp_path):
