@@ -378,8 +378,8 @@ def _check_references(book: Workbook, problems: Problems) -> None:
                 for name in _REFERENCE.findall(str(value)):
                     if name.strip() in book.left_out:
                         problems.add(f"${{{name}}} is ODK metadata the kiosk does not send "
-                                     f"(row {book.left_out[name.strip()]})", sheet, number,
-                                     header)
+                                     f"(row {book.left_out[name.strip()]}): write this without "
+                                     "it", sheet, number, header)
                     elif name.strip() not in names:
                         close = difflib.get_close_matches(name.strip(), list(names), n=1)
                         hint = f" (did you mean '{close[0]}'?)" if close else ""

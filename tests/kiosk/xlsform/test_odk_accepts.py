@@ -148,7 +148,7 @@ def test_what_reads_metadata_left_out_is_refused_by_row(refused):
                     ["text", "late", "Why late?", "${start} > '10:00'"]],
                    settings=SETTINGS) == [
         'survey sheet, row 3, column "relevant": ${start} is ODK metadata the kiosk does not '
-        "send (row 2)"]
+        "send (row 2): write this without it"]
 
 
 def test_author_notes_and_comment_rows_are_left_out_with_a_warning(xlsform):
