@@ -42,12 +42,15 @@ def entry_text(entry: Any, language: str) -> str:
     return to_string(entry)
 
 
-def show_answer(form: Form, field: Field, value: Any, language: str) -> str:
-    """An answer as the check-answers page and the receipt show it; '' when there is none."""
+def show_answer(form: Form, field: Field, value: Any, language: str,
+                choice_label: Callable[[Any], str] | None = None) -> str:
+    """An answer as the check-answers page and the receipt show it; '' when there is none.
+    `choice_label` gives an option's words with the answers it shows (`${name}`) filled in."""
     if value is None or value == "" or value == []:
         return ""
     if field.type in ("select_one", "select_multiple"):
-        labels = {c.name: form.text(c.label, language) for c in form.choices(field)}
+        label = choice_label or (lambda text: form.text(text, language))
+        labels = {c.name: label(c.label) for c in form.choices(field)}
         chosen = value if isinstance(value, list) else [value]
         return ", ".join(labels.get(str(name), str(name)) for name in chosen)
     if isinstance(value, bool):

@@ -34,7 +34,8 @@ from .xpath.values import MAX_TEXT
 _TEMPLATE_REF = re.compile(r"\$\{([^}]*)\}")
 _TEXT_COLUMNS = ("label", "hint", "required_message", "constraint_message", "add_label")
 _EXPRESSION_COLUMNS = ("relevant", "constraint", "calculation", "choice_filter", "repeat_count")
-_LABELLED_TYPES = set(QUESTION_TYPES) - {"calculate"}
+# A group or repeat without a label is fine (XLSForm allows it): its questions have theirs.
+_LABELLED_TYPES = set(QUESTION_TYPES) - {"calculate", "group", "repeat"}
 
 
 def load_form(path: Path | str) -> Form:
@@ -323,8 +324,14 @@ class _FormCompiler:
         for option in options:
             known.update(option.model_extra or {})
         for name in sorted(expression.columns - known):
-            self.error(f"the choice list '{field.spec.choices}' has no column '{name}'"
-                       f"{_suggest(name, known)}", field, "choice_filter")
+            if ":" in name:  # XPath reads `label::English` as an axis: ODK refuses the form
+                self.error(f"'{name}' is not a column ODK can read in a choice_filter (it reads "
+                           "'::' as an XPath axis and refuses the form)", field, "choice_filter")
+                continue
+            # ODK reads a column no choice has as empty, and accepts the form: so does the
+            # kiosk, but it says so, as it is most often a misspelt column or a missing quote.
+            self.warn(f"the choice list '{field.spec.choices}' has no column '{name}', so it is "
+                      f"empty for every choice{_suggest(name, known)}", field, "choice_filter")
 
     def _compile_expressions(self, field: Field) -> None:
         spec = field.spec
@@ -416,7 +423,7 @@ class _FormCompiler:
                 self.error(f"the choice list '{list_name}' has no options", column="choices")
             seen: set[str] = set()
             for option in options:
-                if option.name in seen:
+                if option.name in seen and not definition.settings.allow_choice_duplicates:
                     self.error(f"the choice list '{list_name}' has the option '{option.name}' "
                                "twice", column="choices")
                 seen.add(option.name)

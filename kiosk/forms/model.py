@@ -19,7 +19,7 @@ QuestionType = Literal[
 ]
 CheckDigit = Literal["luhn", "verhoeff", "damm", "mod_11_10", "mod_11_2", "mod_97_10", "none"]
 Normaliser = Literal["upper", "lower", "collapse_spaces", "no_spaces"]  # kiosk.forms.limits
-NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"
+NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"  # `_` first too: Kobo's __version__
 
 
 def _text_from_scalar(value: Any) -> Any:
@@ -152,6 +152,9 @@ class Settings(ServiceSettings):
     consultation: Consultation | None = None
     payment: Payment | None = None
     currency: str | None = None  # ISO 4217 (GBP): `appearance: money` answers show it
+    # XLSForm's setting: one list may have two choices of one name (with a choice_filter,
+    # only one shows at a time; the answer is the name, as in ODK).
+    allow_choice_duplicates: bool = False
 
     @field_validator("currency")
     @classmethod

@@ -310,7 +310,7 @@ class Session:
                 if not field.has_value:
                     continue
                 value = self._stored(field, key.item)
-                shown = show_answer(self.form, field, value, self.language)
+                shown = self._shown(field, value, key.item)
                 rows.append(AnswerRow(
                     key=key, name=field.name, item=key.item,
                     section=self._item_title(field.repeat, key.item) if field.repeat else "",
@@ -818,7 +818,8 @@ class Session:
             required = required.is_true(self._context(field, item))
         choices = []
         if field.type in ("select_one", "select_multiple"):
-            choices = [ChoiceView(c.name, self.form.text(c.label, self.language))
+            # A choice's label may show an answer, `${name}`, as in ODK.
+            choices = [ChoiceView(c.name, self._text(field, c.label, item))
                        for c in self._choices(field, item)]
         return QuestionView(
             key=item_key, name=field.name, type=field.type,
@@ -833,7 +834,7 @@ class Session:
             value=stored,
             entry=self._raw.get(item_key, self._offered.get(field.name, stored)
                                 if item is None else stored),
-            shown=show_answer(self.form, field, stored, self.language),
+            shown=self._shown(field, stored, item),
             error=self._errors.get(item_key),
             error_parts=self._parts_at_fault(field, item_key),
         )
@@ -848,12 +849,17 @@ class Session:
             DATE_PARTS if field.type == "date" else TIME_PARTS)
 
     def _item_title(self, repeat: Field, item: int | None) -> str:
-        return f"{self._text(repeat, repeat.spec.label, item)} {(item or 0) + 1}"
+        return f"{self._text(repeat, repeat.spec.label, item)} {(item or 0) + 1}".strip()
+
+    def _shown(self, field: Field, value: Any, item: int | None) -> str:
+        """An answer as shown, a choice's words with the answers they show filled in."""
+        return show_answer(self.form, field, value, self.language,
+                           lambda text: self._text(field, text, item))
 
     def _item_views(self, repeat: Field) -> list[ItemView]:
         views = []
         for index, values in enumerate(self._items.get(repeat.name, [])):
-            shown = [show_answer(self.form, f, values.get(f.name), self.language)
+            shown = [self._shown(f, values.get(f.name), index)
                      for f in repeat.walk() if f.takes_input and f.name in values]
             views.append(ItemView(index=index, title=shown[0] if shown else self._item_title(repeat, index),
                                   details=[s for s in shown[1:] if s]))
@@ -877,6 +883,6 @@ class Session:
     def _receipt_answers(self) -> list[ReceiptAnswer]:
         """Only what the form marks `receipt: true`, as shown to the citizen."""
         return [{"name": f.name, "label": self.form.text(f.spec.label, self.language),
-                 "answer": show_answer(self.form, f, self._values[f.name], self.language)}
+                 "answer": self._shown(f, self._values[f.name], None)}
                 for f in self.form.fields.values()
                 if f.spec.receipt and f.repeat is None and f.name in self._values]

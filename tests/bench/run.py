@@ -186,6 +186,9 @@ def main() -> int:
     )
 
     receipts = bench_receipts()
+    from tests.bench.xlsform_bench import bench_corpus
+
+    results.extend(bench_corpus())
     from tests.bench.speech_bench import bench_speaker_taps
 
     speaker_taps = bench_speaker_taps()

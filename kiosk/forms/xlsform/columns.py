@@ -50,6 +50,7 @@ _SETTINGS: Headers = {
     ("destination",): ("destination", PLAIN), ("icon",): ("icon", PLAIN),
     ("description",): ("description", TEXT), ("next_steps",): ("next_steps", TEXT),
     ("submit_label",): ("submit_label", TEXT),
+    ("allow_choice_duplicates",): ("allow_choice_duplicates", PLAIN),
 }
 _KNOWN: dict[str, Headers] = {"survey": _SURVEY, "choices": _CHOICES, "settings": _SETTINGS}
 _ALIASES = {"survey": aliases.survey_header, "choices": aliases.list_header,
@@ -70,14 +71,36 @@ _SPELLINGS = {
                  "submission_url", "instance_name", "destination", "icon", "description",
                  "next_steps", "submit_label"],
 }
+# Columns the kiosk cannot serve: the answer would differ from ODK's.
 _WHY_NOT = {
-    "media": "images, audio and video are not supported on the kiosk",
-    "guidance_hint": "guidance hints are not supported on the kiosk; put the words in the hint",
-    "parameters": "parameters are not supported on the kiosk",
     "trigger": "triggers are not supported on the kiosk; use a calculation",
+    "instance": "attributes on the answer are not supported on the kiosk",
+    "bind": "custom bind attributes are not supported on the kiosk",
+    "save_to": "entities are not supported on the kiosk",
+    "prefix": "SMS settings are not supported on the kiosk",
+    "delimiter": "SMS settings are not supported on the kiosk",
+    "omit_instanceID": "the kiosk always sends the instance ID",
+    "add_none_option": 'add a "none" choice to the list instead',
 }
-
-
+# Columns that change only how ODK shows a question or behaves on a phone: ignored, with a
+# warning (a kiosk shows words as tiles, one question a page, and always sends at once).
+_IGNORED = {
+    "media": "pictures and sound are not shown on the kiosk; the words are",
+    "guidance_hint": "guidance hints are not shown on the kiosk; put what a citizen needs in "
+                     "the hint",
+    "parameters": "parameters are ignored on the kiosk (a random order, a picture's size)",
+    "control": "it only changes how ODK lays the question out",
+    "style": "it only changes how Enketo lays the form out",
+    "clean_text_values": "pyxform has already tidied the texts",
+    "flat": "it only changes how Enketo lays the form out",
+    "namespaces": "the kiosk sends no custom attributes",
+    "auto_send": "the kiosk always sends at once", "auto_delete": "the kiosk keeps nothing "
+    "readable once sent", "client_editable": "a citizen cannot edit a sent form",
+    "name": "the kiosk names the instance after form_id", "xml_root": "the kiosk names the "
+    "instance after form_id", "instance_xmlns": "the kiosk sends the standard namespace",
+}
+# Empty-looking values of a setting: as if it were not there.
+_OFF = {"", "false", "no", "false()", "0"}
 @dataclass(frozen=True)
 class Column:
     header: str  # as the author wrote it
@@ -85,6 +108,7 @@ class Column:
     language: str | None = None  # pyxform's language key ('French (fr)'), for a text column
     problem: str | None = None
     extra: bool = False  # a choices column a choice_filter can read
+    ignored: bool = False  # `problem` is then a warning: the column is read by no one
 
 
 def classify(sheet: str, header: str, use_double_colon: bool) -> Column:
@@ -99,21 +123,28 @@ def classify(sheet: str, header: str, use_double_colon: bool) -> Column:
             return Column(header, key, language=tokens[-1])
         return Column(header, problem=f'"{key}" is the same in every language: use one '
                                       f'"{header.split(":")[0].strip()}" column')
-    if sheet == "choices" and len(tokens) == 1 and tokens[0] not in _WHY_NOT:
-        return Column(header, tokens[0], extra=True)
-    return Column(header, problem=_unsupported(sheet, header, tokens))
-
-
-def _unsupported(sheet: str, header: str, tokens: tuple[str, ...]) -> str:
     first = tokens[0]
-    if first in _WHY_NOT:
-        return _WHY_NOT[first]
     if first.startswith("sms_"):
-        return "SMS columns are not supported on the kiosk"
-    pyxform_knows = first in _PYXFORM_COLUMNS[sheet] or first in ("bind", "control", "instance")
-    if pyxform_knows or first in _ALIASES[sheet]:
-        return f'"{header}" is not supported on the kiosk'
+        return Column(header, problem="SMS columns are not supported on the kiosk")
+    if sheet == "choices" and len(tokens) == 1 and first not in _WHY_NOT \
+            and first not in _IGNORED:
+        return Column(header, first, extra=True)
+    if first in _WHY_NOT:
+        return Column(header, problem=_WHY_NOT[first])
+    if first in _IGNORED:
+        return Column(header, problem=_IGNORED[first], ignored=True)
+    return Column(header, problem=_unknown(sheet, header), ignored=True)
+
+
+def is_off(value: str) -> bool:
+    """A setting written as FALSE or no is as good as absent."""
+    return str(value).strip().lower() in _OFF
+
+
+def _unknown(sheet: str, header: str) -> str:
+    """A column pyxform does not know: ODK ignores it (notes for the authors), and so does
+    the kiosk, saying so in case it was meant to be one it knows."""
     close = difflib.get_close_matches(header.split("::")[0].strip().lower(), _SPELLINGS[sheet], n=1)
     suggestion = f' (did you mean "{close[0]}"?)' if close else ""
     what = "setting" if sheet == "settings" else "column"
-    return f'"{header}" is not a {what} the kiosk knows{suggestion}'
+    return f"not a {what} XLSForm knows, so it is ignored, as ODK ignores it{suggestion}"

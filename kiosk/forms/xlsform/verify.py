@@ -14,7 +14,6 @@ import yaml
 from ..form import Form
 from ..loader import load_form
 from ..problems import FormError, Problem
-from .languages import language_code
 from .problems import Problems, SheetProblem
 from .workbook import Workbook
 
@@ -89,7 +88,7 @@ def _header(book: Workbook, sheet: str, key: str, message: str) -> str:
     if missing:
         for header, column in columns.items():
             if column.key == key and column.language and \
-                    language_code(column.language) == missing[1]:
+                    book.languages.codes.get(column.language) == missing[1]:
                 return header
     if key in ("label", "hint", "required_message", "constraint_message", "add_label",
                "title", "description", "next_steps", "submit_label"):

@@ -3,6 +3,8 @@ code, and a citizen sees each text in the language of the visit."""
 
 from __future__ import annotations
 
+import pytest
+
 from kiosk.forms.session import Session
 from kiosk.forms.trial import run_trial
 from kiosk.forms.xlsform import import_xlsform
@@ -64,12 +66,30 @@ def test_messages_are_given_in_the_visit_s_language(xlsform):
     assert run_trial(form, too_many, language="en").errors == ["books: Up to 10 books"]
 
 
-def test_a_language_without_a_code_is_refused_with_how_to_add_it(refused):
-    survey = [["type", "name", "label::English (en)", "label::French"],
-              ["text", "visitor_name", "Your name", "Votre nom"]]
-    assert refused(survey) == [
-        'survey sheet, row 1, column "label::French": the language "French" has no language '
-        'code: add the code in brackets, like "label::French (fr)"']
+@pytest.mark.parametrize(("first", "header", "code"), [
+    ("label::English (en)", "label::French", "fr"), ("label:english", "label:french", "fr"),
+    ("LABEL::EN", "LABEL::FR", "fr"), ("label::English", "label::Français", "fr"),
+    ("label::English (en)", "label::japanese", "ja"),
+    ("label::English (en)", "label::Kiswahili", "sw"),
+])
+def test_a_language_named_without_a_code_gets_the_code_of_its_name(xlsform, first, header,
+                                                                    code):
+    # ODK accepts `label::English` and `label:english`: the name is all it has.
+    survey = [["type", "name", first, header],
+              ["text", "visitor_name", "Your name", "Nom"]]
+    form = import_xlsform(xlsform(survey)).form
+    assert form.languages == ["en", code]
+    assert Session(form, code).page().title == "Nom"
+
+
+def test_a_language_name_no_one_knows_is_kept_as_its_own_code(xlsform):
+    survey = [["type", "name", "label::English (en)", "label::Elvish"],
+              ["text", "visitor_name", "Your name", "Eneth"]]
+    imported = import_xlsform(xlsform(survey))
+    assert imported.form.languages == ["en", "elvish"]
+    assert [str(w) for w in imported.warnings] == [
+        "warning: the kiosk has no interface text for elvish; buttons and messages will be in "
+        "English"]
 
 
 def test_columns_without_a_language_are_in_the_default_language(xlsform):
@@ -82,13 +102,27 @@ def test_columns_without_a_language_are_in_the_default_language(xlsform):
     assert Session(form, "en").page().title == "Your name"
 
 
-def test_a_form_in_one_language_without_saying_which_is_refused(refused):
+def test_a_form_in_one_language_without_saying_which_is_taken_as_english(xlsform):
+    # ODK shows it in its "default" language; the kiosk needs a code for its own buttons.
     settings = [["form_id", "version"], ["visit", "1"]]
-    assert refused([["type", "name", "label"], ["text", "visitor_name", "Your name"]],
-                   settings=settings) == [
-        'survey sheet, row 1, column "label": the column "label" does not say its language: '
-        'name it like "label::English (en)", or give default_language (like "English (en)") '
-        "on the settings sheet"]
+    imported = import_xlsform(xlsform([["type", "name", "label"],
+                                       ["text", "visitor_name", "Your name"]],
+                                      settings=settings))
+    assert imported.form.languages == ["en"]
+    assert Session(imported.form).page().title == "Your name"
+    assert [str(w) for w in imported.warnings] == [
+        'survey sheet, row 1, column "label": warning: the texts name no language, so they are '
+        'taken to be English (en); to say otherwise, give default_language (like "Français '
+        '(fr)") on the settings sheet']
+
+
+def test_columns_without_a_language_beside_named_ones_stand_in_for_every_language(xlsform):
+    survey = [["type", "name", "label::English (en)", "label::French (fr)", "hint"],
+              ["text", "visitor_name", "Your name", "Votre nom", "Jo Bloggs"]]
+    imported = import_xlsform(xlsform(survey, settings=[["form_id"], ["visit"]]))
+    assert [Session(imported.form, code).page().questions[0].hint for code in ("en", "fr")] == [
+        "Jo Bloggs", "Jo Bloggs"]
+    assert imported.warnings == []
 
 
 def test_without_default_language_the_first_language_is_the_default(xlsform):
@@ -99,30 +133,35 @@ def test_without_default_language_the_first_language_is_the_default(xlsform):
     assert Session(form).page().title == "Su nombre"
 
 
-def test_default_language_must_be_written_with_its_code(refused):
-    settings = [["form_id", "version", "default_language"], ["visit", "1", "English"]]
-    survey = [["type", "name", "label::English (en)"], ["text", "visitor_name", "Your name"]]
-    assert refused(survey, settings=settings) == [
-        'settings sheet, row 2, column "default_language": "English" has no language code: '
-        'write it as the language columns do, like "English (en)"']
+def test_default_language_may_be_written_without_its_code(xlsform):
+    settings = [["form_id", "version", "default_language"], ["visit", "1", "French"]]
+    survey = [["type", "name", "label::English", "label::French"],
+              ["text", "visitor_name", "Your name", "Votre nom"]]
+    form = import_xlsform(xlsform(survey, settings=settings)).form
+    assert form.default_language == "fr"
+    assert Session(form).page().title == "Votre nom"
 
 
-def test_a_text_missing_in_one_language_names_that_language_s_column(refused):
+def test_a_text_missing_in_one_language_is_shown_in_the_default_one_with_a_warning(xlsform):
+    # pyxform accepts the form (ODK shows "-"); the kiosk shows the default language's words.
     survey = [["type", "name", "label::English (en)", "label::French (fr)"],
               ["text", "visitor_name", "Your name", "Votre nom"],
               ["text", "town", "Town", None]]
-    assert refused(survey) == [
-        'survey sheet, row 3, column "label::French (fr)": the text has no fr version (the '
-        "form's languages are en, fr)"]
+    imported = import_xlsform(xlsform(survey))
+    town = imported.form.fields["town"].spec.label
+    assert imported.form.text(town, "fr") == "Town"
+    assert [str(w) for w in imported.warnings] == [
+        'survey sheet, row 3, column "label::French (fr)": warning: the text has no fr version, '
+        'so the en one is shown in its place (ODK shows "-")']
 
 
-def test_two_names_for_one_language_code_are_refused(refused):
+def test_two_names_for_one_language_code_are_one_language(xlsform):
     survey = [["type", "name", "label::French (fr)", "hint::Français (fr)"],
               ["text", "visitor_name", "Votre nom", "Le prénom suffit"]]
     settings = [["form_id", "version", "default_language"], ["visit", "1", "French (fr)"]]
-    assert refused(survey, settings=settings) == [
-        'survey sheet, row 1, column "hint::Français (fr)": the language code "fr" is already '
-        'used by "French (fr)"; give each language one name']
+    form = import_xlsform(xlsform(survey, settings=settings)).form
+    assert form.languages == ["fr"]
+    assert Session(form).page().questions[0].hint == "Le prénom suffit"
 
 
 def test_a_language_the_kiosk_has_no_buttons_for_is_imported_with_a_warning(xlsform):
