@@ -16,7 +16,8 @@ _TOKEN = re.compile(
   | (?P<ref>\$\{(?P<refname>[^}]*)\})
   | (?P<number>\d+(?:\.\d*)?|\.\d+)
   | (?P<string>'[^']*'|"[^"]*")
-  | (?P<op><=|>=|!=|=|<|>|\+|-|\*|\(|\)|,|\|)
+  | (?P<op><=|>=|!=|=|<|>|\+|-|\*|\(|\)|,|\||\[|\]|/)
+  | (?P<parent>\.\.)
   | (?P<dot>\.(?!\.))
   | (?P<name>[A-Za-z_][A-Za-z0-9_.:-]*)
     """,
@@ -27,7 +28,7 @@ _REF_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 
 @dataclass(frozen=True, slots=True)
 class Token:
-    kind: str  # ref, number, string, op, dot, name, end
+    kind: str  # ref, number, string, op, dot, parent (..), name, end
     text: str
     position: int
 
