@@ -80,7 +80,8 @@ class ValueSizes:
         if field.name in self.calculated:
             return self.calculated[field.name]
         if field.type == "repeat":  # an item's text: its answers one after another
-            return sum(self.answer(f) for f in field.walk() if f is not field and f.has_value)
+            return sum(self.calculated.get(f.name, 0) if f.calculation is not None
+                       else self.answer(f) for f in field.walk() if f is not field and f.has_value)
         if field.type in _FIXED:
             return _FIXED[field.type]
         options = self.choices.get(field.spec.choices or "", [])

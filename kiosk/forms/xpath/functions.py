@@ -136,9 +136,11 @@ def _numbers(values: tuple[object, ...], exact: bool = False) -> list[float]:
     return [to_number(item) for item in items]
 
 
-def _sum(ctx: EvalContext, *values: object) -> float:
+def _sum(ctx: EvalContext, *values: object) -> float | Decimal:
     numbers = _numbers(values, ctx.exact)
-    return sum(numbers, Decimal(0) if ctx.exact else 0.0) if numbers else 0.0
+    if ctx.exact:
+        return sum(map(to_decimal, numbers), Decimal(0))
+    return float(sum(numbers)) if numbers else 0.0
 
 
 def _extreme(pick: Callable[[list[float]], float]) -> Callable[..., float]:

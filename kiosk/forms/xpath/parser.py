@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .errors import ExpressionError
+from .functions import UNSUPPORTED
 from .lexer import OPERATOR_NAMES, Token, tokenize
 
 
@@ -162,11 +163,14 @@ class _Parser:
             predicate = self.expression()
             self.expect("]", "a bracket [ is not closed")
             node = Filter(node, predicate, opening.position)
-        self.no_path()
+        self.no_path(node)
         return node
 
-    def no_path(self) -> None:
+    def no_path(self, node: Node | None = None) -> None:
         if self.token.kind == "op" and self.token.text == "/":
+            if isinstance(node, Call) and node.name in UNSUPPORTED:  # instance('x')/root/item
+                raise ExpressionError(f"{node.name}() is not supported: {UNSUPPORTED[node.name]}",
+                                      node.position)
             raise ExpressionError(PATHS, self.token.position)
 
     def call(self, name: Token) -> Call:
