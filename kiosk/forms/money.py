@@ -9,27 +9,55 @@ itself is then rounded half up to the currency's smallest unit (£1.70; whole ye
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from .form import Form
+from .form import Field, Form
+from .xpath import Expression
+from .xpath.parser import Binary, Call, Filter, Literal, Negate, Node
 
 
 def exact_fields(form: Form) -> frozenset[str]:
     """The payment amount's question and the calculations it reads, at any depth."""
     payment = form.definition.settings.payment
-    if payment is None or payment.amount not in form.fields:
-        return frozenset()
+    return amount_calculations(form.fields, payment.amount) if payment is not None else frozenset()
+
+
+def amount_calculations(fields: Mapping[str, Field], amount: str) -> frozenset[str]:
     found: set[str] = set()
-    waiting = [payment.amount]
+    waiting = [amount]
     while waiting:
         name = waiting.pop()
-        field = form.fields.get(name)
+        field = fields.get(name)
         if name in found or field is None or field.calculation is None:
             continue
         found.add(name)
         waiting.extend(field.calculation.refs)
     return frozenset(found)
+
+
+def inexact_factors(expression: Expression) -> list[str]:
+    """Numbers an amount is multiplied or divided by that binary floating point cannot hold
+    (0.03, 1.175): ODK's result can then be a penny off the kiosk's exact one."""
+    found: list[str] = []
+    stack: list[Node] = [expression.node]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Binary):
+            if node.op in ("*", "div"):
+                for side in (node.left, node.right):
+                    if isinstance(side, Literal) and side.source and \
+                            Decimal(float(side.source)) != Decimal(side.source):
+                        found.append(side.source)
+            stack.extend((node.left, node.right))
+        elif isinstance(node, Call):
+            stack.extend(node.args)
+        elif isinstance(node, Negate):
+            stack.append(node.operand)
+        elif isinstance(node, Filter):
+            stack.extend((node.base, node.predicate))
+    return found
 
 
 def minor_digits(currency: str | None) -> int:

@@ -63,6 +63,15 @@ def test_a_rule_written_in_floats_still_charges_the_right_penny(tmp_path, rule):
     assert answers["elsewhere"] == 56.5 * 0.03 == 1.6949999999999998
 
 
+def test_forms_check_warns_of_a_rate_odk_cannot_hold_exactly(tmp_path):
+    warned = _declaration(tmp_path, "round(${takings} * 0.03, 2)").warnings
+    assert any("worked out with 0.03" in problem.message and problem.question == "due"
+               for problem in warned)
+    assert not _declaration(tmp_path, "round(round(${takings} * 100) * 3 div 100) div 100"
+                            ).warnings
+    assert not [problem for problem in load_form(FORM).warnings if "ODK" in problem.message]
+
+
 def test_money_is_shown_rounded_half_up_not_half_even():
     assert format_money(1.685, "en", "GBP") == "£1.69"  # babel alone: £1.68
     assert format_money(0.125, "en") == "0.13"

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TYPE_CHECKING, cast
 
 from .decimals import to_decimal
@@ -88,24 +88,43 @@ def _int(ctx: EvalContext, value: object) -> float | Decimal:
     return number if math.isnan(number) or math.isinf(number) else float(math.trunc(number))
 
 
+def _places(digits: object) -> int | None:
+    """round()'s places as JavaRosa reads them: a whole number (NaN is 0); None past 30."""
+    places = to_number(digits)
+    if math.isnan(places):
+        return 0
+    if math.isinf(places) or abs(places) > 30:
+        return None  # JavaRosa: "absurdly large rounding requests yield NaN"
+    return int(places)
+
+
 def _round(ctx: EvalContext, value: object, digits: object = 0.0) -> float | Decimal:
+    """As JavaRosa (ODK Collect) rounds: halves towards +infinity, as XPath says (round(2.5)
+    is 3, round(-2.5) is -2), from the number's shortest decimal text (1.005 is 1.01)."""
+    places = _places(digits)
     if isinstance(value, Decimal):  # exact arithmetic (decimals.py): no double at all
-        places = to_number(digits)
-        if not value.is_finite() or math.isnan(places) or abs(places) > 300:
+        if not value.is_finite():
             return value
-        return value.quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
-    number, places = to_number(value), to_number(digits)
-    if math.isnan(number) or math.isinf(number) or math.isnan(places):
+        if places is None:
+            return Decimal("NaN")
+        mode = ROUND_HALF_DOWN if value < 0 else ROUND_HALF_UP
+        try:
+            return value.quantize(Decimal(1).scaleb(-places), rounding=mode)
+        except InvalidOperation:  # more digits than a decimal keeps: nothing to round
+            return value
+    number = to_number(value)
+    if math.isnan(number) or math.isinf(number):
         return number
-    if math.isinf(places) or abs(places) > 300:
-        return number
+    if places is None:
+        return NAN
+    if places < 0:  # JavaRosa: scaled, plus a half, cut to a whole number, scaled back
+        scaled = float(Decimal(repr(number)).scaleb(places)) + 0.5
+        return float(Decimal(math.trunc(scaled)).scaleb(-places))
+    mode = ROUND_HALF_DOWN if number < 0 else ROUND_HALF_UP
     try:
-        # Halves away from zero, as ODK Collect (JavaRosa's HALF_UP) rounds: round(-2.5) = -3.
-        quantum = Decimal(1).scaleb(-int(places))
-        rounded = Decimal(repr(number)).quantize(quantum, rounding=ROUND_HALF_UP)
-    except InvalidOperation:
+        return float(Decimal(repr(number)).quantize(Decimal(1).scaleb(-places), rounding=mode))
+    except InvalidOperation:  # 1e300 to 2 places: more digits than a decimal keeps, no fraction
         return number
-    return float(rounded)
 
 
 def _date(ctx: EvalContext, value: object) -> date | str:
