@@ -160,6 +160,7 @@ def test_functions_give_what_javarosa_gives(expression, expected):
     ("digest(${a}, 'SHA3')", "digest() has no algorithm called 'SHA3'"),
     ("jr:choice-name(${a}, ${a})", "the question's name in quotes"),
     (".. + 1", "'..' is supported only as position(..)"),
+    ("${a} = ‘other’", "‘ is a curly quote: quote texts with ' or \""),
 ])
 def test_what_the_kiosk_cannot_do_is_named_not_a_parser_error(expression, words):
     with pytest.raises(ExpressionError) as raised:
@@ -188,3 +189,26 @@ def test_forms_check_refuses_indexed_repeat_and_choice_name_on_the_wrong_questio
     message = " ".join(problem.message for problem in raised.value.problems)
     assert "${outside} is not a question of the repeat ${machine}" in message
     assert "${outside} is a text, not a select" in message
+
+
+def test_position_counts_the_level_it_names_as_javarosa_does(tmp_path):
+    form = make_form(tmp_path, """\
+        - {type: integer, name: people, label: "How many people?", required: true}
+        - type: repeat
+          name: person
+          label: Person
+          repeat_count: ${people}
+          children:
+            - {type: calculate, name: place, calculation: "position(..)"}
+            - type: group
+              name: details
+              label: Details
+              children:
+                - {type: text, name: person_name, label: "Name?"}
+                - {type: calculate, name: in_group, calculation: "position(..)"}
+                - {type: calculate, name: in_item, calculation: "position(../..)"}
+        """)
+    session = start(form)
+    answer(session, people="2")
+    items = session.submission()["answers"]["person"]
+    assert [(i["place"], i["in_group"], i["in_item"]) for i in items] == [(1, 1, 1), (2, 1, 2)]

@@ -44,6 +44,9 @@ def tokenize(text: str) -> list[Token]:
                 raise ExpressionError("a quoted text is not closed", position)
             if text.startswith("${", position):
                 raise ExpressionError("a ${name} reference is not closed with }", position)
+            if char in "\u2018\u2019\u201c\u201d":  # a word processor's quotes
+                raise ExpressionError(f"{char} is a curly quote: quote texts with ' or \"",
+                                      position)
             raise ExpressionError(f"unexpected character {char!r}", position)
         kind = match.lastgroup
         assert kind is not None  # every alternative of _TOKEN is a named group
