@@ -107,7 +107,10 @@ def format_money(amount: int | float | Decimal | str, language: str,
     currency the number alone, "30,000.00"."""
     from babel.numbers import format_currency, format_decimal
 
-    value = Decimal(str(amount))
+    # Half up from the decimal value (1.695 is 1.70), not babel's half even (1.685 to 1.68).
+    from .forms.money import round_amount
+
+    value = round_amount(Decimal(str(amount)), currency)
     if currency:
         return format_currency(value, currency, locale=_locale(language))
     return format_decimal(value, format="#,##0.00", locale=_locale(language))

@@ -299,6 +299,7 @@ class _FormCompiler:
             if name not in self.fields:
                 self.error(f"${{{name}}} is not a question in this form{_suggest(name, self.fields)}",
                            field, column)
+        self._check_repeat_functions(expression, field, column)
         if expression.columns:
             if column != "choice_filter":
                 names = ", ".join(sorted(expression.columns))
@@ -317,6 +318,20 @@ class _FormCompiler:
             self.error(f"'.' has no value in '{column}'; name the question with ${{name}}",
                        field, column)
         return expression
+
+    def _check_repeat_functions(self, expression: Expression, field: Field | None,
+                                column: str) -> None:
+        """indexed-repeat() names a question of the repeat it names; jr:choice-name() a select."""
+        for name, repeat in expression.indexed_repeats:
+            target = self.fields.get(name)
+            if target is not None and (target.repeat is None or target.repeat.name != repeat):
+                self.error(f"indexed-repeat(): ${{{name}}} is not a question of the repeat "
+                           f"${{{repeat}}}", field, column)
+        for name in expression.choice_names:
+            target = self.fields.get(name)
+            if target is not None and target.type not in ("select_one", "select_multiple"):
+                self.error(f"jr:choice-name(): ${{{name}}} is a {target.type}, not a select "
+                           "question with options", field, column)
 
     def _check_filter_columns(self, expression: Expression, field: Field) -> None:
         options = self.definition.choices.get(field.spec.choices or "", [])

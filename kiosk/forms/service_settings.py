@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from ..information.loader import unknown_topics
 from .form import Field
 from .model import Payment
+from .money import amount_calculations, inexact_factors
 
 if TYPE_CHECKING:
     from .loader import _FormCompiler
@@ -50,6 +51,21 @@ def _check_consultation(compiler: _FormCompiler, name: str) -> None:
                       "end without an answer to it", field, column)
 
 
+def _warn_inexact(compiler: _FormCompiler, amount: str) -> None:
+    """The kiosk works the amount out exactly; ODK in binary floating point, where 0.03 is not
+    0.03: a rule that multiplies by such a number can charge a penny less in ODK."""
+    for name in sorted(amount_calculations(compiler.fields, amount)):
+        field = compiler.fields[name]
+        assert field.calculation is not None  # amount_calculations: calculated ones only
+        factors = inexact_factors(field.calculation)
+        if factors:
+            compiler.warn(f"the amount to pay is worked out with {', '.join(factors)}, which ODK "
+                          "(binary floating point) cannot hold exactly, so ODK can charge a "
+                          "penny less than the kiosk; work in whole pence and write a rate as a "
+                          "whole number, then div 100: round(round(${x} * 100) * 3 div 100) "
+                          "div 100 (docs/services.md, money rules)", field, "calculation")
+
+
 def _check_payment(compiler: _FormCompiler, payment: Payment) -> None:
     column = "settings.payment.amount"
     field = _question(compiler, payment.amount, column)
@@ -60,4 +76,5 @@ def _check_payment(compiler: _FormCompiler, payment: Payment) -> None:
         if not field.spec.receipt:
             compiler.error(f"mark '{payment.amount}' receipt: true, so the receipt (and a "
                            "reprint) can show the amount to pay", field, column)
+        _warn_inexact(compiler, payment.amount)
     compiler._check_text(payment.how_to_pay, None, "settings.payment.how_to_pay")

@@ -11,6 +11,7 @@ import math
 import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
+from decimal import Decimal
 from typing import Any
 
 from .. import i18n
@@ -20,6 +21,7 @@ from .form import Field, Form
 from .limits import MAX_REPEAT_ITEMS, capitals
 from .messages import answer_message, default_constraint_message, required_message
 from .model import Choice, LocalText
+from .money import exact_fields, round_amount
 from .pages import (
     CHECK,
     AnswerRow,
@@ -54,8 +56,10 @@ class IncompleteError(Exception):
 class _Context(EvalContext):
     """What an expression sees from one place in the form: its repeat item, and `.`."""
 
-    def __init__(self, session: Session, repeat: str | None, item: int | None, current: Any = ""):
+    def __init__(self, session: Session, repeat: str | None, item: int | None, current: Any = "",
+                 field: Field | None = None):
         self.session, self.repeat, self.item, self.current = session, repeat, item, current
+        self.field = field
         self.column_values = {}
 
     # Read only by today() and now(): most expressions never ask for the clock.
@@ -70,6 +74,8 @@ class _Context(EvalContext):
     def value(self, name: str) -> object:
         session = self.session
         field = session.form.fields[name]
+        if field.type == "repeat":  # its items: count(${repeat}) is how many there are
+            return Nodeset(_item_text(field, item) for item in session._items.get(name, []))
         if field.repeat is None:
             return session._values.get(name, "")
         items = session._items.get(field.repeat.name, [])
@@ -77,9 +83,43 @@ class _Context(EvalContext):
             return items[self.item].get(name, "") if self.item < len(items) else ""
         return Nodeset(item.get(name, "") for item in items)
 
+    def ancestor_position(self, levels: int) -> float:
+        node = self.field
+        for _ in range(levels):
+            node = node.parent if node is not None else None
+        if node is not None and node.type == "repeat" and node.name == self.repeat \
+                and self.item is not None:
+            return float(self.item + 1)
+        return 1.0  # a group, or the form itself: never repeated
+
+    def indexed(self, name: str, repeat: str, index: int) -> object:
+        field = self.session.form.fields[name]
+        if field.repeat is None or field.repeat.name != repeat:
+            return ""  # refused when the form loads (loader.py); never reached
+        items = self.session._items.get(repeat, [])
+        return items[index - 1].get(name, "") if index <= len(items) else ""
+
+    def choice_label(self, question: str, value: str) -> str:
+        session = self.session
+        field = session.form.fields[question]
+        if field.type not in ("select_one", "select_multiple"):
+            return ""  # as JavaRosa: only a select's options have labels
+        for option in session.form.choices(field):
+            if option.name == value:
+                return session._text(field, option.label, self.item)
+        return ""
+
+
+def _item_text(repeat: Field, values: dict[str, Any]) -> str:
+    """A repeat item's XPath string value: its answers' texts one after another."""
+    return "".join(to_string(values.get(f.name, "")) for f in repeat.walk()
+                   if f is not repeat and f.has_value)
+
 
 def _calculated(field: Field, value: Any) -> Any:
     """A calculation's result in its question's type; a calculate is text or a number."""
+    if isinstance(value, Decimal):  # exact arithmetic (money.py): kept as the nearest double,
+        value = float(value)  # whose shortest text is the decimal itself (1.7 for 1.70)
     if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
         return ""
     kind = field.type
@@ -152,6 +192,9 @@ class Session:
         # Answers given earlier in the visit, shown on their pages until accepted there
         # (kiosk/forms/profile.py); in memory only, never in a draft.
         self._offered: dict[str, Any] = {}
+        self._exact = exact_fields(form)  # worked out in decimals: the amount to pay
+        payment = form.definition.settings.payment
+        self._amount = payment.amount if payment is not None else None
         for field in form.fields.values():
             if field.repeat is None and field.default is not None:
                 self._values[field.name] = field.default
@@ -533,7 +576,7 @@ class Session:
     # -- answers and relevance ---------------------------------------------------------------
     def _context(self, field: Field, item: int | None, current: Any = "") -> _Context:
         repeat = field.repeat.name if field.repeat else None
-        return _Context(self, repeat, item if repeat else None, current)
+        return _Context(self, repeat, item if repeat else None, current, field)
 
     def _stored(self, field: Field, item: int | None) -> Any:
         if field.repeat is None:
@@ -566,8 +609,14 @@ class Session:
                 if not self._relevant.get((field.name, item), True):
                     continue
                 assert field.calculation is not None  # calculation_order: calculated ones only
-                value = _calculated(field, field.calculation.evaluate(self._context(field, item)))
-                self._store(field, item, value)
+                # `.` is its value so far: once() keeps it.
+                stored = self._stored(field, item)
+                context = self._context(field, item, "" if stored is None else stored)
+                context.exact = field.name in self._exact
+                value = field.calculation.evaluate(context)
+                if field.name == self._amount:
+                    value = round_amount(value, self.form.definition.settings.currency)
+                self._store(field, item, _calculated(field, value))
 
     def _apply_relevance(self) -> bool:
         """Walk the form in order; True when an answer was dropped (so calculations rerun)."""
@@ -600,6 +649,12 @@ class Session:
                     if self._stored(field, item) is not None:
                         self._store(field, item, None)
                         dropped = True  # calculations that read it must run again
+                elif (field.default is not None and self._relevant.get((field.name, item)) is False
+                      and self._stored(field, item) is None):
+                    # Relevant again: it starts from its default, as it did (ODK shows and
+                    # sends the default of a question that becomes relevant).
+                    self._store(field, item, field.default)
+                    dropped = True  # changed: calculations that read it must run again
 
         walk(self.form.top, None, True)
         self._relevant = relevant

@@ -19,19 +19,34 @@ from .form import Field
 from .limits import MAX_REPEAT_ITEMS
 from .model import Choice, LocalText
 from .xpath import Expression
-from .xpath.parser import Binary, Call, Column, Current, Literal, Negate, Node, Ref
+from .xpath.functions import MAX_UUID
+from .xpath.parser import (
+    Binary,
+    Call,
+    Column,
+    Current,
+    Filter,
+    Literal,
+    Negate,
+    Node,
+    Parent,
+    Ref,
+)
 from .xpath.values import MAX_TEXT, to_string
 
 MAX_CALCULATED = 1_000_000  # characters, every calculated value of a visit together
 NUMBER = 330  # a number as text: XPath writes 1e308 with all its digits
 SHORT = 5  # true, false
 _FIXED = {"date": 10, "time": 5, "acknowledge": 5, "integer": NUMBER, "decimal": NUMBER,
-          "signature": SIGNATURE_LIMIT, "note": 0, "group": 0, "repeat": 0}
+          "signature": SIGNATURE_LIMIT, "note": 0, "group": 0}
 _FIRST_ARGUMENT = {"substr", "normalize-space", "string", "selected-at"}
 _SHORT_FUNCTIONS = {"boolean", "not", "true", "false", "selected", "contains", "starts-with",
-                    "ends-with", "regex"}
+                    "ends-with", "regex", "boolean-from-string"}
 _NUMBER_FUNCTIONS = {"string-length", "count", "count-selected", "int", "number", "round",
-                     "sum", "max", "min", "abs", "floor", "ceiling", "pow", "decimal-date-time"}
+                     "sum", "max", "min", "abs", "floor", "ceiling", "pow", "decimal-date-time",
+                     "position", "count-non-empty", "sqrt", "exp", "exp10", "log", "log10",
+                     "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "pi"}
+_DIGEST = 128  # SHA-512 in hex
 
 
 @dataclass(frozen=True)
@@ -64,6 +79,9 @@ class ValueSizes:
     def answer(self, field: Field) -> int:
         if field.name in self.calculated:
             return self.calculated[field.name]
+        if field.type == "repeat":  # an item's text: its answers one after another
+            return sum(self.calculated.get(f.name, 0) if f.calculation is not None
+                       else self.answer(f) for f in field.walk() if f is not field and f.has_value)
         if field.type in _FIXED:
             return _FIXED[field.type]
         options = self.choices.get(field.spec.choices or "", [])
@@ -112,6 +130,15 @@ class ValueSizes:
             return Size(self.answer(field) if field is not None else 0)
         if isinstance(node, Column):
             return Size(self._column(field))
+        if isinstance(node, Parent):
+            return Size(0)
+        if isinstance(node, Filter):
+            return args[0]  # some of the base's values
+        if isinstance(node, Call) and node.name == "indexed-repeat":
+            return Size(args[0].text)  # one of the question's answers
+        if isinstance(node, Call) and node.name == "jr:choice-name":
+            return Size(max((_text_length(option.label) for options in self.choices.values()
+                             for option in options), default=0))
         if isinstance(node, Negate):
             return Size(NUMBER)
         if isinstance(node, Binary):
@@ -137,6 +164,8 @@ def _children(node: Node) -> list[Node]:
         return [node.left, node.right]
     if isinstance(node, Call):
         return list(node.args)
+    if isinstance(node, Filter):
+        return [node.base, node.predicate]
     return []
 
 
@@ -147,6 +176,14 @@ def _call(name: str, args: list[Size]) -> Size:
         separator, items = (args[0], args[1:]) if args else (Size(0), [])
         return Size(sum(item.spread for item in items)
                     + separator.text * sum(item.count for item in items))
+    if name == "once":
+        return args[0]
+    if name == "uuid":
+        return Size(MAX_UUID if args else 36)
+    if name == "digest":
+        return Size(_DIGEST)
+    if name in ("substring-before", "substring-after", "translate"):
+        return Size(args[0].text if args else 0)
     if name in ("if", "coalesce"):
         branches = args[1:] if name == "if" else args
         return Size(max((arg.text for arg in branches), default=0),

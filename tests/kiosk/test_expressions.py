@@ -212,9 +212,15 @@ CASES = [
     case("int('12.5')", 12),
     case("int(${x})", NAN, values={"x": ""}),
     case("round(2.5)", 3),
-    # XPath 1.0 rounds -2.5 towards +infinity (-2); ODK Collect (JavaRosa, BigDecimal HALF_UP)
-    # rounds halves away from zero, and forms are written against Collect: we follow Collect.
-    case("round(-2.5)", -3),
+    # XPath 1.0 and ODK Collect (JavaRosa: HALF_UP above zero, HALF_DOWN below) round halves
+    # towards +infinity; JavaRosa's own tests: round('-12345.15', 1) is -12345.1.
+    case("round(-2.5)", -2),
+    case("round(-12345.15, 1)", -12345.1),
+    case("round(12345.15, 1)", 12345.2),
+    case("round(12350.12345, -2)", 12400),
+    case("round(12345.12345, -3)", 12000),
+    case("round(14.29, 31)", NAN, id="round() past 30 places is NaN, as JavaRosa"),
+    case("round(14.6, 'x')", 15, id="round() with places that are not a number rounds to 0"),
     case("round(2.4)", 2),
     case("round(0.5)", 1),
     case("round(3.14159, 2)", 3.14),

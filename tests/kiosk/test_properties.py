@@ -200,6 +200,9 @@ def compile_or_evaluate(text: str, context: dict) -> None:
     ctx = EvalContext(**context)
     compiled.evaluate(ctx)
     compiled.is_true(ctx)
+    ctx.exact = True  # as the amount to pay is worked out (kiosk/forms/money.py)
+    compiled.evaluate(ctx)
+    compiled.is_true(ctx)
 
 
 @PROPERTY

@@ -38,6 +38,7 @@ SLOW = {
     "tests/kiosk/test_crash.py::test_nothing_printed_is_ever_lost_or_half_written",
     "tests/kiosk/test_helpers_pins.py::test_five_wrong_pins_lock_the_pad_and_the_lock_survives_a_restart",
     "tests/kiosk/test_helpers_pins.py::test_an_older_cheaper_pin_hash_is_made_again_at_the_next_right_pin",
+    "tests/kiosk/test_money_exact.py::test_every_amount_ending_in_50_is_charged_to_the_penny",
     "tests/kiosk/test_properties.py::test_expressions_compile_or_raise_then_evaluate_without_raising",
     "tests/kiosk/test_store.py::test_main_thread_reads_do_not_see_a_submission_that_is_not_committed",
     "tests/sync/test_faults.py::test_a_thousand_submissions_arrive_exactly_once_through_faults_and_kills",

@@ -16,7 +16,8 @@ _TOKEN = re.compile(
   | (?P<ref>\$\{(?P<refname>[^}]*)\})
   | (?P<number>\d+(?:\.\d*)?|\.\d+)
   | (?P<string>'[^']*'|"[^"]*")
-  | (?P<op><=|>=|!=|=|<|>|\+|-|\*|\(|\)|,|\|)
+  | (?P<op><=|>=|!=|=|<|>|\+|-|\*|\(|\)|,|\||\[|\]|/)
+  | (?P<parent>\.\.)
   | (?P<dot>\.(?!\.))
   | (?P<name>[A-Za-z_][A-Za-z0-9_.:-]*)
     """,
@@ -27,7 +28,7 @@ _REF_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 
 @dataclass(frozen=True, slots=True)
 class Token:
-    kind: str  # ref, number, string, op, dot, name, end
+    kind: str  # ref, number, string, op, dot, parent (..), name, end
     text: str
     position: int
 
@@ -43,6 +44,9 @@ def tokenize(text: str) -> list[Token]:
                 raise ExpressionError("a quoted text is not closed", position)
             if text.startswith("${", position):
                 raise ExpressionError("a ${name} reference is not closed with }", position)
+            if char in "\u2018\u2019\u201c\u201d":  # a word processor's quotes
+                raise ExpressionError(f"{char} is a curly quote: quote texts with ' or \"",
+                                      position)
             raise ExpressionError(f"unexpected character {char!r}", position)
         kind = match.lastgroup
         assert kind is not None  # every alternative of _TOKEN is a named group

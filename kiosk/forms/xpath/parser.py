@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .errors import ExpressionError
+from .functions import UNSUPPORTED
 from .lexer import OPERATOR_NAMES, Token, tokenize
 
 
 @dataclass(frozen=True, slots=True)
 class Literal:
     value: str | float
+    source: str = ""  # a number as written ("0.03"), for exact (decimal) arithmetic
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +35,23 @@ class Column:
 
 
 @dataclass(frozen=True, slots=True)
+class Parent:
+    """`..` (levels 1), `../..` (levels 2): only as the argument of position()."""
+
+    levels: int
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class Filter:
+    """A predicate: `${item}[. = 'functional']` keeps the answers for which it is true."""
+
+    base: Node
+    predicate: Node
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
 class Negate:
     operand: Node
 
@@ -51,7 +70,7 @@ class Call:
     position: int
 
 
-Node = Literal | Ref | Current | Column | Negate | Binary | Call
+Node = Literal | Ref | Current | Column | Parent | Filter | Negate | Binary | Call
 
 # Binding power of each binary operator: higher binds tighter.
 _PRECEDENCE = {
@@ -64,6 +83,8 @@ _PRECEDENCE = {
     "|": 8,
 }
 _UNARY_POWER = 7
+PATHS = ("paths such as /data/name, ../name or current()/.. are not supported: "
+         "write the question as ${name}")
 
 
 class _Parser:
@@ -99,28 +120,58 @@ class _Parser:
     def operand(self) -> Node:
         token = self.advance()
         if token.kind == "number":
-            return Literal(float(token.text))
+            return Literal(float(token.text), token.text)
         if token.kind == "string":
             return Literal(token.text)
         if token.kind == "ref":
-            return Ref(token.text, token.position)
+            return self.postfix(Ref(token.text, token.position))
         if token.kind == "dot":
-            return Current(token.position)
+            return self.postfix(Current(token.position))
+        if token.kind == "parent":
+            return self.postfix(self.parent(token))
+        if token.kind == "op" and token.text == "/":
+            raise ExpressionError(PATHS, token.position)
         if token.kind == "op" and token.text == "-":
             return Negate(self.expression(_UNARY_POWER))
         if token.kind == "op" and token.text == "(":
             inner = self.expression()
             self.expect(")", "a bracket ( is not closed")
-            return inner
+            return self.postfix(inner)
         if token.kind == "name":
             if self.token.kind == "op" and self.token.text == "(":
-                return self.call(token)
+                return self.postfix(self.call(token))
             if token.text in OPERATOR_NAMES:
                 raise ExpressionError(f"'{token.text}' needs something before it", token.position)
+            self.no_path()
             return Column(token.text, token.position)
         if token.kind == "end":
             raise ExpressionError("the expression ends too early", token.position)
         raise ExpressionError(f"unexpected '{token.text}'", token.position)
+
+    def parent(self, token: Token) -> Parent:
+        levels = 1
+        while (self.token.kind == "op" and self.token.text == "/"
+               and self.tokens[self.index + 1].kind == "parent"):
+            self.index += 2
+            levels += 1
+        return Parent(levels, token.position)
+
+    def postfix(self, node: Node) -> Node:
+        """Predicates after a value (`${item}[. = 'x']`); a path step after one is refused."""
+        while self.token.kind == "op" and self.token.text == "[":
+            opening = self.advance()
+            predicate = self.expression()
+            self.expect("]", "a bracket [ is not closed")
+            node = Filter(node, predicate, opening.position)
+        self.no_path(node)
+        return node
+
+    def no_path(self, node: Node | None = None) -> None:
+        if self.token.kind == "op" and self.token.text == "/":
+            if isinstance(node, Call) and node.name in UNSUPPORTED:  # instance('x')/root/item
+                raise ExpressionError(f"{node.name}() is not supported: {UNSUPPORTED[node.name]}",
+                                      node.position)
+            raise ExpressionError(PATHS, self.token.position)
 
     def call(self, name: Token) -> Call:
         self.advance()  # (
@@ -160,6 +211,8 @@ def depth(node: Node) -> int:
             stack.extend(((current.left, level + 1), (current.right, level + 1)))
         elif isinstance(current, Call):
             stack.extend((arg, level + 1) for arg in current.args)
+        elif isinstance(current, Filter):
+            stack.extend(((current.base, level + 1), (current.predicate, level + 1)))
     return deepest
 
 

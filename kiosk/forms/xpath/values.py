@@ -26,6 +26,11 @@ _DATE = re.compile(r"^[ \t\r\n]*(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.+\-Z]*)?[ \t
 _FIRST_DAY, _LAST_DAY = date.min.toordinal(), date.max.toordinal()
 
 
+def is_number_text(text: str) -> bool:
+    """Whether XPath reads the text as a number ('56.50', ' -3 ', '.5')."""
+    return _NUMBER.match(text) is not None
+
+
 class Nodeset(tuple[object, ...]):
     """The answers to one question across every item of a repeat, seen from outside it."""
 
@@ -51,6 +56,8 @@ def to_string(value: object) -> str:
         return str(value)
     if isinstance(value, float):
         return _number_text(value)
+    if isinstance(value, Decimal):
+        return _decimal_text(value)
     if isinstance(value, datetime | date | time):
         return temporal_text(value)
     if isinstance(value, Nodeset):
@@ -74,11 +81,21 @@ def _number_text(value: float) -> str:
     return text
 
 
+def _decimal_text(value: Decimal) -> str:
+    """An exact result (kiosk/forms/xpath/decimals.py) as XPath writes numbers: 1.7, 2."""
+    if not value.is_finite():
+        return _number_text(float(value))
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "0") else text
+
+
 def to_number(value: object) -> float:
     if isinstance(value, bool):
         return 1.0 if value else 0.0
     if isinstance(value, float):
         return value
+    if isinstance(value, Decimal):
+        return float(value)
     if isinstance(value, int):
         try:
             return float(value)
@@ -110,6 +127,8 @@ def to_boolean(value: object) -> bool:
         return value != 0 and not math.isnan(value)
     if isinstance(value, int):
         return value != 0
+    if isinstance(value, Decimal):
+        return not value.is_nan() and value != 0
     if isinstance(value, str | list | tuple):
         return len(value) > 0
     return True  # dates and times
@@ -125,7 +144,7 @@ def to_date(value: object) -> date | None:
         return to_date(value[0]) if value else None
     if isinstance(value, bool):
         return None
-    if isinstance(value, int | float):
+    if isinstance(value, int | float | Decimal):
         number = to_number(value)
         if math.isnan(number) or math.isinf(number):
             return None
@@ -147,7 +166,7 @@ def is_empty(value: object) -> bool:
 
 
 def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
 
 
 def _is_date(value: object) -> bool:
