@@ -86,7 +86,9 @@ public class FillForm {
                     JsonNode given = containerOf(answers, index);
                     given = given == null ? null : given.get(name);
                     IAnswerData data = prompt.getAnswerValue(); // no answer: what is there (a default)
-                    if (given != null && !given.isNull()) {
+                    if (given != null && blank(given)) {
+                        data = null; // nothing typed or ticked: as Collect's widgets give it
+                    } else if (given != null && !given.isNull()) {
                         data = toAnswer(prompt, given);
                         if (data == null) {
                             reject(rejected, name, "not an answer this question takes: " + given);
@@ -119,6 +121,11 @@ public class FillForm {
         form.postProcessInstance();
         byte[] xml = new XFormSerializingVisitor().serializeInstance(form.getInstance());
         result.put("instance", new String(xml, StandardCharsets.UTF_8));
+    }
+
+    static boolean blank(JsonNode given) {
+        return given.isNull() || (given.isArray() && given.size() == 0)
+                || (given.isTextual() && given.asText().isEmpty());
     }
 
     static void reject(ArrayNode rejected, String name, String why) {

@@ -12,6 +12,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from kiosk.forms.form import Form
@@ -78,10 +79,17 @@ def metadata_paths(xform: str) -> set[str]:
     return {match[1].split("/", 2)[2] for match in _PRELOAD.finditer(xform)}
 
 
+def decimal_paths(xform: str) -> set[str]:
+    """The decimal questions: `0` and `0.0`, `1250` and `1250.0` are one number there."""
+    return {match[1].split("/", 2)[2] for match in _DECIMAL.finditer(xform)}
+
+
+_DECIMAL = re.compile(r'<bind nodeset="([^"]+)"[^>]*type="decimal"')
 _PRELOAD = re.compile(r'<bind nodeset="([^"]+)"[^>]*jr:preload="(?:timestamp|date|property)"')
 
 
-def differences(odk: Outcome, kiosk: Outcome, metadata: set[str] = frozenset()) -> list[str]:
+def differences(odk: Outcome, kiosk: Outcome, metadata: set[str] = frozenset(),
+                decimals: set[str] = frozenset()) -> list[str]:
     """Every way the two outcomes differ, one line each; empty when they agree. The metadata
     fields are left out: docs/xlsform.md, "Differences from ODK", says why."""
     if odk.fields is None or kiosk.fields is None:
@@ -99,6 +107,19 @@ def differences(odk: Outcome, kiosk: Outcome, metadata: set[str] = frozenset()) 
             found.append(f"{path}: ODK sends {odk.fields[path]!r}, the kiosk has no such field")
         elif path not in odk.fields:
             found.append(f"{path}: the kiosk sends {kiosk.fields[path]!r}, ODK has no such field")
-        elif odk.fields[path] != kiosk.fields[path]:
+        elif odk.fields[path] != kiosk.fields[path] and not (
+                _generic(path) in decimals and _same_number(odk.fields[path], kiosk.fields[path])):
             found.append(f"{path}: ODK {odk.fields[path]!r}, kiosk {kiosk.fields[path]!r}")
     return found
+
+
+def _generic(path: str) -> str:
+    """The path without its repeat items' numbers, as the XForm's binds name it."""
+    return re.sub(r"\[\d+\]", "", path)
+
+
+def _same_number(one: str, other: str) -> bool:
+    try:
+        return Decimal(one) == Decimal(other)
+    except InvalidOperation:
+        return False
