@@ -31,12 +31,14 @@ import org.javarosa.core.model.data.SelectOneData;
 import org.javarosa.core.model.data.StringData;
 import org.javarosa.core.model.data.helper.Selection;
 import org.javarosa.core.model.instance.InstanceInitializationFactory;
+import org.javarosa.core.services.PropertyManager;
 import org.javarosa.form.api.FormEntryController;
 import org.javarosa.form.api.FormEntryModel;
 import org.javarosa.form.api.FormEntryPrompt;
 import org.javarosa.model.xform.XFormSerializingVisitor;
 import org.javarosa.xform.util.XFormAnswerDataParser;
 import org.javarosa.xform.util.XFormUtils;
+import org.opendatakit.validate.StubPropertyManager;
 
 public class FillForm {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -45,6 +47,9 @@ public class FillForm {
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out),
                 true, "UTF-8");
         System.setOut(new PrintStream(System.err, true, "UTF-8")); // JavaRosa's chatter: stderr
+        // The metadata preloads (deviceid, username...) read the device's properties: ODK
+        // Validate's stand-in answers them, as it does when pyxform validates.
+        PropertyManager.setPropertyManager(new StubPropertyManager());
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
         while ((line = in.readLine()) != null) {
