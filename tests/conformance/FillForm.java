@@ -83,6 +83,11 @@ public class FillForm {
                 if (items != null && items.isArray() && lastInstance(index) < items.size()) {
                     controller.newRepeat();
                 }
+            } else if (event == FormEntryController.EVENT_REPEAT && !countedRepeat(form, index)
+                       && lastInstance(index) >= size(itemsOf(answers, index))) {
+                // pyxform's XForm starts a repeat with one item: with no item in the answers,
+                // the person removes it, as Collect offers.
+                controller.jumpToIndex(controller.deleteRepeat());
             } else if (event == FormEntryController.EVENT_QUESTION) {
                 FormEntryPrompt prompt = model.getQuestionPrompt();
                 if (!prompt.isReadOnly()) {
@@ -194,6 +199,17 @@ public class FillForm {
             here = items.get(level.getInstanceIndex());
         }
         return here.get(level.getLocalReference().getNameLast());
+    }
+
+    static int size(JsonNode items) {
+        return items != null && items.isArray() ? items.size() : 0;
+    }
+
+    /** A repeat with a repeat_count (jr:count): its items are the form's, not the person's. */
+    static boolean countedRepeat(FormDef form, FormIndex index) {
+        org.javarosa.core.model.IFormElement element = form.getChild(index);
+        return element instanceof org.javarosa.core.model.GroupDef group
+                && group.getCountReference() != null;
     }
 
     static int lastInstance(FormIndex index) {

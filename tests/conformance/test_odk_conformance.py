@@ -50,7 +50,7 @@ KNOWN_KIOSK_BUGS = [
         "the instance's root element is named after the form id; pyxform's XForm (so ODK) "
         "names it `data` unless the settings give a `name`",
         "issue 21 point 4 (sync/openrosa/instance.py: take the root's name from the XForm)",
-        r"^root element: ODK 'data', kiosk '\w+'$",
+        r"^root element: ODK 'data', kiosk '[^']+'$",
         (EVERY_FEATURE, "an adult", ADULT)),
     KnownDifference(
         "a question that is not relevant is sent as an empty element; ODK leaves it out of "
@@ -65,6 +65,28 @@ KNOWN_KIOSK_BUGS = [
         r"^[\w/\[\]]+: ODK '\d\d:\d\d:\d\d\.\d\d\d[+-]\d\d:\d\d', kiosk '\d\d:\d\d:\d\d\.\d\d\d'$",
         (EVERY_FEATURE, "a time answered", ADULT)),
 ]
+
+
+# Corpus forms that the importer's work on issue 21 makes import, and that then differ from
+# ODK (found on a trial merge of that work): expected to fail, strictly, so that each entry
+# is removed as soon as its form sends what ODK sends. In this branch they do not import yet
+# and are skipped.
+EXPECTED_TO_DIFFER = {
+    "example_xls__loop": "the importer names a loop's question `<choice>_number`; pyxform "
+                         "keeps `number` in each choice's group, so the paths differ",
+    "example_xls__simple_loop": "the importer names a loop's question `<choice>_count`; "
+                                "pyxform keeps `count` in each choice's group",
+    "bug_example_xls__xl_date_ambiguous_v1": "a date default of `1900-01-01 00:00:00` is "
+        "empty in ODK (not a date) and 1900-01-01 on the kiosk; an instance_name that is not "
+        "an expression sends an empty meta/instanceName in ODK, none on the kiosk",
+}
+
+
+def _forms() -> list:
+    return [pytest.param(path, id=path.stem, marks=pytest.mark.xfail(
+                strict=True, reason=EXPECTED_TO_DIFFER[path.stem]))
+            if path.stem in EXPECTED_TO_DIFFER else pytest.param(path, id=path.stem)
+            for path in xlsforms()]
 
 
 def _known(difference: str) -> bool:
@@ -86,7 +108,7 @@ def _compare(form, xform: Path, javarosa, sets) -> list[tuple[str, str]]:
 # openpyxl warns about workbook extensions it does not read (data validation, in some corpus
 # files); that is not what this test is about, and as an error it would stop the import.
 @pytest.mark.filterwarnings("ignore:Unknown extension is not supported:UserWarning")
-@pytest.mark.parametrize("xlsform", xlsforms(), ids=lambda path: path.stem)
+@pytest.mark.parametrize("xlsform", _forms())
 def test_the_kiosk_sends_what_odk_sends(xlsform, javarosa, tmp_path):
     try:
         form = import_xlsform(xlsform).form
