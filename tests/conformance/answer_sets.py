@@ -5,7 +5,8 @@ exercised at once: nothing answered (defaults, calculations, required), every qu
 answered with its first choices and one repeat item, and with its last choices and two items
 (the other side of relevance and choice filters; values a constraint may refuse, which both
 engines must refuse alike). A form with a file in answers/ (`<xlsform stem>.json`: a list of
-{"why": ..., "answers": {...}}) gets those too: visits written to take each branch.
+{"why": ..., "stops_at": ..., "answers": {...}}) gets those too: visits written to take each
+branch, each saying where ODK refuses it (or null: sent), which is checked too.
 """
 
 from __future__ import annotations
@@ -33,11 +34,18 @@ def answer_sets(xlsform: Path, form: Form) -> list[tuple[str, dict[str, Any]]]:
         ("every question answered, first choices, one repeat item", _every(form, 0, 1)),
         ("every question answered, last choices, two repeat items", _every(form, 1, 2)),
     ]
-    written = ANSWERS / f"{xlsform.stem}.json"
-    if written.exists():
-        sets += [(entry["why"], entry["answers"])
-                 for entry in json.loads(written.read_text(encoding="utf-8"))]
+    sets += [(entry["why"], entry["answers"]) for entry in written_sets(xlsform.stem)]
     return sets
+
+
+def written_sets(stem: str) -> list[dict[str, Any]]:
+    """The visits written for a form: {"why", "stops_at" (the question that refuses them, or
+    null when they are sent), "answers"}."""
+    written = ANSWERS / f"{stem}.json"
+    if not written.exists():
+        return []
+    entries: list[dict[str, Any]] = json.loads(written.read_text(encoding="utf-8"))
+    return entries
 
 
 def _every(form: Form, which: int, items: int) -> dict[str, Any]:

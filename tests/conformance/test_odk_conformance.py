@@ -19,7 +19,7 @@ import pytest
 
 from kiosk.forms.xlsform import XLSFormError, import_xlsform
 
-from .answer_sets import answer_sets
+from .answer_sets import ANSWERS, answer_sets, written_sets
 from .compare import decimal_paths, differences, kiosk_outcome, metadata_paths, odk_outcome
 from .sources import EVERY_FEATURE, ROOT, odk_xform, xlsforms
 
@@ -127,6 +127,22 @@ def test_each_known_kiosk_bug_still_shows(bug, javarosa, tmp_path):
     found = _compare(form, odk_xform(xlsform, tmp_path), javarosa, [(why, answers)])
     assert any(re.search(bug.pattern, line) for _, line in found), (
         f"fixed ({bug.fixed_by}): remove it from KNOWN_KIOSK_BUGS; what differs now: {found}")
+
+
+@pytest.mark.parametrize("stem", sorted(p.stem for p in ANSWERS.glob("*.json")))
+def test_the_written_visits_take_the_branch_they_say(stem, javarosa, tmp_path):
+    """Each written visit is refused where it says (a constraint, a required answer, a choice
+    a filter leaves out), or sent, in ODK's engine: so the comparison above exercises each
+    branch rather than two engines agreeing to stop at the first question."""
+    xlsform = next(path for path in xlsforms() if path.stem == stem)
+    xform = odk_xform(xlsform, tmp_path)
+    wrong = []
+    for entry in written_sets(stem):
+        result = javarosa.fill(xform, entry["answers"])
+        stopped = result.rejected[0]["name"] if result.rejected else None
+        if stopped != entry["stops_at"]:
+            wrong.append(f"{entry['why']}: ODK stops at {stopped}, not {entry['stops_at']}")
+    assert not wrong, "\n".join(wrong)
 
 
 def test_the_differences_from_odk_are_documented():
