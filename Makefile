@@ -19,7 +19,8 @@ $(PACKAGE_STAMP): $(STAMP)
 	@touch $(PACKAGE_STAMP)
 
 # What running the kiosk needs (Qt's libraries, fonts, speech); system-deps adds the tools
-# the tests use (receipts, deployment recipes, the real-input tests' X server and taps).
+# the tests use (receipts, deployment recipes, the real-input tests' X server and taps, and
+# a Java JDK for tests/conformance, which runs ODK Collect's engine).
 run-deps:
 	@sh build/install-system-deps.sh --run
 

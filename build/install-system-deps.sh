@@ -5,14 +5,16 @@
 #   (default)  that and what the tests use (`make test`, `make system-deps`): zbar and poppler
 #              for the receipts, shellcheck and cage with XWayland for the deployment recipes
 #              (systemd-analyze checks the kiosk's unit against the real program), Xvfb and
-#              xdotool for the real-input tests (a real X server, real taps and drags);
+#              xdotool for the real-input tests (a real X server, real taps and drags), a Java
+#              JDK for the conformance test (tests/conformance: ODK Collect's engine, JavaRosa,
+#              from pyxform's ODK Validate jar, driven by a harness compiled with javac);
 #   --package  that and the tools `make package` uses.
 # Installs the missing ones when run as root with apt-get; otherwise prints the exact command.
 RUN_PACKAGES="libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libglib2.0-0 \
 libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 \
 libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-dejavu-core fonts-noto-core \
 libpulse0 speech-dispatcher speech-dispatcher-espeak-ng espeak-ng"
-TEST_PACKAGES="zbar-tools poppler-utils shellcheck cage xwayland xvfb xdotool"
+TEST_PACKAGES="zbar-tools poppler-utils shellcheck cage xwayland xvfb xdotool default-jdk-headless"
 case "${1:-}" in
     --run) PACKAGES="$RUN_PACKAGES" ;;
     *) PACKAGES="$RUN_PACKAGES $TEST_PACKAGES" ;;

@@ -1,0 +1,153 @@
+"""No silent difference from ODK: each XLSForm that the kiosk imports is filled with the same
+answers in ODK Collect's own engine (JavaRosa, on pyxform's XForm of the same spreadsheet) and
+in the kiosk's (the headless path of `kiosk forms try`), and what each would send is compared
+field by field. Differences the kiosk makes on purpose are listed, with why, at the end of
+docs/xlsform.md ("Differences from ODK"); any other fails the test, naming the form, the
+answer set and the field.
+
+A form that does not import is skipped with the importer's first reason (the corpus test
+walks those); the walk is at run time, so a form that starts to import is compared at once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from kiosk.forms.xlsform import XLSFormError, import_xlsform
+
+from .answer_sets import ANSWERS, answer_sets, written_sets
+from .compare import decimal_paths, differences, kiosk_outcome, metadata_paths, odk_outcome
+from .sources import EVERY_FEATURE, ROOT, odk_xform, xlsforms
+
+DOCS = ROOT / "docs" / "xlsform.md"
+
+
+@dataclass(frozen=True)
+class KnownDifference:
+    """A kiosk bug this test found, left to the work that fixes it (not a deliberate choice):
+    its differences are set aside here, and test_each_known_kiosk_bug_still_shows fails as
+    soon as it is fixed, so the entry is removed at once."""
+
+    what: str
+    fixed_by: str
+    pattern: str  # matches the line differences() gives for it
+    witness: tuple[Path, str, dict]  # a form, its answer set's name and answers showing it
+
+
+# A visit every_feature.xlsx sends in both engines: a time, a question not relevant.
+ADULT = {"visitor_name": "Sam", "age": 34, "region": "south", "town": "dunmere",
+         "visit_date": "2026-11-20", "topics": ["housing"], "contact_address": "1 Example Road",
+         "monthly_budget": 12, "best_time": "09:05", "has_children": "no", "visits": 1,
+         "consent": True}
+
+# Kiosk bugs found by this test, each fixed by other work on issue 21 (sync/openrosa/).
+KNOWN_KIOSK_BUGS = [
+    KnownDifference(
+        "the instance's root element is named after the form id; pyxform's XForm (so ODK) "
+        "names it `data` unless the settings give a `name`",
+        "issue 21 points 4 and 14 (sync/openrosa/: the instance as the server's XForm has it)",
+        r"^root element: ODK 'data', kiosk '[^']+'$",
+        (EVERY_FEATURE, "an adult", ADULT)),
+    KnownDifference(
+        "a question that is not relevant is sent as an empty element; ODK leaves it out of "
+        "the instance (JavaRosa's serialiser drops non-relevant nodes)",
+        "issue 21 points 4 and 14 (sync/openrosa/instance.py, told what was not relevant)",
+        r"^\S+: the kiosk sends '', ODK has no such field$",
+        (EVERY_FEATURE, "an adult with no other topic", ADULT)),
+    KnownDifference(
+        "a time is sent without its zone's offset (`09:05:00.000`); ODK Collect sends "
+        "`09:05:00.000+00:00` (Z in UTC)",
+        "issue 21 point 16 (sync/openrosa/instance.py)",
+        r"^\S+: ODK '\d\d:\d\d:\d\d\.\d\d\d[+-]\d\d:\d\d', kiosk '\d\d:\d\d:\d\d\.\d\d\d'$",
+        (EVERY_FEATURE, "a time answered", ADULT)),
+]
+
+
+# Corpus forms that the importer's work on issue 21 makes import, and that then differ from
+# ODK (found on a trial merge of that work): expected to fail, strictly, so that each entry
+# is removed as soon as its form sends what ODK sends. In this branch they do not import yet
+# and are skipped.
+EXPECTED_TO_DIFFER = {
+    "example_xls__loop": "the importer names a loop's question `<choice>_number`; pyxform "
+                         "keeps `number` in each choice's group, so the paths differ",
+    "example_xls__simple_loop": "the importer names a loop's question `<choice>_count`; "
+                                "pyxform keeps `count` in each choice's group",
+    "bug_example_xls__xl_date_ambiguous_v1": "a date default of `1900-01-01 00:00:00` is "
+        "empty in ODK (not a date) and 1900-01-01 on the kiosk; an instance_name that is not "
+        "an expression sends an empty meta/instanceName in ODK, none on the kiosk",
+}
+
+
+def _forms() -> list:
+    return [pytest.param(path, id=path.stem, marks=pytest.mark.xfail(
+                strict=True, reason=EXPECTED_TO_DIFFER[path.stem]))
+            if path.stem in EXPECTED_TO_DIFFER else pytest.param(path, id=path.stem)
+            for path in xlsforms()]
+
+
+def _known(difference: str) -> bool:
+    return any(re.search(bug.pattern, difference) for bug in KNOWN_KIOSK_BUGS)
+
+
+def _compare(form, xform: Path, javarosa, sets) -> list[tuple[str, str]]:
+    """(answer set, difference) for every difference of every answer set."""
+    xml = xform.read_text(encoding="utf-8")
+    metadata, decimals = metadata_paths(xml), decimal_paths(xml)
+    found = []
+    for why, answers in sets:
+        odk = odk_outcome(javarosa.fill(xform, answers))
+        kiosk = kiosk_outcome(form, answers)
+        found += [(why, line) for line in differences(odk, kiosk, metadata, decimals)]
+    return found
+
+
+# openpyxl warns about workbook extensions it does not read (data validation, in some corpus
+# files); that is not what this test is about, and as an error it would stop the import.
+@pytest.mark.filterwarnings("ignore:Unknown extension is not supported:UserWarning")
+@pytest.mark.parametrize("xlsform", _forms())
+def test_the_kiosk_sends_what_odk_sends(xlsform, javarosa, tmp_path):
+    try:
+        form = import_xlsform(xlsform).form
+    except XLSFormError as refused:
+        pytest.skip(f"does not import (yet): {refused.problems[0]}")
+    xform = odk_xform(xlsform, tmp_path)
+    found = _compare(form, xform, javarosa, answer_sets(xlsform, form))
+    unexplained = [f"{why}: {line}" for why, line in found if not _known(line)]
+    assert not unexplained, f"{xlsform.name} differs from ODK:\n" + "\n".join(unexplained)
+
+
+@pytest.mark.parametrize("bug", KNOWN_KIOSK_BUGS, ids=lambda bug: bug.what.split(";")[0][:40])
+def test_each_known_kiosk_bug_still_shows(bug, javarosa, tmp_path):
+    xlsform, why, answers = bug.witness
+    form = import_xlsform(xlsform).form
+    found = _compare(form, odk_xform(xlsform, tmp_path), javarosa, [(why, answers)])
+    assert any(re.search(bug.pattern, line) for _, line in found), (
+        f"fixed ({bug.fixed_by}): remove it from KNOWN_KIOSK_BUGS; what differs now: {found}")
+
+
+@pytest.mark.parametrize("stem", sorted(p.stem for p in ANSWERS.glob("*.json")))
+def test_the_written_visits_take_the_branch_they_say(stem, javarosa, tmp_path):
+    """Each written visit is refused where it says (a constraint, a required answer, a choice
+    a filter leaves out), or sent, in ODK's engine: so the comparison above exercises each
+    branch rather than two engines agreeing to stop at the first question."""
+    xlsform = next(path for path in xlsforms() if path.stem == stem)
+    xform = odk_xform(xlsform, tmp_path)
+    wrong = []
+    for entry in written_sets(stem):
+        result = javarosa.fill(xform, entry["answers"])
+        stopped = result.rejected[0]["name"] if result.rejected else None
+        if stopped != entry["stops_at"]:
+            wrong.append(f"{entry['why']}: ODK stops at {stopped}, not {entry['stops_at']}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_differences_from_odk_are_documented():
+    """The metadata rule (compare.metadata_paths) is a deliberate difference: it is said."""
+    text = DOCS.read_text(encoding="utf-8")
+    assert "## Differences from ODK" in text
+    section = text.split("## Differences from ODK", 1)[1]
+    assert "start" in section and "deviceid" in section
