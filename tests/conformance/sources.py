@@ -1,8 +1,8 @@
 """The XLSForms the conformance test walks, and pyxform's XForm of each for ODK's side.
 
-Walked at run time, so every form that imports today is compared, and one that starts to
-import tomorrow is compared from then on: the corpus of real XLSForms (../shared/corpus), the
-sample forms' XLSForms, and the test XLSForm with every supported feature.
+The servable forms of the corpus of real XLSForms (tests/corpus, tests/support/
+xlsform_corpus.py), the sample forms' XLSForms, and the test XLSForm with every supported
+feature: each must import, and is compared.
 
 The sample forms use kiosk-only types and columns, which pyxform refuses: ODK's side gets
 their ODK twin, the spreadsheet as an author writing for both would write it (what
@@ -16,8 +16,9 @@ from pathlib import Path
 import openpyxl
 from pyxform.xls2xform import convert
 
+from tests.support.xlsform_corpus import CORPUS, SERVABLE
+
 ROOT = Path(__file__).resolve().parents[2]
-CORPUS = ROOT.parent / "shared" / "corpus" / "xlsform-pyxform"
 SAMPLES = ROOT / "assets" / "forms" / "xlsform"
 EVERY_FEATURE = ROOT / "tests" / "kiosk" / "xlsform" / "every_feature.xlsx"
 
@@ -29,10 +30,10 @@ KIOSK_ONLY_SETTINGS = ("destination", "icon", "description", "next_steps", "subm
 
 
 def xlsforms() -> list[Path]:
-    """Every XLSForm to try, in a stable order (the corpus only where shared/ is laid out)."""
-    corpus = sorted(p for p in CORPUS.glob("*") if p.suffix in (".xls", ".xlsx")) \
-        if CORPUS.is_dir() else []
-    return [*corpus, *sorted(SAMPLES.glob("*.xlsx")), EVERY_FEATURE]
+    """Every XLSForm a kiosk serves, in a stable order: the corpus's servable ones (the corpus
+    test holds the others to their refusals), the sample forms' and the test's own."""
+    return [*(CORPUS / name for name in SERVABLE), *sorted(SAMPLES.glob("*.xlsx")),
+            EVERY_FEATURE]
 
 
 def odk_xform(xlsform: Path, workdir: Path) -> Path:

@@ -5,8 +5,8 @@ field by field. Differences the kiosk makes on purpose are listed, with why, at 
 docs/xlsform.md ("Differences from ODK"); any other fails the test, naming the form, the
 answer set and the field.
 
-A form that does not import is skipped with the importer's first reason (the corpus test
-walks those); the walk is at run time, so a form that starts to import is compared at once.
+Every form a kiosk serves is compared (tests/conformance/sources.py); the corpus test holds
+the others to their refusals.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.forms.xlsform import XLSFormError, import_xlsform
+from kiosk.forms.xlsform import import_xlsform
 
 from .answer_sets import ANSWERS, answer_sets, written_sets
 from .compare import decimal_paths, differences, kiosk_outcome, metadata_paths, odk_outcome
@@ -69,8 +69,7 @@ KNOWN_KIOSK_BUGS = [
 
 # Corpus forms that the importer's work on issue 21 makes import, and that then differ from
 # ODK (found on a trial merge of that work): expected to fail, strictly, so that each entry
-# is removed as soon as its form sends what ODK sends. In this branch they do not import yet
-# and are skipped.
+# is removed as soon as its form sends what ODK sends.
 EXPECTED_TO_DIFFER = {
     "example_xls__loop": "the importer names a loop's question `<choice>_number`; pyxform "
                          "keeps `number` in each choice's group, so the paths differ",
@@ -110,10 +109,7 @@ def _compare(form, xform: Path, javarosa, sets) -> list[tuple[str, str]]:
 @pytest.mark.filterwarnings("ignore:Unknown extension is not supported:UserWarning")
 @pytest.mark.parametrize("xlsform", _forms())
 def test_the_kiosk_sends_what_odk_sends(xlsform, javarosa, tmp_path):
-    try:
-        form = import_xlsform(xlsform).form
-    except XLSFormError as refused:
-        pytest.skip(f"does not import (yet): {refused.problems[0]}")
+    form = import_xlsform(xlsform).form  # a form a kiosk serves: refusing it is a failure
     xform = odk_xform(xlsform, tmp_path)
     found = _compare(form, xform, javarosa, answer_sets(xlsform, form))
     unexplained = [f"{why}: {line}" for why, line in found if not _known(line)]
