@@ -43,11 +43,13 @@ class Attachment:
     data: bytes
 
 
-def instance_xml(form: Form, submission: Submission) -> tuple[bytes, list[Attachment]]:
+def instance_xml(form: Form, submission: Submission,
+                 version: str | None = None) -> tuple[bytes, list[Attachment]]:
     """The instance XML (UTF-8) and the files it names, for `submission` (as Session made it)
-    of `form` (the version it was filled in on)."""
+    of `form` (the version it was filled in on); `version`: the one the server gave that form
+    version, when it renamed it (ODK Central's managed encryption)."""
     root = ET.Element(form.form_id if _XML_NAME.fullmatch(form.form_id) else "data",
-                      {"id": form.form_id, "version": form.version})
+                      {"id": form.form_id, "version": version or form.version})
     files: list[Attachment] = []
     _fill(root, form.top, submission.get("answers") or {}, _Context(files, "", _visit_day(submission)))
     meta = ET.SubElement(root, "meta")
@@ -152,3 +154,21 @@ def _signature_file(stem: str, path: str, files: list[Attachment]) -> str:
         name = f"{stem}_{number}.svg"
     files.append(Attachment(name, "image/svg+xml", svg.encode("ascii")))
     return name
+
+
+def form_paths(form: Form) -> frozenset[str]:
+    """Every path an instance of `form` can have, from its root ("/group/name"), as
+    documents.element_paths reads them: what the server's XForm must have for each of them."""
+    paths = {"/meta", "/meta/instanceID"}
+    if form.definition.settings.instance_name:
+        paths.add("/meta/instanceName")
+
+    def walk(fields: list[Field], where: str) -> None:
+        for field in fields:
+            path = f"{where}/{field.name}"
+            paths.add(path)
+            if field.type in ("group", "repeat"):
+                walk(field.children, path)
+
+    walk(form.top, "")
+    return frozenset(paths)

@@ -11,33 +11,8 @@ from pyxform.xls2xform import convert
 
 from kiosk.forms.loader import load_form
 from sync.openrosa.instance import instance_xml
-from tests.sync.openrosa_kit import ANSWERS, visit, write_form
+from tests.sync.openrosa_kit import ANSWERS, WORKBOOK, visit, write_form
 
-# The kit's form as an XLSForm author would write it, for pyxform.
-WORKBOOK = {
-    "survey": [
-        {"type": "text", "name": "location", "label": "Where is the problem?", "required": "yes"},
-        {"type": "begin group", "name": "details", "label": "Details"},
-        {"type": "select_multiple problems", "name": "problems", "label": "What is wrong?"},
-        {"type": "date", "name": "noticed", "label": "When did you notice it?"},
-        {"type": "time", "name": "noticed_at", "label": "At what time?"},
-        {"type": "end group"},
-        {"type": "begin repeat", "name": "witnesses", "label": "Witnesses"},
-        {"type": "text", "name": "witness_name", "label": "Their name"},
-        {"type": "integer", "name": "witness_age", "label": "Their age"},
-        {"type": "image", "name": "witness_signature", "label": "Their signature",
-         "appearance": "signature"},
-        {"type": "end repeat"},
-        {"type": "decimal", "name": "width", "label": "How wide is it, in metres?"},
-        {"type": "calculate", "name": "wide", "calculation": "if(${width} > 1, 'yes', 'no')"},
-        {"type": "note", "name": "thanks", "label": "Thank you"},
-        {"type": "acknowledge", "name": "consent", "label": "I agree to be contacted"},
-    ],
-    "choices": [{"list_name": "problems", "name": n, "label": n}
-                for n in ("pothole", "light", "litter")],
-    "settings": [{"form_id": "street_report", "version": "3",
-                  "instance_name": "concat('Report - ', ${location})"}],
-}
 JR_TEMPLATE = "{http://openrosa.org/javarosa}template"
 
 
