@@ -231,6 +231,6 @@ def kiosk(tmp_path: Path, server, *, public_key: str | None = None, name: str = 
     try:
         yield made
     finally:
-        if sync is not None:
-            sync.close()
+        if made.worker is not None:  # the one a test may have started again in its place
+            made.worker.close()
         made.store.close()

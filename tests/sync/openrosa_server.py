@@ -281,8 +281,10 @@ class OpenRosaServer(LoopbackServer):
         self.answers: list[tuple[str, str, int]] = []  # method, path, status
         self.faults: list[Fault] = []
         self.lock = threading.Lock()
-        for form_id, versions in list(self.forms.items()):
-            self.publish(kit_xform(form_id, versions[-1]))
+        given, self.forms = self.forms, {}
+        for form_id, versions in given.items():  # each version published in turn, as on Central
+            for version in versions:
+                self.publish(kit_xform(form_id, version))
         self._nonces: dict[str, int] = {}  # digest nonce -> the last nc seen
         super().__init__(_Handler)
         self._httpd.openrosa = self
