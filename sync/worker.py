@@ -12,10 +12,9 @@ and in the kiosk alike; one worker per database at a time (sync/lock.py).
 An OpenRosa destination (sync/openrosa/) goes the same way, with its own transport; its sealer
 needs the forms, so whoever builds the store gives it one (sync/sealers.py), and the worker
 tells it when new form versions arrive and which version the server knows each form by. What
-the worker learnt of the server's forms (versions, the paths of their XForms, and any form
-whose submissions wait because the two do not match) is kept in the settings table
-(`openrosa_forms:NAME`), for the next start and for `kiosk doctor`. Heartbeats and form updates stay with the REST
-central service.
+the worker learnt of the server's forms (their versions and the paths of their XForms) is kept
+in the settings table (`openrosa_forms:NAME`) for the next start, so an unchanged XForm is not
+fetched again. Heartbeats and form updates stay with the REST central service.
 """
 
 from __future__ import annotations
@@ -328,15 +327,12 @@ class SyncWorker:
                 versions[form_id] = str(known["version"])
             except (KeyError, TypeError):
                 continue  # damaged: fetched again
-            if known.get("problem"):
-                transport.form_problems[form_id] = str(known["problem"])
         if isinstance(sealer, OpenRosaSealer):
             sealer.learn_server_versions(versions)
 
     def _keep_server_forms(self, name: str, transport: OpenRosaTransport) -> None:
         kept = {form_id: {"hash": key, "version": xform.version, "paths": sorted(xform.paths),
-                          "public_key": xform.public_key,
-                          "problem": transport.form_problems.get(form_id)}
+                          "public_key": xform.public_key}
                 for form_id, (key, xform) in transport.xforms.items()}
         if kept != self.store.settings.get(f"openrosa_forms:{name}"):
             self.store.settings.put(f"openrosa_forms:{name}", kept)

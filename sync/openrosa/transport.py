@@ -93,7 +93,6 @@ class OpenRosaTransport:
         self.xforms: dict[str, tuple[str, ServerXForm]] = {}
         # (form id, this kiosk's version) -> the paths its submissions send; None: not known
         self.paths_of: Callable[[str, str], frozenset[str] | None] = lambda form_id, version: None
-        self.form_problems: dict[str, str] = {}  # form id -> why its submissions wait
 
     def close(self) -> None:
         self.http.close()
@@ -204,18 +203,15 @@ class OpenRosaTransport:
             return None
         missing = sorted(sent - self.server_xform(listed).paths)
         if not missing:
-            self.form_problems.pop(form_id, None)
             return None
         shown = ", ".join(missing[:SHOWN_PATHS]) + (
             f" and {len(missing) - SHOWN_PATHS} more" if len(missing) > SHOWN_PATHS else "")
-        problem = (f"the server's form '{form_id}' (version '{listed.version}') has no "
+        return (f"the server's form '{form_id}' (version '{listed.version}') has no "
                    f"{'element' if len(missing) == 1 else 'elements'} {shown}, which this "
                    f"kiosk's form (version '{kiosk_version}') sends: the server would keep "
                    "those answers out of its exports. Give the questions the same names, in the "
                    "same groups, on both (then publish the form on the server again, or replace "
                    "the kiosk's form); this form's submissions wait, nothing is lost")
-        self.form_problems[form_id] = problem
-        return problem
 
     def send(self, item: Outgoing) -> Outcome:
         try:
