@@ -68,6 +68,11 @@ class Sealed:
     sealed_to: str | None
 
 
+# ODK Central unwraps a submission's key only from a 256-byte RSA block (lib/util/crypto.js,
+# getSubmissionKey): a larger key encrypts submissions nobody at the server can open.
+ODK_KEY_BITS = 2048
+
+
 def odk_public_key(text: str) -> RSAPublicKey:
     """A form's `public_key` (XLSForm settings): the base64 of an RSA public key, as between
     the BEGIN/END lines of its PEM file (a whole PEM is accepted too)."""
@@ -80,9 +85,10 @@ def odk_public_key(text: str) -> RSAPublicKey:
                            "between the BEGIN/END PUBLIC KEY lines of an RSA key)") from None
     if not isinstance(key, RSAPublicKey):
         raise SealingError("the form's public_key must be an RSA key (ODK's encryption uses RSA)")
-    if key.key_size < 2048:
-        raise SealingError(f"the form's public_key is an RSA key of {key.key_size} bits: "
-                           "use one of at least 2048 bits")
+    if key.key_size != ODK_KEY_BITS:  # ODK Central decrypts only 2048-bit keys
+        raise SealingError(f"the form's public_key is an RSA key of {key.key_size} bits: ODK "
+                           f"Central decrypts only keys of exactly {ODK_KEY_BITS} bits (make one "
+                           f"with `openssl genrsa -out form-private.pem {ODK_KEY_BITS}`)")
     return key
 
 

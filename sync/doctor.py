@@ -1,6 +1,9 @@
 """`kiosk doctor`: each destination reached as the sync worker reaches it: over TLS that is
 verified (or a private CA's, with ca_file), the token accepted, the sealing key the pinned one.
-The central service's Date header is kept for the clock's check."""
+The central service's Date header is kept for the clock's check. For an OpenRosa server, each
+of the kiosk's forms sent there is compared with the server's: listed, the same version (or
+the one Central's managed encryption renamed it to), every path the kiosk sends in the
+server's XForm, and the same encryption key."""
 
 from __future__ import annotations
 
@@ -12,6 +15,8 @@ from kiosk.config import is_loopback
 from kiosk.doctor import FAIL, OK, WARN, Findings, Row
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import requests
 
     from kiosk.config import Config, Destination
@@ -33,6 +38,82 @@ def check_destinations(config: Config, findings: Findings) -> list[Row]:
                 row = Row(check, WARN, row.found + " over plain http: not encrypted",
                           "use https (allow_http is for a network IT trusts)")
         rows.append(row)
+        if row.status != FAIL and destination.type == "openrosa":
+            rows.extend(_openrosa_forms(config, name, destination))
+    return rows
+
+
+def _fixed(paths: frozenset[str]) -> Callable[[str, str], frozenset[str] | None]:
+    return lambda _form_id, _version: paths
+
+
+def _openrosa_forms(config: Config, name: str, destination: Destination) -> list[Row]:
+    """A row per form of this kiosk sent to the OpenRosa destination `name`."""
+    from kiosk.sealing import SealingError, odk_public_key
+
+    from .openrosa.documents import version_to_send
+    from .openrosa.encryption import key_fingerprint
+    from .openrosa.instance import form_paths
+    from .openrosa.transport import OpenRosaTransport
+    from .transport import AuthRefused, LinkDown
+
+    forms = {form_id: form for form_id, form in config.load_catalogue().forms.items()
+             if form.definition.settings.destination == name}
+    if not forms:
+        return []
+    server = OpenRosaTransport(destination)
+    rows = []
+    try:
+        listed = server.refresh_forms()
+        for form_id, form in sorted(forms.items()):
+            check = f"form {form_id} ({name})"
+            theirs = listed.get(form_id)
+            if theirs is None:
+                rows.append(Row(check, WARN, "the server lists no such form for this kiosk: its "
+                                "submissions wait", "publish it on the server and give this "
+                                "kiosk's account (app user) access to it"))
+                continue
+            if version_to_send(form.version, theirs.version) is None:
+                rows.append(Row(check, WARN, f"the server's current version is "
+                                f"'{theirs.version}', this kiosk's '{form.version}': the server "
+                                "takes it only if it has had that version published",
+                                "publish the same version on both"))
+                continue
+            server.paths_of = _fixed(form_paths(form))
+            problem = server.check_paths(form_id, form.version, theirs)
+            if problem is not None:
+                rows.append(Row(check, FAIL, problem, "make the names match, then run `kiosk "
+                                "doctor` again"))
+                continue
+            xform = server.server_xform(theirs)
+            ours = form.definition.settings.public_key
+            if xform.public_key and not ours:
+                rows.append(Row(check, WARN, "the server's form is encrypted but this kiosk's "
+                                "has no public_key: its submissions are sent readable",
+                                "put the server's key (base64RsaPublicKey) in the form's "
+                                "public_key setting"))
+                continue
+            if xform.public_key and ours:
+                try:
+                    same = key_fingerprint(odk_public_key(ours)) == key_fingerprint(
+                        odk_public_key(xform.public_key))
+                except SealingError:
+                    same = False
+                if not same:
+                    rows.append(Row(check, FAIL, "this kiosk encrypts to another key than the "
+                                    "server's form: the server cannot open its submissions",
+                                    "put the server's key (base64RsaPublicKey) in the form's "
+                                    "public_key setting"))
+                    continue
+            renamed = "" if theirs.version == form.version else (
+                f", known there as '{theirs.version}'")
+            rows.append(Row(check, OK, f"version '{form.version}'{renamed}: every path it sends "
+                            "is in the server's form"))
+    except (LinkDown, AuthRefused) as error:
+        rows.append(Row(f"forms ({name})", FAIL, f"the server's forms could not be read: {error}",
+                        "check the url and that this account may read the forms"))
+    finally:
+        server.close()
     return rows
 
 

@@ -77,6 +77,9 @@ class Retry:
     pause_all: bool = False  # the service asked for a pause (429, 503 + Retry-After)
     wrong_address: bool = False  # the answer says the address or configuration is wrong
     status: int | None = None  # the HTTP status, when something answered
+    # not sent: the server's form does not match this one's (a path it lacks, a version it does
+    # not have): that form's submissions wait, the link and the rest of the queue are fine
+    held: bool = False
 
 
 Outcome = Delivered | Rejected | Retry

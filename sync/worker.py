@@ -11,8 +11,10 @@ and in the kiosk alike; one worker per database at a time (sync/lock.py).
 
 An OpenRosa destination (sync/openrosa/) goes the same way, with its own transport; its sealer
 needs the forms, so whoever builds the store gives it one (sync/sealers.py), and the worker
-only tells it when new form versions arrive. Heartbeats and form updates stay with the REST
-central service.
+tells it when new form versions arrive and which version the server knows each form by. What
+the worker learnt of the server's forms (their versions and the paths of their XForms) is kept
+in the settings table (`openrosa_forms:NAME`) for the next start, so an unchanged XForm is not
+fetched again. Heartbeats and form updates stay with the REST central service.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
+from kiosk.sealing import SealingError
 from kiosk.signed_receipts import ReceiptKey, ReceiptKeyError
 from kiosk.store import Outgoing, QueueSummary, Store, SyncNote
 from kiosk.store.clock import iso
@@ -35,6 +38,8 @@ from kiosk.version import version
 from .forms_pull import pull_forms
 from .link_watch import TRIES_PER_ROUND, LinkWatch, Wave, lost_on_the_way
 from .lock import WorkerLock
+from .openrosa.documents import ServerXForm
+from .openrosa.instance import form_paths
 from .openrosa.package import OpenRosaSealer
 from .openrosa.transport import OpenRosaTransport
 from .results_pull import pull_results
@@ -146,6 +151,9 @@ class SyncWorker:
             name: OpenRosaTransport(dest) if dest.type == "openrosa"
             else RestTransport(dest, config.site_id)
             for name, dest in config.destinations.items()}
+        for name, transport in self.transports.items():
+            if isinstance(transport, OpenRosaTransport):
+                self._know_server_forms(name, transport)
         self.stopped: dict[str, tuple[str, datetime]] = {}  # why, and when to look again
         self.paused_until: dict[str, datetime] = {}  # the service asked for a pause
         self._unsigned: set[str] = set()  # services that offered no receipt key
@@ -220,7 +228,7 @@ class SyncWorker:
             self._probe(transport, watch)
             if isinstance(transport, OpenRosaTransport):
                 if name in self.store.outbox.waiting_destinations():  # an idle kiosk asks nothing more
-                    self._server_forms(transport)
+                    self._server_forms(name, transport)
             else:
                 if transport.needs_key(self.store.outbox.sealers.get(name)):  # none, or rotated
                     key = transport.fetch_key()
@@ -229,6 +237,8 @@ class SyncWorker:
                 self._learn_receipt_key(name, transport)
             self.store.outbox.seal_waiting(name)
             outcome = self._send(name, transport, send_all, progress, watch)
+            if isinstance(transport, OpenRosaTransport):
+                self._keep_server_forms(name, transport)
         except WrongAddress as error:
             outcome = DestinationResult("stopped", str(error))
         except LinkDown as error:
@@ -280,14 +290,52 @@ class SyncWorker:
         self.store.settings.put(f"receipt_key:{name}", {"key": offered.text})
         transport.receipt_key = offered
 
-    @staticmethod
-    def _server_forms(transport: OpenRosaTransport) -> None:
-        """Which forms the server takes (ETag-cached). Not known (a server without a form
-        list): the submissions go anyway, and the server's own answer says."""
+    def _server_forms(self, name: str, transport: OpenRosaTransport) -> None:
+        """Which forms the server takes (ETag-cached), and the version it knows each by, which
+        the sealer states from now on. Not known (a server without a form list): the
+        submissions go anyway, and the server's own answer says."""
         try:
-            transport.refresh_forms()
+            listed = transport.refresh_forms()
         except LinkDown:
             transport.server_forms = None
+            return
+        sealer = self.store.outbox.sealers.get(name)
+        if isinstance(sealer, OpenRosaSealer):
+            sealer.learn_server_versions({form_id: form.version for form_id, form in listed.items()})
+
+    def _know_server_forms(self, name: str, transport: OpenRosaTransport) -> None:
+        """Give an OpenRosa transport the kiosk's forms' paths, and the transport and sealer
+        what an earlier worker learnt of the server's forms."""
+        sealer = self.store.outbox.sealers.get(name)
+        if isinstance(sealer, OpenRosaSealer):
+            def paths_of(form_id: str, version: str) -> frozenset[str] | None:
+                try:
+                    return form_paths(sealer.form(form_id, version))
+                except SealingError:
+                    return None  # no longer on this kiosk: the server's answer will say
+
+            transport.paths_of = paths_of
+        kept = self.store.settings.get(f"openrosa_forms:{name}")
+        if not isinstance(kept, dict):
+            return
+        versions = {}
+        for form_id, known in kept.items():
+            try:
+                transport.xforms[form_id] = (str(known["hash"]), ServerXForm(
+                    str(known["version"]), frozenset(map(str, known["paths"])),
+                    known.get("public_key")))
+                versions[form_id] = str(known["version"])
+            except (KeyError, TypeError):
+                continue  # damaged: fetched again
+        if isinstance(sealer, OpenRosaSealer):
+            sealer.learn_server_versions(versions)
+
+    def _keep_server_forms(self, name: str, transport: OpenRosaTransport) -> None:
+        kept = {form_id: {"hash": key, "version": xform.version, "paths": sorted(xform.paths),
+                          "public_key": xform.public_key}
+                for form_id, (key, xform) in transport.xforms.items()}
+        if kept != self.store.settings.get(f"openrosa_forms:{name}"):
+            self.store.settings.put(f"openrosa_forms:{name}", kept)
 
     def _send(self, name: str, transport: Transport, send_all: bool,
               progress: Progress | None, watch: LinkWatch) -> DestinationResult:
@@ -352,6 +400,10 @@ class SyncWorker:
                     answer = _post(transport, items)
                 except BatchesRefused:  # sent again at once, one by one, and judged so
                     pending.extendleft([item] for item in reversed(items))
+                    continue
+                if isinstance(answer, Retry) and answer.held:  # its form's problem: the link is fine
+                    later(items, answer)
+                    result.message = result.message or answer.reason
                     continue
                 if not isinstance(answer, Retry):  # the service answered for each of them
                     watch.answered()

@@ -7,7 +7,9 @@ same form, so ODK Central or KoboToolbox file it under the right questions.
   question that was not relevant); groups are nested elements; each repeat item is one more
   element of the repeat's name;
 - select_multiple: the choice names separated by spaces; date: YYYY-MM-DD; time:
-  HH:MM:SS.sss; acknowledge: OK; a signature: the name of an SVG file sent beside the XML;
+  HH:MM:SS.sss with the kiosk's UTC offset on the day of the visit (+HH:MM, none at UTC: what
+  JavaRosa's ISO8601 DateFormat writes for ODK Collect); acknowledge: OK; a signature: the
+  name of an SVG file sent beside the XML;
 - `meta/instanceID` (and `meta/instanceName` when the form sets instance_name), last.
 Who helped the citizen (staff assistance) has no place in an XForm and is not sent.
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -40,13 +43,15 @@ class Attachment:
     data: bytes
 
 
-def instance_xml(form: Form, submission: Submission) -> tuple[bytes, list[Attachment]]:
+def instance_xml(form: Form, submission: Submission,
+                 version: str | None = None) -> tuple[bytes, list[Attachment]]:
     """The instance XML (UTF-8) and the files it names, for `submission` (as Session made it)
-    of `form` (the version it was filled in on)."""
+    of `form` (the version it was filled in on); `version`: the one the server gave that form
+    version, when it renamed it (ODK Central's managed encryption)."""
     root = ET.Element(form.form_id if _XML_NAME.fullmatch(form.form_id) else "data",
-                      {"id": form.form_id, "version": form.version})
+                      {"id": form.form_id, "version": version or form.version})
     files: list[Attachment] = []
-    _fill(root, form.top, submission.get("answers") or {}, files, "")
+    _fill(root, form.top, submission.get("answers") or {}, _Context(files, "", _visit_day(submission)))
     meta = ET.SubElement(root, "meta")
     ET.SubElement(meta, "instanceID").text = str(submission["instance_id"])
     if form.definition.settings.instance_name:
@@ -54,31 +59,69 @@ def instance_xml(form: Form, submission: Submission) -> tuple[bytes, list[Attach
     return ET.tostring(root, encoding="utf-8", xml_declaration=True), files
 
 
+@dataclass(frozen=True)
+class _Context:
+    files: list[Attachment]
+    where: str  # the repeat items' numbers, for the names of files
+    day: date  # the visit's day, where the kiosk is: a time's UTC offset is that day's
+
+
+def _visit_day(submission: Submission) -> date:
+    try:
+        return datetime.fromisoformat(str(submission.get("started_at"))).astimezone().date()
+    except ValueError:
+        return datetime.now().astimezone().date()
+
+
 def _fill(parent: ET.Element, fields: list[Field], answers: dict[str, JSONValue],
-          files: list[Attachment], where: str) -> None:
+          context: _Context) -> None:
     for field in fields:
         if field.type == "repeat":
             items = answers.get(field.name)
             for number, item in enumerate(items if isinstance(items, list) else [], start=1):
                 element = ET.SubElement(parent, field.name)
-                _fill(element, field.children, item if isinstance(item, dict) else {}, files,
-                      f"{where}-{number}")
+                _fill(element, field.children, item if isinstance(item, dict) else {},
+                      _Context(context.files, f"{context.where}-{number}", context.day))
         elif field.type == "group":
-            _fill(ET.SubElement(parent, field.name), field.children, answers, files, where)
+            _fill(ET.SubElement(parent, field.name), field.children, answers, context)
         else:
             element = ET.SubElement(parent, field.name)
             if answers.get(field.name) is not None:
-                element.text = _text(field, answers[field.name], files, where)
+                element.text = _text(field, answers[field.name], context)
 
 
-def _text(field: Field, value: Any, files: list[Attachment], where: str) -> str:
+def _offset(moment: datetime) -> str:
+    """JavaRosa's: "+HH:MM" or "-HH:MM", and nothing at all for UTC itself."""
+    offset = moment.utcoffset() or timedelta(0)
+    if not offset:
+        return ""
+    minutes = int(abs(offset).total_seconds()) // 60
+    return f"{'-' if offset < timedelta(0) else '+'}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _time_text(value: str, day: date) -> str | None:
+    """A time as ODK Collect sends it: HH:MM:SS.sss and the offset the kiosk's clock had at
+    that time on the visit's day (so a summer visit says +01:00 in London, a winter one
+    nothing)."""
+    match = _TIME.fullmatch(value.strip())
+    if match is None:
+        return None
+    hour, minute, second = int(match[1]), int(match[2]), int(match[3] or 0)
+    try:
+        moment = datetime.combine(day, time(hour, minute, second)).astimezone()
+    except ValueError:
+        return None
+    return f"{hour:02d}:{minute:02d}:{second:02d}.000{_offset(moment)}"
+
+
+def _text(field: Field, value: Any, context: _Context) -> str:
     kind = field.type
     if kind == "signature":
-        return _signature_file(field.name + where, str(value), files)
+        return _signature_file(field.name + context.where, str(value), context.files)
     if kind == "acknowledge":
         return "OK" if value is True or str(value).strip().upper() == "OK" else ""
-    if kind == "time" and isinstance(value, str) and (match := _TIME.fullmatch(value.strip())):
-        return f"{match[1]}:{match[2]}:{match[3] or '00'}.000"
+    if kind == "time" and isinstance(value, str) and (text := _time_text(value, context.day)):
+        return text
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
@@ -111,3 +154,21 @@ def _signature_file(stem: str, path: str, files: list[Attachment]) -> str:
         name = f"{stem}_{number}.svg"
     files.append(Attachment(name, "image/svg+xml", svg.encode("ascii")))
     return name
+
+
+def form_paths(form: Form) -> frozenset[str]:
+    """Every path an instance of `form` can have, from its root ("/group/name"), as
+    documents.element_paths reads them: what the server's XForm must have for each of them."""
+    paths = {"/meta", "/meta/instanceID"}
+    if form.definition.settings.instance_name:
+        paths.add("/meta/instanceName")
+
+    def walk(fields: list[Field], where: str) -> None:
+        for field in fields:
+            path = f"{where}/{field.name}"
+            paths.add(path)
+            if field.type in ("group", "repeat"):
+                walk(field.children, path)
+
+    walk(form.top, "")
+    return frozenset(paths)

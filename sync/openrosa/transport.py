@@ -5,7 +5,13 @@ transport gives the worker (Delivered, Rejected, Retry; LinkDown, AuthRefused).
 - a round begins with `HEAD .../submission`: only a 204 with X-OpenRosa-Version is the server
   (a captive portal's or proxy's page is not), and it says how large a POST may be
   (X-OpenRosa-Accept-Content-Length);
-- the form list (`GET .../formList`, ETag-cached) says which forms the server takes;
+- the form list (`GET .../formList`, ETag-cached) says which forms the server takes, and the
+  version each is known by now: a submission sealed before the server renamed its version
+  (ODK Central's managed encryption appends "[encrypted:...]") is sent stating the new name;
+- before a form's first submission is posted, the server's XForm of it (fetched once per hash
+  the form list states) must have every path the kiosk's form sends: a path it lacks holds
+  that form's submissions (not the others') with a message naming it, since the server would
+  store the answer and leave it out of every export;
 - a submission is one or more multipart POSTs to `.../submission` (multipart.py); it is
   delivered only when every one was answered 201 or 202 with an OpenRosaResponse;
 - sign-in: an ODK Central app user's token in the url, or a username and password sent as
@@ -17,8 +23,10 @@ message repeats the url (an app user's token is in it).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from email.utils import formatdate
 from typing import TYPE_CHECKING
+from urllib.parse import quote, urlsplit
 
 import requests
 from requests.auth import HTTPBasicAuth, HTTPDigestAuth
@@ -34,7 +42,14 @@ from ..transport import (
     failure_outcome,
     request_or_link_down,
 )
-from .documents import ServerForm, parse_form_list, response_message
+from .documents import (
+    ServerForm,
+    ServerXForm,
+    parse_form_list,
+    parse_xform,
+    response_message,
+    version_to_send,
+)
 from .multipart import encode, plan
 from .package import Package
 
@@ -43,6 +58,7 @@ if TYPE_CHECKING:
     from kiosk.store.records import Outgoing
 
 DELIVERED = (201, 202)
+SHOWN_PATHS = 5  # a message names at most this many missing paths
 _SCHEME = re.compile(r"(?:^|,)\s*([A-Za-z]+)\s+[A-Za-z]+=")  # "Digest realm=..., Basic realm=..."
 
 
@@ -72,6 +88,11 @@ class OpenRosaTransport:
         self.server_forms: dict[str, ServerForm] | None = None  # None: the list is not known
         self._forms_etag: str | None = None
         self._forms: list[ServerForm] = []
+        # form id -> the XForm last fetched, under the hash the form list stated for it (the
+        # worker keeps them across restarts)
+        self.xforms: dict[str, tuple[str, ServerXForm]] = {}
+        # (form id, this kiosk's version) -> the paths its submissions send; None: not known
+        self.paths_of: Callable[[str, str], frozenset[str] | None] = lambda form_id, version: None
 
     def close(self) -> None:
         self.http.close()
@@ -146,6 +167,52 @@ class OpenRosaTransport:
         self.server_forms = {form.form_id: form for form in self._forms}
         return self.server_forms
 
+    def server_xform(self, listed: ServerForm) -> ServerXForm:
+        """The server's XForm of a listed form: fetched once for each hash (and version) the
+        form list states. LinkDown when it cannot be had."""
+        key = f"{listed.hash}|{listed.version}"
+        cached = self.xforms.get(listed.form_id)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        response = self._request("GET", self._download_url(listed))
+        if response.status_code != 200:
+            raise LinkDown(f"the server's form '{listed.form_id}' could not be fetched "
+                           f"({response.status_code})")
+        try:
+            xform = parse_xform(response.content)
+        except ValueError as error:
+            raise LinkDown(f"the server's form '{listed.form_id}' was not understood "
+                           f"({error})") from None
+        self.xforms[listed.form_id] = (key, xform)
+        return xform
+
+    def _download_url(self, listed: ServerForm) -> str:
+        """The form list's downloadUrl when it is on the server the kiosk signs in to (the
+        credentials never go elsewhere), else Central's own route beside formList."""
+        ours, theirs = urlsplit(self.base), urlsplit(listed.download_url)
+        if (theirs.scheme, theirs.netloc) == (ours.scheme, ours.netloc):
+            return listed.download_url
+        return f"{self.base}/forms/{quote(listed.form_id, safe='')}.xml"
+
+    def check_paths(self, form_id: str, kiosk_version: str, listed: ServerForm) -> str | None:
+        """Why submissions of this form version cannot go to the server's current form (a path
+        the kiosk sends that the server's XForm lacks), or None. LinkDown: its XForm could not
+        be fetched."""
+        sent = self.paths_of(form_id, kiosk_version)
+        if sent is None:
+            return None
+        missing = sorted(sent - self.server_xform(listed).paths)
+        if not missing:
+            return None
+        shown = ", ".join(missing[:SHOWN_PATHS]) + (
+            f" and {len(missing) - SHOWN_PATHS} more" if len(missing) > SHOWN_PATHS else "")
+        return (f"the server's form '{form_id}' (version '{listed.version}') has no "
+                   f"{'element' if len(missing) == 1 else 'elements'} {shown}, which this "
+                   f"kiosk's form (version '{kiosk_version}') sends: the server would keep "
+                   "those answers out of its exports. Give the questions the same names, in the "
+                   "same groups, on both (then publish the form on the server again, or replace "
+                   "the kiosk's form); this form's submissions wait, nothing is lost")
+
     def send(self, item: Outgoing) -> Outcome:
         try:
             package = Package.from_bytes(item.envelope)
@@ -156,11 +223,22 @@ class OpenRosaTransport:
         listed = None if self.server_forms is None else self.server_forms.get(package.form_id)
         if self.server_forms is not None and listed is None:
             return Retry(f"the server lists no form '{package.form_id}' for this account: publish "
-                         "it there (or let this account submit to it); the submission waits")
+                         "it there (or let this account submit to it); the submission waits",
+                         held=True)
         note = ""
-        if listed is not None and listed.version != package.version:
-            note = (f" (the server's current version of '{package.form_id}' is "
-                    f"'{listed.version}'; this submission was made on '{package.version}')")
+        if listed is not None:
+            stated = version_to_send(package.version, listed.version)
+            if stated is None:  # another version: Central takes any it has had published
+                note = (f" (the server's current version of '{package.form_id}' is "
+                        f"'{listed.version}'; this submission was made on '{package.version}')")
+            else:
+                try:
+                    problem = self.check_paths(package.form_id, item.form_version, listed)
+                except LinkDown as error:
+                    return Retry(str(error), link_down=True)
+                if problem is not None:
+                    return Retry(problem, held=True)
+                package = package.readdressed(stated) if stated != package.version else package
         return self._post(package, note)
 
     def _post(self, package: Package, note: str) -> Outcome:
@@ -200,6 +278,12 @@ class OpenRosaTransport:
             return Retry(f"{what} is not a delivery (only 201 or 202 with an OpenRosaResponse "
                          "is): a captive portal or a proxy may have answered")
         reason = f"{status}: {message or response.reason or 'no reason given'}"[:400]
+        if status == 404 and message and "version" in message.lower():
+            # The server itself (an OpenRosaResponse) has no such version of the form (Central:
+            # "The form version specified in this submission ... does not exist"): the form's
+            # submissions wait for it, the address is right.
+            return Retry(f"{reason}: publish this version of the form on the server, or let "
+                         "the kiosk use the server's current one" + note, held=True, status=404)
         if status == 413:
             return Rejected(f"{reason}: the server takes no request of {size} bytes, even with "
                             "one file per request" + note)

@@ -52,10 +52,11 @@ def _md5(data: bytes):
     return hashlib.md5(data, usedforsecurity=False)
 
 
-def decrypt_submission(private_key: RSAPrivateKey, manifest: bytes,
-                       files: dict[str, bytes]) -> tuple[bytes, dict[str, bytes]]:
+def decrypt_submission(private_key: RSAPrivateKey, manifest: bytes, files: dict[str, bytes],
+                       check_signature: bool = True) -> tuple[bytes, dict[str, bytes]]:
     """The instance XML and the media files (by their original names), after checking the
-    manifest's signature; Undecryptable when anything does not add up."""
+    manifest's signature (ODK Briefcase does; ODK Central does not: `check_signature=False`);
+    Undecryptable when anything does not add up."""
     root = ET.fromstring(manifest)
     if root.tag != f"{{{SUBMISSIONS}}}data" or root.get("encrypted") != "yes":
         raise Undecryptable("not a submission manifest")
@@ -84,7 +85,8 @@ def decrypt_submission(private_key: RSAPrivateKey, manifest: bytes,
     lines = [form_id, *([version] if version else []), wrapped, instance_id]
     lines += [f"{name}::{_md5(data).hexdigest()}" for name, data in plain.items()]
     expected = _md5(("\n".join(lines) + "\n").encode("utf-8")).digest()
-    if signature is None or rsa_oaep_sha256(private_key, base64.b64decode(signature)) != expected:
+    if check_signature and (signature is None or rsa_oaep_sha256(
+            private_key, base64.b64decode(signature)) != expected):
         raise Undecryptable("the manifest's signature does not match the files")
     xml = plain.pop(xml_file.removesuffix(".enc"))
     return xml, plain

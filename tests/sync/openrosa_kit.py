@@ -5,6 +5,7 @@ a kiosk configured to send to an OpenRosa server on loopback."""
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import random
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from pyxform.xls2xform import convert
 
 from kiosk.config import Config, load_config
 from kiosk.forms.loader import load_form
@@ -84,6 +86,47 @@ choices:
     - {name: litter, label: "Litter"}
 """
 
+
+
+# The kit's form as an XLSForm author would write it, for pyxform.
+WORKBOOK = {
+    "survey": [
+        {"type": "text", "name": "location", "label": "Where is the problem?", "required": "yes"},
+        {"type": "begin group", "name": "details", "label": "Details"},
+        {"type": "select_multiple problems", "name": "problems", "label": "What is wrong?"},
+        {"type": "date", "name": "noticed", "label": "When did you notice it?"},
+        {"type": "time", "name": "noticed_at", "label": "At what time?"},
+        {"type": "end group"},
+        {"type": "begin repeat", "name": "witnesses", "label": "Witnesses"},
+        {"type": "text", "name": "witness_name", "label": "Their name"},
+        {"type": "integer", "name": "witness_age", "label": "Their age"},
+        {"type": "image", "name": "witness_signature", "label": "Their signature",
+         "appearance": "signature"},
+        {"type": "end repeat"},
+        {"type": "decimal", "name": "width", "label": "How wide is it, in metres?"},
+        {"type": "calculate", "name": "wide", "calculation": "if(${width} > 1, 'yes', 'no')"},
+        {"type": "note", "name": "thanks", "label": "Thank you"},
+        {"type": "acknowledge", "name": "consent", "label": "I agree to be contacted"},
+    ],
+    "choices": [{"list_name": "problems", "name": n, "label": n}
+                for n in ("pothole", "light", "litter")],
+    "settings": [{"form_id": "street_report", "version": "3",
+                  "instance_name": "concat('Report - ', ${location})"}],
+}
+
+
+@functools.lru_cache(maxsize=32)
+def kit_xform(form_id: str = "street_report", version: str = "3",
+              renamed: tuple[tuple[str, str], ...] = ()) -> bytes:
+    """The XForm pyxform makes of the kit's form as an XLSForm (what ODK Central holds when it
+    is published there), with that form id and version; `renamed`: (kiosk name, name on the
+    server) pairs, for a server form whose names differ from the kiosk's."""
+    names = dict(renamed)
+    survey = [{**row, "name": names.get(row.get("name", ""), row.get("name", ""))}
+              if "name" in row else row for row in WORKBOOK["survey"]]
+    settings = [{**WORKBOOK["settings"][0], "form_id": form_id, "version": version}]
+    book = {**WORKBOOK, "survey": survey, "settings": settings}
+    return convert(book, form_name="data").xform.encode("utf-8")
 
 
 def _strokes(start: int) -> str:
@@ -188,6 +231,6 @@ def kiosk(tmp_path: Path, server, *, public_key: str | None = None, name: str = 
     try:
         yield made
     finally:
-        if sync is not None:
-            sync.close()
+        if made.worker is not None:  # the one a test may have started again in its place
+            made.worker.close()
         made.store.close()

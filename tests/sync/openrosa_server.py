@@ -11,9 +11,18 @@ the kiosk's client:
   (that is how a submission split over several POSTs arrives); different XML: 409;
 - sign-in: none, Basic or Digest (with a challenge, or Basic without one as ODK Central does),
   or an ODK Central app-user token in the path (/v1/key/TOKEN/projects/N/...);
-- formList (ETag, 304); faults on demand (a status, a captive
-  portal's 200, a dropped connection, an answer lost after the submission was stored);
-- an ODK-encrypted submission is opened with the form's private key once all its files are in.
+- formList as Central writes it (lib/formats/openrosa.js: formID, name, version, `md5:` hash
+  of the XForm, downloadUrl `.../forms/ID.xml`) with Express's weak ETag and 304; the XForm
+  download (`GET .../forms/ID.xml`); faults on demand (a status, a captive portal's 200, a
+  dropped connection, an answer lost after the submission was stored);
+- each form is a real XForm: pyxform's of the kit's XLSForm unless a test publishes its own;
+  a submission for a version the server never had is answered as Central answers it (404,
+  "The form version specified in this submission '...' does not exist.");
+- Central's managed encryption (central-backend lib/model/frames/form.js withManagedKey): the
+  project's key goes into each XForm's <submission base64RsaPublicKey> and "[encrypted:XXXXXXXX]"
+  is appended to its version, which is from then on the only new name Central knows it by;
+- an ODK-encrypted submission is opened with the form's private key once all its files are in
+  (Central checks no signature: `signature_checked = False` opens it as Central does).
 """
 
 from __future__ import annotations
@@ -28,11 +37,12 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 from xml.sax.saxutils import escape
 
 from tests.sync.loopback import LoopbackServer
 from tests.sync.odk_decryption import SUBMISSIONS, Undecryptable, decrypt_submission
+from tests.sync.openrosa_kit import kit_xform
 
 REALM = "openrosa-test"
 _PARAM = re.compile(r'(\w+)=(?:"([^"]*)"|([^\s,]+))')
@@ -101,6 +111,44 @@ def parse_multipart(body: bytes, content_type: str) -> list[tuple[str, str, str,
         parts.append((disposition.get("name", ""), disposition.get("filename", ""),
                       headers.get("Content-Type", "").split(";")[0].strip(), data))
     return parts
+
+
+def version_suffix() -> str:
+    """Central's generateVersionSuffix: the time in milliseconds, 6 bytes, in base64."""
+    now = int(time.time() * 1000).to_bytes(6, "big")
+    return f"[encrypted:{base64.b64encode(now).decode()}]"
+
+
+def _primary_instance(xform: bytes) -> ET.Element:
+    model = next(e for e in ET.fromstring(xform).iter() if _local(e.tag) == "model")
+    instance = next(e for e in model if _local(e.tag) == "instance" and e.get("id") is None)
+    return instance[0]
+
+
+def _with_managed_key(xform: bytes, public_key: str, version: str,
+                      suffix: str) -> tuple[bytes, str]:
+    """Central's withManagedKey, by splicing the text as Central does (lib/data/schema.js
+    injectPublicKey, addVersionSuffix): the key on <submission> (one made before </model> when
+    there is none), the suffix appended to the primary instance's version attribute."""
+    text = xform.decode("utf-8")
+    found = re.search(r"<submission\b[^>]*?(/?)>", text)
+    key = f' base64RsaPublicKey="{public_key}"'
+    if found:
+        at = found.start(1)
+        text = text[:at] + key + text[at:]
+    else:
+        at = text.index("</model>")
+        text = text[:at] + f"<submission{key}/>" + text[at:]
+    renamed = version + suffix
+    root = re.search(r"<instance>\s*<[A-Za-z_][^\s/>]*([^>]*)>", text)  # the primary instance's
+    assert root is not None, "pyxform's XForms start the primary instance so"
+    attributes = root[1]
+    stated = re.search(r'\sversion="[^"]*"', attributes)
+    new = f' version="{escape(renamed)}"'
+    attributes = (attributes[:stated.start()] + new + attributes[stated.end():] if stated
+                  else attributes + new)
+    text = text[:root.start(1)] + attributes + text[root.end(1):]
+    return text.encode("utf-8"), renamed
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -193,15 +241,19 @@ class _Handler(BaseHTTPRequestHandler):
                 self.close_connection = True
                 return
             self._reply(status, _response(message, "submit_success" if status < 300 else "error"))
-        elif method == "GET" and kind == "formList":
-            document = server.form_list()
-            etag = '"' + hashlib.sha256(document).hexdigest()[:32] + '"'
+        elif method == "GET" and kind in ("formList", "download"):
+            document = server.form_list() if kind == "formList" else server.xform(argument)
+            if document is None:
+                self._reply(404, _response("Could not find the resource you were looking for.",
+                                           "error"))
+                return
+            # Express's own ETag for what res.send sends: weak, the length and a SHA-1
+            etag = (f'W/"{len(document):x}-'
+                    f'{base64.b64encode(hashlib.sha1(document).digest()).decode()[:27]}"')
             if self.headers.get("If-None-Match") == etag:
                 self._reply(304, b"", {"ETag": etag})
             else:
                 self._reply(200, document, {"ETag": etag})
-        elif method == "GET" and kind == "download":
-            self._reply(200, server.xform(argument))
         else:
             self._reply(405, _response("method not allowed", "error"))
 
@@ -211,8 +263,12 @@ class OpenRosaServer(LoopbackServer):
                  challenge: bool = True, username: str = "collector", password: str = "field-pass-1",
                  token: str | None = None, project: int = 7, accept_content_length: int = 10_000_000,
                  private_key=None, duplicate_status: int = 201,
-                 advertised_content_length: int | None = None):
+                 advertised_content_length: int | None = None, managed_key: str | None = None,
+                 signature_checked: bool = True):
         self.forms = forms if forms is not None else {"report_problem": ["1"]}
+        self.managed_key = managed_key  # the project's managed encryption, on from the start
+        self.signature_checked = signature_checked
+        self.published: dict[str, bytes] = {}  # form id -> its current XForm, as Central keeps it
         self.auth, self.challenge = auth, challenge
         self.username, self.password = username, password
         self.token, self.project = token, project
@@ -225,6 +281,10 @@ class OpenRosaServer(LoopbackServer):
         self.answers: list[tuple[str, str, int]] = []  # method, path, status
         self.faults: list[Fault] = []
         self.lock = threading.Lock()
+        given, self.forms = self.forms, {}
+        for form_id, versions in given.items():  # each version published in turn, as on Central
+            for version in versions:
+                self.publish(kit_xform(form_id, version))
         self._nonces: dict[str, int] = {}  # digest nonce -> the last nc seen
         super().__init__(_Handler)
         self._httpd.openrosa = self
@@ -307,9 +367,9 @@ class OpenRosaServer(LoopbackServer):
         if not instance_id:
             return 400, "the submission has no meta/instanceID"
         if form_id not in self.forms:
-            return 404, f"there is no form '{form_id}' here"
-        if version not in self.forms[form_id]:
-            return 400, f"the form '{form_id}' has no version '{version}' here"
+            return 404, "Could not find the resource you were looking for."
+        if version not in self.forms[form_id]:  # Problem.user.formVersionNotFound, 404.6
+            return 404, f"The form version specified in this submission '{version}' does not exist."
         # Central knows a form's binary questions from its binds; this server, holding no form
         # definitions, takes an answer that is a file name as naming a file.
         named = {(e.text or "").strip() for e in root.iter()
@@ -348,26 +408,52 @@ class OpenRosaServer(LoopbackServer):
             return
         try:
             record.decrypted, record.decrypted_files = decrypt_submission(
-                self.private_key, record.xml, record.files)
+                self.private_key, record.xml, record.files, check_signature=self.signature_checked)
         except (Undecryptable, KeyError, ValueError) as error:
             record.problem = f"{error.__class__.__name__}: {error}"
 
     # -- forms --------------------------------------------------------------------------------
-    def xform(self, form_id: str) -> bytes:
-        version = self.forms.get(form_id, [""])[-1]
-        return (f'<h:html xmlns="http://www.w3.org/2002/xforms" '
-                f'xmlns:h="http://www.w3.org/1999/xhtml"><h:head><h:title>{form_id}</h:title>'
-                f'<model><instance><data id="{form_id}" version="{version}"/></instance></model>'
-                "</h:head><h:body/></h:html>").encode()
+    def publish(self, xform: bytes, suffix: str | None = None) -> str:
+        """A new version of a form, as Central publishes it (with its managed key and a version
+        suffix when the project has managed encryption); the version it is known by."""
+        root = _primary_instance(xform)
+        form_id, version = root.get("id") or "", root.get("version") or ""
+        if self.managed_key is not None:
+            xform, version = _with_managed_key(xform, self.managed_key, version,
+                                               suffix or version_suffix())
+        with self.lock:
+            versions = self.forms.setdefault(form_id, [])
+            if version not in versions:
+                versions.append(version)
+            else:  # the same version again stays the current one
+                versions.append(versions.pop(versions.index(version)))
+            self.published[form_id] = xform
+        return version
+
+    def turn_on_managed_encryption(self, public_key: str) -> None:
+        """Central's setManagedEncryption: every form's current version gets the key and one
+        common suffix; the versions before stay known."""
+        self.managed_key = public_key
+        suffix = version_suffix()
+        for form_id in list(self.published):
+            root = _primary_instance(self.published[form_id])
+            xform, version = _with_managed_key(self.published[form_id], public_key,
+                                               root.get("version") or "", suffix)
+            with self.lock:
+                self.forms[form_id].append(version)
+                self.published[form_id] = xform
+
+    def xform(self, form_id: str) -> bytes | None:
+        return self.published.get(form_id)
 
     def form_list(self) -> bytes:
         base = self.url
         items = "".join(
             f"<xform><formID>{escape(form_id)}</formID><name>{escape(form_id)}</name>"
-            f"<version>{escape(versions[-1])}</version>"
-            f"<hash>md5:{hashlib.md5(self.xform(form_id), usedforsecurity=False).hexdigest()}</hash>"
-            f"<downloadUrl>{base}/forms/{form_id}.xml</downloadUrl></xform>"
-            for form_id, versions in self.forms.items())
+            f"<version>{escape(_primary_instance(xform).get('version') or '')}</version>"
+            f"<hash>md5:{hashlib.md5(xform, usedforsecurity=False).hexdigest()}</hash>"
+            f"<downloadUrl>{base}/forms/{quote(form_id, safe='')}.xml</downloadUrl></xform>"
+            for form_id, xform in self.published.items())
         return ('<?xml version="1.0" encoding="UTF-8"?>'
                 f'<xforms xmlns="http://openrosa.org/xforms/xformsList">{items}</xforms>').encode()
 

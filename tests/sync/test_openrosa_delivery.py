@@ -137,14 +137,19 @@ def test_a_dropped_or_unanswered_post_is_retried_and_the_round_goes_on(tmp_path)
         assert len(server.submission_posts()) == 5 and len(server.records) == 3
 
 
-def test_a_refusal_with_a_reason_waits_for_staff(tmp_path):
+def test_a_version_the_server_never_had_waits_with_the_server_s_reason_and_nothing_is_paused(
+        tmp_path):
     # The server has only version 2 of the form; the kiosk submits version 3.
     with OpenRosaServer({"street_report": ["2"]}) as server, kiosk(tmp_path, server) as k:
-        k.submit()
-        assert k.worker.run_once().destinations["odk"].rejected == 1
-        (state, _, _, reason, _), = k.outbox().values()
-        assert state == "rejected"
-        assert reason.startswith("400: the form 'street_report' has no version '3' here")
+        for _ in range(4):
+            k.submit()
+        result = k.worker.run_once().destinations["odk"]
+        assert (result.state, result.retried, result.rejected) == ("ok", 4, 0)
+        reasons = {(state, reason) for state, _, _, reason, _ in k.outbox().values()}
+        (state, reason), = reasons
+        assert state == "queued"
+        assert reason.startswith("404: The form version specified in this submission '3' does "
+                                 "not exist.: publish this version of the form on the server")
         assert "the server's current version of 'street_report' is '2'" in reason
 
 

@@ -154,11 +154,15 @@ def test_the_servers_check_is_real_a_changed_byte_or_sha1_mgf1_does_not_open(tmp
 
 
 def test_a_form_with_a_key_that_cannot_be_used_does_not_load(tmp_path):
-    small = rsa.generate_private_key(public_exponent=65537, key_size=1024).public_key()
-    der = small.public_bytes(serialization.Encoding.DER,
-                             serialization.PublicFormat.SubjectPublicKeyInfo)
+    def der(bits: int) -> str:
+        key = rsa.generate_private_key(public_exponent=65537, key_size=bits).public_key()
+        return base64.b64encode(key.public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)).decode()
+
+    central_cannot = "ODK Central decrypts only keys of exactly 2048 bits"
     for key, why in (("bm90IGEga2V5", "is not a public key"),
-                     (base64.b64encode(der).decode(), "1024 bits: use one of at least 2048")):
+                     (der(1024), f"1024 bits: {central_cannot}"),
+                     (der(3072), f"3072 bits: {central_cannot}")):
         with pytest.raises(FormError) as error:
             load_form(write_form(tmp_path / "forms", key))
         assert "column 'public_key'" in str(error.value) and why in str(error.value)

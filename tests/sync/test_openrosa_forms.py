@@ -14,7 +14,7 @@ from sync.openrosa.transport import OpenRosaTransport
 from sync.sealers import sealers_for
 from tests.kiosk.store_helpers import fake_submission
 from tests.support.central import TEST_TIMINGS
-from tests.sync.openrosa_kit import kiosk, openrosa_config, visit, write_form
+from tests.sync.openrosa_kit import kiosk, kit_xform, openrosa_config, visit, write_form
 from tests.sync.openrosa_server import OpenRosaServer
 
 
@@ -25,7 +25,8 @@ def test_the_form_list_is_asked_with_its_etag_and_an_unchanged_one_costs_a_304(t
         k.submit()
         assert k.worker.run_once().delivered == 1
         lists = [(r[2].get("If-None-Match"), a[2]) for r, a in zip(server.requests, server.answers,
-                                                                   strict=True) if r[0] == "GET"]
+                                                                   strict=True)
+                 if r[0] == "GET" and r[1].endswith("/formList")]
         assert lists[0] == (None, 200) and lists[1][1] == 304 and lists[1][0]
 
 
@@ -37,7 +38,7 @@ def test_a_form_the_server_does_not_list_waits_until_it_is_published(tmp_path):
         (state, attempts, _, reason, _), = k.outbox().values()
         assert (state, attempts) == ("queued", 1)
         assert "the server lists no form 'street_report' for this account" in reason
-        server.forms["street_report"] = ["3"]  # IT publishes it on the server
+        server.publish(kit_xform("street_report", "3"))  # IT publishes it on the server
         assert k.worker.run_once(send_all=True).delivered == 1
 
 
@@ -79,7 +80,8 @@ def test_heartbeats_and_form_updates_stay_with_the_rest_central_service(
             result = worker.run_once()
         assert result.destinations["central"].delivered == 1
         assert result.destinations["odk"].delivered == 1
-        assert {path for _, path, _, _ in server.requests} == {"/submission", "/formList"}
+        assert {path for _, path, _, _ in server.requests} == {
+                "/submission", "/formList", "/forms/street_report.xml"}
         devices = requests.get(f"{central.url}/v1/devices", timeout=5, headers={
             "Authorization": f"Bearer {central.init.admin_token}"}).json()["devices"]
         assert devices[0]["last_heartbeat"]["queue_depth"] == 0
@@ -91,4 +93,5 @@ def test_an_openrosa_destination_named_central_is_sent_to_without_a_heartbeat(tm
         k.submit()
         result = k.worker.run_once()
         assert result.delivered == 1 and not result.forms_changed
-        assert {path for _, path, _, _ in server.requests} == {"/submission", "/formList"}
+        assert {path for _, path, _, _ in server.requests} == {
+                "/submission", "/formList", "/forms/street_report.xml"}

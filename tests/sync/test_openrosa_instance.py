@@ -3,39 +3,16 @@ server files each answer under its question), with ODK's way of writing each kin
 
 from __future__ import annotations
 
+import time
 import xml.etree.ElementTree as ET
 
+import pytest
 from pyxform.xls2xform import convert
 
 from kiosk.forms.loader import load_form
 from sync.openrosa.instance import instance_xml
-from tests.sync.openrosa_kit import ANSWERS, visit, write_form
+from tests.sync.openrosa_kit import ANSWERS, WORKBOOK, visit, write_form
 
-# The kit's form as an XLSForm author would write it, for pyxform.
-WORKBOOK = {
-    "survey": [
-        {"type": "text", "name": "location", "label": "Where is the problem?", "required": "yes"},
-        {"type": "begin group", "name": "details", "label": "Details"},
-        {"type": "select_multiple problems", "name": "problems", "label": "What is wrong?"},
-        {"type": "date", "name": "noticed", "label": "When did you notice it?"},
-        {"type": "time", "name": "noticed_at", "label": "At what time?"},
-        {"type": "end group"},
-        {"type": "begin repeat", "name": "witnesses", "label": "Witnesses"},
-        {"type": "text", "name": "witness_name", "label": "Their name"},
-        {"type": "integer", "name": "witness_age", "label": "Their age"},
-        {"type": "image", "name": "witness_signature", "label": "Their signature",
-         "appearance": "signature"},
-        {"type": "end repeat"},
-        {"type": "decimal", "name": "width", "label": "How wide is it, in metres?"},
-        {"type": "calculate", "name": "wide", "calculation": "if(${width} > 1, 'yes', 'no')"},
-        {"type": "note", "name": "thanks", "label": "Thank you"},
-        {"type": "acknowledge", "name": "consent", "label": "I agree to be contacted"},
-    ],
-    "choices": [{"list_name": "problems", "name": n, "label": n}
-                for n in ("pothole", "light", "litter")],
-    "settings": [{"form_id": "street_report", "version": "3",
-                  "instance_name": "concat('Report - ', ${location})"}],
-}
 JR_TEMPLATE = "{http://openrosa.org/javarosa}template"
 
 
@@ -78,7 +55,7 @@ def test_each_kind_of_answer_is_written_as_odk_writes_it(tmp_path):
     assert root.findtext("location") == "Test Lane 12 & <corner>"  # escaped, and read back
     assert root.findtext("details/problems") == "pothole litter"
     assert root.findtext("details/noticed") == "2026-11-20"
-    assert root.findtext("details/noticed_at") == "14:30:00.000"
+    assert root.findtext("details/noticed_at") == "14:30:00.000"  # at UTC: no offset
     assert root.findtext("width") == "1.25" and root.findtext("wide") == "yes"
     assert root.findtext("consent") == "OK" and root.findtext("thanks") in (None, "")
     witnesses = root.findall("witnesses")
@@ -109,3 +86,30 @@ def test_a_form_without_instance_name_has_no_instance_name_element(tmp_path):
     form.definition.settings.instance_name = None
     root = ET.fromstring(instance_xml(form, submission)[0])
     assert [child.tag for child in root.find("meta")] == ["instanceID"]
+
+
+@pytest.fixture
+def time_zone(monkeypatch):
+    """Sets the kiosk's time zone (TZ) for the test, and puts it back after."""
+    def use(name: str) -> None:
+        monkeypatch.setenv("TZ", name)
+        time.tzset()
+
+    yield use
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.parametrize(("zone", "started", "sent"), [
+    ("Europe/London", "2026-07-01T09:00:00+00:00", "14:30:00.000+01:00"),  # summer time
+    ("Europe/London", "2026-11-20T09:00:00+00:00", "14:30:00.000"),  # GMT: JavaRosa adds none
+    ("America/Sao_Paulo", "2026-11-20T12:00:00+00:00", "14:30:00.000-03:00"),
+    ("Asia/Kolkata", "2026-11-20T04:00:00+00:00", "14:30:00.000+05:30"),
+])
+def test_a_time_carries_the_kiosk_s_offset_on_the_day_of_the_visit_as_odk_collect_sends_it(
+        tmp_path, time_zone, zone, started, sent):
+    time_zone(zone)
+    form, submission = submission_of(tmp_path)
+    root = ET.fromstring(instance_xml(form, {**submission, "started_at": started})[0])
+    assert root.findtext("details/noticed_at") == sent
+    assert root.findtext("details/noticed") == "2026-11-20"  # a date has no offset in ODK
