@@ -145,6 +145,9 @@ class Settings(ServiceSettings):
 
     destination: str = "central"
     instance_name: str | None = None
+    # XLSForm's `name` setting: the root element of the XForm instance sent to an OpenRosa
+    # server (pyxform's `data` when it is not given).
+    instance_root: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9._-]*$")
     next_steps: LocalText | None = None
     submit_label: LocalText | None = None
     public_key: str | None = None  # RSA, base64: an OpenRosa destination encrypts to it (ODK)

@@ -1,14 +1,14 @@
 """A submission as the XForm instance an OpenRosa server expects: the shape pyxform gives the
 same form, so ODK Central or KoboToolbox file it under the right questions.
 
-- the root element is named after the form id (pyxform's `data` when the id is not a valid
-  element name), with `id` and `version` attributes;
+- the root element as pyxform names it (the form's `name` setting, else `data`), with `id` and
+  `version` attributes;
 - one element per question, in the form's order, empty when not answered (as ODK sends a
   question that was not relevant); groups are nested elements; each repeat item is one more
   element of the repeat's name;
 - select_multiple: the choice names separated by spaces; date: YYYY-MM-DD; time:
-  HH:MM:SS.sss with the kiosk's UTC offset on the day of the visit (+HH:MM, none at UTC: what
-  JavaRosa's ISO8601 DateFormat writes for ODK Collect); acknowledge: OK; a signature: the
+  HH:MM:SS.sss with the kiosk's UTC offset on the day of the visit (+HH:MM, Z at UTC: what
+  JavaRosa writes for ODK Collect); acknowledge: OK; a signature: the
   name of an SVG file sent beside the XML;
 - `meta/instanceID` (and `meta/instanceName` when the form sets instance_name), last.
 Who helped the citizen (staff assistance) has no place in an XForm and is not sent.
@@ -26,7 +26,6 @@ from typing import Any
 from kiosk.forms.form import Field, Form
 from kiosk.forms.submission import JSONValue, Submission
 
-_XML_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9._-]*")
 # Characters XML 1.0 cannot carry at all (control characters other than tab and line breaks).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _TIME = re.compile(r"(\d{2}):(\d{2})(?::(\d{2}))?")
@@ -48,7 +47,9 @@ def instance_xml(form: Form, submission: Submission,
     """The instance XML (UTF-8) and the files it names, for `submission` (as Session made it)
     of `form` (the version it was filled in on); `version`: the one the server gave that form
     version, when it renamed it (ODK Central's managed encryption)."""
-    root = ET.Element(form.form_id if _XML_NAME.fullmatch(form.form_id) else "data",
+    # As pyxform names it (the setting `name`, else `data`): the server's XForm has it so, and
+    # ODK Collect sends it so.
+    root = ET.Element(form.definition.settings.instance_root or "data",
                       {"id": form.form_id, "version": version or form.version})
     files: list[Attachment] = []
     _fill(root, form.top, submission.get("answers") or {}, _Context(files, "", _visit_day(submission)))
@@ -91,18 +92,18 @@ def _fill(parent: ET.Element, fields: list[Field], answers: dict[str, JSONValue]
 
 
 def _offset(moment: datetime) -> str:
-    """JavaRosa's: "+HH:MM" or "-HH:MM", and nothing at all for UTC itself."""
+    """JavaRosa's: "+HH:MM" or "-HH:MM", and "Z" for UTC itself (what ODK's own engine wrote
+    in tests/conformance, run on the same answers)."""
     offset = moment.utcoffset() or timedelta(0)
     if not offset:
-        return ""
+        return "Z"
     minutes = int(abs(offset).total_seconds()) // 60
     return f"{'-' if offset < timedelta(0) else '+'}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def _time_text(value: str, day: date) -> str | None:
     """A time as ODK Collect sends it: HH:MM:SS.sss and the offset the kiosk's clock had at
-    that time on the visit's day (so a summer visit says +01:00 in London, a winter one
-    nothing)."""
+    that time on the visit's day (so a summer visit says +01:00 in London, a winter one Z)."""
     match = _TIME.fullmatch(value.strip())
     if match is None:
         return None

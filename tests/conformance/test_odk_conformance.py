@@ -47,23 +47,11 @@ ADULT = {"visitor_name": "Sam", "age": 34, "region": "south", "town": "dunmere",
 # Kiosk bugs found by this test, each fixed by other work on issue 21 (sync/openrosa/).
 KNOWN_KIOSK_BUGS = [
     KnownDifference(
-        "the instance's root element is named after the form id; pyxform's XForm (so ODK) "
-        "names it `data` unless the settings give a `name`",
-        "issue 21 points 4 and 14 (sync/openrosa/: the instance as the server's XForm has it)",
-        r"^root element: ODK 'data', kiosk '[^']+'$",
-        (EVERY_FEATURE, "an adult", ADULT)),
-    KnownDifference(
         "a question that is not relevant is sent as an empty element; ODK leaves it out of "
         "the instance (JavaRosa's serialiser drops non-relevant nodes)",
         "issue 21 points 4 and 14 (sync/openrosa/instance.py, told what was not relevant)",
         r"^\S+: the kiosk sends '', ODK has no such field$",
         (EVERY_FEATURE, "an adult with no other topic", ADULT)),
-    KnownDifference(
-        "a time is sent without its zone's offset (`09:05:00.000`); ODK Collect sends "
-        "`09:05:00.000+00:00` (Z in UTC)",
-        "issue 21 point 16 (sync/openrosa/instance.py)",
-        r"^\S+: ODK '\d\d:\d\d:\d\d\.\d\d\d[+-]\d\d:\d\d', kiosk '\d\d:\d\d:\d\d\.\d\d\d'$",
-        (EVERY_FEATURE, "a time answered", ADULT)),
 ]
 
 

@@ -46,6 +46,7 @@ _SETTINGS: Headers = {
     ("version",): ("version", PLAIN), ("default_language",): ("default_language", PLAIN),
     ("public_key",): ("public_key", PLAIN), ("submission_url",): ("submission_url", PLAIN),
     ("instance_name",): ("instance_name", PLAIN),
+    ("name",): ("instance_root", PLAIN),  # pyxform's root element of the instance
     # The kiosk's own settings: where submissions go and what the service tile says.
     ("destination",): ("destination", PLAIN), ("icon",): ("icon", PLAIN),
     ("description",): ("description", TEXT), ("next_steps",): ("next_steps", TEXT),
@@ -96,8 +97,8 @@ _IGNORED = {
     "namespaces": "the kiosk sends no custom attributes",
     "auto_send": "the kiosk always sends at once", "auto_delete": "the kiosk keeps nothing "
     "readable once sent", "client_editable": "a citizen cannot edit a sent form",
-    "name": "the kiosk names the instance after form_id", "xml_root": "the kiosk names the "
-    "instance after form_id", "instance_xmlns": "the kiosk sends the standard namespace",
+    "xml_root": "pyxform names the instance's root after the setting `name` (or `data`), and "
+    "so does the kiosk", "instance_xmlns": "the kiosk sends the standard namespace",
 }
 # Empty-looking values of a setting: as if it were not there.
 _OFF = {"", "false", "no", "false()", "0"}

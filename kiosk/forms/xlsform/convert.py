@@ -102,6 +102,9 @@ def to_kiosk_form(survey: Node, book: Workbook, problems: Problems) -> dict[str,
             settings[key] = value
     if book.allow_choice_duplicates:
         settings["allow_choice_duplicates"] = True
+    root = survey.get("name")  # pyxform's instance root: the setting `name`, else `data`
+    if isinstance(root, str) and root not in ("", "data"):
+        settings["instance_root"] = root
     if settings:
         form["settings"] = settings
     children = [c for c in survey.get("children", []) if not _is_meta(c)]
