@@ -407,6 +407,10 @@ class Session:
         }
         if self.assistance:
             submission["assistance"] = list(self.assistance)
+        hidden: list[list[str | int | None]] = [[name, item] for (name, item), ok
+                                                in self._relevant.items() if not ok]
+        if hidden:
+            submission["not_relevant"] = hidden
         return submission
 
     def _declaration(self) -> Field | None:

@@ -39,3 +39,6 @@ class Submission(TypedDict):
     answers: dict[str, JSONValue]  # by question name; a repeat's as a list of items
     receipt: list[ReceiptAnswer]
     assistance: NotRequired[list[Assistance]]  # only when staff helped
+    # Questions and groups not relevant when the visit ended, as [name, repeat item (from 0)
+    # or null]: an XForm instance leaves them out, as ODK Collect does. Only when there are.
+    not_relevant: NotRequired[list[list[str | int | None]]]

@@ -3,13 +3,13 @@ same form, so ODK Central or KoboToolbox file it under the right questions.
 
 - the root element as pyxform names it (the form's `name` setting, else `data`), with `id` and
   `version` attributes;
-- one element per question, in the form's order, empty when not answered (as ODK sends a
-  question that was not relevant); groups are nested elements; each repeat item is one more
-  element of the repeat's name;
+- one element per question, in the form's order, empty when not answered; a question or group
+  that was not relevant when the visit ended is left out, as ODK Collect leaves it; groups are
+  nested elements; each repeat item is one more element of the repeat's name;
 - select_multiple: the choice names separated by spaces; date: YYYY-MM-DD; time:
   HH:MM:SS.sss with the kiosk's UTC offset on the day of the visit (+HH:MM, Z at UTC: what
-  JavaRosa writes for ODK Collect); acknowledge: OK; a signature: the
-  name of an SVG file sent beside the XML;
+  JavaRosa writes for ODK Collect); acknowledge: OK; a signature: the name of an SVG file
+  sent beside the XML;
 - `meta/instanceID` (and `meta/instanceName` when the form sets instance_name), last.
 Who helped the citizen (staff assistance) has no place in an XForm and is not sent.
 """
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -52,7 +52,8 @@ def instance_xml(form: Form, submission: Submission,
     root = ET.Element(form.definition.settings.instance_root or "data",
                       {"id": form.form_id, "version": version or form.version})
     files: list[Attachment] = []
-    _fill(root, form.top, submission.get("answers") or {}, _Context(files, "", _visit_day(submission)))
+    _fill(root, form.top, submission.get("answers") or {},
+          _Context(files, "", _visit_day(submission), None, _not_relevant(submission)))
     meta = ET.SubElement(root, "meta")
     ET.SubElement(meta, "instanceID").text = str(submission["instance_id"])
     if form.definition.settings.instance_name:
@@ -65,6 +66,15 @@ class _Context:
     files: list[Attachment]
     where: str  # the repeat items' numbers, for the names of files
     day: date  # the visit's day, where the kiosk is: a time's UTC offset is that day's
+    item: int | None  # the repeat item (from 0) the fields are in, or None
+    hidden: frozenset[tuple[str, int | None]]  # not relevant when the visit ended: left out
+
+
+def _not_relevant(submission: Submission) -> frozenset[tuple[str, int | None]]:
+    """What the session found not relevant (submissions stored before it said: nothing)."""
+    found = submission.get("not_relevant") or []
+    return frozenset((str(entry[0]), entry[1] if isinstance(entry[1], int) else None)
+                     for entry in found if isinstance(entry, list) and len(entry) == 2)
 
 
 def _visit_day(submission: Submission) -> date:
@@ -77,12 +87,14 @@ def _visit_day(submission: Submission) -> date:
 def _fill(parent: ET.Element, fields: list[Field], answers: dict[str, JSONValue],
           context: _Context) -> None:
     for field in fields:
+        if (field.name, context.item) in context.hidden:
+            continue  # JavaRosa leaves what is not relevant out of the instance
         if field.type == "repeat":
             items = answers.get(field.name)
             for number, item in enumerate(items if isinstance(items, list) else [], start=1):
                 element = ET.SubElement(parent, field.name)
                 _fill(element, field.children, item if isinstance(item, dict) else {},
-                      _Context(context.files, f"{context.where}-{number}", context.day))
+                      replace(context, where=f"{context.where}-{number}", item=number - 1))
         elif field.type == "group":
             _fill(ET.SubElement(parent, field.name), field.children, answers, context)
         else:

@@ -11,8 +11,6 @@ the others to their refusals.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -21,38 +19,9 @@ from kiosk.forms.xlsform import import_xlsform
 
 from .answer_sets import ANSWERS, answer_sets, written_sets
 from .compare import decimal_paths, differences, kiosk_outcome, metadata_paths, odk_outcome
-from .sources import EVERY_FEATURE, ROOT, odk_xform, xlsforms
+from .sources import ROOT, odk_xform, xlsforms
 
 DOCS = ROOT / "docs" / "xlsform.md"
-
-
-@dataclass(frozen=True)
-class KnownDifference:
-    """A kiosk bug this test found, left to the work that fixes it (not a deliberate choice):
-    its differences are set aside here, and test_each_known_kiosk_bug_still_shows fails as
-    soon as it is fixed, so the entry is removed at once."""
-
-    what: str
-    fixed_by: str
-    pattern: str  # matches the line differences() gives for it
-    witness: tuple[Path, str, dict]  # a form, its answer set's name and answers showing it
-
-
-# A visit every_feature.xlsx sends in both engines: a time, a question not relevant.
-ADULT = {"visitor_name": "Sam", "age": 34, "region": "south", "town": "dunmere",
-         "visit_date": "2026-11-20", "topics": ["housing"], "contact_address": "1 Example Road",
-         "monthly_budget": 12, "best_time": "09:05", "has_children": "no", "visits": 1,
-         "consent": True}
-
-# Kiosk bugs found by this test, each fixed by other work on issue 21 (sync/openrosa/).
-KNOWN_KIOSK_BUGS = [
-    KnownDifference(
-        "a question that is not relevant is sent as an empty element; ODK leaves it out of "
-        "the instance (JavaRosa's serialiser drops non-relevant nodes)",
-        "issue 21 points 4 and 14 (sync/openrosa/instance.py, told what was not relevant)",
-        r"^\S+: the kiosk sends '', ODK has no such field$",
-        (EVERY_FEATURE, "an adult with no other topic", ADULT)),
-]
 
 
 # Corpus forms that the importer's work on issue 21 makes import, and that then differ from
@@ -76,10 +45,6 @@ def _forms() -> list:
             for path in xlsforms()]
 
 
-def _known(difference: str) -> bool:
-    return any(re.search(bug.pattern, difference) for bug in KNOWN_KIOSK_BUGS)
-
-
 def _compare(form, xform: Path, javarosa, sets) -> list[tuple[str, str]]:
     """(answer set, difference) for every difference of every answer set."""
     xml = xform.read_text(encoding="utf-8")
@@ -100,17 +65,8 @@ def test_the_kiosk_sends_what_odk_sends(xlsform, javarosa, tmp_path):
     form = import_xlsform(xlsform).form  # a form a kiosk serves: refusing it is a failure
     xform = odk_xform(xlsform, tmp_path)
     found = _compare(form, xform, javarosa, answer_sets(xlsform, form))
-    unexplained = [f"{why}: {line}" for why, line in found if not _known(line)]
+    unexplained = [f"{why}: {line}" for why, line in found]
     assert not unexplained, f"{xlsform.name} differs from ODK:\n" + "\n".join(unexplained)
-
-
-@pytest.mark.parametrize("bug", KNOWN_KIOSK_BUGS, ids=lambda bug: bug.what.split(";")[0][:40])
-def test_each_known_kiosk_bug_still_shows(bug, javarosa, tmp_path):
-    xlsform, why, answers = bug.witness
-    form = import_xlsform(xlsform).form
-    found = _compare(form, odk_xform(xlsform, tmp_path), javarosa, [(why, answers)])
-    assert any(re.search(bug.pattern, line) for _, line in found), (
-        f"fixed ({bug.fixed_by}): remove it from KNOWN_KIOSK_BUGS; what differs now: {found}")
 
 
 @pytest.mark.parametrize("stem", sorted(p.stem for p in ANSWERS.glob("*.json")))
