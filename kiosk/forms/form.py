@@ -40,6 +40,11 @@ class Field:
         return self.spec.name
 
     @property
+    def element(self) -> str:
+        """Its element's name in an XForm instance (sync/openrosa/instance.py)."""
+        return self.spec.element or self.spec.name
+
+    @property
     def type(self) -> QuestionType:
         return self.spec.type
 

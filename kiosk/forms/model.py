@@ -56,6 +56,9 @@ class Question(BaseModel):
 
     type: QuestionType
     name: str = Field(pattern=NAME_PATTERN)
+    # Its element's name in an XForm instance, when not `name`: a question of an XLSForm loop,
+    # which pyxform names alike in each choice's group (the kiosk's names are unique).
+    element: str | None = Field(None, pattern=NAME_PATTERN)
     label: LocalText | None = None
     hint: LocalText | None = None
     required: bool | str = False

@@ -92,13 +92,13 @@ def _fill(parent: ET.Element, fields: list[Field], answers: dict[str, JSONValue]
         if field.type == "repeat":
             items = answers.get(field.name)
             for number, item in enumerate(items if isinstance(items, list) else [], start=1):
-                element = ET.SubElement(parent, field.name)
+                element = ET.SubElement(parent, field.element)
                 _fill(element, field.children, item if isinstance(item, dict) else {},
                       replace(context, where=f"{context.where}-{number}", item=number - 1))
         elif field.type == "group":
-            _fill(ET.SubElement(parent, field.name), field.children, answers, context)
+            _fill(ET.SubElement(parent, field.element), field.children, answers, context)
         else:
-            element = ET.SubElement(parent, field.name)
+            element = ET.SubElement(parent, field.element)
             if answers.get(field.name) is not None:
                 element.text = _text(field, answers[field.name], context)
 
@@ -178,7 +178,7 @@ def form_paths(form: Form) -> frozenset[str]:
 
     def walk(fields: list[Field], where: str) -> None:
         for field in fields:
-            path = f"{where}/{field.name}"
+            path = f"{where}/{field.element}"
             paths.add(path)
             if field.type in ("group", "repeat"):
                 walk(field.children, path)

@@ -34,7 +34,8 @@ _CAMERA = {"photo", "image"}
 # Keys of pyxform's dict the converter reads; anything else left in a node is reported.
 _READ = {"type", "name", "label", "hint", "bind", "control", "default", "choice_filter",
          "itemset", "list_name", "choices", "children", "receipt", "check_digit", "add_label",
-         "parameters", "max_length", "normalise", "profile", "media", "guidance_hint"}
+         "parameters", "max_length", "normalise", "profile", "media", "guidance_hint",
+         "element"}
 _PYXFORM_ROW = re.compile(r"^\[row : (\d+)\]\s*")
 _PYXFORM_SHEET = re.compile(r"On the '(\w+)' sheet")
 _EXCEL_MIDNIGHT = re.compile(r"^\d{4}-\d{2}-\d{2} 00:00:00$")
@@ -97,7 +98,7 @@ def to_kiosk_form(survey: Node, book: Workbook, problems: Problems) -> dict[str,
                          f"submission with nothing, and so does the kiosk; to name them, put it "
                          f"in quotes: '{value}'", "settings", 2,
                          book.header_for("settings", "instance_name"), severity="warning")
-            continue
+            value = "''"  # an empty name, sent as ODK sends it: <instanceName/>
         if value not in (None, ""):
             settings[key] = value
     if book.allow_choice_duplicates:
@@ -175,7 +176,7 @@ class _Converter:
         """`begin loop over LIST`: as pyxform builds it, a group holding one group per choice
         (but "none"), each with the loop's questions, `%(label)s` and `%(name)s` in them
         replaced by the choice's. The kiosk needs unique names: a question asked once per
-        choice is named `<choice>_<name>`."""
+        choice is named `<choice>_<name>`, and sent as pyxform names it (`element`)."""
         row = rows.get(node["name"])
         columns = []
         for column in node.get("columns") or []:
@@ -187,6 +188,7 @@ class _Converter:
                 copied = _substituted(child, column)
                 original = child.get("name")
                 copied["name"] = f"{column['name']}_{copied['name']}"
+                copied["element"] = copied.get("element") or original  # as pyxform names it
                 inner[copied["name"]] = rows.get(original, row or 0)
                 children.append(copied)
             self.book.question_rows.update(inner)
@@ -226,6 +228,7 @@ class _Converter:
             self.problems.add(f'"{node.get("type")}" is not supported on the kiosk', "survey",
                               row, "type")
         question: dict[str, Any] = {"type": kind, "name": name}
+        self._put(question, "element", node.get("element"))
         if kind in ("select_one", "select_multiple"):
             question["choices"] = node.get("list_name") or node.get("itemset")
         self._put(question, "choice_filter", node.get("choice_filter"))
@@ -250,7 +253,14 @@ class _Converter:
         self._put(question, "calculation", bind.pop("calculate", None))
         default = node.get("default")
         if kind == "date" and isinstance(default, str) and _EXCEL_MIDNIGHT.match(default):
-            default = default[:10]  # a cell typed as a date reaches pyxform as a date and time
+            # A cell Excel typed as a date reaches pyxform as a date and time, which ODK cannot
+            # read as a date: it starts the question empty, and so does the kiosk.
+            self.problems.add(f"the default {default!r} is a date and a time (Excel typed the "
+                              "cell as a date), which ODK cannot read as a date: the question "
+                              f"starts empty there and here; to give it a default, write the "
+                              f"date as text: {default[:10]}", "survey", row,
+                              self.book.header_for("survey", "default"), severity="warning")
+            default = None
         self._put(question, "default", default)
         if _flag(bind.pop("readonly", None)):
             question["read_only"] = True
