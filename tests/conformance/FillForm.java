@@ -94,7 +94,11 @@ public class FillForm {
                     String name = index.getReference().getNameLast();
                     asked.add(keyOf(index, name));
                     JsonNode given = containerOf(answers, index);
-                    given = given == null ? null : given.get(name);
+                    // By its path from the root first (a loop's questions share one name in
+                    // each choice's group), else by its name.
+                    String full = index.getReference().toString(false);
+                    String path = full.substring(full.indexOf('/', 1) + 1);
+                    given = given == null ? null : given.has(path) ? given.get(path) : given.get(name);
                     IAnswerData data = prompt.getAnswerValue(); // no answer: what is there (a default)
                     if (given != null && blank(given)) {
                         data = null; // nothing typed or ticked: as Collect's widgets give it
