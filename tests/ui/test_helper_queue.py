@@ -160,7 +160,7 @@ def test_the_sending_page_says_what_a_damaged_copy_holds_until_it_is_salvaged(tm
 
     qtbot.waitUntil(lambda: bool(damaged_notes()))
     (note,) = damaged_notes()
-    assert "holds 20 form(s) not yet sent" in note and "kiosk salvage" in note
+    assert "holds 20 forms not yet sent" in note and "kiosk salvage" in note
     assert _label(window, "queue_waiting") == "0"
 
     (copy,) = salvage.damaged_copies(window.store.path)
