@@ -41,29 +41,33 @@ def load_or_create_key(data_dir: Path) -> bytes:
 
 
 def _create(path: Path) -> bytes:
-    """A new key, written whole under a name of its own and then linked to `path`.
+    return write_once(path, AESGCM.generate_key(bit_length=256))
 
-    Processes starting at once on a new folder see no key file or a whole one, never half of
-    one (nor an empty one left by a power cut mid-write). os.link will not replace a file, so
-    only the first key in is kept: the others read that one, and every process ends up with
-    the same key."""
-    key = AESGCM.generate_key(bit_length=256)
+
+def write_once(path: Path, content: bytes) -> bytes:
+    """`content` as a new private (0600) file at `path`, written whole under a name of its own
+    and then linked there; what `path` holds afterwards.
+
+    Processes starting at once on a new folder see no file or a whole one, never half of one
+    (nor an empty one left by a power cut mid-write). os.link will not replace a file, so only
+    the first one in is kept: the others read that one, and every process ends up with the
+    same content."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp")
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     descriptor = os.open(temporary, flags, 0o600)
     try:
         with os.fdopen(descriptor, "wb") as handle:
-            handle.write(key)
+            handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())
         try:
             os.link(temporary, path)
         except FileExistsError:
-            return path.read_bytes()  # another process's key came first: it is the one
+            return path.read_bytes()  # another process's came first: it is the one
         _sync_folder(path.parent)  # the new name, too, survives a power cut
     finally:
         temporary.unlink(missing_ok=True)
-    return key
+    return content
 
 
 def _sync_folder(folder: Path) -> None:
