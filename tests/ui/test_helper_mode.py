@@ -206,13 +206,19 @@ def test_a_helper_deletes_a_saved_form_when_the_citizen_asks(
     assert ("Amina", "draft_deleted") in _audit_events(store)
 
 
-def test_a_helper_shows_a_receipt_again_by_reference(helper_window, store, driver, qtbot):
-    window = helper_window
+def _receipts_after_a_visit(window, driver, qtbot) -> str:
+    """A visit sent and ended, then a helper on the Receipts page: the visit's reference."""
     driver.start(FORM, "en")
     reference = driver.complete(ANSWERS)
     window.flow.end_visit()
     unlock(qtbot, window)
     tap(qtbot, window, "helperNav", page="receipts")
+    return reference
+
+
+def test_a_helper_shows_a_receipt_again_by_reference(helper_window, store, driver, qtbot):
+    window = helper_window
+    reference = _receipts_after_a_visit(window, driver, qtbot)
     qtbot.waitUntil(lambda: any(b.property("reference") == reference
                                 for b in window.findChildren(QPushButton) if b.isVisible()))
     qtbot.keyClicks(box(window, "helperReference"), reference[-5:].lower())
@@ -325,11 +331,7 @@ def test_cancel_while_the_pin_is_checked_does_notunlock(window, store, qtbot):
 def test_keyboard_done_in_a_helper_box_runs_its_action_once(
         window, store, driver, qtbot, monkeypatch):
     helpers_ready(window, store)
-    driver.start(FORM, "en")
-    reference = driver.complete(ANSWERS)
-    window.flow.end_visit()
-    unlock(qtbot, window)
-    tap(qtbot, window, "helperNav", page="receipts")
+    reference = _receipts_after_a_visit(window, driver, qtbot)
     qtbot.waitUntil(lambda: bool(visible_buttons(window, "receiptChoice")))
     searches = []
     real = store.outbox.find_submissions
@@ -346,11 +348,7 @@ def test_keyboard_done_in_a_helper_box_runs_its_action_once(
 def test_a_receipt_listing_that_arrives_late_does_not_crash(
         window, store, driver, qtbot, monkeypatch):
     helpers_ready(window, store)
-    driver.start(FORM, "en")
-    reference = driver.complete(ANSWERS)
-    window.flow.end_visit()
-    unlock(qtbot, window)
-    tap(qtbot, window, "helperNav", page="receipts")
+    reference = _receipts_after_a_visit(window, driver, qtbot)
     qtbot.waitUntil(lambda: bool(visible_buttons(window, "receiptChoice")))
     real, gate, searches = store.outbox.find_submissions, threading.Event(), []
 
@@ -449,11 +447,7 @@ def test_a_tap_on_the_volume_track_is_applied_and_kept(window, store, qtbot):
 
 def test_leaving_a_receipt_while_it_prints_does_not_crash(window, store, driver, qtbot):
     helpers_ready(window, store)
-    driver.start(FORM, "en")
-    reference = driver.complete(ANSWERS)
-    window.flow.end_visit()
-    unlock(qtbot, window)
-    tap(qtbot, window, "helperNav", page="receipts")
+    reference = _receipts_after_a_visit(window, driver, qtbot)
     tap(qtbot, window, "receiptChoice", reference=reference)
     with _db_lane_held(window):  # the receipt is being made (a PDF, off the screen's thread)
         tap(qtbot, window, "primary", action="reprint")
