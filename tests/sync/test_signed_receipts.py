@@ -13,6 +13,7 @@ import pytest
 import requests
 
 from kiosk.config import ConfigError, load_config
+from kiosk.doctor import Findings
 from kiosk.signed_receipts import ReceiptKey, ReceiptSigner
 from sync.central.store import DB_FILE
 from sync.doctor import check_destinations
@@ -123,19 +124,13 @@ def test_a_service_older_than_signed_receipts_is_still_served(tmp_path, central,
             assert store.settings.get("receipt_key:central") is None
 
 
-def _findings():
-    from kiosk.doctor import Findings
-
-    return Findings()
-
-
 def test_doctor_says_whether_receipts_are_checked_with_a_pinned_key(tmp_path, central):
-    (pinned,) = check_destinations(kiosk_config(tmp_path, central), _findings())
+    (pinned,) = check_destinations(kiosk_config(tmp_path, central), Findings())
     assert pinned.status == "OK" and "receipts signed with the pinned key" in pinned.found
-    (learnt,) = check_destinations(kiosk_config(tmp_path, central, receipt_key=None), _findings())
+    (learnt,) = check_destinations(kiosk_config(tmp_path, central, receipt_key=None), Findings())
     assert learnt.status == "WARN" and central.init.receipt_key in learnt.advice
     other = ReceiptSigner.generate().public.text
-    (wrong,) = check_destinations(kiosk_config(tmp_path, central, receipt_key=other), _findings())
+    (wrong,) = check_destinations(kiosk_config(tmp_path, central, receipt_key=other), Findings())
     assert wrong.status == "FAIL" and "not signed with the pinned receipt_key" in wrong.found
 
 
