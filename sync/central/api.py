@@ -11,7 +11,7 @@ import functools
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -25,7 +25,8 @@ from kiosk.version import version
 from .catalogue import FormCatalogue, etag_matches, strong_etag
 from .consultations import Consultations
 from .errors import CentralError
-from .store import CentralStore, Device, Incoming, utc_now
+from .records import Device, Incoming, utc_now
+from .store import CentralStore
 from .validation import (
     ApiError,
     JSONObject,
@@ -59,7 +60,13 @@ class Request:
     path: str  # as sent (still percent-encoded), without the query
     query: Mapping[str, list[str]]
     headers: Headers
-    body: bytes = b""
+    read_body: Callable[[], bytes] = bytes  # called once, after the token is checked
+
+    @functools.cached_property
+    def body(self) -> bytes:
+        # Read only when a route asks, and every route asks after checking the token: a
+        # client without one never gets its body read (nor held in memory).
+        return self.read_body()
 
 
 @dataclass

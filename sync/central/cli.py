@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import signal
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from types import FrameType
-from typing import NoReturn, TextIO
+from typing import TextIO
 
 from .errors import CentralError
 
@@ -34,7 +33,7 @@ def _friendly(command: Callable[[argparse.Namespace], int]) -> Callable[[argpars
 def cmd_init(args: argparse.Namespace) -> int:
     from .setup import init_central
 
-    result = init_central(Path(args.data_dir), args.url, args.device)
+    result = init_central(Path(args.data_dir), args.url, args.device, args.database_url)
     for warning in result.warnings:
         _say(f"warning: {warning}")
     print(result.toml_block, end="")
@@ -128,34 +127,30 @@ def cmd_rotate_key(args: argparse.Namespace) -> int:
     return 0
 
 
-class _Stopping(BaseException):
-    """Raised by the SIGTERM/SIGINT handler to leave the wait in serve_forever."""
-
-
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .server import CentralServer
+    """The real server: gunicorn with --workers processes (the database migrated first)."""
+    folder = Path(args.data_dir)
+    # Before Django reads its settings: the secret key every worker shares is the folder's.
+    os.environ["KIOSK_CENTRAL_DATA"] = str(folder.resolve())
+    from .keyring import KEY_FILE
 
-    server = CentralServer(Path(args.data_dir), args.host, args.port).start()
-    stop_signals = [signal.SIGINT, signal.SIGTERM]
+    if not (folder / KEY_FILE).exists():
+        from .errors import not_initialised
 
-    def stop(signum: int, frame: FrameType | None) -> NoReturn:
-        for number in stop_signals:  # a second signal must not interrupt the clean stop
-            signal.signal(number, signal.SIG_IGN)
-        raise _Stopping
-
-    previous = {number: signal.signal(number, stop) for number in stop_signals}
+        raise not_initialised(folder)
+    if args.workers < 1:
+        raise CentralError("--workers must be 1 or more.")
     try:
-        _say(f"Central service listening on {server.url} (data in {args.data_dir}); "
-             "stop it with Ctrl+C or SIGTERM.")
-        server.serve_forever()
-    except (_Stopping, KeyboardInterrupt):
-        pass
-    finally:
-        server.stop()
-        for number, handler in previous.items():
-            signal.signal(number, handler)
+        from .web.gunicorn_app import serve
+    except ImportError as error:  # a kiosk's bundle: the web stack is not in it
+        raise CentralError("This installation has no central service: install it with "
+                           f"pip install 'public-service-kiosk[central]' ({error}).") from None
+    from .web.service import Service
+
+    Service.open(folder).close()  # migrated, and broken forms logged, before workers start
+    code = serve(folder, args.host, args.port, args.workers, _say)
     _say("Central service stopped.")
-    return 0
+    return code
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -238,6 +233,9 @@ def add_central_commands(
     init = command("init", cmd_init, "create the key, database and first tokens")
     init.add_argument("--url", required=True, help="the URL kiosks will send to")
     init.add_argument("--device", default="kiosk-01", metavar="ID", help="the first kiosk's id")
+    init.add_argument("--database-url", metavar="URL",
+                      help="PostgreSQL for many kiosks, e.g. postgresql://central@localhost/"
+                           "central (default: a SQLite file in the folder)")
     add = command("add-device", cmd_add_device, "a token and config block for another kiosk")
     add.add_argument("--device", required=True, metavar="ID")
     revoke = command("revoke-device", cmd_revoke_device, "stop accepting a kiosk's token")
@@ -255,6 +253,8 @@ def add_central_commands(
     serve = command("serve", cmd_serve, "run the service until SIGTERM or Ctrl+C")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--workers", type=int, default=4, metavar="N",
+                       help="worker processes (default 4); every one serves every kiosk")
     export = command("export", cmd_export, "print the submissions, decrypted, or (with "
                      "--aggregate) anonymised counts to publish")
     export.add_argument("--form", metavar="ID", help="only this form's submissions")

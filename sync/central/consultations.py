@@ -27,6 +27,9 @@ from kiosk.sealing import SealingError
 from .aggregate import DEFAULT_THRESHOLD, iso_week, suppressed
 from .catalogue import FormCatalogue
 from .store import CentralStore
+from .web import models
+
+from django.db.models import F, QuerySet  # isort: skip  (after the store sets Django up)
 
 BATCH = 500
 WeekCounts = dict[str, Counter[str]]  # ISO week -> option -> count
@@ -95,41 +98,40 @@ class Consultations:
         with self._counting:
             while self._count_more(form_id, question):
                 pass
-            with self.store.reading() as conn:
-                rows = conn.execute("SELECT week, option, count FROM consultation_week_tallies "
-                                    "WHERE form_id = ? AND question = ?",
-                                    (form_id, question)).fetchall()
         weeks: WeekCounts = defaultdict(Counter)
-        for week, option, count in rows:
+        for week, option, count in self._tallies().filter(
+                form_id=form_id, question=question).values_list("week", "option", "count"):
             weeks[week][option] = count
         return dict(weeks)
 
+    def _tallies(self) -> QuerySet[models.ConsultationWeekTally]:
+        return models.ConsultationWeekTally.objects.using(self.store.alias)
+
     def _count_more(self, form_id: str, question: str) -> bool:
-        """Count the next batch; True when there may be more."""
-        with self.store.reading() as conn:
-            row = conn.execute("SELECT last_seq FROM consultation_progress WHERE form_id = ? "
-                               "AND question = ?", (form_id, question)).fetchone()
-            last = row[0] if row else 0
-            batch = conn.execute("SELECT seq, instance_id, created_at, envelope FROM submissions "
-                                 "WHERE form_id = ? AND seq > ? ORDER BY seq LIMIT ?",
-                                 (form_id, last, BATCH)).fetchall()
-        if not batch:
-            return False
-        added: Counter[tuple[str, str]] = Counter()  # (week, option)
-        for _seq, instance_id, created_at, envelope in batch:
-            answer = self._answer(envelope, instance_id, question)
-            if isinstance(answer, str) and answer:
-                added[(iso_week(created_at), answer)] += 1
-        with self.store._writing() as conn:
+        """Count the next batch; True when there may be more. The progress row is locked
+        while counting, so two workers never count the same submissions twice."""
+        db = self.store.alias
+        with self.store.atomic():
+            progress, _ = models.ConsultationProgress.objects.using(db).select_for_update() \
+                .get_or_create(form_id=form_id, question=question, defaults={"last_seq": 0})
+            batch = list(models.Submission.objects.using(db).filter(
+                form_id=form_id, seq__gt=progress.last_seq).order_by("seq").values_list(
+                "seq", "instance_id", "created_at", "envelope")[:BATCH])
+            if not batch:
+                return False
+            added: Counter[tuple[str, str]] = Counter()  # (week, option)
+            for _seq, instance_id, created_at, envelope in batch:
+                answer = self._answer(bytes(envelope), instance_id, question)
+                if isinstance(answer, str) and answer:
+                    added[(iso_week(created_at), answer)] += 1
             for (week, option), count in added.items():
-                conn.execute("INSERT INTO consultation_week_tallies (form_id, question, week, "
-                             "option, count) VALUES (?, ?, ?, ?, ?) ON CONFLICT (form_id, "
-                             "question, week, option) DO UPDATE SET count = count + excluded.count",
-                             (form_id, question, week, option, count))
-            conn.execute("INSERT INTO consultation_progress (form_id, question, last_seq) "
-                         "VALUES (?, ?, ?) ON CONFLICT (form_id, question) "
-                         "DO UPDATE SET last_seq = excluded.last_seq",
-                         (form_id, question, batch[-1][0]))
+                changed = self._tallies().filter(form_id=form_id, question=question, week=week,
+                                                 option=option).update(count=F("count") + count)
+                if not changed:
+                    self._tallies().create(form_id=form_id, question=question, week=week,
+                                           option=option, count=count)
+            progress.last_seq = batch[-1][0]
+            progress.save(update_fields=["last_seq"])
         return len(batch) == BATCH
 
     def _answer(self, envelope: bytes, instance_id: str, question: str) -> object:

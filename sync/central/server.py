@@ -1,8 +1,11 @@
-"""The central service over HTTP: the standard library's threading server, one thread a connection.
+"""The central service in this process: the Django application (web/) under Django's own
+threaded WSGI server, one thread a connection. `kiosk central serve` runs the same application
+under gunicorn with several worker processes (web/gunicorn_conf.py); tests and `kiosk sync`'s
+demo start it here, on loopback, in a thread.
 
 Keep-alive (HTTP/1.1) with Nagle off, or every small response waits ~40 ms for an ACK; a
-socket timeout per connection so a stalled client cannot hold a thread forever; bodies over
-5 MB refused with 413. One log line per request, never with a body or a query string in it.
+socket timeout per connection so a stalled client cannot hold a thread forever. One log line
+per request (rest.py), never with a body or a query string in it.
 """
 
 from __future__ import annotations
@@ -12,159 +15,85 @@ import json
 import socket
 import sys
 import threading
-import time
-import traceback
-from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
-from .api import CentralApp, Request, Response
-from .catalogue import FormCatalogue
 from .errors import CentralError, not_initialised
 from .keyring import KEY_FILE
-from .store import FORMS_DIR, CentralStore, utc_now
+from .records import utc_now
+from .web.databases import setup_django
+from .web.service import Service, binding, stderr_log
 
-MAX_BODY = 5 * 1024 * 1024
-_DRAIN_LIMIT = 4 * MAX_BODY  # a body up to this size is read and dropped, keeping the connection
+setup_django()
+
+from django.core.handlers.wsgi import WSGIHandler  # noqa: E402  (Django set up first)
+from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler  # noqa: E402
+
 _JOIN_SECONDS = 5.0
-
-
-def stderr_log(line: str) -> None:
-    # Looked up on each call: tests (and daemons) may swap sys.stderr.
-    print(line, file=sys.stderr, flush=True)
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 def _printable(text: str, limit: int = 200) -> str:
     return "".join(c if c.isprintable() else "?" for c in text[:limit])
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class _Handler(WSGIRequestHandler):  # type: ignore[misc]  # Django has no types
     disable_nagle_algorithm = True
     timeout = 30  # seconds a connection may sit idle or half-sent
-    server_version = "kiosk-central"
-    sys_version = ""
     server: _Server
 
-    def do_GET(self) -> None:
-        self._serve()
+    def get_environ(self) -> dict[str, Any]:
+        environ: dict[str, Any] = super().get_environ()
+        environ["RAW_URI"] = self.path  # as sent, still percent-encoded (gunicorn's name)
+        return environ
 
-    do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = do_GET
-
-    def _serve(self) -> None:
-        started = time.perf_counter()
-        body = self._read_body()
-        if isinstance(body, Response):
-            response = body
-        else:
-            parts = urlsplit(self.path)
-            request = Request(self.command, parts.path,
-                              parse_qs(parts.query, keep_blank_values=True), self.headers, body)
-            try:
-                response = self.server.app.handle(request)
-            except Exception:  # the client gets a 500, the log the cause to fix
-                self.server.log(f"{utc_now()} error on {self.command} "
-                                f"{_printable(urlsplit(self.path).path)}:\n"
-                                f"{traceback.format_exc().rstrip()}")
-                response = Response(500, {"error": "The service failed on this request; its "
-                                                   "log says why."})
-        # Logged before answering, so a client that has its answer finds the line written.
-        self._log_request(response.status, started)
-        self._send(response)
-
-    def _log_request(self, status: int, started: float) -> None:
-        self.server.log(f"{utc_now()} {self.client_address[0]} {self.command} "
-                        f"{_printable(urlsplit(self.path).path)} {status} "
-                        f"{(time.perf_counter() - started) * 1000:.1f}ms")
-
-    def _read_body(self) -> bytes | Response:
-        if self.headers.get("Transfer-Encoding"):
-            self.close_connection = True  # the chunks are left unread
-            return Response(411, {"error": "Send the body with a Content-Length, not chunked."})
-        lengths = self.headers.get_all("Content-Length") or ["0"]
-        text = lengths[0]
-        if len(lengths) > 1 or not text.strip().isdigit():  # two lengths: a smuggling attempt
-            self.close_connection = True
-            return Response(400, {"error": "Content-Length must be one whole number."})
-        length = int(text)
-        if length > MAX_BODY:
-            too_big = Response(413, {"error": f"The body is larger than {MAX_BODY} bytes."})
-            if length > _DRAIN_LIMIT:
-                self.close_connection = True
-                return too_big
-            # Closing with unread data would reset the connection before the client reads
-            # the 413: read the body and drop it.
-            while length > 0 and (chunk := self.rfile.read(min(length, 65536))):
-                length -= len(chunk)
-            if length:
-                self.close_connection = True
-            return too_big
-        body = self.rfile.read(length)
-        if len(body) < length:  # the client went away, or the server is stopping
-            self.close_connection = True
-            return Response(400, {"error": "The body ended before its Content-Length."})
-        return body
-
-    def handle_expect_100(self) -> bool:
-        length = self.headers.get("Content-Length") or "0"
-        if length.isdigit() and int(length) > MAX_BODY:
-            self.close_connection = True
-            self._log_request(413, time.perf_counter())
-            self._send(Response(413, {"error": f"The body is larger than {MAX_BODY} bytes."}))
-            return False
-        return super().handle_expect_100()
-
-    def _send(self, response: Response) -> None:
-        payload = response.body
-        if isinstance(payload, dict):
-            payload = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-        payload = payload or b""
-        if self.server.stopping.is_set():
-            self.close_connection = True
-        self.send_response_only(response.status)
-        self.send_header("Date", self.date_time_string())
-        self.send_header("Server", self.server_version)
-        headers = {"Cache-Control": "no-store", **response.headers}
-        if payload:
-            self.send_header("Content-Type", "application/json")
-        headers.setdefault("Content-Length", str(len(payload)))
-        for name, value in headers.items():
-            self.send_header(name, value)
-        if self.close_connection:
-            self.send_header("Connection", "close")
-        self.end_headers()
-        if self.command != "HEAD" and response.status != 304:
-            self.wfile.write(payload)
+    def handle_one_request(self) -> None:
+        super().handle_one_request()
+        headers = getattr(self, "headers", None)
+        length = headers.get_all("Content-Length") if headers is not None else None
+        if headers is not None and (headers.get("Transfer-Encoding") or (length and (
+                len(length) > 1 or not length[0].strip().isdigit()))):
+            self.close_connection = True  # what is left of its body is not a next request
 
     def send_error(self, code: int, message: str | None = None,
                    explain: str | None = None) -> None:
-        # What http.server refuses before a route is found (a garbled request line, headers
-        # too long): JSON like every other error, not its HTML page.
+        # What the server refuses before the application sees it (a garbled request line,
+        # headers too long): JSON like every other error, not an HTML page.
         self.close_connection = True
-        self.server.log(f"{utc_now()} {self.client_address[0]} refused request: {code}")
-        self._send(Response(code, {"error": f"{message or 'The request cannot be read'}."}))
+        self.server.service.log(f"{utc_now()} {self.client_address[0]} refused request: {code}")
+        body = json.dumps({"error": f"{message or 'The request cannot be read'}."}).encode()
+        with contextlib.suppress(OSError):
+            self.send_response_only(code)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(body)
 
     def log_message(self, format: str, *args: object) -> None:
-        pass  # _serve logs one line per request, with nothing from the body
+        pass  # rest.py logs one line per request, with nothing from the body
 
 
 # What socketserver hands a TCP server per connection (a datagram server's is a tuple).
 Connection = socket.socket | tuple[bytes, socket.socket]
 
 
-class _Server(ThreadingHTTPServer):
+class _Server(ThreadedWSGIServer):  # type: ignore[misc]
     """Tracks its connections, so stopping can end idle keep-alive ones and join every thread."""
 
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], app: CentralApp, log: Callable[[str], None]):
-        self.app, self.log = app, log
+    def __init__(self, address: tuple[str, int], service: Service):
+        self.service = service
         self.stopping = threading.Event()
         self._active: dict[threading.Thread, socket.socket] = {}
         self._active_lock = threading.Lock()
-        super().__init__(address, _Handler)
+        super().__init__(address, _Handler, ipv6=":" in address[0])
+        django_app = WSGIHandler()
+
+        def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+            with binding(service):  # this server's requests are this service's
+                return django_app(environ, start_response)  # type: ignore[no-any-return]
+        self.set_app(app)
 
     # client_address: Any, as socketserver declares it ((host, port), 4 parts for IPv6)
     def process_request(self, request: Connection, client_address: Any) -> None:
@@ -198,12 +127,12 @@ class _Server(ThreadingHTTPServer):
         error = sys.exc_info()[1]
         if isinstance(error, OSError):
             return  # a client that went away or timed out: nothing to fix here
-        self.log(f"{utc_now()} connection from {client_address[0]} failed: "
-                 f"{type(error).__name__}: {_printable(str(error))}")
+        self.service.log(f"{utc_now()} connection from {client_address[0]} failed: "
+                         f"{type(error).__name__}: {_printable(str(error))}")
 
 
 class CentralServer:
-    """The reference central service on host:port (port 0: any free port; see .url)."""
+    """The central service on host:port (port 0: any free port; see .url), in this process."""
 
     def __init__(self, data_dir: Path | str, host: str = "127.0.0.1", port: int = 0,
                  log: Callable[[str], None] = stderr_log):
@@ -211,11 +140,18 @@ class CentralServer:
         if not (self.data_dir / KEY_FILE).exists():
             raise not_initialised(self.data_dir)
         self.host, self.port, self.log = host, port, log
-        self.store: CentralStore | None = None
-        self.app: CentralApp | None = None
+        self.service: Service | None = None
         self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
         self._stop_requested = threading.Event()
+
+    @property
+    def store(self) -> Any:
+        return self.service.store if self.service else None
+
+    @property
+    def app(self) -> Any:
+        return self.service.app if self.service else None
 
     @property
     def url(self) -> str:
@@ -229,18 +165,16 @@ class CentralServer:
         """Serve in a background thread; returns self, so `CentralServer(d).start().url` works."""
         if self._httpd is not None:
             return self
-        self.store = CentralStore(self.data_dir)
+        self.service = Service.open(self.data_dir, self.log)
         try:
-            catalogue = FormCatalogue(self.data_dir / FORMS_DIR, self.log)
-            self.app = CentralApp(self.store, catalogue)
-            catalogue.listing()  # log broken forms now, not at a kiosk's first request
-            self._httpd = _Server((self.host, self.port), self.app, self.log)
+            self.service.catalogue.listing()  # log broken forms now, not at a kiosk's request
+            self._httpd = _Server((self.host, self.port), self.service)
         except OSError as error:
-            self.store.close()
+            self.service.close()
             raise CentralError(f"The central service cannot listen on {self.host}:{self.port}: "
                                f"{error.strerror or error}.") from None
         except BaseException:
-            self.store.close()
+            self.service.close()
             raise
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={
             "poll_interval": 0.05}, name="central-server", daemon=True)
@@ -257,8 +191,8 @@ class CentralServer:
         httpd.server_close()
         if self._thread is not None:
             self._thread.join()
-        assert self.store is not None  # start() opened it before serving
-        self.store.close()
+        assert self.service is not None  # start() opened it before serving
+        self.service.close()
 
     def request_stop(self) -> None:
         """Make serve_forever return; safe from a signal handler."""

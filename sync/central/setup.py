@@ -16,7 +16,8 @@ from kiosk.signed_receipts import ReceiptKey
 from .errors import CentralError
 from .keyring import KEY_FILE
 from .receipt_key import RECEIPT_KEY_FILE
-from .store import DB_FILE, FORMS_DIR, CentralStore, connect
+from .store import DB_FILE, FORMS_DIR, CentralStore
+from .web.databases import CONFIG_FILE
 
 # Device ids appear in URLs and config files: keep them to characters that need no escaping.
 _DEVICE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
@@ -79,8 +80,12 @@ def toml_block(url: str, device_id: str, token: str, key: OpeningKey,
     ]) + "\n"
 
 
-def init_central(data_dir: Path | str, url: str, device_id: str = "kiosk-01") -> InitResult:
-    """A new data folder: the key pair, the database, forms/, an admin and a device token."""
+def init_central(data_dir: Path | str, url: str, device_id: str = "kiosk-01",
+                 database_url: str | None = None) -> InitResult:
+    """A new data folder: the key pair, the database, forms/, an admin and a device token.
+
+    The database is a SQLite file in the folder unless `database_url` names another (it is
+    kept in the folder's central.toml; the environment's KIOSK_CENTRAL_DATABASE_URL wins)."""
     data_dir = Path(data_dir)
     url, warnings = check_url(url)
     check_device_id(device_id)
@@ -103,9 +108,13 @@ def init_central(data_dir: Path | str, url: str, device_id: str = "kiosk-01") ->
             out.write(key.to_pem())
             out.flush()
             os.fsync(out.fileno())
-        connect(db_path).close()  # creates the file in WAL mode; the store migrates it
-        store = CentralStore(data_dir)
+        if database_url is not None:
+            _write_config(data_dir, database_url)
+        store = CentralStore(data_dir, create=True)  # made and migrated
         try:
+            if store.setting("url") is not None:
+                raise CentralError("That database already holds a central service: give "
+                                   "each service a database of its own.")
             store.set_setting("url", url)
             admin_token = store.add_admin_token()
             device_token = store.add_device(device_id)
@@ -116,12 +125,26 @@ def init_central(data_dir: Path | str, url: str, device_id: str = "kiosk-01") ->
     except BaseException:
         # Half a setup would be refused by the next init: leave the folder as it was.
         for path in (key_path, db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm"),
-                     data_dir / RECEIPT_KEY_FILE):
+                     data_dir / RECEIPT_KEY_FILE, data_dir / CONFIG_FILE):
             path.unlink(missing_ok=True)
         raise
     return InitResult(toml_block(url, device_id, device_token, key, receipts), admin_token,
                       device_id, device_token, key.public.text, key.public.fingerprint,
                       receipts.text, warnings)
+
+
+def _write_config(data_dir: Path, database_url: str) -> None:
+    from .web.databases import describe
+
+    try:
+        describe(database_url)
+    except (ValueError, KeyError) as error:
+        raise CentralError(f"{database_url!r} is not a database URL ({error}): give one like "
+                           "postgresql://central@localhost/central.") from None
+    fd = os.open(data_dir / CONFIG_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:  # 0600: the URL may hold a password
+        out.write("# The central service's database (kiosk central init wrote this).\n"
+                  f"database_url = {json.dumps(database_url)}\n")
 
 
 def add_device(data_dir: Path | str, device_id: str) -> str:

@@ -7,7 +7,7 @@ import re
 from datetime import datetime
 from typing import Any, Literal, NoReturn, overload
 
-from .store import AuditReport, Incoming
+from .records import AuditReport, Incoming
 
 _HASH = re.compile(r"[0-9a-f]{64}")
 _MAX_TEXT = 200  # ids, references, versions, times: anything longer is not one of ours
