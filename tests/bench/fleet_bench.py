@@ -25,8 +25,9 @@ SUBMIT_P95_GOAL_MS = 200
 
 
 def bench_fleet(kiosks: int = Workload.kiosks, seconds: float = Workload.seconds,
-                kind: str = BENCH_KIND) -> tuple[list[dict[str, Any]], str]:
-    """The rows for run.py's table, and a note on what was run and what failed."""
+                kind: str = BENCH_KIND) -> tuple[list[dict[str, Any]], str, str]:
+    """The rows for run.py's table, a note on what was run and what failed, and the fleet's
+    whole report (every answer and error by kind)."""
     with tempfile.TemporaryDirectory() as folder:
         data, fleet_file, out = Path(folder) / "central", Path(folder) / "fleet.json", \
             Path(folder) / "fleet-report.json"
@@ -66,7 +67,7 @@ def bench_fleet(kiosks: int = Workload.kiosks, seconds: float = Workload.seconds
             + (f"; errors: {errors}" if errors else "")
             + (f"; the service logged {len(problems)} failures, first: {problems[0]}"
                if problems else ""))
-    return rows, note
+    return rows, note, played.stdout
 
 
 def main() -> int:
@@ -74,7 +75,8 @@ def main() -> int:
     parser.add_argument("--kiosks", type=int, default=Workload.kiosks)
     parser.add_argument("--seconds", type=float, default=Workload.seconds)
     args = parser.parse_args()
-    rows, note = bench_fleet(args.kiosks, args.seconds)
+    rows, note, report = bench_fleet(args.kiosks, args.seconds)
+    print(report)
     for row in rows:
         print(f"{row['name']:<40} {row['value']:>10.3f}  {row['unit']:<4}  {row.get('goal', '')}")
     print(note)

@@ -44,7 +44,6 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--url is needed to play the fleet")
     workload = Workload(**{f.name: getattr(args, f.name) for f in fields(Workload)
                            if hasattr(args, f.name)})
-    print(workload.describe(), flush=True)
     result = run_fleet(args.url, Fleet.load(args.fleet), workload)
     print(summary(result))
     if args.json:

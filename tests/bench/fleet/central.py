@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sync.central.server import CentralServer
-from sync.central.setup import add_device, init_central
+from sync.central.setup import InitResult, add_device, init_central
 
 from .simulation import Fleet
 
@@ -24,13 +24,17 @@ BENCH_KIND = "threaded-sqlite"
 
 def prepare_central(data_dir: Path, kiosks: int) -> Fleet:
     """`kiosk central init`, the forms the fleet fills in, and a device for each kiosk."""
-    init = init_central(data_dir, "http://127.0.0.1:8765", device_id="fleet-0000")
+    init = init_central(data_dir, "http://127.0.0.1:8765")
     for name in SERVED_FORMS:
         shutil.copy(FORMS / name, data_dir / "forms" / name)
-    devices = {init.device_id: init.device_token}
-    for number in range(1, kiosks):
-        device_id = f"fleet-{number:04d}"
-        devices[device_id] = add_device(data_dir, device_id)
+    return enrol_fleet(data_dir, init, kiosks)
+
+
+def enrol_fleet(data_dir: Path, init: InitResult, kiosks: int) -> Fleet:
+    """A device and its token for each kiosk (fleet-0000, ...), as `kiosk central add-device`
+    makes them."""
+    devices = {f"fleet-{number:04d}": add_device(data_dir, f"fleet-{number:04d}")
+               for number in range(kiosks)}
     return Fleet(init.admin_token, init.public_key, init.key_fingerprint, init.receipt_key,
                  devices)
 

@@ -34,6 +34,7 @@ class Tally:
     submit_ms: list[float] = field(default_factory=list)  # every POST /v1/submissions answered
     made: dict[str, set[str]] = field(default_factory=dict)  # instance id -> receipt ids got
     replays_checked: int = 0  # lost answers sent again and answered 200 with the same receipt
+    ended: list[float] = field(default_factory=list)  # when each request ended (monotonic)
 
     @property
     def requests(self) -> int:
@@ -232,23 +233,29 @@ class SimulatedKiosk:
         contract does not allow for this request is counted as an error too."""
         route = "POST /v1/devices/{id}/heartbeat" if path.endswith("/heartbeat") \
             else f"{method} {path}"
-        try:
-            async with self.http.request(method, self.base + path, allow_redirects=False,
-                                         **options) as response:
-                answer = Answer(response.status, response.headers, await response.read())
-        except TimeoutError:
-            self.tally.errors[f"no answer: timeout ({route})"] += 1
-            return None
-        except aiohttp.ClientConnectorError:
-            self.tally.errors[f"no answer: connection refused or failed ({route})"] += 1
-            return None
-        except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError):
-            self.tally.errors[f"no answer: connection reset ({route})"] += 1
-            return None
-        except aiohttp.ClientError as error:
-            self.tally.errors[f"no answer: {type(error).__name__} ({route})"] += 1
+        answer = await self._exchange(method, path, options)
+        self.tally.ended.append(time.monotonic())
+        if isinstance(answer, str):
+            self.tally.errors[f"no answer: {answer} ({route})"] += 1
             return None
         self.tally.answered[f"{route} {answer.status}"] += 1
         if answer.status not in expected:
             self.tally.errors[f"{route} answered {answer.status}"] += 1
         return answer
+
+    async def _exchange(self, method: str, path: str, options: dict[str, Any]) -> Answer | str:
+        """The answer read whole, or why there was none."""
+        try:
+            async with self.http.request(method, self.base + path, allow_redirects=False,
+                                         **options) as response:
+                return Answer(response.status, response.headers, await response.read())
+        except aiohttp.ConnectionTimeoutError:
+            return "no connection within the timeout"
+        except TimeoutError:  # connected, but the answer did not come in time
+            return "timeout"
+        except aiohttp.ClientConnectorError:
+            return "connection refused or failed"
+        except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError):
+            return "connection reset"
+        except aiohttp.ClientError as error:
+            return type(error).__name__

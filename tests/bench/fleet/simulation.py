@@ -83,10 +83,12 @@ class Fleet:
 def run_fleet(url: str, fleet: Fleet, workload: Workload) -> dict[str, Any]:
     """Play the fleet against `url`, check the central's store, and report."""
     cpu = _cpu_seconds()
-    tally, elapsed = asyncio.run(_play(url.rstrip("/"), fleet, workload))
+    tally, started, elapsed = asyncio.run(_play(url.rstrip("/"), fleet, workload))
     client_cpu = _cpu_seconds() - cpu
     stored = stored_counts(url.rstrip("/"), fleet.admin_token, set(tally.made))
-    return report(tally, elapsed, stored, workload, client_cpu)
+    # The rate while the whole fleet is at work: the grace time's stragglers would dilute it.
+    in_window = sum(1 for moment in tally.ended if moment <= started + workload.seconds)
+    return report(tally, elapsed, in_window / workload.seconds, stored, workload, client_cpu)
 
 
 def _cpu_seconds() -> float:
@@ -94,7 +96,8 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-async def _play(url: str, fleet: Fleet, workload: Workload) -> tuple[Tally, float]:
+async def _play(url: str, fleet: Fleet, workload: Workload) -> tuple[Tally, float, float]:
+    """The tally, when the fleet started (monotonic) and how long it ran."""
     devices = sorted(fleet.devices.items())[:workload.kiosks]
     if len(devices) < workload.kiosks:
         raise SystemExit(f"The fleet file has {len(devices)} devices, not {workload.kiosks}.")
@@ -113,7 +116,7 @@ async def _play(url: str, fleet: Fleet, workload: Workload) -> tuple[Tally, floa
         await asyncio.gather(*(_live(kiosk, workload, start) for kiosk in kiosks))
     finally:
         await asyncio.gather(*(kiosk.close() for kiosk in kiosks))
-    return tally, loop.time() - start
+    return tally, start, loop.time() - start
 
 
 async def _current_etags(url: str, token: str) -> dict[str, str | None]:
@@ -191,7 +194,7 @@ def percentile(samples: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def report(tally: Tally, elapsed: float, stored: Counter[str], workload: Workload,
+def report(tally: Tally, elapsed: float, rate: float, stored: Counter[str], workload: Workload,
            client_cpu: float) -> dict[str, Any]:
     never_receipted = {iid for iid, receipts in tally.made.items() if not receipts}
     not_stored = {iid for iid in tally.made if stored[iid] == 0}
@@ -204,7 +207,7 @@ def report(tally: Tally, elapsed: float, stored: Counter[str], workload: Workloa
         "submit_ms": {name: percentile(tally.submit_ms, share)
                       for name, share in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99))},
         "submits_answered": len(tally.submit_ms),
-        "requests": tally.requests, "requests_per_second": tally.requests / elapsed,
+        "requests": tally.requests, "requests_per_second": rate,
         "answered": dict(sorted(tally.answered.items())),
         "errors": dict(sorted(tally.errors.items())), "error_count": sum(tally.errors.values()),
         "lost": len(never_receipted | not_stored),
@@ -226,8 +229,8 @@ def summary(result: dict[str, Any]) -> str:
              "receipt",
              f"submit latency: p50 {ms['p50']:.1f} ms, p95 {ms['p95']:.1f} ms, "
              f"p99 {ms['p99']:.1f} ms ({result['submits_answered']} answered)",
-             f"requests: {result['requests']} in {result['seconds']:.1f} s = "
-             f"{result['requests_per_second']:.0f}/s; client CPU "
+             f"requests: {result['requests']} in {result['seconds']:.1f} s, "
+             f"{result['requests_per_second']:.0f}/s while visits were made; client CPU "
              f"{result['client_cpu_seconds']:.1f} s ({result['client_cpu_share']:.0%} of a core)",
              f"errors: {result['error_count']}, lost: {result['lost']} "
              f"{result['lost_detail']}, doubled: {result['doubled']}"]
