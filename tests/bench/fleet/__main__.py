@@ -31,6 +31,8 @@ def main(argv: list[str] | None = None) -> int:
         kind = type(getattr(defaults, option))
         parser.add_argument(f"--{option.replace('_', '-')}", type=kind,
                             default=getattr(defaults, option))
+    parser.add_argument("--cold-start", action="store_true",
+                        help="no connection open before the clock starts: all at once")
     args = parser.parse_args(argv)
     if args.prepare:
         from .central import prepare_central

@@ -31,7 +31,12 @@ class Tally:
 
     answered: Counter[str] = field(default_factory=Counter)  # "GET /v1/forms 304" -> count
     errors: Counter[str] = field(default_factory=Counter)  # kind -> count
-    submit_ms: list[float] = field(default_factory=list)  # every POST /v1/submissions answered
+    ms: dict[str, list[float]] = field(default_factory=dict)  # route -> each answer's time
+
+    @property
+    def submit_ms(self) -> list[float]:
+        """Every POST /v1/submissions answered, replays and retries included."""
+        return self.ms.get("POST /v1/submissions", [])
     made: dict[str, set[str]] = field(default_factory=dict)  # instance id -> receipt ids got
     replays_checked: int = 0  # lost answers sent again and answered 200 with the same receipt
     ended: list[float] = field(default_factory=list)  # when each request ended (monotonic)
@@ -90,6 +95,14 @@ class SimulatedKiosk:
             connector=aiohttp.TCPConnector(limit=1),  # one kiosk, one connection, kept alive
             timeout=timeout, headers={"Authorization": f"Bearer {token}",
                                       "User-Agent": "public-service-kiosk/fleet"})
+
+    async def connect(self) -> None:
+        """Open the connection the kiosk keeps (GET /health, its answer not counted)."""
+        async with self.http.get(self.base + "/health") as response:
+            await response.read()
+            if response.status != 200:
+                raise SystemExit(f"GET /health answered {response.status}: is {self.base} a "
+                                 "central service?")
 
     async def close(self) -> None:
         await self.http.close()
@@ -170,13 +183,8 @@ class SimulatedKiosk:
             self.tally.replays_checked += 1
 
     async def _submit(self, pending: Pending, expected: set[int]) -> Answer | None:
-        instance_id = pending.body["instance_id"]
-        started = time.perf_counter()
-        answer = await self._request("POST", "/v1/submissions", expected, json=pending.body,
-                                     headers={"Idempotency-Key": instance_id})
-        if answer is not None:
-            self.tally.submit_ms.append((time.perf_counter() - started) * 1000)
-        return answer
+        return await self._request("POST", "/v1/submissions", expected, json=pending.body,
+                                   headers={"Idempotency-Key": pending.body["instance_id"]})
 
     def _receipt(self, answer: Answer, pending: Pending) -> str | None:
         """The receipt id, when the answer is the central's signed receipt for this very
@@ -233,11 +241,13 @@ class SimulatedKiosk:
         contract does not allow for this request is counted as an error too."""
         route = "POST /v1/devices/{id}/heartbeat" if path.endswith("/heartbeat") \
             else f"{method} {path}"
+        started = time.perf_counter()
         answer = await self._exchange(method, path, options)
         self.tally.ended.append(time.monotonic())
         if isinstance(answer, str):
             self.tally.errors[f"no answer: {answer} ({route})"] += 1
             return None
+        self.tally.ms.setdefault(route, []).append((time.perf_counter() - started) * 1000)
         self.tally.answered[f"{route} {answer.status}"] += 1
         if answer.status not in expected:
             self.tally.errors[f"{route} answered {answer.status}"] += 1

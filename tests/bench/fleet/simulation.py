@@ -40,6 +40,10 @@ class Workload:
     heartbeat_seconds: float = 300.0  # heartbeat_minutes
     forms_seconds: float = 900.0  # forms_pull_minutes
     replay_share: float = 0.03  # delivered submissions whose answer is "lost": sent again
+    # False: each kiosk's connection is open before the clock starts, as in a fleet at work
+    # since the morning. True: all connect within their first (compressed) round, as after
+    # the central restarted: a storm of connections `speedup` times denser than a real one.
+    cold_start: bool = False
     seed: int = 22
     timeout_seconds: float = 20.0  # the kiosk's own timeouts, not compressed
     connect_timeout_seconds: float = 5.0
@@ -58,7 +62,8 @@ class Workload:
                 f"{self.visits_per_second * self.kiosks:.1f} visits/s, a round every "
                 f"{self.every(self.round_seconds):g} s, heartbeat every "
                 f"{self.every(self.heartbeat_seconds):g} s, forms every "
-                f"{self.every(self.forms_seconds):g} s, {self.replay_share:.0%} replayed")
+                f"{self.every(self.forms_seconds):g} s, {self.replay_share:.0%} replayed"
+                + (", all connecting at once" if self.cold_start else ""))
 
 
 @dataclass(frozen=True)
@@ -111,8 +116,10 @@ async def _play(url: str, fleet: Fleet, workload: Workload) -> tuple[Tally, floa
                              random.Random(f"{workload.seed}:{device_id}"), etags, timeout,
                              workload.replay_share) for device_id, token in devices]
     loop = asyncio.get_running_loop()
-    start = loop.time()
     try:
+        if not workload.cold_start:
+            await _connect(kiosks)
+        start = loop.time()
         await asyncio.gather(*(_live(kiosk, workload, start) for kiosk in kiosks))
     finally:
         await asyncio.gather(*(kiosk.close() for kiosk in kiosks))
@@ -132,6 +139,17 @@ async def _current_etags(url: str, token: str) -> dict[str, str | None]:
                                      "central service, and the fleet file its own?")
                 etags[path] = response.headers.get("ETag")
     return etags
+
+
+async def _connect(kiosks: list[SimulatedKiosk], at_once: int = 50) -> None:
+    """Each kiosk's keep-alive connection opened (not timed, not counted)."""
+    gate = asyncio.Semaphore(at_once)
+
+    async def connect(kiosk: SimulatedKiosk) -> None:
+        async with gate:
+            await kiosk.connect()
+
+    await asyncio.gather(*(connect(kiosk) for kiosk in kiosks))
 
 
 async def _live(kiosk: SimulatedKiosk, workload: Workload, start: float) -> None:
@@ -207,6 +225,8 @@ def report(tally: Tally, elapsed: float, rate: float, stored: Counter[str], work
         "submit_ms": {name: percentile(tally.submit_ms, share)
                       for name, share in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99))},
         "submits_answered": len(tally.submit_ms),
+        "ms_by_route": {route: {"p50": percentile(times, 0.5), "p95": percentile(times, 0.95)}
+                        for route, times in sorted(tally.ms.items())},
         "requests": tally.requests, "requests_per_second": rate,
         "answered": dict(sorted(tally.answered.items())),
         "errors": dict(sorted(tally.errors.items())), "error_count": sum(tally.errors.values()),
@@ -234,6 +254,8 @@ def summary(result: dict[str, Any]) -> str:
              f"{result['client_cpu_seconds']:.1f} s ({result['client_cpu_share']:.0%} of a core)",
              f"errors: {result['error_count']}, lost: {result['lost']} "
              f"{result['lost_detail']}, doubled: {result['doubled']}"]
+    lines += [f"  time   {route}: p50 {times['p50']:.1f} ms, p95 {times['p95']:.1f} ms"
+              for route, times in result["ms_by_route"].items()]
     lines += [f"  error  {kind}: {count}" for kind, count in result["errors"].items()]
     lines += [f"  answer {kind}: {count}" for kind, count in result["answered"].items()]
     return "\n".join(lines)
