@@ -58,7 +58,7 @@ class Workload:
 
     def describe(self) -> str:
         return (f"{self.kiosks} kiosks, {self.seconds:g} s x{self.speedup:g} "
-                f"(= {self.seconds * self.speedup / 60:g} busy minutes): "
+                f"(= {self.seconds * self.speedup / 60:.3g} busy minutes): "
                 f"{self.visits_per_second * self.kiosks:.1f} visits/s, a round every "
                 f"{self.every(self.round_seconds):g} s, heartbeat every "
                 f"{self.every(self.heartbeat_seconds):g} s, forms every "
