@@ -1,7 +1,8 @@
 """`make bench`'s fleet rows: 1,000 kiosks played against a central on loopback (tests/bench/
 fleet/), the fleet in its own process so its CPU is not the service's.
 
-Run alone: python tests/bench/fleet_bench.py [--kiosks N --seconds S].
+Run alone: python tests/bench/fleet_bench.py [--kiosks N --seconds S --kind K], and any option
+of `python -m tests.bench.fleet` (--speedup, --cold-start, ...).
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ SUBMIT_P95_GOAL_MS = 200
 
 
 def bench_fleet(kiosks: int = Workload.kiosks, seconds: float = Workload.seconds,
-                kind: str = BENCH_KIND) -> tuple[list[dict[str, Any]], str, str]:
+                kind: str = BENCH_KIND, client_options: tuple[str, ...] = (),
+                ) -> tuple[list[dict[str, Any]], str, str]:
     """The rows for run.py's table, a note on what was run and what failed, and the fleet's
     whole report (every answer and error by kind)."""
     with tempfile.TemporaryDirectory() as folder:
@@ -38,7 +40,7 @@ def bench_fleet(kiosks: int = Workload.kiosks, seconds: float = Workload.seconds
             played = subprocess.run(
                 [sys.executable, "-m", "tests.bench.fleet", "--url", central.url,
                  "--fleet", str(fleet_file), "--kiosks", str(kiosks), "--seconds", str(seconds),
-                 "--json", str(out)],
+                 "--json", str(out), *client_options],
                 cwd=ROOT, capture_output=True, text=True,
                 timeout=seconds + Workload.grace_seconds + 600)
             # over the fleet's whole run: its start, play and check of the central's store
@@ -76,8 +78,9 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--kiosks", type=int, default=Workload.kiosks)
     parser.add_argument("--seconds", type=float, default=Workload.seconds)
-    args = parser.parse_args()
-    rows, note, report = bench_fleet(args.kiosks, args.seconds)
+    parser.add_argument("--kind", default=BENCH_KIND, help="see start_central")
+    args, client_options = parser.parse_known_args()  # the rest: for the fleet (--speedup ...)
+    rows, note, report = bench_fleet(args.kiosks, args.seconds, args.kind, tuple(client_options))
     print(report)
     for row in rows:
         print(f"{row['name']:<40} {row['value']:>10.3f}  {row['unit']:<4}  {row.get('goal', '')}")
