@@ -207,21 +207,21 @@ class PostgresServer:
         return self.url(database, SUPERUSER)
 
     def create_database(self, template: str = "template0") -> str:
-        """A fresh database (a copy of `template`: empty by default) owned by the `central`
-        role, as its URL. A template of one's own (a database with no connections left) makes
-        a set-up shared by many tests, such as migrations, cost one copy each."""
+        """A fresh database (a copy of `template`, a name or URL: empty by default) owned by
+        the `central` role, as its URL. A template of one's own (a database with no connection
+        left open) makes a set-up many tests share, such as migrations, cost one copy each."""
         assert self._admin is not None, "the server is not running"
         name = f"test_{next(self._numbers)}"
         self._admin.execute(sql.SQL("CREATE DATABASE {} OWNER {} TEMPLATE {}").format(
-            sql.Identifier(name), sql.Identifier(APP_ROLE), sql.Identifier(template)))
+            sql.Identifier(name), sql.Identifier(APP_ROLE),
+            sql.Identifier(_database_name(template))))
         return self.url(name)
 
     def drop_database(self, url_or_name: str) -> None:
         """Drops it, ending any connection still open to it (WITH (FORCE) does that first)."""
         assert self._admin is not None, "the server is not running"
-        name = url_or_name.rsplit("/", 1)[-1]
         self._admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-            sql.Identifier(name)))
+            sql.Identifier(_database_name(url_or_name))))
 
     def log_tail(self, lines: int = 20) -> str:
         if self.folder is None:
@@ -304,6 +304,10 @@ def _stop_process(process: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def _database_name(url_or_name: str) -> str:
+    return url_or_name.rsplit("/", 1)[-1]
 
 
 def _free_port() -> int:

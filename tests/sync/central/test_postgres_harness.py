@@ -61,6 +61,24 @@ def test_two_urls_are_two_separate_empty_databases(postgres_server, postgres_url
         postgres_server.drop_database(other)
 
 
+def test_a_database_made_from_another_starts_with_its_tables_and_rows(postgres_server,
+                                                                     postgres_url):
+    # How a set-up many tests share (migrations, say) is paid once: made once, then copied.
+    with psycopg.connect(postgres_url) as connection:
+        connection.execute("CREATE TABLE forms (form_id text PRIMARY KEY)")
+        connection.execute("INSERT INTO forms VALUES ('licence_renewal')")
+    copy = postgres_server.create_database(template=postgres_url)
+    try:
+        with psycopg.connect(copy) as connection:
+            assert connection.execute("SELECT form_id FROM forms").fetchall() == [
+                ("licence_renewal",)]
+            connection.execute("DELETE FROM forms")
+        with psycopg.connect(postgres_url) as connection:
+            assert connection.execute("SELECT count(*) FROM forms").fetchone() == (1,)
+    finally:
+        postgres_server.drop_database(copy)
+
+
 def test_django_reads_the_url_as_the_same_database(postgres_url):
     settings = dj_database_url.parse(postgres_url)
     assert settings["ENGINE"] == "django.db.backends.postgresql"
@@ -68,6 +86,18 @@ def test_django_reads_the_url_as_the_same_database(postgres_url):
     with psycopg.connect(host=settings["HOST"], port=settings["PORT"], user=settings["USER"],
                          dbname=settings["NAME"]) as connection:
         assert connection.execute("SELECT current_database()").fetchone() == (settings["NAME"],)
+
+
+def test_central_database_url_is_the_sqlite_default_or_a_fresh_postgresql_database(
+        request, central_database_url):
+    if request.node.callspec.id == "sqlite":
+        assert central_database_url is None
+        return
+    assert request.node.callspec.id == "postgres"
+    with psycopg.connect(central_database_url) as connection:
+        tables = connection.execute(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone()
+    assert tables == (0,)
 
 
 def test_dropping_a_database_ends_the_connections_still_open_to_it(postgres_server):
