@@ -131,8 +131,9 @@ def _system_user(name: str) -> pwd.struct_passwd:
              "--shell", "/usr/sbin/nologin", "--user-group",
              "--comment", "throwaway PostgreSQL of the kiosk's tests", name],
             capture_output=True, text=True)
-        failure = added.stderr.strip()
-        time.sleep(0.1)
+        if added.returncode != 0:
+            failure = added.stderr.strip()
+            time.sleep(0.1)
     raise PostgresUnavailable(f"could not add the system user {name!r}: {failure}")
 
 
@@ -158,6 +159,11 @@ class PostgresServer:
         try:
             (self.folder / OWNER_FILE).write_text(f"{os.getpid()}\n", encoding="ascii")
             os.chown(self.folder, self.user.uid, self.user.gid)
+            closed = _closed_to(self.user, self.folder)
+            if closed is not None:
+                raise PostgresUnavailable(
+                    f"the user {self.user.name!r} PostgreSQL runs as may not enter {closed}: "
+                    f"give PostgresServer a base folder it can reach (or set TMPDIR), such as /tmp")
             self._initdb()
             self._run_on_a_free_port()
             self._admin = psycopg.connect(self.superuser_url("postgres"), autocommit=True)
@@ -304,6 +310,22 @@ def _stop_process(process: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def _closed_to(user: RunAs, folder: Path) -> Path | None:
+    """The first folder above `folder` that `user` may not pass through, if any (as root,
+    pytest's own tmp_path is such a folder: /tmp/pytest-of-root is closed to others)."""
+    for parent in reversed(folder.parents):
+        status = parent.stat()
+        if status.st_uid == user.uid:
+            allowed = status.st_mode & 0o100
+        elif status.st_gid == user.gid:
+            allowed = status.st_mode & 0o010
+        else:
+            allowed = status.st_mode & 0o001
+        if not allowed:
+            return parent
+    return None
 
 
 def _database_name(url_or_name: str) -> str:

@@ -113,7 +113,9 @@ def test_dropping_a_database_ends_the_connections_still_open_to_it(postgres_serv
 
 def test_the_server_never_runs_as_root(postgres_server):
     expected = pwd.getpwnam(SERVER_USER).pw_uid if os.geteuid() == 0 else os.geteuid()
-    with psycopg.connect(postgres_server.superuser_url("postgres")):  # so it has a backend
+    # Through its socket, which is in its own folder (and so that it has a backend to look at).
+    with psycopg.connect(host=str(postgres_server.socket_folder), port=postgres_server.port,
+                         user="postgres", dbname="postgres"):
         processes = [postgres_server.pid, *_children(postgres_server.pid)]
         owners = {_real_uid(pid) for pid in processes}
     assert len(processes) > 1
@@ -161,6 +163,17 @@ def test_a_server_that_will_not_start_says_why_with_the_end_of_its_log():
         server.start()
     assert 'invalid value for parameter "shared_buffers"' in str(raised.value)
     assert server.folder is None and server.process is None
+
+
+def test_a_folder_the_server_user_may_not_enter_is_named(tmp_path):
+    closed = tmp_path / "closed"
+    closed.mkdir(mode=0o700)
+    server = PostgresServer(base=closed)
+    if server.user.uid == os.geteuid():
+        pytest.skip("the server runs as whoever runs the tests, who may enter their own folders")
+    with pytest.raises(PostgresUnavailable, match="may not enter /"):
+        server.start()
+    assert list(closed.iterdir()) == []
 
 
 def test_missing_postgresql_names_the_package_to_install(tmp_path, monkeypatch):
