@@ -14,9 +14,10 @@ as whoever runs the tests.
 The server is this process's own child (`postgres` in the foreground, as `pg_ctl start` would
 run it, minus the daemonizing), with a parent-death signal: if the test run is killed, the
 kernel stops its server too (the parent is the thread that started it: start it from the
-main thread, as pytest's fixtures are). Each run has its own folder and port, so runs in parallel never
-meet, and a crashed run leaves no socket or lock in anyone's way; its folder is removed by the
-next start (`sweep_stale_folders`).
+main thread, as pytest's fixtures are). It is stopped with the signal `pg_ctl stop -m fast`
+sends, to its PID. Each run has its own folder and port, so runs in parallel never meet, and a
+crashed run leaves no socket or lock in anyone's way; the next start removes its folder
+(`sweep_stale_folders`).
 
 Durability is off (fsync, synchronous_commit, full_page_writes): the cluster is thrown away
 at the end and nothing in it must survive a power cut, and every commit and CREATE DATABASE
