@@ -190,6 +190,9 @@ def main() -> int:
     from tests.bench.xlsform_bench import bench_corpus
 
     results.extend(bench_corpus())
+    from tests.bench.postgres_bench import bench_postgres
+
+    results.extend(bench_postgres())
     from tests.bench.speech_bench import bench_speaker_taps
 
     speaker_taps = bench_speaker_taps()

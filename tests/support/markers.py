@@ -19,6 +19,7 @@ import pytest
 
 from sync.central.server import CentralServer
 from sync.demo import start_demo_central
+from tests.support.postgres import PostgresServer
 from tests.sync import openrosa_kit
 from tests.sync.faulty_proxy import FaultyProxy
 from tests.sync.loopback import LoopbackServer
@@ -27,10 +28,10 @@ from tests.sync.scripted_service import ScriptedService
 
 TESTS = Path(__file__).resolve().parents[1]
 UI_FOLDERS = ("ui", "e2e")
-SERVER_FIXTURES = {"central", "service"}
+SERVER_FIXTURES = {"central", "service", "postgres_server", "postgres_url"}
 LOOPBACK_SERVERS = {id(server) for server in (CentralServer, start_demo_central, ScriptedService,
                                               OpenRosaServer, FaultyProxy, LoopbackServer,
-                                              openrosa_kit.kiosk)}
+                                              openrosa_kit.kiosk, PostgresServer)}
 
 # A test's id, with its parameters where only some of them are slow; without them, all are.
 SLOW = {
@@ -42,6 +43,9 @@ SLOW = {
     "tests/kiosk/test_properties.py::test_expressions_compile_or_raise_then_evaluate_without_raising",
     "tests/kiosk/test_store.py::test_main_thread_reads_do_not_see_a_submission_that_is_not_committed",
     "tests/sync/central/test_fleet_simulation.py::test_a_small_fleet_is_answered_as_the_contract_says_and_nothing_is_lost_or_doubled",
+    "tests/sync/central/test_postgres_harness.py::test_a_killed_test_run_takes_its_server_with_it_and_the_next_start_sweeps_its_folder",
+    "tests/sync/central/test_postgres_harness.py::test_a_second_server_answers_beside_the_first_and_once_stopped_leaves_nothing",
+    "tests/sync/central/test_postgres_harness.py::test_a_server_that_will_not_start_says_why_with_the_end_of_its_log",
     "tests/sync/test_faults.py::test_a_thousand_submissions_arrive_exactly_once_through_faults_and_kills",
     "tests/sync/test_deadlines.py::test_a_200_mb_answer_never_grows_a_round_past_the_size_cap",
     "tests/sync/test_flaky_link.py::test_a_flaky_link_drains_the_queue_in_a_few_runs_exactly_once",
@@ -79,10 +83,18 @@ def mark_by_what_they_use(items: list[pytest.Item]) -> None:
         folder = path.relative_to(TESTS).parts[0] if path.is_relative_to(TESTS) else ""
         if folder in UI_FOLDERS or "qtbot" in item.fixturenames:
             item.add_marker(pytest.mark.ui)
-        if SERVER_FIXTURES & set(item.fixturenames) or _starts_a_server(item):
+        if SERVER_FIXTURES & set(item.fixturenames) or _on_postgres(item) \
+                or _starts_a_server(item):
             item.add_marker(pytest.mark.network)
         if item.nodeid in SLOW or item.nodeid.split("[")[0] in SLOW:
             item.add_marker(pytest.mark.slow)
+
+
+def _on_postgres(item: pytest.Item) -> bool:
+    """The `postgres` half of a test parametrized by `central_database_url` (tests/conftest.py),
+    whose server is asked for at run time, so is not among the fixtures it names."""
+    callspec = getattr(item, "callspec", None)
+    return callspec is not None and callspec.params.get("central_database_url") == "postgres"
 
 
 def _starts_a_server(item: pytest.Item) -> bool:
