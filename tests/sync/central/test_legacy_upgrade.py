@@ -11,6 +11,7 @@ import requests
 from sqlite_utils import Database
 
 from sync.central.server import CentralServer
+from sync.central.setup import init_central
 from sync.central.store import DB_FILE
 from tests.support.legacy_central_schema import migrate as make_legacy_tables
 
@@ -35,8 +36,9 @@ def _as_legacy(folder) -> None:
     old.rename(new)
 
 
-def test_an_old_database_is_upgraded_with_every_row(central_dir):
-    folder, init = central_dir
+def test_an_old_database_is_upgraded_with_every_row(tmp_path):
+    folder = tmp_path / "central"  # SQLite: the only database the old code had
+    init = init_central(folder, "http://127.0.0.1:8765")
     device = {"Authorization": f"Bearer {init.device_token}"}
     admin = {"Authorization": f"Bearer {init.admin_token}"}
     with CentralServer(folder, log=lambda line: None) as server:

@@ -88,16 +88,16 @@ def test_django_reads_the_url_as_the_same_database(postgres_url):
         assert connection.execute("SELECT current_database()").fetchone() == (settings["NAME"],)
 
 
-def test_central_database_url_is_the_sqlite_default_or_a_fresh_postgresql_database(
+def test_central_database_url_is_the_sqlite_default_or_a_fresh_migrated_postgresql_database(
         request, central_database_url):
     if request.node.callspec.id == "sqlite":
         assert central_database_url is None
         return
     assert request.node.callspec.id == "postgres"
     with psycopg.connect(central_database_url) as connection:
-        tables = connection.execute(
-            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone()
-    assert tables == (0,)
+        submissions = connection.execute("SELECT count(*) FROM submissions").fetchone()
+        counter = connection.execute("SELECT value FROM counters").fetchall()
+    assert submissions == (0,) and counter == [(0,)]  # the central's tables, nothing in them
 
 
 def test_dropping_a_database_ends_the_connections_still_open_to_it(postgres_server):
