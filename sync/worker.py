@@ -38,11 +38,11 @@ from kiosk.version import version
 from .forms_pull import pull_forms
 from .link_watch import TRIES_PER_ROUND, LinkWatch, Wave, lost_on_the_way
 from .lock import WorkerLock
-from .progress_pull import pull_progress
 from .openrosa.documents import ServerXForm
 from .openrosa.instance import form_paths
 from .openrosa.package import OpenRosaSealer
 from .openrosa.transport import OpenRosaTransport
+from .progress_pull import pull_progress
 from .results_pull import pull_results
 from .transport import (
     AuthRefused,
