@@ -97,8 +97,8 @@ class ProgressScreen(Screen):
                                     language)
         layout.addWidget(reference)
         if view.freshness:
-            fresh = label(view.freshness, "notice")
-            fresh.setObjectName("progressFreshness")
+            fresh = label(view.freshness, "notice")  # offline: said first, in a box
+            fresh.setProperty("freshness", True)
             layout.addWidget(fresh)
         heading = label(view.heading, "heading")
         heading.setProperty("progressState", view.state or view.situation)
@@ -110,7 +110,9 @@ class ProgressScreen(Screen):
             box.setObjectName("progressNote")
             lines = QVBoxLayout(box)
             lines.addWidget(label(view.note_label, "subheading"))
-            note = on_reading_side(label(view.note), language)
+            # The council writes in its own language: isolated, it keeps its direction (and
+            # its full stop at its end) inside an Arabic page, on the page's reading side.
+            note = on_reading_side(label(f"\u2068{view.note}\u2069"), language)
             note.setProperty("note", True)
             lines.addWidget(note)
             layout.addWidget(box)
