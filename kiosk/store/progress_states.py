@@ -65,12 +65,12 @@ class ProgressStates:
             for answer in answers:
                 kept += conn.execute(
                     "INSERT INTO progress (reference, state, changed_at, note, checked_at)"
-                    f" SELECT ?, ?, ?, ?, ? WHERE ? IN ({_RECENT})"
+                    f" SELECT ?, ?, ?, ?, ? WHERE EXISTS ({_RECENT} AND s.reference = ?)"
                     " ON CONFLICT(reference) DO UPDATE SET state = excluded.state,"
                     " changed_at = excluded.changed_at, note = excluded.note,"
                     " checked_at = excluded.checked_at",
                     (answer.reference, answer.state, answer.changed_at, answer.note,
-                     answer.checked_at, answer.reference, self._oldest(now))).rowcount
+                     answer.checked_at, self._oldest(now), answer.reference)).rowcount
         return kept
 
     def last_known(self, reference: str) -> KnownProgress | None:
