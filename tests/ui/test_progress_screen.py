@@ -12,6 +12,7 @@ from kiosk.store.codes import new_reference
 from tests.kiosk.store_helpers import fake_submission
 from tests.support.central import kiosk_config
 
+from .helper_steps import helpers_ready, tap, unlock
 from .helpers import everything_shown_or_kept, visible_texts
 from .keyboard_taps import tap_keys
 
@@ -118,3 +119,24 @@ def test_without_a_central_service_the_tile_is_not_offered(window, driver):
     window.show_screen(window.services)
     assert not [t for t in window.services.tiles if t.property("progress")]
     assert "Check the progress of an application" not in visible_texts(window)
+
+
+def test_a_helper_beside_the_citizen_types_the_reference_for_them(
+        kiosk, progress_central, tmp_path, qtbot):
+    window, driver = kiosk(kiosk_config(tmp_path, progress_central.central,
+                                        url=progress_central.url))
+    window.progress_screen = window.others.progress.screen
+    qtbot.waitUntil(lambda: window.sync.view is not None, timeout=10_000)
+    reference = issued(window, qtbot)
+    progress_central.review(reference, "approved", "Your parking permit is in the post.")
+    helpers_ready(window, window.store)
+    open_progress(driver)
+    unlock(qtbot, window)  # the helper signs in over the citizen's screen
+    tap(qtbot, window, "helperBack")  # and goes back to it, still signed in
+    assert window.helper.unlocked and window.stack.currentWidget() is window.progress_screen
+    driver.tap(window.progress_screen.box)  # the keyboard went with the panel: a tap brings it
+    qtbot.waitUntil(window.keyboard.isVisible)
+    type_on_keyboard(qtbot, window, reference)
+    qtbot.waitUntil(lambda: shown_state(window) == "Your application has been approved",
+                    timeout=10_000)
+    assert "\u2068Your parking permit is in the post.\u2069" in visible_texts(window)
