@@ -82,7 +82,7 @@ def read_answer(answer: object, asked: set[str], checked_at: str) -> list[KnownP
 
 
 # -- what the screen shows --------------------------------------------------------------------
-Situation = Literal["answered", "not_found", "last_known", "cannot_check"]
+Situation = Literal["answered", "not_found", "not_sent_yet", "last_known", "cannot_check"]
 
 
 @dataclass(frozen=True)
@@ -130,10 +130,15 @@ def _state_view(known: KnownProgress, situation: Situation, language: str) -> Pr
 
 
 def progress_view(reference: str, answered: KnownProgress | None, asked: bool,
-                  last_known: KnownProgress | None, language: str) -> ProgressView:
+                  last_known: KnownProgress | None, language: str,
+                  waiting_here: bool = False) -> ProgressView:
     """What to show for `reference`: the service's answer when it was asked (`asked`: it
     answered, with the state or without one for a reference it does not know), else the last
-    state this kiosk heard, else that it cannot check now."""
+    state this kiosk heard, else that it cannot check now. `waiting_here`: this kiosk has not
+    sent it yet, so the service cannot know it."""
+    if answered is None and last_known is None and waiting_here:
+        return ProgressView(reference, "not_sent_yet", i18n.text(language, "progress.not_sent"),
+                            i18n.text(language, "progress.not_sent_next"))
     if asked:
         if answered is not None:
             return _state_view(answered, "answered", language)

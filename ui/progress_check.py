@@ -32,9 +32,9 @@ def central_destination(host: Host) -> Destination | None:
 
 
 def ask(destination: Destination | None, site_id: str, store: Store, reference: str,
-        ) -> tuple[KnownProgress | None, bool, KnownProgress | None]:
-    """On the lane: the service's answer and whether it answered, and the last state known
-    here (for when it did not)."""
+        ) -> tuple[KnownProgress | None, bool, KnownProgress | None, bool]:
+    """On the lane: the service's answer and whether it answered, the last state known here
+    (for when it did not), and whether this kiosk has not sent it yet."""
     answered, asked = None, False
     if destination is not None:
         from sync.progress_pull import check_now  # sync loads off the screen's thread
@@ -45,7 +45,8 @@ def ask(destination: Destination | None, site_id: str, store: Store, reference: 
                                         store.clock()), True
         except (LinkDown, AuthRefused) as error:
             print(f"progress not asked: {error}", file=sys.stderr)  # no reference: citizen data
-    return answered, asked, store.progress.last_known(reference)
+    return answered, asked, store.progress.last_known(reference), \
+        store.progress.waiting_here(reference)
 
 
 class ProgressCheck(QObject):
@@ -80,14 +81,14 @@ class ProgressCheck(QObject):
             if self.pending != reference or host.stack.currentWidget() is not screen:
                 return  # the citizen went on meanwhile
             self.pending = None
-            state, asked, last_known = found
-            screen.show_view(progress_view(reference, state, asked, last_known, host.language),
-                             host.language)
+            state, asked, last_known, waiting_here = found
+            screen.show_view(progress_view(reference, state, asked, last_known, host.language,
+                                           waiting_here), host.language)
             host.keyboard.hide()
 
         def failed(error: BaseException) -> None:
             print(f"progress not read: {error.__class__.__name__}", file=sys.stderr)
-            answered((None, False, None))
+            answered((None, False, None, False))
 
         host.tasks.run(LANE, ask, central_destination(host), site, host.store, reference,
                        on_done=host.flow.for_this_visit(answered),

@@ -85,6 +85,13 @@ class ProgressStates:
         return self._db.read_one("SELECT 1 FROM submissions WHERE reference = ?",
                                  (reference,)) is not None
 
+    def waiting_here(self, reference: str) -> bool:
+        """Whether `reference` is this kiosk's and still waits to be sent (the central service
+        cannot know it yet)."""
+        return self._db.read_one(
+            "SELECT 1 FROM submissions s JOIN outbox o ON o.submission_id = s.id"
+            " WHERE s.reference = ? AND o.state IN ('queued', 'sending')", (reference,)) is not None
+
     def purge(self, conn: sqlite3.Connection, now: datetime) -> int:
         """Inside Store.purge's transaction: forget states (and notes) of references no longer
         within retention, or whose submission is gone. Returns how many."""

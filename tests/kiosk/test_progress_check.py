@@ -186,3 +186,15 @@ def test_offline_and_never_heard_says_it_cannot_check_now_and_where_else_to_look
     assert "QR code on your receipt" in view.next_step
     unknown = progress_view(new_reference("LIB01"), None, True, None, "en")
     assert unknown.heading == "We cannot find an application with this reference number"
+
+
+def test_an_application_still_waiting_on_this_kiosk_says_it_has_not_been_sent_yet(store):
+    waiting = store.outbox.submit(fake_submission(1), "central")
+    [sent] = delivered(store)
+    assert store.progress.waiting_here(waiting) and not store.progress.waiting_here(sent)
+    assert not store.progress.waiting_here(new_reference("TOWN2"))
+    for asked in (True, False):  # the service does not know it yet, or cannot be asked
+        view = progress_view(waiting, None, asked, None, "en", waiting_here=True)
+        assert (view.situation, view.heading) == ("not_sent_yet",
+                                                  "Your application has not been sent yet")
+        assert view.next_step.startswith("It is stored safely on this kiosk")
