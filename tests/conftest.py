@@ -35,6 +35,7 @@ from sync.worker import SyncWorker  # noqa: E402
 from tests.support.central import Central  # noqa: E402
 from tests.support.markers import mark_by_what_they_use  # noqa: E402
 from tests.support.postgres import PostgresServer  # noqa: E402
+from tests.support.progress_service import ProgressShim  # noqa: E402
 
 
 def pytest_collection_modifyitems(config, items):
@@ -71,6 +72,21 @@ def central(central_dir):
         server.stop()
     # Every status a test saw must be one its route declares (and so openapi.yaml lists).
     assert server.undeclared_statuses == []
+
+
+@pytest.fixture
+def progress_central(central):
+    """A central service that answers POST /v1/progress, on loopback: for now the real one
+    behind tests/support/progress_service.py's shim (which holds the review states); when the
+    central has the route, this fixture yields it instead. Its `url` is where kiosks send, its
+    `review(reference, state, note)` does what staff do, its `asked` lists each request's
+    references, its `central` the central service's handle (tests/support/central.py)."""
+    shim = ProgressShim(central.url, central.init.device_token).start()
+    shim.central = central
+    try:
+        yield shim
+    finally:
+        shim.stop()
 
 
 @pytest.fixture

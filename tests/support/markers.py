@@ -49,6 +49,7 @@ SLOW = {
     "tests/sync/test_faults.py::test_a_thousand_submissions_arrive_exactly_once_through_faults_and_kills",
     "tests/sync/test_deadlines.py::test_a_200_mb_answer_never_grows_a_round_past_the_size_cap",
     "tests/sync/test_flaky_link.py::test_a_flaky_link_drains_the_queue_in_a_few_runs_exactly_once",
+    "tests/sync/test_progress_pull.py::test_many_references_go_two_hundred_a_request",
     "tests/test_layers.py::test_domain_and_sync_never_import_qt",
     "tests/ui/test_accessibility_audit.py::test_every_screen_passes_the_audit",
     "tests/ui/test_accessibility_audit.py::test_the_question_stays_in_sight_above_the_keyboard",
