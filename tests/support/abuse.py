@@ -5,6 +5,7 @@ one-off raw requests. Shared by tests/deploy/test_central_abuse.py and tests/ben
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import http.client
 import json
 import ssl
@@ -129,7 +130,7 @@ class SlowAttack:
         while not stop.is_set():
             try:
                 reader, writer = await self._connect()
-            except (OSError, ssl.SSLError, asyncio.TimeoutError):
+            except (TimeoutError, OSError, ssl.SSLError):
                 self.refused += 1
                 await asyncio.sleep(1)
                 continue
@@ -149,7 +150,7 @@ class SlowAttack:
                 while not stop.is_set():
                     try:
                         await asyncio.wait_for(reader.read(1), timeout=interval)
-                    except asyncio.TimeoutError:
+                    except TimeoutError:
                         writer.write(line)
                         await writer.drain()
                         continue
@@ -162,10 +163,8 @@ class SlowAttack:
             finally:
                 self.open_now -= 1
                 writer.close()
-                try:
+                with contextlib.suppress(TimeoutError, OSError, ssl.SSLError):
                     await asyncio.wait_for(writer.wait_closed(), timeout=1)
-                except (OSError, ssl.SSLError, asyncio.TimeoutError):
-                    pass
 
     async def run(self, stop: asyncio.Event, ramp_seconds: float) -> None:
         tasks = []
@@ -219,7 +218,7 @@ def simultaneous_kiosks(stack: CentralStack, count: int) -> dict[str, int]:
             writer.write(request)
             await writer.drain()
             answer = await asyncio.wait_for(reader.read(), timeout=120)
-        except (OSError, ssl.SSLError, asyncio.TimeoutError):
+        except (TimeoutError, OSError, ssl.SSLError):
             return 0
         finally:
             writer.close()
@@ -259,7 +258,7 @@ def unauthenticated_bodies(stack: CentralStack, count: int, at_once: int = 50) -
                 await writer.drain()
                 answer = await asyncio.wait_for(reader.read(), timeout=120)
                 writer.close()
-            except (OSError, ssl.SSLError, asyncio.TimeoutError):
+            except (TimeoutError, OSError, ssl.SSLError):
                 return 0
             return status_of(answer)
 

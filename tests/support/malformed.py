@@ -36,7 +36,7 @@ def _post(path: str, body: bytes, token: str = "device", extra: str = "",
         size = str(len(body)) if length is None else length
         return (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {secret}\r\n"
                 f"Content-Type: application/json\r\nContent-Length: {size}\r\n{extra}"
-                f"Connection: close\r\n\r\n").encode("utf-8") + body
+                f"Connection: close\r\n\r\n").encode() + body
     return build
 
 
