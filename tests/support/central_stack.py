@@ -7,6 +7,7 @@ port 80 or 443)."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import resource
 import shutil
@@ -158,6 +159,12 @@ def central_stack(folder: Path, workers: int | None = None) -> Iterator[CentralS
            "PYTHONPATH": str(ROOT)}
     if workers:
         env["KIOSK_CENTRAL_WORKERS"] = str(workers)
+    if importlib.util.find_spec("sync.central.web.settings"):
+        # The Django application's tables, as IT makes them (build/README.md); nothing to do
+        # when `init` made them already.
+        subprocess.run([sys.executable, "-m", "django", "migrate", "--noinput",
+                        "--settings", "sync.central.web.settings"],
+                       cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
     gunicorn_log = folder / "gunicorn.log"
     with gunicorn_log.open("wb") as log:
         gunicorn = subprocess.Popen(
