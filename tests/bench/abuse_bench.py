@@ -44,11 +44,13 @@ def bench_abuse() -> list[dict[str, object]]:
             central_stack(Path(folder)) as stack:
         attack, kiosk = slow_attack_with_kiosk(stack, SLOW_CLIENTS, ramp_seconds=25,
                                                measure_seconds=40)
-        held = attack.samples[-40:]
+        held = attack.held
         rows.append({"name": f"slow clients held open during the measurement (of {SLOW_CLIENTS:,}), least",
                      "value": min(held) if held else 0, "unit": "conn"})
         rows.append({"name": f"slow clients held open during the measurement (of {SLOW_CLIENTS:,}), mean",
                      "value": statistics.mean(held) if held else 0, "unit": "conn"})
+        rows.append({"name": "slow clients that could not connect (handshake refused or timed out)",
+                     "value": attack.refused, "unit": "conn"})
         rows.append({"name": "slow clients closed by nginx's timeouts and reopened",
                      "value": attack.closed_by_server, "unit": "conn"})
         latencies = kiosk.latencies_ms or [float("inf")]

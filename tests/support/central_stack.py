@@ -39,6 +39,7 @@ class CentralStack:
     gunicorn_pid: int
     nginx_pid: int
     tls: ssl.SSLContext
+    certificate: str
     device_token: str
     admin_token: str
     folder: Path
@@ -151,20 +152,21 @@ def central_stack(folder: Path, workers: int | None = None) -> Iterator[CentralS
     assert Path(nginx).exists(), "nginx is missing: `make system-deps` installs it"
     raise_descriptor_limit()
     folder.mkdir(parents=True, exist_ok=True)
-    device_token, admin_token = _prepare_data(folder / "data")
     gunicorn_port, https_port = free_port(), free_port()
+    (folder / "data").mkdir(exist_ok=True)
     env = {**os.environ, "KIOSK_CENTRAL_DATA": str(folder / "data"),
            "KIOSK_CENTRAL_ACCESS_LOG": str(folder / "gunicorn-access.log"),
-           "STANDIN_DEVICE_TOKEN": device_token, "STANDIN_ADMIN_TOKEN": admin_token,
            "PYTHONPATH": str(ROOT)}
     if workers:
         env["KIOSK_CENTRAL_WORKERS"] = str(workers)
     if importlib.util.find_spec("sync.central.web.settings"):
-        # The Django application's tables, as IT makes them (build/README.md); nothing to do
-        # when `init` made them already.
+        # The Django application's tables, as IT makes them (build/README.md), before `init`
+        # writes its first rows; nothing to do when there are none to make.
         subprocess.run([sys.executable, "-m", "django", "migrate", "--noinput",
                         "--settings", "sync.central.web.settings"],
                        cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
+    device_token, admin_token = _prepare_data(folder / "data")
+    env.update(STANDIN_DEVICE_TOKEN=device_token, STANDIN_ADMIN_TOKEN=admin_token)
     gunicorn_log = folder / "gunicorn.log"
     with gunicorn_log.open("wb") as log:
         gunicorn = subprocess.Popen(
@@ -183,7 +185,7 @@ def central_stack(folder: Path, workers: int | None = None) -> Iterator[CentralS
         try:
             _wait_for_port(https_port, proxy, "nginx", nginx_log)
             tls = ssl.create_default_context(cafile=certificate)
-            yield CentralStack(https_port, gunicorn_port, gunicorn.pid, proxy.pid, tls,
+            yield CentralStack(https_port, gunicorn_port, gunicorn.pid, proxy.pid, tls, certificate,
                                device_token, admin_token, folder)
         finally:
             _stop(proxy)
