@@ -211,6 +211,9 @@ def main() -> int:
     from tests.bench.fleet_bench import bench_fleet
 
     fleet_rows, fleet_note, _ = bench_fleet()
+    from tests.bench.abuse_bench import bench_abuse  # issue 22: the central's deployment
+
+    results.extend(bench_abuse())
     ratio = statistics.median(ours) / statistics.median(bare)
     results.append({"name": "durable submit p50 (Store.outbox.submit)", "value": statistics.median(ours), "unit": "ms"})
     results.append({"name": "raw INSERT+COMMIT p50 (same bytes, pragmas)", "value": statistics.median(bare), "unit": "ms"})

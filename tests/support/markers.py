@@ -35,6 +35,9 @@ LOOPBACK_SERVERS = {id(server) for server in (CentralServer, start_demo_central,
 
 # A test's id, with its parameters where only some of them are slow; without them, all are.
 SLOW = {
+    "tests/deploy/test_central_abuse.py::test_300_slow_clients_leave_a_kiosk_served_and_never_reach_a_worker",
+    "tests/deploy/test_central_abuse.py::test_500_kiosks_at_once_are_all_answered",
+    "tests/deploy/test_central_abuse.py::test_300_big_bodies_without_a_token_are_refused_and_no_worker_holds_one",
     "tests/e2e/test_xlsform_to_openrosa.py::test_an_xlsform_runs_on_the_kiosk_and_arrives_once",
     "tests/kiosk/test_crash.py::test_nothing_printed_is_ever_lost_or_half_written",
     "tests/kiosk/test_helpers_pins.py::test_five_wrong_pins_lock_the_pad_and_the_lock_survives_a_restart",
