@@ -21,6 +21,7 @@ from tests.sync.certificates import self_signed
 ROOT = Path(__file__).resolve().parents[2]
 SYSTEMD = RECIPE / "systemd"
 PROGRAM = "/opt/kiosk-central/venv/bin/gunicorn"
+KIOSK = "/opt/kiosk-central/venv/bin/kiosk"
 
 
 def _tool(name: str) -> str:
@@ -40,13 +41,16 @@ def _settings(path: Path) -> dict[str, list[str]]:
 @pytest.mark.parametrize("unit", sorted(SYSTEMD.glob("*.service")) + sorted(SYSTEMD.glob("*.timer")),
                          ids=lambda path: path.name)
 def test_systemd_accepts_the_unit(unit, tmp_path):
-    """systemd checks that the program a unit starts exists: the venv's gunicorn is only on a
-    host the recipe was installed on, so a stand-in of that name takes its place here."""
-    stand_in = tmp_path / "gunicorn"
-    stand_in.write_text("#!/bin/sh\n")
-    stand_in.chmod(0o755)
+    """systemd checks that the programs a unit starts exist: the venv's gunicorn and kiosk are
+    only on a host the recipe was installed on, so stand-ins of those names take their place."""
+    text = unit.read_text()
+    for program in (PROGRAM, KIOSK):
+        stand_in = tmp_path / Path(program).name
+        stand_in.write_text("#!/bin/sh\n")
+        stand_in.chmod(0o755)
+        text = text.replace(program, str(stand_in))
     copy = tmp_path / unit.name
-    copy.write_text(unit.read_text().replace(PROGRAM, str(stand_in)))
+    copy.write_text(text)
     if unit.suffix == ".timer":
         (tmp_path / unit.name.replace(".timer", ".service")).write_text(
             (SYSTEMD / unit.name.replace(".timer", ".service")).read_text())
@@ -66,6 +70,8 @@ def test_the_central_runs_as_its_own_user_in_a_locked_down_service():
     assert unit["ExecStart"] == [f"{PROGRAM} --config python:sync.central.web.gunicorn_conf "
                                  "sync.central.web.wsgi:application"]
     assert "KIOSK_CENTRAL_DATA=/var/lib/kiosk-central" in unit["Environment"]
+    # The database brought to this version before any worker starts (after an upgrade).
+    assert unit["ExecStartPre"] == [f"{KIOSK} central migrate --data-dir /var/lib/kiosk-central"]
 
 
 @pytest.mark.parametrize("script", [RECIPE / "backup.sh"], ids=lambda path: path.name)

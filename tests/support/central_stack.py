@@ -7,7 +7,6 @@ port 80 or 443)."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import resource
 import shutil
@@ -27,8 +26,7 @@ RECIPE = ROOT / "build" / "central"
 GUNICORN_CONF = ROOT / "sync" / "central" / "web" / "gunicorn_conf.py"
 
 # The application under test. The one line to change when the Django application lands:
-# CENTRAL_APP = "sync.central.web.wsgi:application"
-CENTRAL_APP = "tests.support.standin_central:application"
+CENTRAL_APP = "sync.central.web.wsgi:application"
 DEVICE_ID = "kiosk-01"
 
 
@@ -159,14 +157,7 @@ def central_stack(folder: Path, workers: int | None = None) -> Iterator[CentralS
            "PYTHONPATH": str(ROOT)}
     if workers:
         env["KIOSK_CENTRAL_WORKERS"] = str(workers)
-    if importlib.util.find_spec("sync.central.web.settings"):
-        # The Django application's tables, as IT makes them (build/README.md), before `init`
-        # writes its first rows; nothing to do when there are none to make.
-        subprocess.run([sys.executable, "-m", "django", "migrate", "--noinput",
-                        "--settings", "sync.central.web.settings"],
-                       cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
     device_token, admin_token = _prepare_data(folder / "data")
-    env.update(STANDIN_DEVICE_TOKEN=device_token, STANDIN_ADMIN_TOKEN=admin_token)
     gunicorn_log = folder / "gunicorn.log"
     with gunicorn_log.open("wb") as log:
         gunicorn = subprocess.Popen(
