@@ -8,6 +8,7 @@ of `python -m tests.bench.fleet` (--speedup, --cold-start, ...).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import subprocess
 import sys
@@ -20,7 +21,13 @@ ROOT = Path(__file__).resolve().parents[2]
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
 
-from tests.bench.fleet.central import BENCH_KIND, prepare_central, start_central  # noqa: E402
+from tests.bench.fleet.central import (  # noqa: E402
+    BENCH_KIND,
+    DURABLE,
+    prepare_central,
+    start_central,
+)
+from tests.support.postgres import PostgresServer  # noqa: E402
 from tests.bench.fleet.simulation import Workload  # noqa: E402
 
 SUBMIT_P95_GOAL_MS = 200
@@ -31,10 +38,13 @@ def bench_fleet(kiosks: int = Workload.kiosks, seconds: float = Workload.seconds
                 ) -> tuple[list[dict[str, Any]], str, str]:
     """The rows for run.py's table, a note on what was run and what failed, and the fleet's
     whole report (every answer and error by kind)."""
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, contextlib.ExitStack() as stack:
         data, fleet_file, out = Path(folder) / "central", Path(folder) / "fleet.json", \
             Path(folder) / "fleet-report.json"
-        prepare_central(data, kiosks).save(fleet_file)
+        database_url = None
+        if kind.endswith("postgres"):
+            database_url = stack.enter_context(PostgresServer(settings=DURABLE)).create_database()
+        prepare_central(data, kiosks, database_url).save(fleet_file)
         with start_central(kind, data) as central:
             before, started = central.cpu_seconds(), time.monotonic()
             played = subprocess.run(

@@ -27,13 +27,18 @@ SERVED_FORMS = ("report_problem.yaml", "market_square_consultation.yaml")  # wha
 # The central `make bench` plays against. Issue 22 wants gunicorn with 4 workers on PostgreSQL:
 # that is one more kind in start_central (its command and environment) once the Django server
 # and tests/support/postgres.py are in, and this name switched to it.
-BENCH_KIND = "serve-sqlite"
+BENCH_KIND = "serve-postgres"
+WORKERS = 4
+# As a council's server runs it: every commit on disk before the answer (the tests' own
+# throwaway PostgreSQL skips that).
+DURABLE = {"fsync": "on", "synchronous_commit": "on", "full_page_writes": "on",
+           "max_connections": "300"}
 START_SECONDS = 30
 
 
-def prepare_central(data_dir: Path, kiosks: int) -> Fleet:
+def prepare_central(data_dir: Path, kiosks: int, database_url: str | None = None) -> Fleet:
     """`kiosk central init`, the forms the fleet fills in, and a device for each kiosk."""
-    init = init_central(data_dir, "http://127.0.0.1:8765")
+    init = init_central(data_dir, "http://127.0.0.1:8765", database_url=database_url)
     for name in SERVED_FORMS:
         shutil.copy(FORMS / name, data_dir / "forms" / name)
     return enrol_fleet(data_dir, init, kiosks)
@@ -60,18 +65,19 @@ class RunningCentral:
 def start_central(kind: str, data_dir: Path) -> Iterator[RunningCentral]:
     """The central over `data_dir`, listening on loopback, stopped on leaving.
 
-    serve-sqlite: `kiosk central serve` (today's threaded server on SQLite) in its own
-    process, its log in a file beside the data folder.
+    serve-postgres, serve-sqlite: `kiosk central serve` (gunicorn, WORKERS workers) in its own
+    process, on the database the folder was set up with (PostgreSQL or SQLite), its log in a
+    file beside the data folder.
     threaded-sqlite: the same server in this process (its CPU is then this process's: run the
     fleet in another one).
     """
     if kind == "threaded-sqlite":
         with _in_this_process(data_dir) as central:
             yield central
-    elif kind == "serve-sqlite":
+    elif kind in ("serve-sqlite", "serve-postgres"):
         port = _free_port()
         command = [sys.executable, "-m", "sync.central", "serve", "--data-dir", str(data_dir),
-                   "--host", "127.0.0.1", "--port", str(port)]
+                   "--host", "127.0.0.1", "--port", str(port), "--workers", str(WORKERS)]
         with _served(kind, command, {}, port, data_dir.parent / "central.log") as central:
             yield central
     else:
