@@ -25,8 +25,8 @@ from kiosk.version import version
 
 from .catalogue import FormCatalogue, etag_matches, strong_etag
 from .consultations import Consultations
-from .rate_windows import Limit, admit
 from .errors import CentralError
+from .rate_windows import Limit, admit
 from .records import Device, Incoming, utc_now
 from .store import CentralStore
 from .validation import (

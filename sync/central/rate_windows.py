@@ -39,10 +39,11 @@ def admit(store: CentralStore, key: str, limit: Limit, now: float | None = None)
                 return 0
             except IntegrityError:
                 row = windows.select_for_update().get(key=key)
-        if second >= row.window_start + limit.window_seconds:
+        start: int = row.window_start
+        if second >= start + limit.window_seconds:
             row.window_start, row.count = second, 1
         elif row.count >= limit.requests:
-            return max(1, math.ceil(row.window_start + limit.window_seconds - moment))
+            return max(1, math.ceil(start + limit.window_seconds - moment))
         else:
             row.count += 1
         row.save(update_fields=["window_start", "count"])
