@@ -104,9 +104,11 @@ STATIC_URL = "/static/"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"stderr": {"class": "logging.StreamHandler"}},
+    # "null": a logger with no handler at all would fall back to logging's last resort, stderr.
+    "handlers": {"stderr": {"class": "logging.StreamHandler"},
+                 "null": {"class": "logging.NullHandler"}},
     # Django's own request logger would print tracebacks with request data: the REST views log
     # one line per error themselves, without bodies.
-    "loggers": {"django.request": {"handlers": [], "propagate": False},
-                "django.server": {"handlers": [], "propagate": False}},
+    "loggers": {"django.request": {"handlers": ["null"], "propagate": False},
+                "django.server": {"handlers": ["null"], "propagate": False}},
 }

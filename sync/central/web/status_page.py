@@ -28,6 +28,7 @@ from django.template.loader import render_to_string
 from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from kiosk.store.codes import is_valid, reference_parts
@@ -71,13 +72,14 @@ _POLICY = (f"default-src 'none'; style-src 'sha256-{_CSS_HASH}'; form-action 'se
 
 
 def _language(request: HttpRequest) -> str:
-    asked = request.GET.get("lang", "")
+    asked: str = request.GET.get("lang", "")
     if asked in LANGUAGES:
         return asked
     chosen = translation.get_language_from_request(request)
     return chosen if chosen in LANGUAGES else "en"
 
 
+@csrf_exempt  # it changes nothing: GET and HEAD only, any other method is 405
 @require_safe
 def status(request: HttpRequest) -> HttpResponse:
     started = time.perf_counter()
