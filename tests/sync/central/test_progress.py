@@ -127,3 +127,13 @@ def test_health_announces_progress_and_still_reads_as_older_kiosks_expect(servic
     assert health["progress"] is True
     conforms(health, "/paths/~1health/get/responses/200/content/application~1json/schema")
     assert not list(Draft202012Validator(OLDER_HEALTH).iter_errors(health))
+
+
+def test_a_reference_asked_twice_or_received_twice_is_answered_once(service):
+    reference = new_reference("LIB01")
+    deliver(service, reference, {"full_name": "Zebedee Quillfeather"})
+    later = deliver(service, reference, {"full_name": "Zebedee Quillfeather"})  # a faulty kiosk
+    service.server.store.change_review_state(later, "in_review", "a caseworker", "")
+    progress = _ask(service, [reference, reference]).json()["progress"]
+    assert [(entry["reference"], entry["state"]) for entry in progress] == \
+        [(reference, "in_review")]
