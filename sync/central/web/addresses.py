@@ -55,20 +55,33 @@ def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     return address
 
 
-def client_address(request: HttpRequest) -> str:
-    """The client's address: the proxy's last hop when the request came through a trusted
-    proxy, else the connection's own ("unknown" when neither is an address)."""
+def _from_trusted_proxy(request: HttpRequest) -> bool:
     peer_text = request.META.get("REMOTE_ADDR") or ""
     peer = _address(peer_text)
     unix_trusted, networks = _trusted(tuple(settings.TRUSTED_PROXIES))
-    from_proxy = (peer is None and not peer_text and unix_trusted) or (
-        peer is not None and any(peer in network for network in networks))
-    if from_proxy:
+    if peer is None:
+        return not peer_text and unix_trusted
+    return any(peer in network for network in networks)
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address: the proxy's last hop when the request came through a trusted
+    proxy, else the connection's own ("unknown" when neither is an address)."""
+    if _from_trusted_proxy(request):
         hops = (request.META.get("HTTP_X_FORWARDED_FOR") or "").split(",")
         last = _address(hops[-1])
         if last is not None:
             return str(last)
+    peer = _address(request.META.get("REMOTE_ADDR") or "")
     return str(peer) if peer is not None else "unknown"
+
+
+def ignored_proxy(request: HttpRequest) -> str | None:
+    """The peer, when it sent X-Forwarded-For but is not a trusted proxy: behind a proxy the
+    setting leaves out, every client is counted as the proxy."""
+    if not request.META.get("HTTP_X_FORWARDED_FOR") or _from_trusted_proxy(request):
+        return None
+    return request.META.get("REMOTE_ADDR") or UNIX_SOCKET
 
 
 def rate_key(address: str) -> str:

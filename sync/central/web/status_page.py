@@ -35,7 +35,7 @@ from kiosk.store.codes import is_valid, reference_parts
 
 from ..rate_windows import Limit, admit
 from ..records import utc_now
-from .addresses import client_address, rate_key
+from .addresses import client_address, ignored_proxy, rate_key
 from .service import Service
 
 LANGUAGES = {"en": "English", "fr": "Français", "es": "Español", "ar": "العربية"}
@@ -111,6 +111,7 @@ def _answer(request: HttpRequest, service: Service) -> tuple[int, dict[str, Any]
     echoed = typed[:MAX_TYPED]
     if not typed:
         return 400, {"typed": "", "error": _("Enter your reference number")}
+    _warn_of_an_ignored_proxy(request, service)
     wait = admit(service.store, "status:" + rate_key(client_address(request)),
                  Limit(settings.STATUS_LOOKUPS, settings.STATUS_WINDOW_SECONDS))
     if wait:
@@ -142,6 +143,20 @@ def _answer(request: HttpRequest, service: Service) -> tuple[int, dict[str, Any]
         "reference": printed, "state": state["state"], "heading": heading,
         "next": next_step, "changed_iso": changed.isoformat(timespec="minutes"),
         "changed": dateformat.format(changed, "j F Y"), "note": state["note"]}}
+
+
+_warned: set[tuple[str, str]] = set()  # (data folder, peer)
+
+
+def _warn_of_an_ignored_proxy(request: HttpRequest, service: Service) -> None:
+    """Once per process, service and peer: a proxy the settings do not trust makes every citizen one
+    address, and the whole town shares one limit. IT reads this in the service's log."""
+    peer = ignored_proxy(request)
+    if peer is not None and (str(service.data_dir), peer) not in _warned:
+        _warned.add((str(service.data_dir), peer))
+        service.log(f"{utc_now()} X-Forwarded-For from {peer} is not believed: if that is your "
+                    "reverse proxy, name it in KIOSK_CENTRAL_TRUSTED_PROXIES, or every citizen "
+                    "is counted as one address by the status page's limit.")
 
 
 def _frame(typed: str, language: str) -> dict[str, Any]:

@@ -256,6 +256,8 @@ def test_the_address_behind_the_proxy_is_the_one_counted_and_only_from_the_proxy
             assert _page(service, reference, headers={"X-Forwarded-For": hop}).status_code == 200
         assert _page(service, reference,
                      headers={"X-Forwarded-For": "198.51.100.3"}).status_code == 429
+        warnings = [line for line in service.log if "KIOSK_CENTRAL_TRUSTED_PROXIES" in line]
+        assert len(warnings) == 1 and "from 127.0.0.1 is not believed" in warnings[0]
         with override_settings(TRUSTED_PROXIES=["127.0.0.1"]):
             # Through the proxy: its last hop is the client; what a client put before it is not.
             for _ in range(2):
