@@ -205,6 +205,9 @@ def main() -> int:
 
     misbehaving = bench_misbehaving()
     bad_link = {"batches": bench_bad_link(), "one a request": bench_bad_link(max_batch=1)}
+    from tests.bench.status_bench import bench_status
+
+    results.extend(bench_status())
     from tests.bench.touch_bench import bench_touches
 
     touches = bench_touches()
