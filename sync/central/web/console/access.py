@@ -1,0 +1,79 @@
+"""Who may use which console page, and the audit log every console action is written to.
+
+Roles rank viewer < caseworker < administrator: a page that needs a caseworker is open to an
+administrator too. A visitor who is not signed in is sent to the sign-in page; a signed-in
+account below the role gets 403 (and the refusal is audited).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from ...records import utc_now
+from ..models import StaffAudit, StaffProfile, StaffRole
+
+RANK = {StaffRole.VIEWER: 0, StaffRole.CASEWORKER: 1, StaffRole.ADMINISTRATOR: 2}
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+
+def role_of(user: Any) -> str | None:
+    """The account's console role, or None (not signed in, or not staff)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    try:
+        return str(user.staff.role)
+    except StaffProfile.DoesNotExist:
+        return None
+
+
+def has_role(user: Any, role: str) -> bool:
+    held = role_of(user)
+    return held is not None and RANK[StaffRole(held)] >= RANK[StaffRole(role)]
+
+
+def client_address(request: HttpRequest) -> str:
+    """Where the request came from (behind the documented proxy: the proxy's own address,
+    unless the deployment passes the client's on in REMOTE_ADDR)."""
+    return str(request.META.get("REMOTE_ADDR") or "")[:64]
+
+
+def audit(request: HttpRequest, action: str, target: str = "", detail: str = "",
+          actor: str | None = None) -> None:
+    """One line in the staff audit log: who, what, on what, from where. `detail` says what
+    is needed to understand the action, never a citizen's answers or a note's text."""
+    who = actor if actor is not None else (request.user.get_username()
+                                           if request.user.is_authenticated else "")
+    StaffAudit.objects.create(at=utc_now(), actor=_printable(who, 150), action=action[:60],
+                              target=_printable(target, 300), detail=_printable(detail, 2000),
+                              address=client_address(request))
+
+
+def staff_required(role: str = StaffRole.VIEWER) -> Callable[[View], View]:
+    """The view answers only staff holding `role` or a higher one; `request.staff_role` is
+    set to the role the signed-in account holds."""
+    StaffRole(role)  # a misspelt role fails at import, not at a request
+
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            held = role_of(request.user)
+            if held is None or RANK[StaffRole(held)] < RANK[StaffRole(role)]:
+                audit(request, "refused", request.path, f"needs {role}, holds {held or 'none'}")
+                return render(request, "console/forbidden.html",
+                              {"needed": StaffRole(role).label}, status=403)
+            request.staff_role = held  # type: ignore[attr-defined]
+            return view(request, *args, **kwargs)
+        return guarded  # type: ignore[return-value]
+    return decorate
+
+
+def _printable(text: str, limit: int) -> str:
+    return "".join(c if c.isprintable() else "?" for c in text[:limit])
