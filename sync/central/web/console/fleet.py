@@ -1,0 +1,23 @@
+"""The fleet: every kiosk with its last heartbeat, marked silent (in words, and red) when two
+of its heartbeat intervals have passed without one."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from ...fleet import duration_words, fleet
+from ..models import StaffRole
+from .access import has_role, staff_required
+from .common import service_of
+
+
+@staff_required(StaffRole.VIEWER)
+def fleet_page(request: HttpRequest) -> HttpResponse:
+    rows = fleet(service_of(request).store.devices())
+    shown = [{"row": row, "silent_for": duration_words(row.silent_for)
+              if row.silent_for is not None else ""} for row in rows]
+    return render(request, "console/ops/fleet.html", {
+        "section": "fleet", "kiosks": shown,
+        "silent": sum(1 for row in rows if row.standing == "silent"),
+        "may_manage": has_role(request.user, StaffRole.ADMINISTRATOR)})
