@@ -83,3 +83,23 @@ def duration_words(span: timedelta) -> str:
     parts = [(days, "day"), (hours, "hour"), (minutes, "minute")]
     shown = [f"{n} {unit}{'' if n == 1 else 's'}" for n, unit in parts if n][:2]
     return " ".join(shown) or "less than a minute"
+
+
+def disk_words(free_bytes: int) -> str:
+    """Free disk as a person reads it, in the decimal units disks are sold in."""
+    if free_bytes < 0:
+        return "unknown"  # the kiosk could not tell
+    for size, unit in ((1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "kB")):
+        if free_bytes >= size:
+            return f"{free_bytes / size:.1f} {unit}"
+    return f"{free_bytes} bytes"
+
+
+def clock_words(stamp: str | None) -> str:
+    """An ISO time as 'YYYY-MM-DD HH:MM' in UTC; '' for none."""
+    if not stamp:
+        return ""
+    try:
+        return parse_time(stamp).astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return stamp

@@ -34,7 +34,7 @@ def add_kiosk(request: HttpRequest) -> HttpResponse:
                        store.receipts.public)
     audit(request, "kiosk added", device_id)
     response = render(request, "console/ops/kiosk_added.html", {
-        "section": "kiosks", "device_id": device_id, "token": token, "block": block})
+        "section": "kiosks", "device_id": device_id, "token": token, "config_block": block})
     response["Cache-Control"] = "no-store"  # the token is shown this once
     return response
 
