@@ -5,8 +5,21 @@ from __future__ import annotations
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from . import audit, auth, inbox, staff, submission
+
 app_name = "console"
 urlpatterns = [
     path("", RedirectView.as_view(url="/console/inbox"), name="home"),
+    path("sign-in", auth.sign_in, name="sign_in"),
+    path("sign-out", auth.sign_out, name="sign_out"),
+    path("inbox", inbox.inbox, name="inbox"),
+    path("submissions/<str:instance_id>", submission.submission, name="submission"),
+    path("submissions/<str:instance_id>/state", submission.change, name="change_state"),
+    path("audit", audit.audit_log, name="audit"),
+    path("staff", staff.staff_list, name="staff"),
+    path("staff/add", staff.staff_add, name="staff_add"),
+    path("staff/<str:username>/role", staff.staff_role, name="staff_role"),
+    path("staff/<str:username>/password", staff.staff_password, name="staff_password"),
+    path("staff/<str:username>/remove", staff.staff_remove, name="staff_remove"),
     path("", include("sync.central.web.console.ops_urls")),  # exports, forms, fleet, kiosks
 ]
