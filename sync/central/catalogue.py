@@ -126,8 +126,9 @@ class FormCatalogue:
                 self._skip(name, message, [Problem(name, message, column=column)])
                 continue
             seen[ident] = name
-            entry = {"form_id": ident, "version": service.version, "filename": name,
-                     "sha256": hashlib.sha256(data).hexdigest(), "source": source}
+            entry: ListedForm = {"form_id": ident, "version": service.version,
+                                 "filename": name, "sha256": hashlib.sha256(data).hexdigest(),
+                                 "source": source}
             if isinstance(service, Form):
                 self._forms[ident] = service
             else:

@@ -147,8 +147,8 @@ def _target(upload: Upload, forms_dir: Path, served: list[ListedForm],
                 "other content: give this file a new version, so kiosks with drafts begun on "
                 "the served one keep it", column="version"))
             return None
-        upload.replaced = mine["version"]
-        return mine["filename"]
+        upload.replaced = str(mine["version"])
+        return str(mine["filename"])
     target = f"{upload.service_id}.yaml"
     holder = next((entry for entry in served if entry["filename"] == target), None)
     if holder is not None:  # a file of that name serves another id (renamed by hand)

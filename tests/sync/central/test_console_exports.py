@@ -13,7 +13,6 @@ import requests
 
 from sync.central.web.databases import serving
 from sync.central.web.models import StaffAudit
-from tests.support.staff import staff_session
 
 from .central_kit import CONSULTATION, FORMS, answer_body, sealed_body
 
@@ -36,8 +35,8 @@ def feedback(service):
     return service
 
 
-def test_a_caseworker_downloads_a_forms_submissions_as_a_spreadsheet(feedback):
-    browser = staff_session(feedback, "caseworker")
+def test_a_caseworker_downloads_a_forms_submissions_as_a_spreadsheet(console, feedback):
+    browser = console.signed_in("test-caseworker", "caseworker")
     page = browser.get(feedback.url + "/console/exports")
     assert page.status_code == 200
     assert 'href="/console/exports/feedback/submissions.csv"' in page.text
@@ -60,8 +59,8 @@ def test_a_caseworker_downloads_a_forms_submissions_as_a_spreadsheet(feedback):
         "test-caseworker", "exported submissions", "feedback", "CSV, 2 submissions")
 
 
-def test_json_lines_hold_each_submission_whole(feedback):
-    browser = staff_session(feedback, "administrator")
+def test_json_lines_hold_each_submission_whole(console, feedback):
+    browser = console.signed_in("test-administrator", "administrator")
     response = browser.get(feedback.url + "/console/exports/feedback/submissions.jsonl")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/x-ndjson; charset=utf-8"
@@ -73,11 +72,11 @@ def test_json_lines_hold_each_submission_whole(feedback):
     assert _audit(feedback)[-1].detail == "JSON Lines, 2 submissions"
 
 
-def test_a_viewer_gets_the_open_data_but_not_the_opened_submissions(service):
+def test_a_viewer_gets_the_open_data_but_not_the_opened_submissions(console, service):
     shutil.copy(FORMS / f"{CONSULTATION}.yaml", service.data_dir / "forms")
     for plan in ["plan_a_trees"] * 6 + ["plan_c_parking"] * 2:
         _send(service, answer_body(service.key, {"plan": plan}))
-    browser = staff_session(service, "viewer")
+    browser = console.signed_in("test-viewer", "viewer")
     page = browser.get(service.url + "/console/exports")
     assert "needs the caseworker role" in page.text
     assert f"/console/exports/{CONSULTATION}/submissions.csv" not in page.text
@@ -93,12 +92,12 @@ def test_a_viewer_gets_the_open_data_but_not_the_opened_submissions(service):
     assert plans["plan_c_parking"]["count"] == "" and plans["plan_c_parking"]["suppressed"] == "true"
 
 
-def test_exports_need_a_signed_in_account_and_a_known_form(feedback):
+def test_exports_need_a_signed_in_account_and_a_known_form(console, feedback):
     anonymous = requests.get(feedback.url + "/console/exports/feedback/submissions.csv",
                              allow_redirects=False, timeout=10)
     assert anonymous.status_code == 302
     assert anonymous.headers["Location"].startswith("/console/sign-in")
-    browser = staff_session(feedback, "caseworker")
+    browser = console.signed_in("test-caseworker", "caseworker")
     assert browser.get(feedback.url + "/console/exports/nothing/submissions.csv"
                        ).status_code == 404
     # A form served but not sent yet: its header row, and nothing else.

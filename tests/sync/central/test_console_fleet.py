@@ -14,7 +14,7 @@ import requests
 
 from sync.central.web.databases import serving
 from sync.central.web.models import Heartbeat, StaffAudit
-from tests.support.staff import csrf_token, staff_session
+from tests.support.console import csrf_token
 
 BEAT = {"queue_depth": 3, "rejected": 0, "oldest_waiting": "2026-03-01T08:00:00+00:00",
         "last_sync_at": None, "version": "0.1.0", "free_disk_bytes": 2_500_000_000}
@@ -45,23 +45,23 @@ def _words(html: str) -> str:
 
 
 @pytest.fixture
-def admin(service) -> requests.Session:
-    return staff_session(service, "administrator")
+def admin(console) -> requests.Session:
+    return console.signed_in("test-administrator", "administrator")
 
 
 def _add(admin: requests.Session, service, device_id: str) -> requests.Response:
     page = admin.get(service.url + "/console/kiosks")
     return admin.post(service.url + "/console/kiosks/add",
-                      data={"csrfmiddlewaretoken": csrf_token(page), "device_id": device_id})
+                      data={"csrfmiddlewaretoken": csrf_token(None, page.text), "device_id": device_id})
 
 
-def test_a_silent_kiosk_is_marked_silent_and_a_beating_one_is_not(service, admin):
+def test_a_silent_kiosk_is_marked_silent_and_a_beating_one_is_not(console, service, admin):
     token = re.search(r'id="kiosk-token">([^<]+)<', _add(admin, service, "library-2").text)[1]
     assert _beat(service, {**BEAT, "interval_minutes": 5}).status_code == 200
     assert _beat(service, {**BEAT, "interval_minutes": 30}, token, "library-2").status_code == 200
     _heard_ago(service, "kiosk-01", 11)  # two intervals of 5 minutes and more: silent
     _heard_ago(service, "library-2", 59)  # less than two of its 30: beating
-    viewer = staff_session(service, "viewer")
+    viewer = console.signed_in("test-viewer", "viewer")
     page = viewer.get(service.url + "/console/fleet")
     assert page.status_code == 200
     silent, beating = _row(page, "kiosk-01"), _row(page, "library-2")
@@ -122,7 +122,7 @@ def test_a_kiosk_added_gets_a_working_token_shown_once_and_a_revoked_one_gets_40
     assert requests.get(service.url + "/v1/forms", headers={"Authorization": f"Bearer {token}"},
                         timeout=10).status_code == 200  # asking is not revoking
     done = admin.post(service.url + "/console/kiosks/library-2/revoke",
-                      data={"csrfmiddlewaretoken": csrf_token(confirm)})
+                      data={"csrfmiddlewaretoken": csrf_token(None, confirm.text)})
     assert done.status_code == 200 and "library-2 is revoked" in done.text
     assert requests.get(service.url + "/v1/forms", headers={"Authorization": f"Bearer {token}"},
                         timeout=10).status_code == 403
@@ -134,8 +134,8 @@ def test_a_kiosk_added_gets_a_working_token_shown_once_and_a_revoked_one_gets_40
     assert ("test-administrator", "kiosk revoked", "library-2") in actions
 
 
-def test_only_an_administrator_adds_or_revokes(service):
-    viewer = staff_session(service, "viewer")
+def test_only_an_administrator_adds_or_revokes(console, service):
+    viewer = console.signed_in("test-viewer", "viewer")
     assert viewer.get(service.url + "/console/fleet").status_code == 200
     assert viewer.get(service.url + "/console/kiosks").status_code == 403
     assert viewer.post(service.url + "/console/kiosks/kiosk-01/revoke").status_code == 403

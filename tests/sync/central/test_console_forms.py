@@ -20,8 +20,8 @@ from sync.central.web.models import StaffAudit
 from sync.forms_pull import pull_forms
 from sync.transport import RestTransport
 from tests.support.central import kiosk_config
+from tests.support.console import csrf_token
 from tests.support.hostile_forms import alias_bomb, deep_form
-from tests.support.staff import csrf_token, staff_session
 
 from .central_kit import FORMS
 
@@ -50,7 +50,7 @@ def _catalogue(service, etag: str | None = None) -> requests.Response:
 
 def _upload(browser: requests.Session, service, name: str, data: bytes) -> requests.Response:
     page = browser.get(service.url + "/console/forms")
-    return browser.post(service.url + UPLOAD, data={"csrfmiddlewaretoken": csrf_token(page)},
+    return browser.post(service.url + UPLOAD, data={"csrfmiddlewaretoken": csrf_token(None, page.text)},
                         files={"form_file": (name, data)}, timeout=30)
 
 
@@ -66,8 +66,8 @@ def _problem_rows(page: requests.Response) -> list[str]:
 
 
 @pytest.fixture
-def admin(service) -> requests.Session:
-    return staff_session(service, "administrator")
+def admin(console) -> requests.Session:
+    return console.signed_in("test-administrator", "administrator")
 
 
 def test_the_page_lists_what_is_served_and_each_problem_of_what_is_not(service, admin):
@@ -171,13 +171,13 @@ def test_an_upload_over_the_size_limit_is_refused_before_it_is_read(service, adm
     assert "a form file may be at most 4 MB" in page.text
 
 
-def test_only_an_administrator_uploads_and_only_with_the_pages_token(service, tmp_path):
-    caseworker = staff_session(service, "caseworker")
+def test_only_an_administrator_uploads_and_only_with_the_pages_token(console, service, tmp_path):
+    caseworker = console.signed_in("test-caseworker", "caseworker")
     assert caseworker.get(service.url + "/console/forms").status_code == 200
     assert "form_file" not in caseworker.get(service.url + "/console/forms").text
     refused = caseworker.post(service.url + UPLOAD, files={"form_file": ("c.xlsx", b"x")})
     assert refused.status_code == 403
-    admin = staff_session(service, "administrator")
+    admin = console.signed_in("test-administrator", "administrator")
     admin.get(service.url + "/console/forms")
     forged = admin.post(service.url + UPLOAD,
                         files={"form_file": ("colours.xlsx", _xlsform(tmp_path))})

@@ -19,17 +19,17 @@ from django.shortcuts import render
 from ...aggregate import aggregate, definitions, write_aggregate
 from ...export import csv_lines, jsonl_lines, store_records
 from ...store import FORMS_DIR
-from ..models import StaffRole, Submission
+from ..models import Submission
 from ..service import Service
 from .access import audit, has_role, staff_required
-from .common import service_of
+from .common import CASEWORKER, VIEWER, service_of
 
 # Excel opens a UTF-8 CSV as UTF-8 only when it starts with a byte order mark; staff open
 # these by double-clicking, and answers hold accents and Arabic.
 BOM = "\ufeff"
 
 
-@staff_required(StaffRole.VIEWER)
+@staff_required(VIEWER)
 def exports(request: HttpRequest) -> HttpResponse:
     service = service_of(request)
     counts = {row["form_id"]: row["count"] for row in _counted(service)}
@@ -39,10 +39,10 @@ def exports(request: HttpRequest) -> HttpResponse:
              for form_id in sorted(served | set(counts))]
     return render(request, "console/ops/exports.html", {
         "section": "exports", "forms": forms,
-        "may_open": has_role(request.user, StaffRole.CASEWORKER)})
+        "may_open": has_role(request.user, CASEWORKER)})
 
 
-@staff_required(StaffRole.CASEWORKER)
+@staff_required(CASEWORKER)
 def submissions_csv(request: HttpRequest, form_id: str) -> StreamingHttpResponse:
     service = service_of(request)
     store, count = service.store, _known(service, form_id)
@@ -51,7 +51,7 @@ def submissions_csv(request: HttpRequest, form_id: str) -> StreamingHttpResponse
     return _download(lines, "text/csv; charset=utf-8", f"{form_id}-submissions.csv")
 
 
-@staff_required(StaffRole.CASEWORKER)
+@staff_required(CASEWORKER)
 def submissions_jsonl(request: HttpRequest, form_id: str) -> StreamingHttpResponse:
     service = service_of(request)
     store, count = service.store, _known(service, form_id)
@@ -60,7 +60,7 @@ def submissions_jsonl(request: HttpRequest, form_id: str) -> StreamingHttpRespon
                      "application/x-ndjson; charset=utf-8", f"{form_id}-submissions.jsonl")
 
 
-@staff_required(StaffRole.VIEWER)
+@staff_required(VIEWER)
 def open_data_csv(request: HttpRequest, form_id: str) -> HttpResponse:
     service = service_of(request)
     _known(service, form_id)

@@ -7,12 +7,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from ...fleet import clock_words, disk_words, duration_words, fleet
-from ..models import StaffRole
 from .access import has_role, staff_required
-from .common import service_of
+from .common import ADMINISTRATOR, VIEWER, service_of
 
 
-@staff_required(StaffRole.VIEWER)
+@staff_required(VIEWER)
 def fleet_page(request: HttpRequest) -> HttpResponse:
     rows = fleet(service_of(request).store.devices())
     shown = []
@@ -27,4 +26,4 @@ def fleet_page(request: HttpRequest) -> HttpResponse:
     return render(request, "console/ops/fleet.html", {
         "section": "fleet", "kiosks": shown,
         "silent": sum(1 for row in rows if row.standing == "silent"),
-        "may_manage": has_role(request.user, StaffRole.ADMINISTRATOR)})
+        "may_manage": has_role(request.user, ADMINISTRATOR)})

@@ -15,22 +15,21 @@ from django.views.decorators.csrf import csrf_exempt
 
 from ...form_upload import MAX_UPLOAD_BYTES, PlacedProblem, Upload, install_upload
 from ...store import FORMS_DIR
-from ..models import StaffRole
 from ..service import Service
 from .access import audit, has_role, staff_required
-from .common import service_of
+from .common import ADMINISTRATOR, VIEWER, service_of
 
 FIELD = "form_file"  # the upload form's file input
 _ENVELOPE = 64 * 1024  # the multipart wrapping around the file, generously
 
 
-@staff_required(StaffRole.VIEWER)
+@staff_required(VIEWER)
 def forms_page(request: HttpRequest) -> HttpResponse:
     return _page(request, service_of(request))
 
 
 @csrf_exempt  # checked below, once the size is known to be fine (the check reads the body)
-@staff_required(StaffRole.ADMINISTRATOR)
+@staff_required(ADMINISTRATOR)
 def upload(request: HttpRequest) -> HttpResponse:
     service = service_of(request)
     if request.method != "POST":
@@ -80,5 +79,5 @@ def _page(request: HttpRequest, service: Service, result: Upload | None = None,
     unserved = service.catalogue.unserved()
     return render(request, "console/ops/forms.html", {
         "section": "forms", "served": served, "unserved": unserved, "result": result,
-        "may_upload": has_role(request.user, StaffRole.ADMINISTRATOR), "field": FIELD,
+        "may_upload": has_role(request.user, ADMINISTRATOR), "field": FIELD,
         "max_mb": MAX_UPLOAD_BYTES // 1_000_000}, status=status)

@@ -10,18 +10,18 @@ from django.views.decorators.http import require_POST
 
 from ...errors import CentralError
 from ...setup import check_device_id, toml_block
-from ..models import Device, StaffRole
+from ..models import Device
 from .access import audit, staff_required
-from .common import service_of
+from .common import ADMINISTRATOR, service_of
 
 
-@staff_required(StaffRole.ADMINISTRATOR)
+@staff_required(ADMINISTRATOR)
 def kiosks_page(request: HttpRequest) -> HttpResponse:
     return _page(request)
 
 
 @require_POST
-@staff_required(StaffRole.ADMINISTRATOR)
+@staff_required(ADMINISTRATOR)
 def add_kiosk(request: HttpRequest) -> HttpResponse:
     store = service_of(request).store
     device_id = str(request.POST.get("device_id", "")).strip()
@@ -39,7 +39,7 @@ def add_kiosk(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@staff_required(StaffRole.ADMINISTRATOR)
+@staff_required(ADMINISTRATOR)
 def revoke_kiosk(request: HttpRequest, device_id: str) -> HttpResponse:
     store = service_of(request).store
     device = store._objects(Device).filter(id=device_id).first()
