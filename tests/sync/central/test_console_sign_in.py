@@ -65,17 +65,17 @@ def test_an_account_locks_after_repeated_failures_and_the_right_password_waits(c
         assert WRONG in answer.text
     _, locked = sign_in(console.central.url, "Cara ", "a wrong guess here")  # case, spaces
     assert locked.status_code == 403
-    assert "locked after too many failed sign-ins. Try again after" in locked.text
+    assert "locked after too many failed sign-ins. Try again from" in locked.text
     assert " UTC on " in locked.text
 
     _, right = sign_in(console.central.url, "cara")  # the right password, while locked
-    assert right.status_code == 403 and "Try again after" in right.text
+    assert right.status_code == 403 and "Try again from" in right.text
     assert audit_actions(console, "cara")[-1] == "sign_in_locked"
 
     # An unknown name locks the same way, so the lockout tells nothing about who exists.
     for _ in range(FAILURES_PER_LOCK):
         _, answer = sign_in(console.central.url, "nobody", "a wrong guess here")
-    assert "Try again after" in answer.text
+    assert "Try again from" in answer.text
 
 
 def test_the_lockout_holds_across_two_servers_on_one_database_and_ends_on_time(console):
@@ -88,7 +88,7 @@ def test_the_lockout_holds_across_two_servers_on_one_database_and_ends_on_time(c
             sign_in(url, "cara", "a wrong guess here")
         for url in (central.url, other.url):
             _, answer = sign_in(url, "cara")
-            assert "Try again after" in answer.text, url
+            assert "Try again from" in answer.text, url
         with console.database():  # the lock's time passes
             SignInGuard.objects.filter(username="cara").update(
                 locked_until="2000-01-01T00:00:00.000+00:00")

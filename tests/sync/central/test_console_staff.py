@@ -70,6 +70,11 @@ def test_set_role_and_remove_staff_keep_one_administrator(console, capsys):
     assert "There is no staff account called ada" in capsys.readouterr().err
     _, answer = sign_in(console.central.url, "ada")
     assert "The account name or password is not right" in answer.text
+    with console.database():
+        done = list(StaffAudit.objects.filter(actor="(command line)").order_by("id")
+                    .values_list("action", "target", "detail"))
+    assert done == [("change_role", "cara", "caseworker -> administrator"),
+                    ("remove_staff", "ada", "")]
 
 
 def test_an_administrator_adds_staff_and_changes_a_role_in_the_console(console):

@@ -44,15 +44,21 @@ def client_address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR") or "")[:64]
 
 
-def audit(request: HttpRequest, action: str, target: str = "", detail: str = "",
-          actor: str | None = None) -> None:
+def record(actor: str, action: str, target: str = "", detail: str = "",
+           address: str = "") -> None:
     """One line in the staff audit log: who, what, on what, from where. `detail` says what
     is needed to understand the action, never a citizen's answers or a note's text."""
+    StaffAudit.objects.create(at=utc_now(), actor=_printable(actor, 150), action=action[:60],
+                              target=_printable(target, 300), detail=_printable(detail, 2000),
+                              address=address[:64])
+
+
+def audit(request: HttpRequest, action: str, target: str = "", detail: str = "",
+          actor: str | None = None) -> None:
+    """record() for a console request: the signed-in account (or `actor`), its address."""
     who = actor if actor is not None else (request.user.get_username()
                                            if request.user.is_authenticated else "")
-    StaffAudit.objects.create(at=utc_now(), actor=_printable(who, 150), action=action[:60],
-                              target=_printable(target, 300), detail=_printable(detail, 2000),
-                              address=client_address(request))
+    record(who, action, target, detail, client_address(request))
 
 
 def staff_required(role: str = VIEWER) -> Callable[[View], View]:

@@ -4,7 +4,7 @@ before its password is checked. Every attempt is audited."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.contrib.auth import authenticate, login, logout
 from django.http import HttpRequest, HttpResponse
@@ -22,8 +22,10 @@ HOME = "/console/inbox"
 
 
 def locked_message(until: datetime) -> str:
-    return ("This account is locked after too many failed sign-ins. Try again after "
-            f"{until:%H:%M} UTC on {until.day} {until:%B %Y}.")
+    # The next whole minute: trying at the minute said always works.
+    when = (until + timedelta(seconds=59)).replace(second=0, microsecond=0)
+    return ("This account is locked after too many failed sign-ins. Try again from "
+            f"{when:%H:%M} UTC on {when.day} {when:%B %Y}.")
 
 
 @csrf_protect

@@ -93,7 +93,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
                    "form_title": titles.get(row.form_id, row.form_id)} for row in page],
         "can_open": has_role(request.user, "caseworker"), "chosen_form": request.GET.get("form", ""),
         "states": ReviewState.choices, "query": query.urlencode(), "searched": searched,
-        "total": page.paginator.count})
+        "total": page.paginator.count, "valid": filters.is_valid()})
 
 
 def _described(wanted: dict[str, Any]) -> str:

@@ -13,8 +13,9 @@ urlpatterns = [
     path("sign-in", auth.sign_in, name="sign_in"),
     path("sign-out", auth.sign_out, name="sign_out"),
     path("inbox", inbox.inbox, name="inbox"),
-    path("submissions/<str:instance_id>", submission.submission, name="submission"),
-    path("submissions/<str:instance_id>/state", submission.change, name="change_state"),
+    # An instance id is any text a kiosk chose (a "/" too): the rest of the path is it.
+    path("submissions/<path:instance_id>", submission.submission, name="submission"),
+    path("review/<path:instance_id>", submission.change, name="change_state"),
     path("audit", audit.audit_log, name="audit"),
     path("staff", staff.staff_list, name="staff"),
     path("staff/add", staff.staff_add, name="staff_add"),
