@@ -3,9 +3,13 @@ questions, each opening audited, and its review state changed with a note to the
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
-from sync.central.review import history
+import pytest
+
+from sync.central.errors import CentralError
+from sync.central.review import change_state, history
 from sync.central.web.models import ReviewChange, StaffAudit, Submission
 from tests.support.console import csrf_token
 
@@ -117,3 +121,23 @@ def test_a_viewer_cannot_change_a_state(console):
     assert answer.status_code == 403
     with console.database():
         assert Submission.objects.get(instance_id=instance_id).state == "received"
+
+
+def test_change_state_names_what_is_wrong_and_writes_nothing(console):
+    instance_id = console.send("LIB01-K7QFM-2XD9H", FEEDBACK)
+    with console.database() as store:
+        for state, note, problem in [
+                ("edited", "", "'edited' is not a review state; use one of received, "
+                               "in_review, needs_information, approved, rejected."),
+                ("approved", "x" * 2001, "The note is 2001 characters long; keep it to 2000."),
+                ("approved", "a\x00b", "The note holds a control character"),
+        ]:
+            with pytest.raises(CentralError, match=re.escape(problem)):
+                change_state(store, instance_id, state, note, "cara")
+        with pytest.raises(CentralError, match="There is no submission uuid:nothing."):
+            change_state(store, "uuid:nothing", "approved", "", "cara")
+        assert Submission.objects.get(instance_id=instance_id).state == "received"
+        assert not ReviewChange.objects.exists()
+        done = change_state(store, instance_id, "rejected", "Line one\r\nline two ", "cara")
+    assert (done.from_state, done.to_state, done.note) == ("received", "rejected",
+                                                            "Line one\nline two")

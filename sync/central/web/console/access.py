@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from ...records import utc_now
 from ..models import StaffAudit, StaffProfile
@@ -78,7 +79,11 @@ def staff_required(role: str = VIEWER) -> Callable[[View], View]:
                 return render(request, "console/forbidden.html",
                               {"needed": role}, status=403)
             request.staff_role = held
-            return view(request, *args, **kwargs)
+            response = view(request, *args, **kwargs)
+            # What staff see is theirs alone: no browser or proxy keeps a copy of it.
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+            return response
         return guarded  # type: ignore[return-value]
     return decorate
 

@@ -19,6 +19,7 @@ ACTIONS = {
     "open_submission_failed": "Could not open a submission", "change_state": "Changed a state",
     "add_staff": "Added an account", "change_role": "Changed a role",
     "set_password": "Gave a new password", "remove_staff": "Removed an account",
+    "change_own_password": "Changed their own password",
 }
 
 
