@@ -149,3 +149,21 @@ def test_no_console_page_is_kept_in_a_cache(console):
     answer = session.get(console.url + "/inbox", timeout=10)
     assert "no-store" in answer.headers["Cache-Control"]
     assert "private" in answer.headers["Cache-Control"]
+
+
+def test_the_sign_in_page_lets_a_browser_send_its_origin_with_the_form(console):
+    """Under the site's no-referrer policy Chromium sends a form's POST with `Origin: null`,
+    which Django's CSRF check refuses: the console's pages ask for same-origin instead."""
+    console.staff("cara", "caseworker")
+    session = requests.Session()
+    page = session.get(console.url + "/sign-in", timeout=10)
+    assert page.headers["Referrer-Policy"] == "same-origin"
+    form = {"csrfmiddlewaretoken": csrf_token(session, page.text), "username": "cara",
+            "password": PASSWORD}
+    refused = session.post(console.url + "/sign-in", data=form, timeout=10,
+                           headers={"Origin": "null"})
+    assert refused.status_code == 403
+    answer = session.post(console.url + "/sign-in", data=form, timeout=10,
+                          headers={"Origin": console.central.url})
+    assert answer.url == console.url + "/inbox"
+    assert answer.headers["Referrer-Policy"] == "same-origin"

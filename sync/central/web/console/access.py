@@ -62,6 +62,21 @@ def audit(request: HttpRequest, action: str, target: str = "", detail: str = "",
     record(who, action, target, detail, client_address(request))
 
 
+def same_origin_forms(response: HttpResponse) -> HttpResponse:
+    """The site's referrer policy is no-referrer, and under it a browser sends a form's POST
+    with `Origin: null`, which Django's CSRF check refuses: a page with a form sends its own
+    origin back to this server (and still nothing to another)."""
+    response["Referrer-Policy"] = "same-origin"
+    return response
+
+
+def private(response: HttpResponse) -> HttpResponse:
+    """What staff see is theirs alone: no browser or proxy keeps a copy of it."""
+    add_never_cache_headers(response)
+    patch_cache_control(response, private=True)
+    return same_origin_forms(response)
+
+
 def staff_required(role: str = VIEWER) -> Callable[[View], View]:
     """The view answers only staff holding `role` or a higher one; `request.staff_role` is
     set to the role the signed-in account holds."""
@@ -76,14 +91,10 @@ def staff_required(role: str = VIEWER) -> Callable[[View], View]:
             held = role_of(request.user)
             if held is None or RANK.get(held, -1) < RANK[role]:
                 audit(request, "refused", request.path, f"needs {role}, holds {held or 'none'}")
-                return render(request, "console/forbidden.html",
-                              {"needed": role}, status=403)
+                return private(render(request, "console/forbidden.html",
+                                      {"needed": role}, status=403))
             request.staff_role = held
-            response = view(request, *args, **kwargs)
-            # What staff see is theirs alone: no browser or proxy keeps a copy of it.
-            add_never_cache_headers(response)
-            patch_cache_control(response, private=True)
-            return response
+            return private(view(request, *args, **kwargs))
         return guarded  # type: ignore[return-value]
     return decorate
 

@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import guard
-from .access import audit, role_of
+from .access import audit, private, role_of
 
 WRONG = "The account name or password is not right. Check both and try again."
 HOME = "/console/inbox"
@@ -64,8 +64,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 
 def _page(request: HttpRequest, wanted: str, error: str = "", username: str = "",
           status: int = 200) -> HttpResponse:
-    return render(request, "console/sign_in.html",
-                  {"next": wanted, "error": error, "username": username}, status=status)
+    return private(render(request, "console/sign_in.html",
+                          {"next": wanted, "error": error, "username": username},
+                          status=status))
 
 
 @csrf_protect
