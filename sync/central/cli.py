@@ -230,10 +230,18 @@ def _staff_accounts(data_dir: str) -> Iterator[ModuleType]:
         store.close()
 
 
+def _audit(action: str, username: str, detail: str = "") -> None:
+    """Account changes made here go in the console's audit log too, as the command line's."""
+    from .web.console.access import record
+
+    record("(command line)", action, username, detail)
+
+
 def cmd_add_staff(args: argparse.Namespace) -> int:
     given = sys.stdin.readline().rstrip("\r\n") if args.password_stdin else None
     with _staff_accounts(args.data_dir) as accounts:
         password = accounts.add_staff(args.username, args.role, given)
+        _audit("add_staff", args.username, f"role {args.role}")
     if given is None:
         print(password)
         _say(f"{args.username} can sign in to the console as {args.role} with the password "
@@ -246,6 +254,7 @@ def cmd_add_staff(args: argparse.Namespace) -> int:
 def cmd_set_role(args: argparse.Namespace) -> int:
     with _staff_accounts(args.data_dir) as accounts:
         before = accounts.set_role(args.username, args.role)
+        _audit("change_role", args.username, f"{before} -> {args.role}")
     _say(f"{args.username} was {before} and is now {args.role}.")
     return 0
 
@@ -253,6 +262,7 @@ def cmd_set_role(args: argparse.Namespace) -> int:
 def cmd_remove_staff(args: argparse.Namespace) -> int:
     with _staff_accounts(args.data_dir) as accounts:
         accounts.remove_staff(args.username)
+        _audit("remove_staff", args.username)
     _say(f"{args.username} can no longer sign in to the console.")
     return 0
 

@@ -91,9 +91,9 @@ class Console:
         return session
 
     def send(self, reference: str, answers: dict, form_id: str = "feedback_services",
-             version: str = "2026-11-27") -> str:
+             version: str = "2026-11-27", instance_id: str | None = None) -> str:
         """A submission sent as a kiosk sends it (its answers sealed); its instance id."""
-        instance_id = f"uuid:{uuid.uuid4()}"
+        instance_id = instance_id or f"uuid:{uuid.uuid4()}"
         payload = {"instance_id": instance_id, "form_id": form_id, "form_version": version,
                    "language": "en", "answers": answers}
         envelope = json.loads(self.central.key.seal(json.dumps(payload).encode(), instance_id))

@@ -3,12 +3,14 @@ database (so every worker process and a restart see it), CSRF on the form, all a
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import requests
 
 from sync.central.server import CentralServer
-from sync.central.web.console.guard import FAILURES_PER_LOCK
+from sync.central.web.console.guard import FAILURES_PER_LOCK, lock_length
 from sync.central.web.models import SignInGuard, StaffAudit
-from tests.support.console import csrf_token, sign_in
+from tests.support.console import PASSWORD, csrf_token, post_form, sign_in
 
 WRONG = "The account name or password is not right"
 
@@ -65,17 +67,17 @@ def test_an_account_locks_after_repeated_failures_and_the_right_password_waits(c
         assert WRONG in answer.text
     _, locked = sign_in(console.central.url, "Cara ", "a wrong guess here")  # case, spaces
     assert locked.status_code == 403
-    assert "locked after too many failed sign-ins. Try again after" in locked.text
+    assert "locked after too many failed sign-ins. Try again from" in locked.text
     assert " UTC on " in locked.text
 
     _, right = sign_in(console.central.url, "cara")  # the right password, while locked
-    assert right.status_code == 403 and "Try again after" in right.text
+    assert right.status_code == 403 and "Try again from" in right.text
     assert audit_actions(console, "cara")[-1] == "sign_in_locked"
 
     # An unknown name locks the same way, so the lockout tells nothing about who exists.
     for _ in range(FAILURES_PER_LOCK):
         _, answer = sign_in(console.central.url, "nobody", "a wrong guess here")
-    assert "Try again after" in answer.text
+    assert "Try again from" in answer.text
 
 
 def test_the_lockout_holds_across_two_servers_on_one_database_and_ends_on_time(console):
@@ -88,7 +90,7 @@ def test_the_lockout_holds_across_two_servers_on_one_database_and_ends_on_time(c
             sign_in(url, "cara", "a wrong guess here")
         for url in (central.url, other.url):
             _, answer = sign_in(url, "cara")
-            assert "Try again after" in answer.text, url
+            assert "Try again from" in answer.text, url
         with console.database():  # the lock's time passes
             SignInGuard.objects.filter(username="cara").update(
                 locked_until="2000-01-01T00:00:00.000+00:00")
@@ -116,3 +118,52 @@ def test_sign_out_needs_a_post_with_the_token(console):
     answer = session.post(console.url + "/sign-out", timeout=10, allow_redirects=False)
     assert answer.status_code == 403
     assert session.get(console.url + "/inbox", timeout=10).url == console.url + "/inbox"
+
+
+def test_each_lock_is_longer_than_the_one_before_up_to_a_day():
+    assert [lock_length(n) for n in (1, 4, 5, 6, 10, 15)] == [
+        timedelta(0), timedelta(0), timedelta(minutes=15), timedelta(0),
+        timedelta(minutes=30), timedelta(hours=1)]
+    assert lock_length(FAILURES_PER_LOCK * 20) == timedelta(hours=24)
+
+
+def test_staff_change_their_own_password_and_the_old_one_stops_working(console):
+    session = console.signed_in("cara", "caseworker")
+    weak = post_form(session, console.central.url, "/console/password", "/console/password", {
+        "old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678"})
+    assert weak.status_code == 400 and "This password is too short" in weak.text
+    done = post_form(session, console.central.url, "/console/password", "/console/password", {
+        "old_password": PASSWORD, "new_password1": "four words of my own",
+        "new_password2": "four words of my own"})
+    assert done.url == console.url + "/inbox" and "Your password is changed." in done.text
+    assert session.get(console.url + "/inbox", timeout=10).url == console.url + "/inbox"
+    _, old = sign_in(console.central.url, "cara")
+    assert WRONG in old.text
+    _, new = sign_in(console.central.url, "cara", "four words of my own")
+    assert new.url == console.url + "/inbox"
+    assert "change_own_password" in audit_actions(console, "cara")
+
+
+def test_no_console_page_is_kept_in_a_cache(console):
+    session = console.signed_in("cara", "caseworker")
+    answer = session.get(console.url + "/inbox", timeout=10)
+    assert "no-store" in answer.headers["Cache-Control"]
+    assert "private" in answer.headers["Cache-Control"]
+
+
+def test_the_sign_in_page_lets_a_browser_send_its_origin_with_the_form(console):
+    """Under the site's no-referrer policy Chromium sends a form's POST with `Origin: null`,
+    which Django's CSRF check refuses: the console's pages ask for same-origin instead."""
+    console.staff("cara", "caseworker")
+    session = requests.Session()
+    page = session.get(console.url + "/sign-in", timeout=10)
+    assert page.headers["Referrer-Policy"] == "same-origin"
+    form = {"csrfmiddlewaretoken": csrf_token(session, page.text), "username": "cara",
+            "password": PASSWORD}
+    refused = session.post(console.url + "/sign-in", data=form, timeout=10,
+                           headers={"Origin": "null"})
+    assert refused.status_code == 403
+    answer = session.post(console.url + "/sign-in", data=form, timeout=10,
+                          headers={"Origin": console.central.url})
+    assert answer.url == console.url + "/inbox"
+    assert answer.headers["Referrer-Policy"] == "same-origin"

@@ -3,7 +3,13 @@ questions, each opening audited, and its review state changed with a note to the
 
 from __future__ import annotations
 
-from sync.central.review import history
+import re
+from urllib.parse import quote
+
+import pytest
+
+from sync.central.errors import CentralError
+from sync.central.review import change_state, history
 from sync.central.web.models import ReviewChange, StaffAudit, Submission
 from tests.support.console import csrf_token
 
@@ -32,15 +38,26 @@ def test_an_answer_the_form_does_not_name_is_shown_under_its_name(console):
     assert 'data-question="colour"' in page.text and "green" in page.text
 
 
+def test_an_instance_id_with_a_slash_or_a_question_mark_opens_and_changes(console):
+    instance_id = console.send("LIB01-K7QFM-2XD9H", FEEDBACK, instance_id="uuid:a/b?c#d %e")
+    session = console.signed_in("cara", "caseworker")
+    inbox = session.get(console.url + "/inbox", timeout=10)
+    link = inbox.text.split('class="open-submission"')[0].rsplit('href="', 1)[1].split('"')[0]
+    page = session.get(console.central.url + link, timeout=10)
+    assert page.status_code == 200 and "More chairs" in page.text
+    assert change(console, session, instance_id, "in_review").status_code == 200
+    with console.database():
+        assert Submission.objects.get(instance_id=instance_id).state == "in_review"
+
+
 def test_an_unknown_submission_is_not_found(console):
     session = console.signed_in("cara", "caseworker")
     assert session.get(console.url + "/submissions/uuid:nothing", timeout=10).status_code == 404
 
 
 def change(console, session, instance_id: str, state: str, note: str = ""):
-    page = f"/console/submissions/{instance_id}"
-    form = session.get(console.central.url + page, timeout=10)
-    return session.post(console.central.url + page + "/state", timeout=10, data={
+    form = session.get(f"{console.url}/submissions/{quote(instance_id)}", timeout=10)
+    return session.post(f"{console.url}/review/{quote(instance_id)}", timeout=10, data={
         "csrfmiddlewaretoken": csrf_token(session, form.text), "state": state, "note": note})
 
 
@@ -73,7 +90,7 @@ def test_a_state_change_with_a_note_is_stored_shown_and_audited(console):
 def test_a_state_change_without_the_csrf_token_is_refused_and_changes_nothing(console):
     instance_id = console.send("LIB01-K7QFM-2XD9H", FEEDBACK)
     session = console.signed_in("cara", "caseworker")
-    answer = session.post(f"{console.url}/submissions/{instance_id}/state", timeout=10,
+    answer = session.post(f"{console.url}/review/{instance_id}", timeout=10,
                           data={"state": "approved", "note": "forged"})
     assert answer.status_code == 403
     with console.database():
@@ -98,9 +115,29 @@ def test_a_viewer_cannot_change_a_state(console):
     instance_id = console.send("LIB01-K7QFM-2XD9H", FEEDBACK)
     session = console.signed_in("vic", "viewer")
     inbox = session.get(console.url + "/inbox", timeout=10)
-    answer = session.post(f"{console.url}/submissions/{instance_id}/state", timeout=10,
+    answer = session.post(f"{console.url}/review/{instance_id}", timeout=10,
                           data={"csrfmiddlewaretoken": csrf_token(session, inbox.text),
                                 "state": "approved"})
     assert answer.status_code == 403
     with console.database():
         assert Submission.objects.get(instance_id=instance_id).state == "received"
+
+
+def test_change_state_names_what_is_wrong_and_writes_nothing(console):
+    instance_id = console.send("LIB01-K7QFM-2XD9H", FEEDBACK)
+    with console.database() as store:
+        for state, note, problem in [
+                ("edited", "", "'edited' is not a review state; use one of received, "
+                               "in_review, needs_information, approved, rejected."),
+                ("approved", "x" * 2001, "The note is 2001 characters long; keep it to 2000."),
+                ("approved", "a\x00b", "The note holds a control character"),
+        ]:
+            with pytest.raises(CentralError, match=re.escape(problem)):
+                change_state(store, instance_id, state, note, "cara")
+        with pytest.raises(CentralError, match="There is no submission uuid:nothing."):
+            change_state(store, "uuid:nothing", "approved", "", "cara")
+        assert Submission.objects.get(instance_id=instance_id).state == "received"
+        assert not ReviewChange.objects.exists()
+        done = change_state(store, instance_id, "rejected", "Line one\r\nline two ", "cara")
+    assert (done.from_state, done.to_state, done.note) == ("received", "rejected",
+                                                            "Line one\nline two")

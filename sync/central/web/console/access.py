@@ -14,11 +14,13 @@ from typing import Any, TypeVar
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from ...records import utc_now
-from ..models import StaffAudit, StaffProfile, StaffRole
+from ..models import StaffAudit, StaffProfile
 
-RANK = {StaffRole.VIEWER: 0, StaffRole.CASEWORKER: 1, StaffRole.ADMINISTRATOR: 2}
+VIEWER, CASEWORKER, ADMINISTRATOR = "viewer", "caseworker", "administrator"
+RANK = {VIEWER: 0, CASEWORKER: 1, ADMINISTRATOR: 2}  # StaffRole's values, in order
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
 
@@ -34,7 +36,7 @@ def role_of(user: Any) -> str | None:
 
 def has_role(user: Any, role: str) -> bool:
     held = role_of(user)
-    return held is not None and RANK[StaffRole(held)] >= RANK[StaffRole(role)]
+    return held is not None and RANK.get(held, -1) >= RANK[role]
 
 
 def client_address(request: HttpRequest) -> str:
@@ -43,21 +45,43 @@ def client_address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR") or "")[:64]
 
 
-def audit(request: HttpRequest, action: str, target: str = "", detail: str = "",
-          actor: str | None = None) -> None:
+def record(actor: str, action: str, target: str = "", detail: str = "",
+           address: str = "") -> None:
     """One line in the staff audit log: who, what, on what, from where. `detail` says what
     is needed to understand the action, never a citizen's answers or a note's text."""
+    StaffAudit.objects.create(at=utc_now(), actor=_printable(actor, 150), action=action[:60],
+                              target=_printable(target, 300), detail=_printable(detail, 2000),
+                              address=address[:64])
+
+
+def audit(request: HttpRequest, action: str, target: str = "", detail: str = "",
+          actor: str | None = None) -> None:
+    """record() for a console request: the signed-in account (or `actor`), its address."""
     who = actor if actor is not None else (request.user.get_username()
                                            if request.user.is_authenticated else "")
-    StaffAudit.objects.create(at=utc_now(), actor=_printable(who, 150), action=action[:60],
-                              target=_printable(target, 300), detail=_printable(detail, 2000),
-                              address=client_address(request))
+    record(who, action, target, detail, client_address(request))
 
 
-def staff_required(role: str = StaffRole.VIEWER) -> Callable[[View], View]:
+def same_origin_forms(response: HttpResponse) -> HttpResponse:
+    """The site's referrer policy is no-referrer, and under it a browser sends a form's POST
+    with `Origin: null`, which Django's CSRF check refuses: a page with a form sends its own
+    origin back to this server (and still nothing to another)."""
+    response["Referrer-Policy"] = "same-origin"
+    return response
+
+
+def private(response: HttpResponse) -> HttpResponse:
+    """What staff see is theirs alone: no browser or proxy keeps a copy of it."""
+    add_never_cache_headers(response)
+    patch_cache_control(response, private=True)
+    return same_origin_forms(response)
+
+
+def staff_required(role: str = VIEWER) -> Callable[[View], View]:
     """The view answers only staff holding `role` or a higher one; `request.staff_role` is
     set to the role the signed-in account holds."""
-    StaffRole(role)  # a misspelt role fails at import, not at a request
+    if role not in RANK:  # a misspelt role fails at import, not at a request
+        raise ValueError(f"{role!r} is not a staff role")
 
     def decorate(view: View) -> View:
         @functools.wraps(view)
@@ -65,12 +89,12 @@ def staff_required(role: str = StaffRole.VIEWER) -> Callable[[View], View]:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             held = role_of(request.user)
-            if held is None or RANK[StaffRole(held)] < RANK[StaffRole(role)]:
+            if held is None or RANK.get(held, -1) < RANK[role]:
                 audit(request, "refused", request.path, f"needs {role}, holds {held or 'none'}")
-                return render(request, "console/forbidden.html",
-                              {"needed": StaffRole(role).label}, status=403)
-            request.staff_role = held  # type: ignore[attr-defined]
-            return view(request, *args, **kwargs)
+                return private(render(request, "console/forbidden.html",
+                                      {"needed": role}, status=403))
+            request.staff_role = held
+            return private(view(request, *args, **kwargs))
         return guarded  # type: ignore[return-value]
     return decorate
 

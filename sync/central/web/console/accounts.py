@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
@@ -13,9 +14,10 @@ from django.core.exceptions import ValidationError
 from django.db import router, transaction
 
 from ...errors import CentralError
-from ..models import StaffProfile, StaffRole
+from ..models import StaffProfile
+from .access import ADMINISTRATOR, RANK
 
-ROLES = tuple(StaffRole.values)
+ROLES = tuple(RANK)
 
 
 @dataclass(frozen=True)
@@ -25,7 +27,7 @@ class StaffMember:
     last_login: str  # "" when never
 
 
-def _users():  # type: ignore[no-untyped-def]  # Django's manager: untyped
+def _users() -> Any:  # Django's manager: untyped
     return get_user_model().objects
 
 
@@ -36,6 +38,14 @@ def _atomic() -> transaction.Atomic:
 def _check_role(role: str) -> None:
     if role not in ROLES:
         raise CentralError(f"{role!r} is not a role; use one of {', '.join(ROLES)}.")
+
+
+def _check_password(password: str, user: object) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise CentralError("The password is not accepted: " + " ".join(error.messages)) \
+            from None
 
 
 def new_password() -> str:
@@ -61,10 +71,7 @@ def add_staff(username: str, role: str, password: str | None = None) -> str:
             raise CentralError(f"An account called {username} already exists (names are "
                                "compared without case); choose another name.")
         user = model(username=username)
-        try:
-            validate_password(password, user)
-        except ValidationError as error:
-            raise CentralError("The password is not accepted: " + " ".join(error.messages))
+        _check_password(password, user)
         user.set_password(password)
         user.save()
         StaffProfile.objects.create(user=user, role=role)
@@ -72,7 +79,7 @@ def add_staff(username: str, role: str, password: str | None = None) -> str:
 
 
 def _profile(username: str) -> StaffProfile:
-    profile = StaffProfile.objects.select_related("user").select_for_update().filter(
+    profile: StaffProfile | None = StaffProfile.objects.select_related("user").select_for_update().filter(
         user__username=username).first()
     if profile is None:
         raise CentralError(f"There is no staff account called {username}.")
@@ -80,8 +87,8 @@ def _profile(username: str) -> StaffProfile:
 
 
 def _keep_an_administrator(profile: StaffProfile) -> None:
-    if profile.role == StaffRole.ADMINISTRATOR and StaffProfile.objects.filter(
-            role=StaffRole.ADMINISTRATOR).exclude(pk=profile.pk).count() == 0:
+    if profile.role == ADMINISTRATOR and StaffProfile.objects.filter(
+            role=ADMINISTRATOR).exclude(pk=profile.pk).count() == 0:
         raise CentralError(f"{profile.user.username} is the only administrator; make another "
                            "administrator first.")
 
@@ -92,7 +99,7 @@ def set_role(username: str, role: str) -> str:
     with _atomic():
         profile = _profile(username)
         before = str(profile.role)
-        if role != StaffRole.ADMINISTRATOR:
+        if role != ADMINISTRATOR:
             _keep_an_administrator(profile)
         profile.role = role
         profile.save(update_fields=["role"])
@@ -104,10 +111,7 @@ def set_password(username: str, password: str | None = None) -> str:
     password = new_password() if password is None else password
     with _atomic():
         user = _profile(username).user
-        try:
-            validate_password(password, user)
-        except ValidationError as error:
-            raise CentralError("The password is not accepted: " + " ".join(error.messages))
+        _check_password(password, user)
         user.set_password(password)
         user.save(update_fields=["password"])
     return password

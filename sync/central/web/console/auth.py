@@ -4,7 +4,7 @@ before its password is checked. Every attempt is audited."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.contrib.auth import authenticate, login, logout
 from django.http import HttpRequest, HttpResponse
@@ -15,15 +15,17 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import guard
-from .access import audit, role_of
+from .access import audit, private, role_of
 
 WRONG = "The account name or password is not right. Check both and try again."
 HOME = "/console/inbox"
 
 
 def locked_message(until: datetime) -> str:
-    return ("This account is locked after too many failed sign-ins. Try again after "
-            f"{until:%H:%M} UTC on {until.day} {until:%B %Y}.")
+    # The next whole minute: trying at the minute said always works.
+    when = (until + timedelta(seconds=59)).replace(second=0, microsecond=0)
+    return ("This account is locked after too many failed sign-ins. Try again from "
+            f"{when:%H:%M} UTC on {when.day} {when:%B %Y}.")
 
 
 @csrf_protect
@@ -62,8 +64,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 
 def _page(request: HttpRequest, wanted: str, error: str = "", username: str = "",
           status: int = 200) -> HttpResponse:
-    return render(request, "console/sign_in.html",
-                  {"next": wanted, "error": error, "username": username}, status=status)
+    return private(render(request, "console/sign_in.html",
+                          {"next": wanted, "error": error, "username": username},
+                          status=status))
 
 
 @csrf_protect

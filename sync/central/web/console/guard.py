@@ -37,7 +37,7 @@ def lock_length(failures: int) -> timedelta:
     """How long the `failures`-th failure locks the name for (zero when it does not)."""
     if failures < FAILURES_PER_LOCK or failures % FAILURES_PER_LOCK:
         return timedelta(0)
-    return min(FIRST_LOCK * 2 ** (failures // FAILURES_PER_LOCK - 1), LONGEST_LOCK)
+    return min(FIRST_LOCK * (1 << (failures // FAILURES_PER_LOCK - 1)), LONGEST_LOCK)
 
 
 def locked_until(username: str, now: datetime) -> datetime | None:

@@ -10,11 +10,13 @@ from typing import Any
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Value
+from django.db.models import Count, F, QuerySet, Value
 from django.db.models.functions import Replace, Upper
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+
+from kiosk.store.codes import reference_parts
 
 from ..models import ReviewState, Submission
 from .access import audit, has_role, staff_required
@@ -61,8 +63,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         if wanted["form"]:
             rows = rows.filter(form_id=wanted["form"])
         if squeezed(wanted["reference"]):
-            rows = rows.annotate(squeezed=Replace(Upper(F("reference")), Value("-"), Value("")))
-            rows = rows.filter(squeezed__contains=squeezed(wanted["reference"]))
+            rows = _by_reference(rows, wanted["reference"])
             searched = True
         if wanted["received_from"]:
             rows = rows.filter(received_at__gte=wanted["received_from"].isoformat())
@@ -93,7 +94,18 @@ def inbox(request: HttpRequest) -> HttpResponse:
                    "form_title": titles.get(row.form_id, row.form_id)} for row in page],
         "can_open": has_role(request.user, "caseworker"), "chosen_form": request.GET.get("form", ""),
         "states": ReviewState.choices, "query": query.urlencode(), "searched": searched,
-        "total": page.paginator.count})
+        "total": page.paginator.count, "valid": filters.is_valid()})
+
+
+def _by_reference(rows: QuerySet[Submission], typed: str) -> QuerySet[Submission]:
+    """A whole reference (as a person types it) by the index; else any containing the part."""
+    parts = reference_parts(typed)
+    if parts is not None:
+        whole = f"{parts[0]}-{parts[1][:5]}-{parts[1][5:]}"
+        if rows.filter(reference=whole).exists():
+            return rows.filter(reference=whole)
+    return rows.annotate(squeezed=Replace(Upper(F("reference")), Value("-"), Value(""))) \
+        .filter(squeezed__contains=squeezed(typed))
 
 
 def _described(wanted: dict[str, Any]) -> str:

@@ -20,7 +20,8 @@ def shown_time(stamp: str | None) -> str:
 
 
 def catalogue_forms(request: HttpRequest) -> dict[str, Form]:
-    return request.central.catalogue.forms()  # type: ignore[attr-defined, no-any-return]
+    forms: dict[str, Form] = request.central.catalogue.forms()
+    return forms
 
 
 def form_titles(request: HttpRequest) -> dict[str, str]:
@@ -57,6 +58,8 @@ def _shown(value: Any, form: Form | None = None, field: Field | None = None) -> 
     if isinstance(value, bool):
         return "Yes" if value else "No"
     text = str(value)
+    if field is not None and field.type == "select_multiple" and " " in text.strip():
+        return "; ".join(_shown(part, form, field) for part in text.split())
     if form is not None and field is not None and field.spec.choices:
         for choice in form.definition.choices.get(field.spec.choices, []):
             if choice.name == text:

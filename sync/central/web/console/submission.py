@@ -29,7 +29,7 @@ class StateChange(forms.Form):
 
 
 def _submission(instance_id: str) -> Submission:
-    row = Submission.objects.filter(instance_id=instance_id).first()
+    row: Submission | None = Submission.objects.filter(instance_id=instance_id).first()
     if row is None:
         raise Http404("There is no such submission.")
     return row
@@ -45,7 +45,7 @@ def submission(request: HttpRequest, instance_id: str) -> HttpResponse:
 
 def _page(request: HttpRequest, row: Submission, change: StateChange,
           status: int = 200) -> HttpResponse:
-    store = request.central.store  # type: ignore[attr-defined]
+    store = request.central.store
     try:
         record = store.opened(row)
     except Exception as error:  # a key that is gone, a damaged envelope: say so, show the rest
@@ -79,7 +79,7 @@ def change(request: HttpRequest, instance_id: str) -> HttpResponse:
         return _page(request, row, form, status=400)
     state, note = form.cleaned_data["state"], form.cleaned_data["note"]
     try:
-        done = change_state(request.central.store,  # type: ignore[attr-defined]
+        done = change_state(request.central.store,
                             instance_id, state, note, request.user.get_username())
     except CentralError as error:
         form.add_error("note", str(error))
