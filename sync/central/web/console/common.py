@@ -6,9 +6,6 @@ from django.http import HttpRequest
 
 from ..service import Service
 
-# StaffRole's values, as plain text: Django's choices are untyped to mypy here.
-VIEWER, CASEWORKER, ADMINISTRATOR = "viewer", "caseworker", "administrator"
-
 
 def service_of(request: HttpRequest) -> Service:
     service: Service = request.central  # the middleware's

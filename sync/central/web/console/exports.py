@@ -21,8 +21,8 @@ from ...export import csv_lines, jsonl_lines, store_records
 from ...store import FORMS_DIR
 from ..models import Submission
 from ..service import Service
-from .access import audit, has_role, staff_required
-from .common import CASEWORKER, VIEWER, service_of
+from .access import CASEWORKER, VIEWER, audit, has_role, staff_required
+from .common import service_of
 
 # Excel opens a UTF-8 CSV as UTF-8 only when it starts with a byte order mark; staff open
 # these by double-clicking, and answers hold accents and Arabic.
@@ -97,7 +97,6 @@ def _download(lines: Iterator[str], content_type: str, name: str) -> StreamingHt
     response = StreamingHttpResponse((line.encode("utf-8") for line in lines),
                                      content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{stem}-{_today()}{dot}{suffix}"'
-    response["Cache-Control"] = "no-store"  # citizens' answers: never in a shared cache
     return response
 
 

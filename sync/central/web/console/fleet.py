@@ -7,8 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from ...fleet import clock_words, disk_words, duration_words, fleet
-from .access import has_role, staff_required
-from .common import ADMINISTRATOR, VIEWER, service_of
+from .access import ADMINISTRATOR, VIEWER, has_role, staff_required
+from .common import service_of
 
 
 @staff_required(VIEWER)

@@ -16,8 +16,8 @@ from django.views.decorators.csrf import csrf_exempt
 from ...form_upload import MAX_UPLOAD_BYTES, PlacedProblem, Upload, install_upload
 from ...store import FORMS_DIR
 from ..service import Service
-from .access import audit, has_role, staff_required
-from .common import ADMINISTRATOR, VIEWER, service_of
+from .access import ADMINISTRATOR, VIEWER, audit, has_role, staff_required
+from .common import service_of
 
 FIELD = "form_file"  # the upload form's file input
 _ENVELOPE = 64 * 1024  # the multipart wrapping around the file, generously

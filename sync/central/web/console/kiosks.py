@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 from ...errors import CentralError
 from ...setup import check_device_id, toml_block
 from ..models import Device
-from .access import audit, staff_required
-from .common import ADMINISTRATOR, service_of
+from .access import ADMINISTRATOR, audit, staff_required
+from .common import service_of
 
 
 @staff_required(ADMINISTRATOR)
@@ -33,10 +33,10 @@ def add_kiosk(request: HttpRequest) -> HttpResponse:
     block = toml_block(store.setting("url") or "", device_id, token, store.keyring.current,
                        store.receipts.public)
     audit(request, "kiosk added", device_id)
-    response = render(request, "console/ops/kiosk_added.html", {
+    # Never cached (staff_required makes every console page private): the token is shown
+    # this once, and only its hash is kept.
+    return render(request, "console/ops/kiosk_added.html", {
         "section": "kiosks", "device_id": device_id, "token": token, "config_block": block})
-    response["Cache-Control"] = "no-store"  # the token is shown this once
-    return response
 
 
 @staff_required(ADMINISTRATOR)
