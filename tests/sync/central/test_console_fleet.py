@@ -141,3 +141,15 @@ def test_only_an_administrator_adds_or_revokes(console, service):
     assert viewer.post(service.url + "/console/kiosks/kiosk-01/revoke").status_code == 403
     assert requests.get(service.url + "/v1/forms", headers=service.device_headers(),
                         timeout=10).status_code == 200
+
+
+def test_a_kiosk_says_its_interval_in_its_heartbeat(console, service, config, sync_worker):
+    with config.open_store() as store:
+        worker = sync_worker(store, config)
+        worker.run_once()
+        worker.close()
+    with serving(service.server.store.alias):
+        beat = Heartbeat.objects.get(device_id="kiosk-01")
+    assert beat.interval_minutes == config.heartbeat_minutes == 5
+    page = console.signed_in("test-viewer", "viewer").get(service.url + "/console/fleet")
+    assert 'data-standing="beating"' in _row(page, "kiosk-01")
