@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import TextIO
 
 from .errors import CentralError
@@ -228,6 +229,58 @@ def _output(path: str | None) -> Iterator[TextIO]:
         raise
 
 
+@contextlib.contextmanager
+def _staff_accounts(data_dir: str) -> Iterator[ModuleType]:
+    """The console's account functions, bound to the service's database."""
+    from .store import CentralStore  # sets Django up: accounts imports its models
+    from .web.console import accounts
+    from .web.databases import serving
+
+    store = CentralStore(Path(data_dir))
+    try:
+        with serving(store.alias):
+            yield accounts
+    finally:
+        store.close()
+
+
+def _audit(action: str, username: str, detail: str = "") -> None:
+    """Account changes made here go in the console's audit log too, as the command line's."""
+    from .web.console.access import record
+
+    record("(command line)", action, username, detail)
+
+
+def cmd_add_staff(args: argparse.Namespace) -> int:
+    given = sys.stdin.readline().rstrip("\r\n") if args.password_stdin else None
+    with _staff_accounts(args.data_dir) as accounts:
+        password = accounts.add_staff(args.username, args.role, given)
+        _audit("add_staff", args.username, f"role {args.role}")
+    if given is None:
+        print(password)
+        _say(f"{args.username} can sign in to the console as {args.role} with the password "
+             "above (shown once: hand it over in person).")
+    else:
+        _say(f"{args.username} can sign in to the console as {args.role}.")
+    return 0
+
+
+def cmd_set_role(args: argparse.Namespace) -> int:
+    with _staff_accounts(args.data_dir) as accounts:
+        before = accounts.set_role(args.username, args.role)
+        _audit("change_role", args.username, f"{before} -> {args.role}")
+    _say(f"{args.username} was {before} and is now {args.role}.")
+    return 0
+
+
+def cmd_remove_staff(args: argparse.Namespace) -> int:
+    with _staff_accounts(args.data_dir) as accounts:
+        accounts.remove_staff(args.username)
+        _audit("remove_staff", args.username)
+    _say(f"{args.username} can no longer sign in to the console.")
+    return 0
+
+
 Command = Callable[[argparse.Namespace], int]  # args -> exit code
 
 
@@ -270,6 +323,18 @@ def add_central_commands(
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--workers", type=int, default=4, metavar="N",
                        help="worker processes (default 4); every one serves every kiosk")
+    roles = ("viewer", "caseworker", "administrator")
+    add_staff = command("add-staff", cmd_add_staff, "a staff account for the console (prints "
+                        "its password once)")
+    add_staff.add_argument("--username", required=True, metavar="NAME")
+    add_staff.add_argument("--role", required=True, choices=roles)
+    add_staff.add_argument("--password-stdin", action="store_true",
+                           help="read the password from the first line of stdin instead")
+    set_role = command("set-role", cmd_set_role, "change a staff account's role")
+    set_role.add_argument("--username", required=True, metavar="NAME")
+    set_role.add_argument("--role", required=True, choices=roles)
+    remove_staff = command("remove-staff", cmd_remove_staff, "remove a staff account")
+    remove_staff.add_argument("--username", required=True, metavar="NAME")
     export = command("export", cmd_export, "print the submissions, decrypted, or (with "
                      "--aggregate) anonymised counts to publish")
     export.add_argument("--form", metavar="ID", help="only this form's submissions")

@@ -7,12 +7,15 @@ Every test here that uses the service runs twice: on SQLite (the default) and on
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.test import override_settings
 
 from sync.central.setup import InitResult, init_central
 from tests.support.central import Central
+from tests.support.console import QUICK_HASHERS, Console
 
 from .central_kit import SAMPLE_FORM
 
@@ -28,3 +31,11 @@ def central_dir(tmp_path, central_database_url) -> tuple[Path, InitResult]:
 @pytest.fixture
 def service(central) -> Central:
     return central
+
+
+@pytest.fixture
+def console(central) -> Iterator[Console]:
+    """The staff console of `central`: accounts made on demand, sessions signed in, passwords
+    hashed at fewer rounds (tests/support/console.py's QuickPBKDF2)."""
+    with override_settings(PASSWORD_HASHERS=QUICK_HASHERS):
+        yield Console(central)
