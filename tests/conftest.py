@@ -76,11 +76,10 @@ def central(central_dir):
 
 @pytest.fixture
 def progress_central(central):
-    """A central service that answers POST /v1/progress, on loopback: for now the real one
-    behind tests/support/progress_service.py's shim (which holds the review states); when the
-    central has the route, this fixture yields it instead. Its `url` is where kiosks send, its
-    `review(reference, state, note)` does what staff do, its `asked` lists each request's
-    references, its `central` the central service's handle (tests/support/central.py)."""
+    """The real central service on loopback behind tests/support/progress_service.py's
+    recording pass-through. Its `url` is where kiosks send, its `review(reference, state,
+    note)` does what staff do (in the central's database), its `asked` lists each POST
+    /v1/progress's references, its `central` the central service's handle."""
     shim = ProgressShim(central.url, central.init.device_token).start()
     shim.central = central
     try:

@@ -1,18 +1,18 @@
-"""The central service's progress route, on loopback, until the real central has it.
+"""A recording pass-through in front of the real central service, for the progress tests.
 
 `ProgressShim` is a real HTTP server (http.server, keep-alive, Nagle off) in front of a real
-central service: it answers `POST /v1/progress` from a dict of review states (`review`), adds
-`"progress": true` to the central's `/health`, and passes every other request through, so the
-kiosk's submissions, receipts and keys are the real central's. The fixture `progress_central`
-(tests/conftest.py) starts one; once the real central answers the route, that fixture yields
-the real one instead and nothing else changes (`review` then sets the state there).
+central service: every request goes through to it, so the answers (progress route included)
+are the real central's; the shim only notes each `POST /v1/progress`'s references (`asked`)
+and sets review states through the central's own store (`review`, as staff do in the console).
+It can also play a central older than the route: `with_route=False` takes `progress` out of
+`/health` and answers the route 404, `route_gone` answers it 404 while /health still says so
+(a rollback behind a proxy). The fixture `progress_central` (tests/conftest.py) starts one.
 """
 
 from __future__ import annotations
 
 import json
 import threading
-from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -53,30 +53,26 @@ class ProgressShim:
             self._thread = None
             self._upstream.close()
 
-    def review(self, reference: str, state: str, note: str | None = None,
-               changed_at: datetime | None = None) -> None:
-        """What staff would do in the console: move `reference` to `state`, with a note."""
+    def review(self, reference: str, state: str, note: str | None = None) -> None:
+        """What staff do in the console: move `reference`'s submission to `state`, with a
+        note to the citizen, in the real central's database."""
         assert state in STATES
-        moment = changed_at or datetime.now(UTC)
-        with self._lock:
-            self.states[reference] = {"reference": reference, "state": state,
-                                      "changed_at": moment.isoformat(), "note": note}
+        from sync.central.web.models import Submission
 
-    # -- what the server answers --------------------------------------------------------------
-    def answer_progress(self, authorization: str | None, body: bytes) -> tuple[int, dict]:
-        if authorization != f"Bearer {self.device_token}":
-            return 401, {"error": "a device token is required"}
+        store = self.central.server.store
+        instance_id = Submission.objects.using(store.alias).filter(
+            reference=reference).values_list("instance_id", flat=True).last()
+        assert instance_id is not None, f"{reference} has not reached the central"
+        store.change_review_state(instance_id, state, "caseworker", note or "")
+
+    def note_asked(self, body: bytes) -> None:
         try:
             references = json.loads(body)["references"]
-            if not isinstance(references, list) or not 1 <= len(references) <= 200 \
-                    or not all(isinstance(r, str) for r in references):
-                raise TypeError
         except (ValueError, KeyError, TypeError):
-            return 400, {"error": "references: a list of 1 to 200 references"}
-        with self._lock:
-            self.asked.append(list(references))
-            found = [self.states[r] for r in references if r in self.states]
-        return 200, {"progress": found}
+            return
+        if isinstance(references, list):
+            with self._lock:
+                self.asked.append(list(references))
 
 
 def _handler(shim: ProgressShim) -> type[BaseHTTPRequestHandler]:
@@ -101,15 +97,17 @@ def _handler(shim: ProgressShim) -> type[BaseHTTPRequestHandler]:
         def _json(self, status: int, answer: dict) -> None:
             self._send(status, json.dumps(answer).encode(), {"Content-Type": "application/json"})
 
-        def _pass(self, method: str) -> None:
+        def _pass(self, method: str, body: bytes | None = None) -> None:
             shim.requests.append(f"{method} {self.path}")
-            body = self._body() if method == "POST" else None
+            if body is None and method == "POST":
+                body = self._body()
             headers = {name: self.headers[name] for name in PASSED_HEADERS if self.headers[name]}
             answer = shim._upstream.request(method, shim.upstream + self.path, data=body,
                                             headers=headers, timeout=30, allow_redirects=False)
             content = answer.content
-            if self.path == "/health" and shim.with_route and answer.status_code == 200:
-                content = json.dumps({**answer.json(), "progress": True}).encode()
+            if self.path == "/health" and not shim.with_route and answer.status_code == 200:
+                older = {k: v for k, v in answer.json().items() if k != "progress"}
+                content = json.dumps(older).encode()
             self._send(answer.status_code, content,
                        {name: answer.headers[name] for name in ANSWER_HEADERS
                         if name in answer.headers})
@@ -118,9 +116,14 @@ def _handler(shim: ProgressShim) -> type[BaseHTTPRequestHandler]:
             self._pass("GET")
 
         def do_POST(self) -> None:
-            if self.path == "/v1/progress" and shim.with_route and not shim.route_gone:
-                shim.requests.append(f"POST {self.path}")
-                self._json(*shim.answer_progress(self.headers.get("Authorization"), self._body()))
+            if self.path == "/v1/progress":
+                body = self._body()
+                if not shim.with_route or shim.route_gone:
+                    shim.requests.append(f"POST {self.path}")
+                    self._json(404, {"error": "There is nothing at /v1/progress."})
+                    return
+                shim.note_asked(body)
+                self._pass("POST", body)
                 return
             self._pass("POST")
 

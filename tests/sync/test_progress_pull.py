@@ -15,6 +15,7 @@ from sync.transport import AuthRefused, LinkDown
 from tests.kiosk.store_helpers import fake_submission
 from tests.support.central import kiosk_config
 from tests.support.progress_service import ProgressShim
+from tests.sync.central.central_kit import sealed_body
 
 
 @pytest.fixture
@@ -50,7 +51,7 @@ def test_the_round_brings_back_the_states_of_this_kiosks_applications(
     needs = store.progress.last_known(first)
     assert (needs.state, needs.note) == ("needs_information", "Send us a photo of the pothole.")
     assert store.progress.last_known(second).state == "approved"
-    assert store.progress.last_known(third) is None  # the central does not know it yet
+    assert store.progress.last_known(third).state == "received"  # nobody has looked yet
 
     progress_central.review(first, "in_review")
     worker.run_once()
@@ -113,6 +114,11 @@ def test_asked_on_demand_any_whole_reference_gets_its_state_but_only_its_own_are
     worker = sync_worker(store, config)
     [own] = send(store, worker, 1)
     elsewhere = new_reference("TOWN2")
+    another = progress_central.central.server.store.add_device("town-2")
+    body = sealed_body(progress_central.central.key, {"comment": "made-up"}, device_id="town-2")
+    body["reference"] = elsewhere  # sent by another kiosk, on another site
+    assert progress_central.central.post(body, progress_central.central.device_headers(
+        body["instance_id"], token=another)).status_code == 201
     progress_central.review(own, "in_review")
     progress_central.review(elsewhere, "rejected", "The garden is outside the council's area.")
     destination = config.destinations["central"]
