@@ -6,13 +6,22 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PACKAGE_STAMP := $(VENV)/.installed-package
 
-.PHONY: run test test-fast bench lint screenshots i18n run-deps system-deps package clean
+.PHONY: run test test-fast bench lint screenshots i18n run-deps system-deps package clean axe
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
+
+# axe-core, the accessibility rules the browser tests run in Chromium (tests/e2e/axe), at the
+# version its package-lock.json pins.
+AXE := tests/e2e/axe/node_modules/.package-lock.json
+$(AXE): tests/e2e/axe/package.json tests/e2e/axe/package-lock.json
+	cd tests/e2e/axe && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(AXE)
+
+axe: $(AXE)
 
 $(PACKAGE_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,package]'
@@ -37,7 +46,7 @@ package: $(PACKAGE_STAMP)
 run: $(STAMP) run-deps
 	$(BIN)/kiosk run --windowed
 
-test: $(STAMP) system-deps
+test: $(STAMP) system-deps $(AXE)
 	$(BIN)/python -m pytest
 
 # The Qt-free core alone, in under a minute: no screens, no servers, nothing measured slow
@@ -52,6 +61,7 @@ screenshots: $(STAMP) system-deps
 	xvfb-run -a -s "-screen 0 1280x1024x24" $(BIN)/python tests/e2e/screenshots.py
 	xvfb-run -a -s "-screen 0 1280x1024x24" $(BIN)/python tests/e2e/screenshots_visit_controls.py
 	xvfb-run -a -s "-screen 0 1280x1024x24" $(BIN)/python tests/e2e/screenshots_progress.py
+	$(BIN)/python tests/e2e/screenshots_central.py
 
 i18n: $(STAMP)
 	$(BIN)/python -m kiosk.i18n

@@ -18,6 +18,9 @@ libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-dejavu-core fonts-noto-cor
 libpulse0 speech-dispatcher speech-dispatcher-espeak-ng espeak-ng"
 TEST_PACKAGES="zbar-tools poppler-utils shellcheck cage xwayland xvfb xdotool default-jdk-headless \
 postgresql chromium chromium-driver nginx-light gettext"
+# npm installs axe-core for the browser tests' accessibility check (tests/e2e/axe): Debian's
+# package, unless a Node.js that brings its own npm is already there.
+command -v npm >/dev/null 2>&1 || TEST_PACKAGES="$TEST_PACKAGES npm"
 case "${1:-}" in
     --run) PACKAGES="$RUN_PACKAGES" ;;
     *) PACKAGES="$RUN_PACKAGES $TEST_PACKAGES" ;;
