@@ -16,7 +16,6 @@ from typing import TextIO
 
 from .errors import CentralError
 
-
 _WEB_STACK = {"django", "gunicorn", "psycopg", "dj_database_url", "sync"}
 
 
