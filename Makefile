@@ -51,6 +51,7 @@ bench: $(PACKAGE_STAMP) system-deps
 screenshots: $(STAMP) system-deps
 	xvfb-run -a -s "-screen 0 1280x1024x24" $(BIN)/python tests/e2e/screenshots.py
 	xvfb-run -a -s "-screen 0 1280x1024x24" $(BIN)/python tests/e2e/screenshots_visit_controls.py
+	xvfb-run -a -s "-screen 0 1280x1024x24" $(BIN)/python tests/e2e/screenshots_progress.py
 
 i18n: $(STAMP)
 	$(BIN)/python -m kiosk.i18n

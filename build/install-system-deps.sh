@@ -3,7 +3,8 @@
 #   --run      what running the kiosk needs (`make run`): the libraries Qt needs, fonts for
 #              every language the kiosk speaks, the speech engine for read-aloud;
 #   (default)  that and what the tests use (`make test`, `make system-deps`): PostgreSQL,
-#              Chromium with its driver and nginx for the central service (issue 22), zbar and poppler
+#              Chromium with its driver and nginx for the central service (issue 22), gettext
+#              (msgfmt: the status page's catalogues are checked against their .po), zbar and poppler
 #              for the receipts, shellcheck and cage with XWayland for the deployment recipes
 #              (systemd-analyze checks the kiosk's unit against the real program), Xvfb and
 #              xdotool for the real-input tests (a real X server, real taps and drags), a Java
@@ -16,7 +17,7 @@ libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xi
 libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-dejavu-core fonts-noto-core \
 libpulse0 speech-dispatcher speech-dispatcher-espeak-ng espeak-ng"
 TEST_PACKAGES="zbar-tools poppler-utils shellcheck cage xwayland xvfb xdotool default-jdk-headless \
-postgresql chromium chromium-driver nginx-light"
+postgresql chromium chromium-driver nginx-light gettext"
 case "${1:-}" in
     --run) PACKAGES="$RUN_PACKAGES" ;;
     *) PACKAGES="$RUN_PACKAGES $TEST_PACKAGES" ;;

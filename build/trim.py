@@ -39,6 +39,10 @@ EXCLUDED_MODULES = [
     # management (their libraries are 6 MB).
     "PIL._avif", "PIL._webp", "PIL._imagingcms", "PIL._imagingtk", "PIL.ImageTk",
     "PIL.ImageCms", "PIL.AvifImagePlugin", "PIL.WebPImagePlugin",
+    # The central service's web stack (issue 22) is installed with pip on the central's host,
+    # never in a kiosk: PyInstaller would follow `kiosk central serve` into it.
+    "django", "gunicorn", "psycopg", "psycopg_binary", "psycopg_c", "psycopg_pool",
+    "dj_database_url", "asgiref", "sqlparse", "sync.central.web",
 ]
 
 LANGUAGES = ("en", "fr", "es", "ar")  # Qt's own strings (print dialogs), Babel's CLDR data

@@ -207,6 +207,7 @@ class RestTransport:
         # Submissions a request: more once /health says the service takes batches (never more
         # than the destination's max_batch); one until then.
         self.max_batch = 1
+        self.has_progress = False  # /health says the service answers POST /v1/progress
 
     def close(self) -> None:
         self.http.close()
@@ -241,6 +242,7 @@ class RestTransport:
         batch = answer.get("max_batch")  # absent from services before batches: one at a time
         self.max_batch = min(batch, self.destination.max_batch) if isinstance(batch, int) \
             and not isinstance(batch, bool) and batch > 1 else 1
+        self.has_progress = answer.get("progress") is True  # absent from older services
 
     def needs_key(self, sealer: Sealer | None) -> bool:
         """Whether to fetch the key: none yet, or the service announced another one (it
@@ -415,3 +417,17 @@ class RestTransport:
             return response.headers.get("ETag"), found
         except (ValueError, KeyError, TypeError):
             raise LinkDown("the consultation results were not understood") from None
+
+    def progress(self, references: list[str]) -> Any | None:
+        """The review states of `references` (`POST /v1/progress`), as the service's JSON;
+        None from a service without the route (an older central: 404, 405)."""
+        response = self._request("POST", "/v1/progress", json={"references": references})
+        if response.status_code in WRONG_ADDRESS_STATUSES:
+            return None
+        if response.status_code != 200:
+            raise LinkDown(f"the progress of applications could not be fetched "
+                           f"({_reason(response)})")
+        try:
+            return response.json()
+        except ValueError:
+            raise LinkDown("the progress of applications was not understood") from None

@@ -42,6 +42,7 @@ from .openrosa.documents import ServerXForm
 from .openrosa.instance import form_paths
 from .openrosa.package import OpenRosaSealer
 from .openrosa.transport import OpenRosaTransport
+from .progress_pull import pull_progress
 from .results_pull import pull_results
 from .transport import (
     AuthRefused,
@@ -200,6 +201,7 @@ class SyncWorker:
                 result.forms_changed = self._pull_forms()
             if reachable:  # after sending: a vote just made is in the results fetched
                 self._pull_results()
+                self._pull_progress()
             summary = self.store.outbox.queue_summary()
             result.waiting = summary.waiting
             result.rejected_total = summary.counts["rejected"]
@@ -515,6 +517,15 @@ class SyncWorker:
             pull_results(self._catalogue_transport(), self.store, self.clock())
         except (LinkDown, AuthRefused):
             return  # the results already kept stay, with the time they were fetched
+
+    def _pull_progress(self) -> None:
+        """The review states of this kiosk's undecided applications (sync/progress_pull.py),
+        from a service that has the route; an older one is not asked."""
+        try:
+            pull_progress(self._catalogue_transport(), self.store, CATALOGUE_DESTINATION,
+                          self.clock(), go_on=lambda: not self._out_of_time())
+        except (LinkDown, AuthRefused):
+            return  # the states already kept stay, with when they were heard
 
     def run_forever(self, stop: threading.Event,
                     on_round: Callable[[RoundResult], None] | None = None) -> RoundResult:

@@ -2,7 +2,19 @@
 
 Also what tests of several folders share: a real central service on loopback (`central`), sync
 workers that are always closed (`sync_worker`), and the markers that let a developer run the
-fast core alone (`make test-fast`: not ui, not slow, not network)."""
+fast core alone (`make test-fast`: not ui, not slow, not network).
+
+PostgreSQL (tests/support/postgres.py): `postgres_server` is one throwaway server for the whole
+session, started only when a test first asks for it; `postgres_url` is a fresh, empty database
+on it for one test, dropped after. `central_database_url` runs a test on both databases the
+central service takes: it is parametrized with the ids `sqlite` and `postgres` (so `pytest -k
+postgres` runs the PostgreSQL half alone) and is None for SQLite (the default: a file in the
+data folder) or a fresh database's URL. A fixture that asks for it parametrizes every test
+that uses that fixture, so a whole folder runs twice with, in its conftest.py:
+
+    @pytest.fixture
+    def central_dir(tmp_path, central_database_url):
+        ...  # the folder set up on central_database_url (None: SQLite)"""
 
 import os
 
@@ -11,7 +23,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # speech_engines.py): the suite never talks to, or starts, this machine's speech-dispatcher.
 os.environ.setdefault("KIOSK_SPEECH_ENGINE", "mock")
 
-from pathlib import Path  # noqa: E402 (after the environment above, as everything else)
+from collections.abc import Iterator  # noqa: E402 (after the environment above, as everything else)
+from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
@@ -21,6 +34,8 @@ from sync.central.setup import InitResult, init_central  # noqa: E402
 from sync.worker import SyncWorker  # noqa: E402
 from tests.support.central import Central  # noqa: E402
 from tests.support.markers import mark_by_what_they_use  # noqa: E402
+from tests.support.postgres import PostgresServer  # noqa: E402
+from tests.support.progress_service import ProgressShim  # noqa: E402
 
 
 def pytest_collection_modifyitems(config, items):
@@ -60,6 +75,21 @@ def central(central_dir):
 
 
 @pytest.fixture
+def progress_central(central):
+    """A central service that answers POST /v1/progress, on loopback: for now the real one
+    behind tests/support/progress_service.py's shim (which holds the review states); when the
+    central has the route, this fixture yields it instead. Its `url` is where kiosks send, its
+    `review(reference, state, note)` does what staff do, its `asked` lists each request's
+    references, its `central` the central service's handle (tests/support/central.py)."""
+    shim = ProgressShim(central.url, central.init.device_token).start()
+    shim.central = central
+    try:
+        yield shim
+    finally:
+        shim.stop()
+
+
+@pytest.fixture
 def sync_worker():
     """Makes SyncWorker(store, config, **options); each one made is closed when the test ends,
     passed or failed. A worker holds the database's sync lock: a test (or helper) that makes
@@ -74,3 +104,48 @@ def sync_worker():
     yield make
     for worker in made:
         worker.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A throwaway PostgreSQL server for the session (as an unprivileged user when run as
+    root), stopped by its PID at the end; started by the first test that needs it."""
+    with PostgresServer() as server:
+        yield server
+
+
+@pytest.fixture
+def postgres_url(postgres_server) -> Iterator[str]:
+    """A fresh, empty database on `postgres_server`, as postgresql://central@127.0.0.1:PORT/
+    test_N; dropped after the test, with any connection still open to it."""
+    url = postgres_server.create_database()
+    yield url
+    postgres_server.drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def central_postgres_template(postgres_server, tmp_path_factory) -> str:
+    """A database with the central's migrations applied, copied for each test that runs the
+    central on PostgreSQL: migrating costs seconds, a copy a fraction of one."""
+    from sync.central.web.databases import close, register
+    from sync.central.web.migrating import migrate_database
+
+    url = postgres_server.create_database()
+    alias = register(url)
+    migrate_database(alias, tmp_path_factory.mktemp("central-template"))
+    close(alias)  # a template with a connection open cannot be copied
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgres"], ids=["sqlite", "postgres"])
+def central_database_url(request) -> Iterator[str | None]:
+    """The central service's database, once each way: None for SQLite (the default, a file in
+    the data folder), for PostgreSQL a fresh database with the central's tables (dropped after
+    the test, with any connection still open to it)."""
+    if request.param == "sqlite":
+        yield None
+        return
+    server = request.getfixturevalue("postgres_server")
+    url = server.create_database(template=request.getfixturevalue("central_postgres_template"))
+    yield url
+    server.drop_database(url)

@@ -1,7 +1,7 @@
 """Services beyond forms, wired into the kiosk window: information pages (read, read aloud,
 printed as a handout), consultation results (fetched by the sync worker, shown on the
-consultation's first page and its confirmation) and payment references (on a declaration's
-confirmation). Qt-free rules live in kiosk/information, kiosk/consultation.py and
+consultation's first page and its confirmation), payment references (on a declaration's
+confirmation) and the progress of an application (ui/progress_check.py). Qt-free rules live in kiosk/information, kiosk/consultation.py and
 kiosk/payments.py; this only connects screens and background work."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject
 from kiosk.consultation import RESULTS_SETTING, SYNC_SETTING, is_online, results_view
 from kiosk.payments import payment_view
 
+from .progress_check import ProgressCheck
 from .screens.information import InformationScreen
 from .screens.outcome import ResultsPanel, payment_box
 
@@ -38,6 +39,7 @@ class OtherServices(QObject):
         self.online = False
         self.panels: list[ResultsPanel] = []
         self.refresh_results()
+        self.progress = ProgressCheck(host)  # the progress of an application, by reference
 
     # -- information ----------------------------------------------------------------------------
     def open_information(self, service_id: str) -> None:
@@ -132,5 +134,6 @@ class OtherServices(QObject):
 
     def wipe(self) -> None:
         self.information.wipe()
+        self.progress.wipe()
         self.host.services.wipe()
         self.panels = []

@@ -81,7 +81,7 @@ QPushButton#textSize:checked, QPushButton#contrast:checked, QPushButton#readAlou
     background: {c["toggle_on_bg"]}; color: {c["toggle_on_text"]}; }}
 QLabel#tileTitle, QLabel#contactName, QLabel#resultLabel, QLabel#strong {{ font-weight: bold; }}
 QLabel#subheading {{ font-size: {px(26)}; font-weight: bold; }}
-QFrame#contact, QFrame#results, QFrame#payment {{ border: 2px solid {c["divider"]}; }}
+QFrame#contact, QFrame#results, QFrame#payment, QFrame#progressNote {{ border: 2px solid {c["divider"]}; }}
 QPushButton#topic:checked {{ background: {c["selected_bg"]}; color: {c["selected_text"]};
     border-color: {c["selected_border"]}; }}
 QProgressBar#resultBar {{ border: 2px solid {c["button_border"]}; background: {c["background"]};

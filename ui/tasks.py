@@ -1,5 +1,5 @@
 """Blocking work off the main thread: a lane for the database writer, one for the network, one
-for the printer.
+for the printer, one for a citizen's own question to the central service.
 
 Results come back to the main thread through a Qt signal, so callbacks may touch widgets;
 the work itself never does. Each lane runs its tasks in order (an autosave queued before the
@@ -13,7 +13,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-LANES = ("db", "net", "print")  # a slow printer holds up neither the database nor sending
+# A slow printer holds up neither the database nor sending; a citizen's question to the central
+# service ("ask": the progress of an application) does not wait for a sync round.
+LANES = ("db", "net", "print", "ask")
 
 
 class TaskRunner(QObject):

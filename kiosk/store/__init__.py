@@ -1,7 +1,7 @@
 """Durable local storage: submissions, outbox, drafts and the audit log in SQLite.
 
 `Store` opens the database; its parts do the work: `store.drafts`, `store.outbox`,
-`store.staff`, `store.settings` (each module's docstring states its contract).
+`store.staff`, `store.settings`, `store.progress` (each module's docstring states its contract).
 """
 
 from .audit import AuditEntry

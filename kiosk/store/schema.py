@@ -133,6 +133,23 @@ def m005_content_digests(db: Database) -> None:
     db.execute("ALTER TABLE submissions ADD COLUMN content_sha256 TEXT")
 
 
+@migrations()
+def m006_progress(db: Database) -> None:
+    """The last review state the central service gave for each reference this kiosk issued
+    (store.progress): shown when the citizen checks the progress of an application offline.
+    The note is addressed to the citizen: it goes with the row at the end of retention."""
+    run_script(db, """
+    CREATE TABLE progress (
+        reference TEXT PRIMARY KEY,       -- a submission's reference, as printed
+        state TEXT NOT NULL CHECK (state IN ('received', 'in_review', 'needs_information',
+                                             'approved', 'rejected')),
+        changed_at TEXT NOT NULL,         -- when the council changed it, as the service says
+        note TEXT,                        -- the council's note to the citizen, if any
+        checked_at TEXT NOT NULL          -- when the kiosk last heard it from the service
+    );
+    """)
+
+
 def migrate(db: Database) -> None:
     """Apply what is pending, all of it in one transaction that holds SQLite's write lock.
 

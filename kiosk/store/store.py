@@ -36,6 +36,7 @@ from .errors import CANNOT_OPEN, READ_ONLY, StoreError, explain
 from .keys import Box, InstallKeyError, load_or_create_key
 from .opening import BUSY_TIMEOUT, cannot_write, create_private, make_private, use_wal
 from .outbox import DAMAGED_PAYLOAD, Outbox
+from .progress_states import ProgressStates
 from .records import StateCounts
 from .salvage import DamagedCopy, DamagedCopyJson, SalvageReport
 from .schema import migrate
@@ -168,6 +169,7 @@ class Store:
         self.drafts.wrap_old_code_hashes()
         self.outbox = Outbox(self._db, self.settings, site_id=site_id, sealers=sealers)
         self.staff = Staff(self._db, self.settings)
+        self.progress = ProgressStates(self._db, self.retention)
         if self._damage is not None:
             self.record("integrity_problem", self._damage)
             self._survey_quietly()  # counted now, so every later look is cheap
@@ -354,8 +356,8 @@ class Store:
         self._db.forget_wal()
 
     def purge(self) -> dict[str, int]:
-        """Delete expired drafts, stale autosaves, and delivered payloads (with their receipt's
-        answers) past retention."""
+        """Delete expired drafts, stale autosaves, delivered payloads (with their receipt's
+        answers) and the review states (with the council's notes) past retention."""
         now = self.clock()
         with self._db.writing() as conn:
             expired = conn.execute("DELETE FROM drafts WHERE saved = 1 AND expires_at <= ?",
@@ -372,7 +374,8 @@ class Store:
                 " FROM outbox WHERE state = 'delivered' AND delivered_at <= ?)",
                 (iso(now), iso(now - self.retention))).rowcount
             counts = {"expired_drafts": expired, "abandoned_autosaves": stale,
-                      "delivered_payloads": payloads}
+                      "delivered_payloads": payloads,
+                      "progress_states": self.progress.purge(conn, now)}
             if any(counts.values()):
                 self._db.audit(conn, SYSTEM, "purge", counts)
         if any(counts.values()):

@@ -20,11 +20,13 @@ from urllib.parse import unquote
 import yaml
 
 from kiosk.sealing import ALGORITHM, SealingError
+from kiosk.store.codes import read_reference
 from kiosk.version import version
 
 from .catalogue import FormCatalogue, etag_matches, strong_etag
 from .consultations import Consultations
 from .errors import CentralError
+from .rate_windows import Limit, admit
 from .records import Device, Incoming, utc_now
 from .store import CentralStore
 from .validation import (
@@ -35,6 +37,7 @@ from .validation import (
     heartbeat_fields,
     incoming_fields,
     json_object,
+    progress_references,
     submission_fields,
 )
 
@@ -45,6 +48,12 @@ VERSION = version()  # the same as `kiosk --version`, a bundle's baked-in one in
 # Submissions one POST /v1/submissions/batch may carry (/health says so): a batch costs one
 # commit to disk instead of one each; at about 2 KB a submission it stays far under 5 MB.
 MAX_BATCH = 100
+# References one POST /v1/progress may ask about: a kiosk asks about those it issued that are
+# not settled yet, once a round, and about one a citizen types at it.
+MAX_PROGRESS = 200
+# Generous (a request a second on average): a kiosk polls once a round; the limit is there so
+# a stolen token cannot be used to guess references at speed.
+PROGRESS_LIMIT = Limit(requests=600, window_seconds=600)
 
 
 class Headers(Protocol):
@@ -117,6 +126,7 @@ ROUTES = (
         "POST": _op("heartbeat", 200, 400, 401, 403, 411, 413)}),
     Route("/v1/devices", {"GET": _op("devices", 200, 401, 403)}),
     Route("/v1/consultations", {"GET": _op("consultations", 200, 304, 401, 403)}),
+    Route("/v1/progress", {"POST": _op("progress", 200, 400, 401, 403, 411, 413, 429)}),
 )
 # Answered by the server itself on any path, so not listed per route.
 SERVER_WIDE_STATUSES = frozenset({404, 405, 500})
@@ -191,9 +201,10 @@ class CentralApp:
     def health(self, request: Request) -> Response:
         # The current key's fingerprint: a kiosk sealing to another one fetches the key anew.
         # max_batch: kiosks that see it send many submissions a request (older ones, one).
+        # progress: POST /v1/progress is served (a kiosk does not ask older services).
         return Response(200, {"status": "ok", "version": VERSION, "time": utc_now(),
                               "key_fingerprint": self.store.keyring.current.public.fingerprint,
-                              "max_batch": MAX_BATCH})
+                              "max_batch": MAX_BATCH, "progress": True})
 
     def openapi(self, request: Request) -> Response:
         return Response(200, self._openapi)
@@ -290,6 +301,23 @@ class CentralApp:
         body = json.dumps({"consultations": self.tallies.results()}, ensure_ascii=False,
                           separators=(",", ":")).encode()
         return _conditional(request, body, strong_etag(body))
+
+    def progress(self, request: Request) -> Response:
+        """The review state of references, as the citizen's status page shows them: a
+        reference not known here, or not a whole reference (its check character wrong), is
+        left out, so the answer says nothing about references that were never given."""
+        device = self._device(request)
+        wait = admit(self.store, f"progress:{device.id}", PROGRESS_LIMIT)
+        if wait:
+            raise ApiError(429, f"Too many progress requests from {device.id}; try again in "
+                                f"{wait} seconds.", {"Retry-After": str(wait)})
+        asked = progress_references(json_object(request.body), MAX_PROGRESS)
+        printed = {sent: read_reference(sent) for sent in asked}
+        known = {found["reference"]: found for found in
+                 self.store.progress([ref for ref in printed.values() if ref is not None])}
+        # Each answered under the reference as sent, so the kiosk finds its own in the answer.
+        return Response(200, {"progress": [{**known[ref], "reference": sent}
+                                           for sent, ref in printed.items() if ref in known]})
 
     # -- staff ------------------------------------------------------------------------------
     def devices(self, request: Request) -> Response:

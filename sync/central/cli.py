@@ -128,6 +128,20 @@ def cmd_rotate_key(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Bring the database to this version's tables (run after an upgrade, before serving;
+    serving does it too, and it does nothing when there is nothing to do)."""
+    from .store import CentralStore
+    from .web.databases import describe
+
+    store = CentralStore(Path(args.data_dir))
+    try:
+        _say(f"The database ({describe(store.url)}) has this version's tables.")
+    finally:
+        store.close()
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """The real server: gunicorn with --workers processes (the database migrated first)."""
     folder = Path(args.data_dir)
@@ -303,6 +317,7 @@ def add_central_commands(
     rotate.add_argument("--prepare", action="store_true",
                         help="only make the next key and print its fingerprint, to pin on the "
                              "kiosks before rotating")
+    command("migrate", cmd_migrate, "bring the database up to this version (after an upgrade)")
     serve = command("serve", cmd_serve, "run the service until SIGTERM or Ctrl+C")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)

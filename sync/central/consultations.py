@@ -66,11 +66,29 @@ class Consultations:
                  clock: Callable[[], datetime] = _utc_now):
         self.store, self.catalogue, self.clock = store, catalogue, clock
         self._counting = threading.Lock()  # one count at a time: progress moves in one line
+        self._cached: tuple[tuple[object, ...], list[dict[str, object]]] | None = None
 
     def results(self) -> list[dict[str, object]]:
-        """Every consultation the service has a form for, in form id order."""
-        found = []
+        """Every consultation the service has a form for, in form id order.
+
+        Every kiosk asks at every round, and the answer changes only with a new submission, a
+        new week or a new form: it is worked out again only then (one indexed query tells).
+        A cache in this process only: any worker works out the same answer from the database.
+        """
         now = self.clock()
+        latest = models.Submission.objects.using(self.store.alias).order_by("-seq").values_list(
+            "seq", flat=True).first()
+        key = (latest, counted_to(now), iso_week(now.astimezone(UTC).isoformat()),
+               self.catalogue.listing().etag)
+        cached = self._cached
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        found = self._results(now)
+        self._cached = (key, found)
+        return found
+
+    def _results(self, now: datetime) -> list[dict[str, object]]:
+        found = []
         this_week = iso_week(now.astimezone(UTC).isoformat())
         for form_id, form in sorted(self.catalogue.forms().items()):
             settings = form.definition.settings.consultation

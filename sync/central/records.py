@@ -55,6 +55,15 @@ class Receipt:
                 "received_at": self.received_at, "payload_sha256": self.payload_sha256}
 
 
+class Progress(TypedDict):
+    """A submission's review state as its citizen may see it: never its answers."""
+
+    reference: str
+    state: str  # models.ReviewState: received, in_review, needs_information, approved, rejected
+    changed_at: str  # when the state last changed (when it was received, until then)
+    note: str | None  # staff's note to the citizen, if any
+
+
 @dataclass(frozen=True)
 class Outcome:
     kind: Literal["created", "replayed", "conflict"]  # replayed: the same payload again;

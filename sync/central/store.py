@@ -31,6 +31,7 @@ from .records import (
     Heartbeat,
     Incoming,
     Outcome,
+    Progress,
     Receipt,
     SubmissionRecord,
     hash_token,
@@ -243,6 +244,40 @@ class CentralStore:
         row.seq, row.hash, row.anchored_at = audit.head_seq, head_hash, now
         row.save()
         return _verdict(row)
+
+    # -- review states, as the citizen sees them -------------------------------------------
+    def progress(self, references: Sequence[str]) -> list[Progress]:
+        """The review state of each reference known here (exactly as printed on a receipt), in
+        the order asked; unknown ones are left out. The status page and POST /v1/progress both
+        ask here, so they cannot tell a citizen different things. A reference received twice
+        (only a faulty kiosk sends that) answers with the later submission."""
+        found: dict[str, Progress] = {}
+        rows = self._objects(models.Submission).filter(reference__in=set(references)).order_by(
+            "seq").values_list("reference", "state", "state_changed_at", "received_at",
+                               "citizen_note")
+        for reference, state, changed_at, received_at, note in rows:
+            found[reference] = Progress(reference=reference, state=state,
+                                        changed_at=changed_at or received_at, note=note or None)
+        return [found[reference] for reference in dict.fromkeys(references) if reference in found]
+
+    def change_review_state(self, instance_id: str, state: str, by: str, note: str = "") -> str:
+        """Move a submission to `state` with staff's note to the citizen (which replaces the
+        previous one: a note belongs to the state it came with), recording the change; the
+        time of the change. CentralError for an unknown submission or state."""
+        if state not in models.ReviewState.values:
+            raise CentralError(f"{state} is not a review state; use one of "
+                               f"{', '.join(models.ReviewState.values)}.")
+        now = utc_now()
+        with self.atomic():
+            row = self._objects(models.Submission).select_for_update().filter(
+                instance_id=instance_id).first()
+            if row is None:
+                raise CentralError(f"There is no submission {instance_id}.")
+            self._objects(models.ReviewChange).create(
+                submission=row, at=now, by=by, from_state=row.state, to_state=state, note=note)
+            row.state, row.state_changed_at, row.citizen_note = state, now, note
+            row.save(update_fields=["state", "state_changed_at", "citizen_note"])
+        return now
 
 
 def _receipt(row: models.Submission) -> Receipt:

@@ -139,3 +139,16 @@ def heartbeat_fields(body: JSONObject) -> dict[str, object]:
             "last_sync_at": _time(body, "last_sync_at", optional=True),
             "version": _text(body, "version"),
             "free_disk_bytes": _count(body, "free_disk_bytes")}
+
+
+def progress_references(body: JSONObject, most: int) -> list[str]:
+    """POST /v1/progress's references: 1 to `most` strings (each a reference as printed, or
+    as typed: one that is not a reference is simply not found)."""
+    references = body.get("references")
+    if not isinstance(references, list) or not 1 <= len(references) <= most:
+        raise ApiError(400, f"references must be a list of 1 to {most} reference numbers.")
+    for place, reference in enumerate(references):
+        if not isinstance(reference, str) or len(reference) > _MAX_TEXT:
+            raise ApiError(400, f"references[{place}] must be a string of at most "
+                                f"{_MAX_TEXT} characters.")
+    return references

@@ -54,6 +54,15 @@ class Central:
     def admin_headers(self) -> dict:
         return {"Authorization": f"Bearer {self.init.admin_token}"}
 
+    def stored(self, *fields: str) -> list[tuple]:
+        """The submissions table's rows (these fields, receive order), through the service's
+        own database connection: the same on SQLite and on PostgreSQL."""
+        from sync.central.web.models import Submission
+
+        rows = Submission.objects.using(self.server.store.alias).order_by("seq")
+        return [tuple(bytes(v) if isinstance(v, memoryview) else v for v in row)
+                for row in rows.values_list(*fields)]
+
     def post(self, body: dict, headers: dict | None = None) -> requests.Response:
         return requests.post(self.url + "/v1/submissions", json=body,
                              headers=headers or self.device_headers(body["instance_id"]),

@@ -19,6 +19,7 @@ import pytest
 
 from sync.central.server import CentralServer
 from sync.demo import start_demo_central
+from tests.support.postgres import PostgresServer
 from tests.sync import openrosa_kit
 from tests.sync.faulty_proxy import FaultyProxy
 from tests.sync.loopback import LoopbackServer
@@ -27,13 +28,16 @@ from tests.sync.scripted_service import ScriptedService
 
 TESTS = Path(__file__).resolve().parents[1]
 UI_FOLDERS = ("ui", "e2e")
-SERVER_FIXTURES = {"central", "service"}
+SERVER_FIXTURES = {"central", "service", "postgres_server", "postgres_url"}
 LOOPBACK_SERVERS = {id(server) for server in (CentralServer, start_demo_central, ScriptedService,
                                               OpenRosaServer, FaultyProxy, LoopbackServer,
-                                              openrosa_kit.kiosk)}
+                                              openrosa_kit.kiosk, PostgresServer)}
 
 # A test's id, with its parameters where only some of them are slow; without them, all are.
 SLOW = {
+    "tests/deploy/test_central_abuse.py::test_300_slow_clients_leave_a_kiosk_served_and_never_reach_a_worker",
+    "tests/deploy/test_central_abuse.py::test_500_kiosks_at_once_are_all_answered",
+    "tests/deploy/test_central_abuse.py::test_300_big_bodies_without_a_token_are_refused_and_no_worker_holds_one",
     "tests/e2e/test_xlsform_to_openrosa.py::test_an_xlsform_runs_on_the_kiosk_and_arrives_once",
     "tests/kiosk/test_crash.py::test_nothing_printed_is_ever_lost_or_half_written",
     "tests/kiosk/test_helpers_pins.py::test_five_wrong_pins_lock_the_pad_and_the_lock_survives_a_restart",
@@ -41,9 +45,14 @@ SLOW = {
     "tests/kiosk/test_money_exact.py::test_every_amount_ending_in_50_is_charged_to_the_penny",
     "tests/kiosk/test_properties.py::test_expressions_compile_or_raise_then_evaluate_without_raising",
     "tests/kiosk/test_store.py::test_main_thread_reads_do_not_see_a_submission_that_is_not_committed",
+    "tests/sync/central/test_fleet_simulation.py::test_a_small_fleet_is_answered_as_the_contract_says_and_nothing_is_lost_or_doubled",
+    "tests/sync/central/test_postgres_harness.py::test_a_killed_test_run_takes_its_server_with_it_and_the_next_start_sweeps_its_folder",
+    "tests/sync/central/test_postgres_harness.py::test_a_second_server_answers_beside_the_first_and_once_stopped_leaves_nothing",
+    "tests/sync/central/test_postgres_harness.py::test_a_server_that_will_not_start_says_why_with_the_end_of_its_log",
     "tests/sync/test_faults.py::test_a_thousand_submissions_arrive_exactly_once_through_faults_and_kills",
     "tests/sync/test_deadlines.py::test_a_200_mb_answer_never_grows_a_round_past_the_size_cap",
     "tests/sync/test_flaky_link.py::test_a_flaky_link_drains_the_queue_in_a_few_runs_exactly_once",
+    "tests/sync/test_progress_pull.py::test_many_references_go_two_hundred_a_request",
     "tests/test_layers.py::test_domain_and_sync_never_import_qt",
     "tests/ui/test_accessibility_audit.py::test_every_screen_passes_the_audit",
     "tests/ui/test_accessibility_audit.py::test_the_question_stays_in_sight_above_the_keyboard",
@@ -78,10 +87,18 @@ def mark_by_what_they_use(items: list[pytest.Item]) -> None:
         folder = path.relative_to(TESTS).parts[0] if path.is_relative_to(TESTS) else ""
         if folder in UI_FOLDERS or "qtbot" in item.fixturenames:
             item.add_marker(pytest.mark.ui)
-        if SERVER_FIXTURES & set(item.fixturenames) or _starts_a_server(item):
+        if SERVER_FIXTURES & set(item.fixturenames) or _on_postgres(item) \
+                or _starts_a_server(item):
             item.add_marker(pytest.mark.network)
         if item.nodeid in SLOW or item.nodeid.split("[")[0] in SLOW:
             item.add_marker(pytest.mark.slow)
+
+
+def _on_postgres(item: pytest.Item) -> bool:
+    """The `postgres` half of a test parametrized by `central_database_url` (tests/conftest.py),
+    whose server is asked for at run time, so is not among the fixtures it names."""
+    callspec = getattr(item, "callspec", None)
+    return callspec is not None and callspec.params.get("central_database_url") == "postgres"
 
 
 def _starts_a_server(item: pytest.Item) -> bool:

@@ -49,12 +49,41 @@ def show_results(window) -> None:
     window.others.refresh_results()
 
 
+def check_progress(window, driver, look) -> None:
+    """Check the progress of an application: the question, a wrong check character, and the
+    last state known with the council's note (no central service here: as offline)."""
+    from kiosk.store.progress_states import KnownProgress
+    from tests.kiosk.store_helpers import fake_submission
+
+    store = window.store
+    submission = fake_submission(1)
+    reference = store.outbox.submit(submission, "central")
+    store.outbox.mark_delivered(submission["instance_id"], {"receipt_id": "made-up"})
+    now = store.clock().isoformat()
+    store.progress.keep([KnownProgress(reference, "needs_information", now,
+                                       "Send us a photo of the pothole, at the Town Hall.",
+                                       now)], store.clock())
+    window.services.progress_offered = lambda: True
+    driver.tap_named("back")  # from the resume screen to the service list
+    driver.tap_named("tile", progress=True)
+    look("check progress: the question")
+    screen = window.others.progress.screen
+    screen.box.setText(reference[:-1] + ("A" if reference[-1] != "A" else "B"))
+    driver.tap_named("primary")
+    look("check progress: check the reference")
+    screen.box.setText(reference)
+    driver.tap_named("primary")
+    driver.wait(lambda: screen.view is not None)
+    look("check progress: the last state known")
+    driver.tap_named("primary")  # back to the services
+
+
 def walk_every_screen(window, driver, qtbot, language: str, look) -> None:
     """Attract, the service list (and one topic), every page of every information service
     (and printing it), every page of every sample form (with its errors shown first; the
     consultation with its results; the declaration's amounts and payment reference),
-    repeats, check your answers, the confirmation, saving for later, the resume screen and
-    the idle warning: `look` is called on each."""
+    repeats, check your answers, the confirmation, saving for later, the resume screen, checking
+    the progress of an application and the idle warning: `look` is called on each."""
     look("attract")
     show_results(window)
     driver.tap_named("primary", language=language)
@@ -110,6 +139,7 @@ def walk_every_screen(window, driver, qtbot, language: str, look) -> None:
     driver.tap_named("primary", language=language)
     driver.tap_named("tile", resume=True)
     look("continue a saved form")
+    check_progress(window, driver, look)
     window.idle._start_warning()  # the quiet spell, without waiting 90 s
     look("do you need more time?")
     window.warning.button.click()

@@ -3,6 +3,7 @@ information pages, consultations and declarations alike."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
@@ -36,6 +37,7 @@ class ServicesScreen(Screen):
     service_chosen = Signal(str)
     information_chosen = Signal(str)
     resume_chosen = Signal()
+    progress_chosen = Signal()
     language_chosen = Signal(str)
 
     def __init__(self, catalogue: Catalogue, languages: list[str], notices: list[str] | None = None):
@@ -47,6 +49,8 @@ class ServicesScreen(Screen):
         self.tiles: list[Tile] = []
         self.grid: QGridLayout | None = None
         self.columns = 1
+        # Whether a central service can tell the progress of applications (ui/progress_check.py)
+        self.progress_offered: Callable[[], bool] = lambda: False
 
     def enter(self) -> None:
         self.show_in(self.language)
@@ -97,6 +101,12 @@ class ServicesScreen(Screen):
         resume.setProperty("resume", True)
         resume.clicked.connect(self.resume_chosen.emit)
         layout.addWidget(resume)
+        if self.progress_offered():
+            progress = Tile(i18n.text(language, "progress.title"),
+                            i18n.text(language, "progress.tile_line"))
+            progress.setProperty("progress", True)
+            progress.clicked.connect(self.progress_chosen.emit)
+            layout.addWidget(progress)
         layout.addStretch(1)
         for notice in self.notices:
             layout.addWidget(label(notice, "notice"))

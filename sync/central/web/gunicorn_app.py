@@ -13,17 +13,21 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from gunicorn.app.base import BaseApplication
+from gunicorn.app.base import Application
 
 CONFIG_FILE = Path(__file__).with_name("gunicorn_conf.py")
 
 
-class CentralApplication(BaseApplication):
+class CentralApplication(Application):
     def __init__(self, options: dict[str, Any], announce: Callable[[str], None]):
         self.options, self.announce = options, announce
         super().__init__()
 
+    def init(self, parser: Any, opts: Any, args: Any) -> None:
+        pass  # no command line of gunicorn's own: kiosk central serve's options are given
+
     def load_config(self) -> None:
+        # Not Application's: that one would read this process's command line as gunicorn's.
         if CONFIG_FILE.exists():
             self.load_config_from_file(str(CONFIG_FILE))
         for name, value in self.options.items():
@@ -36,6 +40,9 @@ class CentralApplication(BaseApplication):
                 shown = f"[{host}]" if ":" in host else host
                 announce(f"Central service listening on http://{shown}:{port} with "
                          f"{server.num_workers} workers; stop it with Ctrl+C or SIGTERM.")
+            # Ctrl+C (SIGINT) stops as SIGTERM does: workers finish the request in hand, so
+            # no kiosk loses an answer to a receipt that was already committed.
+            server.handle_int = server.handle_term
         self.cfg.set("when_ready", when_ready)
 
     def load(self) -> Any:

@@ -18,6 +18,7 @@ from django.core.management import call_command
 from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
 
+from . import legacy
 from .databases import serving
 
 _LOCK_FILE = ".migrate.lock"
@@ -38,6 +39,10 @@ def migrate_database(alias: str, data_dir: Path) -> bool:
         with _exclusive(alias, data_dir):
             if not pending(alias):  # another process did it while this one waited
                 return False
+            database = Path(connections[alias].settings_dict["NAME"])
+            if connections[alias].vendor == "sqlite" and legacy.is_legacy(database):
+                legacy.upgrade(alias, database)
+                return True
             with open(os.devnull, "w") as quiet:
                 call_command("migrate", database=alias, interactive=False, verbosity=0,
                              stdout=quiet)

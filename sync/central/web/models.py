@@ -68,10 +68,11 @@ class Submission(models.Model):
     receipt_id = models.CharField(max_length=64, unique=True)
     payload_sha256 = models.CharField(max_length=64)  # of the opened payload
     envelope = models.BinaryField()  # still sealed: at rest the answers stay encrypted
+    # Defaults in the database too: rows copied from an older database get them.
     state = models.CharField(max_length=20, choices=ReviewState.choices,
-                             default=ReviewState.RECEIVED)
+                             default=ReviewState.RECEIVED, db_default=ReviewState.RECEIVED)
     state_changed_at = models.CharField(max_length=40, null=True)
-    citizen_note = models.TextField(default="", blank=True)  # shown on the status page
+    citizen_note = models.TextField(default="", db_default="", blank=True)  # the status page's
 
     class Meta:
         db_table = "submissions"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .addresses import trusted_proxies
 from .secret import secret_key
 
 DATA_DIR = Path(os.environ["KIOSK_CENTRAL_DATA"]) if os.environ.get("KIOSK_CENTRAL_DATA") \
@@ -79,13 +80,21 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "no-referrer"  # a status page's URL holds a reference
 LOGIN_URL = "/console/sign-in"
+# The reverse proxies whose X-Forwarded-For is believed (addresses.py), e.g. 127.0.0.1 for an
+# nginx on the same machine, or "unix" for one on a Unix socket. None by default: a server
+# reached directly believes no client's header.
+TRUSTED_PROXIES = trusted_proxies(os.environ.get("KIOSK_CENTRAL_TRUSTED_PROXIES", ""))
+# The citizen's status page: lookups per address per window, counted in the database.
+STATUS_LOOKUPS = int(os.environ.get("KIOSK_CENTRAL_STATUS_LOOKUPS", "30"))
+STATUS_WINDOW_SECONDS = 600
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français"), ("es", "Español"), ("ar", "العربية")]
 LOCALE_PATHS = [Path(__file__).with_name("locale")]
 USE_I18N = True
 USE_TZ = True
-TIME_ZONE = "UTC"
+# Dates shown to people (the status page's "last changed on"): the council's own time zone.
+TIME_ZONE = os.environ.get("KIOSK_CENTRAL_TIME_ZONE", "UTC")
 
 # The REST contract's own limit (5 MB) is checked before a body is read (middleware.py).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
@@ -95,9 +104,11 @@ STATIC_URL = "/static/"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"stderr": {"class": "logging.StreamHandler"}},
+    # "null": a logger with no handler at all would fall back to logging's last resort, stderr.
+    "handlers": {"stderr": {"class": "logging.StreamHandler"},
+                 "null": {"class": "logging.NullHandler"}},
     # Django's own request logger would print tracebacks with request data: the REST views log
     # one line per error themselves, without bodies.
-    "loggers": {"django.request": {"handlers": [], "propagate": False},
-                "django.server": {"handlers": [], "propagate": False}},
+    "loggers": {"django.request": {"handlers": ["null"], "propagate": False},
+                "django.server": {"handlers": ["null"], "propagate": False}},
 }

@@ -1,5 +1,8 @@
 """The central service's own tests: the service (`central`, tests/conftest.py) over a folder set
-up with the default device and a sample form to serve, under the name these tests use."""
+up with the default device and a sample form to serve, under the name these tests use.
+
+Every test here that uses the service runs twice: on SQLite (the default) and on PostgreSQL
+(`central_database_url`, tests/conftest.py), the same code and migrations on both."""
 
 from __future__ import annotations
 
@@ -18,9 +21,9 @@ from .central_kit import SAMPLE_FORM
 
 
 @pytest.fixture
-def central_dir(tmp_path) -> tuple[Path, InitResult]:
+def central_dir(tmp_path, central_database_url) -> tuple[Path, InitResult]:
     folder = tmp_path / "central"
-    init = init_central(folder, "http://127.0.0.1:8765")
+    init = init_central(folder, "http://127.0.0.1:8765", database_url=central_database_url)
     shutil.copy(SAMPLE_FORM, folder / "forms" / SAMPLE_FORM.name)
     return folder, init
 

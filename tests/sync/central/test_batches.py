@@ -3,13 +3,11 @@ on its own, as openapi.yaml says; one bad submission spoils no other."""
 
 from __future__ import annotations
 
-import sqlite3
 
 import pytest
 import requests
 
 from sync.central.api import MAX_BATCH
-from sync.central.store import DB_FILE
 
 from .central_kit import DOCUMENT, conforms, sealed_body
 
@@ -26,10 +24,7 @@ def _post(service, submissions: list[dict], token: str | None = None,
 
 
 def _stored(service) -> dict[str, str]:
-    with sqlite3.connect(service.data_dir / DB_FILE) as conn:
-        rows = conn.execute("SELECT instance_id, receipt_id FROM submissions").fetchall()
-    conn.close()
-    return dict(rows)
+    return dict(service.stored("instance_id", "receipt_id"))
 
 
 def test_a_batch_is_stored_once_each_and_sent_again_gets_the_same_receipts(service):

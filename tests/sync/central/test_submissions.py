@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 
 import requests
 
 from kiosk.sealing import OpeningKey
 from sync.central.setup import revoke_device
-from sync.central.store import DB_FILE
 
 from .central_kit import new_instance_id, sealed_body
 
 
 def _rows(service) -> list[tuple]:
-    with sqlite3.connect(service.data_dir / DB_FILE) as conn:
-        rows = conn.execute("SELECT instance_id, receipt_id FROM submissions").fetchall()
-    conn.close()
-    return rows
+    return service.stored("instance_id", "receipt_id")
 
 
 def test_a_submission_is_stored_once_and_a_resend_gets_the_same_receipt(service):
@@ -157,6 +152,8 @@ def test_a_chunked_body_is_411(service):
 def test_the_answers_stay_sealed_at_rest(service):
     secret = "zebra-marmalade-4711"
     assert service.post(sealed_body(service.key, {"comment": secret})).status_code == 201
+    [(envelope,)] = service.stored("envelope")
+    assert secret.encode() not in envelope and b"comment" not in envelope
     for path in service.data_dir.glob("central.db*"):  # the WAL too: it may not be merged yet
         assert secret.encode() not in path.read_bytes(), path.name
 

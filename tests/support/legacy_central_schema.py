@@ -1,4 +1,5 @@
-"""The central database's tables, created and changed only through these migrations."""
+"""The central database as it was before the Django models (sqlite-utils migrations m001-m004):
+kept so a test can make one and see `kiosk central` upgrade it, rows and all."""
 
 from __future__ import annotations
 
