@@ -1,4 +1,5 @@
 """Form versions from the central service: kept on disk beside the database, checked before use.
+Information services (`kind: information`) come the same way, their service_id in form_id.
 
 Each version is its own file, central-forms/FORM_ID/VERSION.yaml, so a draft started on an
 older version can still be resumed on it; new visits use the version the service lists now
@@ -7,6 +8,7 @@ older version can still be resumed on it; new visits use the version the service
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
@@ -15,7 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.forms.loader import load_form
+from kiosk.forms.catalogue import load_service
 from kiosk.forms.problems import FormError
 
 if TYPE_CHECKING:
@@ -25,6 +27,9 @@ if TYPE_CHECKING:
     from .transport import RestTransport
 
 CURRENT = "current.json"
+# As the central's catalogue names an information service's pictures (sync/central/catalogue.py).
+PICTURE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)*"
+                          r"\.(png|jpg|jpeg|PNG|JPG|JPEG)")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")  # a folder or file name, never a path
 
 
@@ -77,7 +82,8 @@ def pull_forms(transport: RestTransport, store: Store, config: Config) -> bool:
         if entry.get("sha256") and hashlib.sha256(source).hexdigest() != entry["sha256"]:
             problems.append(f"{form_id} {version}: damaged in transit (checksum differs)")
             continue
-        problem = _take_version(root, form_id, version, source)
+        problem = _take_pictures(root, form_id, entry.get("images")) \
+            or _take_version(root, form_id, version, source)
         if problem is None:
             current[form_id] = version
             continue
@@ -102,15 +108,38 @@ def _take_version(root: Path, form_id: str, version: str, source: bytes) -> str 
         return None
     incoming = _write_temporary(path.parent, source)
     try:
-        form = load_form(incoming)
+        service = load_service(incoming)
     except FormError as failure:
         incoming.unlink(missing_ok=True)
         first = failure.problems[0].message if failure.problems else "it does not load"
         return f"{form_id} {version}: not used, it does not load here ({first})"
-    if form.form_id != form_id or form.version != version:
+    if service.service_id != form_id or service.version != version:
         incoming.unlink(missing_ok=True)
-        return f"{form_id} {version}: not used, the file says {form.form_id} {form.version}"
+        return (f"{form_id} {version}: not used, the file says {service.service_id} "
+                f"{service.version}")
     os.replace(incoming, path)
+    return None
+
+
+def _take_pictures(root: Path, form_id: str, images: object) -> str | None:
+    """An information service's pictures, written beside its versions (names it gives them,
+    checked: never a path out of its folder); None when they are in place, else why not."""
+    if images is None:
+        return None
+    if not isinstance(images, dict):
+        return f"{form_id}: not used, its pictures are not a mapping"
+    for name, encoded in images.items():
+        if not (isinstance(name, str) and PICTURE_NAME.fullmatch(name) and ".." not in name):
+            return f"{form_id}: not used, {name!r} is not a usable picture name"
+        try:
+            data = base64.b64decode(str(encoded), validate=True)
+        except ValueError:
+            return f"{form_id}: not used, the picture {name} is damaged"
+        path = root / form_id / name
+        if path.exists() and path.read_bytes() == data:
+            continue
+        incoming = _write_temporary(path.parent, data)
+        os.replace(incoming, path)
     return None
 
 

@@ -479,6 +479,7 @@ class SyncWorker:
                 "oldest_waiting": summary.oldest_waiting,
                 "last_sync_at": self.store.settings.get("last_sync_at"),
                 "version": version(), "free_disk_bytes": free,
+                "interval_minutes": self.config.heartbeat_minutes,  # when it is silent
                 "audit": self.store.audit_report()})  # anchored there, off this disk
         except (LinkDown, AuthRefused):
             return  # the round's own status already says why; try at the next round

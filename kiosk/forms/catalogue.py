@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..information import Information, compile_information, is_information
 from .form import Form
-from .loader import compile_form, load_form
+from .loader import compile_form
 from .problems import FormError, Problem
 from .source import read_form_file
 
@@ -100,10 +100,18 @@ def _add_downloaded(catalogue: Catalogue, root: Path) -> None:
         if path.name.startswith("."):  # a version still being checked (sync/forms_pull.py)
             continue
         try:
-            form = load_form(path)
+            service = load_service(path)
         except FormError as failure:
             catalogue.failures.append(failure)
             continue
-        catalogue.versions[(form.form_id, form.version)] = form
-        if current.get(form.form_id) == form.version:
-            catalogue.forms[form.form_id] = form
+        if current.get(service.service_id) != service.version:
+            if isinstance(service, Form):  # a draft may still need it
+                catalogue.versions[(service.form_id, service.version)] = service
+            continue
+        if isinstance(service, Information):  # the service's page replaces a local one
+            catalogue.forms.pop(service.service_id, None)
+            catalogue.information[service.service_id] = service
+            continue
+        catalogue.versions[(service.form_id, service.version)] = service
+        catalogue.information.pop(service.service_id, None)
+        catalogue.forms[service.form_id] = service

@@ -1,23 +1,29 @@
-"""The form catalogue kiosks download: every valid form file in the data folder's forms/.
+"""The form catalogue kiosks download: every valid form file in the data folder's forms/,
+and every information service (`kind: information`: pages to read, with a service_id where a
+form has its form_id), listed with `"kind": "information"` so a kiosk loads it as one.
 
 The folder is looked at on each request (names, sizes and modification times: cheap) and read
-again only when that changes. A form that does not load is not served, and its file name and
-first problem are logged, so a broken upload never reaches a kiosk.
+again only when that changes. A file that does not load is not served: its name and first
+problem are logged, and every problem is kept for the staff console's forms page
+(`unserved()`), so a broken upload never reaches a kiosk and staff see why.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from kiosk.forms.catalogue import load_service
 from kiosk.forms.file_budget import MAX_FILE_BYTES
 from kiosk.forms.form import Form
-from kiosk.forms.loader import load_form
 from kiosk.forms.problems import FormError, Problem
 
 FORM_SUFFIXES = (".yaml", ".yml")
@@ -30,7 +36,21 @@ class Listing:
 
 
 Signature = tuple[tuple[str, int, int], ...]  # each form file's (name, mtime in ns, size)
-ListedForm = dict[str, str]  # form_id, version, filename, sha256, source: as /v1/forms sends it
+ListedForm = dict[str, Any]  # form_id, version, filename, sha256, source (and kind for an
+# information service): as /v1/forms sends it
+INFORMATION = "information"
+# An information service's pictures go with it (kiosks check the same names on arrival).
+PICTURE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)*"
+                          r"\.(png|jpg|jpeg|PNG|JPG|JPEG)")
+MAX_PICTURE_BYTES = 8_000_000
+
+
+@dataclass(frozen=True)
+class Unserved:
+    """A file in forms/ that kiosks are not sent, and every problem found in it."""
+
+    filename: str
+    problems: tuple[Problem, ...]
 
 
 class FormCatalogue:
@@ -41,12 +61,13 @@ class FormCatalogue:
         self._signature: Signature | None = None
         self._listing = _listing([])
         self._forms: dict[str, Form] = {}
+        self._unserved: list[Unserved] = []
 
     def listing(self) -> Listing:
         signature = self._look()
         with self._lock:
             if signature != self._signature:
-                self._forms = {}
+                self._forms, self._unserved = {}, []
                 self._listing = _listing(self._read(signature))
                 self._signature = signature
             return self._listing
@@ -56,6 +77,17 @@ class FormCatalogue:
         self.listing()
         with self._lock:
             return dict(self._forms)
+
+    def served(self) -> list[ListedForm]:
+        """What /v1/forms lists now (its entries as the JSON has them)."""
+        forms: list[ListedForm] = json.loads(self.listing().body)["forms"]
+        return forms
+
+    def unserved(self) -> list[Unserved]:
+        """The files in forms/ not served now, each with its problems, by file name."""
+        self.listing()
+        with self._lock:
+            return list(self._unserved)
 
     def _look(self) -> Signature:
         try:
@@ -71,30 +103,72 @@ class FormCatalogue:
 
     def _read(self, signature: Signature) -> list[ListedForm]:
         forms: list[ListedForm] = []
-        seen: dict[str, str] = {}
+        seen: dict[str, str] = {}  # forms and information share one list of ids on a kiosk
         for name, _mtime, _size in signature:
             path = self.forms_dir / name
             try:
-                form = load_form(path)  # first: it refuses a file over its size budget unread
+                service = load_service(path)  # first: it refuses a file over its size budget
                 data = path.read_bytes()
                 if len(data) > MAX_FILE_BYTES:  # grown since: serve only what was checked
                     raise FormError(path, [Problem(name, "the file grew while it was read")])
                 source = data.decode("utf-8")
             except FormError as error:
-                self._log(f"form {name} is not served: {error}")
+                self._skip(name, str(error), error.problems)
                 continue
             except (OSError, UnicodeDecodeError) as error:
-                self._log(f"form {name} is not served: it cannot be read ({error})")
+                self._skip(name, f"it cannot be read ({error})",
+                           [Problem(name, f"the file cannot be read ({error})")])
                 continue
-            if form.form_id in seen:
-                self._log(f"form {name} is not served: {seen[form.form_id]} already has "
-                          f"form_id {form.form_id}")
+            ident = service.service_id
+            if ident in seen:
+                column = "form_id" if isinstance(service, Form) else "service_id"
+                message = f"{seen[ident]} already has {column} {ident}"
+                self._skip(name, message, [Problem(name, message, column=column)])
                 continue
-            seen[form.form_id] = name
-            self._forms[form.form_id] = form
-            forms.append({"form_id": form.form_id, "version": form.version, "filename": name,
-                          "sha256": hashlib.sha256(data).hexdigest(), "source": source})
+            seen[ident] = name
+            entry: ListedForm = {"form_id": ident, "version": service.version,
+                                 "filename": name, "sha256": hashlib.sha256(data).hexdigest(),
+                                 "source": source}
+            if isinstance(service, Form):
+                self._forms[ident] = service
+            else:
+                entry["kind"] = INFORMATION
+                pictures = _pictures(service.images)
+                if isinstance(pictures, Problem):
+                    self._skip(name, pictures.message, [pictures])
+                    del seen[ident]
+                    continue
+                if pictures:
+                    entry["images"] = pictures
+            forms.append(entry)
         return forms
+
+    def _skip(self, name: str, why: str, problems: list[Problem]) -> None:
+        self._log(f"form {name} is not served: {why}")
+        errors = [problem for problem in problems if problem.severity == "error"]
+        self._unserved.append(Unserved(name, tuple(errors or problems)))
+
+
+def _pictures(images: dict[str, Path]) -> dict[str, str] | Problem:
+    """An information service's pictures as the listing carries them (base64, by the name
+    the file gives), so a kiosk has them beside the file it loads; or why they cannot go."""
+    found: dict[str, str] = {}
+    total = 0
+    for written, path in sorted(images.items()):
+        if not PICTURE_NAME.fullmatch(written) or ".." in written:
+            return Problem(written, f"the picture {written} cannot be sent to kiosks: name it "
+                                    "like images/map.png (letters, digits, _ . -)")
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            return Problem(written, f"the picture {written} cannot be read ({error.strerror})")
+        total += len(data)
+        if total > MAX_PICTURE_BYTES:
+            return Problem(written, "the pictures of this service are more than "
+                                    f"{MAX_PICTURE_BYTES / 1e6:.0f} MB together; make them "
+                                    "smaller")
+        found[written] = base64.b64encode(data).decode("ascii")
+    return found
 
 
 def _listing(forms: list[ListedForm]) -> Listing:

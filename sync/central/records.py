@@ -120,6 +120,7 @@ class Heartbeat(TypedDict):
     last_sync_at: str | None
     version: str
     free_disk_bytes: int
+    interval_minutes: int | None  # as the kiosk said (None: older kiosks; taken as 5)
 
 
 class DeviceRecord(TypedDict):

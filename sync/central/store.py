@@ -302,7 +302,8 @@ def _heartbeat(device: models.Device) -> Heartbeat | None:
     return Heartbeat(received_at=beat.received_at, queue_depth=beat.queue_depth,
                      rejected=beat.rejected, oldest_waiting=beat.oldest_waiting,
                      last_sync_at=beat.last_sync_at, version=beat.version,
-                     free_disk_bytes=beat.free_disk_bytes)
+                     free_disk_bytes=beat.free_disk_bytes,
+                     interval_minutes=beat.interval_minutes)
 
 
 def _verdict_of(device: models.Device) -> AuditVerdict | None:

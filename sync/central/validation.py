@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from datetime import datetime
 from typing import Any, Literal, NoReturn, overload
@@ -138,7 +139,24 @@ def heartbeat_fields(body: JSONObject) -> dict[str, object]:
             "oldest_waiting": _time(body, "oldest_waiting", optional=True),
             "last_sync_at": _time(body, "last_sync_at", optional=True),
             "version": _text(body, "version"),
-            "free_disk_bytes": _count(body, "free_disk_bytes")}
+            "free_disk_bytes": _count(body, "free_disk_bytes"),
+            "interval_minutes": _interval(body)}
+
+
+MAX_INTERVAL_MINUTES = 1440  # a day, as the kiosk's own config allows
+
+
+def _interval(body: JSONObject) -> int | None:
+    """A heartbeat's interval in whole minutes, rounded up (a kiosk beating every 30 s is
+    silent after 2 minutes, not after none); None from kiosks that do not say."""
+    value = body.get("interval_minutes")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) \
+            or not 0 < value <= MAX_INTERVAL_MINUTES:
+        raise ApiError(400, "interval_minutes must be a number of minutes, more than 0 and "
+                            f"at most {MAX_INTERVAL_MINUTES}.")
+    return math.ceil(value)
 
 
 def progress_references(body: JSONObject, most: int) -> list[str]:

@@ -27,8 +27,8 @@ from tests.bench.fleet.central import (  # noqa: E402
     prepare_central,
     start_central,
 )
-from tests.support.postgres import PostgresServer  # noqa: E402
 from tests.bench.fleet.simulation import Workload  # noqa: E402
+from tests.support.postgres import PostgresServer  # noqa: E402
 
 SUBMIT_P95_GOAL_MS = 200
 

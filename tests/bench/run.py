@@ -190,12 +190,12 @@ def main() -> int:
     from tests.bench.xlsform_bench import bench_corpus
 
     results.extend(bench_corpus())
-    from tests.bench.console_bench import console_rows
-
-    results.extend(console_rows())
     from tests.bench.postgres_bench import bench_postgres
 
     results.extend(bench_postgres())
+    from tests.bench.console_bench import console_rows
+
+    results.extend(console_rows())
     from tests.bench.speech_bench import bench_speaker_taps
 
     speaker_taps = bench_speaker_taps()

@@ -26,6 +26,7 @@ from .question_types import (
     appearance_problem,
     row_type,
 )
+from .zip_budget import zip_problem
 
 SHEETS = ("survey", "choices", "settings")
 _OTHER_SHEETS = ("external_choices", "entities", "osm")
@@ -105,6 +106,9 @@ def read_workbook(path: Path) -> Workbook:
     """The workbook's rows, read by pyxform (the only spreadsheet reader the kiosk uses)."""
     if not path.is_file():
         raise UnreadableWorkbook(SheetProblem("the file does not exist"))
+    too_big = zip_problem(path)
+    if too_big is not None:
+        raise UnreadableWorkbook(SheetProblem(too_big))
     try:
         with warnings.catch_warnings():
             # openpyxl warns of parts of a workbook it leaves out (data validation, unknown

@@ -3,7 +3,6 @@ on its own, as openapi.yaml says; one bad submission spoils no other."""
 
 from __future__ import annotations
 
-
 import pytest
 import requests
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 from . import audit, auth, inbox, password, staff, submission
@@ -23,4 +23,5 @@ urlpatterns = [
     path("staff/<str:username>/role", staff.staff_role, name="staff_role"),
     path("staff/<str:username>/password", staff.staff_password, name="staff_password"),
     path("staff/<str:username>/remove", staff.staff_remove, name="staff_remove"),
+    path("", include("sync.central.web.console.ops_urls")),  # exports, forms, fleet, kiosks
 ]

@@ -1,0 +1,120 @@
+"""The central as sites run it: `kiosk central serve` (gunicorn) with four worker processes over
+one database, SQLite or PostgreSQL. Nothing a request needs is held in one worker's memory, so
+whichever worker answers, a kiosk sees one service: a submission sent many times at once is
+stored once with one receipt, and the catalogue's ETag is the same from every worker."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from .central_kit import SAMPLE_FORM, sealed_body
+
+ROOT = Path(__file__).resolve().parents[3]
+WORKERS = 4
+
+
+def _workers_up(pid: int) -> list[int]:
+    """The master's worker processes, once all have started (they start just after it says
+    it is listening)."""
+    deadline = time.monotonic() + 30
+    while len(found := _children(pid)) < WORKERS and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return found
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text().rpartition(")")[2].split()
+            except OSError:
+                continue
+            if int(stat[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.fixture
+def served(central_dir):
+    """`kiosk central serve --workers 4` over the folder, in its own process group; stopped
+    with SIGTERM by its id."""
+    folder, init = central_dir
+    command = [sys.executable, "-m", "sync.central", "serve", "--data-dir", str(folder),
+               "--port", "0", "--workers", str(WORKERS)]
+    process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    try:
+        first = process.stderr.readline()
+        assert "listening on http://" in first, first + process.stderr.read()
+        yield first.split("listening on ", 1)[1].split()[0], init, process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        process.stderr.close()
+
+
+def test_four_workers_serve_and_a_submission_sent_forty_times_at_once_is_stored_once(served):
+    url, init, process = served
+    assert len(_workers_up(process.pid)) == WORKERS
+    key_text = requests.get(url + "/v1/key", timeout=10).json()
+    from kiosk.sealing import SealingKey
+
+    body = sealed_body(SealingKey.from_text(key_text["public_key"], key_text["fingerprint"]),
+                       {"comment": "made-up, sent forty times"})
+    headers = {"Authorization": f"Bearer {init.device_token}",
+               "Idempotency-Key": body["instance_id"]}
+    start, answers = threading.Barrier(40), []
+
+    def send() -> None:
+        start.wait()
+        answers.append(requests.post(url + "/v1/submissions", json=body, headers=headers,
+                                     timeout=60))
+
+    threads = [threading.Thread(target=send) for _ in range(40)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    statuses = sorted(answer.status_code for answer in answers)
+    assert statuses == [200] * 39 + [201]
+    assert len({answer.json()["receipt_id"] for answer in answers}) == 1
+    listed = requests.get(url + "/v1/submissions", timeout=10,
+                          headers={"Authorization": f"Bearer {init.admin_token}"}).json()
+    assert [s["instance_id"] for s in listed["submissions"]] == [body["instance_id"]]
+
+
+def test_every_worker_gives_the_catalogue_the_same_etag(served, central_dir):
+    url, init, _ = served
+    folder, _ = central_dir
+    assert (folder / "forms" / SAMPLE_FORM.name).exists()
+    headers = {"Authorization": f"Bearer {init.device_token}"}
+    etags = set()
+    with requests.Session() as session:  # new connections: sync workers close after each
+        for _ in range(4 * WORKERS):
+            answer = requests.get(url + "/v1/forms", headers=headers, timeout=10)
+            assert answer.status_code == 200
+            etags.add(answer.headers["ETag"])
+        unchanged = session.get(url + "/v1/forms", timeout=10,
+                                headers=headers | {"If-None-Match": etags.pop()})
+    assert not etags and unchanged.status_code == 304
+
+
+def test_the_workers_stop_with_the_service(served):
+    url, _, process = served
+    workers = _workers_up(process.pid)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=30) == 0
+    assert not [pid for pid in workers if os.path.exists(f"/proc/{pid}")]
