@@ -104,12 +104,19 @@ def run_app(config_path: str | None, *, windowed: bool = False, language: str | 
 
                 config.forms_dir, config.site_id = sample_forms_dir(), "DEMO"
                 config.data_dir = demo_data_dir()
-                from sync.demo import start_demo_central
-
-                # The demo's own central service on loopback, so sync can be seen working.
-                outcome.central, destination = start_demo_central(config.data_dir / "central")
-                config.destinations = {"central": destination}
-                print(f"demo: the central service listens at {destination.url}", file=sys.stderr)
+                try:
+                    from sync.demo import start_demo_central
+                except ImportError:  # a kiosk's bundle: the central's web stack is not in it
+                    print("demo: this installation has no central service, so nothing is "
+                          "sent (pip install 'public-service-kiosk[central]' adds one)",
+                          file=sys.stderr)
+                else:
+                    # The demo's own central service on loopback, so sync can be seen working.
+                    outcome.central, destination = start_demo_central(
+                        config.data_dir / "central")
+                    config.destinations = {"central": destination}
+                    print(f"demo: the central service listens at {destination.url}",
+                          file=sys.stderr)
             if forms:
                 config.forms_dir = Path(forms)
             log_file = setup_logging(config.data_dir)

@@ -16,6 +16,8 @@ from typing import TextIO
 
 from .errors import CentralError
 
+_WEB_STACK = {"django", "gunicorn", "psycopg", "dj_database_url", "sync"}
+
 
 def _say(message: str) -> None:
     print(message, file=sys.stderr)
@@ -28,6 +30,12 @@ def _friendly(command: Callable[[argparse.Namespace], int]) -> Callable[[argpars
         except CentralError as error:
             _say(str(error))
             return error.exit_code
+        except ImportError as error:  # a kiosk's bundle: the web stack is not in it
+            if error.name is None or error.name.split(".")[0] not in _WEB_STACK:
+                raise
+            _say("This installation has no central service (a kiosk's bundle leaves it out): "
+                 "install it with pip install 'public-service-kiosk[central]'.")
+            return 2
     return run
 
 

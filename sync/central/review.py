@@ -3,7 +3,8 @@ information, approved, rejected), each change with an optional note to the citiz
 
 The note is what the citizen's status page and the kiosk's progress service show: the latest
 change's note replaces the one before (an empty note clears it). The submission's state, its
-note and the history row are written in one transaction.
+note and the history row are written in one transaction (CentralStore.change_review_state);
+this checks what staff typed first, and says what the change was.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .errors import CentralError
-from .records import utc_now
 from .store import CentralStore
 from .web import models
 
@@ -40,17 +40,12 @@ def change_state(store: CentralStore, instance_id: str, to_state: str, note: str
         raise CentralError(f"The note is {len(note)} characters long; keep it to {MAX_NOTE}.")
     if any(not (c.isprintable() or c == "\n") for c in note):
         raise CentralError("The note holds a control character; type it again as plain text.")
-    with store.atomic():
+    with store.atomic():  # the row locked first: the state it leaves is the one it had
         row = store._objects(models.Submission).select_for_update().filter(
             instance_id=instance_id).only("instance_id", "reference", "state").first()
         if row is None:
             raise CentralError(f"There is no submission {instance_id}.")
-        now = utc_now()
-        store._objects(models.ReviewChange).create(
-            submission_id=instance_id, at=now, by=by[:150], from_state=row.state,
-            to_state=to_state, note=note)
-        store._objects(models.Submission).filter(instance_id=instance_id).update(
-            state=to_state, state_changed_at=now, citizen_note=note)
+        now = store.change_review_state(instance_id, to_state, by[:150], note)
     return Change(instance_id, row.reference, row.state, to_state, now, note)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import requests
+from django.test import override_settings
 
 from sync.central.server import CentralServer
 from sync.central.web.console.guard import FAILURES_PER_LOCK, lock_length
@@ -167,3 +168,30 @@ def test_the_sign_in_page_lets_a_browser_send_its_origin_with_the_form(console):
                           headers={"Origin": console.central.url})
     assert answer.url == console.url + "/inbox"
     assert answer.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_behind_a_trusted_proxy_the_audit_names_the_client_not_the_proxy(console):
+    console.staff("cara", "caseworker")
+    forwarded = {"X-Forwarded-For": "203.0.113.9"}  # a documentation address
+    session = requests.Session()
+    session.headers.update(forwarded)
+    sign_in(console.central.url, "cara", "a wrong guess here", session=session)  # not trusted
+    with override_settings(TRUSTED_PROXIES=["127.0.0.1"]):
+        sign_in(console.central.url, "cara", session=session)
+    with console.database():
+        addresses = list(StaffAudit.objects.filter(actor="cara").order_by("id")
+                         .values_list("action", "address"))
+    assert addresses == [("sign_in_failed", "127.0.0.1"), ("sign_in", "203.0.113.9")]
+
+
+def test_too_many_attempts_from_one_address_wait_before_any_password_is_checked(console):
+    console.staff("cara", "caseworker")
+    with override_settings(CONSOLE_SIGN_INS=(3, 600)):
+        for name in ("anna", "ben", "cleo"):  # three names: no lockout comes into it
+            _, answer = sign_in(console.central.url, name, "a wrong guess here")
+            assert WRONG in answer.text
+        _, answer = sign_in(console.central.url, "cara")  # the right password, too late
+    assert answer.status_code == 429
+    assert "Too many sign-in attempts have come from this address. Try again in 10 minutes." \
+        in answer.text
+    assert audit_actions(console, "cara") == ["sign_in_throttled"]

@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from ...records import utc_now
+from ..addresses import client_address
 from ..models import StaffAudit, StaffProfile
 
 VIEWER, CASEWORKER, ADMINISTRATOR = "viewer", "caseworker", "administrator"
@@ -37,12 +38,6 @@ def role_of(user: Any) -> str | None:
 def has_role(user: Any, role: str) -> bool:
     held = role_of(user)
     return held is not None and RANK.get(held, -1) >= RANK[role]
-
-
-def client_address(request: HttpRequest) -> str:
-    """Where the request came from (behind the documented proxy: the proxy's own address,
-    unless the deployment passes the client's on in REMOTE_ADDR)."""
-    return str(request.META.get("REMOTE_ADDR") or "")[:64]
 
 
 def record(actor: str, action: str, target: str = "", detail: str = "",

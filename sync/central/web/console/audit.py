@@ -14,7 +14,7 @@ PAGE_SIZE = 50
 # How each action reads on the page (others' actions show their own names until added here).
 ACTIONS = {
     "sign_in": "Signed in", "sign_in_failed": "Sign-in failed", "sign_in_locked":
-    "Sign-in refused: locked", "sign_out": "Signed out", "refused": "Page refused (role)",
+    "Sign-in refused: locked", "sign_in_throttled": "Sign-in refused: too many from there", "sign_out": "Signed out", "refused": "Page refused (role)",
     "search_inbox": "Searched the inbox", "open_submission": "Opened a submission",
     "open_submission_failed": "Could not open a submission", "change_state": "Changed a state",
     "add_staff": "Added an account", "change_role": "Changed a role",

@@ -4,8 +4,10 @@ before its password is checked. Every attempt is audited."""
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,11 +16,22 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ...rate_windows import Limit, admit
+from ..addresses import client_address, rate_key
 from . import guard
 from .access import audit, private, role_of
 
 WRONG = "The account name or password is not right. Check both and try again."
 HOME = "/console/inbox"
+# Sign-in attempts per address in a window, checked before the password: each check costs
+# the server about a second of work (PBKDF2), so trying many names cannot take every worker.
+SIGN_INS_PER_ADDRESS = (30, 600)  # (attempts, seconds); the setting CONSOLE_SIGN_INS overrides
+
+
+def _throttled(request: HttpRequest) -> int:
+    attempts, seconds = getattr(settings, "CONSOLE_SIGN_INS", SIGN_INS_PER_ADDRESS)
+    return admit(request.central.store, "sign-in:" + rate_key(client_address(request)),
+                 Limit(attempts, seconds))
 
 
 def locked_message(until: datetime) -> str:
@@ -45,6 +58,13 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     if not username or not password:
         return _page(request, wanted, "Enter your account name and your password.", username,
                      status=400)
+    wait = _throttled(request)
+    if wait:
+        audit(request, "sign_in_throttled", username, actor=username)
+        minutes = math.ceil(wait / 60)
+        return _page(request, wanted, "Too many sign-in attempts have come from this address. "
+                     f"Try again in {minutes} minute{'s' if minutes != 1 else ''}.", username,
+                     status=429)
     now = datetime.now(UTC)
     until = guard.locked_until(username, now)
     if until is not None:
