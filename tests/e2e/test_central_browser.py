@@ -190,6 +190,19 @@ def test_browser_a_viewer_sees_the_inbox_but_cannot_open_a_submission(
 
 
 @pytest.mark.parametrize("central_database_url", ["sqlite"], indirect=True)
+def test_browser_the_status_page_works_without_javascript(site, tmp_path, sync_worker):
+    reference = deliver(tmp_path, site, sync_worker)
+    with chromium(javascript=False) as plain:
+        plain.get(site.url + "/status?lang=fr")
+        assert plain.find_elements(By.TAG_NAME, "script") == []  # none to need
+        plain.find_element(By.ID, "ref").send_keys(reference.lower().replace("-", " "))
+        click_to_next_page(plain, plain.find_element(By.ID, "check"))
+        assert plain.find_element(By.ID, "state").get_attribute("data-state") == "received"
+        assert plain.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr"
+        assert reference in text_of(plain, "state-reference")
+
+
+@pytest.mark.parametrize("central_database_url", ["sqlite"], indirect=True)
 def test_browser_the_status_page_and_the_console_pass_the_accessibility_check(
         site, browser, tmp_path, sync_worker):
     reference = deliver(tmp_path, site, sync_worker)
@@ -199,6 +212,8 @@ def test_browser_the_status_page_and_the_console_pass_the_accessibility_check(
              "sign-in page": "/console/sign-in"}
     problems = {name: accessibility_problems_at(browser, site.url + path)
                 for name, path in pages.items()}
+    sign_in(browser, site.url, ADMINISTRATOR, "not the password")
+    problems["sign-in page, a wrong password"] = accessibility_problems(browser)
     add_staff(site.folder, ADMINISTRATOR, "administrator", PASSWORDS[ADMINISTRATOR])
     sign_in(browser, site.url, ADMINISTRATOR, PASSWORDS[ADMINISTRATOR])
     instance_id = find_by_reference(browser, site.url, reference).get_attribute(

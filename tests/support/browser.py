@@ -30,9 +30,12 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 @contextlib.contextmanager
-def chromium(width: int = 1280, height: int = 900,
-             language: str = "en-GB") -> Iterator[webdriver.Chrome]:
+def chromium(width: int = 1280, height: int = 900, language: str = "en-GB",
+             javascript: bool = True) -> Iterator[webdriver.Chrome]:
     options = webdriver.ChromeOptions()
+    if not javascript:  # as a citizen's old phone, or a browser set so, shows the page
+        options.add_experimental_option(
+            "prefs", {"profile.managed_default_content_settings.javascript": 2})
     options.binary_location = str(CHROMIUM)
     for argument in ("--headless=new", f"--window-size={width},{height}",
                      f"--lang={language}", "--disable-gpu", "--no-first-run",

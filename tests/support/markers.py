@@ -42,6 +42,7 @@ SLOW = {
     "tests/e2e/test_central_browser.py::test_browser_repeated_wrong_passwords_lock_the_account_and_the_page_says_so",
     "tests/e2e/test_central_browser.py::test_browser_a_viewer_sees_the_inbox_but_cannot_open_a_submission",
     "tests/e2e/test_central_browser.py::test_browser_the_status_page_and_the_console_pass_the_accessibility_check",
+    "tests/e2e/test_central_browser.py::test_browser_the_status_page_works_without_javascript",
     "tests/e2e/test_central_browser.py::test_browser_the_accessibility_check_finds_what_it_checks",
     "tests/e2e/test_xlsform_to_openrosa.py::test_an_xlsform_runs_on_the_kiosk_and_arrives_once",
     "tests/kiosk/test_crash.py::test_nothing_printed_is_ever_lost_or_half_written",
