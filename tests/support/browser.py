@@ -40,7 +40,8 @@ def chromium(width: int = 1280, height: int = 900, language: str = "en-GB",
     for argument in ("--headless=new", f"--window-size={width},{height}",
                      f"--lang={language}", "--disable-gpu", "--no-first-run",
                      "--disable-extensions", "--disable-background-networking",
-                     "--hide-scrollbars", "--force-device-scale-factor=1"):
+                     "--hide-scrollbars", "--force-device-scale-factor=1",
+                     "--disable-dev-shm-usage"):  # a container's /dev/shm is small
         options.add_argument(argument)
     if os.geteuid() == 0:  # CI runs as root, where Chromium's sandbox will not start
         options.add_argument("--no-sandbox")
