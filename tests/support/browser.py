@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
@@ -57,7 +58,13 @@ def chromium(width: int = 1280, height: int = 900, language: str = "en-GB",
 def click_to_next_page(driver: webdriver.Chrome, element: WebElement) -> None:
     """Click what sends a form or follows a link, and wait until the next page has replaced
     this one (a page that has not yet gone would otherwise answer the next question)."""
-    element.click()
+    try:
+        element.click()
+    except WebDriverException as error:
+        # chromedriver looks at the element again after the click; when the click has already
+        # replaced the page, that look fails. The wait below proves the page did change.
+        if "does not belong to the document" not in str(error):
+            raise
     WebDriverWait(driver, 30).until(expected_conditions.staleness_of(element))
     WebDriverWait(driver, 30).until(
         lambda d: d.execute_script("return document.readyState") == "complete")
