@@ -35,6 +35,7 @@ from .validation import (
     heartbeat_fields,
     incoming_fields,
     json_object,
+    query_text,
     submission_fields,
 )
 
@@ -300,11 +301,12 @@ class CentralApp:
         self._admin(request)
         query = {name: values[-1] for name, values in request.query.items()}
         limit_text = query.get("limit", "100")
-        if not limit_text.isdigit() or not 1 <= int(limit_text) <= 1000:
+        # ASCII digits only: "²" and "١٢" are digits to str.isdigit, and int() takes the second
+        if not (limit_text.isascii() and limit_text.isdigit()) or not 1 <= int(limit_text) <= 1000:
             raise ApiError(400, "limit must be a whole number from 1 to 1000.")
         try:
-            page, cursor = self.store.submissions(query.get("form_id") or None,
-                                                  query.get("after") or None, int(limit_text))
+            page, cursor = self.store.submissions(query_text(query, "form_id"),
+                                                  query_text(query, "after"), int(limit_text))
         except CentralError as error:
             raise ApiError(400, f"{error}.") from None
         return Response(200, {"submissions": page, "next": cursor})
