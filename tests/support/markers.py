@@ -27,7 +27,7 @@ from tests.sync.scripted_service import ScriptedService
 
 TESTS = Path(__file__).resolve().parents[1]
 UI_FOLDERS = ("ui", "e2e")
-SERVER_FIXTURES = {"central", "service"}
+SERVER_FIXTURES = {"central", "service", "shared_service"}
 LOOPBACK_SERVERS = {id(server) for server in (CentralServer, start_demo_central, ScriptedService,
                                               OpenRosaServer, FaultyProxy, LoopbackServer,
                                               openrosa_kit.kiosk)}
