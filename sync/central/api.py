@@ -232,7 +232,7 @@ class CentralApp:
         items = batch_items(body, MAX_BATCH)
         for item in items:  # another device's submission in it: the whole batch is refused
             if isinstance(item, dict):
-                _same_device(item, device)
+                _same_device(item, device, whole=False)
         answers: list[dict[str, Any]] = [{} for _ in items]
         arrivals: list[tuple[Incoming, str, bytes]] = []
         places: list[int] = []
@@ -312,8 +312,12 @@ class CentralApp:
         return Response(200, {"submissions": page, "next": cursor})
 
 
-def _same_device(body: JSONObject, device: Device) -> None:
+def _same_device(body: JSONObject, device: Device, *, whole: bool = True) -> None:
+    """403 for another device's body; a device_id not a string refuses the whole body (400),
+    but only that submission of a batch (answered on its own, later)."""
     claimed = body.get("device_id")
+    if whole and claimed is not None and not isinstance(claimed, str):
+        raise ApiError(400, "device_id must be a string, the token's device.")
     if isinstance(claimed, str) and claimed != device.id:
         raise ApiError(403, f"This token belongs to device {device.id}, not {claimed}.")
 

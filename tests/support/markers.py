@@ -41,6 +41,7 @@ SLOW = {
     "tests/kiosk/test_money_exact.py::test_every_amount_ending_in_50_is_charged_to_the_penny",
     "tests/kiosk/test_properties.py::test_expressions_compile_or_raise_then_evaluate_without_raising",
     "tests/kiosk/test_store.py::test_main_thread_reads_do_not_see_a_submission_that_is_not_committed",
+    "tests/sync/central/test_fuzz_contract.py::test_fuzzed_requests_get_answers_in_the_contract_and_bad_ones_write_nothing",
     "tests/sync/test_faults.py::test_a_thousand_submissions_arrive_exactly_once_through_faults_and_kills",
     "tests/sync/test_deadlines.py::test_a_200_mb_answer_never_grows_a_round_past_the_size_cap",
     "tests/sync/test_flaky_link.py::test_a_flaky_link_drains_the_queue_in_a_few_runs_exactly_once",

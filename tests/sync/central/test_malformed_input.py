@@ -82,6 +82,11 @@ BODIES = [
     ("c1-control-in-device_id", "submit", lambda s: _submission(s, device_id="kiosk-01\x85"),
      "not kiosk-01"),
     ("nul-in-version", "beat", _heartbeat(version="1.0\x00"), "version"),
+    ("batch-device_id-a-list", "batch",
+     lambda s: _json({"device_id": ["kiosk-01"], "submissions": [sealed_body(s.key, {})]}),
+     "device_id must be a string"),
+    ("version-empty", "beat", _heartbeat(version=""), "version"),
+    ("version-201-characters", "beat", _heartbeat(version="1" * 201), "version"),
     ("nul-in-a-batch-item", "batch",
      lambda s: _json({"submissions": [{**sealed_body(s.key, {}), "instance_id": "a\x00"}]}),
      "instance_id"),
@@ -224,3 +229,24 @@ def test_a_form_this_service_does_not_serve_is_still_received(shared_service):
     listed = requests.get(f"{shared_service.url}/v1/submissions?form_id={body['form_id']}",
                           headers=shared_service.admin_headers, timeout=10).json()["submissions"]
     assert [row["instance_id"] for row in listed] == [body["instance_id"]]
+
+
+# What the fuzzer found refused although openapi.yaml allows it (now taken, as the contract says)
+TAKEN = [
+    ("counts-as-whole-floats", {"queue_depth": 3.0, "rejected": 0.0, "free_disk_bytes": 5e9}),
+    ("count-at-2^63-1", {"free_disk_bytes": 2**63 - 1}),
+    ("times-absent", {"oldest_waiting": ..., "last_sync_at": ...}),
+    ("times-with-z", {"oldest_waiting": "2026-01-01T10:00:00Z",
+                      "last_sync_at": "2026-01-01T10:00:00.123456+05:30"}),
+    ("audit-null", {"audit": None}),
+    ("audit-head-only", {"audit": {"head_seq": 0}}),
+]
+
+
+@pytest.mark.parametrize("fields", [case[1] for case in TAKEN], ids=[case[0] for case in TAKEN])
+def test_a_heartbeat_the_contract_allows_is_taken(shared_service, fields):
+    body = {name: value for name, value in {**HEARTBEAT, **fields}.items() if value is not ...}
+    answer = requests.post(
+        f"{shared_service.url}/v1/devices/{shared_service.init.device_id}/heartbeat",
+        json=body, headers=shared_service.device_headers(), timeout=10)
+    assert answer.status_code == 200, answer.text
