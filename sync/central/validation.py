@@ -12,6 +12,9 @@ from .records import AuditReport, Incoming
 
 _HASH = re.compile(r"[0-9a-f]{64}")
 _MAX_TEXT = 200  # ids, references, versions, times: anything longer is not one of ours
+# Narrower columns (web/models.py): PostgreSQL refuses a longer value, where SQLite kept it.
+_LONGEST = {"reference": 64, "version": 100}
+_MAX_TIME = 40  # 2026-03-01T09:30:00.123456+00:00 is 32
 # What a database column holds: a BIGINT (PostgreSQL's and SQLite's integers), never more.
 MAX_COUNT = 2**63 - 1
 # RFC 3339 (what openapi.yaml's date-time means): a date, a time and an offset. ISO 8601's other
@@ -65,19 +68,22 @@ def plain_text(value: str) -> bool:
 
 
 @overload
-def _text(body: JSONObject, name: str) -> str: ...
+def _text(body: JSONObject, name: str, longest: int | None = None) -> str: ...
 @overload
-def _text(body: JSONObject, name: str, *, optional: Literal[True]) -> str | None: ...
+def _text(body: JSONObject, name: str, longest: int | None = None, *,
+          optional: Literal[True]) -> str | None: ...
 
 
-def _text(body: JSONObject, name: str, *, optional: bool = False) -> str | None:
+def _text(body: JSONObject, name: str, longest: int | None = None, *,
+          optional: bool = False) -> str | None:
     value = body.get(name)
     if value is None and optional:
         return None
     if value is None:
         raise ApiError(400, f"{name} is missing.")
-    if not isinstance(value, str) or not value.strip() or len(value) > _MAX_TEXT:
-        raise ApiError(400, f"{name} must be a non-empty string of at most {_MAX_TEXT} "
+    longest = longest or _LONGEST.get(name, _MAX_TEXT)
+    if not isinstance(value, str) or not value.strip() or len(value) > longest:
+        raise ApiError(400, f"{name} must be a non-empty string of at most {longest} "
                             "characters.")
     if not plain_text(value):
         raise ApiError(400, f"{name} must not contain control characters (such as NUL or a "
@@ -92,7 +98,8 @@ def _time(body: JSONObject, name: str, *, optional: Literal[True]) -> str | None
 
 
 def _time(body: JSONObject, name: str, *, optional: bool = False) -> str | None:
-    value = _text(body, name, optional=True) if optional else _text(body, name)
+    value = _text(body, name, _MAX_TIME, optional=True) if optional \
+        else _text(body, name, _MAX_TIME)
     if value is not None:
         try:
             if not _DATE_TIME.fullmatch(value):
