@@ -29,10 +29,9 @@ from pathlib import Path  # noqa: E402
 import pytest  # noqa: E402
 
 from kiosk import pins  # noqa: E402
-from sync.central.server import CentralServer  # noqa: E402
 from sync.central.setup import InitResult, init_central  # noqa: E402
 from sync.worker import SyncWorker  # noqa: E402
-from tests.support.central import Central  # noqa: E402
+from tests.support.central import running_central  # noqa: E402
 from tests.support.markers import mark_by_what_they_use  # noqa: E402
 from tests.support.postgres import PostgresServer  # noqa: E402
 from tests.support.progress_service import ProgressShim  # noqa: E402
@@ -63,15 +62,8 @@ def central_dir(tmp_path) -> tuple[Path, InitResult]:
 @pytest.fixture
 def central(central_dir):
     """The central service over `central_dir`, on a free loopback port for this test."""
-    folder, init = central_dir
-    log: list[str] = []
-    server = CentralServer(folder, log=log.append).start()
-    try:
-        yield Central(folder, init, server, log)
-    finally:
-        server.stop()
-    # Every status a test saw must be one its route declares (and so openapi.yaml lists).
-    assert server.undeclared_statuses == []
+    with running_central(*central_dir) as central:
+        yield central
 
 
 @pytest.fixture

@@ -38,6 +38,7 @@ from .validation import (
     incoming_fields,
     json_object,
     progress_references,
+    query_text,
     submission_fields,
 )
 
@@ -242,7 +243,7 @@ class CentralApp:
         items = batch_items(body, MAX_BATCH)
         for item in items:  # another device's submission in it: the whole batch is refused
             if isinstance(item, dict):
-                _same_device(item, device)
+                _same_device(item, device, whole=False)
         answers: list[dict[str, Any]] = [{} for _ in items]
         arrivals: list[tuple[Incoming, str, bytes]] = []
         places: list[int] = []
@@ -328,18 +329,23 @@ class CentralApp:
         self._admin(request)
         query = {name: values[-1] for name, values in request.query.items()}
         limit_text = query.get("limit", "100")
-        if not limit_text.isdigit() or not 1 <= int(limit_text) <= 1000:
+        # ASCII digits only: "²" and "١٢" are digits to str.isdigit, and int() takes the second
+        if not (limit_text.isascii() and limit_text.isdigit()) or not 1 <= int(limit_text) <= 1000:
             raise ApiError(400, "limit must be a whole number from 1 to 1000.")
         try:
-            page, cursor = self.store.submissions(query.get("form_id") or None,
-                                                  query.get("after") or None, int(limit_text))
+            page, cursor = self.store.submissions(query_text(query, "form_id"),
+                                                  query_text(query, "after"), int(limit_text))
         except CentralError as error:
             raise ApiError(400, f"{error}.") from None
         return Response(200, {"submissions": page, "next": cursor})
 
 
-def _same_device(body: JSONObject, device: Device) -> None:
+def _same_device(body: JSONObject, device: Device, *, whole: bool = True) -> None:
+    """403 for another device's body; a device_id not a string refuses the whole body (400),
+    but only that submission of a batch (answered on its own, later)."""
     claimed = body.get("device_id")
+    if whole and claimed is not None and not isinstance(claimed, str):
+        raise ApiError(400, "device_id must be a string, the token's device.")
     if isinstance(claimed, str) and claimed != device.id:
         raise ApiError(403, f"This token belongs to device {device.id}, not {claimed}.")
 

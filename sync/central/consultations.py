@@ -27,11 +27,13 @@ from kiosk.sealing import SealingError
 from .aggregate import DEFAULT_THRESHOLD, iso_week, suppressed
 from .catalogue import FormCatalogue
 from .store import CentralStore
+from .validation import plain_text
 from .web import models
 
 from django.db.models import F, QuerySet  # isort: skip  (after the store sets Django up)
 
 BATCH = 500
+OPTION_LENGTH = 200  # the tallies' option column (web/models.py)
 WeekCounts = dict[str, Counter[str]]  # ISO week -> option -> count
 
 
@@ -140,7 +142,10 @@ class Consultations:
             added: Counter[tuple[str, str]] = Counter()  # (week, option)
             for _seq, instance_id, created_at, envelope in batch:
                 answer = self._answer(bytes(envelope), instance_id, question)
-                if isinstance(answer, str) and answer:
+                # Only what could be an option's name: any other answer is never published,
+                # and a longer one (or one with a NUL) PostgreSQL would refuse, every time.
+                if isinstance(answer, str) and 0 < len(answer) <= OPTION_LENGTH \
+                        and plain_text(answer):
                     added[(iso_week(created_at), answer)] += 1
             for (week, option), count in added.items():
                 changed = self._tallies().filter(form_id=form_id, question=question, week=week,

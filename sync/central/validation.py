@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import unicodedata
 from datetime import datetime
 from typing import Any, Literal, NoReturn, overload
 
@@ -12,6 +13,14 @@ from .records import AuditReport, Incoming
 
 _HASH = re.compile(r"[0-9a-f]{64}")
 _MAX_TEXT = 200  # ids, references, versions, times: anything longer is not one of ours
+# Narrower columns (web/models.py): PostgreSQL refuses a longer value, where SQLite kept it.
+_LONGEST = {"reference": 64, "version": 100}
+_MAX_TIME = 40  # 2026-03-01T09:30:00.123456+00:00 is 32
+# What a database column holds: a BIGINT (PostgreSQL's and SQLite's integers), never more.
+MAX_COUNT = 2**63 - 1
+# RFC 3339 (what openapi.yaml's date-time means): a date, a time and an offset. ISO 8601's other
+# spellings (a date alone, no offset, 20260101T1000Z) would be echoed to staff as they came.
+_DATE_TIME = re.compile(r"\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:\d\d)", re.ASCII)
 JSONObject = dict[str, Any]  # a request's body, as json.loads gives it
 
 
@@ -29,29 +38,57 @@ def _no_constants(name: str) -> NoReturn:
 
 def json_object(body: bytes) -> JSONObject:
     try:
-        value = json.loads(body.decode("utf-8"), parse_constant=_no_constants)
+        text = body.decode("utf-8")
+        value = json.loads(text, parse_constant=_no_constants)
     except (UnicodeDecodeError, ValueError):
         raise ApiError(400, "The body is not JSON (UTF-8).") from None
+    except RecursionError:  # the parser's own limit, about 1,000 levels: none of ours is near
+        raise ApiError(400, "The body is nested too deeply to be one of this service's.") \
+            from None
+    if "\\u" in text and not _utf8(value):
+        # \ud800 escaped alone is JSON's syntax but no character: it cannot be stored or sent
+        raise ApiError(400, "The body is not JSON (UTF-8): it has a lone surrogate (\\uD800 to "
+                            "\\uDFFF without its pair).")
     if not isinstance(value, dict):
         raise ApiError(400, "The body must be a JSON object.")
     return value
 
 
-@overload
-def _text(body: JSONObject, name: str) -> str: ...
-@overload
-def _text(body: JSONObject, name: str, *, optional: Literal[True]) -> str | None: ...
+def _utf8(value: object) -> bool:
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
-def _text(body: JSONObject, name: str, *, optional: bool = False) -> str | None:
+def plain_text(value: str) -> bool:
+    """Text a person could type: no control characters (NUL, newlines, escapes, C1) and no
+    lone surrogates, which PostgreSQL refuses to store and logs and screens show garbled."""
+    return not any(unicodedata.category(c) in ("Cc", "Cs") for c in value)
+
+
+@overload
+def _text(body: JSONObject, name: str, longest: int | None = None) -> str: ...
+@overload
+def _text(body: JSONObject, name: str, longest: int | None = None, *,
+          optional: Literal[True]) -> str | None: ...
+
+
+def _text(body: JSONObject, name: str, longest: int | None = None, *,
+          optional: bool = False) -> str | None:
     value = body.get(name)
     if value is None and optional:
         return None
     if value is None:
         raise ApiError(400, f"{name} is missing.")
-    if not isinstance(value, str) or not value.strip() or len(value) > _MAX_TEXT:
-        raise ApiError(400, f"{name} must be a non-empty string of at most {_MAX_TEXT} "
+    longest = longest or _LONGEST.get(name, _MAX_TEXT)
+    if not isinstance(value, str) or not value.strip() or len(value) > longest:
+        raise ApiError(400, f"{name} must be a non-empty string of at most {longest} "
                             "characters.")
+    if not plain_text(value):
+        raise ApiError(400, f"{name} must not contain control characters (such as NUL or a "
+                            "line break).")
     return value
 
 
@@ -62,12 +99,16 @@ def _time(body: JSONObject, name: str, *, optional: Literal[True]) -> str | None
 
 
 def _time(body: JSONObject, name: str, *, optional: bool = False) -> str | None:
-    value = _text(body, name, optional=True) if optional else _text(body, name)
+    value = _text(body, name, _MAX_TIME, optional=True) if optional \
+        else _text(body, name, _MAX_TIME)
     if value is not None:
         try:
+            if not _DATE_TIME.fullmatch(value):
+                raise ValueError(value)
             datetime.fromisoformat(value)
         except ValueError:
-            raise ApiError(400, f"{name} must be an ISO 8601 time.") from None
+            raise ApiError(400, f"{name} must be a date and time with its offset (RFC 3339), "
+                                "e.g. 2026-03-01T09:30:00+00:00.") from None
     return value
 
 
@@ -75,8 +116,10 @@ def _count(body: JSONObject, name: str) -> int:
     value = body.get(name)
     if value is None:
         raise ApiError(400, f"{name} is missing.")
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ApiError(400, f"{name} must be a whole number, 0 or more.")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # 5.0 is JSON Schema's integer 5 too (openapi.yaml says integer)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
+        raise ApiError(400, f"{name} must be a whole number from 0 to {MAX_COUNT}.")
     return value
 
 
@@ -132,6 +175,16 @@ def audit_fields(body: JSONObject) -> AuditReport | None:
         if value is not None and not (isinstance(value, str) and _HASH.fullmatch(value)):
             raise ApiError(400, f"audit.{name} must be 64 hexadecimal characters or null.")
     return AuditReport(head_seq, hashes["head_hash"], anchor_seq, hashes["anchor_hash"])
+
+
+def query_text(query: dict[str, str], name: str) -> str | None:
+    """A query parameter's value (None when absent or empty), plain text of at most 200
+    characters: nothing else can name a form or a receipt."""
+    value = query.get(name) or None
+    if value is not None and (len(value) > _MAX_TEXT or not plain_text(value)):
+        raise ApiError(400, f"{name} must be at most {_MAX_TEXT} characters of UTF-8 text, "
+                            "without control characters.")
+    return value
 
 
 def heartbeat_fields(body: JSONObject) -> dict[str, object]:

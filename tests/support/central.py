@@ -6,8 +6,10 @@ import by name (the service's handle and the kiosk's config), since a conftest i
 
 from __future__ import annotations
 
+import contextlib
 import json
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,6 +69,19 @@ class Central:
         return requests.post(self.url + "/v1/submissions", json=body,
                              headers=headers or self.device_headers(body["instance_id"]),
                              timeout=10)
+
+
+@contextlib.contextmanager
+def running_central(folder: Path, init: InitResult) -> Iterator[Central]:
+    """The central service over `folder`, on a free loopback port, stopped when done."""
+    log: list[str] = []
+    server = CentralServer(folder, log=log.append).start()
+    try:
+        yield Central(folder, init, server, log)
+    finally:
+        server.stop()
+    # Every status a test saw must be one its route declares (and so openapi.yaml lists).
+    assert server.undeclared_statuses == []
 
 
 def kiosk_config(tmp_path: Path, central: Central, url: str | None = None,

@@ -28,7 +28,7 @@ from tests.sync.scripted_service import ScriptedService
 
 TESTS = Path(__file__).resolve().parents[1]
 UI_FOLDERS = ("ui", "e2e")
-SERVER_FIXTURES = {"central", "service", "postgres_server", "postgres_url"}
+SERVER_FIXTURES = {"central", "service", "shared_service", "postgres_server", "postgres_url"}
 LOOPBACK_SERVERS = {id(server) for server in (CentralServer, start_demo_central, ScriptedService,
                                               OpenRosaServer, FaultyProxy, LoopbackServer,
                                               openrosa_kit.kiosk, PostgresServer)}
@@ -58,6 +58,7 @@ SLOW = {
     "tests/sync/central/test_postgres_harness.py::test_a_killed_test_run_takes_its_server_with_it_and_the_next_start_sweeps_its_folder",
     "tests/sync/central/test_postgres_harness.py::test_a_second_server_answers_beside_the_first_and_once_stopped_leaves_nothing",
     "tests/sync/central/test_postgres_harness.py::test_a_server_that_will_not_start_says_why_with_the_end_of_its_log",
+    "tests/sync/central/test_fuzz_contract.py::test_fuzzed_requests_get_answers_in_the_contract_and_bad_ones_write_nothing",
     "tests/sync/test_faults.py::test_a_thousand_submissions_arrive_exactly_once_through_faults_and_kills",
     "tests/sync/test_deadlines.py::test_a_200_mb_answer_never_grows_a_round_past_the_size_cap",
     "tests/sync/test_flaky_link.py::test_a_flaky_link_drains_the_queue_in_a_few_runs_exactly_once",
@@ -107,7 +108,8 @@ def _on_postgres(item: pytest.Item) -> bool:
     """The `postgres` half of a test parametrized by `central_database_url` (tests/conftest.py),
     whose server is asked for at run time, so is not among the fixtures it names."""
     callspec = getattr(item, "callspec", None)
-    return callspec is not None and callspec.params.get("central_database_url") == "postgres"
+    return callspec is not None and "postgres" in (callspec.params.get("central_database_url"),
+                                                   callspec.params.get("shared_database_url"))
 
 
 def _starts_a_server(item: pytest.Item) -> bool:

@@ -40,7 +40,9 @@ def contract(request: HttpRequest) -> HttpResponse:
         try:
             response = service.app.handle(Request(
                 request.method or "GET", path,
-                parse_qs(request.META.get("QUERY_STRING", ""), keep_blank_values=True),
+                # bytes that are not UTF-8 kept as lone surrogates, so the route refuses them
+                parse_qs(request.META.get("QUERY_STRING", ""), keep_blank_values=True,
+                         errors="surrogateescape"),
                 request.headers, lambda: _body(request)))
         except Exception:  # the client gets a 500, the log the cause to fix
             service.log(f"{utc_now()} error on {request.method} {_printable(path)}:\n"
@@ -86,7 +88,11 @@ def _body(request: HttpRequest) -> bytes:
 def _http(request: HttpRequest, response: Response) -> HttpResponse:
     payload = response.body
     if isinstance(payload, dict):
-        payload = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        try:
+            payload = text.encode()
+        except UnicodeEncodeError:  # a lone surrogate echoed from a request: sent escaped
+            payload = json.dumps(payload, separators=(",", ":")).encode()
     payload = payload or b""
     headers = {"Cache-Control": "no-store", **response.headers}
     answer = HttpResponse(b"" if request.method == "HEAD" or response.status == 304

@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 
 import requests
 
+from sync.central.web.models import ConsultationWeekTally
+
 from .central_kit import CONSULTATION, FORMS, answer_body
 
 PLANS = ["plan_a_trees", "plan_b_market_hall", "plan_c_parking"]
@@ -164,3 +166,14 @@ def test_the_counts_survive_a_restart_without_opening_the_answers_again(service)
         assert opened == []  # counted before the restart: nothing is opened again
     finally:
         restarted.stop()
+
+
+def test_an_answer_no_option_has_is_not_counted_and_the_results_stay_served(service):
+    """A sealed answer that is no option's name (too long for the tallies' column, or with a
+    NUL, which PostgreSQL refuses) is left out, not a 500 for every kiosk from then on."""
+    publish(service)
+    for odd in ["x" * 201, "plan\x00a", "plan_a_trees"]:
+        vote(service, odd)
+    assert results(service).status_code == 200
+    tallies = service.server.store._objects(ConsultationWeekTally)
+    assert list(tallies.values_list("option", flat=True)) == ["plan_a_trees"]
