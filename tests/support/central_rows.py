@@ -9,7 +9,6 @@ from django.apps import apps
 
 from sync.central.store import CentralStore
 
-
 # Counts of requests, not anything a request said: a rate limit counts the refused ones too
 # (a flood of bad requests is still a flood).
 REQUEST_COUNTS = {"rate_windows"}
