@@ -25,7 +25,12 @@ from sync.central.web.console.auth import WRONG
 from sync.central.web.console.guard import FAILURES_PER_LOCK
 from sync.worker import SyncWorker
 from tests.kiosk.store_helpers import fake_submission
-from tests.support.browser import accessibility_problems, chromium, click_to_next_page
+from tests.support.browser import (
+    accessibility_problems,
+    chromium,
+    click_to_next_page,
+    scrolls_sideways_at_320,
+)
 from tests.support.central import kiosk_config
 from tests.support.paths import ROOT
 from tests.support.served_central import add_staff, served
@@ -211,6 +216,7 @@ def test_browser_the_status_page_and_the_console_pass_the_accessibility_check(
              "status page in Arabic": f"/status?ref={reference}&lang=ar",
              "sign-in page": "/console/sign-in"}
     problems = {name: accessibility_problems_at(browser, site.url + path)
+                + scrolls_sideways_at_320(browser, site.url + path)
                 for name, path in pages.items()}
     sign_in(browser, site.url, ADMINISTRATOR, "not the password")
     problems["sign-in page, a wrong password"] = accessibility_problems(browser)
@@ -239,7 +245,7 @@ BAD_PAGE = """<!DOCTYPE html><html><head><style>
 :focus { outline: none; }</style></head><body>
 <h1>One</h1><h1>Two</h1><p class="pale">Grey on white, 2.8:1</p>
 <input type="text" name="nameless"><div tabindex="3">Jumps the queue</div>
-<button>a</button><button>b</button></body></html>"""
+<button>a</button><button>b</button><div style="width: 600px">Too wide</div></body></html>"""
 
 
 def test_browser_the_accessibility_check_finds_what_it_checks(browser, tmp_path):
@@ -252,3 +258,5 @@ def test_browser_the_accessibility_check_finds_what_it_checks(browser, tmp_path)
                      "too close to another: button", "focus not visible on button",
                      "axe label", "axe color-contrast", "axe html-has-lang"):
         assert expected in found, found
+    assert scrolls_sideways_at_320(browser, page.as_uri()) == [
+        "scrolls sideways at 320 px: 608 px wide"]

@@ -90,6 +90,20 @@ def axe_violations(driver: webdriver.Chrome) -> list[str]:
             for rule, impact, text, nodes in found]
 
 
+def scrolls_sideways_at_320(driver: webdriver.Chrome, url: str) -> list[str]:
+    """WCAG 1.4.10 (reflow): at 320 CSS pixels wide, as a phone or 400 % zoom shows it, the
+    page must not need scrolling sideways to be read."""
+    before = driver.get_window_size()
+    driver.set_window_size(320, 800)
+    try:
+        driver.get(url)
+        wide, shown = driver.execute_script("const e = document.documentElement;"
+                                            "return [e.scrollWidth, e.clientWidth];")
+    finally:
+        driver.set_window_size(before["width"], before["height"])
+    return [f"scrolls sideways at 320 px: {wide} px wide"] if wide > shown else []
+
+
 def own_check(driver: webdriver.Chrome) -> list[str]:
     return list(driver.execute_script(OWN_CHECK.read_text(encoding="utf-8")))
 
