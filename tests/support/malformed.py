@@ -70,11 +70,11 @@ CASES = [
     Malformed("a list, not an object", _post(HEARTBEAT, b"[]")),
     Malformed("not JSON", _post(HEARTBEAT, b"queue_depth=1")),
     Malformed("empty body", _post(HEARTBEAT, b"")),
-    Malformed("limit=² (encoded)", _raw(b"GET /v1/devices?limit=%C2%B2 HTTP/1.1\r\n"
+    Malformed("limit=² (encoded)", _raw(b"GET /v1/submissions?limit=%C2%B2 HTTP/1.1\r\n"
                                         b"Authorization: Bearer {token}\r\n", token="admin")),
-    Malformed("limit=² (raw bytes)", _raw(b"GET /v1/devices?limit=\xc2\xb2 HTTP/1.1\r\n"
+    Malformed("limit=² (raw bytes)", _raw(b"GET /v1/submissions?limit=\xc2\xb2 HTTP/1.1\r\n"
                                           b"Authorization: Bearer {token}\r\n", token="admin")),
-    Malformed("limit=-1", _raw(b"GET /v1/devices?limit=-1 HTTP/1.1\r\n"
+    Malformed("limit=-1", _raw(b"GET /v1/submissions?limit=-1 HTTP/1.1\r\n"
                                b"Authorization: Bearer {token}\r\n", token="admin")),
     Malformed("Content-Length: ²", _post(HEARTBEAT, b"{}", length="\u00b2"),
               frozenset({400}), "nginx refuses a length that is not digits"),
