@@ -33,7 +33,7 @@ from sync.central.setup import InitResult, init_central  # noqa: E402
 from sync.worker import SyncWorker  # noqa: E402
 from tests.support.central import running_central  # noqa: E402
 from tests.support.markers import mark_by_what_they_use  # noqa: E402
-from tests.support.postgres import PostgresServer  # noqa: E402
+from tests.support.postgres import PostgresServer, central_database  # noqa: E402
 from tests.support.progress_service import ProgressShim  # noqa: E402
 
 
@@ -133,10 +133,5 @@ def central_database_url(request) -> Iterator[str | None]:
     """The central service's database, once each way: None for SQLite (the default, a file in
     the data folder), for PostgreSQL a fresh database with the central's tables (dropped after
     the test, with any connection still open to it)."""
-    if request.param == "sqlite":
-        yield None
-        return
-    server = request.getfixturevalue("postgres_server")
-    url = server.create_database(template=request.getfixturevalue("central_postgres_template"))
-    yield url
-    server.drop_database(url)
+    with central_database(request) as url:
+        yield url

@@ -38,10 +38,12 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
+import pytest
 from psycopg import sql
 
 PACKAGE = "postgresql"
@@ -374,3 +376,19 @@ def _alive(pid: int) -> bool:
         return False
     state = next((line for line in status.splitlines() if line.startswith("State:")), "")
     return state.split()[1:2] != ["Z"]
+
+
+@contextlib.contextmanager
+def central_database(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """For a fixture parametrized "sqlite"/"postgres": None (the central's default, SQLite in
+    its folder), or a copy of the session's migrated central database (the fixture
+    `central_postgres_template`), dropped afterwards with any connection still open to it."""
+    if request.param == "sqlite":
+        yield None
+        return
+    server = request.getfixturevalue("postgres_server")
+    url = server.create_database(template=request.getfixturevalue("central_postgres_template"))
+    try:
+        yield url
+    finally:
+        server.drop_database(url)

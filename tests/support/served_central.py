@@ -25,6 +25,14 @@ def central_command(*arguments: str) -> list[str]:
 def served(folder: Path, workers: int = 4) -> Iterator[str]:
     """The service's URL while gunicorn serves `folder`; stopped with SIGTERM by its id (its
     workers end with it), killed only if it will not stop."""
+    with serving_process(folder, workers) as (url, _):
+        yield url
+
+
+@contextlib.contextmanager
+def serving_process(folder: Path, workers: int = 4,
+                    ) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """As `served`, with the master's process (its workers are its children)."""
     process = subprocess.Popen(
         central_command("serve", "--data-dir", str(folder), "--port", "0",
                         "--workers", str(workers)),
@@ -39,9 +47,10 @@ def served(folder: Path, workers: int = 4) -> Iterator[str]:
         tail: deque[str] = deque(maxlen=200)
         reader = threading.Thread(target=tail.extend, args=(process.stderr,), daemon=True)
         reader.start()
-        yield first.split("listening on ", 1)[1].split()[0]
+        yield first.split("listening on ", 1)[1].split()[0], process
     finally:
-        process.send_signal(signal.SIGTERM)
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:

@@ -16,6 +16,7 @@ from django.test import override_settings
 from sync.central.setup import InitResult, init_central
 from tests.support.central import Central, running_central
 from tests.support.console import QUICK_HASHERS, Console
+from tests.support.postgres import central_database
 
 from .central_kit import SAMPLE_FORM
 
@@ -47,13 +48,8 @@ def console(central) -> Iterator[Console]:
 @pytest.fixture(scope="module", params=["sqlite", "postgres"], ids=["sqlite", "postgres"])
 def shared_database_url(request) -> Iterator[str | None]:
     """`central_database_url` for a module's one service (shared_service): each way once."""
-    if request.param == "sqlite":
-        yield None
-        return
-    server = request.getfixturevalue("postgres_server")
-    url = server.create_database(template=request.getfixturevalue("central_postgres_template"))
-    yield url
-    server.drop_database(url)
+    with central_database(request) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

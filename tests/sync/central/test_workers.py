@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -16,9 +14,10 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.support.served_central import serving_process
+
 from .central_kit import SAMPLE_FORM, sealed_body
 
-ROOT = Path(__file__).resolve().parents[3]
 WORKERS = 4
 
 
@@ -46,24 +45,11 @@ def _children(pid: int) -> list[int]:
 
 @pytest.fixture
 def served(central_dir):
-    """`kiosk central serve --workers 4` over the folder, in its own process group; stopped
-    with SIGTERM by its id."""
+    """`kiosk central serve --workers 4` over the folder, in its own process; stopped with
+    SIGTERM by its id."""
     folder, init = central_dir
-    command = [sys.executable, "-m", "sync.central", "serve", "--data-dir", str(folder),
-               "--port", "0", "--workers", str(WORKERS)]
-    process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
-    try:
-        first = process.stderr.readline()
-        assert "listening on http://" in first, first + process.stderr.read()
-        yield first.split("listening on ", 1)[1].split()[0], init, process
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        process.stderr.close()
+    with serving_process(folder, WORKERS) as (url, process):
+        yield url, init, process
 
 
 def test_four_workers_serve_and_a_submission_sent_forty_times_at_once_is_stored_once(served):
