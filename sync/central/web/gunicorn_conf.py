@@ -38,7 +38,11 @@ bind = [part.strip() for part in
 # At least 4 processes, so one slow request (an export, a form check) never stalls the fleet;
 # two a core beyond that, as gunicorn's documentation suggests for work that waits on a database.
 workers = _number("KIOSK_CENTRAL_WORKERS", max(4, 2 * (os.cpu_count() or 1) + 1))
-worker_class = "sync"
+# Threads in each worker: a request waiting on the database (a commit on disk, a row lock)
+# leaves its worker free for others. nginx still hands over whole requests only, so a slow
+# client never holds a thread. 1: gunicorn's plain sync workers.
+threads = _number("KIOSK_CENTRAL_THREADS", 1)
+worker_class = "gthread" if threads > 1 else "sync"
 
 # Connections the kernel queues while every worker is busy (the standard library's server
 # queued 5 and reset the rest: 450 of 500 simultaneous kiosks). The kernel caps it at
@@ -56,10 +60,15 @@ limit_request_line = 4094
 limit_request_fields = 50
 limit_request_field_size = 8190
 
-# Each worker is replaced after about a thousand requests, not all at once (the jitter), so a
-# slow leak in a library never grows for ever.
-max_requests = 1000
-max_requests_jitter = 100
+# Django is loaded once, in the master, before the workers are forked: a worker that starts
+# (or is replaced) is serving at once instead of spending a second of CPU importing it. No
+# database connection is opened before the fork; each worker opens its own.
+preload_app = True
+# Each worker is replaced after tens of thousands of requests, not all at once (the jitter), so
+# a slow leak in a library never grows for ever; at a thousand, a busy fleet's workers were
+# replaced every few seconds.
+max_requests = 20000
+max_requests_jitter = 2000
 
 # One line a request with the path only: never the query string (a status page's reference is
 # in it, and a reference is linked to a citizen), never a body, never the Referer (it holds the
