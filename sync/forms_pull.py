@@ -37,9 +37,12 @@ def _usable_name(name: str) -> bool:
     return bool(_NAME.fullmatch(name)) and ".." not in name
 
 
-def _write_temporary(folder: Path, data: bytes) -> Path:
+def write_temporary(folder: Path, data: bytes, prefix: str = ".incoming-",
+                    suffix: str = ".yaml") -> Path:
+    """`data` in a new file in `folder`, synced to disk, under a hidden name of its own: the
+    caller renames it into place, so nobody ever reads half a file."""
     folder.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".incoming-", suffix=".yaml")
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=suffix)
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(data)
@@ -106,7 +109,7 @@ def _take_version(root: Path, form_id: str, version: str, source: bytes) -> str 
     path = version_path(root, form_id, version)
     if path.exists() and path.read_bytes() == source:
         return None
-    incoming = _write_temporary(path.parent, source)
+    incoming = write_temporary(path.parent, source)
     try:
         service = load_service(incoming)
     except FormError as failure:
@@ -138,7 +141,7 @@ def _take_pictures(root: Path, form_id: str, images: object) -> str | None:
         path = root / form_id / name
         if path.exists() and path.read_bytes() == data:
             continue
-        incoming = _write_temporary(path.parent, data)
+        incoming = write_temporary(path.parent, data)
         os.replace(incoming, path)
     return None
 
@@ -152,7 +155,7 @@ def _read_current(root: Path) -> dict[str, str]:
 
 
 def _write_current(root: Path, current: dict[str, str]) -> None:
-    incoming = _write_temporary(root, json.dumps(current, indent=1).encode())
+    incoming = write_temporary(root, json.dumps(current, indent=1).encode())
     os.replace(incoming, root / CURRENT)
 
 

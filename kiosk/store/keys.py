@@ -64,13 +64,14 @@ def write_once(path: Path, content: bytes) -> bytes:
             os.link(temporary, path)
         except FileExistsError:
             return path.read_bytes()  # another process's came first: it is the one
-        _sync_folder(path.parent)  # the new name, too, survives a power cut
+        sync_folder(path.parent)  # the new name, too, survives a power cut
     finally:
         temporary.unlink(missing_ok=True)
     return content
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
+    """A new or renamed name in `folder` survives a power cut (fsync of the folder itself)."""
     if os.name != "posix":  # a folder cannot be opened to fsync elsewhere
         return
     descriptor = os.open(folder, os.O_RDONLY)

@@ -25,7 +25,9 @@ from kiosk.forms.file_budget import MAX_FILE_BYTES
 from kiosk.forms.form import Form
 from kiosk.forms.problems import FormError, Problem
 from kiosk.forms.xlsform import SheetProblem, XLSFormError, import_xlsform
+from kiosk.store.keys import sync_folder
 
+from ..forms_pull import write_temporary
 from .catalogue import INFORMATION, ListedForm
 
 MAX_UPLOAD_BYTES = MAX_FILE_BYTES  # a form file's own budget: the largest sample is 21 KB
@@ -161,22 +163,13 @@ def _target(upload: Upload, forms_dir: Path, served: list[ListedForm],
 def _write_whole(forms_dir: Path, name: str, data: bytes) -> None:
     """Written beside its place under a name the catalogue ignores, synced, then renamed over
     it: a kiosk polling meanwhile gets the old file or the new one, never half of one."""
-    forms_dir.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=forms_dir, prefix=".upload-", suffix=".part")
+    temporary = write_temporary(forms_dir, data, prefix=".upload-", suffix=".part")
     try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
         os.replace(temporary, forms_dir / name)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
-    folder = os.open(forms_dir, os.O_RDONLY)
-    try:
-        os.fsync(folder)  # the rename itself survives a power cut
-    finally:
-        os.close(folder)
+    sync_folder(forms_dir)  # the rename itself survives a power cut
 
 
 def _refused(upload: Upload, message: str) -> Upload:
