@@ -14,12 +14,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -65,9 +64,24 @@ def click_to_next_page(driver: webdriver.Chrome, element: WebElement) -> None:
         # replaced the page, that look fails. The wait below proves the page did change.
         if "does not belong to the document" not in str(error):
             raise
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(element))
+    WebDriverWait(driver, 30).until(lambda _: _gone(element))
     WebDriverWait(driver, 30).until(
         lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def _gone(element: WebElement) -> bool:
+    """Whether the page holding `element` has been replaced. chromedriver says so in two ways:
+    a stale element, or (when the new page came mid-question) "does not belong to the
+    document"; the latter is what staleness_of would raise instead of answering."""
+    try:
+        element.is_enabled()
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as error:
+        if "does not belong to the document" not in str(error):
+            raise
+        return True
+    return False
 
 
 def accessibility_problems(driver: webdriver.Chrome) -> list[str]:
