@@ -8,6 +8,8 @@ import sqlite3
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from ..version import version
+
 migrations = Migrations("kiosk")
 
 
@@ -150,13 +152,33 @@ def m006_progress(db: Database) -> None:
     """)
 
 
+class NewerSchema(Exception):
+    """The database holds migrations this version of the kiosk does not know: a newer kiosk
+    wrote it (a downgrade). Opening it would read tables this code does not understand."""
+
+    def __init__(self, unknown: list[str]):
+        self.unknown = unknown
+        super().__init__(
+            "This kiosk's database was written by a newer version of the kiosk (it has "
+            f"{', '.join(unknown)}, which kiosk {version()} does not know). Nothing was changed: "
+            "install that newer version again (IT: the package refuses downgrades for this "
+            "reason).")
+
+
+def unknown_migrations(db: Database) -> list[str]:
+    known = {migration.name for migration in migrations._migrations}
+    return [applied.name for applied in migrations.applied(db) if applied.name not in known]
+
+
 def migrate(db: Database) -> None:
-    """Apply what is pending, all of it in one transaction that holds SQLite's write lock.
+    """Refuse a database from a newer kiosk (NewerSchema), then apply what is pending, all of it in one transaction that holds SQLite's write lock.
 
     Processes starting at once on a new folder take turns (BEGIN IMMEDIATE waits out the
     connection's busy timeout), and each reads what is already applied only once it holds the
     lock, so no migration runs twice. A start with nothing pending takes no lock at all.
     (A migration that cannot run inside a transaction, VACUUM say, would need a step of its own.)"""
+    if unknown := unknown_migrations(db):
+        raise NewerSchema(unknown)
     if not migrations.pending(db):
         return
     db.execute("BEGIN IMMEDIATE")

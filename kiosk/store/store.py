@@ -39,7 +39,7 @@ from .outbox import DAMAGED_PAYLOAD, Outbox
 from .progress_states import ProgressStates
 from .records import StateCounts
 from .salvage import DamagedCopy, DamagedCopyJson, SalvageReport
-from .schema import migrate
+from .schema import NewerSchema, migrate
 from .sealers import INSTALL_KEY_ONLY, Sealer
 from .settings import Settings
 from .staff import Staff
@@ -160,6 +160,9 @@ class Store:
         try:
             with self._db.lock:
                 migrate(Database(self._db.conn))
+        except NewerSchema as newer:
+            self._db.conn.close()
+            raise StoreError(str(newer)) from None
         except sqlite3.Error as error:
             raise explain(error) from None
         self.settings = Settings(self._db)
