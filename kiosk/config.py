@@ -216,6 +216,32 @@ class Destination(BaseModel):
                 raise ValueError(f"{key} must not be empty or hold a line break")
 
 
+class Updates(BaseModel):
+    """`[updates]`: software updates the central service offers (kiosk/updates/)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    public_key: str | None = Field(
+        None, description="the release key, ed25519:..., pinned at install (`kiosk update "
+                          "keygen` printed it); an update is installed only when this key "
+                          "signed it. Absent: offers are ignored")
+    max_package_bytes: int = Field(
+        500_000_000, ge=1_000_000, le=4_000_000_000,
+        description="the largest package downloaded; a larger offer is refused")
+
+    @field_validator("public_key")
+    @classmethod
+    def _a_release_key(cls, text: str | None) -> str | None:
+        if text is None:
+            return None
+        from .updates.signing import ReleaseKey, UpdateRejected
+
+        try:
+            return ReleaseKey.from_text(text.strip()).text
+        except UpdateRejected as wrong:
+            raise ValueError(str(wrong)) from None
+
+
 def _raised_again(error: ErrorDetails) -> InitErrorDetails:
     """An error pydantic reported, to raise again beside the checks of its own."""
     again: InitErrorDetails = {"type": error["type"], "loc": error["loc"], "input": error["input"]}
@@ -268,11 +294,18 @@ class Config(BaseModel):
     heartbeat_minutes: float = Field(5, gt=0, le=1440, description="how often to report to central")
     forms_pull_minutes: float = Field(15, gt=0, le=1440,
                                       description="how often to ask central for new form versions")
+    updates: Updates = Field(default_factory=Updates,
+                             description="[updates]: the release key updates must be signed with")
     source: Path | None = Field(None, exclude=True)  # the file it was read from, if any
 
     @property
     def database_path(self) -> Path:
         return self.data_dir / "kiosk.db"
+
+    @property
+    def updates_dir(self) -> Path:
+        """Where a downloaded update waits, verified, to be installed between visits."""
+        return self.data_dir / "updates"
 
     @property
     def central_forms_dir(self) -> Path:

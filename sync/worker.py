@@ -19,6 +19,7 @@ fetched again. Heartbeats and form updates stay with the REST central service.
 
 from __future__ import annotations
 
+import logging
 import random
 import shutil
 import threading
@@ -55,6 +56,7 @@ from .transport import (
     Retry,
     WrongAddress,
 )
+from .updates_pull import UpdatePull
 
 if TYPE_CHECKING:
     from kiosk.config import Config
@@ -63,6 +65,7 @@ BATCH = 50  # claimed from the store at a time (and sent in as few requests as t
 BATCH_BYTES = 900 * 1024  # a batch request's body stays under this
 ITEM_OVERHEAD = 400  # a submission's outer fields beside its envelope, in bytes (generous)
 RECHECK_STOPPED = timedelta(minutes=15)  # a refused token is tried again this often
+log = logging.getLogger("kiosk.sync")
 CATALOGUE_DESTINATION = "central"  # heartbeats and form updates go to this one
 
 Progress = Callable[[int, int], None]  # (done, total)
@@ -160,6 +163,7 @@ class SyncWorker:
         self._unsigned: set[str] = set()  # services that offered no receipt key
         self._next_heartbeat = self.clock()
         self._next_forms_pull = self.clock()
+        self.updates = UpdatePull(store, config, self.clock)
         self._lock = threading.Lock()  # one round at a time, whoever asks
         self._cancel = threading.Event()
         self._round_ends, self._budget_spent = time.monotonic(), False  # see _out_of_time
@@ -208,6 +212,8 @@ class SyncWorker:
             result.out_of_time = self._budget_spent
             if reachable and moment >= self._next_heartbeat:
                 self._heartbeat(summary)
+            if reachable:  # last: a download never holds submissions up
+                self._pull_update()
             return result
 
     def _destinations_in_use(self) -> list[str]:
@@ -480,9 +486,11 @@ class SyncWorker:
                 "last_sync_at": self.store.settings.get("last_sync_at"),
                 "version": version(), "free_disk_bytes": free,
                 "interval_minutes": self.config.heartbeat_minutes,  # when it is silent
-                "audit": self.store.audit_report()})  # anchored there, off this disk
+                "audit": self.store.audit_report(),  # anchored there, off this disk
+                **({"update_state": state} if (state := self.updates.report()) else {})})
         except (LinkDown, AuthRefused):
             return  # the round's own status already says why; try at the next round
+        self.updates.heard(answer)
         verdict = answer.get("audit")
         if isinstance(verdict, dict) and isinstance(verdict.get("anchor_seq"), int):
             self.store.note_audit_verdict(verdict)
@@ -527,6 +535,15 @@ class SyncWorker:
                           self.clock(), go_on=lambda: not self._out_of_time())
         except (LinkDown, AuthRefused):
             return  # the states already kept stay, with when they were heard
+
+    def _pull_update(self) -> None:
+        """An offered update: fetched in pieces, verified and staged (sync/updates_pull.py)."""
+        try:
+            self.updates.step(self._catalogue_transport(), go_on=lambda: not self._out_of_time())
+        except (LinkDown, AuthRefused):
+            return  # the pieces fetched stay; the next round goes on from there
+        except OSError as error:  # a full disk: the partial download waits for space
+            log.warning("the update could not be saved: %s", error.strerror or error)
 
     def run_forever(self, stop: threading.Event,
                     on_round: Callable[[RoundResult], None] | None = None) -> RoundResult:

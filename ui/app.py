@@ -150,6 +150,11 @@ def run_app(config_path: str | None, *, windowed: bool = False, language: str | 
         window.voice.speaker = speaker = Speaker()
         speaker.prepare()  # in its own process: the first press speaks at once
         window.config = config
+        from kiosk.updates.staging import UpdateFolder
+
+        from .update_window import BetweenVisitsUpdate
+
+        window.updates = BetweenVisitsUpdate(window, UpdateFolder(config.updates_dir))
         if config.destinations:
             from sync.round_log import RoundLog
             from sync.worker import SyncWorker

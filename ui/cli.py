@@ -507,6 +507,9 @@ def build_parser(only_run: bool = False) -> argparse.ArgumentParser:
     from sync.central.cli import add_central_commands
 
     add_central_commands(commands)
+    from .update_commands import add_update_commands
+
+    add_update_commands(commands)
 
     status = commands.add_parser("status", parents=[common],
                                  help="the queue, the database's health and the audit chain")

@@ -100,6 +100,7 @@ class MainWindow(QMainWindow):
         self.config: Config | None = None  # receipts: layout, printer, site; the app sets it
         self.ready = False  # True once the forms and the store are attached
         self.sync: SyncRunner | None = None  # when a destination is configured
+        self.updates: object | None = None  # update_window.BetweenVisitsUpdate, set by the app
         self.setWindowTitle("Public service kiosk")
         self.setStyleSheet(stylesheet(100))
 

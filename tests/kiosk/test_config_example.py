@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import Config, ConfigError, Destination, load_config
+from kiosk.config import Config, ConfigError, Destination, Updates, load_config
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "build" / "kiosk.example.toml"
 LINES = EXAMPLE.read_text(encoding="utf-8").splitlines()
@@ -26,7 +26,7 @@ def _documented(key: str) -> tuple[bool, str]:
 
 
 @pytest.mark.parametrize("key", [name for name in Config.model_fields
-                                 if name not in ("source", "destinations")])
+                                 if name not in ("source", "destinations", "updates")])
 def test_every_key_is_in_the_example_with_its_meaning_and_default(key):
     present, comment = _documented(key)
     assert present, f"{key} is missing from {EXAMPLE.name}"
@@ -39,6 +39,21 @@ def test_every_destination_key_is_in_the_example_with_its_default(key):
     present, comment = _documented(key)
     assert present, f"destinations: {key} is missing from {EXAMPLE.name}"
     assert "Default" in comment or "required" in comment.lower(), key
+
+
+@pytest.mark.parametrize("key", list(Updates.model_fields))
+def test_every_updates_key_is_in_the_example_with_its_default(key):
+    present, comment = _documented(key)
+    assert present, f"updates: {key} is missing from {EXAMPLE.name}"
+    assert "Default" in comment, key
+
+
+def test_a_release_key_that_is_not_one_is_refused_by_name(tmp_path):
+    file, error = refused_example(
+        tmp_path, '# public_key = "ed25519:base64 of the 32-byte Ed25519 public key"',
+        'public_key = "ed25519:bm90IGEga2V5"')
+    assert f"{file}: 'updates.public_key'" in error
+    assert "32 bytes" in error
 
 
 def test_the_example_loads_as_it_is():
