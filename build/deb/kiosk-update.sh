@@ -89,7 +89,7 @@ if [ -n "$installed" ]; then
     previous="$cache/rollback/kiosk_${installed}_amd64.deb"
     if [ ! -f "$previous" ]; then
         rm -f "$cache"/rollback/kiosk_*.deb
-        if ! (cd "$cache/rollback" && dpkg-repack kiosk >/dev/null 2>&1) || [ ! -f "$previous" ]; then
+        if ! (cd "$cache/rollback" && dpkg-repack --deb-option=-Zzstd kiosk >/dev/null 2>&1) || [ ! -f "$previous" ]; then
             say "could not keep version $installed to roll back to (dpkg-repack failed): not installed"
             note rejected "$version" "the installed version could not be kept for a rollback"
             rm -rf "$incoming"
