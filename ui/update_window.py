@@ -27,13 +27,14 @@ if TYPE_CHECKING:
 log = logging.getLogger("kiosk.updates")
 
 LOOK_EVERY_MS = 15_000
+FIRST_LOOK_MS = 3_000  # a kiosk started with an update staged installs it before the first visit
 GIVE_UP_SECONDS = 15 * 60
 ASK_AGAIN_SECONDS = 60 * 60
 
 
 class BetweenVisitsUpdate(QObject):
     def __init__(self, window: MainWindow, folder: UpdateFolder,
-                 look_every_ms: int = LOOK_EVERY_MS):
+                 look_every_ms: int = LOOK_EVERY_MS, first_look_ms: int | None = FIRST_LOOK_MS):
         super().__init__(window)
         self.window, self.folder = window, folder
         self.screen = UpdatingScreen(window.languages)
@@ -43,6 +44,8 @@ class BetweenVisitsUpdate(QObject):
         self._timer = QTimer(self, interval=look_every_ms)
         self._timer.timeout.connect(self.look)
         self._timer.start()
+        if first_look_ms is not None:
+            QTimer.singleShot(first_look_ms, self, self.look)
 
     def look(self) -> None:
         """Between visits, with an update staged: ask for it and close the kiosk to visits."""

@@ -24,7 +24,8 @@ def _staged(folder: UpdateFolder, version: str = "9.9.0") -> None:
 @pytest.fixture
 def updates(window, tmp_path):
     folder = UpdateFolder(tmp_path / "updates")
-    watcher = BetweenVisitsUpdate(window, folder, look_every_ms=3_600_000)  # looked at by hand
+    watcher = BetweenVisitsUpdate(window, folder, look_every_ms=3_600_000,
+                                  first_look_ms=None)  # looked at by hand
     return folder, watcher
 
 
@@ -97,3 +98,10 @@ def test_the_staged_package_is_named_in_ready_json(tmp_path):
     assert folder.ready() == ready
     folder.discard()
     assert folder.ready() is None and not list(folder.folder.glob("kiosk_*"))
+
+
+def test_a_kiosk_started_with_an_update_staged_asks_for_it_soon_after_start(window, tmp_path, qtbot):
+    folder = UpdateFolder(tmp_path / "updates")
+    _staged(folder)
+    BetweenVisitsUpdate(window, folder, look_every_ms=3_600_000, first_look_ms=50)
+    qtbot.waitUntil(folder.install_requested, timeout=5_000)
