@@ -220,6 +220,10 @@ def main() -> int:
     from tests.bench.abuse_bench import bench_abuse  # issue 22: the central's deployment
 
     results.extend(bench_abuse())
+    from tests.bench.update_bench import bench_update  # issue 23: the package, fleet updates
+
+    update_rows, update_note = bench_update()
+    results.extend(update_rows)
     ratio = statistics.median(ours) / statistics.median(bare)
     results.append({"name": "durable submit p50 (Store.outbox.submit)", "value": statistics.median(ours), "unit": "ms"})
     results.append({"name": "raw INSERT+COMMIT p50 (same bytes, pragmas)", "value": statistics.median(bare), "unit": "ms"})
@@ -293,6 +297,7 @@ def main() -> int:
         print(f"{row['name']:<{width}}  {row['value']:>10.3f}  {row['unit']:<4}  {row.get('goal', '')}")
     print(f"bundles: {bundles['note']}")
     print(fleet_note)
+    print(update_note)
     (ROOT / "bench-results.json").write_text(json.dumps(
         [{k: r[k] for k in ("name", "value", "unit")} for r in results], indent=2) + "\n")
     return 0
