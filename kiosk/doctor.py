@@ -178,6 +178,30 @@ def check_forms(config: Config) -> Row:
     return Row("forms", OK, found)
 
 
+def check_updates(config: Config) -> Row:
+    """Fleet updates: a release key pinned, and how the last update went."""
+    from .updates.staging import UpdateFolder
+    from .version import version
+
+    running = f"kiosk {version()}"
+    if config.updates.public_key is None:
+        return Row("updates", WARN, f"{running}; no release key pinned: the central's updates "
+                   "are not taken", "put the [updates] public_key line `kiosk update keygen` "
+                   "printed in the config, or update this kiosk by hand")
+    folder = UpdateFolder(config.updates_dir)
+    ready, last = folder.ready(), folder.last()
+    found = f"{running}; release key pinned" + (
+        f"; {ready['version']} waits to be installed between visits" if ready else "")
+    if last and last["state"] in ("rejected", "rolled_back"):
+        what = "refused" if last["state"] == "rejected" else "rolled back"
+        return Row("updates", WARN, f"{found}; {last['version']} was {what}: "
+                   f"{last.get('message', 'no reason given')}",
+                   "offer a version signed with the release key this kiosk pins"
+                   if last["state"] == "rejected" else
+                   "see `journalctl -u kiosk-update`; offer a fixed version")
+    return Row("updates", OK, found + (f"; last: {last['state']} {last['version']}" if last else ""))
+
+
 def check_receipt_fonts(languages: list[str]) -> Row:
     from .receipts import ReceiptError, fonts
 

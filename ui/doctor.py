@@ -168,7 +168,7 @@ def run_doctor(config_path: str | None, as_json: bool = False) -> int:
     rows = [doctor.check_config(config_path, findings)]
     config = findings.config
     checks = {"data folder": doctor.check_data_folder, "database": doctor.check_database,
-              "forms": doctor.check_forms}
+              "forms": doctor.check_forms, "updates": doctor.check_updates}
     for name, check in checks.items():
         rows.append(_safely(name, partial(check, config)) if config is not None
                     else not_checked(name))

@@ -73,3 +73,24 @@ def test_no_display_is_a_fail_and_offscreen_a_warning(qapp, monkeypatch):
 def test_every_language_has_a_font_on_screen(qapp):
     row = doctor.check_screen_fonts(["en", "fr", "es", "ar"])
     assert row.status == "OK" and "ar" in row.found
+
+
+def test_updates_say_whether_a_release_key_is_pinned_and_how_the_last_update_went(tmp_path):
+    from datetime import UTC, datetime
+
+    from kiosk import doctor as checks
+    from kiosk.updates.signing import generate_key
+    from kiosk.updates.staging import UpdateFolder
+
+    unpinned = checks.check_updates(Config(data_dir=tmp_path))
+    assert unpinned.status == "WARN" and "no release key pinned" in unpinned.found
+    assert "[updates] public_key" in unpinned.advice
+    _, public = generate_key()
+    config = Config(data_dir=tmp_path, updates={"public_key": public})
+    assert checks.check_updates(config).status == "OK"
+    UpdateFolder(config.updates_dir).note("rolled_back", "9.2.0", datetime.now(UTC),
+                                          "version 9.2.0 failed its self-test")
+    rolled = checks.check_updates(config)
+    assert rolled.status == "WARN"
+    assert "9.2.0 was rolled back: version 9.2.0 failed its self-test" in rolled.found
+    assert "journalctl -u kiosk-update" in rolled.advice
