@@ -18,8 +18,21 @@ from pathlib import Path
 import pytest
 
 from tests.support.deb_machine import (
-    ACCOUNT, COMMAND, CONFIG, DATA, HOME, PROGRAM, ROOT, UNITS, apt_install, as_kiosk,
-    leave_the_machine_as_it_was, package_status, run, why_not_here)
+    ACCOUNT,
+    COMMAND,
+    CONFIG,
+    DATA,
+    HOME,
+    PROGRAM,
+    ROOT,
+    UNITS,
+    apt_install,
+    as_kiosk,
+    leave_the_machine_as_it_was,
+    package_status,
+    run,
+    why_not_here,
+)
 
 DEB = ROOT / "build" / "deb"
 SCRIPTS = sorted({*DEB.glob("*.sh"), *(DEB / name for name in ("preinst", "postinst", "prerm",
@@ -144,3 +157,34 @@ def test_shellcheck_finds_nothing(script):
     done = subprocess.run([shellcheck, "--shell=sh", str(script)], capture_output=True,
                           text=True)
     assert done.returncode == 0, done.stdout
+
+
+def test_the_packaged_session_is_the_hand_recipes_session():
+    """build/deb/units/kiosk.service is build/linux/kiosk.service but for what it is wanted
+    by: a change to the session made in one is made in the other."""
+    def settings(path: Path) -> list[tuple[str, str]]:
+        return [(key, value) for key, value in re.findall(r"^(\w+)=(.*)$", path.read_text(), re.M)
+                if key not in ("WantedBy", "Documentation")]
+
+    hand = ROOT / "build" / "linux" / "kiosk.service"
+    assert settings(DEB / "units" / "kiosk.service") == settings(hand)
+    assert "WantedBy=multi-user.target" in (DEB / "units" / "kiosk.service").read_text()
+
+
+@pytest.mark.parametrize(("arguments", "said"), [
+    (["--bundle", "/nonexistent"], "there is no kiosk program in /nonexistent: run make package"),
+    (["--version", "1.0"], "give --bundle DIR"),
+    (["--bundle", "BUNDLE", "--version", "one"], "'one' is not a Debian version"),
+    (["--bundle", "BUNDLE", "--compress", "bzip2"], "--compress takes xz, zstd or gzip"),
+], ids=["no-bundle", "bundle-not-given", "bad-version", "bad-compression"])
+def test_the_build_refuses_what_it_cannot_build_and_says_why(arguments, said, tmp_path):
+    bundle = tmp_path / "kiosk"
+    (bundle / "_internal" / "kiosk").mkdir(parents=True)
+    (bundle / "kiosk").write_text("#!/bin/sh\n")
+    (bundle / "kiosk").chmod(0o755)
+    (bundle / "_internal" / "kiosk" / "build_info.json").write_text('{"version": "1.0"}\n')
+    arguments = [str(bundle) if part == "BUNDLE" else part for part in arguments]
+    done = subprocess.run(["sh", str(DEB / "build-deb.sh"), *arguments, "--out",
+                           str(tmp_path / "out")], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and said in done.stderr, done.stderr
+    assert not list(tmp_path.glob("out/*.deb"))

@@ -24,8 +24,18 @@ from sync.central.server import CentralServer
 from sync.central.setup import init_central
 from tests.support.central import TEST_TIMINGS, Central
 from tests.support.deb_machine import (
-    ACCOUNT, COMMAND, CONFIG, DATA, HOME, PROGRAM, apt_install, as_kiosk,
-    give_back_to_the_kiosk, package_status, run)
+    ACCOUNT,
+    COMMAND,
+    CONFIG,
+    DATA,
+    HOME,
+    PROGRAM,
+    apt_install,
+    as_kiosk,
+    give_back_to_the_kiosk,
+    package_status,
+    run,
+)
 
 FORM = Path("/opt/kiosk/_internal/assets/forms/report_problem.yaml")
 WAITING = 50
@@ -240,3 +250,18 @@ def _make_two_more(shared: Path) -> None:
     answers.chmod(0o644)
     done = as_kiosk(PROGRAM, "forms", "try", FORM, "--answers", answers, "--submit")
     assert done.stdout.count("stored as LIB07-") == 2, done.stdout + done.stderr
+
+
+def test_the_fleet_updaters_rollback_may_put_the_older_version_back(machine, package, version,
+                                                                    older_package):
+    """KIOSK_ROLLBACK=1 (the updater's, after a new version failed its self-test) lets the
+    version that ran before go back over the newer one; the data stays."""
+    older, older_deb = older_package
+    apt_install(package)
+    run(COMMAND, "helper", "list")  # a database, as the newer version made it
+    database = _digest(DATA / "kiosk.db")
+    back = run("dpkg", "-i", older_deb, env={**os.environ, "KIOSK_ROLLBACK": "1"})
+    assert "refusing" not in back.stderr
+    assert package_status() == f"{older} install ok installed"
+    assert run(COMMAND, "--version").stdout.startswith(f"kiosk {older} ")
+    assert _digest(DATA / "kiosk.db") == database
