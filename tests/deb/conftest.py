@@ -39,10 +39,14 @@ def version(bundle) -> str:
 
 @pytest.fixture(scope="session")
 def package(bundle, version) -> Path:
-    """dist/kiosk_<version>_amd64.deb from `make deb` (made now when it is missing or older
-    than the bundle)."""
+    """dist/kiosk_<version>_amd64.deb from `make deb` (made again when it is missing, or older
+    than the bundle or than a file it is made from)."""
     made = DIST / f"kiosk_{version}_amd64.deb"
-    if not made.exists() or made.stat().st_mtime < (bundle / "kiosk").stat().st_mtime:
+    sources = [bundle / "kiosk", *(path for path in (ROOT / "build" / "deb").rglob("*")
+                                   if path.is_file()),
+               ROOT / "build" / "kiosk.example.toml", ROOT / "build" / "linux" / "kiosk.pam"]
+    newest = max(path.stat().st_mtime for path in sources)
+    if not made.exists() or made.stat().st_mtime < newest:
         subprocess.run(["make", "deb"], cwd=ROOT, check=True, timeout=3600)
     return made
 
