@@ -105,6 +105,15 @@ def test_root_running_the_command_makes_nothing_of_roots_in_the_data_folder(inst
     assert '"queued": 0' in status.stdout
 
 
+def test_root_checks_its_own_form_files_as_root(installed, tmp_path):
+    """`kiosk forms check` touches no data: it reads a file only root may read."""
+    form = tmp_path / "report_problem.yaml"
+    shutil.copy(ROOT / "assets" / "forms" / "report_problem.yaml", form)
+    form.chmod(0o600)
+    checked = run(COMMAND, "forms", "check", form)
+    assert "1 form checked, 1 fine, 0 with errors" in checked.stdout
+
+
 def test_the_units_are_installed_enabled_and_accepted_by_systemd(installed):
     units = sorted(path.name for path in (DEB / "units").iterdir())
     assert {"kiosk.service", "kiosk-sync.service"} <= set(units)

@@ -40,6 +40,7 @@ SLOW = {
     "tests/deb/test_install.py::test_the_configuration_data_and_account_are_the_kiosks_alone",
     "tests/deb/test_install.py::test_root_running_the_command_makes_nothing_of_roots_in_the_data_folder",
     "tests/deb/test_install.py::test_the_units_are_installed_enabled_and_accepted_by_systemd",
+    "tests/deb/test_install.py::test_root_checks_its_own_form_files_as_root",
     "tests/deb/test_install.py::test_the_installed_command_passes_its_self_test_with_no_python_on_its_path",
     "tests/deb/test_install.py::test_lintian_finds_nothing_the_package_does_not_explain",
     "tests/deb/test_upgrade.py::test_an_upgrade_keeps_everything_and_a_downgrade_removal_and_purge_say_what_they_do",
