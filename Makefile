@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PACKAGE_STAMP := $(VENV)/.installed-package
 
-.PHONY: run test test-fast bench lint screenshots i18n run-deps system-deps package clean axe
+.PHONY: run test test-fast bench lint screenshots i18n run-deps system-deps package deb clean axe
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,13 @@ package: $(PACKAGE_STAMP)
 	@sh build/install-system-deps.sh --package
 	$(BIN)/pyinstaller --noconfirm --log-level WARN --workpath build/work --distpath dist build/kiosk.spec
 	sh build/check-bundle.sh dist/kiosk
+
+# The Debian package IT installs with `apt install ./dist/kiosk_<version>_amd64.deb`
+# (build/deb/, build/README.md), made from dist/kiosk (built first when it is missing).
+deb:
+	@test -x dist/kiosk/kiosk || $(MAKE) package
+	@sh build/install-system-deps.sh --package
+	sh build/deb/build-deb.sh --bundle dist/kiosk --out dist
 
 run: $(STAMP) run-deps
 	$(BIN)/kiosk run --windowed

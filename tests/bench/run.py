@@ -285,6 +285,10 @@ def main() -> int:
         results.append({"name": "bundle start to first paint, kiosk full screen / bare",
                         "value": bundles["full_screen_start_ms"] / bundles["bare_start_ms"],
                         "unit": "x", "goal": "<= 1.5"})
+    from tests.bench.deb_bench import bench_package
+
+    package_rows, package_note = bench_package()  # issue 23: the Debian package
+    results.extend(package_rows)
     results.extend(fleet_rows)  # issue 22: 1,000 kiosks against a central on loopback
     if touches is not None:
         results.append({"name": "touches for the licence form (attract to reference)",
@@ -296,6 +300,7 @@ def main() -> int:
     for row in results:
         print(f"{row['name']:<{width}}  {row['value']:>10.3f}  {row['unit']:<4}  {row.get('goal', '')}")
     print(f"bundles: {bundles['note']}")
+    print(package_note)
     print(fleet_note)
     print(update_note)
     (ROOT / "bench-results.json").write_text(json.dumps(

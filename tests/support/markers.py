@@ -35,6 +35,16 @@ LOOPBACK_SERVERS = {id(server) for server in (CentralServer, start_demo_central,
 
 # A test's id, with its parameters where only some of them are slow; without them, all are.
 SLOW = {
+    "tests/deb/test_install.py::test_the_install_tells_it_what_to_do_next",
+    "tests/deb/test_install.py::test_the_program_is_roots_and_the_kiosk_cannot_change_it",
+    "tests/deb/test_install.py::test_the_configuration_data_and_account_are_the_kiosks_alone",
+    "tests/deb/test_install.py::test_root_running_the_command_makes_nothing_of_roots_in_the_data_folder",
+    "tests/deb/test_install.py::test_the_units_are_installed_enabled_and_accepted_by_systemd",
+    "tests/deb/test_install.py::test_root_checks_its_own_form_files_as_root",
+    "tests/deb/test_install.py::test_the_installed_command_passes_its_self_test_with_no_python_on_its_path",
+    "tests/deb/test_install.py::test_lintian_finds_nothing_the_package_does_not_explain",
+    "tests/deb/test_upgrade.py::test_an_upgrade_keeps_everything_and_a_downgrade_removal_and_purge_say_what_they_do",
+    "tests/deb/test_upgrade.py::test_the_fleet_updaters_rollback_may_put_the_older_version_back",
     "tests/deploy/test_central_abuse.py::test_300_slow_clients_leave_a_kiosk_served_and_never_reach_a_worker",
     "tests/deploy/test_central_abuse.py::test_500_kiosks_at_once_are_all_answered",
     "tests/deploy/test_central_abuse.py::test_300_big_bodies_without_a_token_are_refused_and_no_worker_holds_one",
