@@ -35,6 +35,7 @@ from tests.support.deb_machine import (
     give_back_to_the_kiosk,
     package_status,
     run,
+    run_in_cage,
 )
 
 FORM = Path("/opt/kiosk/_internal/assets/forms/report_problem.yaml")
@@ -125,17 +126,8 @@ def _status() -> dict:
 
 
 def _start_as_the_unit_does(shared: Path) -> str:
-    """The installed kiosk in a cage session (headless) as the kiosk account, as kiosk.service
-    starts it, for a few seconds; what it printed."""
-    runtime = Path(tempfile.mkdtemp(dir=shared))
-    os.chown(runtime, *_ids())
-    runtime.chmod(0o700)
-    done = as_kiosk("timeout", "90", "cage", "-d", "--", "env", "QT_QPA_PLATFORM=wayland",
-                    PROGRAM, "run", "--report-first-paint", "--quit-after", "5",
-                    env={"XDG_RUNTIME_DIR": str(runtime), "WLR_BACKENDS": "headless",
-                         "WLR_RENDERER": "pixman", "WLR_LIBINPUT_NO_DEVICES": "1"},
-                    check=False, timeout=120)
-    return done.stdout + done.stderr
+    """The installed kiosk in a cage session as kiosk.service starts it, for a few seconds."""
+    return run_in_cage("--report-first-paint", seconds=5, runtime_parent=shared)
 
 
 def _ids() -> tuple[int, int]:

@@ -80,6 +80,28 @@ def as_kiosk(*command: str | Path, check: bool = True, env: dict[str, str] | Non
                check=check, timeout=timeout)
 
 
+def run_in_cage(*options: str, seconds: float = 5, runtime_parent: Path | None = None) -> str:
+    """The installed kiosk (`kiosk run` with `options`) in a headless cage session as the kiosk
+    account, as kiosk.service starts it, for `seconds`; what it printed."""
+    import pwd
+    import tempfile
+
+    runtime = Path(tempfile.mkdtemp(dir=runtime_parent))
+    account = pwd.getpwnam(ACCOUNT)
+    os.chown(runtime, account.pw_uid, account.pw_gid)
+    runtime.chmod(0o700)
+    try:
+        done = as_kiosk("timeout", str(seconds + 85), "cage", "-d", "--", "env",
+                        "QT_QPA_PLATFORM=wayland", PROGRAM, "run", *options, "--quit-after",
+                        str(seconds),
+                        env={"XDG_RUNTIME_DIR": str(runtime), "WLR_BACKENDS": "headless",
+                             "WLR_RENDERER": "pixman", "WLR_LIBINPUT_NO_DEVICES": "1"},
+                        check=False, timeout=seconds + 115)
+    finally:
+        shutil.rmtree(runtime, ignore_errors=True)
+    return done.stdout + done.stderr
+
+
 def give_back_to_the_kiosk() -> None:
     """After the test's own Python opened the database as root: the files are the kiosk's."""
     run("chown", "-R", f"{ACCOUNT}:{ACCOUNT}", DATA)

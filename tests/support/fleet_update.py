@@ -11,57 +11,51 @@ import json
 import os
 import shutil
 import subprocess
-import tempfile
 import time
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.updates.signing import sign_package
+from tests.support.deb_machine import (
+    ACCOUNT,
+    COMMAND,
+    CONFIG,
+    DATA,
+    as_kiosk,
+    build,
+    leave_the_machine_as_it_was,
+    run,
+    run_in_cage,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
-BUILD_DEB = ROOT / "build" / "deb" / "build-deb.sh"
-CONFIG = Path("/etc/kiosk/kiosk.toml")
-DATA = Path("/var/lib/kiosk/data")
 UPDATER = Path("/usr/lib/kiosk/kiosk-update")
-COMMAND = "/usr/bin/kiosk"
-ACCOUNT = "kiosk"
 # The Qt platform plugin the self-test runs on: a build that lost it is a broken release (it
 # happens: a trimmed bundle, a packaging slip), and fails its self-test.
 OFFSCREEN_PLUGIN = "_internal/PySide6/Qt/plugins/platforms/libqoffscreen.so"
-
-
-def run(*command: str, check: bool = True, **options) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(command, capture_output=True, text=True, **options)
-    if check and done.returncode != 0:
-        raise AssertionError(f"{' '.join(command)} exited {done.returncode}:\n"
-                             f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
-    return done
-
-
 FIRST_LOOK_SECONDS = 3  # ui/update_window.py's first look after the app starts
+__all__ = ["ACCOUNT", "COMMAND", "CONFIG", "DATA", "as_kiosk", "leave_the_machine_as_it_was", "run"]
 
 
 def bundle_version(bundle: Path) -> str:
-    return run(str(bundle / "kiosk"), "--version").stdout.split()[1]
+    return run(bundle / "kiosk", "--version").stdout.split()[1]
 
 
 def build_package(bundle: Path, version: str, out: Path, broken: bool = False,
                   compress: str = "zstd") -> Path:
-    """The kiosk package of `bundle` as `version` (zstd: built in seconds); `broken`: without
-    the platform plugin the self-test needs."""
+    """The kiosk package of `bundle` as `version`; `broken`: without the platform plugin the
+    self-test needs."""
     out.mkdir(parents=True, exist_ok=True)
-    source = bundle
-    if broken:
-        source = out / f"bundle-{version}"
-        shutil.rmtree(source, ignore_errors=True)
-        shutil.copytree(bundle, source, symlinks=True)
-        (source / OFFSCREEN_PLUGIN).unlink()
-    run("sh", str(BUILD_DEB), "--bundle", str(source), "--version", version, "--out", str(out),
-        "--compress", compress)
-    if broken:
+    if not broken:
+        return build(bundle, version, out, compress)
+    source = out / f"bundle-{version}"
+    shutil.rmtree(source, ignore_errors=True)
+    shutil.copytree(bundle, source, symlinks=True)
+    (source / OFFSCREEN_PLUGIN).unlink()
+    try:
+        return build(source, version, out, compress)
+    finally:
         shutil.rmtree(source)
-    return out / f"kiosk_{version}_amd64.deb"
 
 
 def sign(package: Path, private_pem: bytes, version: str, name: str | None = None) -> Path:
@@ -71,32 +65,8 @@ def sign(package: Path, private_pem: bytes, version: str, name: str | None = Non
     return target
 
 
-def apt_install(package: Path, *options: str) -> None:
-    run("apt-get", "install", "-y", "-q", "--no-install-recommends", *options, str(package),
-        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
-
-
-def purge() -> None:
-    """The machine as before: the package purged (its data and config with it), the updater's
-    cache and the account gone."""
-    if run("dpkg-query", "-W", "-f=${Status}", "kiosk", check=False).stdout.startswith("install"):
-        run("dpkg", "--purge", "kiosk", check=False)
-    shutil.rmtree("/var/cache/kiosk", ignore_errors=True)
-    if run("id", ACCOUNT, check=False).returncode == 0:
-        run("userdel", ACCOUNT, check=False)
-        run("groupdel", ACCOUNT, check=False)
-
-
 def installed_version() -> str:
     return run("dpkg-query", "-W", "-f=${Version}", "kiosk").stdout.strip()
-
-
-def as_kiosk(*command: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    """The installed command as the kiosk account, as its units run it (no Python anywhere on
-    its PATH)."""
-    return run("runuser", "-u", ACCOUNT, "--", "env", "-i", "PATH=/usr/bin:/bin",
-               f"KIOSK_CONFIG={CONFIG}", "HOME=/var/lib/kiosk", "LANG=C.UTF-8", *command,
-               check=check)
 
 
 def write_config(toml_block: str, url: str, public_key: str) -> None:
@@ -123,26 +93,15 @@ def sync_once() -> subprocess.CompletedProcess[str]:
 
 
 def app_between_visits(seconds: float = 10) -> None:
-    """The installed app, in a headless cage session as the kiosk account (as kiosk.service
-    starts it), left alone for `seconds`: between visits it asks for a staged update."""
-    runtime = Path(tempfile.mkdtemp(prefix="kiosk-runtime-"))
-    shutil.chown(runtime, ACCOUNT, ACCOUNT)
-    os.chmod(runtime, 0o700)
-    try:
-        run("runuser", "-u", ACCOUNT, "--", "env", "-i", "PATH=/usr/bin:/bin",
-            "HOME=/var/lib/kiosk", f"XDG_RUNTIME_DIR={runtime}", "WLR_BACKENDS=headless",
-            "WLR_RENDERER=pixman", "WLR_LIBINPUT_NO_DEVICES=1", "timeout", str(seconds + 60),
-            "cage", "-d", "--", "env", "QT_QPA_PLATFORM=wayland", "LANG=C.UTF-8",
-            f"KIOSK_CONFIG={CONFIG}", "/opt/kiosk/kiosk", "run", "--quit-after", str(seconds),
-            check=False)
-    finally:
-        shutil.rmtree(runtime, ignore_errors=True)
+    """The installed app, in a headless cage session as kiosk.service starts it, left alone for
+    `seconds`: between visits it asks for a staged update."""
+    run_in_cage(seconds=seconds)
 
 
 def run_updater() -> subprocess.CompletedProcess[str]:
     """What kiosk-update.path starts when the request appears (this machine has no systemd)."""
-    return run(str(UPDATER), check=False, env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin",
-                                               "KIOSK_CONFIG": str(CONFIG)})
+    return run(UPDATER, check=False, env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin",
+                                          "KIOSK_CONFIG": str(CONFIG)})
 
 
 @dataclass
