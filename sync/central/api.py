@@ -337,7 +337,7 @@ class CentralApp:
             if span == "unsatisfiable":
                 raise ApiError(416, f"The range {_printable(wanted)} is outside the package's "
                                     f"{size} bytes.", {"Content-Range": f"bytes */{size}"})
-            if span is not None:
+            if isinstance(span, tuple):
                 start, end = span
                 return Response(206, FileBody(path, start, end - start + 1), {
                     **headers, "Content-Range": f"bytes {start}-{end}/{size}"})
@@ -402,12 +402,11 @@ def byte_range(header: str, size: int) -> tuple[int, int] | str | None:
         suffix = int(last)
         return (max(size - suffix, 0), size - 1) if suffix > 0 and size > 0 else "unsatisfiable"
     start = int(first)
-    end = int(last) if last else size - 1
-    if end < start:
+    if last and int(last) < start:
         return None  # not a valid range: ignored
     if start >= size:
         return "unsatisfiable"
-    return start, min(end, size - 1)
+    return start, min(int(last), size - 1) if last else size - 1
 
 
 def _printable(text: str, limit: int = 60) -> str:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.store.keys import sync_folder
-from kiosk.updates.signing import Signature, UpdateRejected, is_version
+from kiosk.updates.signing import Signature, UpdateRejected
 from kiosk.updates.versions import compare, sort_key
 
 from .errors import CentralError
@@ -255,8 +255,3 @@ def _offer(row: models.UpdateOffer) -> Offer:
                  withdrawn_at=row.withdrawn_at,
                  devices=tuple(row.devices) if row.devices is not None else None,
                  offered_by=row.offered_by)
-
-
-def check_version_text(version: str) -> None:
-    if not is_version(version):
-        raise CentralError(f"{version!r} is not a package version (e.g. 1.4.0).")

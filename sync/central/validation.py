@@ -9,8 +9,6 @@ import unicodedata
 from datetime import datetime
 from typing import Any, Literal, NoReturn, overload
 
-from kiosk.updates.signing import is_version
-
 from .records import AuditReport, Incoming
 
 _HASH = re.compile(r"[0-9a-f]{64}")
@@ -208,6 +206,8 @@ def heartbeat_fields(body: JSONObject) -> dict[str, object]:
 UPDATE_STATES = ("downloading", "ready", "installing", "installed", "rejected", "rolled_back")
 MAX_UPDATE_MESSAGE = 500
 _UPDATE_FIELDS = {"state", "version", "message", "at"}
+_LINE_BREAKS_AND_TABS = str.maketrans("", "", "\r\n\t")
+_PACKAGE_VERSION = re.compile(r"[0-9][A-Za-z0-9.+~-]{0,63}")  # signing.py's, matched whole
 
 
 def update_state_fields(body: JSONObject) -> dict[str, str] | None:
@@ -226,7 +226,7 @@ def update_state_fields(body: JSONObject) -> dict[str, str] | None:
     if state not in UPDATE_STATES:
         raise ApiError(400, f"update_state.state must be one of {', '.join(UPDATE_STATES)}.")
     version = given.get("version")
-    if not is_version(version):
+    if not isinstance(version, str) or not _PACKAGE_VERSION.fullmatch(version):
         raise ApiError(400, "update_state.version must be a package version (e.g. 1.4.0).")
     kept = {"state": state, "version": version}
     message = given.get("message")
@@ -234,7 +234,7 @@ def update_state_fields(body: JSONObject) -> dict[str, str] | None:
         if not isinstance(message, str) or len(message) > MAX_UPDATE_MESSAGE:
             raise ApiError(400, "update_state.message must be a string of at most "
                                 f"{MAX_UPDATE_MESSAGE} characters.")
-        if not plain_text(message.replace("\r\n", "").replace("\n", "").replace("\t", "")):
+        if not plain_text(message.translate(_LINE_BREAKS_AND_TABS)):
             raise ApiError(400, "update_state.message must not contain control characters "
                                 "other than line breaks and tabs.")
         kept["message"] = message
