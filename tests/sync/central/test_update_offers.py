@@ -12,14 +12,17 @@ import hashlib
 import itertools
 import json
 import re
+from pathlib import Path
 
 import pytest
 import requests
 
+from sync.central.setup import init_central
 from sync.central.store import CentralStore
 from sync.central.web.databases import serving
 from sync.central.web.models import Heartbeat, UpdateOffer
 from tests.support.releases import make_release, release_key
+from tests.support.served_central import serving_process, started_workers
 
 from .central_kit import conforms, run
 
@@ -354,3 +357,45 @@ def test_offers_survive_a_restart_of_the_service(central_dir, releases):
             assert update_for(store, "kiosk-01", "1.0.0").version == "1.5.0"
     finally:
         store.close()
+
+
+# -- a big package, served by the workers sites run ---------------------------------------------
+BIG = 40 * 1024 * 1024
+
+
+def _kilobytes(pid: int, field: str) -> int:
+    """VmRSS (resident now) or VmHWM (the most resident since the last reset), in kB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise AssertionError(f"{field} not in /proc/{pid}/status")
+
+
+@pytest.mark.network  # `kiosk central serve` (gunicorn) in a subprocess, on loopback
+def test_a_40_mb_package_is_streamed_without_the_worker_holding_it(tmp_path, key, capsys):
+    folder = tmp_path / "central"
+    init = init_central(folder, "http://127.0.0.1:8765")
+    release = make_release(tmp_path / "release", key, "2.0.0", size=BIG)
+    assert run("offer-update", str(release.package), "--data-dir", str(folder)) == 0
+    headers = {"Authorization": f"Bearer {init.device_token}"}
+    with serving_process(folder, workers=1) as (url, process):
+        [worker] = started_workers(process.pid, 1)
+        package = f"{url}/v1/updates/2.0.0/package"
+        # Every code path once (the first byte), so what is measured next is the download.
+        assert requests.get(package, headers={**headers, "Range": "bytes=0-0"},
+                            timeout=30).status_code == 206
+        before = _kilobytes(worker, "VmRSS")
+        Path(f"/proc/{worker}/clear_refs").write_text("5")  # VmHWM starts again from now
+        digest, received = hashlib.sha256(), 0
+        with requests.get(package, headers=headers, stream=True, timeout=60) as answer:
+            assert answer.status_code == 200
+            for piece in answer.iter_content(1 << 20):
+                digest.update(piece)
+                received += len(piece)
+        peak = _kilobytes(worker, "VmHWM")
+    assert (received, digest.hexdigest()) == (BIG, release.signature.sha256)
+    grown = peak - before
+    with capsys.disabled():
+        print(f"\n[measure] worker RSS {before / 1024:.1f} MB before a {BIG // 2**20} MB "
+              f"download, peak {peak / 1024:.1f} MB during it: +{grown / 1024:.2f} MB")
+    assert grown * 1024 < BIG / 8, f"the worker grew by {grown} kB serving {BIG} bytes"
