@@ -20,7 +20,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from kiosk.store.keys import sync_folder
 from kiosk.updates.signing import Signature, UpdateRejected
@@ -135,11 +135,22 @@ def offer_update(store: CentralStore, package: Path, signature_file: Path | None
         signature = Signature.read(signature_file)
     except UpdateRejected as error:
         raise CentralError(f"The signature cannot be used: {error}.") from None
+    try:
+        with package.open("rb") as source:
+            return offer_signed(store, source, package.name, signature, devices, by)
+    except OSError as error:
+        raise CentralError(f"{package} cannot be read ({error.strerror or error}).") from None
+
+
+def offer_signed(store: CentralStore, source: BinaryIO, name_given: str, signature: Signature,
+                 devices: Sequence[str] | None = None, by: str = "(command line)") -> Offer:
+    """offer_update for a package being read from `source` (the console's upload), called
+    `name_given` where it came from."""
     pilot = _pilot_group(store, devices)
     _same_file_if_known(store, signature)
     name = package_name(signature.version)
     folder = updates_folder(store)
-    copied = _copy_checked(package, folder, signature)
+    copied = _copy_checked(source, name_given, folder, signature)
     try:
         now = utc_now()
         with store.atomic():
@@ -217,15 +228,16 @@ def _same_file_if_known(store: CentralStore, signature: Signature) -> None:
             "under a new version.")
 
 
-def _copy_checked(package: Path, folder: Path, signature: Signature) -> Path:
-    """A synced copy of `package` in `folder` under a hidden temporary name, hashed as it was
-    copied: refused (and removed) unless it is the file the signature describes."""
+def _copy_checked(source: BinaryIO, name_given: str, folder: Path,
+                  signature: Signature) -> Path:
+    """A synced copy of what `source` holds in `folder` under a hidden temporary name, hashed
+    as it was copied: refused (and removed) unless it is the file the signature describes."""
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".incoming-", suffix=".deb")
     copied = Path(temporary)
     try:
         digest, size = hashlib.sha256(), 0
-        with os.fdopen(handle, "wb") as out, package.open("rb") as source:
+        with os.fdopen(handle, "wb") as out:
             while piece := source.read(_PIECE):
                 digest.update(piece)
                 out.write(piece)
@@ -234,14 +246,14 @@ def _copy_checked(package: Path, folder: Path, signature: Signature) -> Path:
             os.fsync(out.fileno())
         if size != signature.size or digest.hexdigest() != signature.sha256:
             raise CentralError(
-                f"{package.name} is not the file its signature describes ({size} bytes, sha256 "
+                f"{name_given} is not the file its signature describes ({size} bytes, sha256 "
                 f"{digest.hexdigest()[:12]}...; the signature of version {signature.version}: "
                 f"{signature.size} bytes, sha256 {signature.sha256[:12]}...). A central never "
                 "offers a file the signature does not describe: sign this very file, or give "
                 "its own signature with --signature.")
     except OSError as error:
         copied.unlink(missing_ok=True)
-        raise CentralError(f"{package} cannot be copied into {folder} "
+        raise CentralError(f"{name_given} cannot be copied into {folder} "
                            f"({error.strerror or error}).") from None
     except BaseException:
         copied.unlink(missing_ok=True)

@@ -20,7 +20,8 @@ import requests
 from sync.central.setup import init_central
 from sync.central.store import CentralStore
 from sync.central.web.databases import serving
-from sync.central.web.models import Heartbeat, UpdateOffer
+from sync.central.web.models import Heartbeat, StaffAudit, UpdateOffer
+from tests.support.console import csrf_token
 from tests.support.releases import make_release, release_key
 from tests.support.served_central import serving_process, started_workers
 
@@ -399,3 +400,60 @@ def test_a_40_mb_package_is_streamed_without_the_worker_holding_it(tmp_path, key
         print(f"\n[measure] worker RSS {before / 1024:.1f} MB before a {BIG // 2**20} MB "
               f"download, peak {peak / 1024:.1f} MB during it: +{grown / 1024:.2f} MB")
     assert grown * 1024 < BIG / 8, f"the worker grew by {grown} kB serving {BIG} bytes"
+
+
+# -- offering and withdrawing from the console --------------------------------------------------
+def _upload(session: requests.Session, service, release, devices: str = "",
+            signature: bytes | None = None) -> requests.Response:
+    page = session.get(service.url + "/console/updates", timeout=10)
+    return session.post(service.url + "/console/updates/offer", timeout=30, data={
+        "csrfmiddlewaretoken": csrf_token(session, page.text), "devices": devices}, files={
+        "package": (release.package.name, release.data),
+        "signature": (release.signature_file.name,
+                      signature if signature is not None else release.signature_file.read_bytes())})
+
+
+def test_an_administrator_offers_and_withdraws_a_version_from_the_console(console, service,
+                                                                         releases):
+    admin = console.signed_in("test-administrator", "administrator")
+    release = releases("1.5.0")
+    tampered = bytearray(release.data)
+    tampered[7] ^= 1
+    refused = admin.post(service.url + "/console/updates/offer", timeout=30, data={
+        "csrfmiddlewaretoken": csrf_token(admin, admin.get(service.url + "/console/updates").text)},
+        files={"package": (release.package.name, bytes(tampered)),
+               "signature": (release.signature_file.name, release.signature_file.read_bytes())})
+    assert refused.status_code == 400
+    assert "is not the file its signature describes" in _read(refused.text)
+    assert _upload(admin, service, release, signature=b"{not json").status_code == 400
+    assert _offered(service, "1.4.0") is None
+
+    offered = _upload(admin, service, release)
+    assert offered.status_code == 200 and offered.url.endswith("/console/updates")
+    assert "Version 1.5.0 is offered to every kiosk" in _read(offered.text)
+    assert _offered(service, "1.4.0") == "1.5.0"
+    assert _download(service, "1.5.0").content == release.data
+    assert "offer or withdraw a kiosk version" in _fleet(admin, service)
+
+    withdrawn = admin.post(service.url + "/console/updates/1.5.0/withdraw", timeout=10,
+                           data={"csrfmiddlewaretoken": csrf_token(admin, offered.text)})
+    assert withdrawn.status_code == 200 and "Version 1.5.0 is withdrawn" in _read(withdrawn.text)
+    assert _offered(service, "1.4.0") is None
+    with serving(service.server.store.alias):
+        actions = list(StaffAudit.objects.order_by("id").values_list("actor", "action", "target"))
+        assert UpdateOffer.objects.get(version="1.5.0").offered_by == "test-administrator"
+    assert ("test-administrator", "update offer refused", "1.5.0") in actions
+    assert ("test-administrator", "update offered", "1.5.0") in actions
+    assert ("test-administrator", "update withdrawn", "1.5.0") in actions
+
+
+def test_only_administrators_offer_versions(console, service, releases):
+    viewer = console.signed_in("test-viewer", "viewer")
+    assert viewer.get(service.url + "/console/updates", timeout=10).status_code == 403
+    assert "offer or withdraw" not in _fleet(viewer, service)
+    page = viewer.get(service.url + "/console/fleet", timeout=10)
+    forbidden = viewer.post(service.url + "/console/updates/offer", timeout=10, data={
+        "csrfmiddlewaretoken": csrf_token(viewer, page.text)} if "csrfmiddlewaretoken"
+        in page.text else {}, files={"package": ("p.deb", b"x"), "signature": ("p.sig", b"{}")})
+    assert forbidden.status_code == 403
+    assert _offered(service, "1.4.0") is None
