@@ -90,9 +90,12 @@ def newer(candidate: str, than: str) -> bool | None:
         return None
 
 
-def offers(store: CentralStore) -> list[Offer]:
-    """Every offer, withdrawn ones too, newest version first."""
-    found = [_offer(row) for row in store._objects(models.UpdateOffer).all()]
+def offers(store: CentralStore, *, active: bool = False) -> list[Offer]:
+    """Every offer (with `active`, those not withdrawn), newest version first."""
+    rows = store._objects(models.UpdateOffer).all()
+    if active:
+        rows = rows.filter(withdrawn_at__isnull=True)
+    found = [_offer(row) for row in rows]
     return sorted(found, key=lambda offer: sort_key(offer.version), reverse=True)
 
 
@@ -107,7 +110,7 @@ def offer_for(device_id: str, every: Sequence[Offer]) -> Offer | None:
 def update_for(store: CentralStore, device_id: str, reported: str) -> Offer | None:
     """The offer a heartbeat's answer carries: the one that applies to the kiosk, when it is
     newer than the version the kiosk reported."""
-    offer = offer_for(device_id, offers(store))
+    offer = offer_for(device_id, offers(store, active=True))  # every heartbeat asks
     return offer if offer is not None and newer(offer.version, reported) else None
 
 

@@ -188,11 +188,23 @@ def test_a_pilot_offer_goes_to_its_kiosks_only(service, releases, capsys):
     assert _offered(service, "1.4.0", device_id="library-2", token=token) == "1.6.0"
     assert _download(service, "1.6.0").status_code == 404  # not offered to kiosk-01
     assert _download(service, "1.6.0", token=token).status_code == 200
+    assert _listed(service, capsys) == ["1.6.0: offered; pilot: library-2",
+                                        "1.5.0: offered; every kiosk"]
     # The same package offered again without --devices: every kiosk is offered it.
     assert _offer(service, pilot) == 0
     assert "to every kiosk" in capsys.readouterr().err
     assert _offered(service, "1.4.0") == "1.6.0"
     assert _download(service, "1.6.0").status_code == 200
+    assert _listed(service, capsys) == ["1.6.0: offered; every kiosk",
+                                        "1.5.0: superseded by 1.6.0; every kiosk"]
+
+
+def _listed(service, capsys) -> list[str]:
+    """`kiosk central offers`, each line up to the size."""
+    capsys.readouterr()
+    assert run("offers", "--data-dir", str(service.data_dir)) == 0
+    return [line.split("; ")[0] + "; " + line.split("; ")[1]
+            for line in capsys.readouterr().out.splitlines()]
 
 
 # -- the download -------------------------------------------------------------------------------
