@@ -95,6 +95,11 @@ def test_an_offer_is_copied_whole_listed_withdrawn_and_deleted(service, releases
     listed = capsys.readouterr().out
     assert listed.startswith("1.5.0: offered; every kiosk;")
 
+    assert run("delete-update", "1.5.0", "--data-dir", str(service.data_dir)) == 1
+    assert "still offered: withdraw it first" in capsys.readouterr().err and kept.exists()
+    assert run("withdraw-update", "1.4.9", "--data-dir", str(service.data_dir)) == 1
+    assert "Version 1.4.9 has not been offered" in capsys.readouterr().err
+
     assert run("withdraw-update", "1.5.0", "--data-dir", str(service.data_dir)) == 0
     said = capsys.readouterr().err
     assert "no longer offered" in said and "stays" in said and "delete-update 1.5.0" in said
