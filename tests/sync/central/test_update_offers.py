@@ -415,7 +415,7 @@ def test_a_40_mb_package_is_streamed_without_the_worker_holding_it(tmp_path, key
     grown = peak - before
     with capsys.disabled():
         print(f"\n[measure] worker RSS {before / 1024:.1f} MB before a {BIG // 2**20} MB "
-              f"download, peak {peak / 1024:.1f} MB during it: +{grown / 1024:.2f} MB")
+              f"download, peak {peak / 1024:.1f} MB during it: {grown / 1024:+.2f} MB")
     assert grown * 1024 < BIG / 8, f"the worker grew by {grown} kB serving {BIG} bytes"
 
 
