@@ -23,6 +23,7 @@ from kiosk.sealing import ALGORITHM, SealingError
 from kiosk.store.codes import read_reference
 from kiosk.version import version
 
+from . import updates
 from .catalogue import FormCatalogue, etag_matches, strong_etag
 from .consultations import Consultations
 from .errors import CentralError
@@ -79,10 +80,19 @@ class Request:
         return self.read_body()
 
 
+@dataclass(frozen=True)
+class FileBody:
+    """A part of a file on disk, sent as it is read (never read into memory whole)."""
+
+    path: Path
+    start: int
+    length: int
+
+
 @dataclass
 class Response:
     status: int
-    body: dict[str, Any] | bytes | None = None  # a dict is sent as JSON
+    body: dict[str, Any] | bytes | FileBody | None = None  # a dict is sent as JSON
     headers: dict[str, str] = field(default_factory=dict)
 
 
@@ -128,6 +138,8 @@ ROUTES = (
     Route("/v1/devices", {"GET": _op("devices", 200, 401, 403)}),
     Route("/v1/consultations", {"GET": _op("consultations", 200, 304, 401, 403)}),
     Route("/v1/progress", {"POST": _op("progress", 200, 400, 401, 403, 411, 413, 429)}),
+    Route("/v1/updates/{version}/package", {
+        "GET": _op("update_package", 200, 206, 304, 401, 403, 404, 416)}),
 )
 # Answered by the server itself on any path, so not listed per route.
 SERVER_WIDE_STATUSES = frozenset({404, 405, 500})
@@ -294,7 +306,42 @@ class CentralApp:
         answer: dict[str, Any] = {"server_time": moment}
         if verdict is not None:  # a kiosk older than anchoring sends no audit, and gets none
             answer["audit"] = verdict
+        offer = updates.update_for(self.store, device.id, str(beat["version"]))
+        if offer is not None:  # a kiosk that does not fetch updates just ignores it
+            answer["update"] = offer.as_update()
         return Response(200, answer)
+
+    def update_package(self, request: Request, version: str) -> Response:
+        """An offered package, to the kiosks it is offered to: ETag (its SHA-256), and byte
+        ranges so a kiosk whose download broke off asks for the rest only."""
+        device = self._device(request)
+        offer = updates.served_offer(self.store, device.id, version)
+        if offer is None:
+            raise ApiError(404, f"Version {version} is not offered to {device.id}.")
+        path = updates.package_path(self.store, offer)
+        try:
+            size = path.stat().st_size
+        except OSError:
+            raise ApiError(404, f"The package of version {version} is missing on this service; "
+                                "its staff must offer it again.") from None
+        headers = {"ETag": offer.etag, "Accept-Ranges": "bytes", "Cache-Control": "no-cache",
+                   "Content-Type": updates.CONTENT_TYPE,
+                   "Content-Disposition": f'attachment; filename="{offer.file_name}"'}
+        if etag_matches(request.headers.get("If-None-Match"), offer.etag):
+            return Response(304, None, {"ETag": offer.etag, "Cache-Control": "no-cache",
+                                        "Content-Length": str(size)})
+        wanted = request.headers.get("Range")
+        if_range = request.headers.get("If-Range")
+        if wanted is not None and (if_range is None or if_range.strip() == offer.etag):
+            span = byte_range(wanted, size)
+            if span == "unsatisfiable":
+                raise ApiError(416, f"The range {_printable(wanted)} is outside the package's "
+                                    f"{size} bytes.", {"Content-Range": f"bytes */{size}"})
+            if isinstance(span, tuple):
+                start, end = span
+                return Response(206, FileBody(path, start, end - start + 1), {
+                    **headers, "Content-Range": f"bytes {start}-{end}/{size}"})
+        return Response(200, FileBody(path, 0, size), headers)
 
     def consultations(self, request: Request) -> Response:
         """The running results of every consultation: counts per option, never per person."""
@@ -338,6 +385,32 @@ class CentralApp:
         except CentralError as error:
             raise ApiError(400, f"{error}.") from None
         return Response(200, {"submissions": page, "next": cursor})
+
+
+_RANGE = re.compile(r"bytes=(\d*)-(\d*)", re.ASCII)
+
+
+def byte_range(header: str, size: int) -> tuple[int, int] | str | None:
+    """A Range header's one byte range within `size` bytes, as (first, last) inclusive;
+    "unsatisfiable" when it starts past the end (416); None when the header is malformed or
+    asks for several ranges, which RFC 9110 (14.2) lets a server answer with the whole file."""
+    found = _RANGE.fullmatch(header.strip().replace(" ", ""))
+    if found is None or found.group(1) == found.group(2) == "":
+        return None
+    first, last = found.groups()
+    if first == "":  # the last N bytes
+        suffix = int(last)
+        return (max(size - suffix, 0), size - 1) if suffix > 0 and size > 0 else "unsatisfiable"
+    start = int(first)
+    if last and int(last) < start:
+        return None  # not a valid range: ignored
+    if start >= size:
+        return "unsatisfiable"
+    return start, min(int(last), size - 1) if last else size - 1
+
+
+def _printable(text: str, limit: int = 60) -> str:
+    return "".join(c if c.isprintable() else "?" for c in text[:limit])
 
 
 def _same_device(body: JSONObject, device: Device, *, whole: bool = True) -> None:

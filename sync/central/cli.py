@@ -289,6 +289,83 @@ def cmd_remove_staff(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_offer_update(args: argparse.Namespace) -> int:
+    """Offer a signed kiosk version to the fleet (or to the pilot kiosks named)."""
+    from .store import CentralStore
+    from .updates import offer_update
+
+    devices = args.devices.split(",") if args.devices is not None else None
+    store = CentralStore(Path(args.data_dir))
+    try:
+        offer = offer_update(store, Path(args.package),
+                             Path(args.signature) if args.signature else None, devices)
+    finally:
+        store.close()
+    who = (f"the pilot kiosks {', '.join(offer.devices)}" if offer.devices is not None
+           else "every kiosk")
+    _say(f"Version {offer.version} ({offer.size} bytes, sha256 {offer.sha256[:12]}...) is "
+         f"offered to {who} running an older version, at their next heartbeat. Each kiosk "
+         "checks the signature against the release key pinned in its own configuration.")
+    return 0
+
+
+def cmd_withdraw_update(args: argparse.Namespace) -> int:
+    from .store import CentralStore
+    from .updates import withdraw_update
+
+    store = CentralStore(Path(args.data_dir))
+    try:
+        offer = withdraw_update(store, args.version)
+    finally:
+        store.close()
+    _say(f"Version {offer.version} is withdrawn: kiosks are no longer offered it, nor can they "
+         "download it. Its file stays in the service's updates folder until the offer is "
+         f"deleted (`kiosk central delete-update {offer.version}`); offering it again needs no "
+         "copy.")
+    return 0
+
+
+def cmd_delete_update(args: argparse.Namespace) -> int:
+    from .store import CentralStore
+    from .updates import delete_update
+
+    store = CentralStore(Path(args.data_dir))
+    try:
+        offer = delete_update(store, args.version)
+    finally:
+        store.close()
+    _say(f"The offer of version {offer.version} and its file {offer.file_name} are deleted.")
+    return 0
+
+
+def cmd_offers(args: argparse.Namespace) -> int:
+    """Every offer, newest version first: active, superseded or withdrawn, and to whom."""
+    from .store import CentralStore
+    from .updates import offers
+
+    store = CentralStore(Path(args.data_dir))
+    try:
+        found = offers(store)
+    finally:
+        store.close()
+    if not found:
+        _say("No kiosk version has been offered (`kiosk central offer-update PACKAGE.deb`).")
+    everyone_from: str | None = None  # the newest active offer to every kiosk, once seen
+    for offer in found:
+        if not offer.active:
+            state = f"withdrawn {offer.withdrawn_at}"
+        elif everyone_from is not None:
+            state = f"superseded by {everyone_from}"
+        else:
+            state = "offered"
+        if offer.active and offer.devices is None and everyone_from is None:
+            everyone_from = offer.version
+        who = f"pilot: {', '.join(offer.devices)}" if offer.devices is not None else "every kiosk"
+        print(f"{offer.version}: {state}; {who}; {offer.size} bytes, sha256 {offer.sha256}; "
+              f"offered {offer.offered_at} by {offer.offered_by}; {offer.file_name}")
+    return 0
+
+
 Command = Callable[[argparse.Namespace], int]  # args -> exit code
 
 
@@ -343,6 +420,22 @@ def add_central_commands(
     set_role.add_argument("--role", required=True, choices=roles)
     remove_staff = command("remove-staff", cmd_remove_staff, "remove a staff account")
     remove_staff.add_argument("--username", required=True, metavar="NAME")
+    offer = command("offer-update", cmd_offer_update, "offer a kiosk version, signed with the "
+                    "release key (`kiosk update sign`), to every kiosk or to pilot kiosks")
+    offer.add_argument("package", metavar="PACKAGE.deb")
+    offer.add_argument("--signature", metavar="FILE",
+                       help="its signature file (default: PACKAGE.deb.sig beside it)")
+    offer.add_argument("--devices", metavar="ID,ID...",
+                       help="offer it only to these kiosks (a pilot group); offering the same "
+                            "version again without it widens it to every kiosk")
+    withdraw = command("withdraw-update", cmd_withdraw_update, "stop offering a kiosk version "
+                       "(its file stays until the offer is deleted)")
+    withdraw.add_argument("version", metavar="VERSION")
+    delete = command("delete-update", cmd_delete_update, "forget a withdrawn offer and delete "
+                     "its file")
+    delete.add_argument("version", metavar="VERSION")
+    command("offers", cmd_offers, "every kiosk version offered: to whom, and whether it is "
+            "still offered")
     export = command("export", cmd_export, "print the submissions, decrypted, or (with "
                      "--aggregate) anonymised counts to publish")
     export.add_argument("--form", metavar="ID", help="only this form's submissions")

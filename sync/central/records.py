@@ -110,6 +110,15 @@ class SubmissionRecord(TypedDict):
     payload: dict[str, Any]
 
 
+class UpdateState(TypedDict, total=False):
+    """Where a kiosk is with an update, as its heartbeat last said (validation.py checks it)."""
+
+    state: str  # downloading, ready, installing, installed, rejected, rolled_back
+    version: str
+    message: str  # optional: why, for rejected and rolled_back
+    at: str
+
+
 class Heartbeat(TypedDict):
     """A device's last report (JSON)."""
 
@@ -121,6 +130,7 @@ class Heartbeat(TypedDict):
     version: str
     free_disk_bytes: int
     interval_minutes: int | None  # as the kiosk said (None: older kiosks; taken as 5)
+    update_state: UpdateState | None  # the last one the kiosk reported (None: none yet)
 
 
 class DeviceRecord(TypedDict):

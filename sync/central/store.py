@@ -315,7 +315,7 @@ def _heartbeat(device: models.Device) -> Heartbeat | None:
                      rejected=beat.rejected, oldest_waiting=beat.oldest_waiting,
                      last_sync_at=beat.last_sync_at, version=beat.version,
                      free_disk_bytes=beat.free_disk_bytes,
-                     interval_minutes=beat.interval_minutes)
+                     interval_minutes=beat.interval_minutes, update_state=beat.update_state)
 
 
 def _verdict_of(device: models.Device) -> AuditVerdict | None:

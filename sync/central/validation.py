@@ -188,12 +188,65 @@ def query_text(query: dict[str, str], name: str) -> str | None:
 
 
 def heartbeat_fields(body: JSONObject) -> dict[str, object]:
-    return {"queue_depth": _count(body, "queue_depth"), "rejected": _count(body, "rejected"),
-            "oldest_waiting": _time(body, "oldest_waiting", optional=True),
-            "last_sync_at": _time(body, "last_sync_at", optional=True),
-            "version": _text(body, "version"),
-            "free_disk_bytes": _count(body, "free_disk_bytes"),
-            "interval_minutes": _interval(body)}
+    """The heartbeat's fields to keep; update_state only when the kiosk sent one (the last
+    one sent is kept until another comes)."""
+    fields: dict[str, object] = {
+        "queue_depth": _count(body, "queue_depth"), "rejected": _count(body, "rejected"),
+        "oldest_waiting": _time(body, "oldest_waiting", optional=True),
+        "last_sync_at": _time(body, "last_sync_at", optional=True),
+        "version": _text(body, "version"),
+        "free_disk_bytes": _count(body, "free_disk_bytes"),
+        "interval_minutes": _interval(body)}
+    update_state = update_state_fields(body)
+    if update_state is not None:
+        fields["update_state"] = update_state
+    return fields
+
+
+UPDATE_STATES = ("downloading", "ready", "installing", "installed", "rejected", "rolled_back")
+MAX_UPDATE_MESSAGE = 500
+_UPDATE_FIELDS = {"state", "version", "message", "at"}
+_LINE_BREAKS_AND_TABS = str.maketrans("", "", "\r\n\t")
+_PACKAGE_VERSION = re.compile(r"[0-9][A-Za-z0-9.+~-]{0,63}")  # signing.py's, matched whole
+
+
+def update_state_fields(body: JSONObject) -> dict[str, str] | None:
+    """A heartbeat's optional update_state: where the kiosk is with an update (as openapi.yaml
+    says, nothing more: each field checked, any other refused). None when absent or null."""
+    given = body.get("update_state")
+    if given is None:
+        return None
+    if not isinstance(given, dict):
+        raise ApiError(400, "update_state must be a JSON object.")
+    unknown = sorted(set(given) - _UPDATE_FIELDS)
+    if unknown:
+        raise ApiError(400, f"update_state has a field this service does not know: "
+                            f"{_printable_name(unknown[0])}.")
+    state = given.get("state")
+    if state not in UPDATE_STATES:
+        raise ApiError(400, f"update_state.state must be one of {', '.join(UPDATE_STATES)}.")
+    version = given.get("version")
+    if not isinstance(version, str) or not _PACKAGE_VERSION.fullmatch(version):
+        raise ApiError(400, "update_state.version must be a package version (e.g. 1.4.0).")
+    kept = {"state": state, "version": version}
+    message = given.get("message")
+    if message is not None:
+        if not isinstance(message, str) or len(message) > MAX_UPDATE_MESSAGE:
+            raise ApiError(400, "update_state.message must be a string of at most "
+                                f"{MAX_UPDATE_MESSAGE} characters.")
+        if not plain_text(message.translate(_LINE_BREAKS_AND_TABS)):
+            raise ApiError(400, "update_state.message must not contain control characters "
+                                "other than line breaks and tabs.")
+        kept["message"] = message
+    try:
+        kept["at"] = _time(given, "at")
+    except ApiError as error:
+        raise ApiError(400, f"update_state.{error}") from None
+    return kept
+
+
+def _printable_name(name: str) -> str:
+    return "".join(c if c.isprintable() else "?" for c in name[:40])
 
 
 MAX_INTERVAL_MINUTES = 1440  # a day, as the kiosk's own config allows

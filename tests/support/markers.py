@@ -62,6 +62,8 @@ SLOW = {
     "tests/kiosk/test_properties.py::test_expressions_compile_or_raise_then_evaluate_without_raising",
     "tests/kiosk/test_store.py::test_main_thread_reads_do_not_see_a_submission_that_is_not_committed",
     "tests/sync/central/test_fleet_simulation.py::test_a_small_fleet_is_answered_as_the_contract_says_and_nothing_is_lost_or_doubled",
+    "tests/sync/central/test_update_offers.py::test_a_40_mb_package_is_streamed_without_the_worker_holding_it",
+    "tests/deploy/test_central_updates.py::test_a_kiosk_fetches_an_offered_package_through_nginx_and_resumes_a_broken_download",
     "tests/sync/central/test_workers.py::test_four_workers_serve_and_a_submission_sent_forty_times_at_once_is_stored_once",
     "tests/sync/central/test_workers.py::test_every_worker_gives_the_catalogue_the_same_etag",
     "tests/sync/central/test_workers.py::test_the_workers_stop_with_the_service",

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
@@ -60,6 +61,29 @@ def serving_process(folder: Path, workers: int = 4,
             reader.join(timeout=10)
         if process.stderr:
             process.stderr.close()
+
+
+def child_processes(pid: int) -> list[int]:
+    """The process ids whose parent is `pid` (gunicorn's master: its workers)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text().rpartition(")")[2].split()
+            except OSError:
+                continue
+            if int(stat[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def started_workers(pid: int, count: int) -> list[int]:
+    """gunicorn's workers once `count` have started (they start just after the master says
+    it is listening); fewer after 30 seconds."""
+    deadline = time.monotonic() + 30
+    while len(found := child_processes(pid)) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return found
 
 
 def add_staff(folder: Path, username: str, role: str, password: str) -> None:

@@ -107,9 +107,33 @@ class Heartbeat(models.Model):
     version = models.CharField(max_length=100)
     free_disk_bytes = models.BigIntegerField()
     interval_minutes = models.IntegerField(null=True)  # as the kiosk said: silent = 2 missed
+    # The kiosk's last word on an update ({"state", "version", "message"?, "at"}): kept when
+    # a later heartbeat says nothing of one, so the fleet view shows how the last one went.
+    update_state = models.JSONField(null=True)
 
     class Meta:
         db_table = "heartbeats"
+
+
+class UpdateOffer(models.Model):
+    """A kiosk version the central offers (`kiosk central offer-update`): its package in the
+    data folder's updates/, described by the release signature IT made off this machine (the
+    central holds no release key: it hands the signature on, and kiosks check it). Offered to
+    every kiosk, or to the pilot devices listed; the newest active offer that applies to a
+    kiosk is the one it is offered."""
+
+    version = models.CharField(max_length=64, unique=True)  # a Debian version (signing.py)
+    file_name = models.CharField(max_length=200)  # in the data folder's updates/
+    sha256 = models.CharField(max_length=64)
+    size = models.BigIntegerField()
+    signature = models.JSONField()  # the signature document, as kiosks are given it
+    offered_at = models.CharField(max_length=40)
+    withdrawn_at = models.CharField(max_length=40, null=True)
+    devices = models.JSONField(null=True)  # the pilot group's device ids; null: every kiosk
+    offered_by = models.CharField(max_length=150)
+
+    class Meta:
+        db_table = "update_offers"
 
 
 class ConsultationWeekTally(models.Model):

@@ -13,10 +13,11 @@ import time
 import traceback
 from urllib.parse import parse_qs, quote
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
 
-from ..api import Request, Response
+from ..api import FileBody, Request, Response
 from ..store import utc_now
 from ..validation import ApiError
 from .service import Service
@@ -29,7 +30,7 @@ def _printable(text: str, limit: int = 200) -> str:
 
 
 @csrf_exempt
-def contract(request: HttpRequest) -> HttpResponse:
+def contract(request: HttpRequest) -> HttpResponseBase:
     service: Service = request.central  # the middleware's
     started = time.perf_counter()
     path = _raw_path(request)
@@ -85,8 +86,13 @@ def _body(request: HttpRequest) -> bytes:
     return body
 
 
-def _http(request: HttpRequest, response: Response) -> HttpResponse:
+def _http(request: HttpRequest, response: Response) -> HttpResponseBase:
     payload = response.body
+    if isinstance(payload, FileBody):
+        try:
+            return _streamed(response, payload)
+        except OSError:  # deleted since the route found it (`delete-update` at that moment)
+            return _http(request, Response(404, {"error": "The package is no longer here."}))
     if isinstance(payload, dict):
         text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         try:
@@ -103,5 +109,42 @@ def _http(request: HttpRequest, response: Response) -> HttpResponse:
         del answer["Content-Type"]
     answer["Content-Length"] = str(len(payload))
     for name, value in headers.items():
+        answer[name] = value
+    return answer
+
+
+_PIECE = 64 * 1024
+
+
+class _Pieces:
+    """A file's bytes from `start`, `length` of them, 64 KB at a time: a worker's memory never
+    grows with the file (a package is 40 MB and more). Django closes it when the answer is
+    sent or the client goes away, and the file with it."""
+
+    def __init__(self, part: FileBody):
+        self._file = part.path.open("rb")
+        self._file.seek(part.start)
+        self._left = part.length
+
+    def __iter__(self) -> _Pieces:
+        return self
+
+    def __next__(self) -> bytes:
+        if self._left <= 0:
+            raise StopIteration
+        piece = self._file.read(min(_PIECE, self._left))
+        if not piece:  # the file became shorter under us: end here, short of Content-Length
+            raise StopIteration
+        self._left -= len(piece)
+        return piece
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def _streamed(response: Response, part: FileBody) -> HttpResponseBase:
+    answer = StreamingHttpResponse(_Pieces(part), status=response.status)
+    answer["Content-Length"] = str(part.length)
+    for name, value in response.headers.items():
         answer[name] = value
     return answer

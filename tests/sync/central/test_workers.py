@@ -8,39 +8,15 @@ from __future__ import annotations
 import os
 import signal
 import threading
-import time
-from pathlib import Path
 
 import pytest
 import requests
 
-from tests.support.served_central import serving_process
+from tests.support.served_central import serving_process, started_workers
 
 from .central_kit import SAMPLE_FORM, sealed_body
 
 WORKERS = 4
-
-
-def _workers_up(pid: int) -> list[int]:
-    """The master's worker processes, once all have started (they start just after it says
-    it is listening)."""
-    deadline = time.monotonic() + 30
-    while len(found := _children(pid)) < WORKERS and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return found
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text().rpartition(")")[2].split()
-            except OSError:
-                continue
-            if int(stat[1]) == pid:
-                found.append(int(entry.name))
-    return found
 
 
 @pytest.fixture
@@ -54,7 +30,7 @@ def served(central_dir):
 
 def test_four_workers_serve_and_a_submission_sent_forty_times_at_once_is_stored_once(served):
     url, init, process = served
-    assert len(_workers_up(process.pid)) == WORKERS
+    assert len(started_workers(process.pid, WORKERS)) == WORKERS
     key_text = requests.get(url + "/v1/key", timeout=10).json()
     from kiosk.sealing import SealingKey
 
@@ -100,7 +76,7 @@ def test_every_worker_gives_the_catalogue_the_same_etag(served, central_dir):
 
 def test_the_workers_stop_with_the_service(served):
     url, _, process = served
-    workers = _workers_up(process.pid)
+    workers = started_workers(process.pid, WORKERS)
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=30) == 0
     assert not [pid for pid in workers if os.path.exists(f"/proc/{pid}")]
