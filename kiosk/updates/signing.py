@@ -67,9 +67,9 @@ class Signature:
         signature, package = doc.get("signature"), doc.get("package")
         if package != PACKAGE:
             raise UpdateRejected(f"the signature is for the package {package!r}, not {PACKAGE!r}")
-        if not isinstance(version, str) or not _VERSION.match(version):
+        if not isinstance(version, str) or not _VERSION.fullmatch(version):
             raise UpdateRejected("the signature's version is not a package version")
-        if not isinstance(sha256, str) or not _SHA256.match(sha256):
+        if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
             raise UpdateRejected("the signature's sha256 is not 64 hexadecimal digits")
         if not isinstance(size, int) or isinstance(size, bool) or size <= 0:
             raise UpdateRejected("the signature's size is not a number of bytes")
@@ -88,7 +88,7 @@ class Signature:
 
 
 def is_version(text: object) -> bool:
-    return isinstance(text, str) and bool(_VERSION.match(text))
+    return isinstance(text, str) and bool(_VERSION.fullmatch(text))
 
 
 def file_digest(path: Path) -> tuple[str, int]:

@@ -43,7 +43,7 @@ def offer(central, package, signature):
 def heard_last(central):
     from sync.central.web.models import Heartbeat
 
-    beat = Heartbeat.objects.using(central.server.store.alias).order_by("-id").first()
+    beat = Heartbeat.objects.using(central.server.store.alias).order_by("-received_at").first()
     return beat.version, beat.update_state
 
 

@@ -35,6 +35,8 @@ LOOPBACK_SERVERS = {id(server) for server in (CentralServer, start_demo_central,
 
 # A test's id, with its parameters where only some of them are slow; without them, all are.
 SLOW = {
+    "tests/deb/test_fleet_update.py::test_a_fleet_update_from_offer_to_running_and_a_broken_one_rolled_back",
+    "tests/sync/test_update_pull.py::test_through_a_poor_rural_line_the_download_resumes_until_whole",
     "tests/deb/test_install.py::test_the_install_tells_it_what_to_do_next",
     "tests/deb/test_install.py::test_the_program_is_roots_and_the_kiosk_cannot_change_it",
     "tests/deb/test_install.py::test_the_configuration_data_and_account_are_the_kiosks_alone",

@@ -6,16 +6,16 @@ leaves a package to install."""
 
 from __future__ import annotations
 
-import json
 import os
 
 import pytest
 
 from kiosk.config import load_config
-from kiosk.updates.signing import generate_key, sign_package
+from kiosk.updates.signing import generate_key
 from kiosk.updates.staging import UpdateFolder
 from sync.updates_pull import OFFER
 from tests.support.central import kiosk_config
+from tests.support.releases import ReleaseKey, make_release, release_key
 from tests.sync.faulty_proxy import BAD_LINK, FaultyProxy, Rates
 from ui.cli import main
 
@@ -25,16 +25,14 @@ NEW = "9.1.0"  # newer than any version these tests run as
 @pytest.fixture
 def release():
     """The release key IT keeps on its build machine, and the public half kiosks pin."""
-    return generate_key()
+    key = release_key()
+    return key.private_pem, key.public_text
 
 
 def signed_package(tmp_path, private, version=NEW, size=2_500_000):
-    package = tmp_path / "release" / f"kiosk_{version}_amd64.deb"
-    package.parent.mkdir(exist_ok=True)
-    package.write_bytes(os.urandom(size))  # the kiosk never parses it: the root updater does
-    signature = sign_package(private, package, version)
-    package.with_name(package.name + ".sig").write_text(json.dumps(signature.as_json()))
-    return package
+    """A package of made-up bytes (the kiosk never parses it: the root updater does), signed."""
+    public = ""  # make_release only needs the private half
+    return make_release(tmp_path / "release", ReleaseKey(private, public), version, size).package
 
 
 def offer(central, package, *extra) -> None:
@@ -99,7 +97,7 @@ def test_an_offered_version_signed_with_the_pinned_key_is_downloaded_and_staged(
 def central_fleet_state(central) -> dict:
     from sync.central.web.models import Heartbeat
 
-    beat = Heartbeat.objects.using(central.server.store.alias).order_by("-id").first()
+    beat = Heartbeat.objects.using(central.server.store.alias).order_by("-received_at").first()
     return {"version": beat.version, "update_state": beat.update_state}
 
 
@@ -108,20 +106,20 @@ def test_a_signature_from_another_key_is_refused_before_a_byte_is_fetched(
     _private, public = release
     stranger, _ = generate_key()  # whoever broke into the central, say
     offer(central, signed_package(tmp_path, stranger))
-    with FaultyProxy(central.server.port, rates=Rates(0, 0, 0, 0),
+    with FaultyProxy(int(central.url.rsplit(":", 1)[1]), rates=Rates(0, 0, 0, 0),
                      faulty_paths=(b"/v1/updates",)) as proxy:
         config, _store, worker = kiosk(public, url=proxy.url)
         worker.run_once()
         worker.run_once()
         assert proxy.requests == 0  # not one request for the package
+        heartbeat_again(worker)
+        worker.run_once()  # and the next heartbeat says why
 
     folder = UpdateFolder(config.updates_dir)
     assert folder.ready() is None
     last = folder.last()
     assert last["state"] == "rejected" and last["version"] == NEW
     assert "not made with the release key pinned" in last["message"]
-    heartbeat_again(worker)
-    worker.run_once()
     assert central_fleet_state(central)["update_state"]["state"] == "rejected"
 
 
@@ -142,7 +140,7 @@ def test_a_package_swapped_on_the_central_after_signing_is_refused_once_whole(
     offer(central, package)
     served = next((central.data_dir / "updates").glob(f"kiosk_{NEW}_amd64.deb"))
     served.write_bytes(os.urandom(package.stat().st_size))  # same size, other bytes
-    with FaultyProxy(central.server.port, rates=Rates(0, 0, 0, 0),
+    with FaultyProxy(int(central.url.rsplit(":", 1)[1]), rates=Rates(0, 0, 0, 0),
                      faulty_paths=(b"/v1/updates",)) as proxy:
         config, store, worker = kiosk(public, url=proxy.url)
         worker.run_once()
@@ -175,7 +173,7 @@ def test_through_a_poor_rural_line_the_download_resumes_until_whole(
     private, public = release
     package = signed_package(tmp_path, private, size=3_000_000)
     offer(central, package)
-    with FaultyProxy(central.server.port, rates=BAD_LINK, faulty_paths=(b"/v1/updates",),
+    with FaultyProxy(int(central.url.rsplit(":", 1)[1]), rates=BAD_LINK, faulty_paths=(b"/v1/updates",),
                      stall_seconds=1.0) as proxy:
         config, _store, worker = kiosk(public, url=proxy.url)
         folder = UpdateFolder(config.updates_dir)
