@@ -1,12 +1,10 @@
-"""The kiosk package's size, and one fleet update from the central's offer to the new version
+"""One fleet update from the central's offer to the new version
 running (tests/support/fleet_update.py: the package installed with apt, a central on loopback,
 the installed kiosk's sync, app and root updater), timed step by step. Root only: it installs
 the package on this machine and purges it after."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -15,14 +13,16 @@ from sync.central.setup import init_central
 from tests.bench.bundle_bench import KIOSK, ensure_bundles
 from tests.support import fleet_update as fleet
 from tests.support.central import running_central
+from tests.support.deb_machine import why_not_here
 from ui.cli import main as kiosk_command
 
 UPDATE_GOAL_SECONDS = 300  # on loopback; the download over a real line comes on top
 
 
 def bench_update() -> tuple[list[dict], str]:
-    if os.geteuid() != 0 or shutil.which("apt-get") is None or shutil.which("dpkg-deb") is None:
-        return [], "update: not measured (installs the package: root on Debian only)"
+    reason = why_not_here()
+    if reason:
+        return [], f"update: not measured ({reason})"
     ready, how = ensure_bundles()
     if not ready:
         return [], f"update: not measured ({how})"
@@ -30,15 +30,12 @@ def bench_update() -> tuple[list[dict], str]:
     rows: list[dict] = []
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
-        release = fleet.build_package(bundle, fleet.bundle_version(bundle), out / "xz", compress="xz")
-        rows.append({"name": "kiosk package size (xz, as make deb builds it)",
-                     "value": release.stat().st_size / 1e6, "unit": "MB", "goal": "< 150"})
         base = fleet.bundle_version(bundle)
         first, second = f"{base}+bench1", f"{base}+bench2"
         packages = {version: fleet.build_package(bundle, version, out) for version in (first, second)}
         private, public = generate_key()
         timings = fleet.Timings()
-        fleet.purge()
+        fleet.leave_the_machine_as_it_was()
         init = init_central(out / "central", "http://127.0.0.1:8765", device_id="bench-1")
         try:
             with running_central(out / "central", init) as central:
@@ -57,7 +54,7 @@ def bench_update() -> tuple[list[dict], str]:
                     done = fleet.run_updater()
                 assert done.returncode == 0 and fleet.installed_version() == second, done.stdout
         finally:
-            fleet.purge()
+            fleet.leave_the_machine_as_it_was()
     for step, seconds in timings.steps.items():
         rows.append({"name": f"update: {step}", "value": seconds, "unit": "s"})
     rows.append({"name": "update: offer to new version running, total (loopback)",

@@ -22,6 +22,7 @@ from tests.support.deb_machine import (
     COMMAND,
     CONFIG,
     DATA,
+    apt_install,
     as_kiosk,
     build,
     leave_the_machine_as_it_was,
@@ -34,7 +35,8 @@ UPDATER = Path("/usr/lib/kiosk/kiosk-update")
 # happens: a trimmed bundle, a packaging slip), and fails its self-test.
 OFFSCREEN_PLUGIN = "_internal/PySide6/Qt/plugins/platforms/libqoffscreen.so"
 FIRST_LOOK_SECONDS = 3  # ui/update_window.py's first look after the app starts
-__all__ = ["ACCOUNT", "COMMAND", "CONFIG", "DATA", "as_kiosk", "leave_the_machine_as_it_was", "run"]
+__all__ = ["ACCOUNT", "COMMAND", "CONFIG", "DATA", "apt_install", "as_kiosk",
+           "leave_the_machine_as_it_was", "run"]
 
 
 def bundle_version(bundle: Path) -> str:
