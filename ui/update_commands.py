@@ -135,7 +135,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def add_update_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from kiosk.updates.staging import STATES
+    from kiosk.updates import STATES
 
     update = commands.add_parser("update", help="fleet updates: release keys, signatures, "
                                                 "what is staged")

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from ..store.clock import iso
+from . import STATES
 
-STATES = ("downloading", "ready", "installing", "installed", "rejected", "rolled_back")
 READY = "ready.json"
 REQUEST = "install-request"
 STATE = "state.json"

@@ -12,9 +12,12 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from .errors import CentralError
+
+if TYPE_CHECKING:
+    from .store import CentralStore
 
 _WEB_STACK = {"django", "gunicorn", "psycopg", "dj_database_url", "sync"}
 
@@ -37,6 +40,19 @@ def _friendly(command: Callable[[argparse.Namespace], int]) -> Callable[[argpars
                  "install it with pip install 'public-service-kiosk[central]'.")
             return 2
     return run
+
+
+
+@contextlib.contextmanager
+def _central_store(args: argparse.Namespace) -> Iterator[CentralStore]:
+    """The central's store in --data-dir, closed when the command is done."""
+    from .store import CentralStore
+
+    store = CentralStore(Path(args.data_dir))
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -70,13 +86,8 @@ def cmd_revoke_device(args: argparse.Namespace) -> int:
 def cmd_devices(args: argparse.Namespace) -> int:
     """The fleet: each kiosk's last heartbeat and its audit log's state. Exit 1 when a log
     was found cut short, rewritten or not proven (staff look, then `accept-audit`)."""
-    from .store import CentralStore
-
-    store = CentralStore(Path(args.data_dir))
-    try:
+    with _central_store(args) as store:
         devices = store.devices()
-    finally:
-        store.close()
     flagged = 0
     for device in devices:
         beat, audit = device["last_heartbeat"], device["audit"]
@@ -94,13 +105,9 @@ def cmd_devices(args: argparse.Namespace) -> int:
 
 
 def cmd_accept_audit(args: argparse.Namespace) -> int:
-    from .store import CentralStore
 
-    store = CentralStore(Path(args.data_dir))
-    try:
+    with _central_store(args) as store:
         cleared = store.accept_audit(args.device)
-    finally:
-        store.close()
     _say(f"The audit log problem of {args.device} is cleared; its log is checked from its "
          "current entry on." if cleared else f"{args.device} has no audit log problem to clear.")
     return 0
@@ -139,14 +146,10 @@ def cmd_rotate_key(args: argparse.Namespace) -> int:
 def cmd_migrate(args: argparse.Namespace) -> int:
     """Bring the database to this version's tables (run after an upgrade, before serving;
     serving does it too, and it does nothing when there is nothing to do)."""
-    from .store import CentralStore
     from .web.databases import describe
 
-    store = CentralStore(Path(args.data_dir))
-    try:
+    with _central_store(args) as store:
         _say(f"The database ({describe(store.url)}) has this version's tables.")
-    finally:
-        store.close()
     return 0
 
 
@@ -291,16 +294,12 @@ def cmd_remove_staff(args: argparse.Namespace) -> int:
 
 def cmd_offer_update(args: argparse.Namespace) -> int:
     """Offer a signed kiosk version to the fleet (or to the pilot kiosks named)."""
-    from .store import CentralStore
     from .updates import offer_update
 
     devices = args.devices.split(",") if args.devices is not None else None
-    store = CentralStore(Path(args.data_dir))
-    try:
+    with _central_store(args) as store:
         offer = offer_update(store, Path(args.package),
                              Path(args.signature) if args.signature else None, devices)
-    finally:
-        store.close()
     who = (f"the pilot kiosks {', '.join(offer.devices)}" if offer.devices is not None
            else "every kiosk")
     _say(f"Version {offer.version} ({offer.size} bytes, sha256 {offer.sha256[:12]}...) is "
@@ -310,14 +309,10 @@ def cmd_offer_update(args: argparse.Namespace) -> int:
 
 
 def cmd_withdraw_update(args: argparse.Namespace) -> int:
-    from .store import CentralStore
     from .updates import withdraw_update
 
-    store = CentralStore(Path(args.data_dir))
-    try:
+    with _central_store(args) as store:
         offer = withdraw_update(store, args.version)
-    finally:
-        store.close()
     _say(f"Version {offer.version} is withdrawn: kiosks are no longer offered it, nor can they "
          "download it. Its file stays in the service's updates folder until the offer is "
          f"deleted (`kiosk central delete-update {offer.version}`); offering it again needs no "
@@ -326,28 +321,20 @@ def cmd_withdraw_update(args: argparse.Namespace) -> int:
 
 
 def cmd_delete_update(args: argparse.Namespace) -> int:
-    from .store import CentralStore
     from .updates import delete_update
 
-    store = CentralStore(Path(args.data_dir))
-    try:
+    with _central_store(args) as store:
         offer = delete_update(store, args.version)
-    finally:
-        store.close()
     _say(f"The offer of version {offer.version} and its file {offer.file_name} are deleted.")
     return 0
 
 
 def cmd_offers(args: argparse.Namespace) -> int:
     """Every offer, newest version first: active, superseded or withdrawn, and to whom."""
-    from .store import CentralStore
     from .updates import offers
 
-    store = CentralStore(Path(args.data_dir))
-    try:
+    with _central_store(args) as store:
         found = offers(store)
-    finally:
-        store.close()
     if not found:
         _say("No kiosk version has been offered (`kiosk central offer-update PACKAGE.deb`).")
     everyone_from: str | None = None  # the newest active offer to every kiosk, once seen
