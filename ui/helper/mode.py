@@ -166,6 +166,7 @@ class HelperMode(QObject):
             if not isinstance(widget, type(name)):
                 widget.setMinimumWidth(widget.sizeHint().width())
             bar.addWidget(widget)
+            widget.show()  # now, not when Qt gets round to the queued show (a tap may come first)
         header = self.host.header
         for room in (header.caption, header.speak, header.volume):
             room.hide()  # room for the banner; the text size and contrast buttons stay
