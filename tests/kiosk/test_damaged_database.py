@@ -180,7 +180,10 @@ def test_a_larger_queue_with_flipped_pages_all_comes_back(data_dir):
     with Store(data_dir / "kiosk.db", site_id="hall7") as store:
         for number in range(400):
             store.outbox.submit(fake_submission(number))
-    flip_page_headers(data_dir / "kiosk.db")
+    hit = flip_page_headers(data_dir / "kiosk.db")
     with Store(data_dir / "kiosk.db", site_id="hall7") as store:
         (copy,) = store.damaged_copies()
-    assert (copy.waiting, copy.unreadable) == (400, 0)
+    assert copy.waiting == 400  # every submission comes back
+    # A page whose count went up by the flip shows one cell of garbage, said as unreadable
+    # (whether it went up depends on where the random payloads put the rows: a CI run met one).
+    assert copy.unreadable <= hit
