@@ -13,12 +13,12 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.forms.catalogue import load_service
 from kiosk.forms.problems import FormError
+from kiosk.store.keys import write_temporary
 
 if TYPE_CHECKING:
     from kiosk.config import Config
@@ -35,23 +35,6 @@ _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")  # a folder or file name,
 
 def _usable_name(name: str) -> bool:
     return bool(_NAME.fullmatch(name)) and ".." not in name
-
-
-def write_temporary(folder: Path, data: bytes, prefix: str = ".incoming-",
-                    suffix: str = ".yaml") -> Path:
-    """`data` in a new file in `folder`, synced to disk, under a hidden name of its own: the
-    caller renames it into place, so nobody ever reads half a file."""
-    folder.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=suffix)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return Path(temporary)
 
 
 def version_path(root: Path, form_id: str, version: str) -> Path:

@@ -432,19 +432,13 @@ class RestTransport:
         except ValueError:
             raise LinkDown("the progress of applications was not understood") from None
 
-    def update_piece(self, path: str, start: int, end: int) -> tuple[int, bytes, int | None]:
+    def update_piece(self, path: str, start: int, end: int) -> tuple[int, bytes]:
         """Bytes start..end (inclusive) of an offered update package (`GET path` with Range):
-        (status, bytes, the package's whole size when the answer says it). 206 for the piece,
-        200 when the service sent the whole file instead, 416 when `start` is past its end,
-        404 when the offer is gone; anything else is LinkDown."""
+        (status, bytes). 206 for the piece, 200 when the service sent the whole file instead,
+        416 when `start` is past its end, 404 when the offer is gone; anything else is
+        LinkDown."""
         response = self._request("GET", path, headers={"Range": f"bytes={start}-{end}"})
         status = response.status_code
         if status not in (200, 206, 404, 416):
             raise LinkDown(f"the update could not be downloaded ({_reason(response)})")
-        total = None
-        if status == 200:
-            total = len(response.content)
-        else:
-            whole = response.headers.get("Content-Range", "").rpartition("/")[2]
-            total = int(whole) if whole.isdigit() else None
-        return status, response.content if status in (200, 206) else b"", total
+        return status, response.content if status in (200, 206) else b""

@@ -148,7 +148,7 @@ class UpdatePull:
             if not go_on() or time.monotonic() > ends:
                 return False
             try:
-                status, data, _total = transport.update_piece(
+                status, data = transport.update_piece(
                     offer.path, have, min(size, have + piece) - 1)
             except LinkDown as down:
                 log.info("update %s: the download stopped at %d of %d bytes (%s); it goes on "

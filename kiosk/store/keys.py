@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
@@ -68,6 +69,23 @@ def write_once(path: Path, content: bytes) -> bytes:
     finally:
         temporary.unlink(missing_ok=True)
     return content
+
+
+def write_temporary(folder: Path, data: bytes, prefix: str = ".incoming-",
+                    suffix: str = ".yaml") -> Path:
+    """`data` in a new file in `folder`, synced to disk, under a hidden name of its own: the
+    caller renames it into place, so nobody ever reads half a file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=suffix)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return Path(temporary)
 
 
 def sync_folder(folder: Path) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..store.clock import iso
+from ..store.keys import sync_folder, write_temporary
 from . import STATES
 
 READY = "ready.json"
@@ -34,14 +35,12 @@ def package_name(version: str) -> str:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Whole or not at all, even across a power cut: a temporary file, fsynced, renamed."""
+    """Whole or not at all, even across a power cut: a temporary file, synced, renamed, and
+    the new name synced too."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    temporary = path.with_name(f".{path.name}.tmp")
-    with open(temporary, "w", encoding="utf-8") as file:
-        file.write(text)
-        file.flush()
-        os.fsync(file.fileno())
-    os.replace(temporary, path)
+    os.replace(write_temporary(path.parent, text.encode(), prefix=f".{path.name}.", suffix=".tmp"),
+               path)
+    sync_folder(path.parent)
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:

@@ -25,9 +25,8 @@ from kiosk.forms.file_budget import MAX_FILE_BYTES
 from kiosk.forms.form import Form
 from kiosk.forms.problems import FormError, Problem
 from kiosk.forms.xlsform import SheetProblem, XLSFormError, import_xlsform
-from kiosk.store.keys import sync_folder
+from kiosk.store.keys import sync_folder, write_temporary
 
-from ..forms_pull import write_temporary
 from .catalogue import INFORMATION, ListedForm
 
 MAX_UPLOAD_BYTES = MAX_FILE_BYTES  # a form file's own budget: the largest sample is 21 KB
