@@ -87,6 +87,11 @@ class Signature:
             raise UpdateRejected(f"{path}: not a signature file ({error})") from None
 
 
+def package_name(version: str) -> str:
+    """A release's file name, as dpkg-deb names it (the kiosk's bundle is amd64 only)."""
+    return f"{PACKAGE}_{version}_amd64.deb"
+
+
 def is_version(text: object) -> bool:
     return isinstance(text, str) and bool(_VERSION.fullmatch(text))
 

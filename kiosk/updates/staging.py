@@ -23,15 +23,12 @@ from typing import Any
 from ..store.clock import iso
 from ..store.keys import sync_folder, write_temporary
 from . import STATES
+from .signing import package_name
 
 READY = "ready.json"
 REQUEST = "install-request"
 STATE = "state.json"
 MESSAGE_LIMIT = 500
-
-
-def package_name(version: str) -> str:
-    return f"kiosk_{version}_amd64.deb"
 
 
 def write_atomically(path: Path, text: str) -> None:

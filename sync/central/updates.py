@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from kiosk.store.keys import sync_folder
-from kiosk.updates.signing import Signature, UpdateRejected
+from kiosk.updates.signing import Signature, UpdateRejected, package_name
 from kiosk.updates.versions import compare, sort_key
 
 from .errors import CentralError
@@ -67,10 +67,6 @@ class Offer:
         """What a heartbeat's answer carries under "update"."""
         return {"version": self.version, "size": self.size, "sha256": self.sha256,
                 "signature": self.signature, "url": self.url}
-
-
-def package_name(version: str) -> str:
-    return f"kiosk_{version}_amd64.deb"
 
 
 def updates_folder(store: CentralStore) -> Path:
