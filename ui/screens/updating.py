@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk import i18n
 
-from .common import Screen, label
+from .common import Screen, label, scrolling
 
 
 class UpdatingScreen(Screen):
@@ -19,13 +19,13 @@ class UpdatingScreen(Screen):
         content = QWidget()
         layout = QVBoxLayout(content)
         layout.addStretch(1)
-        for code in self.languages:
-            for key, style in (("ui.updating_title", "title"), ("ui.updating_line", "")):
+        for code in self.languages:  # each language's title and line, apart from the next
+            for key, style in (("ui.updating_title", "title"), ("ui.updating_line", "updating")):
                 line = label(i18n.text(code, key), style)
-                line.setObjectName("updating" if style == "" else "updating_title")
                 line.setProperty("alignment", "AlignCenter")
                 line.setProperty("layoutDirection", "RightToLeft" if i18n.direction(code) == "rtl"
                                  else "LeftToRight")
                 layout.addWidget(line)
+            layout.addSpacing(24)
         layout.addStretch(1)
-        self.set_body(content)
+        self.set_body(scrolling(content))  # four languages at 200 % scroll, never squeeze
